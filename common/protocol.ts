@@ -1,0 +1,185 @@
+// Every custom LSP request and notification between the extension and the server, with the
+// zod schemas of their params and results. Method names, types and validation live side by side.
+import { z } from 'zod';
+import {
+  experimentResourceSchema,
+  itemSchema,
+  labelSetSchema,
+  modelConfigSchema,
+  statusSummarySchema,
+} from './schema';
+
+export * from './schema';
+
+export interface MessageSpec<P extends z.ZodType, R extends z.ZodType> {
+  method: string;
+  params: P;
+  result: R;
+}
+function request<P extends z.ZodType, R extends z.ZodType>(method: string, params: P, result: R): MessageSpec<P, R> {
+  return { method, params, result };
+}
+function notification<P extends z.ZodType>(method: string, params: P): MessageSpec<P, z.ZodVoid> {
+  return { method, params, result: z.void() };
+}
+export type ParamsOf<S> = S extends MessageSpec<infer P, z.ZodType> ? z.input<P> : never;
+export type ResultOf<S> = S extends MessageSpec<z.ZodType, infer R> ? z.output<R> : never;
+
+// ---- shared shapes -----------------------------------------------------------------------
+
+export const traceProblemSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  /** Character range on that line; whole line when absent. */
+  startCharacter: z.number().int().nonnegative().optional(),
+  endCharacter: z.number().int().nonnegative().optional(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+});
+export type TraceProblem = z.infer<typeof traceProblemSchema>;
+
+export const traceFileSummarySchema = z.object({
+  file: z.string(),
+  conversationCount: z.number().int().nonnegative(),
+  /** False when the file is not a trace at all (it is then ignored). */
+  isTrace: z.boolean(),
+  problems: z.array(traceProblemSchema),
+});
+export type TraceFileSummary = z.infer<typeof traceFileSummarySchema>;
+
+export const conversationSummarySchema = z.object({
+  id: z.string(),
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  position: z.number().int().nonnegative(),
+  messageCount: z.number().int().nonnegative(),
+  hasToolCalls: z.boolean(),
+  firstUserMessage: z.string(),
+  tracedResponse: z.string(),
+  model: z.string().nullable(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const experimentSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  pass_through: z.boolean(),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+  status_summary: statusSummarySchema,
+  total_hallucinations: z.number().int(),
+  hallucination_rate: z.number().nullable(),
+  running: z.boolean(),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      conversation_id: z.string(),
+      model_config: z.string(),
+      sample_index: z.number().int(),
+      status: itemSchema.shape.status,
+      failure_reason: z.string().nullable(),
+      hallucinations: z.number().int(),
+    }),
+  ),
+});
+export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
+
+export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof fieldErrorSchema>;
+
+export const settingsSchema = z.object({
+  models: z.array(modelConfigSchema).default([]),
+  judgeModel: modelConfigSchema.nullable().default(null),
+  concurrency: z.number().int().min(1).max(256).default(8),
+  requestsPerMinute: z.number().int().positive().nullable().default(null),
+  tokensPerMinute: z.number().int().positive().nullable().default(null),
+  requestTimeoutMs: z.number().int().positive().default(60_000),
+  maxRetries: z.number().int().min(0).max(10).default(4),
+  labelSet: labelSetSchema.nullable().default(null),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const initializationOptionsSchema = z.object({
+  workspaceRoot: z.string().nullable(),
+  createdBy: z.string().default('vscode'),
+  settings: settingsSchema.default(settingsSchema.parse({})),
+  trusted: z.boolean().default(true),
+});
+export type InitializationOptions = z.infer<typeof initializationOptionsSchema>;
+
+// ---- requests: extension → server --------------------------------------------------------
+
+export const SetTraceFiles = request(
+  'hallucinationLab/setTraceFiles',
+  z.object({ files: z.array(z.string()) }),
+  z.object({ files: z.array(traceFileSummarySchema) }),
+);
+export const ListTraceFiles = request('hallucinationLab/listTraceFiles', z.object({}), z.object({ files: z.array(traceFileSummarySchema) }));
+export const ListConversations = request(
+  'hallucinationLab/listConversations',
+  z.object({ file: z.string().optional() }),
+  z.object({ conversations: z.array(conversationSummarySchema) }),
+);
+export const CreateExperiment = request(
+  'hallucinationLab/createExperiment',
+  z.object({ config: z.unknown() }),
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), experiment: experimentSummarySchema }),
+    z.object({ ok: z.literal(false), errors: z.array(fieldErrorSchema) }),
+  ]),
+);
+export const ListExperiments = request('hallucinationLab/listExperiments', z.object({}), z.object({ experiments: z.array(experimentSummarySchema) }));
+export const GetExperiment = request('hallucinationLab/getExperiment', z.object({ id: z.string() }), experimentResourceSchema);
+export const CancelExperiment = request('hallucinationLab/cancelExperiment', z.object({ id: z.string() }), z.object({ cancelled: z.boolean() }));
+export const ResumeExperiment = request(
+  'hallucinationLab/resumeExperiment',
+  z.object({ id: z.string(), failedOnly: z.boolean().default(false) }),
+  z.object({ experiment: experimentSummarySchema }),
+);
+export const DeleteExperiment = request('hallucinationLab/deleteExperiment', z.object({ id: z.string() }), z.object({ deleted: z.boolean() }));
+export const SetActiveExperiment = request(
+  'hallucinationLab/setActiveExperiment',
+  z.object({ id: z.string().nullable() }),
+  z.object({ id: z.string().nullable() }),
+);
+
+const positionSchema = z.object({ line: z.number().int().nonnegative(), character: z.number().int().nonnegative() });
+/** Where an item's annotation is in its trace file now (null when the text no longer matches). */
+export const LocateAnnotation = request(
+  'hallucinationLab/locateAnnotation',
+  z.object({
+    experiment_id: z.string(),
+    conversation_id: z.string(),
+    message_index: z.number().int().nonnegative(),
+    message_part_index: z.number().int().nonnegative(),
+    start_offset: z.number().int().nonnegative(),
+    end_offset: z.number().int().nonnegative().optional(),
+  }),
+  z.object({
+    file: z.string().nullable(),
+    range: z.object({ start: positionSchema, end: positionSchema }).nullable(),
+  }),
+);
+
+// ---- notifications -----------------------------------------------------------------------
+
+/** extension → server: settings or trust changed. */
+export const UpdateSettings = notification(
+  'hallucinationLab/updateSettings',
+  z.object({ settings: settingsSchema, trusted: z.boolean() }),
+);
+/** server → extension: the trace index changed. */
+export const IndexChanged = notification('hallucinationLab/indexChanged', z.object({ files: z.array(traceFileSummarySchema) }));
+/** server → extension: an experiment was created, progressed, finished or was deleted. */
+export const ExperimentChanged = notification(
+  'hallucinationLab/experimentChanged',
+  z.object({ experiment: experimentSummarySchema.nullable(), deletedId: z.string().optional() }),
+);
+/** server → extension: which experiment's markers are shown. */
+export const ActiveExperimentChanged = notification('hallucinationLab/activeExperimentChanged', z.object({ id: z.string().nullable() }));
+
+// ---- requests: server → extension --------------------------------------------------------
+
+/** The server asks for an API key when it needs one; it lives only in SecretStorage. */
+export const GetApiKey = request('hallucinationLab/getApiKey', z.object({ name: z.string() }), z.object({ key: z.string().nullable() }));

@@ -1,0 +1,286 @@
+// The contract of ../shared/docs/design.md as zod schemas. Every part (server, extension,
+// webview, CLI) imports these; types are inferred, never written twice.
+import { z } from 'zod';
+
+// ---- experiment configuration ------------------------------------------------------------
+
+export const MAX_CONVERSATIONS = 100;
+
+export const reasoningConfigSchema = z.union([
+  z.strictObject({ effort: z.enum(['low', 'medium', 'high']) }),
+  z.strictObject({ budget_tokens: z.number().int().positive() }),
+]);
+export type ReasoningConfig = z.infer<typeof reasoningConfigSchema>;
+
+export const outputFieldTypes = ['string', 'number', 'integer', 'boolean', 'object'] as const;
+export const outputFieldSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits, _)'),
+  type: z.enum(outputFieldTypes),
+  is_list: z.boolean().default(false),
+  is_optional: z.boolean().default(false),
+});
+export type OutputField = z.infer<typeof outputFieldSchema>;
+
+/** A target model: which model, at which endpoint, with which parameters and prices. */
+export const modelConfigSchema = z.strictObject({
+  /** Unique label shown in reports; defaults to the model name. */
+  id: z.string().min(1).max(100).optional(),
+  model: z.string().min(1),
+  baseURL: z.string().url().optional(),
+  /** Name of the environment variable (CLI) / secret slot (editor) holding the key. */
+  apiKeyName: z.string().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  input_price_per_1m: z.number().nonnegative().optional(),
+  output_price_per_1m: z.number().nonnegative().optional(),
+});
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+export const detectorKinds = ['local', 'judge'] as const;
+export const detectorKindSchema = z.enum(detectorKinds);
+export type DetectorKind = z.infer<typeof detectorKindSchema>;
+
+export const experimentConfigSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
+    model: z.string().min(1, 'model must not be empty'),
+    pass_through: z.boolean().default(false),
+    conversation_ids: z
+      .array(z.string().min(1))
+      .min(1, 'conversation_ids needs at least 1 conversation')
+      .max(MAX_CONVERSATIONS, `conversation_ids allows at most ${MAX_CONVERSATIONS} conversations`)
+      .refine((ids) => new Set(ids).size === ids.length, 'conversation_ids has duplicates'),
+    reasoning_config: reasoningConfigSchema.optional(),
+    system_prompt_override: z.string().optional(),
+    output_schema: z
+      .array(outputFieldSchema)
+      .refine((f) => new Set(f.map((x) => x.name)).size === f.length, 'output_schema has duplicate field names')
+      .optional(),
+    /** Extra model configurations compared side by side with `model`. */
+    models: z.array(modelConfigSchema).max(10).optional(),
+    num_samples: z.number().int().min(1).max(10).default(1),
+    detectors: z.array(detectorKindSchema).min(1).default(['local']),
+    judge_model: modelConfigSchema.optional(),
+    label_set: z.string().optional(),
+  });
+export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+
+// ---- annotations -------------------------------------------------------------------------
+
+export const builtInLabels = {
+  unsupported_claim: 'A claim the context does not support.',
+  context_contradiction: 'Contradicts the system prompt, the user or a tool result.',
+  fabricated_number: 'A number or amount that appears nowhere in the context.',
+  fabricated_date: 'A date or time that appears nowhere in the context.',
+  fabricated_url: 'A URL or e-mail address that appears nowhere in the context.',
+  fabricated_entity: 'A named person, place, product or organisation absent from the context.',
+  unknown_tool: 'A call to a tool that the trace does not define.',
+  unknown_parameter: 'An argument that the tool schema does not declare.',
+  invalid_parameter_value: 'An argument whose type or value the tool schema does not allow.',
+  missing_required_parameter: 'A required argument left out of the call.',
+  ungrounded_parameter_value: 'An argument value that nothing before the call supports.',
+  invalid_arguments_json: 'Tool-call arguments that are not valid JSON.',
+  schema_violation: 'A structured response that does not conform to the output schema.',
+} as const;
+export type BuiltInLabel = keyof typeof builtInLabels;
+
+export const annotationSchema = z.object({
+  label: z.string().min(1),
+  text: z.string(),
+  explanation: z.string(),
+  message_index: z.number().int().nonnegative(),
+  message_part_index: z.number().int().nonnegative(),
+  start_offset: z.number().int().nonnegative(),
+  end_offset: z.number().int().nonnegative(),
+  tool_name: z.string().nullable(),
+  parameter_name: z.string().nullable(),
+  detector: z.string().min(1),
+  confidence: z.number().min(0).max(1),
+});
+export type Annotation = z.infer<typeof annotationSchema>;
+
+export const labelSetSchema = z.object({
+  labels: z.array(z.object({ name: z.string().min(1), description: z.string() })).min(1),
+  domain_context: z.string().default(''),
+});
+export type LabelSet = z.infer<typeof labelSetSchema>;
+
+// ---- traces ------------------------------------------------------------------------------
+
+export const toolCallSchema = z.object({
+  id: z.string().optional(),
+  type: z.string().optional(),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+export const contentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+export type ContentPart = z.infer<typeof contentPartSchema>;
+
+export const messageSchema = z.looseObject({
+  role: z.string(),
+  content: z.union([z.string(), z.array(contentPartSchema), z.null()]).optional(),
+  name: z.string().optional(),
+  tool_calls: z.array(toolCallSchema).optional(),
+  tool_call_id: z.string().optional(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const toolDefinitionSchema = z.looseObject({
+  type: z.string().optional(),
+  function: z.looseObject({
+    name: z.string(),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type ToolDefinition = z.infer<typeof toolDefinitionSchema>;
+
+export const usageSchema = z.looseObject({
+  prompt_tokens: z.number().optional(),
+  completion_tokens: z.number().optional(),
+  total_tokens: z.number().optional(),
+});
+
+export const conversationSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  messages: z.array(messageSchema),
+  tools: z.array(toolDefinitionSchema).optional(),
+  model: z.string().optional(),
+  usage: usageSchema.optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+export type RawConversation = z.infer<typeof conversationSchema>;
+
+/** A conversation as indexed: the parsed trace plus where it came from. */
+export interface Conversation {
+  id: string;
+  file: string;
+  /** Line (0-based) where the conversation starts in its file. */
+  line: number;
+  /** Index among the conversations of its file. */
+  position: number;
+  /** JSON path of the conversation object inside its line (JSONL) or file (JSON). */
+  sourcePath: Array<string | number>;
+  messages: Message[];
+  tools: ToolDefinition[];
+  model?: string;
+  usage?: z.infer<typeof usageSchema>;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The parts of a message that annotations point into, in a fixed order: the text content
+ * parts first (a string content is one part), then each tool call's arguments string.
+ */
+export type MessagePart =
+  | { kind: 'content'; contentIndex: number | null; text: string }
+  | { kind: 'tool_call'; toolCallIndex: number; toolName: string; text: string };
+
+export function messageParts(message: Message): MessagePart[] {
+  const parts: MessagePart[] = [];
+  const content = message.content;
+  if (typeof content === 'string') parts.push({ kind: 'content', contentIndex: null, text: content });
+  else if (Array.isArray(content))
+    content.forEach((p, i) => {
+      if (typeof p.text === 'string') parts.push({ kind: 'content', contentIndex: i, text: p.text });
+    });
+  (message.tool_calls ?? []).forEach((call, i) =>
+    parts.push({ kind: 'tool_call', toolCallIndex: i, toolName: call.function.name, text: call.function.arguments }),
+  );
+  return parts;
+}
+
+// ---- experiment resource -----------------------------------------------------------------
+
+export const itemStatuses = ['pending', 'in_progress', 'inference_completed', 'completed', 'failed'] as const;
+export const itemStatusSchema = z.enum(itemStatuses);
+export type ItemStatus = z.infer<typeof itemStatusSchema>;
+
+export const itemSchema = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  /** Label of the model configuration this item ran on. */
+  model_config: z.string(),
+  sample_index: z.number().int().nonnegative(),
+  status: itemStatusSchema,
+  failure_reason: z.string().nullable().default(null),
+  /** The messages of the evaluated response(s), in conversation message indices. */
+  response_messages: z.array(z.object({ message_index: z.number().int().nonnegative(), message: messageSchema })),
+  annotations: z.array(annotationSchema),
+  input_tokens: z.number().nonnegative().nullable().default(null),
+  output_tokens: z.number().nonnegative().nullable().default(null),
+  reasoning_tokens: z.number().nonnegative().nullable().default(null),
+  latency_ms: z.number().nonnegative().nullable().default(null),
+  time_to_first_token_ms: z.number().nonnegative().nullable().default(null),
+  finish_reason: z.string().nullable().default(null),
+  cost_usd: z.number().nonnegative().nullable().default(null),
+  started_at: z.string().nullable().default(null),
+  completed_at: z.string().nullable().default(null),
+});
+export type ExperimentItem = z.infer<typeof itemSchema>;
+
+export const statusSummarySchema = z.object({
+  pending: z.number().int(),
+  in_progress: z.number().int(),
+  inference_completed: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int(),
+});
+export type StatusSummary = z.infer<typeof statusSummarySchema>;
+
+export const metricsSchema = z.object({
+  hallucination_rate: z.number().nullable(),
+  total_hallucinations: z.number().int(),
+  hallucination_free_count: z.number().int(),
+  avg_hallucinations_per_prompt: z.number().nullable(),
+  hallucination_labels: z.record(z.string(), z.number().int()),
+  parameter_hallucinations: z.record(z.string(), z.record(z.string(), z.number().int())),
+  total_input_tokens: z.number(),
+  total_output_tokens: z.number(),
+  avg_input_tokens: z.number().nullable(),
+  avg_output_tokens: z.number().nullable(),
+  cost_per_1k: z.number().nullable(),
+  total_generation_time_ms: z.number(),
+  avg_response_latency_ms: z.number().nullable(),
+  max_response_latency_ms: z.number().nullable(),
+});
+export type Metrics = z.infer<typeof metricsSchema>;
+
+export const experimentRecordSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/),
+  name: z.string(),
+  model: z.string(),
+  pass_through: z.boolean(),
+  conversation_ids: z.array(z.string()),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+  created_by: z.string(),
+  reasoning_config: reasoningConfigSchema.nullable(),
+  system_prompt_override: z.string().nullable(),
+  output_schema: z.array(outputFieldSchema).nullable(),
+  config: experimentConfigSchema,
+});
+export type ExperimentRecord = z.infer<typeof experimentRecordSchema>;
+
+export const experimentResourceSchema = experimentRecordSchema.omit({ config: true }).extend({
+  total_items_count: z.number().int(),
+  completed_items_count: z.number().int(),
+  status_summary: statusSummarySchema,
+  metrics: metricsSchema,
+  metrics_by_model: z.record(z.string(), metricsSchema),
+  items: z.array(itemSchema),
+});
+export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
+
+/** "conversation_ids[0]: …" — one line per zod issue, naming the field. */
+export function formatZodError(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      return `${prefix}${path || '(root)'}: ${i.message}`;
+    })
+    .join('\n');
+}

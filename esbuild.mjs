@@ -1,0 +1,43 @@
+// One esbuild context per bundle. `--watch` rebuilds on change, `--production` minifies.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+const bundles = [
+  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'server/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    entryPoints: Object.fromEntries(['form', 'report'].filter((n) => existsSync(`webview/${n}.ts`)).map((n) => [n, `webview/${n}.ts`])),
+    outdir: 'dist/webview',
+    loader: { '.css': 'text' },
+  },
+  // The extension-host test suite (mocha inside VS Code), built beside the extension.
+  ...(existsSync('test/editor/suite/index.ts')
+    ? [{ ...node, entryPoints: { index: 'test/editor/suite/index.ts' }, outdir: 'out/test/editor/suite', external: ['vscode', 'mocha'] }]
+    : []),
+].filter((b) => Object.keys(b.entryPoints).length > 0);
+
+const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`esbuild: watching ${contexts.length} bundles`);
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,152 @@
+// Starts the language server (a separate Node process, over IPC) and exposes it as a ServerApi.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { z } from 'zod';
+import * as P from '../common/protocol';
+import type { CreateExperimentResult, ServerApi } from './serverApi';
+import type { Logger } from './logger';
+
+export interface ServerClientOptions {
+  context: vscode.ExtensionContext;
+  logger: Logger;
+  initializationOptions: () => P.InitializationOptions;
+  getApiKey: (name: string) => Promise<string | null>;
+}
+
+/** Owns the LanguageClient; survives restarts so listeners stay attached. */
+export class ServerClient implements ServerApi, vscode.Disposable {
+  private client: LanguageClient | null = null;
+  private starting: Promise<void> | null = null;
+  private readonly experimentChanged = new vscode.EventEmitter<{ experiment: P.ExperimentSummary | null; deletedId?: string }>();
+  private readonly indexChanged = new vscode.EventEmitter<P.TraceFileSummary[]>();
+  private readonly activeChanged = new vscode.EventEmitter<string | null>();
+  private readonly restarted = new vscode.EventEmitter<void>();
+  readonly onExperimentChanged = this.experimentChanged.event;
+  readonly onIndexChanged = this.indexChanged.event;
+  readonly onActiveExperimentChanged = this.activeChanged.event;
+  /** Fires after the server (re)started, e.g. to send the trace file list again. */
+  readonly onDidStart = this.restarted.event;
+  private stopping = false;
+
+  constructor(private readonly opts: ServerClientOptions) {}
+
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const module = this.opts.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', pattern: '**/*.jsonl' },
+        { scheme: 'file', pattern: '**/*.json' },
+      ],
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,jsonl}') },
+      initializationOptions: this.opts.initializationOptions(),
+      outputChannel: this.opts.logger.channel,
+      diagnosticCollectionName: 'hallucination-lab',
+      connectionOptions: { maxRestartCount: 4 },
+    };
+    const client = new LanguageClient('hallucinationLab', 'Hallucination Lab Server', serverOptions, clientOptions);
+    this.client = client;
+    client.onNotification(P.ExperimentChanged.method, (raw: unknown) => {
+      const p = P.ExperimentChanged.params.safeParse(raw);
+      if (p.success) this.experimentChanged.fire(p.data);
+    });
+    client.onNotification(P.IndexChanged.method, (raw: unknown) => {
+      const p = P.IndexChanged.params.safeParse(raw);
+      if (p.success) this.indexChanged.fire(p.data.files);
+    });
+    client.onNotification(P.ActiveExperimentChanged.method, (raw: unknown) => {
+      const p = P.ActiveExperimentChanged.params.safeParse(raw);
+      if (p.success) this.activeChanged.fire(p.data.id);
+    });
+    client.onRequest(P.GetApiKey.method, async (raw: unknown) => {
+      const p = P.GetApiKey.params.safeParse(raw);
+      return { key: p.success ? await this.opts.getApiKey(p.data.name) : null };
+    });
+    client.onDidChangeState((e) => {
+      // 3 = Stopped, 2 = Running: a crash restart by the client is said aloud.
+      if (e.oldState === 2 && e.newState === 3 && !this.stopping) this.opts.logger.warn('The Hallucination Lab server stopped.');
+      if (e.oldState !== 2 && e.newState === 2 && this.client === client) {
+        this.opts.logger.info('The Hallucination Lab server is running.');
+        this.restarted.fire();
+      }
+    });
+    await client.start();
+  }
+
+  async restart(): Promise<void> {
+    const old = this.client;
+    this.stopping = true;
+    try {
+      await this.starting?.catch(() => undefined);
+      await old?.stop(5000).catch(() => undefined);
+    } finally {
+      this.stopping = false;
+    }
+    this.client = null;
+    this.starting = null;
+    await this.start();
+  }
+
+  notifySettings(settings: P.Settings, trusted: boolean): void {
+    void this.client?.sendNotification(P.UpdateSettings.method, { settings, trusted });
+  }
+
+  private async send<S extends P.MessageSpec<z.ZodType, z.ZodType>>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
+    await this.start();
+    const raw: unknown = await this.client!.sendRequest(spec.method, params);
+    const parsed = spec.result.safeParse(raw);
+    if (!parsed.success) throw new Error(`unexpected answer to ${spec.method}: ${P.formatZodError(parsed.error)}`);
+    return parsed.data as P.ResultOf<S>;
+  }
+
+  async setTraceFiles(files: string[]): Promise<P.TraceFileSummary[]> {
+    return (await this.send(P.SetTraceFiles, { files })).files;
+  }
+  async listTraceFiles(): Promise<P.TraceFileSummary[]> {
+    return (await this.send(P.ListTraceFiles, {})).files;
+  }
+  async listConversations(file?: string): Promise<P.ConversationSummary[]> {
+    return (await this.send(P.ListConversations, file === undefined ? {} : { file })).conversations;
+  }
+  createExperiment(config: unknown): Promise<CreateExperimentResult> {
+    return this.send(P.CreateExperiment, { config });
+  }
+  async listExperiments(): Promise<P.ExperimentSummary[]> {
+    return (await this.send(P.ListExperiments, {})).experiments;
+  }
+  getExperiment(id: string): Promise<P.ExperimentResource> {
+    return this.send(P.GetExperiment, { id });
+  }
+  async cancelExperiment(id: string): Promise<boolean> {
+    return (await this.send(P.CancelExperiment, { id })).cancelled;
+  }
+  async resumeExperiment(id: string, failedOnly: boolean): Promise<P.ExperimentSummary> {
+    return (await this.send(P.ResumeExperiment, { id, failedOnly })).experiment;
+  }
+  async deleteExperiment(id: string): Promise<boolean> {
+    return (await this.send(P.DeleteExperiment, { id })).deleted;
+  }
+  async setActiveExperiment(id: string | null): Promise<void> {
+    await this.send(P.SetActiveExperiment, { id });
+  }
+  locateAnnotation(params: P.ParamsOf<typeof P.LocateAnnotation>): Promise<P.ResultOf<typeof P.LocateAnnotation>> {
+    return this.send(P.LocateAnnotation, params);
+  }
+
+  async dispose(): Promise<void> {
+    this.stopping = true;
+    await this.client?.stop(2000).catch(() => undefined);
+    this.experimentChanged.dispose();
+    this.indexChanged.dispose();
+    this.activeChanged.dispose();
+    this.restarted.dispose();
+  }
+}

@@ -1,0 +1,163 @@
+// The two views of the Hallucination Lab container: trace files → conversations, and
+// experiments → status summary and items, updated live from server notifications.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ConversationSummary, ExperimentSummary, TraceFileSummary } from '../common/protocol';
+import type { ServerApi } from './serverApi';
+
+export type TraceNode =
+  | { kind: 'file'; summary: TraceFileSummary }
+  | { kind: 'conversation'; conversation: ConversationSummary };
+
+export type ExperimentNode =
+  | { kind: 'experiment'; experiment: ExperimentSummary }
+  | { kind: 'status'; experiment: ExperimentSummary }
+  | { kind: 'item'; experiment: ExperimentSummary; item: ExperimentSummary['items'][number] };
+
+export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
+  private readonly changed = new vscode.EventEmitter<TraceNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private files: TraceFileSummary[] = [];
+
+  constructor(private readonly server: ServerApi, private readonly root: () => string | undefined) {}
+
+  setFiles(files: TraceFileSummary[]): void {
+    this.files = files.filter((f) => f.isTrace);
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TraceNode): vscode.TreeItem {
+    if (node.kind === 'file') {
+      const f = node.summary;
+      const item = new vscode.TreeItem(path.basename(f.file), vscode.TreeItemCollapsibleState.Collapsed);
+      const errors = f.problems.filter((p) => p.severity === 'error').length;
+      item.description = `${f.conversationCount} conversation${f.conversationCount === 1 ? '' : 's'}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
+      item.tooltip = new vscode.MarkdownString(
+        [`**${this.relative(f.file)}**`, '', ...f.problems.slice(0, 10).map((p) => `- ${p.severity}: ${p.message.replace(/[\\`*_[\]<>]/g, '\\$&')}`)].join('\n'),
+      );
+      item.resourceUri = vscode.Uri.file(f.file);
+      item.iconPath = errors ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : vscode.ThemeIcon.File;
+      item.contextValue = 'traceFile';
+      item.id = `file:${f.file}`;
+      return item;
+    }
+    const c = node.conversation;
+    const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
+    item.description = oneLine(c.firstUserMessage, 80);
+    item.tooltip = new vscode.MarkdownString(`**${c.id}** · ${c.messageCount} messages${c.model ? ` · ${c.model}` : ''}\n\n**User:** ${oneLine(c.firstUserMessage, 300)}\n\n**Response:** ${oneLine(c.tracedResponse, 300)}`);
+    item.tooltip.supportHtml = false;
+    item.iconPath = new vscode.ThemeIcon(c.hasToolCalls ? 'tools' : 'comment-discussion');
+    item.contextValue = 'conversation';
+    item.id = `conv:${c.file}:${c.id}`;
+    item.command = { command: 'hallucinationLab.openConversation', title: 'Open Conversation', arguments: [c.file, c.line] };
+    return item;
+  }
+
+  async getChildren(node?: TraceNode): Promise<TraceNode[]> {
+    if (!node) return this.files.map((summary) => ({ kind: 'file', summary }));
+    if (node.kind === 'file') return (await this.server.listConversations(node.summary.file)).map((conversation) => ({ kind: 'conversation', conversation }));
+    return [];
+  }
+
+  private relative(file: string): string {
+    const root = this.root();
+    return root ? path.relative(root, file) : file;
+  }
+}
+
+export class ExperimentTreeProvider implements vscode.TreeDataProvider<ExperimentNode> {
+  private readonly changed = new vscode.EventEmitter<ExperimentNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private experiments = new Map<string, ExperimentSummary>();
+  private activeId: string | null = null;
+
+  setAll(list: ExperimentSummary[]): void {
+    this.experiments = new Map(list.map((e) => [e.id, e]));
+    this.changed.fire(undefined);
+  }
+  upsert(e: ExperimentSummary): void {
+    this.experiments.set(e.id, e);
+    this.changed.fire(undefined);
+  }
+  remove(id: string): void {
+    this.experiments.delete(id);
+    this.changed.fire(undefined);
+  }
+  setActive(id: string | null): void {
+    this.activeId = id;
+    this.changed.fire(undefined);
+  }
+  get(id: string): ExperimentSummary | undefined {
+    return this.experiments.get(id);
+  }
+
+  getTreeItem(node: ExperimentNode): vscode.TreeItem {
+    if (node.kind === 'experiment') {
+      const e = node.experiment;
+      const s = e.status_summary;
+      const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `exp:${e.id}`;
+      item.description = `${e.running ? 'running' : s.completed + s.failed === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.activeId === e.id ? ' · markers shown' : ''}`;
+      item.tooltip = new vscode.MarkdownString(
+        `**${e.name}**\n\n${e.pass_through ? 'Pass-through (traced responses)' : `Model: ${e.model}`}\n\nCreated ${new Date(e.created_at).toLocaleString()}\n\n` +
+          `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed}\n\n` +
+          `Hallucination rate: ${e.hallucination_rate === null ? 'n/a' : `${(e.hallucination_rate * 100).toFixed(1)}%`}`,
+      );
+      item.iconPath = e.running
+        ? new vscode.ThemeIcon('sync~spin')
+        : s.failed > 0
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+          : s.completed === s.total
+            ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+            : new vscode.ThemeIcon('debug-pause');
+      item.contextValue = e.running ? 'experiment.running' : 'experiment.idle';
+      return item;
+    }
+    if (node.kind === 'status') {
+      const s = node.experiment.status_summary;
+      const item = new vscode.TreeItem(`pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed}`);
+      item.id = `status:${node.experiment.id}`;
+      item.iconPath = new vscode.ThemeIcon('pulse');
+      item.contextValue = 'experimentStatus';
+      return item;
+    }
+    const { item: i, experiment: e } = node;
+    const multi = new Set(e.items.map((x) => x.model_config)).size > 1 || e.items.some((x) => x.sample_index > 0);
+    const t = new vscode.TreeItem(multi ? `${i.conversation_id} · ${i.model_config}${i.sample_index ? ` #${i.sample_index + 1}` : ''}` : i.conversation_id);
+    t.id = `item:${e.id}:${i.id}`;
+    t.description = i.status === 'completed' ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}` : i.status.replace(/_/g, ' ');
+    t.tooltip = i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
+    t.iconPath = itemIcon(i.status, i.hallucinations);
+    t.contextValue = 'experimentItem';
+    t.command = { command: 'hallucinationLab.openReport', title: 'Open Report', arguments: [e.id] };
+    return t;
+  }
+
+  getChildren(node?: ExperimentNode): ExperimentNode[] {
+    if (!node) return [...this.experiments.values()].sort((a, b) => b.created_at.localeCompare(a.created_at)).map((experiment) => ({ kind: 'experiment', experiment }));
+    if (node.kind !== 'experiment') return [];
+    const e = this.experiments.get(node.experiment.id) ?? node.experiment;
+    return [{ kind: 'status', experiment: e }, ...e.items.map((item) => ({ kind: 'item' as const, experiment: e, item }))];
+  }
+}
+
+function itemIcon(status: string, hallucinations: number): vscode.ThemeIcon {
+  switch (status) {
+    case 'completed':
+      return hallucinations > 0
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    case 'in_progress':
+    case 'inference_completed':
+      return new vscode.ThemeIcon('loading~spin');
+    default:
+      return new vscode.ThemeIcon('circle-outline');
+  }
+}
+
+function oneLine(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

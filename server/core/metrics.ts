@@ -1,0 +1,56 @@
+// The metrics of the design, computed from items only. Each definition is pinned by a test.
+import type { ExperimentItem, Metrics, StatusSummary } from '../../common/schema';
+
+export function statusSummary(items: readonly Pick<ExperimentItem, 'status'>[]): StatusSummary {
+  const s: StatusSummary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, total: items.length };
+  for (const i of items) s[i.status]++;
+  return s;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const avgOrNull = (xs: number[]) => (xs.length ? sum(xs) / xs.length : null);
+const known = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
+
+export function computeMetrics(items: readonly ExperimentItem[]): Metrics {
+  const done = items.filter((i) => i.status === 'completed');
+  const annotations = done.flatMap((i) => i.annotations);
+  const labels: Record<string, number> = {};
+  const params: Record<string, Record<string, number>> = {};
+  for (const a of annotations) {
+    labels[a.label] = (labels[a.label] ?? 0) + 1;
+    // Only annotations naming both a tool and a parameter; a whole-call fault has parameter_name null.
+    if (a.tool_name !== null && a.parameter_name !== null) {
+      const byParam = (params[a.tool_name] ??= {});
+      byParam[a.parameter_name] = (byParam[a.parameter_name] ?? 0) + 1;
+    }
+  }
+  const withHallucination = done.filter((i) => i.annotations.length > 0).length;
+  const inputTokens = known(done.map((i) => i.input_tokens));
+  const outputTokens = known(done.map((i) => i.output_tokens));
+  const latencies = known(done.map((i) => i.latency_ms));
+  const costs = done.map((i) => i.cost_usd);
+  const costKnown = done.length > 0 && costs.every((c) => c !== null);
+  return {
+    hallucination_rate: done.length ? withHallucination / done.length : null,
+    total_hallucinations: annotations.length,
+    hallucination_free_count: done.length - withHallucination,
+    avg_hallucinations_per_prompt: done.length ? annotations.length / done.length : null,
+    hallucination_labels: labels,
+    parameter_hallucinations: params,
+    total_input_tokens: sum(inputTokens),
+    total_output_tokens: sum(outputTokens),
+    avg_input_tokens: avgOrNull(inputTokens),
+    avg_output_tokens: avgOrNull(outputTokens),
+    cost_per_1k: costKnown ? (sum(known(costs)) / done.length) * 1000 : null,
+    total_generation_time_ms: sum(latencies),
+    avg_response_latency_ms: avgOrNull(latencies),
+    max_response_latency_ms: latencies.length ? Math.max(...latencies) : null,
+  };
+}
+
+export function metricsByModel(items: readonly ExperimentItem[]): Record<string, Metrics> {
+  const groups = new Map<string, ExperimentItem[]>();
+  for (const i of items) groups.set(i.model_config, [...(groups.get(i.model_config) ?? []), i]);
+  return Object.fromEntries([...groups].map(([k, v]) => [k, computeMetrics(v)]));
+}
+
