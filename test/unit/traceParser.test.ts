@@ -66,3 +66,26 @@ test('the index keeps ids unique across files and says which one was renamed', (
   index.remove('/w/a.jsonl');
   assert.equal(index.get('same')!.file, '/w/b.jsonl');
 });
+
+test('the fast conversation check agrees with the zod schema on valid and invalid shapes', async () => {
+  const { isRawConversation } = await import('../../server/core/traceParser');
+  const { conversationSchema } = await import('../../common/schema');
+  const base = { id: 'x', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'f', arguments: '{}' } }] }], tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] };
+  const variants: unknown[] = [
+    base,
+    { ...base, id: 3 },
+    { ...base, id: null },
+    { ...base, messages: 'x' },
+    { ...base, messages: [{ role: 1 }] },
+    { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'image_url' }] }] },
+    { ...base, messages: [{ role: 'user', content: [{ text: 'a' }] }] },
+    { ...base, messages: [{ role: 'assistant', tool_calls: [{ function: { name: 'f', arguments: {} } }] }] },
+    { ...base, tools: [{ function: { description: 'no name' } }] },
+    { ...base, usage: { prompt_tokens: '3' } },
+    { ...base, metadata: [] },
+    { ...base, model: 4 },
+    [],
+    null,
+  ];
+  for (const v of variants) assert.equal(isRawConversation(v), conversationSchema.safeParse(v).success, JSON.stringify(v));
+});
