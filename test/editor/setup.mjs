@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// Installs VS Code 1.100.3 (from the npm package code-server@4.100.3) ONCE into a git-ignored
+// cache folder, so that the extension can be tested in a real VS Code on machines that reach only
+// the npm registry and Debian's packages. The recipe is shared/docs/real-vscode-tests.md:
+//   npm install --ignore-scripts code-server (its postinstall downloads ripgrep: no network)
+//   npm rebuild argon2
+//   lib/vscode: npm install --omit=dev --ignore-scripts; node-gyp rebuild of the native modules
+//   ripgrep from Debian linked in; node_modules.asar -> node_modules; lib/vscode/extensions deps.
+// A marker file records a complete install: a second run costs nothing.
+//
+//   node test/editor/setup.mjs            install if needed
+//   node test/editor/setup.mjs --check    only report whether the install is possible / present
+//   node test/editor/setup.mjs --force    reinstall (deletes the cache folder first)
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync, readlinkSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CODE_SERVER_VERSION, VSCODE_VERSION, cacheDir, codeServerDir, codeServerEntry, markerFile, serverMain, vscodeDir } from './paths.mjs';
+
+const log = (msg) => console.log(`[setup] ${msg}`);
+
+export class SetupError extends Error {}
+
+/** The npm CLI script that runs this Node (npm ships node-gyp inside it). */
+function npmCliDir() {
+  const candidates = [];
+  if (process.env.npm_execpath) candidates.push(path.resolve(path.dirname(process.env.npm_execpath), '..'));
+  try {
+    const root = execFileSync('npm', ['root', '-g'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (root) candidates.push(path.join(root, 'npm'));
+  } catch {
+    /* npm not on PATH: the fallbacks below */
+  }
+  candidates.push(path.resolve(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'), '/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm');
+  return candidates.find((c) => existsSync(path.join(c, 'package.json'))) ?? null;
+}
+
+export function nodeGypPath() {
+  if (process.env.NODE_GYP && existsSync(process.env.NODE_GYP)) return process.env.NODE_GYP;
+  const npmDir = npmCliDir();
+  const p = npmDir && path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  return p && existsSync(p) ? p : null;
+}
+
+/** Node's headers for node-gyp without a download: `--nodedir=/usr` needs /usr/include/node. */
+export function nodeDir() {
+  const candidates = [process.env.npm_config_nodedir, '/usr', path.resolve(path.dirname(process.execPath), '..')].filter(Boolean);
+  return candidates.find((d) => existsSync(path.join(d, 'include', 'node', 'node_api.h'))) ?? null;
+}
+
+export function ripgrepPath() {
+  const candidates = [process.env.RIPGREP_PATH, '/usr/bin/rg', '/usr/local/bin/rg'].filter(Boolean);
+  return candidates.find((c) => existsSync(c)) ?? null;
+}
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+export function isInstalled() {
+  if (!existsSync(markerFile)) return false;
+  try {
+    const m = JSON.parse(readFileSync(markerFile, 'utf8'));
+    return m.codeServer === CODE_SERVER_VERSION && existsSync(serverMain) && existsSync(codeServerEntry);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Can the install run (or has it run) on this machine? Returns null when yes, else why not.
+ * Cheap: no network unless nothing is installed yet (then one `npm view` of code-server).
+ */
+export function whyUnavailable() {
+  if (isInstalled()) return null;
+  if (!ripgrepPath()) return 'ripgrep not found (/usr/bin/rg; Debian package "ripgrep", or set RIPGREP_PATH)';
+  if (!nodeGypPath()) return 'node-gyp not found inside npm (set NODE_GYP to node-gyp.js)';
+  if (!nodeDir()) return "Node's headers not found (/usr/include/node/node_api.h; Debian package nodejs ships them)";
+  for (const tool of ['python3', 'make', 'g++']) if (!which(tool)) return `${tool} not found (needed by node-gyp)`;
+  const view = spawnSync('npm', ['view', `code-server@${CODE_SERVER_VERSION}`, 'version'], { encoding: 'utf8', timeout: 60_000 });
+  if (view.status !== 0 || view.stdout.trim() !== CODE_SERVER_VERSION)
+    return `the npm registry does not answer for code-server@${CODE_SERVER_VERSION} (${(view.stderr || '').trim().split('\n').pop() || 'no answer'})`;
+  return null;
+}
+
+function run(cmd, args, cwd, what) {
+  log(`${what}\n          $ (cd ${path.relative(process.cwd(), cwd) || '.'} && ${[cmd, ...args].join(' ')})`);
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' },
+  });
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+    throw new SetupError(`${what} failed (exit ${r.status ?? r.signal ?? r.error?.message}):\n${out}`);
+  }
+  log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function linkForce(target, linkPath) {
+  try {
+    const st = lstatSync(linkPath);
+    if (st.isSymbolicLink() && readlinkSync(linkPath) === target) return false;
+    if (st.isSymbolicLink() || st.isFile()) unlinkSync(linkPath);
+    else rmSync(linkPath, { recursive: true, force: true });
+  } catch {
+    /* absent */
+  }
+  mkdirSync(path.dirname(linkPath), { recursive: true });
+  symlinkSync(target, linkPath);
+  return true;
+}
+
+export function install({ force = false } = {}) {
+  if (force) {
+    log(`--force: removing ${cacheDir}`);
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+  if (isInstalled()) {
+    log(`VS Code ${VSCODE_VERSION} (code-server ${CODE_SERVER_VERSION}) already installed in ${cacheDir}`);
+    return;
+  }
+  const t0 = Date.now();
+  log(`installing VS Code ${VSCODE_VERSION} from npm code-server@${CODE_SERVER_VERSION} into ${cacheDir}`);
+  const nodeGyp = nodeGypPath();
+  const nodedir = nodeDir();
+  const rg = ripgrepPath();
+  if (!nodeGyp) throw new SetupError('node-gyp not found inside npm (set NODE_GYP=/path/to/node-gyp.js)');
+  if (!nodedir) throw new SetupError("Node's headers not found: need <dir>/include/node/node_api.h (tried /usr)");
+  if (!rg) throw new SetupError('ripgrep not found: apt-get install ripgrep (or set RIPGREP_PATH)');
+  log(`node-gyp: ${nodeGyp}; --nodedir=${nodedir}; ripgrep: ${rg}`);
+
+  mkdirSync(cacheDir, { recursive: true });
+  const pkgJson = path.join(cacheDir, 'package.json');
+  if (!existsSync(pkgJson))
+    writeFileSync(pkgJson, JSON.stringify({ name: 'hallucination-lab-vscode-cache', private: true, description: 'VS Code for the editor tests (test/editor/setup.mjs)' }, null, 2) + '\n');
+
+  // 1. code-server itself. --ignore-scripts: its postinstall refuses root and downloads ripgrep.
+  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], cacheDir, `npm install code-server@${CODE_SERVER_VERSION}`);
+  // 2. argon2 (code-server's password hashing; loaded at start even with --auth none).
+  run('npm', ['rebuild', 'argon2'], cacheDir, 'npm rebuild argon2');
+  // 3. VS Code's own production dependencies.
+  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir, 'npm install --omit=dev in lib/vscode');
+  // 4. Native modules, built against this Node's headers (kerberos is not needed).
+  for (const mod of ['node-pty', '@vscode/spdlog', '@vscode/deviceid', 'native-watchdog']) {
+    const dir = path.join(vscodeDir, 'node_modules', mod);
+    if (!existsSync(dir)) {
+      log(`  (${mod} not present in lib/vscode/node_modules: skipped)`);
+      continue;
+    }
+    run(process.execPath, [nodeGyp, 'rebuild', '-j', 'max', `--nodedir=${nodedir}`], dir, `node-gyp rebuild ${mod}`);
+  }
+  // 5. ripgrep from Debian where @vscode/ripgrep would have downloaded its binary.
+  const rgLink = path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+  log(`link ${rg} -> ${path.relative(cacheDir, rgLink)}`);
+  linkForce(rg, rgLink);
+  // 6. The server looks for node_modules.asar.
+  log('link lib/vscode/node_modules.asar -> node_modules');
+  linkForce('node_modules', path.join(vscodeDir, 'node_modules.asar'));
+  // 7. Dependencies of the built-in extensions (git, typescript-language-features, …).
+  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], path.join(vscodeDir, 'extensions'), 'npm install --omit=dev in lib/vscode/extensions');
+
+  // Sanity: the product is the version we expect.
+  const product = JSON.parse(readFileSync(path.join(vscodeDir, 'product.json'), 'utf8'));
+  const version = JSON.parse(readFileSync(path.join(vscodeDir, 'package.json'), 'utf8')).version;
+  if (version !== VSCODE_VERSION) throw new SetupError(`expected VS Code ${VSCODE_VERSION}, found ${version}`);
+  if (!existsSync(serverMain) || !existsSync(codeServerEntry)) throw new SetupError(`install incomplete: ${serverMain} or ${codeServerEntry} missing`);
+
+  writeFileSync(
+    markerFile,
+    JSON.stringify({ codeServer: CODE_SERVER_VERSION, vscode: version, commit: product.commit ?? null, node: process.version, installedAt: new Date().toISOString() }, null, 2) + '\n',
+  );
+  log(`complete in ${((Date.now() - t0) / 1000).toFixed(1)} s (marker ${path.relative(process.cwd(), markerFile)})`);
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  try {
+    if (process.argv.includes('--check')) {
+      const why = whyUnavailable();
+      console.log(why ? `[setup] unavailable: ${why}` : isInstalled() ? '[setup] installed' : '[setup] installable');
+      process.exit(why ? 1 : 0);
+    }
+    install({ force: process.argv.includes('--force') });
+  } catch (e) {
+    console.error(`[setup] FAILED: ${e instanceof SetupError ? e.message : (e?.stack ?? e)}`);
+    console.error(`[setup] the partial install stays in ${cacheDir}; rerun to retry, or --force to start over`);
+    process.exit(1);
+  }
+}
