@@ -29,7 +29,8 @@ export async function startServer(workspaceRoot: string, options: Partial<Initia
   const diagnostics = new Map<string, PublishDiagnosticsParams>();
   const notifications: TestServer['notifications'] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.set(p.uri, p));
-  connection.onNotification((method: string, params: unknown) => notifications.push({ method, params }));
+  for (const method of ['hallucinationLab/experimentChanged', 'hallucinationLab/indexChanged', 'hallucinationLab/activeExperimentChanged'])
+    connection.onNotification(method, (params: unknown) => notifications.push({ method, params }));
   connection.onRequest('hallucinationLab/getApiKey', () => ({ key: null }));
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);

@@ -13,7 +13,7 @@ function annotation(over: Partial<Annotation>): Annotation {
 }
 
 /** Annotates `text` (first occurrence) in the decoded part and returns what the file range covers. */
-function markedSource(source: string, file: string, conv: Conversation, messageIndex: number, part: number, decoded: string, needle: string): string | null {
+function markedSource(source: string, conv: Conversation, messageIndex: number, part: number, decoded: string, needle: string): string | null {
   const start = decoded.indexOf(needle);
   assert.ok(start >= 0, `needle ${needle} not in decoded text`);
   const r = annotationRange(fileText(source), conv, annotation({ message_index: messageIndex, message_part_index: part, start_offset: start, end_offset: start + needle.length, text: needle }));
@@ -49,8 +49,8 @@ test('a marker on answer text after a \\n escape covers exactly the annotated ch
   const source = `{"id":"other","messages":[]}\n${JSON.stringify(conv)}\n`;
   const parsed = parseTraceText('t.jsonl', source);
   const c = parsed.conversations.find((x) => x.id === 'c1')!;
-  assert.equal(markedSource(source, 't.jsonl', c, 1, 0, conv.messages[1]!.content, '42'), '42');
-  assert.equal(markedSource(source, 't.jsonl', c, 1, 0, conv.messages[1]!.content, '"42" euros'), '\\"42\\" euros');
+  assert.equal(markedSource(source, c, 1, 0, conv.messages[1]!.content, '42'), '42');
+  assert.equal(markedSource(source, c, 1, 0, conv.messages[1]!.content, '"42" euros'), '\\"42\\" euros');
 });
 
 test('a marker on a tool-call argument value covers the value inside the escaped arguments string', () => {
@@ -58,15 +58,15 @@ test('a marker on a tool-call argument value covers the value inside the escaped
   const conv = { id: 'w', messages: [{ role: 'user', content: 'Weather in Paris' }, { role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'weather', arguments: args } }] }] };
   const source = JSON.stringify([conv], null, 2);
   const c = parseTraceText('t.json', source).conversations[0]!;
-  assert.equal(markedSource(source, 't.json', c, 1, 0, args, 'Lyon'), 'Lyon');
-  assert.equal(markedSource(source, 't.json', c, 1, 0, args, '"city": "Lyon"'.replace(': ', ':')), '\\"city\\":\\"Lyon\\"');
+  assert.equal(markedSource(source, c, 1, 0, args, 'Lyon'), 'Lyon');
+  assert.equal(markedSource(source, c, 1, 0, args, '"city": "Lyon"'.replace(': ', ':')), '\\"city\\":\\"Lyon\\"');
 });
 
 test('content given as parts: the part index selects the text part', () => {
   const conv = { id: 'p', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: [{ type: 'text', text: 'first 1' }, { type: 'image_url' }, { type: 'text', text: 'second 22' }] }] };
   const source = JSON.stringify(conv);
   const c = parseTraceText('p.json', source).conversations[0]!;
-  assert.equal(markedSource(source, 'p.json', c, 1, 1, 'second 22', '22'), '22');
+  assert.equal(markedSource(source, c, 1, 1, 'second 22', '22'), '22');
 });
 
 test('no marker where the file no longer holds the annotated text', () => {

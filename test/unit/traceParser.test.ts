@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTraceText, tracedResponseIndex } from '../../server/core/traceParser';
+import { isRawConversation, parseTraceText, tracedResponseIndex } from '../../server/core/traceParser';
+import { conversationSchema } from '../../common/schema';
 import { TraceIndex } from '../../server/core/traceIndex';
 
 const conv = (id?: string) => JSON.stringify({ ...(id ? { id } : {}), messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
@@ -67,9 +68,7 @@ test('the index keeps ids unique across files and says which one was renamed', (
   assert.equal(index.get('same')!.file, '/w/b.jsonl');
 });
 
-test('the fast conversation check agrees with the zod schema on valid and invalid shapes', async () => {
-  const { isRawConversation } = await import('../../server/core/traceParser');
-  const { conversationSchema } = await import('../../common/schema');
+test('the fast conversation check agrees with the zod schema on valid and invalid shapes', () => {
   const base = { id: 'x', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'f', arguments: '{}' } }] }], tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] };
   const variants: unknown[] = [
     base,
