@@ -1,0 +1,110 @@
+// Phrases that name the same thing: postal abbreviations, currency codes and symbols' names,
+// unit abbreviations. A value using one member is grounded by a context that uses another
+// ("Boston, MA" by "Boston, Massachusetts", "USD" by "dollars"). General knowledge, not tuned
+// to any data set. Phrases are written folded (see fold()).
+import { fold } from './normalize';
+
+const GROUPS_SOURCE: string[][] = [
+  // US states and territories
+  ['al', 'alabama'], ['ak', 'alaska'], ['az', 'arizona'], ['ar', 'arkansas'], ['ca', 'california', 'calif'],
+  ['co', 'colorado'], ['ct', 'connecticut'], ['de', 'delaware'], ['fl', 'florida'], ['ga', 'georgia'],
+  ['hi', 'hawaii'], ['id', 'idaho'], ['il', 'illinois'], ['in', 'indiana'], ['ia', 'iowa'], ['ks', 'kansas'],
+  ['ky', 'kentucky'], ['la', 'louisiana', 'los angeles'], ['me', 'maine'], ['md', 'maryland'],
+  ['ma', 'massachusetts', 'mass'], ['mi', 'michigan'], ['mn', 'minnesota'], ['ms', 'mississippi'],
+  ['mo', 'missouri'], ['mt', 'montana'], ['ne', 'nebraska'], ['nv', 'nevada'], ['nh', 'new hampshire'],
+  ['nj', 'new jersey'], ['nm', 'new mexico'], ['ny', 'new york', 'nyc', 'new york city'],
+  ['nc', 'north carolina'], ['nd', 'north dakota'], ['oh', 'ohio'], ['ok', 'oklahoma'], ['or', 'oregon'],
+  ['pa', 'pennsylvania'], ['ri', 'rhode island'], ['sc', 'south carolina'], ['sd', 'south dakota'],
+  ['tn', 'tennessee'], ['tx', 'texas'], ['ut', 'utah'], ['vt', 'vermont'], ['va', 'virginia'],
+  ['wa', 'washington'], ['wv', 'west virginia'], ['wi', 'wisconsin'], ['wy', 'wyoming'],
+  ['dc', 'd c', 'district of columbia', 'washington d c'], ['pr', 'puerto rico'],
+  ['sf', 'san francisco'],
+  // countries commonly abbreviated
+  ['us', 'usa', 'u s', 'u s a', 'united states', 'united states of america', 'america', 'american'],
+  ['uk', 'u k', 'united kingdom', 'great britain', 'britain', 'british', 'england', 'english'],
+  ['uae', 'united arab emirates', 'emirates'], ['eu', 'european union', 'europe', 'european'],
+  ['prc', 'china', 'chinese'], ['jp', 'japan', 'japanese'], ['de', 'germany', 'german'],
+  ['fr', 'france', 'french'], ['it', 'italy', 'italian'], ['es', 'spain', 'spanish'], ['il', 'israel', 'israeli'],
+  ['in', 'india', 'indian'], ['ca', 'canada', 'canadian'], ['au', 'australia', 'australian'],
+  ['mx', 'mexico', 'mexican'], ['br', 'brazil', 'brazilian'], ['ru', 'russia', 'russian'],
+  ['kr', 'south korea', 'korea', 'korean'], ['nl', 'netherlands', 'holland', 'dutch'],
+  ['ch', 'switzerland', 'swiss'], ['se', 'sweden', 'swedish'],
+  // currencies
+  ['usd', 'us dollar', 'dollar', 'us', 'usa', 'united states dollar', 'american dollar', 'buck'],
+  ['eur', 'euro'], ['gbp', 'british pound', 'pound sterling', 'sterling', 'pound', 'british', 'uk'],
+  ['jpy', 'yen', 'japanese yen', 'japan', 'japanese'], ['cad', 'canadian dollar', 'canada', 'canadian'],
+  ['aud', 'australian dollar', 'australia', 'australian'], ['chf', 'swiss franc', 'franc', 'switzerland', 'swiss'],
+  ['cny', 'rmb', 'yuan', 'renminbi', 'china', 'chinese'], ['inr', 'rupee', 'indian rupee', 'india', 'indian'],
+  ['ils', 'nis', 'shekel', 'new israeli shekel', 'israel', 'israeli'], ['mxn', 'mexican peso', 'peso', 'mexico'],
+  ['krw', 'won', 'korean won', 'korea', 'south korea'], ['btc', 'bitcoin'], ['eth', 'ether', 'ethereum'],
+  // units
+  ['km', 'kilometer', 'kilometre', 'kms'], ['mi', 'mile'], ['m', 'meter', 'metre', 'mtr'],
+  ['cm', 'centimeter', 'centimetre'], ['mm', 'millimeter', 'millimetre'], ['kg', 'kilogram', 'kilo', 'kgs'],
+  ['g', 'gram', 'gm', 'gr'], ['lb', 'lbs', 'pound'], ['oz', 'ounce'], ['ft', 'feet', 'foot'], ['in', 'inch', 'inches'],
+  ['yd', 'yard'], ['h', 'hr', 'hrs', 'hour'], ['min', 'mins', 'minute'], ['s', 'sec', 'secs', 'second'],
+  ['ms', 'millisecond'], ['l', 'liter', 'litre'], ['ml', 'milliliter', 'millilitre'], ['gal', 'gallon'],
+  ['c', 'celsius', 'centigrade'], ['f', 'fahrenheit'], ['k', 'kelvin'], ['mph', 'miles per hour'],
+  ['kph', 'kmh', 'km h', 'kilometers per hour', 'kilometres per hour'], ['sq ft', 'square feet', 'square foot', 'sqft'],
+  ['sq m', 'square meter', 'square metre', 'sqm', 'm2'], ['hz', 'hertz'], ['kb', 'kilobyte'], ['mb', 'megabyte'],
+  ['gb', 'gigabyte'], ['tb', 'terabyte'], ['w', 'watt'], ['kw', 'kilowatt'], ['v', 'volt'], ['a', 'amp', 'ampere'],
+  ['24h', '24 h', '24 hour', '24 hours'], ['12h', '12 h', '12 hour', '12 hours'],
+  ['pct', 'percent', 'percentage', 'per cent'],
+];
+
+/** folded phrase → ids of the groups it belongs to */
+const PHRASE_GROUPS = new Map<string, number[]>();
+/** first token of a phrase → the phrases (as token arrays) starting with it, longest first */
+const BY_FIRST_TOKEN = new Map<string, string[][]>();
+
+GROUPS_SOURCE.forEach((group, id) => {
+  for (const raw of group) {
+    const phrase = fold(raw);
+    const ids = PHRASE_GROUPS.get(phrase) ?? [];
+    ids.push(id);
+    PHRASE_GROUPS.set(phrase, ids);
+  }
+});
+for (const phrase of PHRASE_GROUPS.keys()) {
+  const toks = phrase.split(' ');
+  const list = BY_FIRST_TOKEN.get(toks[0]!) ?? [];
+  list.push(toks);
+  BY_FIRST_TOKEN.set(toks[0]!, list);
+}
+for (const list of BY_FIRST_TOKEN.values()) list.sort((a, b) => b.length - a.length);
+
+export interface GroupMatch {
+  /** token index range [start, end) of the phrase */
+  start: number;
+  end: number;
+  groups: number[];
+}
+
+/**
+ * Every known phrase in a token stream (plural forms are tried too). Linear in tokens.
+ * `allowShort` decides whether a one-token phrase of at most 3 letters counts here: in context
+ * text "in", "me", "us" are words, so the caller only accepts them where they were written in
+ * capitals ("IN", "ME", "US").
+ */
+export function findGroupPhrases(tokens: readonly string[], allowShort: (token: string) => boolean): GroupMatch[] {
+  const out: GroupMatch[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const cands = BY_FIRST_TOKEN.get(t) ?? (t.length > 3 && t.endsWith('s') ? BY_FIRST_TOKEN.get(t.slice(0, -1)) : undefined);
+    if (!cands) continue;
+    for (const phrase of cands) {
+      let ok = true;
+      for (let k = 1; k < phrase.length; k++) {
+        const tk = tokens[i + k];
+        if (tk !== phrase[k] && tk !== phrase[k] + 's') {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      if (phrase.length === 1 && phrase[0]!.length <= 3 && !allowShort(t)) continue;
+      out.push({ start: i, end: i + phrase.length, groups: PHRASE_GROUPS.get(phrase.join(' '))! });
+      break;
+    }
+  }
+  return out;
+}

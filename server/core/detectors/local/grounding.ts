@@ -1,0 +1,236 @@
+// Is an argument value supported by what came before the call? Strings are matched as folded
+// phrases, then as numbers/dates/URLs, then token by token with qualifier tolerance ("Tel Aviv,
+// Israel" extends the grounded "Tel Aviv"); numbers through the context's number set.
+import type { ContextIndex } from './context';
+import { findGroupPhrases } from './equivalences';
+import {
+  dateKeys,
+  extractDates,
+  extractTimes,
+  fold,
+  normalizeUrl,
+  numberKey,
+  parseLooseNumber,
+  parseNumberToken,
+  stem,
+} from './normalize';
+import { enumOf, type SchemaNode } from './toolSchema';
+import { isCommonStem, isStopword } from './words';
+
+export type Verdict =
+  | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
+  | { grounded: false; confidence: number; /** the part of the value that was not found, if not all */ missing?: string };
+
+const OK: Verdict = { grounded: true };
+
+/** Numbers a value may carry without a source: 0 and 1 are defaults, flags, identities. */
+function trivialNumber(n: number): boolean {
+  return n === 0 || n === 1 || n === -1;
+}
+
+export function numberGrounded(n: number, ctx: ContextIndex): boolean {
+  return trivialNumber(n) || ctx.numbers.has(numberKey(n));
+}
+
+export function groundNumber(n: number, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
+  if (numberGrounded(n, ctx) || inSchemaLiterals(n, schema)) return OK;
+  // Small integers are often implied ("a pair", "both"); be less sure about them.
+  const small = Number.isInteger(n) && Math.abs(n) < 10;
+  return { grounded: false, confidence: small ? 0.7 : 0.9 };
+}
+
+/** enum member, default, const or example of this very parameter (folded comparison for strings) */
+export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean {
+  if (schema === null) return false;
+  const lits: unknown[] = [];
+  const e = enumOf(schema);
+  if (e) lits.push(...e);
+  if ('default' in schema) lits.push(schema['default']);
+  const ex = schema['examples'];
+  if (Array.isArray(ex)) lits.push(...ex);
+  if (lits.length === 0) return false;
+  if (typeof v === 'string') {
+    const f = fold(v);
+    return lits.some((l) => (typeof l === 'string' || typeof l === 'number') && fold(String(l)) === f);
+  }
+  if (typeof v === 'number') return lits.some((l) => l === v || (typeof l === 'string' && Number(l) === v));
+  return false;
+}
+
+const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Content tokens beyond which a string is composed text (a message body), not a name or key. */
+const FREE_TEXT_TOKENS = 8;
+
+export function groundString(value: string, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
+  const v = value.trim();
+  if (v === '') return OK;
+  if (inSchemaLiterals(v, schema)) return OK;
+  const f = fold(v);
+  // Punctuation only (">", "*"): nothing specific to be made up.
+  if (f === '') return OK;
+  if (ctx.hasPhrase(f)) return OK;
+
+  const nums = parseLooseNumber(v);
+  if (nums) {
+    // a number written as a word ("five") needs the number itself in the context
+    const word = /^[a-z]+$/i.test(v);
+    const ok = nums.some((n) => (word ? ctx.numbers.has(numberKey(n)) : numberGrounded(n, ctx)));
+    return ok ? OK : { grounded: false, confidence: word ? 0.6 : 0.85 };
+  }
+
+  const dt = ISO_DATETIME.exec(v);
+  if (dt) {
+    // "2025-06-02T15:00:00": the day and (unless midnight) the time must both be grounded
+    const day = wholeDate(dt[1]!);
+    const minutes = Number(dt[2]) * 60 + Number(dt[3]);
+    const dayOk = day !== null && day.some((keys) => dateGrounded(keys, ctx));
+    const timeOk = minutes === 0 || ctx.times.has(minutes);
+    return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75, ...(dayOk ? { missing: `${dt[2]}:${dt[3]}` } : timeOk ? { missing: dt[1]! } : {}) };
+  }
+  const date = wholeDate(v);
+  if (date) return date.some((keys) => dateGrounded(keys, ctx)) ? OK : { grounded: false, confidence: 0.8 };
+  const time = wholeTime(v);
+  if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
+
+  if (/^[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(v)) {
+    return ctx.rawIncludes(v.toLowerCase()) ? OK : { grounded: false, confidence: 0.9 };
+  }
+  if (/^(?:https?:\/\/|www\.)\S+$/i.test(v)) {
+    return ctx.rawIncludes(normalizeUrl(v)) ? OK : { grounded: false, confidence: 0.85 };
+  }
+  return groundTokens(v, ctx);
+}
+
+/** Readings (as context keys) of a value that is a date and nothing else, else null. */
+function wholeDate(v: string): string[][] | null {
+  const ds = extractDates(v);
+  if (ds.length !== 1) return null;
+  const d = ds[0]!;
+  if (d.start > 0 || v.slice(d.end).replace(/[\s.,]/g, '') !== '') return null;
+  return d.readings.map(dateKeys);
+}
+
+export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
+  // the most specific key decides: y-m-d, else m-d (+ the year said anywhere), else y-m;
+  // a date the context names relatively ("tomorrow", "last month") counts as named
+  const ymd = keys.find((k) => k.startsWith('ymd:'));
+  if (ymd) {
+    if (ctx.dates.has(ymd)) return true;
+    const [y, m, d] = ymd.slice(4).split('-');
+    if (ctx.dates.has(`md:${m}-${d}`) && ctx.numbers.has(numberKey(Number(y)))) return true;
+    const rel = ctx.relativeDates;
+    return rel.has(ymd) || rel.has(`ymrel:${y}-${m}`);
+  }
+  const md = keys.find((k) => k.startsWith('md:'));
+  if (md) {
+    if (ctx.dates.has(md)) return true;
+    for (const k of ctx.relativeDates) if (k.startsWith('ymd:') && k.endsWith(`-${md.slice(3)}`)) return true;
+    return false;
+  }
+  if (keys.some((k) => ctx.dates.has(k))) return true;
+  return keys.some((k) => k.startsWith('ym:') && ctx.relativeDates.has('ymrel:' + k.slice(3)));
+}
+
+function wholeTime(v: string): number[] | null {
+  const ts = extractTimes(v);
+  if (ts.length !== 1) return null;
+  const t = ts[0]!;
+  if (t.start > 0 || t.end < v.trim().length) return null;
+  return t.minutes;
+}
+
+export interface TokenAnalysis {
+  content: number;
+  grounded: number;
+  /** tokens that are neither in the context nor ordinary words */
+  hard: string[];
+  soft: number;
+}
+
+export function analyse(tokens: readonly string[], ctx: ContextIndex): TokenAnalysis {
+  const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
+  const viaGroup = new Set<number>();
+  for (const g of findGroupPhrases(tokens, () => true)) {
+    if (g.groups.some((id) => ctx.groups.has(id))) for (let k = g.start; k < g.end; k++) viaGroup.add(k);
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (isStopword(t)) continue;
+    res.content++;
+    const num = parseNumberToken(t);
+    let ok: boolean;
+    if (num !== null) ok = numberGrounded(num, ctx);
+    else
+      ok =
+        ctx.tokens.has(t) ||
+        ctx.stems.has(stem(t)) ||
+        viaGroup.has(i) ||
+        ctx.joined.has(t) ||
+        (i + 1 < tokens.length && ctx.tokens.has(t + tokens[i + 1])) ||
+        (i > 0 && ctx.tokens.has(tokens[i - 1] + t));
+    if (ok) res.grounded++;
+    else if (num === null && (t.length === 1 || isCommonStem(stem(t)))) res.soft++;
+    else res.hard.push(t);
+  }
+  return res;
+}
+
+/**
+ * Split "Tel Aviv, Israel" / "Springfield (Illinois)" into the specific part and its qualifiers.
+ * In a path-like "Europe/London" the specific part comes last.
+ */
+function splitQualifiers(v: string): { head: string; qualifiers: string[] } {
+  const parts = v.split(/\s*[,;(){}[\]]\s*|\s+[-–—]\s+/).filter((p) => p.trim() !== '');
+  if (parts.length === 1 && /^[^\s/]+(?:\/[^\s/]+)+$/.test(v)) {
+    const segs = v.split('/');
+    return { head: segs[segs.length - 1]!, qualifiers: segs.slice(0, -1) };
+  }
+  return { head: parts[0] ?? '', qualifiers: parts.slice(1) };
+}
+
+/** A qualifier that reads as a place/organisation name or code: "Israel", "NY", "United Kingdom". */
+function properLooking(q: string): boolean {
+  const words = q.trim().split(/\s+/);
+  if (words.length === 0 || words.length > 4) return false;
+  return words.every((w) => /^(?:[A-Z][\p{L}'’.-]*|[A-Z]{2,4}\.?|(?:[A-Z]\.){1,3}|of|the|and|de|del|da|di)$/u.test(w));
+}
+
+function groundTokens(v: string, ctx: ContextIndex): Verdict {
+  const f = fold(v);
+  const all = analyse(f.split(' '), ctx);
+  if (all.content === 0) {
+    // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
+    if (!/^[A-Z]{2,4}$/.test(v) || ctx.tokens.has(f) || findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))) return OK;
+    return { grounded: false, confidence: 0.6 };
+  }
+  if (all.content >= FREE_TEXT_TOKENS) return { grounded: true, freeText: true };
+
+  const { head, qualifiers } = splitQualifiers(v);
+  if (qualifiers.length > 0) {
+    // The head is the specific part ("Central Park" in "Central Park, NY"): it must be grounded
+    // itself; a grounded qualifier does not vouch for it.
+    const fh = fold(head);
+    const h = analyse(fh.split(' '), ctx);
+    if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
+      // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
+      const badQualifier = qualifiers.find((q) => {
+        const a = analyse(fold(q).split(' '), ctx);
+        return a.hard.length > 0 && !properLooking(q);
+      });
+      if (badQualifier === undefined) return OK;
+      return { grounded: false, confidence: 0.55, missing: badQualifier };
+    }
+    if (h.content > 0) {
+      if (h.grounded === 0) return { grounded: false, confidence: h.hard.length > 0 ? 0.85 : 0.6, missing: head };
+      return { grounded: false, confidence: 0.6, missing: h.hard.join(' ') };
+    }
+  }
+  if (all.hard.length === 0 && all.grounded > 0) return OK;
+  // A longer value (a search query, a title) that mostly restates the context may add a word or
+  // two of its own ("2022 World Cup final winner"); an added number is still a specific.
+  if (all.content >= 4 && all.grounded >= 0.75 * all.content && all.hard.every((t) => parseNumberToken(t) === null)) return OK;
+  if (all.grounded === 0) return { grounded: false, confidence: all.hard.length > 0 ? 0.85 : 0.5 };
+  // partly grounded: some specific word was added ("Lionel Messi" for "Messi")
+  return { grounded: false, confidence: 0.6, missing: all.hard.join(' ') };
+}

@@ -1,0 +1,274 @@
+// A strict JSON parser (RFC 8259, what JSON.parse accepts) that records where each value sits in
+// the source text. Annotation offsets point into the raw arguments string, so a string value's
+// span is the characters between its quotes exactly as written (escapes included).
+
+interface Span {
+  /** offset of the first character of the token (the opening quote for strings) */
+  start: number;
+  /** offset just past the token */
+  end: number;
+}
+
+export interface JsonEntry {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value: JsonNode;
+}
+
+export type JsonNode =
+  | (Span & { kind: 'object'; entries: JsonEntry[] })
+  | (Span & { kind: 'array'; items: JsonNode[] })
+  | (Span & { kind: 'string'; value: string })
+  | (Span & { kind: 'number'; value: number })
+  | (Span & { kind: 'boolean'; value: boolean })
+  | (Span & { kind: 'null' });
+
+export type JsonParseResult = { ok: true; node: JsonNode } | { ok: false; error: string; offset: number };
+
+class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_DEPTH = 200;
+
+export function parseJsonWithPositions(text: string): JsonParseResult {
+  const p = new Parser(text);
+  try {
+    p.ws();
+    const node = p.value(0);
+    p.ws();
+    if (p.i < text.length) p.fail('unexpected text after the JSON value');
+    return { ok: true, node };
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { ok: false, error: e.message, offset: e.offset };
+    throw e;
+  }
+}
+
+class Parser {
+  i = 0;
+  constructor(private readonly s: string) {}
+
+  fail(message: string): never {
+    throw new JsonSyntaxError(this.i >= this.s.length ? `${message} (at end of input)` : `${message} at offset ${this.i}`, this.i);
+  }
+
+  ws(): void {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
+      else break;
+    }
+  }
+
+  value(depth: number): JsonNode {
+    if (depth > MAX_DEPTH) this.fail('nesting too deep');
+    const c = this.s[this.i];
+    switch (c) {
+      case '{':
+        return this.object(depth);
+      case '[':
+        return this.array(depth);
+      case '"': {
+        const start = this.i;
+        const value = this.string();
+        return { kind: 'string', start, end: this.i, value };
+      }
+      case 't':
+        return this.literal('true', { kind: 'boolean', value: true });
+      case 'f':
+        return this.literal('false', { kind: 'boolean', value: false });
+      case 'n':
+        return this.literal('null', { kind: 'null' });
+      default:
+        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+        return this.fail(c === undefined ? 'expected a value' : `unexpected character ${JSON.stringify(c)}`);
+    }
+  }
+
+  literal<T extends object>(word: string, node: T): Span & T {
+    const start = this.i;
+    if (!this.s.startsWith(word, this.i)) this.fail(`unexpected character ${JSON.stringify(this.s[this.i])}`);
+    this.i += word.length;
+    return { ...node, start, end: this.i };
+  }
+
+  number(): JsonNode {
+    const s = this.s;
+    const start = this.i;
+    if (s[this.i] === '-') this.i++;
+    if (s[this.i] === '0') this.i++;
+    else if (s[this.i]! >= '1' && s[this.i]! <= '9') while (s[this.i]! >= '0' && s[this.i]! <= '9') this.i++;
+    else this.fail('invalid number');
+    if (s[this.i] === '.') {
+      this.i++;
+      if (!(s[this.i]! >= '0' && s[this.i]! <= '9')) this.fail('invalid number');
+      while (s[this.i]! >= '0' && s[this.i]! <= '9') this.i++;
+    }
+    if (s[this.i] === 'e' || s[this.i] === 'E') {
+      this.i++;
+      if (s[this.i] === '+' || s[this.i] === '-') this.i++;
+      if (!(s[this.i]! >= '0' && s[this.i]! <= '9')) this.fail('invalid number');
+      while (s[this.i]! >= '0' && s[this.i]! <= '9') this.i++;
+    }
+    return { kind: 'number', start, end: this.i, value: Number(s.slice(start, this.i)) };
+  }
+
+  string(): string {
+    const s = this.s;
+    this.i++; // opening quote
+    let out = '';
+    let chunkStart = this.i;
+    for (;;) {
+      if (this.i >= s.length) this.fail('unterminated string');
+      const c = s.charCodeAt(this.i);
+      if (c === 34 /* " */) {
+        out += s.slice(chunkStart, this.i);
+        this.i++;
+        return out;
+      }
+      if (c < 0x20) this.fail('control character in string');
+      if (c === 92 /* \ */) {
+        out += s.slice(chunkStart, this.i);
+        const e = s[this.i + 1];
+        switch (e) {
+          case '"': out += '"'; break;
+          case '\\': out += '\\'; break;
+          case '/': out += '/'; break;
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'n': out += '\n'; break;
+          case 'r': out += '\r'; break;
+          case 't': out += '\t'; break;
+          case 'u': {
+            const hex = s.slice(this.i + 2, this.i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+              this.i++;
+              this.fail('invalid \\u escape');
+            }
+            out += String.fromCharCode(parseInt(hex, 16));
+            this.i += 4;
+            break;
+          }
+          default:
+            this.i++;
+            this.fail('invalid escape');
+        }
+        this.i += 2;
+        chunkStart = this.i;
+        continue;
+      }
+      this.i++;
+    }
+  }
+
+  object(depth: number): JsonNode {
+    const start = this.i;
+    this.i++;
+    const entries: JsonEntry[] = [];
+    this.ws();
+    if (this.s[this.i] === '}') {
+      this.i++;
+      return { kind: 'object', start, end: this.i, entries };
+    }
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.fail('expected a property name in double quotes');
+      const keyStart = this.i;
+      const key = this.string();
+      const keyEnd = this.i;
+      this.ws();
+      if (this.s[this.i] !== ':') this.fail("expected ':'");
+      this.i++;
+      this.ws();
+      const value = this.value(depth + 1);
+      entries.push({ key, keyStart, keyEnd, value });
+      this.ws();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === '}') {
+        this.i++;
+        return { kind: 'object', start, end: this.i, entries };
+      }
+      this.fail("expected ',' or '}'");
+    }
+  }
+
+  array(depth: number): JsonNode {
+    const start = this.i;
+    this.i++;
+    const items: JsonNode[] = [];
+    this.ws();
+    if (this.s[this.i] === ']') {
+      this.i++;
+      return { kind: 'array', start, end: this.i, items };
+    }
+    for (;;) {
+      this.ws();
+      items.push(this.value(depth + 1));
+      this.ws();
+      const c = this.s[this.i];
+      if (c === ',') {
+        this.i++;
+        continue;
+      }
+      if (c === ']') {
+        this.i++;
+        return { kind: 'array', start, end: this.i, items };
+      }
+      this.fail("expected ',' or ']'");
+    }
+  }
+}
+
+/** The plain JS value of a node (what JSON.parse would give, last duplicate key winning). */
+export function toPlain(node: JsonNode): unknown {
+  switch (node.kind) {
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const e of node.entries) o[e.key] = toPlain(e.value);
+      return o;
+    }
+    case 'array':
+      return node.items.map(toPlain);
+    case 'null':
+      return null;
+    default:
+      return node.value;
+  }
+}
+
+/**
+ * The characters a node covers in the source: for a string, the inside of the quotes (the
+ * escaped text as written); for anything else, the whole token.
+ */
+export function valueSpan(node: JsonNode): { start: number; end: number } {
+  return node.kind === 'string' ? { start: node.start + 1, end: node.end - 1 } : { start: node.start, end: node.end };
+}
+
+/**
+ * Maps an offset in a string token's decoded value to the raw source offset, walking escapes.
+ * `token` is the raw text between the quotes. Offsets at the end map to the end.
+ */
+export function decodedToRawOffsets(rawInner: string): number[] {
+  // map[k] = raw offset of decoded character k; map[decoded.length] = rawInner.length
+  const map: number[] = [];
+  let i = 0;
+  while (i < rawInner.length) {
+    map.push(i);
+    if (rawInner[i] === '\\') i += rawInner[i + 1] === 'u' ? 6 : 2;
+    else i++;
+  }
+  map.push(rawInner.length);
+  return map;
+}
