@@ -1,0 +1,314 @@
+// One chat-completion call against any OpenAI-compatible endpoint, with our retries, our
+// per-attempt timeout, the rate limiter and zod parsing of whatever comes back. Shared by the
+// inference source (target model) and the LLM judge.
+import OpenAI from 'openai';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import type { Message, ModelConfig } from '../../../common/schema';
+import type { RateLimiter } from './rateLimiter';
+import {
+  MalformedResponseError,
+  type RetryPolicy,
+  abortedError,
+  classifyError,
+  withRetry,
+} from './retry';
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** Body fields some OpenAI-compatible servers accept and the SDK's types do not declare. */
+export interface ExtraBodyFields {
+  /** Anthropic's OpenAI compatibility layer, LiteLLM and several routers. */
+  thinking?: { type: 'enabled'; budget_tokens: number };
+  /** OpenRouter (and routers copying it). */
+  reasoning?: { max_tokens: number };
+}
+export type ChatRequestBody = ChatCompletionCreateParamsNonStreaming & ExtraBodyFields;
+
+export interface ChatCallerOptions {
+  model: ModelConfig;
+  apiKey: string | null;
+  fetch?: typeof fetch;
+  /** Per attempt, covering the whole exchange (headers and body, or the whole stream). */
+  timeoutMs: number;
+  maxRetries: number;
+  limiter?: RateLimiter;
+  /** Stream the answer (SSE) and measure the time to the first token. Default false. */
+  streaming?: boolean;
+  /** Backoff tuning (tests). */
+  retryPolicy?: Omit<RetryPolicy, 'maxRetries'>;
+}
+
+export interface ChatCallResult {
+  message: Message;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  reasoning_tokens: number | null;
+  finish_reason: string | null;
+  refusal: string | null;
+  /** Duration of the successful attempt: request sent → last byte. */
+  latency_ms: number;
+  /** Streaming only: request sent → first content / tool-call delta. */
+  time_to_first_token_ms: number | null;
+  attempts: number;
+}
+
+// ---- what comes back, parsed with zod (servers vary; nothing is trusted) ---------------------
+
+const usageWire = z.object({
+  prompt_tokens: z.number().nullish(),
+  completion_tokens: z.number().nullish(),
+  total_tokens: z.number().nullish(),
+  completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
+});
+type UsageWire = z.infer<typeof usageWire>;
+
+const argumentsWire = z.union([z.string(), z.record(z.string(), z.unknown())]).nullish();
+
+const toolCallWire = z.object({
+  id: z.string().nullish(),
+  type: z.string().nullish(),
+  function: z.object({ name: z.string(), arguments: argumentsWire }),
+});
+
+export const chatCompletionWire = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({
+          role: z.string().nullish(),
+          content: z.string().nullish(),
+          refusal: z.string().nullish(),
+          tool_calls: z.array(toolCallWire).nullish(),
+        }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: usageWire.nullish(),
+});
+
+export const chatCompletionChunkWire = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z
+          .object({
+            content: z.string().nullish(),
+            refusal: z.string().nullish(),
+            reasoning_content: z.string().nullish(),
+            tool_calls: z
+              .array(
+                z.object({
+                  index: z.number().int().nonnegative().nullish(),
+                  id: z.string().nullish(),
+                  type: z.string().nullish(),
+                  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+                }),
+              )
+              .nullish(),
+          })
+          .nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: usageWire.nullish(),
+});
+
+function describeZod(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+function argumentsString(a: z.infer<typeof argumentsWire>): string {
+  if (a === null || a === undefined) return '';
+  return typeof a === 'string' ? a : JSON.stringify(a);
+}
+
+function usageNumbers(u: UsageWire | null | undefined) {
+  const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    input_tokens: num(u?.prompt_tokens),
+    output_tokens: num(u?.completion_tokens),
+    reasoning_tokens: num(u?.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+/** Rough token count of a request before it is sent: ~4 characters per token, plus max output. */
+export function estimateRequestTokens(body: ChatRequestBody): number {
+  const chars =
+    JSON.stringify(body.messages).length +
+    (body.tools ? JSON.stringify(body.tools).length : 0) +
+    (body.response_format ? JSON.stringify(body.response_format).length : 0);
+  const output = body.max_completion_tokens ?? body.max_tokens ?? 256;
+  return Math.ceil(chars / 4) + output;
+}
+
+/** An SDK client that never retries itself, logs nothing, and takes no key, base URL, organisation or project from OPENAI_* variables. */
+export function createOpenAIClient(opts: Pick<ChatCallerOptions, 'model' | 'apiKey' | 'fetch' | 'timeoutMs'>): OpenAI {
+  return new OpenAI({
+    baseURL: opts.model.baseURL ?? DEFAULT_BASE_URL,
+    // The SDK refuses to start without a key; local servers need none, so a placeholder is used
+    // and the Authorization header is then removed.
+    apiKey: opts.apiKey ?? 'no-key',
+    organization: null,
+    project: null,
+    fetch: opts.fetch,
+    maxRetries: 0,
+    timeout: opts.timeoutMs,
+    logLevel: 'off',
+    ...(opts.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+  });
+}
+
+/**
+ * Returns `call(body, signal)`: one chat completion with retries. Throws InferenceError (message
+ * safe to show: no API key) when it fails for good or is cancelled.
+ */
+export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBody, signal: AbortSignal) => Promise<ChatCallResult> {
+  const client = createOpenAIClient(opts);
+  const apiKey = opts.apiKey;
+
+  async function attemptOnce(body: ChatRequestBody, signal: AbortSignal, attempts: number): Promise<ChatCallResult> {
+    const permit = opts.limiter && !opts.limiter.unlimited ? await opts.limiter.acquire(estimateRequestTokens(body), signal) : null;
+    const ctl = new AbortController();
+    let timedOut = false;
+    const onAbort = () => ctl.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, opts.timeoutMs);
+    const started = performance.now();
+    try {
+      const result = opts.streaming
+        ? await streamOnce(body, ctl.signal, started, () => timedOut)
+        : await completeOnce(body, ctl.signal, started);
+      if (signal.aborted) throw abortedError();
+      const tokens =
+        result.input_tokens !== null || result.output_tokens !== null
+          ? (result.input_tokens ?? 0) + (result.output_tokens ?? 0)
+          : null;
+      permit?.settle(tokens);
+      return { ...result, attempts };
+    } catch (e) {
+      permit?.settle(null);
+      throw classifyError(e, { apiKey, timedOut, aborted: signal.aborted, timeoutMs: opts.timeoutMs });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function completeOnce(body: ChatRequestBody, signal: AbortSignal, started: number): Promise<Omit<ChatCallResult, 'attempts'>> {
+    const raw: unknown = await client.chat.completions.create(body, { signal, timeout: opts.timeoutMs, maxRetries: 0 });
+    const latency_ms = Math.round(performance.now() - started);
+    const parsed = chatCompletionWire.safeParse(raw);
+    if (!parsed.success) {
+      throw new MalformedResponseError(
+        typeof raw === 'string' ? 'the body is not JSON' : `the body is not a chat completion (${describeZod(parsed.error)})`,
+      );
+    }
+    const choice = parsed.data.choices[0]!;
+    const toolCalls = (choice.message.tool_calls ?? []).map((c, i) => ({
+      id: c.id ?? `call_${i}`,
+      type: c.type ?? 'function',
+      function: { name: c.function.name, arguments: argumentsString(c.function.arguments) },
+    }));
+    const message: Message = { role: 'assistant', content: choice.message.content ?? null };
+    if (toolCalls.length > 0) message.tool_calls = toolCalls;
+    if (choice.message.refusal) message.refusal = choice.message.refusal;
+    return {
+      message,
+      ...usageNumbers(parsed.data.usage),
+      finish_reason: choice.finish_reason ?? null,
+      refusal: choice.message.refusal ?? null,
+      latency_ms,
+      time_to_first_token_ms: null,
+    };
+  }
+
+  async function streamOnce(
+    body: ChatRequestBody,
+    signal: AbortSignal,
+    started: number,
+    timedOut: () => boolean,
+  ): Promise<Omit<ChatCallResult, 'attempts'>> {
+    const streamBody: ChatCompletionCreateParamsStreaming & ExtraBodyFields = {
+      ...body,
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    const stream = await client.chat.completions.create(streamBody, { signal, timeout: opts.timeoutMs, maxRetries: 0 });
+    let content: string | null = null;
+    let refusal: string | null = null;
+    let finish: string | null = null;
+    let usage: UsageWire | null = null;
+    let ttft: number | null = null;
+    let sawChunk = false;
+    const calls: { id: string | null; type: string | null; name: string; args: string }[] = [];
+    for await (const raw of stream as AsyncIterable<unknown>) {
+      const parsed = chatCompletionChunkWire.safeParse(raw);
+      if (!parsed.success) throw new MalformedResponseError(`a stream chunk is not a chat completion chunk (${describeZod(parsed.error)})`);
+      sawChunk = true;
+      if (parsed.data.usage) usage = parsed.data.usage;
+      for (const choice of parsed.data.choices ?? []) {
+        const d = choice.delta;
+        const firstToken = Boolean(d?.content || d?.tool_calls?.length || d?.reasoning_content || d?.refusal);
+        if (firstToken && ttft === null) ttft = Math.round(performance.now() - started);
+        if (typeof d?.content === 'string') content = (content ?? '') + d.content;
+        if (typeof d?.refusal === 'string') refusal = (refusal ?? '') + d.refusal;
+        for (const tc of d?.tool_calls ?? []) {
+          const idx = tc.index ?? calls.length - 1;
+          while (calls.length <= idx) calls.push({ id: null, type: null, name: '', args: '' });
+          const call = calls[Math.max(0, idx)]!;
+          if (tc.id) call.id = tc.id;
+          if (tc.type) call.type = tc.type;
+          if (tc.function?.name) call.name += tc.function.name;
+          if (tc.function?.arguments) call.args += tc.function.arguments;
+        }
+        if (choice.finish_reason) finish = choice.finish_reason;
+      }
+    }
+    // The SDK ends the iteration quietly when the request is aborted: say why here.
+    if (timedOut()) throw new DOMException('timed out', 'AbortError');
+    if (signal.aborted) throw abortedError();
+    if (!sawChunk || finish === null) {
+      // The connection closed before the answer was complete.
+      const e = new Error('terminated');
+      throw Object.assign(e, { cause: Object.assign(new Error('the stream ended before the answer was complete'), { code: 'UND_ERR_SOCKET' }) });
+    }
+    const latency_ms = Math.round(performance.now() - started);
+    const message: Message = { role: 'assistant', content };
+    if (calls.length > 0) {
+      message.tool_calls = calls.map((c, i) => ({
+        id: c.id ?? `call_${i}`,
+        type: c.type ?? 'function',
+        function: { name: c.name, arguments: c.args },
+      }));
+    }
+    if (refusal) message.refusal = refusal;
+    return {
+      message,
+      ...usageNumbers(usage),
+      finish_reason: finish,
+      refusal,
+      latency_ms,
+      time_to_first_token_ms: ttft,
+    };
+  }
+
+  return (body, signal) =>
+    withRetry((n) => attemptOnce(body, signal, n + 1), {
+      maxRetries: opts.maxRetries,
+      signal,
+      ...opts.retryPolicy,
+      classify: (e) => classifyError(e, { apiKey, timeoutMs: opts.timeoutMs }),
+    });
+}
