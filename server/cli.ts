@@ -16,15 +16,30 @@ const USAGE = `Usage:
   hallucination-lab show <experiment id> [--out DIR] [--json]
   hallucination-lab list [--out DIR] [--json]
 
+  hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
+
 Options for run:
-  --conversations ID,…   conversations to run (default: all in the files, at most ${MAX_CONVERSATIONS})
-  --name NAME            experiment name (default: "cli <date>")
-  --model NAME           target model label (default: "traced" with --pass-through)
-  --pass-through         evaluate the traced responses instead of running inference
-  --detector local       detector(s): local (default)
-  --out DIR              store folder (default: ./${STORE_DIR})
-  --json                 print exactly one JSON document: the experiment resource
-  -h, --help             this help`;
+  --conversations ID,…          conversations to run (default: all in the files, at most ${MAX_CONVERSATIONS})
+  --name NAME                   experiment name (default: "cli <date>")
+  --pass-through                evaluate the traced responses instead of running inference
+  --model NAME                  target model (repeat to compare several side by side)
+  --base-url URL                OpenAI-compatible endpoint of the models and the judge
+  --judge-model NAME            model of the LLM judge (with --detector judge or both)
+  --detector local|judge|both   which detectors run (default: local)
+  --system-prompt-override TEXT replaces (or adds) the system message of every conversation
+  --reasoning-effort low|medium|high
+  --output-schema FILE          JSON array of {name, type, is_list?, is_optional?}: structured output
+  --samples N                   samples per conversation and model (default 1)
+  --concurrency N               items at once (default 8)
+  --rpm N, --tpm N              rate limit in requests / tokens per minute
+  --timeout-ms N                per-request timeout (default 60000)
+  --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
+  --out DIR                     store folder (default: ./${STORE_DIR})
+  --json                        print exactly one JSON document: the experiment resource
+  -h, --help                    this help
+
+Keys are read from the environment only (OPENAI_API_KEY, or the variable --api-key-env names).
+Ctrl-C cancels: finished items are kept, the rest stay pending for \`resume\`.`;
 
 class UsageError extends Error {}
 
@@ -35,9 +50,21 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     options: {
       conversations: { type: 'string' },
       name: { type: 'string' },
-      model: { type: 'string' },
+      model: { type: 'string', multiple: true },
       'pass-through': { type: 'boolean', default: false },
-      detector: { type: 'string', multiple: true },
+      detector: { type: 'string' },
+      'base-url': { type: 'string' },
+      'judge-model': { type: 'string' },
+      'system-prompt-override': { type: 'string' },
+      'reasoning-effort': { type: 'string' },
+      'output-schema': { type: 'string' },
+      samples: { type: 'string' },
+      concurrency: { type: 'string' },
+      rpm: { type: 'string' },
+      tpm: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      failed: { type: 'boolean', default: false },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -50,7 +77,19 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
   const storeRoot = path.resolve(values.out ?? STORE_DIR);
   const index = new TraceIndex((f) => path.relative(process.cwd(), f) || f);
-  const settings = settingsSchema.parse({});
+  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
+  const endpoint = (model: string) => ({ model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}), apiKeyName: keyEnv });
+  const settingsInput = {
+    models: (values.model ?? []).map(endpoint),
+    judgeModel: values['judge-model'] ? endpoint(values['judge-model']) : null,
+    concurrency: intOption(values.concurrency, '--concurrency') ?? 8,
+    requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
+    tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
+    requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
+  };
+  const settingsParsed = settingsSchema.safeParse(settingsInput);
+  if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  let settings = settingsParsed.data;
   const service = new ExperimentService({
     store: new ExperimentStore(storeRoot),
     conversations: index,
@@ -74,6 +113,17 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     printResult(service.resource(id), values.json, io.out);
     return 0;
   }
+  if (command === 'resume') {
+    const id = rest[0];
+    if (!id) throw new UsageError('resume needs an experiment id (see `hallucination-lab list`)');
+    if (!service.has(id)) throw new UsageError(`no experiment "${id}" in ${storeRoot}`);
+    // The endpoint is not stored with the experiment: --base-url applies to its models again.
+    const config = service.configOf(id);
+    if (!config.pass_through && values['base-url'])
+      settings = { ...settings, models: [config.model, ...(config.models ?? []).map((m) => m.model)].map(endpoint) };
+    service.resume(id, values.failed);
+    return follow(service, id, storeRoot, values.json, io);
+  }
   if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
   if (rest.length === 0) throw new UsageError('run needs at least one trace file');
 
@@ -93,19 +143,35 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (ids.length === 0) throw new UsageError('no conversations found in the given files');
 
   const passThrough = values['pass-through'];
+  const models = values.model ?? [];
+  if (!passThrough && models.length === 0) throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
+  const detector = values.detector ?? 'local';
+  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const effort = values['reasoning-effort'];
   const created = service.create({
     name: values.name ?? `cli ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
-    model: values.model ?? (passThrough ? 'traced' : ''),
+    model: models[0] ?? 'traced',
+    ...(models.length > 1 ? { models: models.slice(1).map(endpoint) } : {}),
     pass_through: passThrough,
     conversation_ids: ids,
-    detectors: values.detector ?? ['local'],
+    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    ...(values['system-prompt-override'] !== undefined ? { system_prompt_override: values['system-prompt-override'] } : {}),
+    ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
+    ...(values['output-schema'] ? { output_schema: readJsonFile(values['output-schema'], '--output-schema') } : {}),
+    ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
   });
   if (!created.ok) {
     io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}\n`);
     return 1;
   }
-  const id = created.experiment.id;
-  const stop = () => service.cancel(id);
+  return follow(service, created.experiment.id, storeRoot, values.json, io);
+}
+
+async function follow(service: ExperimentService, id: string, storeRoot: string, json: boolean, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+  const stop = () => {
+    io.err.write('\nCancelling: finished items are kept, the rest stay pending (hallucination-lab resume ' + id + ')\n');
+    service.cancel(id);
+  };
   process.once('SIGINT', stop);
   const progress = setInterval(() => writeProgress(service.summaryOf(id), io.err), 200);
   try {
@@ -117,10 +183,26 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   writeProgress(service.summaryOf(id), io.err);
   io.err.write('\n');
   const resource = service.resource(id);
-  printResult(resource, values.json, io.out);
-  if (!values.json) io.err.write(`Stored in ${path.join(storeRoot, 'experiments', id)}\n`);
+  printResult(resource, json, io.out);
+  if (!json) io.err.write(`Stored in ${path.join(storeRoot, 'experiments', id)}\n`);
   service.dispose();
-  return resource.status_summary.failed > 0 ? 1 : 0;
+  const s = resource.status_summary;
+  return s.failed > 0 || s.pending > 0 ? 1 : 0;
+}
+
+function intOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number, not "${v}"`);
+  return n;
+}
+
+function readJsonFile(file: string, name: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${name} ${file}: ${(e as Error).message}`);
+  }
 }
 
 function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
@@ -135,12 +217,22 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
     return;
   }
   out.write(`\nExperiment ${r.name} (${r.id})\n\n`);
-  const rows: Array<[string, string, string, string]> = [['conversation', 'status', 'hallucinations', 'labels']];
+  const models = Object.keys(r.metrics_by_model);
+  const multi = models.length > 1 || r.items.some((i) => i.sample_index > 0);
+  const rows: string[][] = [['conversation', ...(multi ? ['model', 'sample'] : []), 'status', 'hallucinations', 'labels']];
   for (const i of r.items) {
     const labels = [...new Set(i.annotations.map((a) => a.label))].join(', ');
-    rows.push([i.conversation_id, i.status === 'failed' ? `failed: ${i.failure_reason ?? ''}` : i.status, String(i.annotations.length), labels]);
+    const status = i.status === 'failed' ? `failed: ${i.failure_reason ?? ''}` : i.status;
+    rows.push([i.conversation_id, ...(multi ? [i.model_config, String(i.sample_index + 1)] : []), status, String(i.annotations.length), labels]);
   }
   out.write(table(rows) + '\n\n');
+  if (models.length > 1) {
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+    const byModel = [['model', 'hallucination_rate', 'total_hallucinations', 'avg_latency_ms', 'cost_per_1k']];
+    for (const [m, x] of Object.entries(r.metrics_by_model))
+      byModel.push([m, pct(x.hallucination_rate), String(x.total_hallucinations), x.avg_response_latency_ms === null ? 'n/a' : x.avg_response_latency_ms.toFixed(0), x.cost_per_1k === null ? 'n/a' : `$${x.cost_per_1k.toFixed(4)}`]);
+    out.write('By model configuration\n' + table(byModel) + '\n\n');
+  }
   out.write(formatMetrics(r.metrics) + '\n');
 }
 

@@ -137,6 +137,10 @@ export class ExperimentService {
     };
   }
 
+  configOf(id: string): ExperimentConfig {
+    return this.get(id).record.config;
+  }
+
   /** The conversations as they were when the experiment started. */
   conversation(experimentId: string, conversationId: string): Conversation | undefined {
     return this.get(experimentId).conversations.get(conversationId);

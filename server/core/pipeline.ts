@@ -4,30 +4,100 @@ import type { ExperimentConfig, ModelConfig } from '../../common/schema';
 import type { Settings } from '../../common/protocol';
 import type { Detector } from './detectors/detector';
 import { localDetector } from './detectors/local';
+import { createInferenceSource, schemaViolationAnnotations } from './inference/responseSource';
+import { DEFAULT_BASE_URL } from './inference/chatClient';
+import { RateLimiter } from './inference/rateLimiter';
+import { createJudgeDetector } from './judge/judgeDetector';
 import type { ResponseSource } from './responses';
+import { tracedResponseIndex } from './traceParser';
 
 export type Refusal = { error: string; path: string };
+/** Returns the API key stored under `name` (SecretStorage in the editor, env in the CLI). */
 export type KeyLookup = (name: string) => Promise<string | null>;
+
+export const DEFAULT_API_KEY_NAME = 'OPENAI_API_KEY';
 
 const UNTRUSTED: Refusal = {
   path: 'pass_through',
   error: 'this workspace is not trusted: experiments cannot run here (trust the workspace to run them; stored results can still be viewed)',
 };
 
-export function detectorsFor(config: ExperimentConfig, _settings: Settings, _keys: KeyLookup, trusted: boolean): Detector[] | Refusal {
+/** One rate limiter per endpoint, shared by every experiment of this process. */
+const limiters = new Map<string, RateLimiter>();
+function limiterFor(model: ModelConfig, settings: Settings): RateLimiter | undefined {
+  if (!settings.requestsPerMinute && !settings.tokensPerMinute) return undefined;
+  const key = `${model.baseURL ?? DEFAULT_BASE_URL}|${settings.requestsPerMinute}|${settings.tokensPerMinute}`;
+  let limiter = limiters.get(key);
+  if (!limiter) limiters.set(key, (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute })));
+  return limiter;
+}
+
+/** A model named in the configuration takes its endpoint, key name and prices from the settings. */
+export function resolveModel(model: ModelConfig, settings: Settings): ModelConfig {
+  const known = settings.models.find((m) => m.id === model.model || m.model === model.model || (model.id !== undefined && m.id === model.id));
+  return known ? { ...known, ...stripUndefined(model), model: known.model } : model;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function detectorsFor(config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): Detector[] | Refusal {
   if (!trusted) return UNTRUSTED;
   const detectors: Detector[] = [];
   for (const kind of config.detectors) {
-    if (kind === 'local') detectors.push(localDetector);
-    else return { path: 'detectors', error: 'the judge detector is not available in this version; use the local detector' };
+    if (kind === 'local') {
+      detectors.push(localDetector);
+      continue;
+    }
+    const judgeModel = config.judge_model ?? settings.judgeModel;
+    if (!judgeModel)
+      return { path: 'judge_model', error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)' };
+    const model = resolveModel(judgeModel, settings);
+    const labelSet = settings.labelSet;
+    let judge: Detector | null = null;
+    detectors.push({
+      name: 'judge',
+      async detect(input) {
+        judge ??= createJudgeDetector({
+          model,
+          apiKey: await keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME),
+          timeoutMs: settings.requestTimeoutMs,
+          maxRetries: settings.maxRetries,
+          limiter: limiterFor(model, settings),
+        });
+        return judge.detect({ ...input, labelSet: input.labelSet ?? labelSet });
+      },
+    });
   }
   return detectors;
 }
 
-export function inferenceFor(_model: ModelConfig, _config: ExperimentConfig, _settings: Settings, _keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
+export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
   if (!trusted) return UNTRUSTED;
-  return {
-    path: 'pass_through',
-    error: 'pass_through false needs inference, which is not available in this version yet; set pass_through to true to evaluate the traced responses',
+  const resolved = resolveModel(model, settings);
+  let source: ReturnType<typeof createInferenceSource> | null = null;
+  return async ({ conversation, config, signal }) => {
+    const responseIndex = tracedResponseIndex(conversation);
+    if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');
+    source ??= createInferenceSource({
+      model: resolved,
+      apiKey: await keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME),
+      timeoutMs: settings.requestTimeoutMs,
+      maxRetries: settings.maxRetries,
+      limiter: limiterFor(resolved, settings),
+    });
+    const r = await source({ conversation, responseIndex, config, signal });
+    return {
+      responses: [{ message_index: responseIndex, message: r.message }],
+      input_tokens: r.input_tokens,
+      output_tokens: r.output_tokens,
+      reasoning_tokens: r.reasoning_tokens,
+      latency_ms: r.latency_ms,
+      time_to_first_token_ms: r.time_to_first_token_ms,
+      finish_reason: r.finish_reason,
+      cost_usd: r.cost_usd,
+      annotations: r.structured && !r.structured.ok ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured }) : [],
+    };
   };
 }

@@ -1,0 +1,130 @@
+// The built CLI (dist/cli.js) as a user runs it, against the local OpenAI-compatible test server.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { experimentResourceSchema } from '../../common/schema';
+import { startMockOpenAI, type MockServer } from '../support/mockOpenAIServer';
+
+const repo = path.resolve(__dirname, '..', '..');
+const cli = path.join(repo, 'dist', 'cli.js');
+const samples = ['support-agent.jsonl', 'rag-answers.json', 'booking-flow.jsonl'].map((f) => path.join(repo, 'samples', f));
+const KEY = 'sk-test-never-written-7f3a9c';
+let mock: MockServer;
+
+before(async () => {
+  mock = await startMockOpenAI({ apiKey: KEY });
+});
+after(async () => mock.close());
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'hl-cli-'));
+}
+/** Runs the CLI without blocking this process, which also serves the mock endpoint. */
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d.toString()));
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
+}
+function allFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? d.path, d.name));
+}
+
+test('--json prints exactly one JSON document: the experiment resource with metrics and items', async () => {
+  const out = tmp();
+  const r = await run(['run', ...samples, '--pass-through', '--json', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const resource = experimentResourceSchema.parse(JSON.parse(r.stdout));
+  assert.equal(resource.items.length, 13);
+  assert.ok(resource.items.every((i) => i.status === 'completed' && Array.isArray(i.annotations)));
+  assert.ok(resource.metrics.total_hallucinations > 0);
+  const labels = new Set(resource.items.flatMap((i) => i.annotations.map((a) => a.label)));
+  for (const l of ['unknown_tool', 'missing_required_parameter', 'invalid_parameter_value', 'ungrounded_parameter_value']) assert.ok(labels.has(l), `missing ${l}`);
+  // The grounded "Tel Aviv" → "Tel Aviv, Israel" call is not a hallucination.
+  const telAviv = resource.items.find((i) => i.conversation_id === 'booking-001')!;
+  assert.deepEqual(telAviv.annotations, []);
+});
+
+test('without --json: a summary table on stdout and a progress line on stderr', async () => {
+  const r = await run(['run', samples[2]!, '--pass-through', '--out', tmp()]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /conversation\s+status\s+hallucinations/);
+  assert.match(r.stdout, /hallucination_rate/);
+  assert.match(r.stderr, /4\/4 done/);
+});
+
+test('more than 100 conversations is an error naming the count', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'many.jsonl');
+  const line = (i: number) => JSON.stringify({ id: `c${i}`, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] });
+  fs.writeFileSync(file, Array.from({ length: 101 }, (_, i) => line(i)).join('\n'));
+  const r = await run(['run', file, '--pass-through', '--out', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /101 conversations, more than the 100/);
+});
+
+test('inference on two models with the judge: items per model, metrics per model, and the key is never written', async () => {
+  const out = tmp();
+  const r = await run(
+    ['run', samples[2]!, '--model', 'model-a', '--model', 'model-b', '--base-url', mock.url, '--judge-model', 'judge', '--detector', 'both', '--samples', '2', '--json', '--out', out, '--system-prompt-override', 'Be exact.'],
+    { OPENAI_API_KEY: KEY },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const resource = experimentResourceSchema.parse(JSON.parse(r.stdout));
+  assert.equal(resource.items.length, 4 * 2 * 2);
+  assert.deepEqual(Object.keys(resource.metrics_by_model).sort(), ['model-a', 'model-b']);
+  assert.ok(resource.items.every((i) => i.status === 'completed' && i.input_tokens !== null && i.latency_ms !== null));
+  const chat = mock.chatRequests();
+  const system = chat.map((c) => (c.body as { messages?: Array<{ role: string; content: unknown }> }).messages?.[0]).filter((m) => m?.role === 'system');
+  assert.ok(system.some((m) => m!.content === 'Be exact.'), 'the system prompt override reached the model');
+  for (const f of allFiles(out)) assert.ok(!fs.readFileSync(f, 'utf8').includes(KEY), `${f} holds the key`);
+  assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
+});
+
+test('a wrong key fails each item with a reason that does not contain the key', async () => {
+  const out = tmp();
+  const wrong = 'sk-wrong-key-0000-abcdef';
+  const r = await run(['run', samples[2]!, '--conversations', 'booking-001', '--model', 'm', '--base-url', mock.url, '--json', '--out', out], { OPENAI_API_KEY: wrong });
+  assert.equal(r.code, 1);
+  const resource = experimentResourceSchema.parse(JSON.parse(r.stdout));
+  assert.equal(resource.items[0]!.status, 'failed');
+  assert.match(resource.items[0]!.failure_reason ?? '', /401/);
+  assert.ok(!r.stdout.includes(wrong) && !r.stderr.includes(wrong));
+  for (const f of allFiles(out)) assert.ok(!fs.readFileSync(f, 'utf8').includes(wrong));
+});
+
+test('Ctrl-C cancels within a second, keeps finished items, and resume finishes the rest', async () => {
+  const slow = await startMockOpenAI({ apiKey: KEY, latencyMs: 1500 });
+  try {
+    const out = tmp();
+    const child = spawn(process.execPath, [cli, 'run', ...samples, '--model', 'm', '--base-url', slow.url, '--concurrency', '2', '--out', out], {
+      env: { ...process.env, OPENAI_API_KEY: KEY },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d.toString()));
+    await new Promise((r) => setTimeout(r, 2500));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.ok(Date.now() - sent < 1000, `took ${Date.now() - sent} ms to stop`);
+    assert.equal(code, 1, stderr);
+    const id = fs.readdirSync(path.join(out, 'experiments'))[0]!;
+    const shown = experimentResourceSchema.parse(JSON.parse((await run(['show', id, '--json', '--out', out])).stdout));
+    const s = shown.status_summary;
+    assert.ok(s.completed >= 2 && s.pending > 0 && s.in_progress === 0, JSON.stringify(s));
+    const requestsBefore = slow.chatRequests().length;
+    const resumed = await run(['resume', id, '--json', '--out', out, '--base-url', slow.url], { OPENAI_API_KEY: KEY });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const done = experimentResourceSchema.parse(JSON.parse(resumed.stdout));
+    assert.equal(done.status_summary.completed, 13);
+    assert.equal(slow.chatRequests().length - requestsBefore, s.pending, 'resume runs only what was pending');
+  } finally {
+    await slow.close();
+  }
+});
