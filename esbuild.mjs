@@ -1,9 +1,20 @@
 // One esbuild context per bundle. `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+
+// zod's locales cannot be tree-shaken; the webviews only need English messages.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(a.importer) ? { path: path.resolve('webview/lib/zodLocales.ts') } : undefined,
+    );
+  },
+};
 
 const common = {
   bundle: true,
@@ -26,12 +37,17 @@ const bundles = [
     entryPoints: Object.fromEntries(['form', 'report'].filter((n) => existsSync(`webview/${n}.ts`)).map((n) => [n, `webview/${n}.ts`])),
     outdir: 'dist/webview',
     loader: { '.css': 'text' },
+    plugins: [zodEnglishOnly],
   },
   // The extension-host test suite (mocha inside VS Code), built beside the extension.
   ...(existsSync('test/editor/suite/index.ts')
     ? [{ ...node, entryPoints: { index: 'test/editor/suite/index.ts' }, outdir: 'out/test/editor/suite', external: ['vscode', 'mocha'] }]
     : []),
 ].filter((b) => Object.keys(b.entryPoints).length > 0);
+
+// Codicons ship beside the webview bundles: the packaged extension has no node_modules.
+mkdirSync('dist/webview', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
 if (watch) {

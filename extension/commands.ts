@@ -7,6 +7,7 @@ import type { TraceFileSelection } from './traceFileSelection';
 import type { ExperimentNode, ExperimentTreeProvider, TraceNode, TraceTreeProvider } from './trees';
 import type { Logger } from './logger';
 import { DEFAULT_KEY_NAME, type ApiKeyStore } from './apiKeys';
+import { openCompare, openExperimentForm, openReport } from './webviews';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -99,8 +100,31 @@ export function registerCommands(deps: CommandDeps): void {
 
   register('newExperiment', async (config?: unknown) => {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: experiments cannot run here. Trust the workspace to run them.');
+    // With a configuration: create it without UI (tests, other extensions). Without: the form.
     if (config && typeof config === 'object') return createAndFollow(config, false);
-    return newExperimentInteractive();
+    openExperimentForm(context, server);
+    return undefined;
+  });
+
+  register('newExperimentQuick', () => newExperimentInteractive());
+
+  register('openReport', async (arg?: unknown) => {
+    const id = await pickExperiment(arg, 'Open the report of which experiment?');
+    if (id) openReport(context, server, id);
+  });
+
+  register('compareExperiments', async (arg?: unknown) => {
+    let ids = Array.isArray(arg) && arg.every((x) => typeof x === 'string') ? (arg as string[]) : undefined;
+    if (!ids) {
+      const list = (await server.listExperiments()).reverse();
+      const picked = await vscode.window.showQuickPick(
+        list.map((e) => ({ label: e.name, description: `${e.status_summary.completed}/${e.status_summary.total} completed`, detail: e.id, id: e.id })),
+        { canPickMany: true, title: 'Compare experiments (pick two or more, or none to choose in the panel)' },
+      );
+      if (!picked) return;
+      ids = picked.map((p) => p.id);
+    }
+    openCompare(context, server, ids);
   });
 
   async function newExperimentInteractive(): Promise<ExperimentSummary | undefined> {

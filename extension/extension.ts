@@ -9,6 +9,7 @@ import { TraceFileSelection } from './traceFileSelection';
 import { ExperimentTreeProvider, TraceTreeProvider, type ExperimentNode, type TraceNode } from './trees';
 import { registerCommands } from './commands';
 import { apiKeyStore } from './apiKeys';
+import { registerWebviewSerializers, setActiveExperimentForWebviews } from './webviews';
 
 export interface HallucinationLabApi {
   ready(): Promise<void>;
@@ -35,6 +36,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Halluc
   });
   context.subscriptions.push({ dispose: () => void server.dispose() });
 
+  // Before any await: VS Code restores webview panels as soon as activation returns.
+  registerWebviewSerializers(context, server);
+
   const selection = new TraceFileSelection(context.workspaceState);
   const traceTree = new TraceTreeProvider(server, root);
   const experimentTree = new ExperimentTreeProvider();
@@ -47,7 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Halluc
       if (experiment) experimentTree.upsert(experiment);
       if (deletedId) experimentTree.remove(deletedId);
     }),
-    server.onActiveExperimentChanged((id) => experimentTree.setActive(id)),
+    server.onActiveExperimentChanged((id) => {
+      experimentTree.setActive(id);
+      setActiveExperimentForWebviews(id);
+    }),
     selection.onDidChange((files) => void syncTraceFiles(files)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hallucinationLab') && server.notifySettings(readSettings(logger), vscode.workspace.isTrusted)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => server.notifySettings(readSettings(logger), true)),

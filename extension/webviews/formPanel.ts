@@ -1,0 +1,98 @@
+// Host of the "New Experiment" form: answers the page's requests from the server and settings;
+// on a valid submit, creates the experiment, opens its report and closes the form.
+import * as vscode from 'vscode';
+import type { ExperimentConfigInput } from '../../common/schema';
+import { FormProtocol, type FormPrefill } from '../../common/webviewProtocol';
+import type { ServerApi } from '../serverApi';
+import { notify, serveRequests } from './messageRouter';
+import { configuredJudgeModel, configuredModels, createPanel, labelsInEffect, log, preparePanel } from './panelKit';
+import { openReport } from './reportPanel';
+
+const TITLE = 'New Experiment';
+let current: vscode.WebviewPanel | undefined;
+
+export function openExperimentForm(
+  context: vscode.ExtensionContext,
+  server: ServerApi,
+  opts: { prefill?: Partial<ExperimentConfigInput> } = {},
+): vscode.WebviewPanel {
+  if (current) {
+    current.reveal();
+    if (opts.prefill) void notify(current.webview, FormProtocol, 'prefill', { prefill: opts.prefill as never });
+    return current;
+  }
+  const panel = createPanel(context, 'form', TITLE);
+  attachForm(context, server, panel, (opts.prefill ?? null) as FormPrefill | null);
+  return panel;
+}
+
+/** Wires a (new or restored) panel to the form protocol. The page restores its own draft. */
+export function attachForm(context: vscode.ExtensionContext, server: ServerApi, panel: vscode.WebviewPanel, prefill: FormPrefill | null): void {
+  preparePanelIfRestored(context, panel);
+  current = panel;
+  const disposables: vscode.Disposable[] = [];
+  disposables.push(
+    serveRequests(
+      panel.webview,
+      FormProtocol,
+      {
+        init: async () => {
+          const labels = labelsInEffect();
+          return {
+            models: configuredModels(),
+            judgeModel: configuredJudgeModel(),
+            labels: labels.labels,
+            labelSetSource: labels.source,
+            traceFiles: await server.listTraceFiles().catch(() => []),
+            prefill: prefill as never,
+            workspaceTrusted: vscode.workspace.isTrusted,
+          };
+        },
+        listConversations: async () => ({ conversations: await server.listConversations() }),
+        submit: async ({ config }) => {
+          const result = await server.createExperiment(config);
+          if (!result.ok) return { ok: false as const, errors: result.errors };
+          openReport(context, server, result.experiment.id);
+          // Answer first, then close: the page is gone after dispose.
+          setTimeout(() => panel.dispose(), 0);
+          return { ok: true as const, experimentId: result.experiment.id };
+        },
+        browseLabelSet: async () => {
+          const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            canSelectFiles: true,
+            canSelectFolders: false,
+            defaultUri: folder,
+            filters: { 'Label set (JSON)': ['json'] },
+            openLabel: 'Use label set',
+            title: 'Choose a label set file',
+          });
+          const uri = picked?.[0];
+          return { path: uri ? vscode.workspace.asRelativePath(uri, false) : null };
+        },
+        openSettings: async ({ query }) => {
+          await vscode.commands.executeCommand('workbench.action.openSettings', query);
+          return {};
+        },
+        close: () => {
+          setTimeout(() => panel.dispose(), 0);
+          return {};
+        },
+      },
+      { log },
+    ),
+    server.onIndexChanged((files) => {
+      if (panel.visible) void notify(panel.webview, FormProtocol, 'traceFilesChanged', { files });
+    }),
+  );
+  panel.onDidDispose(() => {
+    if (current === panel) current = undefined;
+    for (const d of disposables) d.dispose();
+  });
+}
+
+function preparePanelIfRestored(context: vscode.ExtensionContext, panel: vscode.WebviewPanel): void {
+  // A created panel already has its page; a restored one gets options and page again.
+  if (!panel.webview.html) preparePanel(context, panel, 'form', TITLE);
+}

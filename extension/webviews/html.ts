@@ -1,0 +1,58 @@
+// The HTML shell of every webview: strict CSP with a per-load nonce, the codicon stylesheet
+// and one bundled script. Pure (no `vscode` import) so it is unit-tested and reused by the
+// test harness.
+
+export type WebviewAppName = 'form' | 'report' | 'compare';
+
+export interface WebviewHtmlOptions {
+  /** `webview.cspSource`. */
+  cspSource: string;
+  nonce: string;
+  /** `asWebviewUri` of dist/webview/<bundle>.js. */
+  scriptUri: string;
+  /** `asWebviewUri` of codicon.css. */
+  codiconCssUri: string;
+  title: string;
+  app: WebviewAppName;
+}
+
+/** 32 characters from [A-Za-z0-9], from a cryptographic source. */
+export function createNonce(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    `default-src 'none'`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+  ].join('; ');
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function renderWebviewHtml(o: WebviewHtmlOptions): string {
+  if (!/^[A-Za-z0-9]{16,}$/.test(o.nonce)) throw new Error('nonce must be 16+ alphanumeric characters');
+  const nonce = o.nonce;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${escapeAttribute(o.codiconCssUri)}" nonce="${nonce}">
+<title>${escapeAttribute(o.title)}</title>
+</head>
+<body data-app="${escapeAttribute(o.app)}">
+<script nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}
