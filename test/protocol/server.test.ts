@@ -84,9 +84,11 @@ test('a pass-through experiment runs, notifies progress, and publishes markers o
   assert.match(hover.contents.value, /local/);
 });
 
-test('pass_through false is refused with a message naming the field', async () => {
-  const r = P.CreateExperiment.result.parse(await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: 'inf', model: 'gpt-x', pass_through: false, conversation_ids: ['weather-1'] } }));
-  assert.ok(!r.ok && r.errors.some((e) => e.path === 'pass_through'));
+test('the judge without a judge model is refused with a message naming the field', async () => {
+  const r = P.CreateExperiment.result.parse(
+    await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: 'j', model: 'traced', pass_through: true, detectors: ['judge'], conversation_ids: ['weather-1'] } }),
+  );
+  assert.ok(!r.ok && r.errors.some((e) => e.path === 'judge_model' && /judge model/.test(e.message)), JSON.stringify(r));
 });
 
 test('a restarted server reloads the stored experiment', async () => {
@@ -95,4 +97,27 @@ test('a restarted server reloads the stored experiment', async () => {
   const list = P.ListExperiments.result.parse(await server.connection.sendRequest(P.ListExperiments.method, {}));
   assert.deepEqual(list.experiments.map((e) => e.name), ['proto']);
   assert.equal(list.experiments[0]!.status_summary.completed, 1);
+});
+
+test('the index follows edits in the editor and changes on disk', async () => {
+  const uri = pathToFileURL(trace()).toString();
+  const extra = JSON.stringify({ id: 'weather-2', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }] });
+  const count = async () => {
+    const r = P.ListConversations.result.parse(await server.connection.sendRequest(P.ListConversations.method, { file: trace() }));
+    return r.conversations.map((c) => c.id).sort().join(',');
+  };
+  await server.connection.sendRequest(P.SetTraceFiles.method, { files: [trace()] });
+  assert.equal(await count(), 'weather-1');
+  await server.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'jsonl', version: 1, text: `${JSON.stringify(weather)}\n${extra}\n` },
+  });
+  for (let i = 0; i < 100 && (await count()) !== 'weather-1,weather-2'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await count(), 'weather-1,weather-2');
+  await server.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  fs.writeFileSync(trace(), `${extra}\n`);
+  await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+  for (let i = 0; i < 100 && (await count()) !== 'weather-2'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await count(), 'weather-2');
+  fs.writeFileSync(trace(), `${JSON.stringify(weather)}\n{"id": "broken", "messages": [\n`);
+  await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
 });
