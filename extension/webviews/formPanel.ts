@@ -48,7 +48,10 @@ export function attachForm(context: vscode.ExtensionContext, server: ServerApi, 
             workspaceTrusted: vscode.workspace.isTrusted,
           };
         },
-        listConversations: async () => ({ conversations: await server.listConversations() }),
+        // Workspace-relative paths: what the picker shows and filters by (ids are what is submitted).
+        listConversations: async () => ({
+          conversations: (await server.listConversations()).map((c) => ({ ...c, file: vscode.workspace.asRelativePath(c.file, false) })),
+        }),
         submit: async ({ config }) => {
           const result = await server.createExperiment(config);
           if (!result.ok) return { ok: false as const, errors: result.errors };

@@ -56,7 +56,8 @@ async function conversationContexts(server: ServerApi, ids: ReadonlySet<string>)
   const out: Record<string, ConversationContext> = {};
   try {
     for (const c of await server.listConversations()) {
-      if (ids.has(c.id)) out[c.id] = { id: c.id, file: c.file, line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
+      // Workspace-relative, as a person names the file (the report shows it and exports it).
+      if (ids.has(c.id)) out[c.id] = { id: c.id, file: vscode.workspace.asRelativePath(c.file, false), line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
     }
   } catch (error) {
     log('listConversations failed', error);

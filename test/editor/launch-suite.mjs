@@ -176,6 +176,8 @@ export async function launchSuite(opts) {
         // Read by test/editor/suite/index.ts inside the extension host (it inherits the server's env).
         HL_EDITOR_RESULTS: resultsFile,
         HL_EDITOR_GREP: opts.grep,
+        // The suite looks for secrets in the logs VS Code writes there (logs/<time>/exthost1/…).
+        HL_EDITOR_USER_DATA: userDataDir,
         VSCODE_AGENT_FOLDER: path.join(tmp, 'agent'),
       },
     },

@@ -185,7 +185,8 @@ export function barChart(
   const valueW = 44;
   const plotW = width - labelW - valueW;
   const max = Math.max(1, ...data.series.flatMap((s) => s.values));
-  const ticks = niceTicks(max, 4);
+  // Without a format the values are counts: no tick at half an item.
+  const ticks = opts.format ? niceTicks(max, 4) : niceTicks(max, 4).filter(Number.isInteger);
   const top = ticks[ticks.length - 1]!;
   const height = Math.max(1, data.categories.length) * (groupH + groupGap) + 18;
   const x = (v: number) => labelW + (v / top) * plotW;
@@ -230,7 +231,7 @@ export function histogramChart(data: HistogramData, opts: { width?: number; heig
   const bottom = 34;
   const plotW = width - left - 8;
   const plotH = height - bottom - 8;
-  const ticks = niceTicks(data.maxTotal, 4);
+  const ticks = niceTicks(data.maxTotal, 4).filter(Number.isInteger); // counts of items
   const top = ticks[ticks.length - 1]!;
   const y = (v: number) => 8 + plotH - (v / top) * plotH;
   const bins = data.counts.length;
@@ -240,7 +241,10 @@ export function histogramChart(data: HistogramData, opts: { width?: number; heig
     children.push(s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }));
     children.push(s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)));
   }
-  const labelEvery = Math.max(1, Math.ceil((bins + 1) / Math.floor(plotW / 56)));
+  let labelEvery = Math.max(1, Math.ceil((bins + 1) / Math.floor(plotW / 56)));
+  // Never two neighbouring ticks with the same text (a coarse format for a fine step).
+  const labelsAt = (every: number) => data.edges.filter((_, i) => i % every === 0).map((e) => opts.format(e));
+  while (labelEvery < data.edges.length && labelsAt(labelEvery).some((t, i, all) => i > 0 && t === all[i - 1])) labelEvery *= 2;
   data.counts.forEach((counts, b) => {
     let acc = 0;
     const x0 = left + b * bw + 1;
@@ -263,7 +267,9 @@ export function histogramChart(data: HistogramData, opts: { width?: number; heig
     if (i % labelEvery !== 0) return;
     const x = left + i * bw;
     children.push(s('line', { class: 'axis', x1: x, x2: x, y1: 8 + plotH, y2: 8 + plotH + 4 }));
-    children.push(s('text', { class: 'tick', x, y: 8 + plotH + 16, 'text-anchor': 'middle' }, opts.format(e)));
+    // The last tick sits at the right edge: its label ends there instead of spilling out.
+    const anchor = i === data.edges.length - 1 ? 'end' : 'middle';
+    children.push(s('text', { class: 'tick', x, y: 8 + plotH + 16, 'text-anchor': anchor }, opts.format(e)));
   });
   children.push(s('line', { class: 'axis', x1: left, x2: width - 8, y1: 8 + plotH, y2: 8 + plotH }));
   children.push(s('text', { class: 'axis-title', x: left + plotW / 2, y: height - 2, 'text-anchor': 'middle' }, opts.unit));

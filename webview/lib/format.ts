@@ -82,6 +82,22 @@ export function humanizeLabel(label: string): string {
 }
 
 /** Axis labels: 0, 500ms, 2s, 1.5s, 2m. */
+/**
+ * Axis labels for durations binned by `stepMs`: as many decimals as the step needs, so that
+ * neighbouring ticks differ (bins of 50 ms around 2.5 s read 2.5s, 2.55s, 2.6s — not 2.5s twice).
+ */
+export function durationTickFormat(stepMs: number): (ms: number) => string {
+  if (!(stepMs > 0) || stepMs >= 1000) return formatDurationShort;
+  const decimals = Math.min(3, Math.max(1, Math.ceil(-Math.log10(stepMs / 1000) - 1e-9)));
+  return (ms) => {
+    if (!Number.isFinite(ms)) return DASH;
+    if (ms === 0) return '0';
+    if (ms < 1000) return `${Math.round(ms)}ms`;
+    if (ms < 60_000) return `${Number((ms / 1000).toFixed(decimals))}s`;
+    return formatDurationShort(ms);
+  };
+}
+
 export function formatDurationShort(ms: number): string {
   if (!Number.isFinite(ms)) return DASH;
   if (ms === 0) return '0';

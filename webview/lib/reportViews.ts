@@ -14,7 +14,7 @@ import {
   tokenBars,
   tokensChart,
 } from './charts';
-import { DASH, formatDecimal, formatDuration, formatDurationShort, formatInt, formatUsd, humanizeLabel, plural } from './format';
+import { DASH, durationTickFormat, formatDecimal, formatDuration, formatInt, formatUsd, humanizeLabel, plural } from './format';
 import { responseViews, type Segment } from './highlight';
 import { statusIcons, statusTitles } from './items';
 import { metricDef, metricDefs, type ScalarMetricKey } from './metricDefs';
@@ -159,26 +159,29 @@ export function chartCards(experiment: ExperimentResource, opts: { live?: boolea
   const heat = paramHeatData(experiment.metrics.parameter_hallucinations);
   const latency = histogramData(latencySeries(experiment.items, byModel));
   const tokens = tokenBars(experiment.items, configs);
+  const summary = experiment.status_summary;
+  const yet = summary.completed + summary.failed < summary.total ? ' yet' : '';
+  const latencyStep = latency.edges.length > 1 ? latency.edges[1]! - latency.edges[0]! : 0;
   const cards: VNode[] = [
     chartCard(
       'Hallucinations by label',
       `${formatInt(experiment.metrics.total_hallucinations)} total`,
-      labels.categories.length > 0 ? barChart(labels, { title: 'Hallucinations by label' }) : h('p', { class: 'empty-note' }, 'No hallucination found yet.'),
+      labels.categories.length > 0 ? barChart(labels, { title: 'Hallucinations by label' }) : h('p', { class: 'empty-note' }, `No hallucination found${yet}.`),
     ),
     chartCard('Parameter hallucinations', 'tool × parameter', heatTable(heat)),
     chartCard(
       'Latency distribution',
       experiment.metrics.avg_response_latency_ms !== null ? `avg ${formatDuration(experiment.metrics.avg_response_latency_ms)}` : null,
       latency.counts.length > 0
-        ? histogramChart(latency, { title: 'Latency distribution', format: formatDurationShort, unit: 'response latency' })
-        : h('p', { class: 'empty-note' }, 'No latency measured yet.'),
+        ? histogramChart(latency, { title: 'Latency distribution', format: durationTickFormat(latencyStep), unit: 'response latency' })
+        : h('p', { class: 'empty-note' }, `No latency measured${yet}.`),
     ),
     chartCard(
       'Tokens per item',
       experiment.metrics.total_input_tokens + experiment.metrics.total_output_tokens > 0
         ? `${formatInt(experiment.metrics.total_input_tokens)} in · ${formatInt(experiment.metrics.total_output_tokens)} out`
         : null,
-      tokens.length > 0 ? tokensChart(tokens, { title: 'Tokens per item', live: opts.live }) : h('p', { class: 'empty-note' }, 'No token counts yet.'),
+      tokens.length > 0 ? tokensChart(tokens, { title: 'Tokens per item', live: opts.live }) : h('p', { class: 'empty-note' }, `No token counts${yet}.`),
     ),
   ];
   if (byModel) {

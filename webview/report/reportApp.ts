@@ -354,8 +354,9 @@ export class ReportApp {
 
   private buildItemsSection(): void {
     const f = this.state.filter;
-    this.searchField = textField({ value: f.text, placeholder: 'Filter by conversation, text, label, tool…', icon: 'search', label: 'Filter items', onInput: (v) => this.setFilter({ text: v }) });
+    this.searchField = textField({ value: f.text, placeholder: 'Filter items…', icon: 'search', label: 'Filter by conversation, text, label, tool', onInput: (v) => this.setFilter({ text: v }) });
     this.searchField.classList.add('search');
+    this.searchField.title = 'Filter by conversation, text, label or tool (press /)';
     this.statusSelect = singleSelect([{ value: '', label: 'All statuses' }], f.status, (v) => this.setFilter({ status: v as ItemFilter['status'] }), 'Status');
     this.labelSelect = singleSelect([{ value: '', label: 'All labels' }], f.label, (v) => this.setFilter({ label: v }), 'Label');
     this.toolSelect = singleSelect([{ value: '', label: 'All tools' }], f.tool, (v) => this.setFilter({ tool: v }), 'Tool');

@@ -17,6 +17,8 @@ export interface HallucinationLabApi {
   experimentTree: vscode.TreeDataProvider<unknown>;
   server: ServerApi;
   diagnostics(uri: vscode.Uri): vscode.Diagnostic[];
+  /** Resolves when the experiment is no longer running (rejects after timeoutMs). */
+  waitForExperiment(id: string, timeoutMs?: number): Promise<ExperimentSummary>;
 }
 
 /** The commands the contract names; package.json must contribute (at least) these. */
@@ -182,7 +184,7 @@ export async function waitForExperiment(api: HallucinationLabApi, id: string, ms
 }
 
 /** State shared between suite files (they run in order in one extension host). */
-export const shared: { experimentId?: string; experimentName?: string } = {};
+export const shared: { experimentId?: string; experimentName?: string; inferenceExperimentId?: string } = {};
 
 // ---- expected ranges, found in the raw text of the file ------------------------------------
 

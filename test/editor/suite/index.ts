@@ -20,6 +20,8 @@ function registerTests(): void {
   require('./experiment.test');
   require('./markers.test');
   require('./restart.test');
+  require('./inference.test');
+  require('./webviews.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 

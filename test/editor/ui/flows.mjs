@@ -1,8 +1,9 @@
-// How a user creates an experiment, as small steps that can be swapped: today the command asks with
-// quick inputs (a name input box, a "Pass-through" vs model pick, a multi-select of conversations, in
-// whatever order the extension asks them); a webview form will replace them (answerWebviewForm).
+// How a user creates an experiment: "New Experiment" opens the webview form (answerWebviewForm);
+// "New Experiment (Quick Pick)" asks with quick inputs (a name input box, a "Pass-through" vs model
+// pick, a multi-select of conversations, in whatever order the extension asks them).
 // newExperiment() runs the command and answers whichever of the two it opened.
 import { quickInput, readQuickInput, runCommand, screenshot, waitForQuickInputChange } from './harness.mjs';
+import { poll, webviewFrame } from './webviews.mjs';
 
 export const NEW_EXPERIMENT_TITLE = 'Hallucination Lab: New Experiment';
 
@@ -70,29 +71,46 @@ export async function answerQuickInputs(page, { name, conversationIds = null }) 
 }
 
 /**
- * The webview form that will replace the quick inputs (webview/form/formApp.ts, in progress: these
- * selectors follow its source and are not yet run against it). Webviews are nested iframes:
- * iframe.webview → #active-frame; Playwright's CSS pierces the vscode-elements' shadow roots.
+ * The webview form (webview/form/formApp.ts): the name, pass-through on or off, the model, the conversations — exactly
+ * `conversationIds` (all of them when null) by clicking their rows — checks that the footer
+ * counts them and says "Ready", then "Create experiment". Screenshots of the filled form.
+ * Returns the steps seen and the time the button was clicked.
  */
-export async function answerWebviewForm(page, { name, conversationIds = null }) {
-  const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-  const nameInput = frame.locator('#f-name input, input#f-name').first();
-  await nameInput.waitFor({ timeout: 20_000 });
+export async function answerWebviewForm(page, { name, conversationIds = null, passThrough = true, model, shot = 'new-experiment-form' }) {
+  const frame = await webviewFrame(page, 'form', { timeout: 30_000, ready: (f) => f.evaluate(() => document.querySelectorAll('.conv-row').length > 0) });
+  // The form must show the trace text as text (a trace may hold HTML).
+  const injected = await frame.evaluate(() => document.querySelectorAll('img, [onerror]').length);
+  if (injected) throw new Error(`the form holds ${injected} <img>/[onerror] elements: trace text was parsed as HTML`);
+
+  const nameInput = frame.locator('#f-name input').first();
   await nameInput.fill(name);
   const pass = frame.locator('[data-field="pass_through"] vscode-checkbox').first();
-  if ((await pass.getAttribute('checked')) === null) await pass.click();
-  if (conversationIds === null) {
-    const all = frame.locator('.picker-bar .link', { hasText: /^Select all in view/ });
-    if (await all.count()) await all.first().click();
-  } else {
-    for (const id of conversationIds) {
-      const row = frame.locator(`.conv-row[data-id="${id}"]`);
-      if (!(await row.getAttribute('class'))?.includes('selected')) await row.click();
-    }
-  }
-  await screenshot(page, 'new-experiment-form');
-  await frame.locator('vscode-button, button', { hasText: 'Create experiment' }).first().click();
-  return ['webview form'];
+  if ((await pass.evaluate((c) => c.checked)) !== passThrough) await pass.click();
+  if ((await pass.evaluate((c) => c.checked)) !== passThrough) throw new Error(`the pass-through switch did not turn ${passThrough ? 'on' : 'off'}`);
+  // The target model (with pass-through: the name of the traced responses' configuration).
+  if (model !== undefined) await frame.locator('#f-model input').first().fill(model);
+  await screenshot(page, `${shot}-top`);
+
+  const selected = () => frame.locator('.conv-row.selected').evaluateAll((rows) => rows.map((r) => r.dataset.id).sort());
+  if ((await selected()).length) await frame.locator('.picker-bar .link', { hasText: 'Clear selection' }).click();
+  if (conversationIds === null) await frame.locator('.picker-bar .link', { hasText: /^Select all/ }).first().click();
+  else for (const id of conversationIds) await frame.locator(`.conv-row[data-id="${id}"]`).click();
+  const want = conversationIds === null ? await frame.locator('.conv-row').evaluateAll((rows) => rows.map((r) => r.dataset.id).sort()) : [...conversationIds].sort();
+  const got = await selected();
+  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`selected conversations ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`);
+
+  const footer = await poll(
+    async () => {
+      const t = await frame.locator('.form-footer').innerText();
+      return new RegExp(`\\b${want.length} items?\\b`).test(t) && /Ready/.test(t) ? t : null;
+    },
+    { timeout: 5000, what: `the form footer to count ${want.length} items and say Ready` },
+  );
+  await frame.locator('.conv-list').scrollIntoViewIfNeeded();
+  await screenshot(page, `${shot}-conversations`);
+  const clickedAt = Date.now();
+  await frame.locator('.form-footer vscode-button', { hasText: 'Create experiment' }).click();
+  return { seen: [`webview form (${footer.replace(/\s+/g, ' ').trim()})`], clickedAt };
 }
 
 /** What "New Experiment" opened: its first quick input (value not ">…", so not the palette) or a webview. */
@@ -109,10 +127,11 @@ async function detectFlow(page, timeout = 20_000) {
 
 /**
  * F1 → New Experiment, then the flow it opened (HL_UI_FLOW=quickinput|form forces one).
- * Returns the steps seen, for the log.
+ * Returns {seen: the steps seen, for the log; clickedAt: when the experiment was submitted}.
  */
 export async function newExperiment(page, opts) {
   await runCommand(page, NEW_EXPERIMENT_TITLE);
   const flow = process.env.HL_UI_FLOW || (await detectFlow(page));
-  return flow === 'form' ? answerWebviewForm(page, opts) : answerQuickInputs(page, opts);
+  if (flow === 'form') return answerWebviewForm(page, opts);
+  return { seen: await answerQuickInputs(page, opts), clickedAt: Date.now() };
 }

@@ -79,7 +79,11 @@ export function packageExtension(extensionDir, outDir) {
 }
 
 /** Everything one UI session needs: temp dirs, the installed .vsix, code-server and a page. */
-export async function startSession({ extensionDir = repoRoot, vsix, fixture = workspaceFixture, userSettings = {} } = {}) {
+/**
+ * `extraFiles`: {relative path: content} written into the workspace copy (files only the UI
+ * tests need, e.g. a trace with hostile HTML, so the suite's fixture stays as it is).
+ */
+export async function startSession({ extensionDir = repoRoot, vsix, fixture = workspaceFixture, userSettings = {}, extraFiles = {} } = {}) {
   const t0 = Date.now();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'hl-editor-ui-'));
   const userDataDir = path.join(tmp, 'user-data');
@@ -88,6 +92,10 @@ export async function startSession({ extensionDir = repoRoot, vsix, fixture = wo
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   cpSync(fixture, workspace, { recursive: true });
+  for (const [rel, content] of Object.entries(extraFiles)) {
+    mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
+    writeFileSync(path.join(workspace, rel), content);
+  }
   writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify(
