@@ -8,6 +8,7 @@ import type { ExperimentNode, ExperimentTreeProvider, TraceNode, TraceTreeProvid
 import type { Logger } from './logger';
 import { DEFAULT_KEY_NAME, type ApiKeyStore } from './apiKeys';
 import { openCompare, openExperimentForm, openReport } from './webviews';
+import { followWithProgress } from './experimentProgress';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -176,39 +177,8 @@ export function registerCommands(deps: CommandDeps): void {
       throw new Error(message);
     }
     experimentTree.upsert(result.experiment);
-    if (interactive) void followWithProgress(result.experiment);
+    if (interactive) void followWithProgress(server, result.experiment);
     return result.experiment;
-  }
-
-  function followWithProgress(experiment: ExperimentSummary): Thenable<void> {
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Hallucination Lab: ${experiment.name}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          let reported = 0;
-          token.onCancellationRequested(() => void server.cancelExperiment(experiment.id));
-          const sub = server.onExperimentChanged(({ experiment: e, deletedId }) => {
-            if (deletedId === experiment.id) return done();
-            if (!e || e.id !== experiment.id) return;
-            const s = e.status_summary;
-            const finished = s.completed + s.failed;
-            const pct = s.total ? (finished / s.total) * 100 : 100;
-            progress.report({ message: `${finished}/${s.total} items · ${e.total_hallucinations} hallucinations`, increment: pct - reported });
-            reported = pct;
-            if (!e.running) {
-              done();
-              const open = 'Open Report';
-              void vscode.window
-                .showInformationMessage(`${e.name}: ${s.completed} completed, ${s.failed} failed, ${e.total_hallucinations} hallucinations.`, open)
-                .then((a) => a === open && vscode.commands.executeCommand('hallucinationLab.openReport', e.id));
-            }
-          });
-          const done = () => {
-            sub.dispose();
-            resolve();
-          };
-        }),
-    );
   }
 
   register('cancelExperiment', async (arg?: unknown) => {
@@ -221,7 +191,7 @@ export function registerCommands(deps: CommandDeps): void {
     const id = await pickExperiment(arg, 'Resume which experiment?', (e) => !e.running);
     if (!id) return undefined;
     const e = await server.resumeExperiment(id, false);
-    void followWithProgress(e);
+    void followWithProgress(server, e);
     return e;
   });
 
@@ -229,7 +199,7 @@ export function registerCommands(deps: CommandDeps): void {
     const id = await pickExperiment(arg, 'Re-run the failed items of which experiment?', (e) => !e.running && e.status_summary.failed > 0);
     if (!id) return undefined;
     const e = await server.resumeExperiment(id, true);
-    void followWithProgress(e);
+    void followWithProgress(server, e);
     return e;
   });
 

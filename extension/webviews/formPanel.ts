@@ -7,6 +7,7 @@ import type { ServerApi } from '../serverApi';
 import { notify, serveRequests } from './messageRouter';
 import { configuredJudgeModel, configuredModels, createPanel, labelsInEffect, log, preparePanel } from './panelKit';
 import { openReport } from './reportPanel';
+import { followWithProgress } from '../experimentProgress';
 
 const TITLE = 'New Experiment';
 let current: vscode.WebviewPanel | undefined;
@@ -56,6 +57,7 @@ export function attachForm(context: vscode.ExtensionContext, server: ServerApi, 
           const result = await server.createExperiment(config);
           if (!result.ok) return { ok: false as const, errors: result.errors };
           openReport(context, server, result.experiment.id);
+          void followWithProgress(server, result.experiment);
           // Answer first, then close: the page is gone after dispose.
           setTimeout(() => panel.dispose(), 0);
           return { ok: true as const, experimentId: result.experiment.id };
