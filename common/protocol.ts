@@ -7,6 +7,7 @@ import {
   labelSetSchema,
   modelConfigSchema,
   statusSummarySchema,
+  traceFormats,
 } from './schema';
 
 export * from './schema';
@@ -97,6 +98,16 @@ export const settingsSchema = z.object({
   requestTimeoutMs: z.number().int().positive().default(60_000),
   maxRetries: z.number().int().min(0).max(10).default(4),
   labelSet: labelSetSchema.nullable().default(null),
+  /**
+   * Trace format forced per glob (matched against the workspace-relative path, then the
+   * absolute path); files no glob matches are detected from their content.
+   */
+  formats: z.record(z.string(), z.enum(['auto', ...traceFormats])).default({}),
+  /**
+   * Tests only (not a VS Code setting): the window that requestsPerMinute and tokensPerMinute
+   * apply to, in ms. Default 60 000 (a minute). The load test shortens it to see the limit bind.
+   */
+  rateLimitWindowMs: z.number().int().min(100).max(3_600_000).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -175,6 +186,20 @@ export const IndexChanged = notification('hallucinationLab/indexChanged', z.obje
 export const ExperimentChanged = notification(
   'hallucinationLab/experimentChanged',
   z.object({ experiment: experimentSummarySchema.nullable(), deletedId: z.string().optional() }),
+);
+/**
+ * server → extension: a large trace file is being indexed (streamed from disk). Sent at most
+ * every 100 ms per file, and once more with `done: true` when it is indexed, failed or was
+ * superseded; `IndexChanged` follows with the result.
+ */
+export const IndexProgress = notification(
+  'hallucinationLab/indexProgress',
+  z.object({
+    file: z.string(),
+    bytesRead: z.number().int().nonnegative(),
+    totalBytes: z.number().int().nonnegative(),
+    done: z.boolean().optional(),
+  }),
 );
 /** server → extension: which experiment's markers are shown. */
 export const ActiveExperimentChanged = notification('hallucinationLab/activeExperimentChanged', z.object({ id: z.string().nullable() }));

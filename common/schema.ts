@@ -153,6 +153,51 @@ export const conversationSchema = z.looseObject({
 });
 export type RawConversation = z.infer<typeof conversationSchema>;
 
+// ---- where a conversation's texts are in its file (source map) ---------------------------
+
+/** Trace file formats the indexer reads (detected from content unless a setting forces one). */
+export const traceFormats = ['openai', 'otel-genai', 'openinference', 'langfuse', 'langsmith', 'opik'] as const;
+export const traceFormatSchema = z.enum(traceFormats);
+export type TraceFormat = z.infer<typeof traceFormatSchema>;
+
+export const jsonPathSchema = z.array(z.union([z.string(), z.number().int().nonnegative()]));
+export type JsonPathSegments = z.infer<typeof jsonPathSchema>;
+
+/**
+ * A JSON value of the trace file as it was indexed: where it starts (line and UTF-16 column,
+ * as the editor counts them) and its byte range (to re-read it alone from a large file).
+ * `path` leads to it from the document root (.json) or from the start of its line (.jsonl).
+ */
+export const sourceAnchorSchema = z.object({
+  path: jsonPathSchema,
+  line: z.number().int().nonnegative(),
+  character: z.number().int().nonnegative(),
+  byteStart: z.number().int().nonnegative().optional(),
+  byteEnd: z.number().int().nonnegative().optional(),
+});
+export type SourceAnchor = z.infer<typeof sourceAnchorSchema>;
+
+/**
+ * Where the decoded text of one message part is in the file. Start at `anchors[anchor]`, follow
+ * `path` to a value; then, for each entry of `nested`, that value is a string holding JSON:
+ * decode it and follow the entry inside the decoded text (JSON in a string in a string…).
+ * The part's text is the decoded string found last, or with `raw` the JSON source text of the
+ * value found last (e.g. tool-call arguments recorded as an object). Offsets map back through
+ * every level of escaping.
+ */
+export const partOriginSchema = z.object({
+  anchor: z.number().int().nonnegative(),
+  path: jsonPathSchema,
+  nested: z.array(jsonPathSchema).optional(),
+  raw: z.boolean().optional(),
+});
+export type PartOrigin = z.infer<typeof partOriginSchema>;
+
+/** Key of a part in `Conversation.partOrigins`. */
+export function partOriginKey(messageIndex: number, partIndex: number): string {
+  return `${messageIndex}:${partIndex}`;
+}
+
 /** A conversation as indexed: the parsed trace plus where it came from. */
 export interface Conversation {
   id: string;
@@ -168,6 +213,21 @@ export interface Conversation {
   model?: string;
   usage?: z.infer<typeof usageSchema>;
   metadata?: Record<string, unknown>;
+  /** Format it was read from; absent means OpenAI chat format. */
+  format?: TraceFormat;
+  /**
+   * Values of the file this conversation was read from. For the OpenAI format `anchors[0]` is
+   * the conversation object itself (the value at `sourcePath`), which spares markers a scan
+   * from the top of a large file; converted formats list the spans or records they came from.
+   */
+  anchors?: SourceAnchor[];
+  /**
+   * Source map of a converted format, keyed by `partOriginKey(messageIndex, partIndex)` in
+   * `messageParts` order. When present, a part without an entry was synthesized (not verbatim
+   * in the file) and gets no marker. When absent, parts are at their OpenAI-format paths
+   * (`sourcePath + ['messages', i, …]`).
+   */
+  partOrigins?: Record<string, PartOrigin>;
 }
 
 /**

@@ -1,10 +1,19 @@
 // Starts the language server (a separate Node process, over IPC) and exposes it as a ServerApi.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { z } from 'zod';
 import * as P from '../common/protocol';
 import type { CreateExperimentResult, ServerApi } from './serverApi';
 import type { Logger } from './logger';
+import { RestartPolicy } from './restartPolicy';
 
 export interface ServerClientOptions {
   context: vscode.ExtensionContext;
@@ -24,9 +33,10 @@ export class ServerClient implements ServerApi, vscode.Disposable {
   readonly onExperimentChanged = this.experimentChanged.event;
   readonly onIndexChanged = this.indexChanged.event;
   readonly onActiveExperimentChanged = this.activeChanged.event;
-  /** Fires after the server (re)started, e.g. to send the trace file list again. */
+  /** Fires after the server (re)started — also after a crash restart — e.g. to send the trace file list again. */
   readonly onDidStart = this.restarted.event;
   private stopping = false;
+  private readonly restartPolicy = new RestartPolicy(4, 3 * 60_000);
 
   constructor(private readonly opts: ServerClientOptions) {}
 
@@ -47,10 +57,12 @@ export class ServerClient implements ServerApi, vscode.Disposable {
         { scheme: 'file', pattern: '**/*.json' },
       ],
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,jsonl}') },
-      initializationOptions: this.opts.initializationOptions(),
+      // A function: a restarted server gets the settings and the trust of now, not of the first start.
+      initializationOptions: () => this.opts.initializationOptions(),
       outputChannel: this.opts.logger.channel,
       diagnosticCollectionName: 'hallucination-lab',
-      connectionOptions: { maxRestartCount: 4 },
+      connectionOptions: { maxRestartCount: this.restartPolicy.maxRestarts },
+      errorHandler: this.errorHandler(),
     };
     const client = new LanguageClient('hallucinationLab', 'Hallucination Lab Server', serverOptions, clientOptions);
     this.client = client;
@@ -68,11 +80,13 @@ export class ServerClient implements ServerApi, vscode.Disposable {
     });
     client.onRequest(P.GetApiKey.method, async (raw: unknown) => {
       const p = P.GetApiKey.params.safeParse(raw);
-      return { key: p.success ? await this.opts.getApiKey(p.data.name) : null };
+      // Never a key in an untrusted workspace, whatever the server asks.
+      if (!p.success || !vscode.workspace.isTrusted) return { key: null };
+      return { key: await this.opts.getApiKey(p.data.name) };
     });
     client.onDidChangeState((e) => {
-      // 3 = Stopped, 2 = Running: a crash restart by the client is said aloud.
-      if (e.oldState === 2 && e.newState === 3 && !this.stopping) this.opts.logger.warn('The Hallucination Lab server stopped.');
+      // 3 = Stopped, 2 = Running. A crash is reported by the error handler; every (re)start
+      // fires onDidStart, so that the trace files are sent again and the views refreshed.
       if (e.oldState !== 2 && e.newState === 2 && this.client === client) {
         this.opts.logger.info('The Hallucination Lab server is running.');
         this.restarted.fire();
@@ -81,7 +95,35 @@ export class ServerClient implements ServerApi, vscode.Disposable {
     await client.start();
   }
 
+  /** Restarts a crashed server (and says so) until it crashes too often; see RestartPolicy. */
+  private errorHandler(): ErrorHandler {
+    return {
+      error: (error, _message, count) => {
+        const d = this.restartPolicy.error(count);
+        if (!d.continue) this.opts.logger.error(`Connection to the Hallucination Lab server failed: ${error.message}`);
+        return { action: d.continue ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+      },
+      closed: () => {
+        if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
+        const d = this.restartPolicy.closed();
+        if (d.restart) {
+          this.opts.logger.warn(d.message);
+          const show = 'Show Output';
+          void vscode.window.showWarningMessage(`Hallucination Lab: ${d.message}`, show).then((a) => a === show && this.opts.logger.channel.show(true));
+          return { action: CloseAction.Restart, handled: true };
+        }
+        this.opts.logger.error(d.message);
+        const restart = 'Restart Server';
+        void vscode.window
+          .showErrorMessage(`Hallucination Lab: ${d.message}`, restart)
+          .then((a) => a === restart && vscode.commands.executeCommand('hallucinationLab.restartServer'));
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+
   async restart(): Promise<void> {
+    this.restartPolicy.reset();
     const old = this.client;
     this.stopping = true;
     try {

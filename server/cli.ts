@@ -39,7 +39,8 @@ Options for run:
   -h, --help                    this help
 
 Keys are read from the environment only (OPENAI_API_KEY, or the variable --api-key-env names).
-Ctrl-C cancels: finished items are kept, the rest stay pending for \`resume\`.`;
+Ctrl-C cancels: finished items are kept, the rest stay pending for \`resume\`. Even a crash or a
+kill loses no finished item: \`resume\` runs only what had not finished, never an item twice.`;
 
 class UsageError extends Error {}
 
@@ -91,7 +92,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   let settings = settingsParsed.data;
   const service = new ExperimentService({
-    store: new ExperimentStore(storeRoot),
+    // An explicit --out may be a symbolic link the user made; the default folder may not.
+    store: new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined }),
     conversations: index,
     createdBy: `cli:${safeUser()}`,
     concurrency: () => settings.concurrency,
@@ -121,7 +123,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const config = service.configOf(id);
     if (!config.pass_through && values['base-url'])
       settings = { ...settings, models: [config.model, ...(config.models ?? []).map((m) => m.model)].map(endpoint) };
-    service.resume(id, values.failed);
+    try {
+      service.resume(id, values.failed);
+    } catch (e) {
+      io.err.write(`hallucination-lab: ${(e as Error).message}\n`);
+      return 1;
+    }
     return follow(service, id, storeRoot, values.json, io);
   }
   if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
@@ -187,7 +194,7 @@ async function follow(service: ExperimentService, id: string, storeRoot: string,
   if (!json) io.err.write(`Stored in ${path.join(storeRoot, 'experiments', id)}\n`);
   service.dispose();
   const s = resource.status_summary;
-  return s.failed > 0 || s.pending > 0 ? 1 : 0;
+  return s.failed > 0 || s.pending > 0 || s.inference_completed > 0 ? 1 : 0;
 }
 
 function intOption(v: string | undefined, name: string): number | undefined {

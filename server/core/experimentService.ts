@@ -11,12 +11,21 @@ import {
   type ExperimentResource,
   type ModelConfig,
 } from '../../common/schema';
+import { messageParts, type Message } from '../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../common/protocol';
 import type { Detector } from './detectors/detector';
 import { ExperimentStore, newExperimentId } from './experimentStore';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 import { applySystemPromptOverride, passThroughSource, type ResponseSource } from './responses';
 import { mergeAnnotationLists } from './annotationMerge';
+
+// ---- limits (bounded time and memory whatever the traces hold) -----------------------------
+/** Characters of one response part the detectors scan (a longer answer is scanned up to here). */
+export const MAX_DETECTION_PART_CHARS = 256 * 1024;
+/** Characters of context (the messages before a response) the detectors see in all. */
+export const MAX_DETECTION_CONTEXT_CHARS = 4 * 1024 * 1024;
+/** Annotations kept per item; the rest are counted in the log. */
+export const MAX_ANNOTATIONS_PER_ITEM = 1000;
 
 export interface ConversationLookup {
   get(id: string): Conversation | undefined;
@@ -31,9 +40,23 @@ export interface ServiceOptions {
   detectorsFor: (config: ExperimentConfig) => Detector[] | { error: string; path: string };
   /** A response source for a model configuration, or a message saying why inference cannot run. */
   inferenceFor?: (model: ModelConfig, config: ExperimentConfig) => ResponseSource | { error: string; path: string };
-  onChange?: (summary: ExperimentSummary) => void;
+  /**
+   * An experiment was created, progressed, or its run ended. Cheap to call often: the summary is
+   * built only when asked for (`summaryOf`), so callers can throttle.
+   */
+  onChange?: (change: ExperimentChange) => void;
   onDelete?: (id: string) => void;
   log?: (message: string) => void;
+  /** Things the user should see (a store repaired on load, a limit applied); default `log`. */
+  warn?: (message: string) => void;
+}
+
+export interface ExperimentChange {
+  id: string;
+  running: boolean;
+  /** Items completed so far (markers may have changed). */
+  completed: number;
+  total: number;
 }
 
 export type CreateResult = { ok: true; experiment: ExperimentSummary } | { ok: false; errors: FieldError[] };
@@ -105,7 +128,11 @@ export class ExperimentService {
       for (const m of this.modelConfigs(config))
         for (let s = 0; s < config.num_samples; s++)
           items.push(pendingItem(`${items.length + 1}`.padStart(4, '0'), c.id, modelLabel(m), s));
-    this.opts.store.create(record, conversations, items);
+    try {
+      this.opts.store.create(record, conversations, items);
+    } catch (e) {
+      return { ok: false, errors: [{ path: '(root)', message: `the experiment could not be stored: ${(e as Error).message}` }] };
+    }
     const exp: LiveExperiment = { record, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
     this.live.set(id, exp);
     this.startRun(exp);
@@ -157,10 +184,15 @@ export class ExperimentService {
     return true;
   }
 
-  /** Runs what is pending again; with `failedOnly`, failed items are reset to pending first. */
+  /**
+   * Runs what is left: pending items from the start, items whose inference had completed from
+   * their stored responses (the model is not asked again). With `failedOnly`, failed items are
+   * reset to pending first. Throws when the experiment runs here or in another live process.
+   */
   resume(id: string, failedOnly: boolean): ExperimentSummary {
     const exp = this.get(id);
     if (exp.run) throw new Error(`experiment "${exp.record.name}" is already running`);
+    this.opts.store.lockRun(id);
     if (failedOnly)
       exp.items.forEach((item, i) => {
         if (item.status === 'failed') {
@@ -168,12 +200,13 @@ export class ExperimentService {
           this.opts.store.appendItem(id, exp.items[i]!);
         }
       });
-    this.startRun(exp);
+    this.startRun(exp, true);
     return this.summary(exp);
   }
 
   delete(id: string): boolean {
     const exp = this.get(id);
+    if (!exp.run) this.opts.store.assertNotRunElsewhere(id);
     exp.run?.controller.abort();
     this.opts.store.delete(id);
     this.live.delete(id);
@@ -190,6 +223,17 @@ export class ExperimentService {
 
   summaryOf(id: string): ExperimentSummary {
     return this.summary(this.get(id));
+  }
+
+  /** Cancels every run (e.g. when the workspace stops being trusted); returns how many. */
+  cancelAll(): number {
+    let n = 0;
+    for (const e of this.live.values())
+      if (e.run) {
+        e.run.controller.abort();
+        n++;
+      }
+    return n;
   }
 
   dispose(): void {
@@ -213,16 +257,17 @@ export class ExperimentService {
       if (this.live.has(id)) continue;
       try {
         const loaded = this.opts.store.load(id);
-        for (const w of loaded.warnings) this.opts.log?.(`experiment ${id}: ${w}`);
-        // Items that were running when the process stopped go back to pending.
+        for (const w of loaded.warnings) this.warn(`experiment ${id} (${loaded.record.name}): ${w}`);
+        // Items that were running when the process stopped go back to pending; an item whose
+        // inference had completed keeps its stored responses, and a resume only detects on them.
         const byId = new Map(loaded.items.map((i) => [i.id, i]));
         const items = [...byId.values()].map((i) =>
-          i.status === 'in_progress' || i.status === 'inference_completed' ? pendingItem(i.id, i.conversation_id, i.model_config, i.sample_index) : i,
+          i.status === 'in_progress' ? pendingItem(i.id, i.conversation_id, i.model_config, i.sample_index) : i,
         );
         items.sort((a, b) => a.id.localeCompare(b.id));
         this.live.set(id, { record: loaded.record, items, conversations: new Map(loaded.conversations.map((c) => [c.id, c])), run: null });
       } catch (e) {
-        this.opts.log?.(`experiment ${id} could not be loaded: ${(e as Error).message}`);
+        this.warn(`experiment ${id} could not be loaded: ${(e as Error).message}`);
       }
     }
   }
@@ -231,21 +276,41 @@ export class ExperimentService {
     return [{ model: config.model }, ...(config.models ?? [])];
   }
 
-  private startRun(exp: LiveExperiment): void {
+  private warn(message: string): void {
+    (this.opts.warn ?? this.opts.log)?.(message);
+  }
+
+  private changed(exp: LiveExperiment): void {
+    if (!this.opts.onChange) return;
+    let completed = 0;
+    for (const i of exp.items) if (i.status === 'completed') completed++;
+    this.opts.onChange({ id: exp.record.id, running: exp.run !== null, completed, total: exp.items.length });
+  }
+
+  /** `locked`: the caller already holds the experiment's run lock. */
+  private startRun(exp: LiveExperiment, locked = false): void {
+    const id = exp.record.id;
+    if (!locked) this.opts.store.lockRun(id);
     const controller = new AbortController();
     const run = { controller, done: Promise.resolve() };
     exp.run = run;
     run.done = this.runItems(exp, controller.signal)
-      .catch((e: unknown) => this.opts.log?.(`experiment ${exp.record.id}: ${(e as Error).message}`))
+      .catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`))
       .finally(() => {
         exp.run = null;
-        const s = statusSummary(exp.items);
-        if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at) {
-          exp.record = { ...exp.record, completed_at: new Date().toISOString() };
-          this.opts.store.writeRecord(exp.record);
+        try {
+          const s = statusSummary(exp.items);
+          if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at && this.live.has(id)) {
+            exp.record = { ...exp.record, completed_at: new Date().toISOString() };
+            this.opts.store.writeRecord(exp.record);
+          }
+        } catch (e) {
+          this.warn(`experiment ${id}: ${(e as Error).message}`);
+        } finally {
+          this.opts.store.close(id);
+          this.opts.store.unlockRun(id);
         }
-        this.opts.store.close(exp.record.id);
-        this.opts.onChange?.(this.summary(exp));
+        this.changed(exp);
       });
   }
 
@@ -260,11 +325,18 @@ export class ExperimentService {
       sources.set(modelLabel(m), s);
     }
     const models = new Map(this.modelConfigs(config).map((m) => [modelLabel(m), m]));
-    const queue = exp.items.map((_, i) => i).filter((i) => exp.items[i]!.status === 'pending');
-    this.opts.onChange?.(this.summary(exp));
+    const queue = exp.items.map((_, i) => i).filter((i) => exp.items[i]!.status === 'pending' || exp.items[i]!.status === 'inference_completed');
+    this.changed(exp);
     const worker = async () => {
       for (let next = queue.shift(); next !== undefined && !signal.aborted; next = queue.shift()) {
-        await this.runItem(exp, next, sources.get(exp.items[next]!.model_config)!, models.get(exp.items[next]!.model_config)!, detectors, signal);
+        try {
+          await this.runItem(exp, next, sources.get(exp.items[next]!.model_config)!, models.get(exp.items[next]!.model_config)!, detectors, signal);
+        } catch (e) {
+          // Only the store can throw here (a full disk, a deleted folder): stop rather than run
+          // items whose results cannot be kept.
+          if (!signal.aborted) this.warn(`experiment ${exp.record.id} stopped: ${(e as Error).message}`);
+          exp.run?.controller.abort();
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency()) }, worker));
@@ -277,41 +349,72 @@ export class ExperimentService {
     const update = (item: ExperimentItem, persist: boolean) => {
       exp.items[index] = item;
       if (persist) this.opts.store.appendItem(id, item);
-      this.opts.onChange?.(this.summary(exp));
+      this.changed(exp);
     };
     const conversation = exp.conversations.get(base.conversation_id);
-    if (!conversation) return update({ ...base, status: 'failed', failure_reason: `conversation "${base.conversation_id}" is missing from the experiment's snapshot` }, true);
-    const started = { ...base, status: 'in_progress' as const, started_at: new Date().toISOString() };
-    update(started, false);
+    if (!conversation) return update({ ...base, status: 'failed', failure_reason: `conversation "${base.conversation_id}" is missing from the experiment's snapshot`, completed_at: new Date().toISOString() }, true);
+    const where = `experiment ${id}, item ${base.id} (conversation ${base.conversation_id})`;
+    // An item whose inference completed before (then the process stopped or the run was
+    // cancelled) goes on from its stored responses: the model is not asked twice.
+    const resumed = base.status === 'inference_completed';
+    const started: ExperimentItem = resumed ? base : { ...base, status: 'in_progress', started_at: new Date().toISOString() };
+    if (!resumed) update(started, false);
+    let inferred: ExperimentItem | null = resumed ? base : null;
     try {
-      const produced = await source({ conversation, config, modelConfig, sampleIndex: base.sample_index, signal });
-      if (signal.aborted) return update(base, false);
-      const inferred: ExperimentItem = {
-        ...started,
-        status: 'inference_completed',
-        response_messages: produced.responses,
-        input_tokens: produced.input_tokens,
-        output_tokens: produced.output_tokens,
-        reasoning_tokens: produced.reasoning_tokens,
-        latency_ms: produced.latency_ms,
-        time_to_first_token_ms: produced.time_to_first_token_ms,
-        finish_reason: produced.finish_reason,
-        cost_usd: produced.cost_usd,
-      };
-      update(inferred, true);
-      const { messages, shift } = applySystemPromptOverride(conversation.messages, config.system_prompt_override);
-      const lists: Annotation[][] = [produced.annotations ?? []];
-      for (const r of produced.responses) {
-        const context: Conversation = { ...conversation, messages: messages.slice(0, r.message_index + shift) };
-        for (const d of detectors) {
-          const found = await d.detect({ conversation: context, messageIndex: r.message_index + shift, message: r.message, signal });
-          lists.push(found.map((a) => ({ ...a, message_index: a.message_index - shift })));
-        }
+      if (!inferred) {
+        const produced = await source({ conversation, config, modelConfig, sampleIndex: base.sample_index, signal });
+        if (signal.aborted) return update(base, false);
+        for (const note of produced.notes ?? []) this.warn(`${where}: ${note}`);
+        inferred = {
+          ...started,
+          status: 'inference_completed',
+          response_messages: produced.responses,
+          annotations: produced.annotations ?? [],
+          input_tokens: produced.input_tokens,
+          output_tokens: produced.output_tokens,
+          reasoning_tokens: produced.reasoning_tokens,
+          latency_ms: produced.latency_ms,
+          time_to_first_token_ms: produced.time_to_first_token_ms,
+          finish_reason: produced.finish_reason,
+          cost_usd: produced.cost_usd,
+        };
+        update(inferred, true);
+      } else {
+        update(inferred, false);
       }
-      if (signal.aborted) return update(base, true);
-      update({ ...inferred, status: 'completed', annotations: mergeAnnotationLists(lists), completed_at: new Date().toISOString() }, true);
+      const { messages, shift } = applySystemPromptOverride(conversation.messages, config.system_prompt_override);
+      const annotations: Annotation[] = [];
+      // Annotations the source found itself (a structured output that does not conform) merge
+      // with what the detectors find on the same response.
+      const fromSource = inferred.annotations;
+      for (const r of inferred.response_messages) {
+        const lists: Annotation[][] = [fromSource.filter((a) => a.message_index === r.message_index)];
+        const bounded = boundedForDetection(r.message);
+        for (const note of bounded.notes) this.warn(`${where}: message ${r.message_index} ${note}`);
+        const contextMessages = boundedContext(messages.slice(0, r.message_index + shift));
+        if (contextMessages.note) this.warn(`${where}: the context of message ${r.message_index} ${contextMessages.note}`);
+        const context: Conversation = { ...conversation, messages: contextMessages.messages };
+        for (const d of detectors) {
+          // Detectors may be synchronous and long: let requests and notifications through between them.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (signal.aborted) break;
+          const found = await d.detect({ conversation: context, messageIndex: r.message_index + shift, message: bounded.message, signal });
+          lists.push(found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)));
+        }
+        annotations.push(...mergeAnnotationLists(lists));
+        if (signal.aborted) break;
+      }
+      // Cancelled during detection: the responses are kept, a resume only detects again.
+      if (signal.aborted) return update(inferred, false);
+      let kept = annotations.sort((x, y) => x.message_index - y.message_index || x.message_part_index - y.message_part_index || x.start_offset - y.start_offset);
+      if (kept.length > MAX_ANNOTATIONS_PER_ITEM) {
+        this.warn(`${where}: ${kept.length} annotations found; the first ${MAX_ANNOTATIONS_PER_ITEM} (in order of position) are kept`);
+        kept = kept.slice(0, MAX_ANNOTATIONS_PER_ITEM);
+      }
+      update({ ...inferred, status: 'completed', annotations: kept, completed_at: new Date().toISOString() }, true);
     } catch (e) {
-      if (signal.aborted) return update(base, true);
+      // Nothing to store: the item is as the store has it (pending, or its responses kept).
+      if (signal.aborted) return update(inferred ?? base, false);
       update({ ...base, status: 'failed', failure_reason: (e as Error).message || String(e), completed_at: new Date().toISOString() }, true);
     }
   }
@@ -366,6 +469,90 @@ function pendingItem(id: string, conversation_id: string, model_config: string, 
     cost_usd: null,
     started_at: null,
     completed_at: null,
+  };
+}
+
+// ---- detection limits ---------------------------------------------------------------------------
+
+/** Cuts `text` to at most `max` characters, at a whitespace boundary when there is one nearby. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const space = text.lastIndexOf(' ', max);
+  return text.slice(0, space > max - 200 ? space : max);
+}
+
+function fmtChars(n: number): string {
+  return `${n.toLocaleString('en-US')} characters`;
+}
+
+/**
+ * The response as the detectors see it: content parts longer than MAX_DETECTION_PART_CHARS are
+ * scanned up to that length (offsets stay valid: it is a prefix); a tool call's arguments longer
+ * than that are not checked at all (cut JSON would be reported as invalid), and annotations the
+ * detectors place on those parts are dropped. Part indices do not change.
+ */
+export function boundedForDetection(message: Message): { message: Message; skippedParts: Set<number>; notes: string[] } {
+  const notes: string[] = [];
+  const skippedParts = new Set<number>();
+  const parts = messageParts(message);
+  if (!parts.some((p) => p.text.length > MAX_DETECTION_PART_CHARS)) return { message, skippedParts, notes };
+  const copy: Message = { ...message };
+  if (typeof message.content === 'string') copy.content = cut(message.content, MAX_DETECTION_PART_CHARS);
+  else if (Array.isArray(message.content))
+    copy.content = message.content.map((p) => (typeof p.text === 'string' && p.text.length > MAX_DETECTION_PART_CHARS ? { ...p, text: cut(p.text, MAX_DETECTION_PART_CHARS) } : p));
+  if (message.tool_calls)
+    copy.tool_calls = message.tool_calls.map((c) => (c.function.arguments.length > MAX_DETECTION_PART_CHARS ? { ...c, function: { ...c.function, arguments: '{}' } } : c));
+  parts.forEach((p, i) => {
+    if (p.text.length <= MAX_DETECTION_PART_CHARS) return;
+    if (p.kind === 'tool_call') {
+      skippedParts.add(i);
+      notes.push(`part ${i} (arguments of ${p.toolName}) is ${fmtChars(p.text.length)}, above the ${fmtChars(MAX_DETECTION_PART_CHARS)} detectors check; it was not checked`);
+    } else notes.push(`part ${i} is ${fmtChars(p.text.length)}; detectors scanned its first ${fmtChars(MAX_DETECTION_PART_CHARS)} only`);
+  });
+  return { message: copy, skippedParts, notes };
+}
+
+function messageChars(m: Message): number {
+  let n = 0;
+  for (const p of messageParts(m)) n += p.text.length;
+  return n;
+}
+
+/**
+ * The context as the detectors see it: when its text exceeds MAX_DETECTION_CONTEXT_CHARS in all,
+ * the longest messages are cut (each to the same length, as long as the budget allows), so that
+ * detection takes bounded time and memory. Grounding may then miss what was cut: the note says so.
+ */
+export function boundedContext(messages: Message[]): { messages: Message[]; note: string | null } {
+  const sizes = messages.map(messageChars);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total <= MAX_DETECTION_CONTEXT_CHARS) return { messages, note: null };
+  // Water-filling: the largest per-message length T with sum(min(size, T)) <= budget.
+  const sorted = [...sizes].sort((a, b) => a - b);
+  let budget = MAX_DETECTION_CONTEXT_CHARS;
+  let limit = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const share = Math.floor(budget / (sorted.length - i));
+    if (sorted[i]! <= share) budget -= sorted[i]!;
+    else {
+      limit = share;
+      break;
+    }
+  }
+  const clip = (text: string, perPart: number) => (text.length > perPart ? text.slice(0, perPart) : text);
+  const out = messages.map((m, i) => {
+    if (sizes[i]! <= limit) return m;
+    const parts = messageParts(m).length || 1;
+    const perPart = Math.max(0, Math.floor(limit / parts));
+    const copy: Message = { ...m };
+    if (typeof m.content === 'string') copy.content = clip(m.content, perPart);
+    else if (Array.isArray(m.content)) copy.content = m.content.map((p) => (typeof p.text === 'string' ? { ...p, text: clip(p.text, perPart) } : p));
+    if (m.tool_calls) copy.tool_calls = m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: clip(c.function.arguments, perPart) } }));
+    return copy;
+  });
+  return {
+    messages: out,
+    note: `is ${fmtChars(total)}, above the ${fmtChars(MAX_DETECTION_CONTEXT_CHARS)} detectors read; messages longer than ${fmtChars(limit)} were cut to that length, so values found only in the cut text may be reported as ungrounded`,
   };
 }
 

@@ -1,8 +1,17 @@
 // `.hallucination-lab/experiments/<id>/`: experiment.json (the record, replaced atomically),
 // conversations.jsonl (the traces as they were at start) and items.jsonl (item snapshots,
 // appended and flushed as they change; the last line of an item wins). A crash loses at most
-// the line being written, which is detected and dropped on load.
+// the line being written, which is detected and dropped on load (and cut off before the next
+// append, so that it cannot swallow the line written after it).
+//
+// Writes stay inside the store: ids are checked against a strict pattern, and the store folder,
+// `experiments/` and each experiment folder must be real folders, not symbolic links (a cloned
+// repository could otherwise point `.hallucination-lab` anywhere on the disk). Files are opened
+// without following a final symbolic link. A `run.lock` file marks an experiment that a live
+// process is running, so that two processes (two windows, the CLI and the editor) never run
+// the same items at once.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -15,6 +24,8 @@ import {
 
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+const LOCK_FILE = 'run.lock';
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export interface LoadedExperiment {
   record: ExperimentRecord;
@@ -23,20 +34,37 @@ export interface LoadedExperiment {
   warnings: string[];
 }
 
+export interface StoreOptions {
+  /**
+   * Accept a store folder that is itself a symbolic link (the CLI's explicit `--out`). Never for
+   * the editor, where the folder comes from the workspace. Default false.
+   */
+  allowSymlinkedRoot?: boolean;
+}
+
 export function newExperimentId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `exp-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Thrown when an experiment is being run by another live process. */
+export class ExperimentLockedError extends Error {
+  override readonly name = 'ExperimentLockedError';
+}
+
 export class ExperimentStore {
   private readonly fds = new Map<string, number>();
+  private readonly locks = new Set<string>();
 
   /** `root` is the `.hallucination-lab` folder itself. */
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly options: StoreOptions = {},
+  ) {}
 
   /** The folder of experiment `id`; refuses any id that could leave the store. */
   dir(id: string): string {
-    if (!ID_PATTERN.test(id)) throw new Error(`invalid experiment id "${id}": only letters, digits, "-" and "_" are allowed`);
+    if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`invalid experiment id "${String(id).replace(/[\u0000-\u001f]/g, '?')}": only letters, digits, "-" and "_" are allowed`);
     const base = path.resolve(this.root, 'experiments');
     const dir = path.resolve(base, id);
     if (path.dirname(dir) !== base) throw new Error(`invalid experiment id "${id}"`);
@@ -45,29 +73,45 @@ export class ExperimentStore {
 
   create(record: ExperimentRecord, conversations: readonly Conversation[], items: readonly ExperimentItem[]): void {
     const dir = this.dir(record.id);
-    if (fs.existsSync(dir)) throw new Error(`experiment ${record.id} already exists`);
-    fs.mkdirSync(dir, { recursive: true });
+    this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot);
+    this.ensureRealDir(path.dirname(dir), true);
+    try {
+      fs.mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`);
+      throw e;
+    }
     this.writeGitignore();
-    fs.writeFileSync(path.join(dir, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
-    fs.writeFileSync(path.join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+    writeFileDurable(path.join(dir, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
+    writeFileDurable(path.join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
     this.writeRecord(record);
+    syncDir(path.dirname(dir));
   }
 
   writeRecord(record: ExperimentRecord): void {
-    const file = path.join(this.dir(record.id), 'experiment.json');
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
+    const dir = this.writableDir(record.id);
+    const file = path.join(dir, 'experiment.json');
+    const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
+    writeFileDurable(tmp, JSON.stringify(record, null, 2) + '\n', 'wx');
     fs.renameSync(tmp, file);
+    syncDir(dir);
   }
 
   /** Appends one item snapshot and flushes it to disk before returning. */
   appendItem(id: string, item: ExperimentItem): void {
     let fd = this.fds.get(id);
     if (fd === undefined) {
-      fd = fs.openSync(path.join(this.dir(id), 'items.jsonl'), 'a');
+      const file = path.join(this.writableDir(id), 'items.jsonl');
+      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o644);
+      try {
+        cutTornTail(fd);
+      } catch (e) {
+        fs.closeSync(fd);
+        throw e;
+      }
       this.fds.set(id, fd);
     }
-    fs.writeSync(fd, JSON.stringify(item) + '\n');
+    writeAll(fd, JSON.stringify(item) + '\n');
     fs.fdatasyncSync(fd);
   }
 
@@ -76,6 +120,57 @@ export class ExperimentStore {
       if (id !== undefined && k !== id) continue;
       fs.closeSync(fd);
       this.fds.delete(k);
+    }
+  }
+
+  /**
+   * Marks experiment `id` as being run by this process. Throws ExperimentLockedError when another
+   * live process on this machine holds it; a lock left by a process that died (a crash, a kill)
+   * is taken over.
+   */
+  lockRun(id: string): void {
+    const file = path.join(this.writableDir(id), LOCK_FILE);
+    const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), started_at: new Date().toISOString() }) + '\n';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
+        try {
+          writeAll(fd, mine);
+        } finally {
+          fs.closeSync(fd);
+        }
+        this.locks.add(id);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const holder = readLock(file);
+      if (holder && holder.pid !== process.pid && (holder.host !== os.hostname() || processAlive(holder.pid)))
+        throw new ExperimentLockedError(
+          holder.host === os.hostname()
+            ? `experiment ${id} is being run by another process (pid ${holder.pid}); wait for it to finish or stop it`
+            : `experiment ${id} is being run on ${holder.host} (pid ${holder.pid}); if that is not true, delete ${file}`,
+        );
+      // Stale (its process is gone) or ours: replace it.
+      fs.rmSync(file, { force: true });
+    }
+    throw new ExperimentLockedError(`experiment ${id}: could not take ${LOCK_FILE}`);
+  }
+
+  /** Throws ExperimentLockedError when another live process runs experiment `id`. */
+  assertNotRunElsewhere(id: string): void {
+    const holder = readLock(path.join(this.dir(id), LOCK_FILE));
+    if (holder && holder.pid !== process.pid && holder.host === os.hostname() && processAlive(holder.pid))
+      throw new ExperimentLockedError(`experiment ${id} is being run by another process (pid ${holder.pid}); stop it first`);
+  }
+
+  unlockRun(id: string): void {
+    if (!this.locks.delete(id)) return;
+    try {
+      const file = path.join(this.dir(id), LOCK_FILE);
+      if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+    } catch {
+      /* the experiment may have been deleted */
     }
   }
 
@@ -93,6 +188,7 @@ export class ExperimentStore {
     const dir = this.dir(id);
     const warnings: string[] = [];
     const record = experimentRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'experiment.json'), 'utf8')));
+    if (record.id !== id) throw new Error(`experiment.json names experiment "${record.id}", not "${id}"`);
     const byId = new Map<string, ExperimentItem>();
     readJsonLines(path.join(dir, 'items.jsonl'), warnings, (value, where) => {
       const r = itemSchema.safeParse(value);
@@ -106,12 +202,120 @@ export class ExperimentStore {
 
   delete(id: string): void {
     this.close(id);
+    this.locks.delete(id);
+    // rmSync removes a symbolic link itself, never what it points to.
     fs.rmSync(this.dir(id), { recursive: true, force: true });
+  }
+
+  /** The experiment folder, checked to be a real folder inside a real store before writing. */
+  private writableDir(id: string): string {
+    const dir = this.dir(id);
+    this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot, false);
+    this.ensureRealDir(path.dirname(dir), true, false);
+    this.ensureRealDir(dir, true, false);
+    return dir;
+  }
+
+  /** Creates `dir` when missing (unless `create` is false) and refuses a symbolic link. */
+  private ensureRealDir(dir: string, refuseSymlink: boolean, create = true): void {
+    let st: fs.Stats | null = null;
+    try {
+      st = fs.lstatSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (st === null) {
+      if (!create) throw new Error(`${dir} does not exist`);
+      fs.mkdirSync(dir, { recursive: true });
+      return;
+    }
+    if (st.isSymbolicLink()) {
+      if (!refuseSymlink && fs.statSync(dir).isDirectory()) return;
+      throw new Error(`${dir} is a symbolic link: Hallucination Lab writes results only into a real ${STORE_DIR} folder inside the workspace (remove the link to go on)`);
+    }
+    if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
   }
 
   private writeGitignore(): void {
     const file = path.join(this.root, '.gitignore');
-    if (!fs.existsSync(file)) fs.writeFileSync(file, '# Hallucination Lab results: may hold trace content\n*\n');
+    try {
+      // 'wx' fails on anything already there, a dangling symbolic link included.
+      fs.writeFileSync(file, '# Hallucination Lab results: may hold trace content\n*\n', { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+/** Writes, flushes and closes a new file (`flag` 'w' or 'wx'), never through a symbolic link. */
+function writeFileDurable(file: string, text: string, flag: 'w' | 'wx' = 'w'): void {
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | O_NOFOLLOW | (flag === 'wx' ? fs.constants.O_EXCL : fs.constants.O_TRUNC);
+  const fd = fs.openSync(file, flags, 0o644);
+  try {
+    writeAll(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function syncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* not supported on every platform (Windows); the rename is still atomic */
+  }
+}
+
+/**
+ * Cuts a torn last line (a crash mid-write: bytes after the last newline) off before appending,
+ * so that the next snapshot starts on a line of its own. The load that came before already
+ * reported the torn line.
+ */
+function cutTornTail(fd: number): void {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) return;
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const n = fs.readSync(fd, chunk, 0, end - start, start);
+    const at = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (at >= 0) {
+      const keep = start + at + 1;
+      if (keep < size) fs.ftruncateSync(fd, keep);
+      return;
+    }
+    end = start;
+  }
+  fs.ftruncateSync(fd, 0);
+}
+
+function readLock(file: string): { pid: number; host: string } | null {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
+    return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host } : null;
+  } catch {
+    return null;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

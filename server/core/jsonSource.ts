@@ -8,8 +8,6 @@ export interface SourceRange {
   end: number;
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
 class Scanner {
   pos: number;
   constructor(readonly text: string, start: number) {
@@ -17,7 +15,13 @@ class Scanner {
   }
   skipWs(): void {
     const t = this.text;
-    while (this.pos < t.length && WS.has(t.charCodeAt(this.pos))) this.pos++;
+    let i = this.pos;
+    for (;;) {
+      const c = t.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+    this.pos = i;
   }
   peek(): string {
     this.skipWs();
@@ -27,18 +31,20 @@ class Scanner {
   skipString(): SourceRange | null {
     const t = this.text;
     const start = this.pos;
-    if (t[start] !== '"') return null;
+    if (t.charCodeAt(start) !== 0x22) return null;
     let i = start + 1;
-    while (i < t.length) {
-      const c = t.charCodeAt(i);
-      if (c === 0x5c) i += 2;
-      else if (c === 0x22) {
-        this.pos = i + 1;
-        return { start, end: i + 1 };
-      } else if (c === 0x0a) return null;
-      else i++;
+    for (;;) {
+      // Jump to the next quote; an odd run of backslashes before it escapes it.
+      const q = t.indexOf('"', i);
+      if (q < 0) return null;
+      let k = q - 1;
+      while (k >= i && t.charCodeAt(k) === 0x5c) k--;
+      if ((q - 1 - k) % 2 === 0) {
+        this.pos = q + 1;
+        return { start, end: q + 1 };
+      }
+      i = q + 1;
     }
-    return null;
   }
   /** Skips any value; returns its range or null when malformed. */
   skipValue(): SourceRange | null {
@@ -65,9 +71,35 @@ class Scanner {
         if (next !== ',') return null;
       }
     }
-    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(this.pos, this.pos + 400));
-    if (!m) return null;
-    this.pos += m[0].length;
+    // true / false / null / a number: up to the next delimiter, checked without slicing.
+    const t = this.text;
+    let i = this.pos;
+    if (t.startsWith('true', i)) i += 4;
+    else if (t.startsWith('false', i)) i += 5;
+    else if (t.startsWith('null', i)) i += 4;
+    else {
+      const numStart = i;
+      if (t.charCodeAt(i) === 0x2d) i++;
+      const digits = () => {
+        const from = i;
+        while (i < t.length && t.charCodeAt(i) >= 0x30 && t.charCodeAt(i) <= 0x39) i++;
+        return i > from;
+      };
+      if (!digits()) return null;
+      if (t.charCodeAt(i) === 0x2e) {
+        i++;
+        if (!digits()) return null;
+      }
+      const e = t.charCodeAt(i);
+      if (e === 0x65 || e === 0x45) {
+        i++;
+        const sign = t.charCodeAt(i);
+        if (sign === 0x2b || sign === 0x2d) i++;
+        if (!digits()) return null;
+      }
+      if (i === numStart) return null;
+    }
+    this.pos = i;
     return { start, end: this.pos };
   }
 }
@@ -187,3 +219,47 @@ export function lineOf(starts: readonly number[], offset: number): number {
   }
   return lo;
 }
+
+/** Ranges of the elements of the array at `path` (from the value starting at `offset`). */
+export function elementRanges(text: string, path: JsonPath, offset = 0): SourceRange[] | null {
+  const r = findValueRange(text, path, offset);
+  if (!r || text[r.start] !== '[') return null;
+  const s = new Scanner(text, r.start + 1);
+  const out: SourceRange[] = [];
+  if (s.peek() === ']') return out;
+  for (;;) {
+    s.skipWs();
+    const e = s.skipValue();
+    if (!e) return out;
+    out.push(e);
+    const next = s.peek();
+    s.pos++;
+    if (next !== ',') return out;
+  }
+}
+
+/**
+ * Line, UTF-16 column and UTF-8 byte offset of each offset of `text` (sorted ascending), in one
+ * pass: where values inside a record are, relative to the record's start.
+ */
+export function offsetPositions(text: string, offsets: readonly number[]): Array<{ line: number; character: number; byte: number }> {
+  const out: Array<{ line: number; character: number; byte: number }> = [];
+  const ascii = !NON_ASCII.test(text);
+  let line = 0;
+  let lineStart = 0;
+  let bytes = 0;
+  let at = 0;
+  for (const target0 of offsets) {
+    const target = Math.min(Math.max(target0, at), text.length);
+    for (let nl = text.indexOf('\n', at); nl >= 0 && nl < target; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    bytes += ascii ? target - at : Buffer.byteLength(text.slice(at, target), 'utf8');
+    at = target;
+    out.push({ line, character: target - lineStart, byte: bytes });
+  }
+  return out;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;

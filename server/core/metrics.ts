@@ -50,7 +50,11 @@ export function computeMetrics(items: readonly ExperimentItem[]): Metrics {
 
 export function metricsByModel(items: readonly ExperimentItem[]): Record<string, Metrics> {
   const groups = new Map<string, ExperimentItem[]>();
-  for (const i of items) groups.set(i.model_config, [...(groups.get(i.model_config) ?? []), i]);
+  for (const i of items) {
+    const group = groups.get(i.model_config);
+    if (group) group.push(i);
+    else groups.set(i.model_config, [i]);
+  }
   return Object.fromEntries([...groups].map(([k, v]) => [k, computeMetrics(v)]));
 }
 

@@ -26,9 +26,11 @@ const UNTRUSTED: Refusal = {
 const limiters = new Map<string, RateLimiter>();
 function limiterFor(model: ModelConfig, settings: Settings): RateLimiter | undefined {
   if (!settings.requestsPerMinute && !settings.tokensPerMinute) return undefined;
-  const key = `${model.baseURL ?? DEFAULT_BASE_URL}|${settings.requestsPerMinute}|${settings.tokensPerMinute}`;
+  const windowMs = settings.rateLimitWindowMs ?? 60_000;
+  const key = `${model.baseURL ?? DEFAULT_BASE_URL}|${settings.requestsPerMinute}|${settings.tokensPerMinute}|${windowMs}`;
   let limiter = limiters.get(key);
-  if (!limiter) limiters.set(key, (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute })));
+  if (!limiter)
+    limiters.set(key, (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute, windowMs })));
   return limiter;
 }
 
@@ -55,18 +57,24 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
       return { path: 'judge_model', error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)' };
     const model = resolveModel(judgeModel, settings);
     const labelSet = settings.labelSet;
-    let judge: Detector | null = null;
+    // Created on first use, once (the key is asked for once, not by every item running at once).
+    let judge: Promise<Detector> | null = null;
     detectors.push({
       name: 'judge',
       async detect(input) {
-        judge ??= createJudgeDetector({
-          model,
-          apiKey: await keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME),
-          timeoutMs: settings.requestTimeoutMs,
-          maxRetries: settings.maxRetries,
-          limiter: limiterFor(model, settings),
-        });
-        return judge.detect({ ...input, labelSet: input.labelSet ?? labelSet });
+        if (!judge) {
+          judge = keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME).then((apiKey) =>
+            createJudgeDetector({
+              model,
+              apiKey,
+              timeoutMs: settings.requestTimeoutMs,
+              maxRetries: settings.maxRetries,
+              limiter: limiterFor(model, settings),
+            }),
+          );
+          judge.catch(() => (judge = null));
+        }
+        return (await judge).detect({ ...input, labelSet: input.labelSet ?? labelSet });
       },
     });
   }
@@ -76,18 +84,24 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
 export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
   if (!trusted) return UNTRUSTED;
   const resolved = resolveModel(model, settings);
-  let source: ReturnType<typeof createInferenceSource> | null = null;
+  // Created on first use, once (the key is asked for once, not by every item running at once).
+  let source: Promise<ReturnType<typeof createInferenceSource>> | null = null;
   return async ({ conversation, config, signal }) => {
     const responseIndex = tracedResponseIndex(conversation);
     if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');
-    source ??= createInferenceSource({
-      model: resolved,
-      apiKey: await keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME),
-      timeoutMs: settings.requestTimeoutMs,
-      maxRetries: settings.maxRetries,
-      limiter: limiterFor(resolved, settings),
-    });
-    const r = await source({ conversation, responseIndex, config, signal });
+    if (!source) {
+      source = keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME).then((apiKey) =>
+        createInferenceSource({
+          model: resolved,
+          apiKey,
+          timeoutMs: settings.requestTimeoutMs,
+          maxRetries: settings.maxRetries,
+          limiter: limiterFor(resolved, settings),
+        }),
+      );
+      source.catch(() => (source = null));
+    }
+    const r = await (await source)({ conversation, responseIndex, config, signal });
     return {
       responses: [{ message_index: responseIndex, message: r.message }],
       input_tokens: r.input_tokens,

@@ -13,7 +13,18 @@ export interface ProducedResponses {
   cost_usd: number | null;
   /** Extra annotations the source itself found (e.g. a structured output that does not conform). */
   annotations?: import('../../common/schema').Annotation[];
+  /** Limits applied, said in the log (never as annotations). */
+  notes?: string[];
 }
+
+/** Assistant messages a pass-through item judges at most: the last ones (the traced response last). */
+export const MAX_PASS_THROUGH_RESPONSES = 100;
+/**
+ * Detection work of a pass-through item, counted in context messages (each response is judged
+ * on every message before it): the last responses are judged while their contexts add up to at
+ * most this many messages (the traced response always is). A few seconds of local detection.
+ */
+export const MAX_PASS_THROUGH_CONTEXT_MESSAGES = 200_000;
 
 export interface ResponseRequest {
   conversation: Conversation;
@@ -27,9 +38,23 @@ export type ResponseSource = (request: ResponseRequest) => Promise<ProducedRespo
 
 /** Pass-through: every assistant message of the trace, each judged on what came before it. */
 export const passThroughSource: ResponseSource = async ({ conversation }) => {
-  const responses = conversation.messages
+  const all = conversation.messages
     .map((message, message_index) => ({ message_index, message }))
     .filter((r) => r.message.role === 'assistant');
+  // Each response is judged on everything before it: with thousands of them the work grows with
+  // the square of the conversation. The last ones are judged; the note says how many were not.
+  let responses = all.slice(-MAX_PASS_THROUGH_RESPONSES);
+  let work = 0;
+  let from = responses.length;
+  while (from > 0 && (from === responses.length || work + responses[from - 1]!.message_index <= MAX_PASS_THROUGH_CONTEXT_MESSAGES)) {
+    work += responses[from - 1]!.message_index;
+    from--;
+  }
+  responses = responses.slice(from);
+  const notes =
+    all.length > responses.length
+      ? [`the conversation has ${all.length} assistant messages; pass-through judged the last ${responses.length} (messages ${responses[0]!.message_index}–${responses.at(-1)!.message_index})`]
+      : [];
   const usage = conversation.usage;
   const latency = numberIn(conversation.metadata, ['latency_ms', 'latencyMs', 'duration_ms']);
   return {
@@ -41,6 +66,7 @@ export const passThroughSource: ResponseSource = async ({ conversation }) => {
     time_to_first_token_ms: null,
     finish_reason: typeof conversation.metadata?.['finish_reason'] === 'string' ? (conversation.metadata['finish_reason'] as string) : null,
     cost_usd: null,
+    notes,
   };
 };
 

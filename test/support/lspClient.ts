@@ -1,5 +1,6 @@
 // Starts the real built server (dist/server.js) over stdio and talks LSP to it, as the extension does.
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -14,26 +15,49 @@ import type { InitializationOptions } from '../../common/protocol';
 export interface TestServer {
   connection: ProtocolConnection;
   process: ChildProcess;
+  pid: number;
   diagnostics: Map<string, PublishDiagnosticsParams>;
-  notifications: Array<{ method: string; params: unknown }>;
+  notifications: Array<{ method: string; params: unknown; at: number; bytes: number }>;
+  /** window/logMessage and window/showMessage from the server: what lands in the Output channel. */
+  logs: Array<{ type: number; message: string }>;
+  /** Every hallucinationLab/getApiKey request the server made (the key names asked for). */
+  keyRequests: string[];
   stderr: () => string;
+  /** Peak resident set size of the server process so far (VmHWM), in bytes; null off Linux. */
+  peakRss(): number | null;
+  /** SIGKILL: no shutdown, no flush — a crash. Resolves when the process is gone. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startServer(workspaceRoot: string, options: Partial<InitializationOptions> = {}): Promise<TestServer> {
+export interface TestClientOptions {
+  /** Answers to hallucinationLab/getApiKey by key name (as SecretStorage would); default: no key. */
+  apiKeys?: Record<string, string>;
+}
+
+export async function startServer(workspaceRoot: string, options: Partial<InitializationOptions> = {}, client: TestClientOptions = {}): Promise<TestServer> {
   const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, PublishDiagnosticsParams>();
   const notifications: TestServer['notifications'] = [];
+  const logs: TestServer['logs'] = [];
+  const keyRequests: string[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.set(p.uri, p));
   for (const method of ['hallucinationLab/experimentChanged', 'hallucinationLab/indexChanged', 'hallucinationLab/activeExperimentChanged'])
-    connection.onNotification(method, (params: unknown) => notifications.push({ method, params }));
-  connection.onRequest('hallucinationLab/getApiKey', () => ({ key: null }));
+    connection.onNotification(method, (params: unknown) => notifications.push({ method, params, at: Date.now(), bytes: JSON.stringify(params).length }));
+  for (const method of ['window/logMessage', 'window/showMessage'])
+    connection.onNotification(method, (p: { type: number; message: string }) => logs.push({ type: p.type, message: p.message }));
+  connection.onRequest('hallucinationLab/getApiKey', (p: { name: string }) => {
+    keyRequests.push(p.name);
+    return { key: client.apiKeys?.[p.name] ?? null };
+  });
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
+  connection.onError(() => undefined);
   connection.listen();
   await connection.sendRequest('initialize', {
     processId: process.pid,
@@ -45,9 +69,25 @@ export async function startServer(workspaceRoot: string, options: Partial<Initia
   return {
     connection,
     process: child,
+    pid: child.pid!,
     diagnostics,
     notifications,
+    logs,
+    keyRequests,
     stderr: () => err,
+    peakRss() {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        return m ? Number(m[1]) * 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+      connection.dispose();
+    },
     async stop() {
       try {
         await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
@@ -57,6 +97,7 @@ export async function startServer(workspaceRoot: string, options: Partial<Initia
       }
       connection.dispose();
       child.kill();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     },
   };
 }

@@ -1,0 +1,370 @@
+// Span records of one trace → conversations: one per LLM response, in time order, each with the
+// messages the model was given (recorded input, else rebuilt from what came before: the trace's
+// input, earlier responses and tool spans as tool results), its tool schemas, model, usage and
+// latency, and the source map of every text taken verbatim from the file.
+import { partOriginKey, type Conversation, type Message, type PartOrigin, type SourceAnchor, type ToolDefinition } from '../../../common/schema';
+import { pathArray, type Text } from './located';
+import type { IRMessage, ProblemSink, SpanRecord } from './types';
+
+export type AssembledConversation = Omit<Conversation, 'position'>;
+
+export interface AssembleOptions {
+  file: string;
+  displayName: string;
+  problem: ProblemSink;
+  /** Only ids, lines and problems (a lazily indexed file re-reads a conversation when asked). */
+  idsOnly?: boolean;
+  /**
+   * Messages rebuilt from history (not recorded as the span's input) still allowed in memory;
+   * shared by the traces of a file. A trace with thousands of LLM calls that recorded no input
+   * would otherwise hold O(calls²) messages.
+   */
+  budget?: { rebuilt: number };
+  /** Build only the conversation at this index of the trace (the others: ids only). */
+  only?: number;
+}
+
+/** Default budget of rebuilt messages per file held in memory. */
+export const REBUILT_MESSAGES_BUDGET = 2_000_000;
+
+/** Groups records by trace (file order of first appearance) → records per trace. */
+export function groupByTrace(spans: readonly SpanRecord[]): SpanRecord[][] {
+  const groups = new Map<string, SpanRecord[]>();
+  for (const s of spans) {
+    const key = s.traceId ?? `\u0000${s.seq}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(s);
+  }
+  return [...groups.values()];
+}
+
+/** The conversations of one trace, with problems reported through `opts.problem`. */
+export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOptions): AssembledConversation[] {
+  const spans = timeOrder(trace);
+  const traceId = spans.find((s) => s.traceId)?.traceId ?? null;
+  const where = (s: SpanRecord) => `${opts.displayName}:${s.anchor.line + 1}`;
+  const problem = (s: SpanRecord, message: string, severity: 'error' | 'warning' | 'info') =>
+    opts.problem({ line: s.anchor.line, character: s.anchor.character }, `${where(s)}: ${message}`, severity);
+
+  if (!traceId)
+    for (const s of spans) if (!s.isTrace && s.kind !== 'other') problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
+  const ids = new Set(spans.map((s) => s.spanId).filter((x): x is string => !!x));
+  for (const s of spans) {
+    if (!s.isTrace && !s.spanId && s.kind !== 'other') problem(s, `${describe(s)} has no span id`, 'warning');
+    if (s.parentId && !ids.has(s.parentId) && !(s.isTrace || spans.some((t) => t.isTrace && t.traceId === s.parentId)))
+      problem(s, `${describe(s)}: its parent "${s.parentId}" is not in this file; read without it`, 'warning');
+  }
+
+  const traceRoot = spans.find((s) => s.isTrace) ?? null;
+  let responders = spans.filter((s) => s.kind === 'llm');
+  // Traces that only recorded the agent (invoke_agent / AGENT) spans: its answer is the response.
+  if (!responders.some((s) => s.output?.length)) {
+    const agents = spans.filter((s) => s.kind === 'agent' && s.output?.length);
+    if (agents.length) responders = agents.slice(0, 1);
+  }
+  for (const s of responders)
+    if ((!s.output || s.output.length === 0) && !s.metadata.unreadable_output)
+      problem(s, `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`, s.metadata.error ? 'info' : 'warning');
+  const llm = responders.filter((s) => s.output && s.output.length > 0);
+
+  const tools = spans.filter((s) => s.kind === 'tool');
+  const pool = new ToolPool(tools);
+  // Calls made by the responses of this trace (a recorded input may hold calls of other traces).
+  const knownCallIds = new Set<string>();
+  for (const s of responders) for (const m of s.output ?? []) for (const c of m.toolCalls) if (c.id) knownCallIds.add(c.id);
+
+  const firstInput = traceRoot?.traceInput ?? spans.find((s) => s.traceInput?.length)?.traceInput ?? null;
+  const out: AssembledConversation[] = [];
+  /** The conversation so far when LLM spans do not record their input: grows, never copied. */
+  const history: IRMessage[] = [];
+  const historyAnswered = new Set<string>();
+  let historyFilled = 0;
+  let lastTools: ToolDefinition[] = [];
+  let overBudget = false;
+  for (let k = 0; k < llm.length; k++) {
+    const span = llm[k]!;
+    if (opts.idsOnly) {
+      out.push({ id: conversationId(llm, k, traceId, opts), file: opts.file, line: span.anchor.line, sourcePath: [], messages: [], tools: [] });
+      continue;
+    }
+    let messages: IRMessage[];
+    let rebuilt = false;
+    if (span.input && span.input.length) {
+      messages = span.input.slice();
+      if (span.system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: span.system, toolCalls: [] });
+      messages = fillToolResults(messages, 0, answeredIn(messages), pool, span);
+    } else {
+      if (k === 0 || history.length === 0) {
+        history.length = 0;
+        if (span.system?.length && !(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) history.push({ role: 'system', parts: span.system, toolCalls: [] });
+        history.push(...(firstInput ?? []));
+        historyAnswered.clear();
+        for (const id of answeredIn(history)) historyAnswered.add(id);
+        historyFilled = 0;
+      }
+      const filled = fillToolResults(history, historyFilled, historyAnswered, pool, span);
+      if (filled !== history) {
+        history.length = 0;
+        history.push(...filled);
+      }
+      historyFilled = history.length;
+      messages = history;
+      rebuilt = true;
+    }
+    const response = span.output!.map((m) => ({ ...m, role: 'assistant' }));
+    const responseIndex = messages.length;
+    if (rebuilt) {
+      history.push(...response);
+      historyFilled = history.length - response.length;
+    } else {
+      // What the next span without recorded input continues from.
+      history.length = 0;
+      history.push(...messages, ...response);
+      historyAnswered.clear();
+      for (const id of answeredIn(history)) historyAnswered.add(id);
+      historyFilled = messages.length;
+    }
+    if (span.tools?.length) lastTools = span.tools;
+    const latency = span.startMs !== null && span.endMs !== null && span.endMs >= span.startMs ? Math.round((span.endMs - span.startMs) * 1000) / 1000 : null;
+    const id = conversationId(llm, k, traceId, opts);
+    const fields: BuildFields = {
+      id,
+      file: opts.file,
+      line: span.anchor.line,
+      sourcePath: span.anchor.path.slice(),
+      tools: span.tools ?? lastTools,
+      model: span.model,
+      usage: span.usage,
+      format: span.format,
+      metadata: {},
+    };
+    if (opts.only !== undefined && opts.only !== k) {
+      out.push({ id, file: opts.file, line: fields.line, sourcePath: fields.sourcePath, messages: [], tools: [] });
+      continue;
+    }
+    const meta: Record<string, unknown> = Object.assign({}, span.metadata);
+    meta.format = span.format;
+    if (traceId) meta.trace_id = traceId;
+    if (span.spanId) meta.span_id = span.spanId;
+    if (traceRoot?.name) meta.trace_name = traceRoot.name;
+    if (span.name) meta.span_name = span.name;
+    if (span.provider) meta.provider = span.provider;
+    if (latency !== null) meta.latency_ms = latency;
+    if (span.finishReasons?.length) {
+      meta.finish_reason = span.finishReasons[0];
+      meta.finish_reasons = span.finishReasons;
+    }
+    if (span.costUsd !== null) meta.cost_usd = span.costUsd;
+    meta.response_message_index = responseIndex;
+    fields.metadata = meta;
+    if (rebuilt && opts.budget) {
+      opts.budget.rebuilt -= responseIndex;
+      if (opts.budget.rebuilt < 0) {
+        if (!overBudget)
+          problem(span, `the trace${traceId ? ` "${traceId}"` : ''} has ${llm.length} LLM calls that did not record their input; conversations from here on are too large to keep in memory and are left out (split the trace, or open a larger file: it is then read on demand)`, 'warning');
+        overBudget = true;
+        continue;
+      }
+    }
+    out.push(build([...messages.slice(0, responseIndex), ...response], fields));
+  }
+
+  // Tool results nothing asked for.
+  for (const t of tools) {
+    const callId = t.tool?.callId;
+    if (callId && !knownCallIds.has(callId))
+      problem(t, `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} for call "${callId}", which no tool call in the trace has`, 'warning');
+    else if (!callId && !llm.some((s) => s.output!.some((m) => m.toolCalls.some((c) => c.name === t.tool?.name))))
+      problem(t, `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} that no tool call in the trace asked for`, 'warning');
+  }
+  return out;
+}
+
+/** The trace id when the trace made one LLM call, else the LLM span's id. */
+function conversationId(llm: readonly SpanRecord[], k: number, traceId: string | null, opts: AssembleOptions): string {
+  const span = llm[k]!;
+  return llm.length === 1 && traceId ? traceId : (span.spanId ?? (traceId ? `${traceId}#${k + 1}` : `${opts.displayName}@${span.anchor.line + 1}`));
+}
+
+function describe(s: SpanRecord): string {
+  const kind = s.isTrace ? 'trace' : s.kind === 'llm' ? 'LLM span' : s.kind === 'tool' ? 'tool span' : s.kind === 'agent' ? 'agent span' : 'span';
+  return `${kind}${s.spanId ? ` "${s.spanId}"` : s.name ? ` "${s.name}"` : ''}`;
+}
+
+/** Stable time order; a record without a start time keeps the place of the record before it. */
+function timeOrder(spans: readonly SpanRecord[]): SpanRecord[] {
+  const bySeq = spans.slice().sort((a, b) => a.seq - b.seq);
+  let last = -Infinity;
+  const key = new Map<SpanRecord, number>();
+  for (const s of bySeq) {
+    if (s.startMs !== null) last = s.startMs;
+    key.set(s, s.startMs ?? last);
+  }
+  return bySeq.sort((a, b) => key.get(a)! - key.get(b)! || a.seq - b.seq);
+}
+
+/** Tool spans, found by call id or else by name, each used once. */
+class ToolPool {
+  readonly used = new Set<SpanRecord>();
+  private readonly byId = new Map<string, SpanRecord[]>();
+  private readonly byName = new Map<string, SpanRecord[]>();
+  constructor(tools: readonly SpanRecord[]) {
+    for (const t of tools) {
+      if (t.tool?.callId) push(this.byId, t.tool.callId, t);
+      if (t.tool?.name) push(this.byName, t.tool.name, t);
+    }
+  }
+  /** Marks the tool spans of calls the messages already answer. */
+  answered(ids: Iterable<string>): void {
+    for (const id of ids) for (const t of this.byId.get(id) ?? []) this.used.add(t);
+  }
+  take(callId: string | null, name: string, before: number | null): SpanRecord | undefined {
+    const t =
+      (callId ? this.byId.get(callId)?.find((s) => !this.used.has(s)) : undefined) ??
+      this.byName.get(name)?.find((s) => !this.used.has(s) && (!s.tool?.callId || !callId) && (before === null || s.startMs === null || s.startMs <= before));
+    if (t) this.used.add(t);
+    return t;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function answeredIn(messages: readonly IRMessage[]): Set<string> {
+  const ids = new Set<string>();
+  for (const m of messages) if (m.role === 'tool' && m.toolCallId) ids.add(m.toolCallId);
+  return ids;
+}
+
+/**
+ * After each assistant tool call (from `from` on) the messages lack a result for, the tool
+ * span that executed it before `llm` started (matched by call id, else by name in order)
+ * becomes a tool message. Returns `messages` itself when nothing was added.
+ */
+function fillToolResults(messages: IRMessage[], from: number, answered: Set<string>, pool: ToolPool, llm: SpanRecord): IRMessage[] {
+  pool.answered(answered);
+  let out: IRMessage[] | null = null;
+  /** messages[0, copied) are in `out`. */
+  let copied = 0;
+  for (let i = from; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.role !== 'assistant' || m.toolCalls.length === 0) continue;
+    // Results that follow in the messages already answer their calls.
+    let j = i + 1;
+    while (j < messages.length && messages[j]!.role === 'tool') j++;
+    const following = j - i - 1;
+    const added: IRMessage[] = [];
+    for (const call of m.toolCalls) {
+      if ((call.id && answered.has(call.id)) || (call.id === null && following > 0)) continue;
+      const t = pool.take(call.id, call.name, llm.startMs);
+      if (!t || !t.tool) continue;
+      const body = t.tool.error ?? t.tool.result;
+      const id = call.id ?? t.tool.callId;
+      if (id) answered.add(id);
+      added.push({
+        role: 'tool',
+        parts: body ? [body] : [],
+        toolCalls: [],
+        ...(id ? { toolCallId: id } : {}),
+        ...(t.tool.name ? { name: t.tool.name } : {}),
+        ...(t.tool.error ? { isError: true } : {}),
+      });
+    }
+    if (added.length) {
+      out ??= [];
+      for (let k = copied; k < j; k++) out.push(messages[k]!);
+      out.push(...added);
+      copied = j;
+    }
+    i = j - 1;
+  }
+  if (!out) return messages;
+  for (let k = copied; k < messages.length; k++) out.push(messages[k]!);
+  return out;
+}
+
+interface BuildFields {
+  id: string;
+  file: string;
+  line: number;
+  sourcePath: Array<string | number>;
+  tools: ToolDefinition[];
+  model: string | null;
+  usage: SpanRecord['usage'];
+  format: Conversation['format'];
+  metadata: Record<string, unknown>;
+}
+
+/** IR messages → a Conversation with its anchors and part origins. */
+export function build(messages: readonly IRMessage[], f: BuildFields): AssembledConversation {
+  const anchors: SourceAnchor[] = [];
+  const anchorIndex = new Map<SourceAnchor, number>();
+  const partOrigins: Record<string, PartOrigin> = {};
+  const originOf = (t: Text): PartOrigin | null => {
+    const loc = t.loc;
+    if (!loc) return null;
+    let a = anchorIndex.get(loc.a);
+    if (a === undefined) {
+      a = anchors.length;
+      anchors.push(loc.a);
+      anchorIndex.set(loc.a, a);
+    }
+    const levels = [...loc.outer, pathArray(loc.path)];
+    return {
+      anchor: a,
+      path: levels[0]!.slice(),
+      ...(levels.length > 1 ? { nested: levels.slice(1).map((p) => p.slice()) } : {}),
+      ...(t.raw ? { raw: true } : {}),
+    };
+  };
+  const out: Message[] = messages.map((m, i) => {
+    const msg: Message = { role: m.role };
+    let p = 0;
+    if (m.parts.length === 1) msg.content = m.parts[0]!.text;
+    else if (m.parts.length > 1) msg.content = m.parts.map((t) => ({ type: 'text', text: t.text }));
+    else msg.content = m.toolCalls.length ? null : '';
+    for (const t of m.parts) {
+      const o = originOf(t);
+      if (o) partOrigins[partOriginKey(i, p)] = o;
+      p++;
+    }
+    if (m.toolCalls.length) {
+      msg.tool_calls = m.toolCalls.map((c) => ({ ...(c.id ? { id: c.id } : {}), type: 'function', function: { name: c.name, arguments: c.args.text } }));
+      for (const c of m.toolCalls) {
+        const o = originOf(c.args);
+        if (o) partOrigins[partOriginKey(i, p)] = o;
+        p++;
+      }
+    }
+    if (m.toolCallId !== undefined) msg.tool_call_id = m.toolCallId;
+    if (m.name !== undefined) msg.name = m.name;
+    if (m.isError) msg.is_error = true;
+    return msg;
+  });
+  const usage =
+    f.usage && (f.usage.input !== undefined || f.usage.output !== undefined || f.usage.total !== undefined)
+      ? {
+          ...(f.usage.input !== undefined ? { prompt_tokens: f.usage.input } : {}),
+          ...(f.usage.output !== undefined ? { completion_tokens: f.usage.output } : {}),
+          ...(f.usage.total !== undefined ? { total_tokens: f.usage.total } : {}),
+        }
+      : undefined;
+  return {
+    id: f.id,
+    file: f.file,
+    line: f.line,
+    sourcePath: f.sourcePath,
+    messages: out,
+    tools: f.tools,
+    ...(f.model ? { model: f.model } : {}),
+    ...(usage ? { usage } : {}),
+    metadata: f.metadata,
+    ...(f.format ? { format: f.format } : {}),
+    anchors,
+    partOrigins,
+  };
+}

@@ -1,0 +1,115 @@
+// Langfuse exports: traces `{id, name, input, output, sessionId, latency, observations[]}` and
+// observations `{id, traceId, type, parentObservationId, input, output, model, startTime, endTime,
+// usageDetails, costDetails, toolDefinitions, toolCalls, level, statusMessage}`.
+import type { SourceAnchor } from '../../../common/schema';
+import { get, getAny, isObj, items, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
+import { readInput, readOutput, readToolCall, readTools } from './messages';
+import { emptySpan, timeMs, type SpanRecord } from './types';
+
+const OBSERVATION_TYPES = new Set(['GENERATION', 'SPAN', 'EVENT', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
+
+export function isLangfuseObservation(v: unknown): boolean {
+  return isObj(v) && typeof v.type === 'string' && OBSERVATION_TYPES.has(v.type) && (v.traceId !== undefined || v.parentObservationId !== undefined || v.startTime !== undefined);
+}
+
+export function isLangfuseTrace(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  if (isObj(v.trace) && Array.isArray(v.observations)) return true;
+  return Array.isArray(v.observations) && (v.id !== undefined || v.input !== undefined);
+}
+
+/** A trace (with its observations) or one observation → span records. */
+export function readLangfuse(x: LV, anchor: SourceAnchor, seq: () => number): SpanRecord[] {
+  const v = x.v;
+  if (!isObj(v)) return [];
+  if (isObj(v.trace) && Array.isArray(v.observations)) {
+    // {trace: {...}, observations: [...]}
+    const trace = readTrace(get(x, 'trace'), anchor, seq());
+    return [trace, ...subRecords(x, 'observations').flatMap((o) => readObservation(o.x, o.anchor, seq(), trace.traceId))];
+  }
+  if (Array.isArray(v.observations)) {
+    const trace = readTrace(x, anchor, seq());
+    return [trace, ...subRecords(x, 'observations').flatMap((o) => readObservation(o.x, o.anchor, seq(), trace.traceId))];
+  }
+  return readObservation(x, anchor, seq(), null);
+}
+
+function readTrace(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
+  const t = x.v as Record<string, unknown>;
+  const rec = emptySpan('langfuse', anchor, seq);
+  rec.isTrace = true;
+  rec.traceId = typeof t.id === 'string' ? t.id : null;
+  rec.name = typeof t.name === 'string' ? t.name : null;
+  rec.startMs = timeMs(t.timestamp);
+  const input = get(x, 'input');
+  if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input);
+  if (typeof t.sessionId === 'string') rec.metadata.session_id = t.sessionId;
+  if (typeof t.userId === 'string') rec.metadata.user_id = t.userId;
+  const latency = num(get(x, 'latency'));
+  if (latency !== undefined) rec.metadata.trace_latency_s = latency;
+  return rec;
+}
+
+function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: string | null): SpanRecord[] {
+  const o = x.v;
+  if (!isObj(o)) return [];
+  const rec = emptySpan('langfuse', anchor, seq);
+  rec.traceId = typeof o.traceId === 'string' ? o.traceId : traceId;
+  rec.spanId = typeof o.id === 'string' ? o.id : null;
+  rec.parentId = typeof o.parentObservationId === 'string' ? o.parentObservationId : null;
+  rec.name = typeof o.name === 'string' ? o.name : null;
+  rec.startMs = timeMs(o.startTime);
+  rec.endMs = timeMs(o.endTime);
+  const type = typeof o.type === 'string' ? o.type : 'SPAN';
+  const isError = o.level === 'ERROR';
+  const error = isError ? (textOf(get(x, 'statusMessage')) ?? { text: 'error', loc: null }) : null;
+  if (type === 'GENERATION') {
+    rec.kind = 'llm';
+    rec.model = typeof o.model === 'string' ? o.model : null;
+    if (isObj(o.modelParameters)) rec.metadata.model_parameters = o.modelParameters;
+    const input = jsonish(get(x, 'input'));
+    if (input.v !== undefined && input.v !== null) rec.input = readInput(input);
+    const output = get(x, 'output');
+    if (output.v !== undefined && output.v !== null) {
+      const out = readOutput(output);
+      rec.output = out.length ? [{ ...out[0]!, role: 'assistant' }] : null;
+      if (!out.length) rec.notes.push({ message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`, severity: 'error' });
+      if (!out.length) rec.metadata.unreadable_output = true;
+    }
+    const toolCalls = get(x, 'toolCalls');
+    if (Array.isArray(toolCalls.v) && rec.output && rec.output[0]!.toolCalls.length === 0)
+      for (const c of items(toolCalls)) {
+        const call = readToolCall(c);
+        if (call) rec.output[0]!.toolCalls.push(call);
+      }
+    const defs = getAny(x, 'toolDefinitions', 'tools');
+    if (defs.v !== undefined) rec.tools = readTools(defs);
+    else if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readTools(get(input, 'tools'));
+    const u = isObj(o.usageDetails) ? get(x, 'usageDetails') : get(x, 'usage');
+    const inTok = num(getAny(u, 'input', 'promptTokens', 'prompt_tokens')) ?? num(get(x, 'promptTokens'));
+    const outTok = num(getAny(u, 'output', 'completionTokens', 'completion_tokens')) ?? num(get(x, 'completionTokens'));
+    const total = num(getAny(u, 'total', 'totalTokens', 'total_tokens')) ?? num(get(x, 'totalTokens'));
+    if (inTok !== undefined || outTok !== undefined || total !== undefined)
+      rec.usage = { ...(inTok !== undefined ? { input: inTok } : {}), ...(outTok !== undefined ? { output: outTok } : {}), ...(total !== undefined ? { total } : {}) };
+    const cost = num(get(get(x, 'costDetails'), 'total')) ?? num(get(x, 'calculatedTotalCost'));
+    if (cost !== undefined) rec.costUsd = cost;
+    if (error) rec.metadata.error = error.text;
+  } else if (type === 'TOOL') {
+    rec.kind = 'tool';
+    const input = get(x, 'input');
+    const meta = get(x, 'metadata');
+    rec.tool = {
+      name: rec.name,
+      callId: str(getAny(meta, 'tool_call_id', 'toolCallId')) ?? (isObj(input.v) ? (str(getAny(input, 'tool_call_id', 'toolCallId')) ?? null) : null),
+      args: textOrRaw(isObj(input.v) && input.v.arguments !== undefined ? get(input, 'arguments') : input),
+      result: textOrRaw(get(x, 'output')),
+      error,
+    };
+  } else if (type === 'AGENT') {
+    rec.kind = 'agent';
+    const input = get(x, 'input');
+    if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input);
+  }
+  if (isObj(o.metadata)) rec.metadata.observation_metadata = o.metadata;
+  return [rec];
+}
