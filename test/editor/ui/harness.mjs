@@ -66,7 +66,7 @@ export function stageForPackaging(extensionDir, dest) {
 export function packageExtension(extensionDir, outDir) {
   const vsix = path.join(outDir, 'extension.vsix');
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--out', vsix];
+  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--allow-star-activation', '--out', vsix];
   const t0 = Date.now();
   const staged = stageForPackaging(extensionDir, path.join(outDir, 'package-stage'));
   const r = spawnSync(process.execPath, args, { cwd: staged, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
