@@ -52,24 +52,31 @@ class Scanner {
     const start = this.pos;
     if (c === '"') return this.skipString();
     if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      this.pos++;
-      if (this.peek() === close) {
-        this.pos++;
-        return { start, end: this.pos };
-      }
-      for (;;) {
-        if (c === '{') {
-          if (this.peek() !== '"' || !this.skipString()) return null;
-          if (this.peek() !== ':') return null;
-          this.pos++;
+      // Brackets balanced outside strings; strings jumped over (the text is checked by whoever
+      // decodes what is found, so this need not validate every token).
+      const t = this.text;
+      let depth = 0;
+      let i = this.pos;
+      const n = t.length;
+      while (i < n) {
+        const ch = t.charCodeAt(i);
+        if (ch === 0x22) {
+          this.pos = i;
+          if (!this.skipString()) return null;
+          i = this.pos;
+          continue;
         }
-        if (!this.skipValue()) return null;
-        const next = this.peek();
-        this.pos++;
-        if (next === close) return { start, end: this.pos };
-        if (next !== ',') return null;
+        if (ch === 0x7b || ch === 0x5b) depth++;
+        else if (ch === 0x7d || ch === 0x5d) {
+          depth--;
+          if (depth === 0) {
+            this.pos = i + 1;
+            return { start, end: this.pos };
+          }
+        }
+        i++;
       }
+      return null;
     }
     // true / false / null / a number: up to the next delimiter, checked without slicing.
     const t = this.text;
@@ -109,6 +116,16 @@ class Scanner {
  * (for a string value the range includes its quotes), or null if the path is not there.
  */
 export function findValueRange(text: string, path: JsonPath, offset = 0): SourceRange | null {
+  const s = walkTo(text, path, offset);
+  if (!s) return null;
+  s.skipWs();
+  const start = s.pos;
+  const r = s.skipValue();
+  return r ? { start, end: r.end } : null;
+}
+
+/** A scanner positioned on the value at `path`, or null if the path is not there. */
+function walkTo(text: string, path: JsonPath, offset: number): Scanner | null {
   const s = new Scanner(text, offset);
   for (const key of path) {
     const c = s.peek();
@@ -137,7 +154,7 @@ export function findValueRange(text: string, path: JsonPath, offset = 0): Source
         if (s.peek() !== ':') return null;
         s.pos++;
         s.skipWs();
-        if (decodeJsonString(text.slice(keyRange.start, keyRange.end)) === key) lastMatch = s.pos;
+        if (keyEquals(text, keyRange, key)) lastMatch = s.pos;
         if (!s.skipValue()) return null;
         const next = s.peek();
         s.pos++;
@@ -151,10 +168,14 @@ export function findValueRange(text: string, path: JsonPath, offset = 0): Source
       if (!found) return null;
     }
   }
-  s.skipWs();
-  const start = s.pos;
-  const r = s.skipValue();
-  return r ? { start, end: r.end } : null;
+  return s;
+}
+
+/** Whether the key literal at `range` decodes to `key` (without decoding when it has no escape). */
+function keyEquals(text: string, range: SourceRange, key: string): boolean {
+  const len = range.end - range.start - 2;
+  for (let i = range.start + 1; i < range.end - 1; i++) if (text.charCodeAt(i) === 0x5c) return decodeJsonString(text.slice(range.start, range.end)) === key;
+  return len === key.length && text.startsWith(key, range.start + 1);
 }
 
 function decodeJsonString(literal: string): string | null {
@@ -222,9 +243,9 @@ export function lineOf(starts: readonly number[], offset: number): number {
 
 /** Ranges of the elements of the array at `path` (from the value starting at `offset`). */
 export function elementRanges(text: string, path: JsonPath, offset = 0): SourceRange[] | null {
-  const r = findValueRange(text, path, offset);
-  if (!r || text[r.start] !== '[') return null;
-  const s = new Scanner(text, r.start + 1);
+  const s = walkTo(text, path, offset);
+  if (!s || s.peek() !== '[') return null;
+  s.pos++;
   const out: SourceRange[] = [];
   if (s.peek() === ']') return out;
   for (;;) {

@@ -125,10 +125,29 @@ export class TraceIndex {
     return this.indexing.get(file);
   }
 
+  /** The file as indexed; its `conversations` are made when read (views for a lazy file). */
   file(file: string): ParsedTraceFile | undefined {
     const f = this.files.get(file);
     if (!f) return undefined;
-    return { file, isTrace: f.isTrace, conversations: this.conversations(file), problems: f.problems, ...(f.format ? { format: f.format } : {}) };
+    const conversations = () => this.conversations(file);
+    return {
+      file,
+      isTrace: f.isTrace,
+      get conversations() {
+        return conversations();
+      },
+      problems: f.problems,
+      ...(f.format ? { format: f.format } : {}),
+    };
+  }
+
+  /** Number of conversations of a file, and the id of one by position (cheap for lazy files). */
+  count(file: string): number {
+    return this.files.get(file)?.count ?? 0;
+  }
+  idAt(file: string, position: number): string | undefined {
+    const f = this.files.get(file);
+    return f && position < f.count ? this.effectiveId(file, f, position) : undefined;
   }
 
   get(id: string): Conversation | undefined {

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { TraceIndex } from '../../server/core/traceIndex';
 import { formatForFile } from '../../server/core/formats/formatSetting';
 import { settingsSchema } from '../../common/protocol';
+import { messageParts, type Annotation } from '../../common/schema';
+import { annotationRange, fileText } from '../../server/core/markers';
 
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'formats');
 const sampleDir = path.join(__dirname, '..', '..', 'samples');
@@ -36,6 +38,16 @@ test('a lazily indexed file gives the same conversations, problems and ids as on
     assert.equal(view.messages.length, eager.get(view.id)!.messages.length);
     assert.equal(norm(structuredClone(lazy.get(view.id))), norm(eager.get(view.id)));
     assert.equal(norm(JSON.parse(JSON.stringify(view))), norm(eager.get(view.id)));
+    // Markers from a view (what the server's publishing walks) equal those of the conversation.
+    const full = lazy.get(view.id)!;
+    const last = full.messages.length - 1;
+    const part = messageParts(full.messages[last]!)[0];
+    if (part && part.text.length > 3) {
+      const a: Annotation = { label: 'x', text: part.text.slice(1, 4), explanation: '', message_index: last, message_part_index: 0, start_offset: 1, end_offset: 4, tool_name: null, parameter_name: null, detector: 't', confidence: 1 };
+      const ft = fileText(fs.readFileSync(file, 'utf8'));
+      assert.deepEqual(annotationRange(ft, view, a), annotationRange(ft, full, a), file);
+      assert.ok(annotationRange(ft, view, a), `${file}: no marker`);
+    }
   }
 });
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { messageParts, partOriginKey, type Annotation, type Conversation } from '../../common/schema';
 import { annotationRange, fileText, originOf } from '../../server/core/markers';
 import { parseTraceText, type ParsedTraceFile } from '../../server/core/traceParser';
+import { timeMs } from '../../server/core/formats/types';
 import { ARGS_SEARCH, CAPITAL_A, ERROR_BOOK, FINAL, RESULT_WEATHER, SYSTEM, USER } from '../fixtures/formats/generate';
 
 const dir = path.join(__dirname, '..', 'fixtures', 'formats');
@@ -223,4 +224,13 @@ test('a synthesized text gets no origin and no marker; the report still has it',
   assert.equal(marked(t2, c2, 1, 0, 'Oslo'), 'Oslo'); // text: through the kvlist, still located
   assert.equal(marked(t2, c2, 1, 1, 'Oslo'), null); // args: re-serialized, no marker
   assert.deepEqual(checkSourceMap(t2, [c2]), ['aa 1:1 assistant']);
+});
+
+test('times as the exporters write them: ISO with or without zone, Python str, epoch s/ms/µs/ns', () => {
+  const t = Date.parse('2025-03-10T09:00:00.123Z');
+  for (const v of ['2025-03-10T09:00:00.123Z', '2025-03-10T10:00:00.123+01:00', '2025-03-10T09:00:00.123', '2025-03-10 09:00:00.123456', '2025-03-10T09:00:00.123456Z', String(t * 1e6), t, t * 1000, t / 1000])
+    assert.equal(timeMs(v), t, String(v));
+  assert.equal(timeMs('yesterday'), null);
+  assert.equal(timeMs(''), null);
+  assert.equal(timeMs(null), null);
 });

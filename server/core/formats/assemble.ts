@@ -4,6 +4,7 @@
 // latency, and the source map of every text taken verbatim from the file.
 import { partOriginKey, type Conversation, type Message, type PartOrigin, type SourceAnchor, type ToolDefinition } from '../../../common/schema';
 import { pathArray, type Text } from './located';
+import type { JsonPath } from '../jsonSource';
 import type { IRMessage, ProblemSink, SpanRecord } from './types';
 
 export type AssembledConversation = Omit<Conversation, 'position'>;
@@ -25,7 +26,7 @@ export interface AssembleOptions {
 }
 
 /** Default budget of rebuilt messages per file held in memory. */
-export const REBUILT_MESSAGES_BUDGET = 2_000_000;
+export const REBUILT_MESSAGES_BUDGET = 250_000;
 
 /** Groups records by trace (file order of first appearance) → records per trace. */
 export function groupByTrace(spans: readonly SpanRecord[]): SpanRecord[][] {
@@ -49,10 +50,14 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
 
   if (!traceId)
     for (const s of spans) if (!s.isTrace && s.kind !== 'other') problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
-  const ids = new Set(spans.map((s) => s.spanId).filter((x): x is string => !!x));
+  const ids = new Set<string>();
+  for (const s of spans) {
+    if (s.spanId) ids.add(s.spanId);
+    if (s.isTrace && s.traceId) ids.add(s.traceId); // Langfuse/Opik spans may name the trace as parent
+  }
   for (const s of spans) {
     if (!s.isTrace && !s.spanId && s.kind !== 'other') problem(s, `${describe(s)} has no span id`, 'warning');
-    if (s.parentId && !ids.has(s.parentId) && !(s.isTrace || spans.some((t) => t.isTrace && t.traceId === s.parentId)))
+    if (s.parentId && !ids.has(s.parentId) && !s.isTrace)
       problem(s, `${describe(s)}: its parent "${s.parentId}" is not in this file; read without it`, 'warning');
   }
 
@@ -93,20 +98,23 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     if (span.input && span.input.length) {
       messages = span.input.slice();
       if (span.system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: span.system, toolCalls: [] });
-      messages = fillToolResults(messages, 0, answeredIn(messages), pool, span);
+      const answered = answeredIn(messages);
+      pool.answered(answered);
+      messages = fillToolResults(messages, 0, answered, pool, span);
     } else {
       if (k === 0 || history.length === 0) {
         history.length = 0;
         if (span.system?.length && !(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) history.push({ role: 'system', parts: span.system, toolCalls: [] });
-        history.push(...(firstInput ?? []));
+        append(history, firstInput ?? []);
         historyAnswered.clear();
         for (const id of answeredIn(history)) historyAnswered.add(id);
+        pool.answered(historyAnswered);
         historyFilled = 0;
       }
       const filled = fillToolResults(history, historyFilled, historyAnswered, pool, span);
       if (filled !== history) {
         history.length = 0;
-        history.push(...filled);
+        append(history, filled);
       }
       historyFilled = history.length;
       messages = history;
@@ -115,12 +123,13 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     const response = span.output!.map((m) => ({ ...m, role: 'assistant' }));
     const responseIndex = messages.length;
     if (rebuilt) {
-      history.push(...response);
+      append(history, response);
       historyFilled = history.length - response.length;
     } else {
       // What the next span without recorded input continues from.
       history.length = 0;
-      history.push(...messages, ...response);
+      append(history, messages);
+      append(history, response);
       historyAnswered.clear();
       for (const id of answeredIn(history)) historyAnswered.add(id);
       historyFilled = messages.length;
@@ -167,7 +176,9 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
         continue;
       }
     }
-    out.push(build([...messages.slice(0, responseIndex), ...response], fields));
+    const all = messages.slice(0, responseIndex);
+    append(all, response);
+    out.push(build(all, fields));
   }
 
   // Tool results nothing asked for.
@@ -219,13 +230,31 @@ class ToolPool {
   answered(ids: Iterable<string>): void {
     for (const id of ids) for (const t of this.byId.get(id) ?? []) this.used.add(t);
   }
+  /** First unused entry of each list (entries are mostly taken in order). */
+  private readonly firstFree = new Map<SpanRecord[], number>();
   take(callId: string | null, name: string, before: number | null): SpanRecord | undefined {
     const t =
-      (callId ? this.byId.get(callId)?.find((s) => !this.used.has(s)) : undefined) ??
-      this.byName.get(name)?.find((s) => !this.used.has(s) && (!s.tool?.callId || !callId) && (before === null || s.startMs === null || s.startMs <= before));
+      (callId ? this.find(this.byId.get(callId), () => true) : undefined) ??
+      this.find(this.byName.get(name), (s) => (!s.tool?.callId || !callId) && (before === null || s.startMs === null || s.startMs <= before));
     if (t) this.used.add(t);
     return t;
   }
+  private find(list: SpanRecord[] | undefined, ok: (s: SpanRecord) => boolean): SpanRecord | undefined {
+    if (!list) return undefined;
+    let i = this.firstFree.get(list) ?? 0;
+    while (i < list.length && this.used.has(list[i]!)) i++;
+    this.firstFree.set(list, i);
+    for (; i < list.length; i++) {
+      const s = list[i]!;
+      if (!this.used.has(s) && ok(s)) return s;
+    }
+    return undefined;
+  }
+}
+
+/** Appends without spreading (arrays of any length). */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) target.push(items[i]!);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -246,7 +275,6 @@ function answeredIn(messages: readonly IRMessage[]): Set<string> {
  * becomes a tool message. Returns `messages` itself when nothing was added.
  */
 function fillToolResults(messages: IRMessage[], from: number, answered: Set<string>, pool: ToolPool, llm: SpanRecord): IRMessage[] {
-  pool.answered(answered);
   let out: IRMessage[] | null = null;
   /** messages[0, copied) are in `out`. */
   let copied = 0;
@@ -277,7 +305,7 @@ function fillToolResults(messages: IRMessage[], from: number, answered: Set<stri
     if (added.length) {
       out ??= [];
       for (let k = copied; k < j; k++) out.push(messages[k]!);
-      out.push(...added);
+      append(out, added);
       copied = j;
     }
     i = j - 1;
@@ -299,6 +327,9 @@ interface BuildFields {
   metadata: Record<string, unknown>;
 }
 
+/** The paths of a text's origin, computed once per location. */
+const pathsOf = new WeakMap<object, { path: JsonPath; nested: JsonPath[] | null }>();
+
 /** IR messages → a Conversation with its anchors and part origins. */
 export function build(messages: readonly IRMessage[], f: BuildFields): AssembledConversation {
   const anchors: SourceAnchor[] = [];
@@ -313,13 +344,17 @@ export function build(messages: readonly IRMessage[], f: BuildFields): Assembled
       anchors.push(loc.a);
       anchorIndex.set(loc.a, a);
     }
-    const levels = [...loc.outer, pathArray(loc.path)];
-    return {
-      anchor: a,
-      path: levels[0]!.slice(),
-      ...(levels.length > 1 ? { nested: levels.slice(1).map((p) => p.slice()) } : {}),
-      ...(t.raw ? { raw: true } : {}),
-    };
+    let paths = pathsOf.get(loc);
+    if (!paths) {
+      const levels = [...loc.outer, pathArray(loc.path)];
+      paths = { path: levels[0]!, nested: levels.length > 1 ? levels.slice(1) : null };
+      pathsOf.set(loc, paths);
+    }
+    // The path arrays are shared by the conversations of a trace (never mutated).
+    const o: PartOrigin = { anchor: a, path: paths.path as Array<string | number> };
+    if (paths.nested) o.nested = paths.nested as Array<Array<string | number>>;
+    if (t.raw) o.raw = true;
+    return o;
   };
   const out: Message[] = messages.map((m, i) => {
     const msg: Message = { role: m.role };

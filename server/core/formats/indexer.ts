@@ -60,36 +60,93 @@ export interface IndexedFile {
   materialize(position: number): Conversation | null;
 }
 
-/** Where records are, column by column (a large file may hold millions). */
+/** A growable typed column. */
+class Column<T extends Float64Array | Uint32Array | Int32Array> {
+  size = 0;
+  constructor(private data: T) {}
+  push(v: number): void {
+    if (this.size === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size++] = v;
+  }
+  get(i: number): number {
+    return this.data[i]!;
+  }
+}
+
+/**
+ * Where records are, column by column in typed arrays (a large file may hold millions): about
+ * 40 bytes a record. Paths are coded: -1 for [], n for [n] (an element of a top-level array),
+ * else kept aside.
+ */
 class RecordTable {
-  readonly line: number[] = [];
-  readonly character: number[] = [];
-  readonly byteStart: number[] = [];
-  readonly byteEnd: number[] = [];
-  readonly path: JsonPath[] = [];
-  readonly inner: JsonPath[] = [];
-  readonly ctx: number[] = [];
-  readonly hint: Array<string | null> = [];
+  private readonly lineCol = new Column(new Uint32Array(1024));
+  private readonly charCol = new Column(new Uint32Array(1024));
+  private readonly startCol = new Column(new Float64Array(1024));
+  private readonly endCol = new Column(new Float64Array(1024));
+  private readonly pathCode = new Column(new Float64Array(1024));
+  private readonly ctxCol = new Column(new Uint32Array(1024));
+  private readonly paths = new Map<number, JsonPath>();
+  private readonly inners = new Map<number, JsonPath>();
+  private readonly hintCol = new Column(new Uint32Array(1024));
+  private readonly hintNames: Array<string | null> = [null];
+  private readonly hintCodes = new Map<string, number>();
   get size(): number {
-    return this.line.length;
+    return this.lineCol.size;
   }
   add(a: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): number {
-    this.line.push(a.line);
-    this.character.push(a.character);
-    this.byteStart.push(a.byteStart ?? -1);
-    this.byteEnd.push(a.byteEnd ?? -1);
-    this.path.push(a.path.length ? a.path : EMPTY_PATH);
-    this.inner.push(inner.length ? inner : EMPTY_PATH);
-    this.ctx.push(ctx);
-    this.hint.push(hint);
-    return this.line.length - 1;
+    const i = this.lineCol.size;
+    this.lineCol.push(a.line);
+    this.charCol.push(a.character);
+    this.startCol.push(a.byteStart ?? -1);
+    this.endCol.push(a.byteEnd ?? -1);
+    const p = a.path;
+    if (p.length === 0) this.pathCode.push(-1);
+    else if (p.length === 1 && typeof p[0] === 'number') this.pathCode.push(p[0]);
+    else {
+      this.pathCode.push(-2);
+      this.paths.set(i, p);
+    }
+    if (inner.length) this.inners.set(i, inner);
+    this.ctxCol.push(ctx);
+    let code = 0;
+    if (hint !== null) {
+      code = this.hintCodes.get(hint) ?? this.hintNames.length;
+      if (code === this.hintNames.length) {
+        this.hintNames.push(hint);
+        this.hintCodes.set(hint, code);
+      }
+    }
+    this.hintCol.push(code);
+    return i;
+  }
+  byteStart(i: number): number {
+    return this.startCol.get(i);
+  }
+  byteEnd(i: number): number {
+    return this.endCol.get(i);
+  }
+  inner(i: number): JsonPath {
+    return this.inners.get(i) ?? EMPTY_PATH;
+  }
+  ctx(i: number): number {
+    return this.ctxCol.get(i);
+  }
+  hint(i: number): string | null {
+    return this.hintNames[this.hintCol.get(i)] ?? null;
   }
   anchor(i: number): SourceAnchor {
+    const code = this.pathCode.get(i);
+    const path = code === -1 ? [] : code === -2 ? this.paths.get(i)!.slice() : [code];
+    const start = this.startCol.get(i);
     return {
-      path: this.path[i]!.slice(),
-      line: this.line[i]!,
-      character: this.character[i]!,
-      ...(this.byteStart[i]! >= 0 ? { byteStart: this.byteStart[i]!, byteEnd: this.byteEnd[i]! } : {}),
+      path,
+      line: this.lineCol.get(i),
+      character: this.charCol.get(i),
+      ...(start >= 0 ? { byteStart: start, byteEnd: this.endCol.get(i) } : {}),
     };
   }
 }
@@ -113,8 +170,8 @@ export class TraceFileIndexer {
   // openai
   private readonly convs: Conversation[] = [];
   private readonly convIds: string[] = [];
-  private readonly convLines: number[] = [];
-  private readonly convRecord: number[] = [];
+  private readonly convLines = new Column(new Uint32Array(1024));
+  private readonly convRecord = new Column(new Uint32Array(1024));
   // span formats
   private readonly spans: SpanRecord[] = [];
   private firstConvention: TraceFormat | null = null;
@@ -213,7 +270,12 @@ export class TraceFileIndexer {
       this.problem({ line }, `${this.opts.displayName}:${line + 1} is not valid JSON (${(e as Error).message}); this line is skipped`, 'error');
       return;
     }
-    const anchor: SourceAnchor = { path: [], line, character: 0, ...(byteStart >= 0 ? { byteStart, byteEnd } : {}) };
+    const anchor: SourceAnchor = byteStart >= 0 ? { path: [], line, character: 0, byteStart, byteEnd } : { path: [], line, character: 0 };
+    // Most lines are one record (a conversation, a span, a run): no need to look inside.
+    if (this.family !== null && this.family !== 'otel' && !mayHoldRecords(value)) {
+      this.onRecord(value, value, text, anchor, EMPTY_PATH, 0, null);
+      return;
+    }
     for (const r of innerRecords(value, this.resourceCtx, this.contexts, `l${line}`)) this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
   }
 
@@ -285,15 +347,18 @@ export class TraceFileIndexer {
     if (family === 'openai') {
       const position = this.convIds.length;
       const line = anchor.line;
-      const path = [...anchor.path, ...inner];
-      const where = this.opts.lineBased
-        ? `${this.opts.displayName}:${line + 1}`
-        : path.length === 0
-          ? this.opts.displayName
-          : path.length === 1 && typeof path[0] === 'number'
-            ? `${this.opts.displayName}[${path[0]}] (line ${line + 1})`
-            : `${this.opts.displayName} ${describePath(path)} (line ${line + 1})`;
-      const c = readOpenAIConversation(inner.length ? valueAt(value, inner) : value, { file: this.opts.file, displayName: this.opts.displayName, where, line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor }, this.sink);
+      const path = inner.length ? [...anchor.path, ...inner] : anchor.path;
+      const displayName = this.opts.displayName;
+      const lineBased = this.opts.lineBased;
+      const where = () =>
+        lineBased
+          ? `${displayName}:${line + 1}`
+          : path.length === 0
+            ? displayName
+            : path.length === 1 && typeof path[0] === 'number'
+              ? `${displayName}[${path[0]}] (line ${line + 1})`
+              : `${displayName} ${describePath(path)} (line ${line + 1})`;
+      const c = readOpenAIConversation(inner.length ? valueAt(value, inner) : value, { file: this.opts.file, displayName, where, line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor }, this.sink);
       if (!c) return;
       this.convIds.push(c.id);
       this.convLines.push(line);
@@ -370,7 +435,7 @@ export class TraceFileIndexer {
         conversations: lazy ? null : convs,
         count: ids.length,
         idAt: (p) => ids[p]!,
-        lineAt: (p) => lines[p]!,
+        lineAt: (p) => lines.get(p),
         materialize: (p) => (lazy ? this.rereadOpenAI(p) : (convs[p] ?? null)),
       };
     }
@@ -437,8 +502,8 @@ export class TraceFileIndexer {
   // ---- lazy re-reading -------------------------------------------------------------------
 
   private readRecordText(ordinal: number, fd: number, cache: Map<number, string>): string | null {
-    const start = this.records.byteStart[ordinal]!;
-    const end = this.records.byteEnd[ordinal]!;
+    const start = this.records.byteStart(ordinal);
+    const end = this.records.byteEnd(ordinal);
     if (start < 0 || end < start) return null;
     const cached = cache.get(start);
     if (cached !== undefined) return cached;
@@ -476,19 +541,19 @@ export class TraceFileIndexer {
   }
 
   private rereadOpenAI(position: number): Conversation | null {
-    const ordinal = this.convRecord[position];
-    if (ordinal === undefined) return null;
+    if (position >= this.convRecord.size) return null;
+    const ordinal = this.convRecord.get(position);
     return this.withFile((fd) => {
       const text = this.readRecordText(ordinal, fd, new Map());
       if (text === null) return null;
       const value: unknown = JSON.parse(text);
       const anchor = this.records.anchor(ordinal);
-      const inner = this.records.inner[ordinal]!;
+      const inner = this.records.inner(ordinal);
       const path = [...anchor.path, ...inner];
       const c = readOpenAIConversation(inner.length ? valueAt(value, inner) : value, {
         file: this.opts.file,
         displayName: this.opts.displayName,
-        where: '',
+        where: () => '',
         line: anchor.line,
         sourcePath: path,
         position,
@@ -507,15 +572,15 @@ export class TraceFileIndexer {
       for (const ordinal of ordinals) {
         const text = this.readRecordText(ordinal, fd, cache);
         if (text === null) return null;
-        const key = String(this.records.byteStart[ordinal]);
+        const key = String(this.records.byteStart(ordinal));
         let value = parsed.get(key);
         if (value === undefined) {
           value = JSON.parse(text) as unknown;
           parsed.set(key, value);
         }
-        const inner = this.records.inner[ordinal]!;
+        const inner = this.records.inner(ordinal);
         const anchor = this.records.anchor(ordinal);
-        const got = readFamily(family, value, text, anchor, inner, ordinal, this.contexts[this.records.ctx[ordinal]!] ?? null, this.records.hint[ordinal]!, this.forcedConvention);
+        const got = readFamily(family, value, text, anchor, inner, ordinal, this.contexts[this.records.ctx(ordinal)] ?? null, this.records.hint(ordinal), this.forcedConvention);
         if (got) for (const s of got) if ((s.traceId ?? null) === traceId || (traceId === null && ordinals.length === 1)) spans.push(s);
       }
       const convs = assembleTrace(spans, { file: this.opts.file, displayName: this.opts.displayName, problem: () => {}, only: k });
@@ -546,6 +611,14 @@ export function classify(v: unknown, hint: string | null): Family | null {
   return null;
 }
 
+/** Whether a value may be a container of records (OTLP export, {data: [...]}, …). */
+function mayHoldRecords(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  if ('resourceSpans' in v || 'resource_spans' in v) return true;
+  for (const k of CONTAINER_KEYS) if (k in v) return true;
+  return false;
+}
+
 /** The records inside one parsed value: OTLP spans, elements of container arrays, or itself. */
 function innerRecords(
   value: unknown,
@@ -553,8 +626,8 @@ function innerRecords(
   contexts: Array<Record<string, unknown> | null>,
   ctxKey: string,
 ): Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> {
-  if (!isObj(value)) return [{ value, inner: [], ctx: 0, hint: null }];
-  const rsKey = Object.keys(value).find((k) => OTLP_ROOT.has(k));
+  if (!isObj(value)) return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
+  const rsKey = 'resourceSpans' in value ? 'resourceSpans' : 'resource_spans' in value ? 'resource_spans' : undefined;
   if (rsKey !== undefined && Array.isArray(value[rsKey])) {
     const out: Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> = [];
     (value[rsKey] as unknown[]).forEach((rs, i) => {
@@ -584,7 +657,7 @@ function innerRecords(
     if (containers.length && !(isObj(value.trace) && containers.includes('observations')))
       return containers.flatMap((k) => (value[k] as unknown[]).map((el, i) => ({ value: el, inner: [k, i] as JsonPath, ctx: 0, hint: k })));
   }
-  return [{ value, inner: [], ctx: 0, hint: null }];
+  return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
 }
 
 function valueAt(value: unknown, path: JsonPath): unknown {

@@ -3,7 +3,7 @@
 // usageDetails, costDetails, toolDefinitions, toolCalls, level, statusMessage}`.
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, items, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { readInput, readOutput, readToolCall, readTools } from './messages';
+import { readInput, readMode, readOutput, readToolCall, readTools } from './messages';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 const OBSERVATION_TYPES = new Set(['GENERATION', 'SPAN', 'EVENT', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
@@ -83,8 +83,8 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
         if (call) rec.output[0]!.toolCalls.push(call);
       }
     const defs = getAny(x, 'toolDefinitions', 'tools');
-    if (defs.v !== undefined) rec.tools = readTools(defs);
-    else if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readTools(get(input, 'tools'));
+    if (defs.v !== undefined) rec.tools = readMode.light ? null : readTools(defs);
+    else if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(input, 'tools'));
     const u = isObj(o.usageDetails) ? get(x, 'usageDetails') : get(x, 'usage');
     const inTok = num(getAny(u, 'input', 'promptTokens', 'prompt_tokens')) ?? num(get(x, 'promptTokens'));
     const outTok = num(getAny(u, 'output', 'completionTokens', 'completion_tokens')) ?? num(get(x, 'completionTokens'));

@@ -3,7 +3,7 @@
 // usage_metadata, start_time, end_time, child_runs?}`.
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { readInput, readOutput, readTools } from './messages';
+import { readInput, readMode, readOutput, readTools } from './messages';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 export function isLangSmithRun(v: unknown): boolean {
@@ -48,8 +48,8 @@ export function readLangSmith(x: LV, anchor: SourceAnchor, seq: () => number, pa
       if (!out.length) rec.metadata.unreadable_output = true;
     }
     const tools = get(invocation, 'tools');
-    if (tools.v !== undefined) rec.tools = readTools(tools);
-    else if (isObj(inputs.v) && inputs.v.tools !== undefined) rec.tools = readTools(get(inputs, 'tools'));
+    if (tools.v !== undefined) rec.tools = readMode.light ? null : readTools(tools);
+    else if (isObj(inputs.v) && inputs.v.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(inputs, 'tools'));
     const um = get(x, 'usage_metadata');
     const tu = get(get(get(outputs, 'llm_output'), 'token_usage'), 'prompt_tokens').v !== undefined ? get(get(outputs, 'llm_output'), 'token_usage') : get(outputs, 'usage');
     const inTok = num(get(um, 'input_tokens')) ?? num(get(tu, 'prompt_tokens')) ?? num(get(x, 'prompt_tokens'));

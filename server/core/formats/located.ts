@@ -105,7 +105,14 @@ export function textOrRaw(x: LV): Text | null {
   return rawText(x);
 }
 
+/**
+ * Light reading (the first pass over a large file, which keeps only ids): recorded inputs are
+ * not walked, tool arguments and results not sliced — a conversation is read whole when opened.
+ */
+export const readMode = { light: false };
+
 export function rawText(x: LV): Text {
+  if (readMode.light) return { text: '', loc: null };
   const loc = x.loc;
   if (loc?.src != null) {
     const r = findValueRange(loc.src, pathArray(loc.path), 0);
@@ -152,10 +159,6 @@ export function jsonish(x: LV): LV {
 export function withChildLocations<T extends object>(value: T, locs: Map<string | number, Loc | null>): T {
   remapped.set(value, locs);
   return value;
-}
-
-export function synthetic(text: string): Text {
-  return { text, loc: null };
 }
 
 /**

@@ -2,7 +2,7 @@
 // every text: OpenAI chat dicts, OTel GenAI `parts`, LangChain (serialized or dict), Anthropic
 // content blocks, OpenAI Responses items. Unknown shapes give no message rather than a guess.
 import type { ToolDefinition } from '../../../common/schema';
-import { get, getAny, isObj, items, jsonish, str, textOf, textOrRaw, type LV, type Text } from './located';
+import { get, getAny, isObj, items, jsonish, readMode, str, textOf, textOrRaw, type LV, type Text } from './located';
 import type { IRMessage, IRToolCall } from './types';
 
 const ROLE_ALIASES: Record<string, string> = {
@@ -40,7 +40,7 @@ function newMessage(role: string): IRMessage {
  * Light reading (the first pass over a large file, which keeps only ids): recorded inputs are
  * not walked and tool-call arguments not sliced — a conversation is read whole when opened.
  */
-export const readMode = { light: false };
+export { readMode } from './located';
 const LIGHT_INPUT: IRMessage[] = Object.freeze([Object.freeze({ role: 'user', parts: [], toolCalls: [] })]) as unknown as IRMessage[];
 
 /** The messages a model was given (a placeholder in light reading). */
@@ -292,9 +292,4 @@ function safeParseObject(s: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Messages → the same messages with the response (assistant) role guaranteed. */
-export function asAssistant(messages: IRMessage[]): IRMessage[] {
-  return messages.map((m) => (m.role === 'assistant' ? m : { ...m, role: 'assistant' }));
 }

@@ -8,8 +8,8 @@ export const KNOWN_ROLES = new Set(['system', 'developer', 'user', 'assistant', 
 export interface OpenAIPlace {
   file: string;
   displayName: string;
-  /** How problems name the conversation ("a.jsonl:3", "t.json[2] (line 9)"). */
-  where: string;
+  /** How problems name the conversation ("a.jsonl:3", "t.json[2] (line 9)"), made when needed. */
+  where: () => string;
   line: number;
   sourcePath: Array<string | number>;
   position: number;
@@ -28,7 +28,7 @@ export function readOpenAIConversation(value: unknown, at: OpenAIPlace, problem:
     ? { success: true, data: value }
     : conversationSchema.safeParse(value);
   if (!result.success) {
-    problem?.({ line: at.line }, `${at.where} is not a conversation: ${formatZodError(result.error).replace(/\n/g, '; ')}`, 'error');
+    problem?.({ line: at.line }, `${at.where()} is not a conversation: ${formatZodError(result.error).replace(/\n/g, '; ')}`, 'error');
     return null;
   }
   const raw: RawConversation = result.data;
@@ -52,14 +52,14 @@ export function readOpenAIConversation(value: unknown, at: OpenAIPlace, problem:
 function checkMessages(conv: RawConversation, at: OpenAIPlace, problem: ProblemSink): void {
   const callIds = new Set<string>();
   conv.messages.forEach((m, i) => {
-    const warn = (message: string) => problem({ line: at.line }, `${at.where}: messages[${i}] ${message}`, 'warning');
+    const warn = (message: string) => problem({ line: at.line }, `${at.where()}: messages[${i}] ${message}`, 'warning');
     if (!KNOWN_ROLES.has(m.role)) warn(`has unknown role "${m.role}" (expected one of ${[...KNOWN_ROLES].join(', ')}); kept as context`);
     for (const call of m.tool_calls ?? []) if (call.id) callIds.add(call.id);
     const hasContent = m.content !== undefined && m.content !== null;
     if (!hasContent && !(m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0)) warn(`(${m.role}) has no "content"`);
     if (m.role === 'tool' && m.tool_call_id && !callIds.has(m.tool_call_id)) warn(`is a tool result for "${m.tool_call_id}", which no earlier tool call has`);
   });
-  if (!conv.messages.some((m) => m.role === 'assistant')) problem({ line: at.line }, `${at.where} has no assistant message: nothing to evaluate`, 'info');
+  if (!conv.messages.some((m) => m.role === 'assistant')) problem({ line: at.line }, `${at.where()} has no assistant message: nothing to evaluate`, 'info');
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

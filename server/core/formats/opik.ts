@@ -3,7 +3,7 @@
 // output, usage, error_info, start_time, end_time}` (a trace may carry its `spans`).
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { readInput, readOutput, readTools } from './messages';
+import { readInput, readMode, readOutput, readTools } from './messages';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 const SPAN_TYPES = new Set(['general', 'llm', 'tool', 'guardrail']);
@@ -67,8 +67,8 @@ function readSpan(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
       if (!out.length) rec.notes.push({ message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`, severity: 'error' });
       if (!out.length) rec.metadata.unreadable_output = true;
     }
-    if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readTools(get(input, 'tools'));
-    else if (isObj(s.metadata) && s.metadata.tools !== undefined) rec.tools = readTools(get(get(x, 'metadata'), 'tools'));
+    if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(input, 'tools'));
+    else if (isObj(s.metadata) && s.metadata.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(get(x, 'metadata'), 'tools'));
     const u = get(x, 'usage');
     const inTok = num(getAny(u, 'prompt_tokens', 'input_tokens', 'original_usage.prompt_tokens'));
     const outTok = num(getAny(u, 'completion_tokens', 'output_tokens'));

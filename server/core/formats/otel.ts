@@ -39,18 +39,20 @@ export function unwrapAnyValue(x: LV): LV {
 
 /** A span's attributes, whichever way they are written: OTLP list, flat map or nested objects. */
 export class Attrs {
-  private readonly list: Map<string, LV> | null = null;
+  private readonly list: Map<string, number> | null = null;
+  private readonly attributes: LV;
   private readonly map: LV | null = null;
   /** The map nests objects ({llm: {…}}): dotted keys may have to be walked. */
   private readonly nested: boolean = false;
 
   constructor(attributes: LV) {
+    this.attributes = attributes;
     const v = attributes.v;
     if (Array.isArray(v)) {
       this.list = new Map();
       for (let i = 0; i < v.length; i++) {
         const kv = v[i];
-        if (isObj(kv) && typeof kv.key === 'string') this.list.set(kv.key, get(get(attributes, i), 'value'));
+        if (isObj(kv) && typeof kv.key === 'string') this.list.set(kv.key, i);
       }
     } else if (isObj(v)) {
       this.map = attributes;
@@ -77,8 +79,8 @@ export class Attrs {
 
   get(key: string): LV {
     if (this.list) {
-      const raw = this.list.get(key);
-      return raw ? unwrapAnyValue(raw) : lv(undefined, null);
+      const i = this.list.get(key);
+      return i === undefined ? lv(undefined, null) : unwrapAnyValue(get(get(this.attributes, i), 'value'));
     }
     if (!this.map) return lv(undefined, null);
     const direct = get(this.map, key);
@@ -296,10 +298,12 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null): v
     rec.notes.push({ message: unreadable('gen_ai.output.messages', outAttr), severity: 'error' });
     rec.metadata.unreadable_output = true;
   }
-  const sys = a.get('gen_ai.system_instructions');
-  if (sys.v !== undefined) rec.system = systemTexts(sys);
-  const tools = a.get('gen_ai.tool.definitions');
-  if (tools.v !== undefined) rec.tools = readTools(tools);
+  if (!readMode.light) {
+    const sys = a.get('gen_ai.system_instructions');
+    if (sys.v !== undefined) rec.system = systemTexts(sys);
+    const tools = a.get('gen_ai.tool.definitions');
+    if (tools.v !== undefined) rec.tools = readTools(tools);
+  }
 
   // Older conventions: span events per message, or indexed gen_ai.prompt.N / gen_ai.completion.N.
   if (input === null || output === null) {
@@ -481,7 +485,7 @@ function readOpenInference(rec: SpanRecord, a: Attrs, error: Text | null): void 
   let output: IRMessage[] | null = nOut > 0 ? firstChoice(readIndexed(a, 'llm.output_messages', 'message.', 'assistant')) : null;
   const inputValue = a.get('input.value');
   const outputValue = a.get('output.value');
-  const nTools = a.count('llm.tools');
+  const nTools = readMode.light ? 0 : a.count('llm.tools');
   if (nTools > 0) {
     const defs: unknown[] = [];
     for (let i = 0; i < nTools; i++) {
@@ -492,7 +496,7 @@ function readOpenInference(rec: SpanRecord, a: Attrs, error: Text | null): void 
       else if (name) defs.push({ name, ...(description ? { description } : {}) });
     }
     rec.tools = readTools(lv(defs, null));
-  } else if (isObj(params.v) && Array.isArray(params.v.tools)) rec.tools = readTools(get(params, 'tools'));
+  } else if (!readMode.light && isObj(params.v) && Array.isArray(params.v.tools)) rec.tools = readTools(get(params, 'tools'));
 
   if (kind === 'LLM' || (!kind && (nIn > 0 || nOut > 0))) {
     rec.kind = 'llm';

@@ -54,17 +54,28 @@ export class PositionTracker {
     if (i <= this.pos) return;
     const c = this.chunk;
     let line = this.line;
-    let col = this.col;
-    for (let k = this.pos; k < i; k++) {
-      const b = c[k]!;
-      if (b === 0x0a) {
-        line++;
-        col = 0;
-      } else if (b < 0x80) col++;
-      else if ((b & 0xc0) !== 0x80) col += b >= 0xf0 ? 2 : 1;
+    let k = this.pos;
+    let lineStart = -1;
+    // Newlines: native search while they are sparse (compact JSON), a plain loop when dense.
+    let found = 0;
+    while (k < i) {
+      if (found > 8 && found * 64 > k - this.pos) {
+        for (; k < i; k++)
+          if (c[k] === 0x0a) {
+            line++;
+            lineStart = k + 1;
+          }
+        break;
+      }
+      const nl = c.indexOf(0x0a, k);
+      if (nl < 0 || nl >= i) break;
+      line++;
+      found++;
+      lineStart = nl + 1;
+      k = nl + 1;
     }
+    this.col = lineStart < 0 ? this.col + utf16Length(c, this.pos, i) : utf16Length(c, lineStart, i);
     this.line = line;
-    this.col = col;
     this.pos = i;
   }
 }

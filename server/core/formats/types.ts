@@ -102,7 +102,16 @@ export interface ProblemSink {
 /** Time in ms since the epoch from ISO strings, epoch ns/µs/ms/s numbers or numeric strings. */
 export function timeMs(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return epochToMs(v);
-  if (typeof v === 'string' && v.trim() !== '') {
+  if (typeof v === 'string' && v !== '') {
+    // The common shapes first: ISO 8601 with a zone, or without one (UTC).
+    if (ISO_ZONED.test(v)) {
+      const t = Date.parse(v);
+      if (Number.isFinite(t)) return t;
+    } else if (ISO_LOCAL.test(v)) {
+      const t = Date.parse(`${v}Z`);
+      if (Number.isFinite(t)) return t;
+    }
+    if (v.trim() === '') return null;
     if (/^\d+(\.\d+)?$/.test(v.trim())) return epochToMs(Number(v));
     // "2025-01-02 10:00:00.123456" (Python str) and ISO with more than ms precision.
     let s = v.trim().replace(' ', 'T');
@@ -113,6 +122,9 @@ export function timeMs(v: unknown): number | null {
   }
   return null;
 }
+
+const ISO_ZONED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/;
+const ISO_LOCAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?$/;
 
 function epochToMs(n: number): number | null {
   if (n <= 0) return null;
