@@ -51,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Halluc
       if (experiment) experimentTree.upsert(experiment);
       if (deletedId) experimentTree.remove(deletedId);
     }),
+    indexProgressItem(server),
     server.onActiveExperimentChanged((id) => {
       experimentTree.setActive(id);
       setActiveExperimentForWebviews(id);
@@ -117,6 +118,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Halluc
 
 export function deactivate(): void {}
 
+/** A status bar item while a large trace file is indexed in the server. */
+function indexProgressItem(server: ServerClient): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('hallucinationLab.indexing', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Hallucination Lab: indexing';
+  const active = new Map<string, { bytesRead: number; totalBytes: number }>();
+  const sub = server.onIndexProgress((p) => {
+    if (p.done) active.delete(p.file);
+    else active.set(p.file, p);
+    if (active.size === 0) return item.hide();
+    const read = [...active.values()].reduce((n, x) => n + x.bytesRead, 0);
+    const total = [...active.values()].reduce((n, x) => n + x.totalBytes, 0);
+    item.text = `$(sync~spin) Indexing traces ${total ? Math.floor((read / total) * 100) : 0}%`;
+    item.tooltip = [...active.keys()].map((f) => vscode.workspace.asRelativePath(f)).join('\n');
+    item.show();
+  });
+  return vscode.Disposable.from(item, sub);
+}
+
 function readSettings(logger: { warn(m: string): void }): Settings {
   const c = vscode.workspace.getConfiguration('hallucinationLab');
   const raw = {
@@ -128,6 +147,7 @@ function readSettings(logger: { warn(m: string): void }): Settings {
     requestTimeoutMs: c.get('requestTimeoutMs'),
     maxRetries: c.get('maxRetries'),
     labelSet: c.get('labelSet'),
+    formats: c.get('formats'),
   };
   const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;

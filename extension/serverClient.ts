@@ -33,6 +33,8 @@ export class ServerClient implements ServerApi, vscode.Disposable {
   readonly onExperimentChanged = this.experimentChanged.event;
   readonly onIndexChanged = this.indexChanged.event;
   readonly onActiveExperimentChanged = this.activeChanged.event;
+  private readonly indexProgress = new vscode.EventEmitter<{ file: string; bytesRead: number; totalBytes: number; done?: boolean }>();
+  readonly onIndexProgress = this.indexProgress.event;
   /** Fires after the server (re)started — also after a crash restart — e.g. to send the trace file list again. */
   readonly onDidStart = this.restarted.event;
   private stopping = false;
@@ -73,6 +75,10 @@ export class ServerClient implements ServerApi, vscode.Disposable {
     client.onNotification(P.IndexChanged.method, (raw: unknown) => {
       const p = P.IndexChanged.params.safeParse(raw);
       if (p.success) this.indexChanged.fire(p.data.files);
+    });
+    client.onNotification(P.IndexProgress.method, (raw: unknown) => {
+      const p = P.IndexProgress.params.safeParse(raw);
+      if (p.success) this.indexProgress.fire(p.data);
     });
     client.onNotification(P.ActiveExperimentChanged.method, (raw: unknown) => {
       const p = P.ActiveExperimentChanged.params.safeParse(raw);
@@ -190,5 +196,6 @@ export class ServerClient implements ServerApi, vscode.Disposable {
     this.indexChanged.dispose();
     this.activeChanged.dispose();
     this.restarted.dispose();
+    this.indexProgress.dispose();
   }
 }
