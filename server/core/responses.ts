@@ -38,9 +38,13 @@ export type ResponseSource = (request: ResponseRequest) => Promise<ProducedRespo
 
 /** Pass-through: every assistant message of the trace, each judged on what came before it. */
 export const passThroughSource: ResponseSource = async ({ conversation }) => {
+  // A conversation converted from an agent trace is one LLM response: earlier turns belong to
+  // (and are judged in) the conversations of the earlier responses.
+  const first = conversation.metadata?.['response_message_index'];
+  const from0 = typeof first === 'number' && Number.isInteger(first) && first >= 0 ? first : 0;
   const all = conversation.messages
     .map((message, message_index) => ({ message_index, message }))
-    .filter((r) => r.message.role === 'assistant');
+    .filter((r) => r.message.role === 'assistant' && r.message_index >= from0);
   // Each response is judged on everything before it: with thousands of them the work grows with
   // the square of the conversation. The last ones are judged; the note says how many were not.
   let responses = all.slice(-MAX_PASS_THROUGH_RESPONSES);
