@@ -103,3 +103,10 @@ test('grounding: the head of "Central Park, NY" must be grounded itself; the qua
   const v = groundString('Central Park, NY', null, ctx);
   assert.equal(v.grounded, false);
 });
+
+test('JSON parser: a "__proto__" key is an own property, as with JSON.parse', () => {
+  const text = '[{"__proto__": null, "a": {"__proto__": [1]}}]';
+  const parsed = parseJsonWithPositions(text);
+  assert.ok(parsed.ok);
+  assert.deepEqual(toPlain(parsed.node), JSON.parse(text));
+});
