@@ -147,24 +147,7 @@ handle(P.SetTraceFiles, async ({ files }) => {
 handle(P.ListTraceFiles, () => ({ files: allSummaries() }));
 
 handle(P.ListConversations, ({ file }) => ({
-  conversations: index.conversations(file === undefined ? undefined : path.resolve(file)).map((c) => {
-    const firstUser = c.messages.find((m) => m.role === 'user');
-    const lastAssistant = [...c.messages].reverse().find((m) => m.role === 'assistant');
-    const text = (m: typeof firstUser) =>
-      m ? (typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => p.text ?? '').join(' ') : '') : '';
-    const calls = lastAssistant?.tool_calls?.map((t) => `${t.function.name}(${t.function.arguments})`).join(' ') ?? '';
-    return {
-      id: c.id,
-      file: c.file,
-      line: c.line,
-      position: c.position,
-      messageCount: c.messages.length,
-      hasToolCalls: c.messages.some((m) => (m.tool_calls?.length ?? 0) > 0),
-      firstUserMessage: text(firstUser).slice(0, 500),
-      tracedResponse: (text(lastAssistant) || calls).slice(0, 500),
-      model: c.model ?? null,
-    };
-  }),
+  conversations: index.conversationSummaries(file === undefined ? undefined : path.resolve(file)),
 }));
 
 handle(P.CreateExperiment, ({ config }) => {
