@@ -187,23 +187,6 @@ function decodeJsonString(literal: string): string | null {
   }
 }
 
-/**
- * Maps offsets in the decoded value of a JSON string literal to offsets in the literal's source.
- * `literal` includes its quotes. Each decoded UTF-16 unit comes from one raw char or one escape
- * (`\n`, `\"`, `\uXXXX`, …). Returns one entry per decoded offset 0..length (inclusive).
- */
-export function decodedToRawOffsets(literal: string): number[] {
-  const map: number[] = [];
-  let i = 1;
-  const end = literal.length - 1;
-  while (i < end) {
-    map.push(i);
-    if (literal.charCodeAt(i) === 0x5c) i += literal[i + 1] === 'u' ? 6 : 2;
-    else i++;
-  }
-  map.push(end);
-  return map;
-}
 
 /** Start offsets of the elements of the top-level JSON array in `text` (empty if not an array). */
 export function arrayElementOffsets(text: string): number[] {

@@ -1,9 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Annotation, Conversation } from '../../common/schema';
-import { annotationRange, fileText } from '../../server/core/markers';
-import { decodedToRawOffsets, findValueRange } from '../../server/core/jsonSource';
+import { annotationRange, decodedToRawMany, fileText } from '../../server/core/markers';
+import { findValueRange } from '../../server/core/jsonSource';
 import { parseTraceText } from '../../server/core/traceParser';
+
+/** Raw offset (from the opening quote) of every decoded offset 0..length of a JSON string literal. */
+function decodedToRawOffsets(literal: string): number[] {
+  const length = (JSON.parse(literal) as string).length;
+  return decodedToRawMany(literal, { start: 0, end: literal.length }, Array.from({ length: length + 1 }, (_, i) => i));
+}
 
 function annotation(over: Partial<Annotation>): Annotation {
   return {
