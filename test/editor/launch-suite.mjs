@@ -19,7 +19,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { artifactsDir, chromiumArgs, chromiumPath, repoRoot, serverMain, suiteIndex, workspaceFixture } from './paths.mjs';
+import { artifactsDir, chromiumArgs, chromiumPath, quietEditorSettings, repoRoot, serverMain, suiteIndex, workspaceFixture } from './paths.mjs';
 import { isInstalled } from './setup.mjs';
 import { onCleanup } from './cleanup.mjs';
 
@@ -130,16 +130,7 @@ export async function launchSuite(opts) {
   writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify(
-      {
-        'security.workspace.trust.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'workbench.startupEditor': 'none',
-        'workbench.enableExperiments': false,
-        'git.enabled': false,
-      },
+      quietEditorSettings,
       null,
       2,
     ),

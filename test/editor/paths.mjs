@@ -42,3 +42,15 @@ export const chromiumArgs = [
   '--disable-quic',
   '--disable-dev-shm-usage',
 ];
+
+/** User settings for a quiet test editor: no trust prompt, telemetry, updates or start page. */
+export const quietEditorSettings = {
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'workbench.startupEditor': 'none',
+  'workbench.enableExperiments': false,
+  'git.enabled': false,
+};

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { artifactsDir, chromiumArgs, chromiumPath, codeServerEntry, repoRoot, workspaceFixture } from '../paths.mjs';
+import { artifactsDir, chromiumArgs, chromiumPath, codeServerEntry, quietEditorSettings, repoRoot, workspaceFixture } from '../paths.mjs';
 import { freePort, killGroup, waitForHttp } from '../launch-suite.mjs';
 import { onCleanup } from '../cleanup.mjs';
 
@@ -100,16 +100,9 @@ export async function startSession({ extensionDir = repoRoot, vsix, fixture = wo
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify(
       {
-        'security.workspace.trust.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
+        ...quietEditorSettings,
         'extensions.ignoreRecommendations': true,
-        'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false,
-        'git.enabled': false,
         'editor.wordWrap': 'on',
         'editor.minimap.enabled': false,
         'editor.hover.delay': 200,
