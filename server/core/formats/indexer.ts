@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import type { Conversation, SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { assembleTrace, groupByTrace, REBUILT_MESSAGES_BUDGET, type AssembledConversation } from './assemble';
 import { isObj, type LV } from './located';
 import { isLangfuseObservation, isLangfuseTrace, readLangfuse } from './langfuse';

@@ -45,7 +45,7 @@ import {
   messageParts,
 } from '../../../common/schema';
 import { type ChatRequestBody, type ChatCallerOptions, createChatCaller } from './chatClient';
-import { locateJsonPath } from './jsonLocate';
+import { locateJsonPath } from '../json/locate';
 import { type StructuredIssue, formatPath, outputResponseFormat, validateStructuredOutput } from './outputSchema';
 import type { RateLimiter } from './rateLimiter';
 import { InferenceError } from './retry';

@@ -34,7 +34,7 @@ import {
 } from '../../../common/schema';
 import type { DetectionInput, Detector } from '../detectors/detector';
 import { type ChatCallerOptions, type ChatRequestBody, createChatCaller } from '../inference/chatClient';
-import { locateJsonPath } from '../inference/jsonLocate';
+import { locateJsonPath } from '../json/locate';
 import { contextMessages } from '../inference/responseSource';
 import { toWireJsonSchema } from '../inference/outputSchema';
 import type { RateLimiter } from '../inference/rateLimiter';

@@ -5,7 +5,8 @@ import type { Annotation, BuiltInLabel, Message, ToolDefinition } from '../../..
 import { findUngroundedSpecifics } from './answerSpecifics';
 import { describeSources, quote, type ContextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
-import { decodedToRawOffsets, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from './jsonPositions';
+import { decodedToRawOffsets } from '../../json/escapes';
+import { parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../json/parse';
 import { fold } from './normalize';
 import {
   allowedTypes,

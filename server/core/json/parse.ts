@@ -1,6 +1,8 @@
-// A strict JSON parser (RFC 8259, what JSON.parse accepts) that records where each value sits in
-// the source text. Annotation offsets point into the raw arguments string, so a string value's
-// span is the characters between its quotes exactly as written (escapes included).
+// The one position-keeping JSON parser: strict (RFC 8259, exactly what JSON.parse accepts), it
+// records where each value sits in the source text. Annotation offsets point into raw text (tool
+// arguments, structured output), so a string value's span is the characters between its quotes
+// exactly as written (escapes included). Recursive, so its depth is bounded: a text nested deeper
+// than `MAX_JSON_DEPTH` is refused with a clear error instead of overflowing the call stack.
 
 interface Span {
   /** offset of the first character of the token (the opening quote for strings) */
@@ -24,7 +26,14 @@ export type JsonNode =
   | (Span & { kind: 'boolean'; value: boolean })
   | (Span & { kind: 'null' });
 
-export type JsonParseResult = { ok: true; node: JsonNode } | { ok: false; error: string; offset: number };
+/**
+ * `syntax`: not JSON. `too_deep`: JSON (perhaps) but nested deeper than `MAX_JSON_DEPTH`, which
+ * this parser does not follow — a caller may tell the two apart (JSON.parse would accept it).
+ */
+export type JsonParseResult = { ok: true; node: JsonNode } | { ok: false; reason: 'syntax' | 'too_deep'; error: string; offset: number };
+
+/** Containers inside containers this deep are refused (two stack frames per level). */
+export const MAX_JSON_DEPTH = 200;
 
 class JsonSyntaxError extends Error {
   constructor(
@@ -35,7 +44,12 @@ class JsonSyntaxError extends Error {
   }
 }
 
-const MAX_DEPTH = 200;
+/** Thrown by the parser at the first container past `MAX_JSON_DEPTH` (returned as `too_deep`). */
+export class JsonTooDeepError extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON nested deeper than ${MAX_JSON_DEPTH} levels at offset ${offset}`);
+  }
+}
 
 export function parseJsonWithPositions(text: string): JsonParseResult {
   const p = new Parser(text);
@@ -46,7 +60,8 @@ export function parseJsonWithPositions(text: string): JsonParseResult {
     if (p.i < text.length) p.fail('unexpected text after the JSON value');
     return { ok: true, node };
   } catch (e) {
-    if (e instanceof JsonSyntaxError) return { ok: false, error: e.message, offset: e.offset };
+    if (e instanceof JsonSyntaxError) return { ok: false, reason: 'syntax', error: e.message, offset: e.offset };
+    if (e instanceof JsonTooDeepError) return { ok: false, reason: 'too_deep', error: e.message, offset: e.offset };
     throw e;
   }
 }
@@ -69,7 +84,7 @@ class Parser {
   }
 
   value(depth: number): JsonNode {
-    if (depth > MAX_DEPTH) this.fail('nesting too deep');
+    if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError(this.i);
     const c = this.s[this.i];
     switch (c) {
       case '{':
@@ -255,21 +270,4 @@ export function toPlain(node: JsonNode): unknown {
  */
 export function valueSpan(node: JsonNode): { start: number; end: number } {
   return node.kind === 'string' ? { start: node.start + 1, end: node.end - 1 } : { start: node.start, end: node.end };
-}
-
-/**
- * Maps an offset in a string token's decoded value to the raw source offset, walking escapes.
- * `token` is the raw text between the quotes. Offsets at the end map to the end.
- */
-export function decodedToRawOffsets(rawInner: string): number[] {
-  // map[k] = raw offset of decoded character k; map[decoded.length] = rawInner.length
-  const map: number[] = [];
-  let i = 0;
-  while (i < rawInner.length) {
-    map.push(i);
-    if (rawInner[i] === '\\') i += rawInner[i + 1] === 'u' ? 6 : 2;
-    else i++;
-  }
-  map.push(rawInner.length);
-  return map;
 }
