@@ -237,3 +237,30 @@ test('lines: line starts, the line of an offset, and line / UTF-16 column / UTF-
     { line: 3, character: 0, byte: 8 },
   ]);
 });
+
+test('parser and locator agree: every value the parser places, the locator finds at the same characters', () => {
+  /** Every node with its path (last duplicate key only, as both resolve a repeated key). */
+  function withPaths(node: JsonNode, path: (string | number)[], out: Array<[(string | number)[], JsonNode]>): typeof out {
+    out.push([path, node]);
+    if (node.kind === 'array') node.items.forEach((n, i) => withPaths(n, [...path, i], out));
+    if (node.kind === 'object') {
+      const last = new Map(node.entries.map((e) => [e.key, e.value] as const));
+      for (const [k, v] of last) withPaths(v, [...path, k], out);
+    }
+    return out;
+  }
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.boolean(), (value, pretty) => {
+      const text = ` ${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`;
+      const parsed = parseJsonWithPositions(text);
+      assert.ok(parsed.ok);
+      for (const [path, node] of withPaths(parsed.node, [], [])) {
+        assert.deepEqual(findValueRange(text, path), { start: node.start, end: node.end });
+        const span = locateJsonPath(text, path)!;
+        const expected = node.kind === 'string' && node.value === '' ? { start: node.start, end: node.end } : valueSpan(node);
+        assert.deepEqual(span, { ...expected, found: true });
+      }
+    }),
+    { numRuns: 200 },
+  );
+});

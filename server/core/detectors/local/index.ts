@@ -8,7 +8,6 @@ import { buildContextIndex, describeSources, earlierToolArguments, quote, type C
 import { checkToolCalls, originalWords } from './toolCallChecks';
 
 export { buildContextIndex, type ContextIndex } from './context';
-export { parseJsonWithPositions, type JsonNode } from '../../json/parse';
 
 /** Roles whose messages are inputs, not responses: there is nothing of the model's to judge. */
 const INPUT_ROLES = new Set(['user', 'system', 'developer', 'tool', 'function']);
