@@ -3,6 +3,7 @@
 // arguments, structured output), so a string value's span is the characters between its quotes
 // exactly as written (escapes included). Recursive, so its depth is bounded: a text nested deeper
 // than `MAX_JSON_DEPTH` is refused with a clear error instead of overflowing the call stack.
+import { escapeAt } from './escapes';
 
 interface Span {
   /** offset of the first character of the token (the opening quote for strings) */
@@ -152,31 +153,13 @@ class Parser {
       if (c < 0x20) this.fail('control character in string');
       if (c === 92 /* \ */) {
         out += s.slice(chunkStart, this.i);
-        const e = s[this.i + 1];
-        switch (e) {
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
-          case '/': out += '/'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
-          case 'u': {
-            const hex = s.slice(this.i + 2, this.i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-              this.i++;
-              this.fail('invalid \\u escape');
-            }
-            out += String.fromCharCode(parseInt(hex, 16));
-            this.i += 4;
-            break;
-          }
-          default:
-            this.i++;
-            this.fail('invalid escape');
+        const escape = escapeAt(s, this.i);
+        if (!escape) {
+          this.i++;
+          this.fail(s[this.i] === 'u' ? 'invalid \\u escape' : 'invalid escape');
         }
-        this.i += 2;
+        out += escape.value;
+        this.i += escape.length;
         chunkStart = this.i;
         continue;
       }
