@@ -21,10 +21,10 @@ import type { Annotation, Settings, TraceProblem } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
 import { formatForFile } from './core/formats/formatSetting';
 import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
-import { ExperimentService, type ExperimentChange } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
+import { ExperimentService, type ExperimentChange } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { annotationRange, fileText } from './core/markers';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -14,9 +14,9 @@ import {
   MAX_DETECTION_PART_CHARS,
   boundedContext,
   boundedForDetection,
-} from '../../server/core/experimentService';
-import { ExperimentLockedError, ExperimentStore } from '../../server/core/experimentStore';
-import { MAX_PASS_THROUGH_RESPONSES, passThroughSource, type ResponseSource } from '../../server/core/responses';
+} from '../../server/core/experiments/experimentService';
+import { ExperimentLockedError, ExperimentStore } from '../../server/core/experiments/experimentStore';
+import { MAX_PASS_THROUGH_RESPONSES, passThroughSource, type ResponseSource } from '../../server/core/experiments/responses';
 import { TraceIndex } from '../../server/core/traceIndex';
 
 const noDetector: Detector = { name: 'none', detect: () => [] };

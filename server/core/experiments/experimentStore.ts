@@ -20,7 +20,7 @@ import {
   type Conversation,
   type ExperimentItem,
   type ExperimentRecord,
-} from '../../common/schema';
+} from '../../../common/schema';
 
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;

@@ -1,6 +1,6 @@
 // Where an item's responses come from: copied from the trace (pass-through) or generated.
-import type { Conversation, ExperimentConfig, Message, ModelConfig } from '../../common/schema';
-import { tracedResponseIndex } from './traceParser';
+import type { Conversation, ExperimentConfig, Message, ModelConfig } from '../../../common/schema';
+import { tracedResponseIndex } from '../traceParser';
 
 export interface ProducedResponses {
   responses: Array<{ message_index: number; message: Message }>;
@@ -12,7 +12,7 @@ export interface ProducedResponses {
   finish_reason: string | null;
   cost_usd: number | null;
   /** Extra annotations the source itself found (e.g. a structured output that does not conform). */
-  annotations?: import('../../common/schema').Annotation[];
+  annotations?: import('../../../common/schema').Annotation[];
   /** Limits applied, said in the log (never as annotations). */
   notes?: string[];
 }

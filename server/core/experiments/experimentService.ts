@@ -10,10 +10,10 @@ import {
   type ExperimentRecord,
   type ExperimentResource,
   type ModelConfig,
-} from '../../common/schema';
-import { messageParts, type Message } from '../../common/schema';
-import type { ExperimentSummary, FieldError } from '../../common/protocol';
-import type { Detector } from './detectors/detector';
+} from '../../../common/schema';
+import { messageParts, type Message } from '../../../common/schema';
+import type { ExperimentSummary, FieldError } from '../../../common/protocol';
+import type { Detector } from '../detectors/detector';
 import { ExperimentStore, newExperimentId } from './experimentStore';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 import { applySystemPromptOverride, passThroughSource, type ResponseSource } from './responses';
