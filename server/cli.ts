@@ -7,9 +7,9 @@ import { MAX_CONVERSATIONS, type ExperimentResource, type Metrics } from '../com
 import { settingsSchema, type ExperimentSummary } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
 import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
-import { ExperimentService } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { ExperimentService } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]

@@ -5,9 +5,9 @@
 import * as path from 'node:path';
 import type { InitializationOptions, Settings } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
-import { ExperimentService, type ExperimentChange } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { ExperimentService, type ExperimentChange } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 
 /** What the session needs from the process around it. */
 export interface SessionHooks {

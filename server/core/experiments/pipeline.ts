@@ -1,15 +1,15 @@
 // Which detectors and which response source an experiment gets, from its configuration and the
 // settings. Refusals name the field at fault, so the form and the CLI can show them in place.
-import type { ExperimentConfig, ModelConfig } from '../../common/schema';
-import type { Settings } from '../../common/protocol';
-import type { Detector } from './detectors/detector';
-import { localDetector } from './detectors/local';
-import { createInferenceSource, schemaViolationAnnotations } from './inference/responseSource';
-import { DEFAULT_BASE_URL } from './inference/chatClient';
-import { RateLimiter } from './inference/rateLimiter';
-import { createJudgeDetector } from './judge/judgeDetector';
+import type { ExperimentConfig, ModelConfig } from '../../../common/schema';
+import type { Settings } from '../../../common/protocol';
+import type { Detector } from '../detectors/detector';
+import { localDetector } from '../detectors/local';
+import { createInferenceSource, schemaViolationAnnotations } from '../inference/responseSource';
+import { DEFAULT_BASE_URL } from '../inference/chatClient';
+import { RateLimiter } from '../inference/rateLimiter';
+import { createJudgeDetector } from '../judge/judgeDetector';
 import type { ResponseSource } from './responses';
-import { tracedResponseIndex } from './traceParser';
+import { tracedResponseIndex } from '../traceParser';
 
 export type Refusal = { error: string; path: string };
 /** Returns the API key stored under `name` (SecretStorage in the editor, env in the CLI). */
