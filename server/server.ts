@@ -146,9 +146,19 @@ handle(P.SetTraceFiles, async ({ files }) => {
 
 handle(P.ListTraceFiles, () => ({ files: allSummaries() }));
 
-handle(P.ListConversations, ({ file }) => ({
-  conversations: index.conversationSummaries(file === undefined ? undefined : path.resolve(file)),
+handle(P.ListConversations, ({ file, ids }) => ({
+  conversations: onlyIds(index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids),
 }));
+handle(P.GetReportState, ({ id }) => {
+  const experiment = requireService().resource(id);
+  const conversations = onlyIds(index.conversationSummaries(), experiment.conversation_ids);
+  return { experiment, running: requireService().summaryOf(id).running, conversations };
+});
+function onlyIds(all: P.ConversationSummary[], ids: string[] | undefined): P.ConversationSummary[] {
+  if (ids === undefined) return all;
+  const wanted = new Set(ids);
+  return all.filter((c) => wanted.has(c.id));
+}
 
 handle(P.CreateExperiment, ({ config }) => {
   const result = requireService().create(config);
@@ -216,9 +226,9 @@ connection.onNotification(P.UpdateSettings.method, (raw: unknown) => {
 });
 
 /** The key stored under `name`, asked of the extension (SecretStorage); never in an untrusted workspace. */
-async function keyFor(name: string): Promise<string | null> {
+async function keyFor(name: string, baseURL: string): Promise<string | null> {
   if (!trusted) throw new Error('this workspace is not trusted: no API key is read here');
-  const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name }));
+  const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name, baseURL }));
   return result.success ? result.data.key : null;
 }
 

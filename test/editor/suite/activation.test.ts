@@ -16,9 +16,9 @@ suite('activation', () => {
     assert.equal(typeof api.diagnostics, 'function', 'api.diagnostics(uri)');
     assert.equal(typeof api.traceTree?.getChildren, 'function', 'api.traceTree is a TreeDataProvider');
     assert.equal(typeof api.experimentTree?.getChildren, 'function', 'api.experimentTree is a TreeDataProvider');
-    for (const m of ['listTraceFiles', 'listConversations', 'createExperiment', 'listExperiments', 'getExperiment', 'setActiveExperiment', 'deleteExperiment'] as const)
-      assert.equal(typeof api.server?.[m], 'function', `api.server.${m}()`);
-    assert.equal(typeof api.server.onExperimentChanged, 'function', 'api.server.onExperimentChanged is an Event');
+    // One typed request over the protocol's specs replaced the per-method wrappers (issue 11).
+    assert.equal(typeof api.server?.request, 'function', 'api.server.request(spec, params)');
+    assert.equal(typeof api.server.on, 'function', 'api.server.on(spec, listener)');
   });
 
   test('package.json contributes the contract commands', () => {
