@@ -1,6 +1,6 @@
 // API keys live only in VS Code SecretStorage, one per key name (endpoint), each bound to the
 // origins it was entered for (see keyOrigin.ts). Sending one elsewhere asks the user first.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { keyDecision, parseStoredKey, serializeStoredKey, withOrigin } from './keyOrigin';
 
 export const DEFAULT_KEY_NAME = 'OPENAI_API_KEY';
@@ -16,7 +16,7 @@ export interface ApiKeyStore {
 /** Asks whether the key `name`, entered for `origins`, may go to `target` too. */
 export type ConfirmNewOrigin = (name: string, origins: string[], target: string) => Promise<boolean>;
 
-export function apiKeyStore(secrets: vscode.SecretStorage, confirm: ConfirmNewOrigin = confirmWithModal): ApiKeyStore {
+export function apiKeyStore(secrets: Pick<vscode.SecretStorage, 'get' | 'store' | 'delete'>, confirm: ConfirmNewOrigin): ApiKeyStore {
   const slot = (name: string) => `hallucinationLab.apiKey.${name}`;
   // One question per key and origin, however many requests ask at once.
   const asking = new Map<string, Promise<boolean>>();
@@ -40,18 +40,4 @@ export function apiKeyStore(secrets: vscode.SecretStorage, confirm: ConfirmNewOr
     set: (name, key, origins) => Promise.resolve(secrets.store(slot(name), serializeStoredKey({ v: 1, key, origins }))),
     delete: (name) => Promise.resolve(secrets.delete(slot(name))),
   };
-}
-
-async function confirmWithModal(name: string, origins: string[], target: string): Promise<boolean> {
-  const send = `Send to ${target}`;
-  const entered = origins.length ? `was entered for ${origins.join(', ')}` : 'was stored before keys were bound to an endpoint';
-  const answer = await vscode.window.showWarningMessage(
-    `Send the API key "${name}" to ${target}?`,
-    {
-      modal: true,
-      detail: `The key ${entered}. The endpoint ${target} comes from the settings or from the experiment's configuration, which a cloned repository can set. Only send it if you trust that server; your answer is remembered for this key.`,
-    },
-    send,
-  );
-  return answer === send;
 }

@@ -11,6 +11,7 @@ import { TraceFileSelection } from './traceFileSelection';
 import { ExperimentTreeProvider, TraceTreeProvider, type ExperimentNode, type TraceNode } from './trees';
 import { registerCommands } from './commands';
 import { apiKeyStore } from './apiKeys';
+import { confirmNewKeyOrigin } from './keyConsent';
 import { registerWebviewSerializers } from './webviews';
 import { startServerWhenNeeded } from './serverDemand';
 import { indexProgressItem } from './indexProgressItem';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
   const logger = createLogger();
   context.subscriptions.push(logger);
   const root = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const keys = apiKeyStore(context.secrets);
+  const keys = apiKeyStore(context.secrets, confirmNewKeyOrigin);
   const settings = new SettingsOwner((m) => logger.warn(m));
   const selection = new TraceFileSelection(context.workspaceState);
   // The first selection is read before the server learns it (the server needs no files to start).

@@ -188,8 +188,10 @@ export class ReportApp {
       this.chartsKey = chartsKey;
       mount(this.metricsHost, [h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))), metricCards(e)]);
       phase('metrics');
-      mount(this.chartsHost, [h('h2', null, 'Charts'), chartCards(e, { live: true })]);
-      phase('charts');
+      // The first paint does not wait for the charts (the slowest section to build): they
+      // follow in the next task after it; live updates redraw them in place.
+      if (first) this.renderChartsAfterPaint();
+      else this.renderCharts(e);
       const configs = configurationTable(e);
       this.configsHost.hidden = configs === null;
       if (configs) mount(this.configsHost, [h('h2', null, 'Configurations', h('span', { class: 'sub' }, 'best value of each metric marked')), configs]);
@@ -205,6 +207,27 @@ export class ReportApp {
       setTimeout(() => {
         performance.mark('hl:painted');
         performance.measure('hl:data-to-painted', 'hl:data', 'hl:painted');
+      }, 0),
+    );
+  }
+
+  private chartsToken = 0;
+
+  private renderCharts(e: ExperimentResource): void {
+    this.chartsToken++;
+    this.chartsHost.style.removeProperty('min-height');
+    mount(this.chartsHost, [h('h2', null, 'Charts'), chartCards(e, { live: true })]);
+    performance.mark('hl:phase:charts');
+  }
+
+  private renderChartsAfterPaint(): void {
+    const token = ++this.chartsToken;
+    // Room for the charts meanwhile, so the sections below do not jump when they arrive.
+    this.chartsHost.style.setProperty('min-height', '320px');
+    mount(this.chartsHost, [h('h2', null, 'Charts')]);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (token === this.chartsToken && this.snapshot) this.renderCharts(this.snapshot.experiment);
       }, 0),
     );
   }
