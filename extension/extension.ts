@@ -90,15 +90,15 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
       onTraceFilesChanged: selection.onDidChange,
       views: [traceView, experimentView],
       root,
-      start: () => void server.request(P.ListTraceFiles, {}).catch((e: unknown) => logger.error(`Hallucination Lab could not start: ${(e as Error).message}`)),
+      start: () => void server.whenReady().catch((e: unknown) => logger.error(`Hallucination Lab could not start: ${(e as Error).message}`)),
     }),
   );
 
   let lastSync: Promise<void> = Promise.resolve();
   /** Resolves when the server knows the current selection (starting it if needed). */
   const traceFilesSynced = async () => {
-    if (!server.started) await server.request(P.ListTraceFiles, {});
-    else await lastSync;
+    await server.whenReady();
+    await lastSync;
   };
 
   async function syncTraceFiles(send: ServerConnection['request']): Promise<void> {

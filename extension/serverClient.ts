@@ -67,9 +67,14 @@ export class ServerClient implements ServerConnection, vscode.Disposable {
     return this.starting;
   }
 
-  async request<S extends AnySpec>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
+  /** Starts the server if needed; resolves when it runs and was told what it needs to know. */
+  async whenReady(): Promise<void> {
     await this.start();
     await this.ready;
+  }
+
+  async request<S extends AnySpec>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
+    await this.whenReady();
     return this.send(spec, params);
   }
 
@@ -182,8 +187,7 @@ export class ServerClient implements ServerConnection, vscode.Disposable {
     }
     this.client = null;
     this.starting = null;
-    await this.start();
-    await this.ready;
+    await this.whenReady();
   }
 
   async dispose(): Promise<void> {
