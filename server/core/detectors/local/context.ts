@@ -14,6 +14,7 @@ import {
   stem,
 } from './normalize';
 import { relativeDateKeys, type YMD } from './relativeDates';
+import { deletionsOf } from './restatements';
 import { collectSchemaText } from './toolSchema';
 
 export type SourceKind = 'system' | 'user' | 'assistant' | 'tool' | 'schema';
@@ -50,6 +51,9 @@ class TextIndex {
   private timeSet?: Set<number>;
   private phones?: string[];
   private groupSet?: Set<number>;
+  private initialSet?: Set<string>;
+  private prefixSet?: Set<string>;
+  private deletionSet?: Set<string>;
 
   constructor(readonly source: string) {
     const f = fold(source);
@@ -122,6 +126,45 @@ class TextIndex {
     }
     return this.phones;
   }
+  /** Initials of 2–5 consecutive words ("golden state warriors" → "gsw"): what abbreviations stand for. */
+  get initials(): Set<string> {
+    if (!this.initialSet) {
+      this.initialSet = new Set();
+      const l = this.tokenList;
+      for (let i = 0; i < l.length; i++) {
+        let acc = '';
+        for (let k = i; k < l.length && k < i + 5; k++) {
+          const c = l[k]!.charCodeAt(0);
+          if (c >= 48 && c <= 57) break;
+          acc += l[k]![0];
+          if (acc.length >= 2) this.initialSet.add(acc);
+        }
+      }
+    }
+    return this.initialSet;
+  }
+  /** The first 3 and 4 letters of longer words ("dec" of "december"): what shortened words stand for. */
+  get prefixes(): Set<string> {
+    if (!this.prefixSet) {
+      this.prefixSet = new Set();
+      for (const t of this.tokenList) {
+        if (t.length >= 5 && !/\d/.test(t)) {
+          this.prefixSet.add(t.slice(0, 3));
+          this.prefixSet.add(t.slice(0, 4));
+        }
+      }
+    }
+    return this.prefixSet;
+  }
+  /** One-letter deletions of the longer words (typo tolerance, see restatements.ts). */
+  get deletions(): Set<string> {
+    if (!this.deletionSet) {
+      const set = new Set<string>();
+      for (const t of this.tokens) deletionsOf(t, (d) => set.add(d));
+      this.deletionSet = set;
+    }
+    return this.deletionSet;
+  }
   get groups(): Set<number> {
     if (!this.groupSet) {
       // short abbreviations count only where written in capitals ("IN", not "in")
@@ -182,7 +225,7 @@ class FirstSeen<T> {
   }
 }
 
-type SetAttribute = 'tokens' | 'stems' | 'joined' | 'numbers' | 'dates' | 'times' | 'groups';
+type SetAttribute = 'tokens' | 'stems' | 'joined' | 'numbers' | 'dates' | 'times' | 'groups' | 'initials' | 'prefixes' | 'deletions';
 
 /**
  * The sources of one conversation (its messages, in order), indexed once and extended as later
@@ -325,6 +368,12 @@ export class ContextIndex {
   readonly times: Membership<number>;
   /** equivalence groups (see equivalences.ts) some source names */
   readonly groups: Membership<number>;
+  /** initials of consecutive words */
+  readonly initials: Membership<string>;
+  /** first 3–4 letters of longer words */
+  readonly prefixes: Membership<string>;
+  /** one-letter deletions of longer words */
+  readonly deletions: Membership<string>;
 
   private relative?: Set<string>;
 
@@ -355,6 +404,16 @@ export class ContextIndex {
     this.dates = member('dates', (p) => p.dates);
     this.times = member('times', (p) => p.times);
     this.groups = member('groups', (p) => p.groups);
+    this.initials = member('initials', (p) => p.initials);
+    this.prefixes = member('prefixes', (p) => p.prefixes);
+    this.deletions = member('deletions', (p) => p.deletions);
+  }
+
+  /** Full dates the context states (anchors for date arithmetic: "3 nights from June 1"). */
+  get fullDates(): YMD[] {
+    const out: YMD[] = [];
+    for (const p of [...this.convSources, ...this.extras]) for (const d of p.fullDates) if (out.length < 16) out.push(d);
+    return out;
   }
 
   private get convSources(): readonly TextIndex[] {

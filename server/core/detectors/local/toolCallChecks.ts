@@ -200,7 +200,7 @@ class ArgumentWalker {
     if (schema) {
       const verdict = acceptedBySchema(node, schema, required);
       if (verdict === 'settled') return;
-      if (verdict === 'check' && !this.valid(node, schema, path)) return;
+      if (verdict === 'check' && !this.valid(node, schema, path, ctx)) return;
     }
     switch (node.kind) {
       case 'object':
@@ -228,9 +228,13 @@ class ArgumentWalker {
   }
 
   /** Type, enum and range checks; false when the value was reported as invalid. */
-  private valid(node: JsonNode, schema: SchemaNode, path: string): boolean {
+  private valid(node: JsonNode, schema: SchemaNode, path: string, ctx: ContextIndex): boolean {
     const plain = toPlain(node);
+    // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
+    // identifier or expression the user wrote stands for the value, whatever its declared type.
     const types = allowedTypes(schema);
+    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && EXPRESSION.test(node.value) && ctx.rawIncludes(node.value.toLowerCase()))
+      return true;
     const span = valueSpan(node);
     const allowed = enumOf(schema);
     if (types && !typeMatches(plain, types) && !(allowed && enumAdmits(allowed, plain))) {
@@ -321,12 +325,16 @@ export function acceptedBySchema(node: JsonNode, schema: SchemaNode, required: b
 export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
   if (allowed.some((a) => sameLiteral(a, v))) return true;
   if (typeof v === 'string') {
-    const f = v.toLowerCase();
-    return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === f);
+    // letter case and separators ("open-hole" for "open hole") do not make another member
+    const f = fold(v);
+    return f !== '' && allowed.some((a) => typeof a === 'string' && fold(a) === f);
   }
   if (typeof v === 'boolean' || typeof v === 'number') return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === String(v));
   return false;
 }
+
+/** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */
+const EXPRESSION = /^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*|\[[^\]]{1,40}\]|\(\))*$/;
 
 /** An enum of scalars declared on an array, as the schema of its items. */
 function enumAsItems(schema: SchemaNode): SchemaNode | null {
