@@ -148,6 +148,7 @@ function readSettings(logger: { warn(m: string): void }): Settings {
     maxRetries: c.get('maxRetries'),
     labelSet: c.get('labelSet'),
     formats: c.get('formats'),
+    minConfidence: c.get('minConfidence'),
   };
   const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;

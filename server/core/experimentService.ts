@@ -13,7 +13,7 @@ import {
 } from '../../common/schema';
 import { messageParts, type Message } from '../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../common/protocol';
-import type { Detector } from './detectors/detector';
+import type { DetectionReport, Detector } from './detectors/detector';
 import { ExperimentStore, newExperimentId } from './experimentStore';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 import { applySystemPromptOverride, passThroughSource, type ResponseSource } from './responses';
@@ -384,6 +384,7 @@ export class ExperimentService {
       }
       const { messages, shift } = applySystemPromptOverride(conversation.messages, config.system_prompt_override);
       const annotations: Annotation[] = [];
+      const report: DetectionReport = { notes: [], hidden: 0 };
       // Annotations the source found itself (a structured output that does not conform) merge
       // with what the detectors find on the same response.
       const fromSource = inferred.annotations;
@@ -393,12 +394,15 @@ export class ExperimentService {
         for (const note of bounded.notes) this.warn(`${where}: message ${r.message_index} ${note}`);
         const contextMessages = boundedContext(messages.slice(0, r.message_index + shift));
         if (contextMessages.note) this.warn(`${where}: the context of message ${r.message_index} ${contextMessages.note}`);
-        const context: Conversation = { ...conversation, messages: contextMessages.messages };
+        // Pass-through: the trace's later messages stay visible (after messageIndex), so a detector
+        // can see that a called tool ran (its result is there) — never read as context.
+        const later = config.pass_through ? messages.slice(r.message_index + shift) : [];
+        const context: Conversation = { ...conversation, messages: later.length > 0 ? [...contextMessages.messages, ...later] : contextMessages.messages };
         for (const d of detectors) {
           // Detectors may be synchronous and long: let requests and notifications through between them.
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (signal.aborted) break;
-          const found = await d.detect({ conversation: context, messageIndex: r.message_index + shift, message: bounded.message, signal });
+          const found = await d.detect({ conversation: context, messageIndex: r.message_index + shift, message: bounded.message, signal, report });
           lists.push(found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)));
         }
         annotations.push(...mergeAnnotationLists(lists));
@@ -411,7 +415,8 @@ export class ExperimentService {
         this.warn(`${where}: ${kept.length} annotations found; the first ${MAX_ANNOTATIONS_PER_ITEM} (in order of position) are kept`);
         kept = kept.slice(0, MAX_ANNOTATIONS_PER_ITEM);
       }
-      update({ ...inferred, status: 'completed', annotations: kept, completed_at: new Date().toISOString() }, true);
+      const detection = { ...(report.hidden > 0 ? { hidden_annotations: report.hidden } : {}), ...(report.notes.length > 0 ? { detection_notes: report.notes } : {}) };
+      update({ ...inferred, status: 'completed', annotations: kept, ...detection, completed_at: new Date().toISOString() }, true);
     } catch (e) {
       // Nothing to store: the item is as the store has it (pending, or its responses kept).
       if (signal.aborted) return update(inferred ?? base, false);

@@ -208,7 +208,7 @@ class ArgumentWalker {
         return;
       case 'array': {
         // an enum declared on the array itself constrains its items
-        const items = schema ? itemsOf(schema) ?? enumAsItems(schema) : null;
+        const items = schema ? itemsWithArrayEnum(schema) : null;
         for (const item of node.items) this.value(item, items, path, ctx, false);
         return;
       }
@@ -336,10 +336,12 @@ export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
 /** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */
 const EXPRESSION = /^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*|\[[^\]]{1,40}\]|\(\))*$/;
 
-/** An enum of scalars declared on an array, as the schema of its items. */
-function enumAsItems(schema: SchemaNode): SchemaNode | null {
+/** The schema of an array's items, with an enum of scalars declared on the array itself moved onto them. */
+function itemsWithArrayEnum(schema: SchemaNode): SchemaNode | null {
+  const items = itemsOf(schema);
   const e = enumOf(schema);
-  return e && !e.some((a) => Array.isArray(a)) ? { enum: e } : null;
+  if (!e || e.some((a) => Array.isArray(a)) || (items && enumOf(items))) return items;
+  return { ...(items ?? {}), enum: e };
 }
 
 function article(type: string): string {
