@@ -33,6 +33,7 @@ Options for run:
   --concurrency N               items at once (default 8)
   --rpm N, --tpm N              rate limit in requests / tokens per minute
   --timeout-ms N                per-request timeout (default 60000)
+  --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
   --out DIR                     store folder (default: ./${STORE_DIR})
   --json                        print exactly one JSON document: the experiment resource
@@ -64,6 +65,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       rpm: { type: 'string' },
       tpm: { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'min-confidence': { type: 'string' },
       'api-key-env': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -87,6 +89,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
     tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
     requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
+    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
   };
   const settingsParsed = settingsSchema.safeParse(settingsInput);
   if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
