@@ -264,3 +264,12 @@ test('parser and locator agree: every value the parser places, the locator finds
     { numRuns: 200 },
   );
 });
+
+test('locator: keys are compared decoded, and "__proto__" is a key like any other', () => {
+  const text = '{"__proto__": {"k\\u0065y": "v", "x": [true]}}';
+  const v = locateJsonPath(text, ['__proto__', 'key'])!;
+  assert.deepEqual([text.slice(v.start, v.end), v.found], ['v', true]);
+  const r = findValueRange(text, ['__proto__', 'x', 0])!;
+  assert.equal(text.slice(r.start, r.end), 'true');
+  assert.equal(findValueRange(text, ['constructor']), null);
+});
