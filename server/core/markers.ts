@@ -3,7 +3,7 @@
 // A marker is placed only where the file still holds the annotated text.
 import * as fs from 'node:fs';
 import { messageParts, partOriginKey, type Annotation, type Conversation, type Message, type PartOrigin, type SourceAnchor } from '../../common/schema';
-import { literalOffsets, outerOffsets, type Level } from './json/escapes';
+import { decodeStringLiteral, literalOffsets, outerOffsets, type Level } from './json/escapes';
 import { lineOf, lineStarts } from './json/lines';
 import { findValueRange, type JsonPath } from './json/locate';
 import type { SourceRange } from './json/scan';
@@ -133,14 +133,9 @@ export function locate(text: string, start: number, origin: { path: JsonPath; ne
   return decoded === null ? null : { levels, decoded, raw: false };
 }
 
+/** The string the literal at `level.range` decodes to (null when the value there is not a string). */
 function decodeLiteral(level: Level): string | null {
-  if (level.text[level.range.start] !== '"') return null;
-  try {
-    const v: unknown = JSON.parse(level.text.slice(level.range.start, level.range.end));
-    return typeof v === 'string' ? v : null;
-  } catch {
-    return null;
-  }
+  return decodeStringLiteral(level.text.slice(level.range.start, level.range.end));
 }
 
 function annotationIn(located: Located, annotation: Annotation): SourceRange | null {

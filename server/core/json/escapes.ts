@@ -20,6 +20,17 @@ export function escapeAt(text: string, i: number): { value: string; length: numb
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+/** The string a literal (quotes included) decodes to; null when it is not a valid string literal. */
+export function decodeStringLiteral(literal: string): string | null {
+  if (literal.charCodeAt(0) !== 0x22) return null;
+  try {
+    const v: unknown = JSON.parse(literal);
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Absolute raw positions in `text` of decoded offsets into the literal whose inside (between its
  * quotes) is text[from, to). Offsets in any order; one at or past the decoded length maps to `to`.

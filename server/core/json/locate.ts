@@ -1,6 +1,7 @@
 // The one path locator: where the value at a path (object keys and array indices) sits in a
 // JSON text, walked with the tolerant scanner so that it works from any offset of a whole file
 // without parsing it. Duplicate keys resolve as JSON.parse resolves them: the last one wins.
+import { decodeStringLiteral } from './escapes';
 import { Scanner, type SourceRange } from './scan';
 
 export type JsonPath = ReadonlyArray<string | number>;
@@ -133,15 +134,6 @@ function toMember(s: Scanner, key: string): 'found' | 'absent' | null {
 
 /** Whether the key literal at `range` decodes to `key` (without decoding when it has no escape). */
 function keyEquals(text: string, range: SourceRange, key: string): boolean {
-  for (let i = range.start + 1; i < range.end - 1; i++) if (text.charCodeAt(i) === 0x5c) return decodeString(text.slice(range.start, range.end)) === key;
+  for (let i = range.start + 1; i < range.end - 1; i++) if (text.charCodeAt(i) === 0x5c) return decodeStringLiteral(text.slice(range.start, range.end)) === key;
   return range.end - range.start - 2 === key.length && text.startsWith(key, range.start + 1);
-}
-
-function decodeString(literal: string): string | null {
-  try {
-    const v: unknown = JSON.parse(literal);
-    return typeof v === 'string' ? v : null;
-  } catch {
-    return null;
-  }
 }
