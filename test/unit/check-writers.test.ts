@@ -40,16 +40,17 @@ function result(): CheckResult {
   const [f1, f2] = conversationFingerprints('c1', [a1, a2]);
   const [f3] = conversationFingerprints('c2', [a3]);
   return {
+    checked: 4,
     conversations: [
       {
         id: 'c1',
         file: 'traces/a.jsonl',
         findings: [
-          { annotation: a1, fingerprint: f1!, inBaseline: false, region: { startLine: 1, startColumn: 40, endLine: 1, endColumn: 42, charOffset: 39, charLength: 2 } },
+          { annotation: a1, fingerprint: f1!, inBaseline: false, region: { startLine: 1, startColumn: 40, endLine: 1, endColumn: 42 } },
           { annotation: a2, fingerprint: f2!, inBaseline: false, region: null },
         ],
       },
-      { id: 'c2', file: 'traces/a.jsonl', findings: [{ annotation: a3, fingerprint: f3!, inBaseline: true, region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 10, charOffset: 100, charLength: 5 } }] },
+      { id: 'c2', file: 'traces/a.jsonl', findings: [{ annotation: a3, fingerprint: f3!, inBaseline: true, region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 10 } }] },
       { id: 'c3', file: 'traces/b.json', findings: [] },
       { id: 'c4', file: 'traces/b.json', findings: [] },
     ],
@@ -109,7 +110,7 @@ test('SARIF is valid against the official 2.1.0 schema and carries regions, fing
   assert.equal(results.length, 3);
   const first = results[0]!;
   assert.equal(first.ruleId, 'fabricated_number');
-  assert.deepEqual(first.locations![0]!.physicalLocation!.region, { startLine: 1, startColumn: 40, endLine: 1, endColumn: 42, charOffset: 39, charLength: 2, snippet: { text: '42' } });
+  assert.deepEqual(first.locations![0]!.physicalLocation!.region, { startLine: 1, startColumn: 40, endLine: 1, endColumn: 42, snippet: { text: '42' } });
   assert.equal(first.locations![0]!.physicalLocation!.artifactLocation!.uri, 'traces/a.jsonl');
   assert.equal(typeof first.partialFingerprints![FINGERPRINT_KEY], 'string');
   assert.deepEqual(results.map((r) => r.baselineState), ['new', 'new', 'unchanged']);

@@ -9,9 +9,6 @@ export interface FileRegion {
   startColumn: number;
   endLine: number;
   endColumn: number;
-  /** 0-based offset and length in the file's text. */
-  charOffset: number;
-  charLength: number;
 }
 
 export interface CheckFinding {
@@ -39,6 +36,12 @@ export interface SkippedInput {
 }
 
 export interface CheckResult {
+  /** Conversations read and judged (those left out are in `skipped`). */
+  checked: number;
+  /**
+   * The judged conversations with findings — and, when the scan was asked to keep them (JUnit
+   * needs every test case), the clean ones too. A scan of a large file keeps no more than that.
+   */
   conversations: CheckedConversation[];
   skipped: SkippedInput[];
 }

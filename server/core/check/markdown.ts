@@ -20,7 +20,7 @@ export function markdownSummary(result: CheckResult, outcomes: readonly RuleOutc
   const counted = result.conversations.map((c) => ({ c, findings: countedFindings(c) }));
   const all = counted.flatMap((x) => x.findings);
   const withAny = counted.filter((x) => x.findings.length > 0).length;
-  const total = result.conversations.length;
+  const total = result.checked;
   const baseline = result.conversations.reduce((n, c) => n + c.findings.length, 0) - all.length;
   const failed = outcomes.filter((o) => o.failed);
   const lines: string[] = [];

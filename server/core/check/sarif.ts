@@ -56,10 +56,7 @@ export function sarifLog(result: CheckResult, options: SarifOptions): Log {
       });
       const sarifResult = builder.result;
       if (finding.region) {
-        const region = sarifResult.locations![0]!.physicalLocation!.region!;
-        region.charOffset = finding.region.charOffset;
-        region.charLength = finding.region.charLength;
-        region.snippet = { text: a.text };
+        sarifResult.locations![0]!.physicalLocation!.region!.snippet = { text: a.text };
       }
       sarifResult.partialFingerprints = { [FINGERPRINT_KEY]: finding.fingerprint };
       sarifResult.baselineState = finding.inBaseline ? 'unchanged' : 'new';

@@ -65,7 +65,7 @@ export function evaluateRule(rule: ThresholdRule, result: CheckResult): RuleOutc
   const all = counted.flat();
   switch (rule.metric.kind) {
     case 'rate': {
-      const total = result.conversations.length;
+      const total = result.checked;
       const value = total === 0 ? 0 : counted.filter((f) => f.length > 0).length / total;
       return { rule, value, failed: compare(value, rule.op, rule.limit) };
     }
