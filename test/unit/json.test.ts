@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodedToRawMany, decodedToRawOffsets as insideMap, escapeAt, literalOffsets, outerOffsets, type Level } from '../../server/core/json/escapes';
+import {
+  decodedToRawMany,
+  decodedToRawOffsets as insideMap,
+  escapeAt,
+  literalOffsets,
+  outerOffsets,
+  type Level,
+} from '../../server/core/json/escapes';
 import { lineOf, lineStarts, offsetPositions } from '../../server/core/json/lines';
 import { elementRanges, findValueRange, locateJsonPath } from '../../server/core/json/locate';
 import { MAX_JSON_DEPTH, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../server/core/json/parse';
@@ -64,7 +71,11 @@ test('JSON parser: a "__proto__" key is an own property, as with JSON.parse', ()
 /** Raw offset (from the opening quote) of every decoded offset 0..length of a JSON string literal. */
 function decodedToRawOffsets(literal: string): number[] {
   const length = (JSON.parse(literal) as string).length;
-  return decodedToRawMany(literal, { start: 0, end: literal.length }, Array.from({ length: length + 1 }, (_, i) => i));
+  return decodedToRawMany(
+    literal,
+    { start: 0, end: literal.length },
+    Array.from({ length: length + 1 }, (_, i) => i),
+  );
 }
 
 test('decoded offsets map through \\n, \\", \\\\ and \\u escapes', () => {
@@ -159,7 +170,10 @@ test('locator: a value found from an offset inside a larger text, and the elemen
   const v = findValueRange(file, ['spans', 1], offset)!;
   assert.equal(file.slice(v.start, v.end), '"two"');
   const els = elementRanges(file, ['spans'], offset)!;
-  assert.deepEqual(els.map((r) => file.slice(r.start, r.end)), ['{"n": 1}', '"two"', '3']);
+  assert.deepEqual(
+    els.map((r) => file.slice(r.start, r.end)),
+    ['{"n": 1}', '"two"', '3'],
+  );
   assert.deepEqual(elementRanges(file, ['nope'], offset), null);
 });
 
@@ -177,10 +191,18 @@ test('escape mapper: the inside map and the literal map agree, and every unit ma
       const ascii = literal.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       for (const lit of [literal, ascii]) {
         const inside = insideMap(lit.slice(1, -1));
-        const all = decodedToRawMany(lit, { start: 0, end: lit.length }, Array.from({ length: decoded.length + 1 }, (_, k) => k));
-        assert.deepEqual(inside.map((o) => o + 1), all);
+        const all = decodedToRawMany(
+          lit,
+          { start: 0, end: lit.length },
+          Array.from({ length: decoded.length + 1 }, (_, k) => k),
+        );
+        assert.deepEqual(
+          inside.map((o) => o + 1),
+          all,
+        );
         assert.equal(inside.length, decoded.length + 1);
-        for (let k = 0; k < decoded.length; k++) assert.equal(JSON.parse(`"${lit.slice(1, -1).slice(inside[k], inside[k + 1])}"`), decoded[k]);
+        for (let k = 0; k < decoded.length; k++)
+          assert.equal(JSON.parse(`"${lit.slice(1, -1).slice(inside[k], inside[k + 1])}"`), decoded[k]);
       }
     }),
     { numRuns: 300 },
@@ -230,7 +252,10 @@ test('lines: line starts, the line of an offset, and line / UTF-16 column / UTF-
   const text = 'ab\ncé\n\nz';
   const starts = lineStarts(text);
   assert.deepEqual(starts, [0, 3, 6, 7]);
-  assert.deepEqual([0, 2, 3, 5, 6, 7, 8].map((o) => lineOf(starts, o)), [0, 0, 1, 1, 2, 3, 3]);
+  assert.deepEqual(
+    [0, 2, 3, 5, 6, 7, 8].map((o) => lineOf(starts, o)),
+    [0, 0, 1, 1, 2, 3, 3],
+  );
   assert.deepEqual(offsetPositions(text, [1, 5, 7]), [
     { line: 0, character: 1, byte: 1 },
     { line: 1, character: 2, byte: 6 },

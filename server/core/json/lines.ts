@@ -45,4 +45,4 @@ export function offsetPositions(text: string, offsets: readonly number[]): Array
   return out;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;

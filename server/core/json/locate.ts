@@ -134,6 +134,7 @@ function toMember(s: Scanner, key: string): 'found' | 'absent' | null {
 
 /** Whether the key literal at `range` decodes to `key` (without decoding when it has no escape). */
 function keyEquals(text: string, range: SourceRange, key: string): boolean {
-  for (let i = range.start + 1; i < range.end - 1; i++) if (text.charCodeAt(i) === 0x5c) return decodeStringLiteral(text.slice(range.start, range.end)) === key;
+  for (let i = range.start + 1; i < range.end - 1; i++)
+    if (text.charCodeAt(i) === 0x5c) return decodeStringLiteral(text.slice(range.start, range.end)) === key;
   return range.end - range.start - 2 === key.length && text.startsWith(key, range.start + 1);
 }

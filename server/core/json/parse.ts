@@ -235,7 +235,8 @@ export function toPlain(node: JsonNode): unknown {
     case 'object': {
       const o: Record<string, unknown> = {};
       // defineProperty, as JSON.parse does: a "__proto__" key is an own property, not the prototype.
-      for (const e of node.entries) Object.defineProperty(o, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+      for (const e of node.entries)
+        Object.defineProperty(o, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case 'array':
