@@ -95,10 +95,12 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
   let last: ReportSnapshot | null = null;
   /** While the page's own setActive is answered: its answer carries the change, not a snapshot. */
   let answeringSetActive = false;
+  /** A panel closed while its state was on the way gets no page and no title. */
+  let disposed = false;
 
   const setTitle = (experiment: ExperimentResource) => {
     const title = `Report: ${experiment.name}`;
-    if (panel.title !== title) panel.title = title;
+    if (!disposed && panel.title !== title) panel.title = title;
   };
   const snapshot = async (): Promise<ReportSnapshot> => {
     const experiment = await server.request(P.GetExperiment, { id: experimentId });
@@ -197,11 +199,14 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
     }),
   );
   panel.onDidDispose(() => {
+    disposed = true;
     if (reports.get(experimentId) === panel) reports.delete(experimentId);
     push.dispose();
     for (const d of disposables) d.dispose();
   });
-  void bootstrap().then((state) => preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state));
+  void bootstrap().then((state) => {
+    if (!disposed) preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state);
+  });
 }
 
 /** Wires a (new or restored) panel to the compare protocol. */
