@@ -22,7 +22,6 @@ function fakeDocument(html: string) {
 }
 
 const bootstrap = {
-  stateId: 'state-1',
   experimentId: 'exp-1',
   snapshot: null,
   error: hostile,
@@ -50,7 +49,7 @@ describe('initial state embedded in the webview HTML', () => {
     const html = renderWebviewHtml({ cspSource: 'src', nonce: 'N0nceN0nceN0nceN0nce', scriptUri: 's', codiconCssUri: 'c', title: 't', app: 'report' });
     assert.ok(!html.includes(INITIAL_STATE_ELEMENT_ID));
     assert.equal(readReportBootstrap({ getElementById: () => null }), null);
-    assert.equal(readReportBootstrap({ getElementById: () => ({ textContent: '{"stateId": 1}' }) as HTMLElement }), null);
+    assert.equal(readReportBootstrap({ getElementById: () => ({ textContent: '{"experimentId": 1}' }) as HTMLElement }), null);
     assert.equal(readReportBootstrap({ getElementById: () => ({ textContent: '{not json' }) as HTMLElement }), null);
   });
 });

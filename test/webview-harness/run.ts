@@ -223,38 +223,37 @@ async function liveScreens(browser: Awaited<ReturnType<typeof launch>>): Promise
 
 /**
  * The report as the extension opens it: its state embedded in the HTML. The page paints without
- * a request; loaded again from the same HTML (shown after being hidden) it asks for `refresh`.
+ * a request, then says `ready`; when the experiment changed since the HTML was made (or the page
+ * is the same HTML loaded again after being hidden), the answer carries the newer snapshot.
  */
 async function embeddedStateScreens(browser: Awaited<ReturnType<typeof launch>>): Promise<void> {
-  const init = reportResponses(true)['report/init'] as Record<string, unknown>;
-  const bootstrap = { ...init, stateId: 'state-1' };
-  const fresh = await openApp(browser, { app: 'report', theme: 'dark', responses: {}, initialState: bootstrap });
+  const initialState = reportResponses(true)['report/init'];
+  const fresh = await openApp(browser, { app: 'report', theme: 'dark', responses: { 'report/ready': { snapshot: null } }, initialState, delay: 300 });
   await waitForPainted(fresh.page);
+  const rowsAtFirstPaint = await fresh.page.locator('.items-body .row').count();
+  check(rowsAtFirstPaint > 0, `report embedded: rows painted from the embedded state before any answer (${rowsAtFirstPaint})`);
+  await fresh.page.waitForTimeout(500);
   const sentFirst = (await fresh.sent()).filter((m) => m.type === 'request').map((m) => m.method);
-  check(sentFirst.length === 0, `report embedded: first paint with no request to the host (sent ${JSON.stringify(sentFirst)})`);
-  check((await fresh.page.locator('.items-body .row').count()) > 0, 'report embedded: rows painted from the embedded state');
+  check(JSON.stringify(sentFirst) === '["report/ready"]', `report embedded: the page only says ready (sent ${JSON.stringify(sentFirst)})`);
   const chartsShown = await fresh.page.locator('.charts').waitFor({ timeout: 5000 }).then(
     () => true,
     () => false,
   );
   check(chartsShown, 'report embedded: charts follow the first paint');
-  const saved = await fresh.state();
+  await common(fresh, 'report embedded');
   await fresh.page.context().close();
 
   const experiment = experimentFixture({ live: false });
-  const reloaded = await openApp(browser, {
+  const changed = await openApp(browser, {
     app: 'report',
     theme: 'dark',
-    state: saved,
-    initialState: bootstrap,
-    responses: { 'report/refresh': { snapshot: { experiment, running: false, active: false } } },
+    initialState,
+    responses: { 'report/ready': { snapshot: { experiment, running: false, active: false } } },
   });
-  await waitForPainted(reloaded.page, 2);
-  const sentAgain = (await reloaded.sent()).filter((m) => m.type === 'request').map((m) => m.method);
-  check(JSON.stringify(sentAgain) === '["report/refresh"]', `report embedded: the same HTML loaded again asks for refresh once (sent ${JSON.stringify(sentAgain)})`);
-  check((await reloaded.page.locator('vscode-button', { hasText: 'Cancel' }).count()) === 0, 'report embedded: the refreshed state replaces the old one');
-  await common(reloaded, 'report embedded');
-  await reloaded.page.context().close();
+  await waitForPainted(changed.page, 2);
+  check((await changed.page.locator('vscode-button', { hasText: 'Cancel' }).count()) === 0, 'report embedded: a newer snapshot in the answer to ready replaces the embedded one');
+  await common(changed, 'report embedded, changed since');
+  await changed.page.context().close();
 }
 
 async function compareScreens(browser: Awaited<ReturnType<typeof launch>>, theme: ThemeName): Promise<void> {

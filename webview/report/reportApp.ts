@@ -36,8 +36,6 @@ export interface ReportViewState {
   sort: SortState;
   filter: ItemFilter;
   expanded: string[];
-  /** The id of the embedded state this page last started from (see ReportBootstrap). */
-  stateId?: string;
 }
 
 const PAGE = 500;
@@ -117,7 +115,6 @@ export class ReportApp {
       sort: saved?.sort ?? defaultSort,
       filter: { ...emptyItemFilter, ...(saved?.filter ?? {}) },
       expanded: saved?.expanded ?? [],
-      ...(saved?.stateId ? { stateId: saved.stateId } : {}),
     };
   }
 
@@ -140,21 +137,30 @@ export class ReportApp {
     document.addEventListener('click', (e) => {
       if (this.exportMenu && !this.exportMenu.contains(e.target as Node) && !(e.target as Element).closest?.('.export-trigger')) this.closeExportMenu();
     });
-    // The host embeds the state in the HTML: no request before the first paint. The same HTML
-    // loaded again (the panel was hidden, then shown) may be old: paint it, then ask for now.
+    // The host embeds the state in the HTML: no request before the first paint. Then the page
+    // says it listens; the answer carries a newer snapshot when the experiment changed since
+    // the HTML was made (also when this is the same HTML loaded again after being hidden).
     const embedded = readReportBootstrap();
     if (embedded) {
-      const { stateId, ...init } = embedded;
-      const reloaded = this.state.stateId === stateId;
-      this.state.stateId = stateId;
-      this.applyInit(init);
-      if (reloaded && init.snapshot) void this.refresh();
+      this.applyInit(embedded);
+      if (embedded.snapshot) void this.ready();
       return;
     }
     try {
       this.applyInit(await this.rpc.request('init', {}));
     } catch (error) {
       this.renderError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async ready(): Promise<void> {
+    try {
+      const { snapshot } = await this.rpc.request('ready', {});
+      if (!snapshot) return;
+      performance.mark('hl:data');
+      this.applySnapshot(snapshot);
+    } catch (error) {
+      this.showBanner('error', error instanceof Error ? error.message : String(error));
     }
   }
 
