@@ -1,15 +1,15 @@
 // Which detectors and which response source an experiment gets, from its configuration and the
 // settings. Refusals name the field at fault, so the form and the CLI can show them in place.
-import type { ExperimentConfig, ModelConfig } from '../../common/schema';
-import type { Settings } from '../../common/protocol';
-import type { Detector } from './detectors/detector';
-import { localDetector } from './detectors/local';
-import { createInferenceSource, schemaViolationAnnotations } from './inference/responseSource';
-import { DEFAULT_BASE_URL } from './inference/chatClient';
-import { RateLimiter } from './inference/rateLimiter';
-import { createJudgeDetector } from './judge/judgeDetector';
+import type { ExperimentConfig, ModelConfig } from '../../../common/schema';
+import type { Settings } from '../../../common/protocol';
+import { withMinConfidence, type Detector } from '../detectors/detector';
+import { localDetector } from '../detectors/local';
+import { createInferenceSource, schemaViolationAnnotations } from '../inference/responseSource';
+import { DEFAULT_BASE_URL } from '../inference/chatClient';
+import { RateLimiter } from '../inference/rateLimiter';
+import { createJudgeDetector } from '../judge/judgeDetector';
 import type { ResponseSource } from './responses';
-import { tracedResponseIndex } from './traceParser';
+import { tracedResponseIndex } from '../traceParser';
 
 export type Refusal = { error: string; path: string };
 /**
@@ -81,7 +81,7 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
       },
     });
   }
-  return detectors;
+  return detectors.map((d) => withMinConfidence(d, settings.minConfidence));
 }
 
 export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
