@@ -240,6 +240,9 @@ async function embeddedStateScreens(browser: Awaited<ReturnType<typeof launch>>)
     () => false,
   );
   check(chartsShown, 'report embedded: charts follow the first paint');
+  const leftScripts = await fresh.page.evaluate(() => [...document.scripts].filter((s) => !s.src).length);
+  check(leftScripts === 0, `report embedded: the data block is gone once read, only the bundle script is left (${leftScripts} other)`);
+  check((await fresh.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)) === undefined, 'report embedded: no script ran from the trace text in the embedded state');
   await common(fresh, 'report embedded');
   await fresh.page.context().close();
 

@@ -4,8 +4,11 @@
 import type { ReportInitResult } from '../../common/webviewProtocol';
 import { INITIAL_STATE_ELEMENT_ID } from '../../extension/webviews/html';
 
+/** Reads the embedded state once and removes its element: its text (as big as the experiment) is not kept twice. */
 export function readReportBootstrap(doc: Pick<Document, 'getElementById'> = document): ReportInitResult | null {
-  const text = doc.getElementById(INITIAL_STATE_ELEMENT_ID)?.textContent;
+  const element = doc.getElementById(INITIAL_STATE_ELEMENT_ID);
+  const text = element?.textContent;
+  element?.remove();
   if (!text) return null;
   try {
     const value: unknown = JSON.parse(text);

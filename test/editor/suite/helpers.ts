@@ -232,7 +232,9 @@ export function hallucinationDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
  * reads "pass-through"), `**`/backticks left in place (they do not split words).
  */
 export function hoverText(hovers: readonly vscode.Hover[]): string {
-  return rawHoverText(hovers).replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+  // What a reader sees: a backslash before any ASCII punctuation is a Markdown escape (the server
+  // escapes every one in trace-derived text, issue 14).
+  return rawHoverText(hovers).replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /** A label as the hover may show it: `ungrounded_parameter_value` or "ungrounded parameter value". */
