@@ -7,7 +7,9 @@ import { modelConfigSchema } from '../common/schema';
 export function parseSettings(raw: Record<string, unknown>, warn: (message: string) => void): Settings {
   const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  warn(`Some hallucinationLab settings are invalid and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  warn(
+    `Some hallucinationLab settings are invalid and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  );
   const defaults = settingsSchema.parse({});
   const fields = Object.fromEntries(
     Object.entries(raw).map(([k, v]) => {

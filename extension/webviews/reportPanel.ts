@@ -52,7 +52,13 @@ export function openCompare(hosts: WebviewHostDeps, experimentIds: string[]): vs
 function conversationContexts(conversations: readonly P.ConversationSummary[]): Record<string, ConversationContext> {
   const out: Record<string, ConversationContext> = Object.create(null) as Record<string, ConversationContext>;
   for (const c of conversations)
-    out[c.id] = { id: c.id, file: vscode.workspace.asRelativePath(c.file, false), line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
+    out[c.id] = {
+      id: c.id,
+      file: vscode.workspace.asRelativePath(c.file, false),
+      line: c.line,
+      messageCount: c.messageCount,
+      firstUserMessage: c.firstUserMessage,
+    };
   return out;
 }
 
@@ -63,8 +69,8 @@ async function revealAnnotation(location: TraceLocation): Promise<Record<string,
 }
 
 const exportFilters: Record<ExportFormat, Record<string, string[]>> = {
-  json: { 'JSON': ['json'] },
-  csv: { 'CSV': ['csv'] },
+  json: { JSON: ['json'] },
+  csv: { CSV: ['csv'] },
   html: { 'HTML report': ['html'] },
 };
 
@@ -179,13 +185,22 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
           const items: (vscode.QuickPickItem & { id?: string })[] = [];
           if (byConfiguration) items.push({ label: '$(layers) Configurations of this experiment', description: 'side by side', id: '' });
           for (const e of others.sort((a, b) => b.created_at.localeCompare(a.created_at))) {
-            items.push({ label: e.name, description: e.model, detail: `${e.id} · ${e.status_summary.completed}/${e.status_summary.total} completed · ${e.created_at}`, id: e.id });
+            items.push({
+              label: e.name,
+              description: e.model,
+              detail: `${e.id} · ${e.status_summary.completed}/${e.status_summary.total} completed · ${e.created_at}`,
+              id: e.id,
+            });
           }
           if (items.length === 0) {
             void vscode.window.showInformationMessage('There is no other experiment to compare with.');
             return {};
           }
-          const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare with…', placeHolder: 'Choose experiments (or this experiment’s configurations)' });
+          const picked = await vscode.window.showQuickPick(items, {
+            canPickMany: true,
+            title: 'Compare with…',
+            placeHolder: 'Choose experiments (or this experiment’s configurations)',
+          });
           if (!picked || picked.length === 0) return {};
           const ids = [experimentId, ...picked.map((p) => p.id).filter((id): id is string => !!id)];
           openCompare(hosts, ids);
@@ -223,7 +238,8 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
     for (const d of disposables) d.dispose();
   });
   void initialState().then((state) => {
-    if (!disposed) preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state);
+    if (!disposed)
+      preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state);
   });
 }
 

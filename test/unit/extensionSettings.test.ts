@@ -25,7 +25,10 @@ describe('extension settings', () => {
   });
 
   it('one wrong model entry does not hide the valid ones (the form, the server and the key prompt see the same list)', () => {
-    const s = parseSettings({ models: [{ model: 'ok-1' }, { model: '' }, { model: 'ok-2', baseURL: 'not a url' }, { model: 'ok-3', apiKeyName: 'K' }] }, () => undefined);
+    const s = parseSettings(
+      { models: [{ model: 'ok-1' }, { model: '' }, { model: 'ok-2', baseURL: 'not a url' }, { model: 'ok-3', apiKeyName: 'K' }] },
+      () => undefined,
+    );
     assert.deepEqual(
       s.models.map((m) => m.model),
       ['ok-1', 'ok-3'],

@@ -14,7 +14,9 @@ export function readReportBootstrap(doc: Pick<Document, 'getElementById'> = docu
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return null;
     const v = value as Partial<ReportInitResult>;
-    return typeof v.experimentId === 'string' && typeof v.conversations === 'object' && Array.isArray(v.labels) ? (value as ReportInitResult) : null;
+    return typeof v.experimentId === 'string' && typeof v.conversations === 'object' && Array.isArray(v.labels)
+      ? (value as ReportInitResult)
+      : null;
   } catch {
     return null;
   }
