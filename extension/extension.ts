@@ -72,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     treeDataProvider: experimentTree,
     showCollapseAll: true,
   });
+  /** The latest SetTraceFiles sent because the selection changed. */
+  let lastSync: Promise<void> = Promise.resolve();
   context.subscriptions.push(
     settings,
     selection,
@@ -103,7 +105,6 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     }),
   );
 
-  let lastSync: Promise<void> = Promise.resolve();
   /** Resolves when the server knows the current selection (starting it if needed). */
   const traceFilesSynced = async () => {
     await server.whenReady();
