@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { messageParts, type Annotation, type Conversation, type ExperimentItem } from '../common/schema';
 import type { TraceProblem } from '../common/protocol';
-import { markableItems, markersAt, type Range } from './core/annotationLookup';
+import { markableItems, markersAt, type ConversationLookup, type Range } from './core/annotationLookup';
 import { annotationRange, fileText } from './core/markers';
 import { AnchorRangeLocator } from './core/markerText';
 import { isolateBidiControls, markdownCode, markdownText } from './core/untrustedText';
@@ -32,8 +32,8 @@ export interface MarkerInputs {
   /** The indexed files. */
   fileNames(): string[];
   isIndexed(file: string): boolean;
-  /** The conversation indexed under `id` now (materialized from disk for a large file). */
-  conversation(id: string): Conversation | undefined;
+  /** Where conversations are indexed, and the conversations themselves. */
+  conversations: ConversationLookup;
   /** Format problems of a file, or why it is refused or unreadable. */
   problemsOf(file: string): TraceProblem[];
   /** How to read the file now; null when it may not or cannot be read. */
@@ -111,7 +111,7 @@ export class MarkerPublisher {
     const shown = this.inputs.shownExperiment();
     if (shown) {
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
-      const marked = markableItems(shown.items, file, (id) => this.inputs.conversation(id));
+      const marked = markableItems(shown.items, file, this.inputs.conversations);
       let notShown = 0;
       const tooLong = new Map<string, { conversation: Conversation; messageIndex: number }>();
       for (const { item, conversation } of marked) {

@@ -69,7 +69,7 @@ function start(init: P.InitializationOptions): Server {
       },
       fileNames: () => session.index.fileNames(),
       isIndexed: (file) => session.index.has(file),
-      conversation: (id) => session.index.get(id),
+      conversations: session.index,
       problemsOf: (file) => traceFiles.problemsOf(file),
       source: (file) => traceFiles.source(file),
     },

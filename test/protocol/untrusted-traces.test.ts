@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import * as P from '../../common/protocol';
 import { startServer, until, type TestServer } from '../support/lspClient';
-import { createExperiment, request, waitIdle, writeJsonl } from './safetyFixtures';
+import { createExperiment, eventually, request, waitIdle, writeJsonl } from './safetyFixtures';
 
 const started: TestServer[] = [];
 after(async () => {
@@ -45,7 +45,7 @@ test('a trace file replaced by a link outside the workspace after it was added i
 
   // The watcher reports the change: re-indexing refuses the file and says why.
   await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).toString(), type: 2 }] });
-  const summary = await until('the file to be refused', async () => {
+  const summary = await eventually('the file to be refused', async () => {
     const s = (await request(server, P.ListTraceFiles, {})).files.find((f) => f.file === file);
     return s && s.problems.length ? s : null;
   });

@@ -25,11 +25,11 @@ test('findAnnotation: by conversation, message, part and offsets; the end is opt
   assert.equal(findAnnotation(items, { ...key, conversation_id: 'nope' }), undefined);
 });
 
-test('markableItems: completed items with annotations whose conversation is in the file, asking only for those', () => {
+test('markableItems: completed items with annotations whose conversation is in the file, reading only those', () => {
   const conv = (id: string, file: string) => ({ id, file }) as Conversation;
   const index = new Map([['a', conv('a', '/f1')], ['b', conv('b', '/f2')], ['c', conv('c', '/f1')]]);
-  const asked: string[] = [];
-  const lookup = (id: string) => (asked.push(id), index.get(id));
+  const read: string[] = [];
+  const lookup = { fileOf: (id: string) => index.get(id)?.file, get: (id: string) => (read.push(id), index.get(id)) };
   const items = [
     { id: 1, conversation_id: 'a', status: 'completed' as const, annotations: [annotation({})] },
     { id: 2, conversation_id: 'b', status: 'completed' as const, annotations: [annotation({})] },
@@ -40,7 +40,7 @@ test('markableItems: completed items with annotations whose conversation is in t
   ];
   const got = markableItems(items, '/f1', lookup);
   assert.deepEqual(got.map((m) => [m.item.id, m.conversation.id]), [[1, 'a'], [6, 'c']]);
-  assert.deepEqual(asked, ['a', 'b', 'gone', 'c'], 'items without annotations or not completed are not looked up');
+  assert.deepEqual(read, ['a', 'c'], 'only the conversations of the file with annotations to mark are read');
 });
 
 test('rangeContains and markersAt: both ends included, across lines', () => {

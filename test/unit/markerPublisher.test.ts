@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { itemSchema, type Annotation, type Conversation, type ExperimentItem } from '../../common/schema';
+import { itemSchema, type Annotation, type ExperimentItem } from '../../common/schema';
 import type { TraceProblem } from '../../common/protocol';
 import { parseTraceText } from '../../server/core/traceParser';
 import { MAX_MARKED_PART_CHARS, MAX_MARKERS_PER_FILE, MarkerPublisher, type ShownExperiment } from '../../server/markerPublisher';
@@ -24,14 +24,13 @@ const weather = (id: string, city: string, answer: string, tool = 'get_weather',
   ],
 });
 
-function annotationOn(conversation: Conversation, messageIndex: number, partIndex: number, partText: string, needle: string, over: Partial<Annotation> = {}): Annotation {
+function annotationOn(messageIndex: number, partIndex: number, partText: string, needle: string, over: Partial<Annotation> = {}): Annotation {
   const start = partText.indexOf(needle);
   assert.ok(start >= 0, `${needle} not in ${partText}`);
   return {
     label: 'fabricated_number', text: needle, explanation: `${needle} is not in the context`, message_index: messageIndex, message_part_index: partIndex,
     start_offset: start, end_offset: start + needle.length, tool_name: null, parameter_name: null, detector: 'local', confidence: 0.9, ...over,
   };
-  void conversation;
 }
 
 function item(id: string, conversationId: string, annotations: Annotation[], status: ExperimentItem['status'] = 'completed'): ExperimentItem {
@@ -52,7 +51,7 @@ function setup(lines: unknown[], problems: TraceProblem[] = []) {
       shownExperiment: () => state.shown,
       fileNames: () => [FILE],
       isIndexed: (f) => f === FILE,
-      conversation: (id) => parsed().conversations.find((c) => c.id === id),
+      conversations: { fileOf: (id) => (parsed().conversations.some((c) => c.id === id) ? FILE : undefined), get: (id) => parsed().conversations.find((c) => c.id === id) },
       problemsOf: () => problems,
       source: (): TraceSource | null => (state.readable ? { kind: 'text', text: state.text } : null),
     },
@@ -67,10 +66,9 @@ function setup(lines: unknown[], problems: TraceProblem[] = []) {
 test('annotations become warnings on the exact characters, beside the file\'s problems', () => {
   const problem: TraceProblem = { file: FILE, line: 2, message: 'weather.jsonl:3 is not valid JSON', severity: 'error' };
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris, humidity 73%.'), weather('w2', 'Nice', 'Sunny, 31 degrees.')], [problem]);
-  const [w1, w2] = t.parsed().conversations;
-  const lyon = annotationOn(w1!, 1, 0, '{"city":"Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
-  const humidity = annotationOn(w1!, 3, 0, 'It is 18 °C in Paris, humidity 73%.', '73%');
-  const degrees = annotationOn(w2!, 3, 0, 'Sunny, 31 degrees.', '31 degrees');
+  const lyon = annotationOn(1, 0, '{"city":"Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
+  const humidity = annotationOn(3, 0, 'It is 18 °C in Paris, humidity 73%.', '73%');
+  const degrees = annotationOn(3, 0, 'Sunny, 31 degrees.', '31 degrees');
   t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [lyon, humidity]), item('i2', 'w2', [degrees]), item('i3', 'w2', [degrees], 'failed')] };
   t.publisher.publishFile(FILE);
 
@@ -87,11 +85,10 @@ test('annotations become warnings on the exact characters, beside the file\'s pr
 
 test('the hover lists every marker under the cursor, with detector, confidence, experiment, tool and parameter', () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris, humidity 73%.')]);
-  const w1 = t.parsed().conversations[0]!;
   const text = 'It is 18 °C in Paris, humidity 73%.';
-  const wide = annotationOn(w1, 3, 0, text, 'humidity 73%', { label: 'fabricated_fact', explanation: 'no humidity was measured' });
-  const narrow = annotationOn(w1, 3, 0, text, '73%', { explanation: 'invented', detector: 'judge', confidence: 0.5 });
-  const lyon = annotationOn(w1, 1, 0, '{"city":"Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
+  const wide = annotationOn(3, 0, text, 'humidity 73%', { label: 'fabricated_fact', explanation: 'no humidity was measured' });
+  const narrow = annotationOn(3, 0, text, '73%', { explanation: 'invented', detector: 'judge', confidence: 0.5 });
+  const lyon = annotationOn(1, 0, '{"city":"Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
   t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [wide, narrow, lyon])] };
   t.publisher.publishFile(FILE);
   const [wideD, narrowD, lyonD] = t.markers();
@@ -115,9 +112,8 @@ test('nothing trace-derived in a hover is live Markdown: no link, image, autolin
   const tool = 'get`[click me](https://evil.example/t)`';
   const parameter = '![pixel](https://evil.example/p.png)';
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.', tool, parameter)]);
-  const w1 = t.parsed().conversations[0]!;
   const args = JSON.stringify({ [parameter]: 'Lyon' });
-  const hostile = annotationOn(w1, 1, 0, args, 'Lyon', {
+  const hostile = annotationOn(1, 0, args, 'Lyon', {
     label: 'made_up_[label](https://evil.example/l)',
     explanation: 'see ![img](https://evil.example/i.png) <img src=x onerror=alert(1)> https://evil.example/a www.evil.example mail@evil.example &#60;b&#62; [ref]\n\n[ref]: https://evil.example/r',
     detector: 'local](https://evil.example/d)',
@@ -137,8 +133,7 @@ test('nothing trace-derived in a hover is live Markdown: no link, image, autolin
 
 test('bidi controls in trace text cannot reorder a diagnostic message', () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')]);
-  const w1 = t.parsed().conversations[0]!;
-  const a = annotationOn(w1, 3, 0, 'It is 18 °C in Paris.', '18 °C', { label: 'fabricated\u202e_number', explanation: 'safe \u2066evil\u2069 text \u202ereversed' });
+  const a = annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C', { label: 'fabricated\u202e_number', explanation: 'safe \u2066evil\u2069 text \u202ereversed' });
   t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [a])] };
   t.publisher.publishFile(FILE);
   const [m] = t.markers();
@@ -151,8 +146,7 @@ test('bidi controls in trace text cannot reorder a diagnostic message', () => {
 test('deleting the shown experiment clears its markers and hovers; the file\'s problems stay', () => {
   const problem: TraceProblem = { file: FILE, line: 0, message: 'a problem', severity: 'warning' };
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')], [problem]);
-  const w1 = t.parsed().conversations[0]!;
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(w1, 3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
   t.publisher.publishAll();
   const marker = t.markers()[0]!;
   assert.ok(t.publisher.hover(URI, marker.range.start));
@@ -167,9 +161,8 @@ test('deleting the shown experiment clears its markers and hovers; the file\'s p
 
 test(`at most ${MAX_MARKERS_PER_FILE} markers per file; the rest are counted in one note`, () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.'), weather('w2', 'Nice', 'It is 18 °C in Paris.')]);
-  const [w1, w2] = t.parsed().conversations;
-  const many = (c: Conversation, n: number) => Array.from({ length: n }, () => annotationOn(c, 3, 0, 'It is 18 °C in Paris.', 'Paris'));
-  t.state.shown = { id: 'e1', name: 'big', items: [item('i1', 'w1', many(w1!, 700)), item('i2', 'w2', many(w2!, 550))] };
+  const many = (n: number) => Array.from({ length: n }, () => annotationOn(3, 0, 'It is 18 °C in Paris.', 'Paris'));
+  t.state.shown = { id: 'e1', name: 'big', items: [item('i1', 'w1', many(700)), item('i2', 'w2', many(550))] };
   t.publisher.publishFile(FILE);
   assert.equal(t.markers().length, MAX_MARKERS_PER_FILE);
   assert.equal(t.markers().filter((d) => d.range.start.line === 1).length, 300, 'the first items fill the cap, in item order');
@@ -182,8 +175,7 @@ test(`at most ${MAX_MARKERS_PER_FILE} markers per file; the rest are counted in 
 test('a part too long to map gets a note on its conversation instead of markers', () => {
   const long = `${'x'.repeat(MAX_MARKED_PART_CHARS)} 42`;
   const t = setup([weather('w1', 'Lyon', 'short 18'), weather('w2', 'Nice', long)]);
-  const [w1, w2] = t.parsed().conversations;
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(w1!, 3, 0, 'short 18', '18')]), item('i2', 'w2', [annotationOn(w2!, 3, 0, long, '42'), annotationOn(w2!, 3, 0, long, '42')])] };
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(3, 0, 'short 18', '18')]), item('i2', 'w2', [annotationOn(3, 0, long, '42'), annotationOn(3, 0, long, '42')])] };
   t.publisher.publishFile(FILE);
   assert.deepEqual(t.markers().map((d) => t.covered(d)), ['18']);
   const notes = t.last().diagnostics.filter((d) => d.code === 'markers-not-shown');
@@ -194,8 +186,7 @@ test('a part too long to map gets a note on its conversation instead of markers'
 
 test('an unreadable file gets no markers; edited text no longer holding the annotation gets none either', () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')]);
-  const w1 = t.parsed().conversations[0]!;
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(w1, 3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
   t.state.readable = false;
   t.publisher.publishFile(FILE);
   assert.deepEqual(t.last().diagnostics, []);
