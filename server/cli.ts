@@ -7,9 +7,9 @@ import { MAX_CONVERSATIONS, type ExperimentResource, type Metrics } from '../com
 import { settingsSchema, type ExperimentSummary } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
 import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
-import { ExperimentService } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { ExperimentService } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
@@ -33,6 +33,7 @@ Options for run:
   --concurrency N               items at once (default 8)
   --rpm N, --tpm N              rate limit in requests / tokens per minute
   --timeout-ms N                per-request timeout (default 60000)
+  --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
   --out DIR                     store folder (default: ./${STORE_DIR})
   --json                        print exactly one JSON document: the experiment resource
@@ -64,6 +65,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       rpm: { type: 'string' },
       tpm: { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'min-confidence': { type: 'string' },
       'api-key-env': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -87,6 +89,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
     tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
     requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
+    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
   };
   const settingsParsed = settingsSchema.safeParse(settingsInput);
   if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

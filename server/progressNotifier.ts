@@ -2,7 +2,7 @@
 // and each notification carries a summary of every item (~150 bytes an item). Also decides when
 // a run's progress is worth republishing markers for.
 import type { ExperimentSummary } from '../common/protocol';
-import type { ExperimentChange } from './core/experimentService';
+import type { ExperimentChange } from './core/experiments/experimentService';
 
 export interface ProgressTarget {
   /** The summary to send, or null when the experiment no longer exists. Built only when sent. */

@@ -34,8 +34,15 @@ export class Requests {
     return { files: this.traceFiles.summaries() };
   }
 
-  listConversations({ file }: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
-    return { conversations: this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)) };
+  listConversations({ file, ids }: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
+    return { conversations: onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids) };
+  }
+
+  /** What a report opens with, in one round trip. */
+  getReportState({ id }: Params<typeof P.GetReportState>): Result<typeof P.GetReportState> {
+    const service = this.session.requireService();
+    const experiment = service.resource(id);
+    return { experiment, running: service.summaryOf(id).running, conversations: onlyIds(this.session.index.conversationSummaries(), experiment.conversation_ids) };
   }
 
   createExperiment({ config }: Params<typeof P.CreateExperiment>): Result<typeof P.CreateExperiment> {
@@ -90,4 +97,11 @@ export class Requests {
   updateSettings(update: Params<typeof P.UpdateSettings>): void {
     this.session.updateSettings(update);
   }
+}
+
+/** Only the conversations named (a report needs a few, not the whole index); all when none are named. */
+function onlyIds(all: P.ConversationSummary[], ids: readonly string[] | undefined): P.ConversationSummary[] {
+  if (ids === undefined) return all;
+  const wanted = new Set(ids);
+  return all.filter((c) => wanted.has(c.id));
 }

@@ -40,8 +40,8 @@ function start(init: P.InitializationOptions): Server {
   let markers: MarkerPublisher | undefined;
   let progress: ProgressNotifier | undefined;
   const session = new Session(init, {
-    askKey: async (name) => {
-      const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name }));
+    askKey: async (name, baseURL) => {
+      const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name, baseURL }));
       return result.success ? result.data.key : null;
     },
     experimentChanged: (change) => progress?.changed(change),
@@ -121,6 +121,7 @@ handle(P.ListConversations, (p) => ready().requests.listConversations(p));
 handle(P.CreateExperiment, (p) => ready().requests.createExperiment(p));
 handle(P.ListExperiments, () => ready().requests.listExperiments());
 handle(P.GetExperiment, (p) => ready().requests.getExperiment(p));
+handle(P.GetReportState, (p) => ready().requests.getReportState(p));
 handle(P.CancelExperiment, (p) => ready().requests.cancelExperiment(p));
 handle(P.ResumeExperiment, (p) => ready().requests.resumeExperiment(p));
 handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));

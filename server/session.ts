@@ -5,14 +5,14 @@
 import * as path from 'node:path';
 import type { InitializationOptions, Settings } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
-import { ExperimentService, type ExperimentChange } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { ExperimentService, type ExperimentChange } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 
 /** What the session needs from the process around it. */
 export interface SessionHooks {
   /** Asks the extension for the key stored under `name` (SecretStorage); null when there is none. */
-  askKey(name: string): Promise<string | null>;
+  askKey(name: string, baseURL: string): Promise<string | null>;
   /** An experiment was created, progressed or its run ended. */
   experimentChanged(change: ExperimentChange): void;
   /** An experiment was deleted (the session has already forgotten it as the active one). */
@@ -43,8 +43,8 @@ export class Session {
           conversations: this.index,
           createdBy: init.createdBy,
           concurrency: () => this.currentSettings.concurrency,
-          detectorsFor: (config) => detectorsFor(config, this.currentSettings, (name) => this.keyFor(name), this.isTrusted),
-          inferenceFor: (model, config) => inferenceFor(model, config, this.currentSettings, (name) => this.keyFor(name), this.isTrusted),
+          detectorsFor: (config) => detectorsFor(config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
+          inferenceFor: (model, config) => inferenceFor(model, config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
           onChange: (change) => hooks.experimentChanged(change),
           onDelete: (id) => {
             if (this.activeExperimentId === id) this.activeExperimentId = null;
@@ -99,10 +99,10 @@ export class Session {
     }
   }
 
-  /** The key stored under `name`; never read in an untrusted workspace. */
-  private async keyFor(name: string): Promise<string | null> {
+  /** The key stored under `name`, for a request to `baseURL`; never read in an untrusted workspace. */
+  private async keyFor(name: string, baseURL: string): Promise<string | null> {
     if (!this.isTrusted) throw new Error('this workspace is not trusted: no API key is read here');
-    return this.hooks.askKey(name);
+    return this.hooks.askKey(name, baseURL);
   }
 
   dispose(): void {
