@@ -36,31 +36,22 @@ function ready(): Server {
 
 function start(init: P.InitializationOptions): Server {
   const notify = <S extends P.MessageSpec<z.ZodType, z.ZodVoid>>(spec: S, params: z.input<S['params']>) => void connection.sendNotification(spec.method, params);
-  // The modules refer to each other through these late-bound calls: the session exists before them.
-  let markers: MarkerPublisher | undefined;
-  let progress: ProgressNotifier | undefined;
+  // The hooks below are called only after start() returns (on requests, edits and runs), so they
+  // may name the modules built after them.
   const session = new Session(init, {
     askKey: async (name, baseURL) => {
       const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name, baseURL }));
       return result.success ? result.data.key : null;
     },
-    experimentChanged: (change) => progress?.changed(change),
+    experimentChanged: (change) => progress.changed(change),
     experimentDeleted: (id) => {
       notify(P.ExperimentChanged, { experiment: null, deletedId: id });
-      markers?.publishAll();
+      markers.publishAll();
     },
     log,
     warn,
   });
-  const traceFiles = new TraceFiles(session, documents, {
-    cleared: (uri) => markers?.clear(uri),
-    indexChanged: (files) => notify(P.IndexChanged, { files }),
-    progress: (update) => notify(P.IndexProgress, update),
-    publishFile: (file) => markers?.publishFile(file),
-    publishAll: () => markers?.publishAll(),
-    warn,
-  });
-  markers = new MarkerPublisher(
+  const markers = new MarkerPublisher(
     {
       shownExperiment: () => {
         const id = session.shownExperimentId();
@@ -75,12 +66,19 @@ function start(init: P.InitializationOptions): Server {
     },
     (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
   );
-  const publisher = markers;
-  progress = new ProgressNotifier({
+  const traceFiles = new TraceFiles(session, documents, {
+    cleared: (uri) => markers.clear(uri),
+    indexChanged: (files) => notify(P.IndexChanged, { files }),
+    progress: (update) => notify(P.IndexProgress, update),
+    publishFile: (file) => markers.publishFile(file),
+    publishAll: () => markers.publishAll(),
+    warn,
+  });
+  const progress = new ProgressNotifier({
     summaryOf: (id) => (session.service?.has(id) ? session.service.summaryOf(id) : null),
     shownExperimentId: () => session.shownExperimentId(),
     send: (experiment) => notify(P.ExperimentChanged, { experiment }),
-    publishMarkersSoon: (delayMs) => publisher.publishSoon(delayMs),
+    publishMarkersSoon: (delayMs) => markers.publishSoon(delayMs),
   });
   const requests = new Requests(session, traceFiles, markers, {
     activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
