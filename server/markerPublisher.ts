@@ -51,7 +51,7 @@ interface Marker {
 /** Places annotations in one file's text, read once, on first need. */
 class FilePlacer {
   private source: TraceSource | null | undefined;
-  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument } | null = null;
+  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument; bom: number } | null = null;
   private ranges: AnchorRangeLocator | null = null;
 
   constructor(
@@ -69,9 +69,14 @@ class FilePlacer {
     if (!this.readable()) return null;
     const source = this.source!;
     if (source.kind === 'ranges') return (this.ranges ??= new AnchorRangeLocator(source.read)).range(conversation, annotation);
-    this.whole ??= { text: fileText(source.text), doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text) };
-    const r = annotationRange(this.whole.text, conversation, annotation);
-    return r ? { start: this.whole.doc.positionAt(r.start), end: this.whole.doc.positionAt(r.end) } : null;
+    if (!this.whole) {
+      // The editor drops a byte order mark when it opens a file: positions are counted without it.
+      const bom = source.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+      this.whole = { text: fileText(source.text), doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text.slice(bom)), bom };
+    }
+    const { text, doc, bom } = this.whole;
+    const r = annotationRange(text, conversation, annotation);
+    return r ? { start: doc.positionAt(r.start - bom), end: doc.positionAt(r.end - bom) } : null;
   }
 }
 

@@ -197,6 +197,17 @@ test('an unreadable file gets no markers; edited text no longer holding the anno
   assert.equal(t.publisher.place(FILE, t.parsed().conversations[0]!, t.state.shown.items[0]!.annotations[0]!), null);
 });
 
+test('a byte order mark on disk does not shift markers on the first line (the editor drops it)', () => {
+  const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.'), weather('w2', 'Nice', 'It is 18 °C in Paris.')]);
+  const withoutBom = t.state.text;
+  t.state.text = `\ufeff${withoutBom}`;
+  const a = annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C');
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [a]), item('i2', 'w2', [a])] };
+  t.publisher.publishFile(FILE);
+  const lines = withoutBom.split('\n');
+  assert.deepEqual(t.markers().map((d) => [d.range.start.line, lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)]), [[0, '18 °C'], [1, '18 °C']]);
+});
+
 test('publishSoon folds the calls of a burst into one publish', async () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')]);
   for (let i = 0; i < 20; i++) t.publisher.publishSoon(20);
