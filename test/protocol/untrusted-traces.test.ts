@@ -32,16 +32,17 @@ test('a trace file replaced by a link outside the workspace after it was added i
   const exp = await createExperiment(server, { name: 'swap', model: 'traced', pass_through: true, conversation_ids: ['q000'] });
   await waitIdle(server, exp.id);
   await request(server, P.SetActiveExperiment, { id: exp.id });
-  await until('the marker in the file', () => markersOf(server, file).length > 0);
+  const [marker] = await until('the marker in the file', () => (markersOf(server, file).length > 0 ? markersOf(server, file) : null));
+  const item = (await request(server, P.GetExperiment, { id: exp.id })).items[0]!.annotations[0]!;
+  const locate = () => request(server, P.LocateAnnotation, { experiment_id: exp.id, conversation_id: 'q000', message_index: item.message_index, message_part_index: item.message_part_index, start_offset: item.start_offset, end_offset: item.end_offset });
+  assert.deepEqual((await locate()).range, marker!.range, 'revealing the annotation finds the marker');
 
   fs.rmSync(file);
   fs.symlinkSync(secret, file);
   // Markers are placed again (no watcher event yet): the link is not followed.
   await request(server, P.SetActiveExperiment, { id: exp.id });
   await until('the markers to go', () => markersOf(server, file).length === 0);
-  const item = (await request(server, P.GetExperiment, { id: exp.id })).items[0]!.annotations[0]!;
-  const located = await request(server, P.LocateAnnotation, { experiment_id: exp.id, conversation_id: 'q000', message_index: item.message_index, message_part_index: item.message_part_index, start_offset: item.start_offset, end_offset: item.end_offset });
-  assert.equal(located.range, null, 'revealing the annotation does not read the link either');
+  assert.equal((await locate()).range, null, 'revealing the annotation does not read the link either');
 
   // The watcher reports the change: re-indexing refuses the file and says why.
   await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).toString(), type: 2 }] });
