@@ -79,7 +79,10 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     traceFiles,
     markers,
     requests,
+    /** Shutdown: runs stopped, streaming and pending re-indexing and publishing cancelled. */
     dispose() {
+      traceFiles.dispose();
+      markers.dispose();
       session.dispose();
     },
   };
