@@ -232,7 +232,7 @@ export function hallucinationDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
  * reads "pass-through"), `**`/backticks left in place (they do not split words).
  */
 export function hoverText(hovers: readonly vscode.Hover[]): string {
-  return rawHoverText(hovers).replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+  return rawHoverText(hovers).replace(/\\([!-/:-@[-`{-~])/g, '$1'); // any ASCII punctuation may be escaped (CommonMark)
 }
 
 /** A label as the hover may show it: `ungrounded_parameter_value` or "ungrounded parameter value". */
