@@ -61,7 +61,7 @@ class FilePlacer {
 
   /** False when the file cannot be read (nothing can be placed). */
   readable(): boolean {
-    this.source ??= this.read(this.file);
+    if (this.source === undefined) this.source = this.read(this.file); // null (unreadable) is kept: read once
     return this.source !== null;
   }
 
