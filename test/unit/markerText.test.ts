@@ -105,6 +105,19 @@ test('on a large file only the conversations that carry markers are read', async
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('the locator keeps only the last few anchor texts: a pass over a large file does not hold all it read', () => {
+  const line = (i: number) => JSON.stringify({ id: `c${i}`, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: `It is ${i} degrees` }] });
+  const conv = (i: number): Conversation => ({ id: `c${i}`, file: '/x.jsonl', line: i, position: i, sourcePath: [], tools: [], messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: `It is ${i} degrees` }], anchors: [{ path: [], line: i, character: 0, byteStart: i * 1000, byteEnd: i * 1000 + 100 }] });
+  const reads: number[] = [];
+  const locator = new AnchorRangeLocator((start) => (reads.push(start / 1000), line(start / 1000)));
+  for (let i = 0; i < 20; i++) assert.ok(locator.range(conv(i), annotate(conv(i), 1, 0, 'degrees')!));
+  assert.equal(reads.length, 20);
+  locator.range(conv(19), annotate(conv(19), 1, 0, 'It')!);
+  assert.equal(reads.length, 20, 'the latest are kept');
+  locator.range(conv(0), annotate(conv(0), 1, 0, 'It')!);
+  assert.deepEqual(reads.slice(20), [0], 'the first was let go');
+});
+
 test('no byte range (indexed from memory) or unreadable bytes: no marker, no throw', () => {
   const c: Conversation = { id: 'c', file: '/x.jsonl', line: 3, position: 0, sourcePath: [], tools: [], messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'It is 18' }], anchors: [{ path: [], line: 3, character: 0 }] };
   const a = annotate(c, 1, 0, '18')!;
