@@ -64,14 +64,29 @@ async function main(): Promise<void> {
     let count = 0;
     while (!count) {
       await new Promise((r) => setTimeout(r, 100));
-      count = P.ListTraceFiles.result.parse(await server.connection.sendRequest(P.ListTraceFiles.method, {})).files[0]?.conversationCount ?? 0;
+      count =
+        P.ListTraceFiles.result.parse(await server.connection.sendRequest(P.ListTraceFiles.method, {})).files[0]?.conversationCount ?? 0;
     }
     const indexMs = Date.now() - t0;
     const ids = Array.from({ length: marked }, (_, k) => `c${Math.floor((k * count) / marked)}`);
-    const created = P.CreateExperiment.result.parse(await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: 'bench', model: 'traced', pass_through: true, conversation_ids: ids } }));
+    const created = P.CreateExperiment.result.parse(
+      await server.connection.sendRequest(P.CreateExperiment.method, {
+        config: { name: 'bench', model: 'traced', pass_through: true, conversation_ids: ids },
+      }),
+    );
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
     const id = created.experiment.id;
-    await until('the run to end', () => server.notifications.some((n) => n.method === P.ExperimentChanged.method && (n.params as { experiment?: { id: string; running: boolean } }).experiment?.id === id && !(n.params as { experiment: { running: boolean } }).experiment.running), 600_000);
+    await until(
+      'the run to end',
+      () =>
+        server.notifications.some(
+          (n) =>
+            n.method === P.ExperimentChanged.method &&
+            (n.params as { experiment?: { id: string; running: boolean } }).experiment?.id === id &&
+            !(n.params as { experiment: { running: boolean } }).experiment.running,
+        ),
+      600_000,
+    );
     const uri = pathToFileURL(file).toString();
     // Settle, then measure one publish alone: clear the diagnostics seen, reset the peak, choose the experiment.
     await new Promise((r) => setTimeout(r, 1500));
@@ -84,7 +99,11 @@ async function main(): Promise<void> {
     }
     const t1 = Date.now();
     await server.connection.sendRequest(P.SetActiveExperiment.method, { id });
-    const markers = await until('the markers', () => server.diagnostics.get(uri)?.diagnostics.filter((d) => d.severity === 2).length || null, 120_000);
+    const markers = await until(
+      'the markers',
+      () => server.diagnostics.get(uri)?.diagnostics.filter((d) => d.severity === 2).length || null,
+      120_000,
+    );
     const publishMs = Date.now() - t1;
     console.log(
       `markers on a ${mb(size)} file (${count.toLocaleString('en-US')} conversations, ${marked} marked): indexed in ${indexMs} ms; ` +

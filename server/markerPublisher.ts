@@ -72,7 +72,11 @@ class FilePlacer {
     if (!this.whole) {
       // The editor drops a byte order mark when it opens a file: positions are counted without it.
       const bom = source.text.charCodeAt(0) === 0xfeff ? 1 : 0;
-      this.whole = { text: fileText(source.text), doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text.slice(bom)), bom };
+      this.whole = {
+        text: fileText(source.text),
+        doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text.slice(bom)),
+        bom,
+      };
     }
     const { text, doc, bom } = this.whole;
     const r = annotationRange(text, conversation, annotation);
@@ -147,7 +151,10 @@ export class MarkerPublisher {
       }
       if (notShown > 0)
         diagnostics.push(
-          info(0, `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`),
+          info(
+            0,
+            `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`,
+          ),
         );
       for (const { conversation, messageIndex } of tooLong.values())
         diagnostics.push(
@@ -209,8 +216,16 @@ function info(line: number, message: string): Diagnostic {
 
 function problemDiagnostic(p: TraceProblem): Diagnostic {
   return {
-    range: { start: { line: p.line, character: p.startCharacter ?? 0 }, end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER } },
-    severity: p.severity === 'error' ? DiagnosticSeverity.Error : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    range: {
+      start: { line: p.line, character: p.startCharacter ?? 0 },
+      end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER },
+    },
+    severity:
+      p.severity === 'error'
+        ? DiagnosticSeverity.Error
+        : p.severity === 'warning'
+          ? DiagnosticSeverity.Warning
+          : DiagnosticSeverity.Information,
     source: 'hallucination-lab',
     code: 'trace-format',
     message: p.message,

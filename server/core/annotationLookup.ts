@@ -14,7 +14,10 @@ export interface AnnotationKey {
 }
 
 /** The first annotation of `items` that `key` names, or undefined. */
-export function findAnnotation(items: readonly Pick<ExperimentItem, 'conversation_id' | 'annotations'>[], key: AnnotationKey): Annotation | undefined {
+export function findAnnotation(
+  items: readonly Pick<ExperimentItem, 'conversation_id' | 'annotations'>[],
+  key: AnnotationKey,
+): Annotation | undefined {
   for (const item of items) {
     if (item.conversation_id !== key.conversation_id) continue;
     const found = item.annotations.find(

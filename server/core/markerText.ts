@@ -64,7 +64,11 @@ export class AnchorRangeLocator {
 }
 
 /** Line and character in the file of `offset` in the slice that starts at `anchor`. */
-export function filePosition(anchor: Pick<SourceAnchor, 'line' | 'character'>, slice: FileText, offset: number): { line: number; character: number } {
+export function filePosition(
+  anchor: Pick<SourceAnchor, 'line' | 'character'>,
+  slice: FileText,
+  offset: number,
+): { line: number; character: number } {
   let lo = 0;
   let hi = slice.lines.length - 1;
   while (lo < hi) {

@@ -10,7 +10,8 @@ function setup(shown: string | null = 'e1') {
   const sent: Array<{ completed: number; running: boolean; at: number }> = [];
   const publishes: Array<number | undefined> = [];
   const notifier = new ProgressNotifier({
-    summaryOf: (id) => (state.exists ? ({ id, running: state.running, status_summary: { completed: state.completed } } as ExperimentSummary) : null),
+    summaryOf: (id) =>
+      state.exists ? ({ id, running: state.running, status_summary: { completed: state.completed } } as ExperimentSummary) : null,
     shownExperimentId: () => shown,
     send: (s) => sent.push({ completed: s.status_summary.completed, running: s.running, at: Date.now() }),
     publishMarkersSoon: (delayMs) => publishes.push(delayMs),
@@ -25,9 +26,15 @@ test('a burst of changes: the first goes out at once, the rest as one trailing n
     t.state.completed = i;
     t.change();
   }
-  assert.deepEqual(t.sent.map((s) => s.completed), [1]);
+  assert.deepEqual(
+    t.sent.map((s) => s.completed),
+    [1],
+  );
   await sleep(150);
-  assert.deepEqual(t.sent.map((s) => s.completed), [1, 10]);
+  assert.deepEqual(
+    t.sent.map((s) => s.completed),
+    [1, 10],
+  );
   assert.ok(t.sent[1]!.at - t.sent[0]!.at >= 95, 'at most one every 100 ms');
 });
 
@@ -41,7 +48,13 @@ test('big experiments are slowed to items/10 ms (at most a second); the end of a
   t.state.running = false;
   t.state.completed = 2;
   t.change(3000);
-  assert.deepEqual(t.sent.map((s) => [s.completed, s.running]), [[0, true], [2, false]]);
+  assert.deepEqual(
+    t.sent.map((s) => [s.completed, s.running]),
+    [
+      [0, true],
+      [2, false],
+    ],
+  );
   await sleep(250);
   assert.equal(t.sent.length, 2, 'the trailing one was replaced by the final one');
 });

@@ -8,7 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TraceIndex } from '../../server/core/traceIndex';
 
-const line = (answer: string) => JSON.stringify({ id: 'c1', messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: answer }] });
+const line = (answer: string) =>
+  JSON.stringify({
+    id: 'c1',
+    messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: answer },
+    ],
+  });
 
 test('a lazily indexed file swapped for a same-size, same-time link elsewhere is not re-read', async () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-reread-'));
@@ -19,7 +26,10 @@ test('a lazily indexed file swapped for a same-size, same-time link elsewhere is
   fs.utimesSync(file, when, when);
   const index = new TraceIndex();
   await index.load(file, { lazyAboveBytes: 0 });
-  assert.deepEqual(index.conversationSummaries().map((c) => c.id), ['c1']); // (not read yet: nothing cached)
+  assert.deepEqual(
+    index.conversationSummaries().map((c) => c.id),
+    ['c1'],
+  ); // (not read yet: nothing cached)
 
   const secret = path.join(parent, 'secret.jsonl');
   fs.writeFileSync(secret, `${line('password=hunter2!')}\n`);

@@ -11,7 +11,14 @@ import * as P from '../../common/protocol';
 import { buildServer, type Client } from '../../server/modules';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const line = (id: string, answer: string) => JSON.stringify({ id, messages: [{ role: 'user', content: `How many bridges does Paris have? (${id})` }, { role: 'assistant', content: answer }] });
+const line = (id: string, answer: string) =>
+  JSON.stringify({
+    id,
+    messages: [
+      { role: 'user', content: `How many bridges does Paris have? (${id})` },
+      { role: 'assistant', content: answer },
+    ],
+  });
 
 function setup() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-modules-'));
@@ -25,9 +32,18 @@ function setup() {
     log: () => undefined,
     warn: () => undefined,
   };
-  const server = buildServer(P.initializationOptionsSchema.parse({ workspaceRoot: root, createdBy: 'test' }), client, { get: () => undefined });
+  const server = buildServer(P.initializationOptionsSchema.parse({ workspaceRoot: root, createdBy: 'test' }), client, {
+    get: () => undefined,
+  });
   const of = (method: string) => notifications.filter((n) => n.method === method).map((n) => n.params);
-  return { root, server, notifications, diagnostics, of, done: () => (server.dispose(), fs.rmSync(root, { recursive: true, force: true })) };
+  return {
+    root,
+    server,
+    notifications,
+    diagnostics,
+    of,
+    done: () => (server.dispose(), fs.rmSync(root, { recursive: true, force: true })),
+  };
 }
 
 test('choose files → run → markers of the latest pass-through experiment → choose one → reveal → delete', async () => {
@@ -42,7 +58,9 @@ test('choose files → run → markers of the latest pass-through experiment →
   assert.equal((t.of(P.IndexChanged.method).at(-1) as { files: unknown[] }).files.length, 1);
   assert.deepEqual(t.diagnostics.get(uri), [], 'published, nothing to show yet');
 
-  const created = requests.createExperiment({ config: { name: 'first', model: 'traced', pass_through: true, conversation_ids: ['q0', 'q1'] } });
+  const created = requests.createExperiment({
+    config: { name: 'first', model: 'traced', pass_through: true, conversation_ids: ['q0', 'q1'] },
+  });
   assert.ok(created.ok);
   const id = created.experiment.id;
   await t.server.session.requireService().whenIdle(id);
@@ -53,7 +71,10 @@ test('choose files → run → markers of the latest pass-through experiment →
   const markers = t.diagnostics.get(uri)!;
   assert.ok(markers.length > 0, 'the latest pass-through experiment is shown by default');
   const text = fs.readFileSync(file, 'utf8').split('\n');
-  assert.ok(markers.every((d) => d.range.start.line === 0 && text[0]!.slice(d.range.start.character, d.range.end.character).includes('1000')), JSON.stringify(markers));
+  assert.ok(
+    markers.every((d) => d.range.start.line === 0 && text[0]!.slice(d.range.start.character, d.range.end.character).includes('1000')),
+    JSON.stringify(markers),
+  );
   assert.match((t.server.markers.hover(uri, markers[0]!.range.start)!.contents as { value: string }).value, /experiment _first_/);
 
   assert.deepEqual(requests.setActiveExperiment({ id }), { id });
@@ -61,7 +82,14 @@ test('choose files → run → markers of the latest pass-through experiment →
   assert.throws(() => requests.setActiveExperiment({ id: 'exp-unknown' }));
 
   const annotation = requests.getExperiment({ id }).items.find((i) => i.conversation_id === 'q0')!.annotations[0]!;
-  const key = { experiment_id: id, conversation_id: 'q0', message_index: annotation.message_index, message_part_index: annotation.message_part_index, start_offset: annotation.start_offset, end_offset: annotation.end_offset };
+  const key = {
+    experiment_id: id,
+    conversation_id: 'q0',
+    message_index: annotation.message_index,
+    message_part_index: annotation.message_part_index,
+    start_offset: annotation.start_offset,
+    end_offset: annotation.end_offset,
+  };
   const located = requests.locateAnnotation(key);
   assert.equal(located.file, file);
   assert.deepEqual(located.range, markers.find((d) => d.code === annotation.label)!.range);
