@@ -5,6 +5,8 @@
 //   node --import tsx bench/formats.ts --mb 20         smaller files
 //   node --import tsx bench/formats.ts --only otlp,langfuse
 //   node --import tsx bench/formats.ts --gb            also the 1 GB JSONL flat-memory check (slow)
+//   node --import tsx bench/formats.ts --layout-only   only one-line (minified) vs with-newlines .json
+//   (--layout-mb 10,20 sets its sizes; --skip-layout leaves it out)
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
@@ -127,6 +129,44 @@ function generate(format: Format, mb: number): string {
   return file;
 }
 
+/** Formats compared on one line (minified) and with newlines (pretty-printed records). */
+type LayoutFormat = 'openai' | 'langfuse';
+const LAYOUT_FORMATS: LayoutFormat[] = ['openai', 'langfuse'];
+const layoutFile = (f: LayoutFormat, mb: number, oneLine: boolean) => path.join(dataDir, `layout-${f}-${mb}mb-${oneLine ? 'one-line' : 'newlines'}.json`);
+
+/**
+ * The same records as two JSON arrays: all on one line (`mb` MB), and each record pretty-printed
+ * on lines of its own (larger by its indentation). Returns [one-line file, newlines file].
+ */
+function generateLayout(format: LayoutFormat, mb: number): [string, string] {
+  const files: [string, string] = [layoutFile(format, mb, true), layoutFile(format, mb, false)];
+  if (files.every((f) => fs.existsSync(f))) return files;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const records: unknown[] =
+    format === 'openai'
+      ? ['support-agent.jsonl', 'booking-flow.jsonl'].flatMap((n) => fs.readFileSync(path.join(__dirname, '..', 'samples', n), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown))
+      : (JSON.parse(fs.readFileSync(path.join(fixtureDir, 'langfuse.json'), 'utf8')) as unknown[]).slice(0, 1);
+  const layouts = [true, false].map((oneLine, k) => {
+    const tmp = `${files[k]}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    return { oneLine, fd, tmp, w: new Writer(fd), t: records.map((r) => template(oneLine ? JSON.stringify(r) : JSON.stringify(r, null, 2))) };
+  });
+  for (const l of layouts) l.w.write(l.oneLine ? '[' : '[\n');
+  for (let i = 0; layouts[0]!.w.bytes < mb * MB; i++)
+    for (const l of layouts) {
+      let rec = l.t[i % l.t.length]!(i);
+      if (format === 'openai') rec = rec.replace(/"id": ?"([^"]+)"/, `"id": "$1-${i}"`);
+      l.w.write((i ? (l.oneLine ? ',' : ',\n') : '') + rec);
+    }
+  layouts.forEach((l, k) => {
+    l.w.write(l.oneLine ? ']' : '\n]\n');
+    l.w.flush();
+    fs.closeSync(l.fd);
+    fs.renameSync(l.tmp, files[k]);
+  });
+  return files;
+}
+
 // ---- measurements (child processes) ------------------------------------------------------
 
 interface Result {
@@ -161,6 +201,13 @@ async function phase(kind: string, file: string): Promise<Result> {
       n = Array.isArray(v) ? v.length : 1;
     }
     return { ms: performance.now() - t0, rssMb: process.resourceUsage().maxRSS / 1024, conversations: n };
+  }
+  if (kind === 'update') {
+    // An open document's path: its whole text indexed in memory (one chunk).
+    const text = fs.readFileSync(file, 'utf8');
+    const t1 = performance.now();
+    const parsed = new TraceIndex().update(file, text);
+    return { ms: performance.now() - t1, rssMb: process.resourceUsage().maxRSS / 1024, conversations: parsed.conversations.length };
   }
   // The server's path: streamed from disk, lazily indexed (offsets only) above 48 MB.
   const index = new TraceIndex();
@@ -205,6 +252,8 @@ async function main(): Promise<void> {
   const idle = measure('idle', __filename);
   console.log(`node ${process.version}, ${require('node:os').cpus().length} CPUs, load ${require('node:os').loadavg()[0].toFixed(1)}; every figure from its own child process running the esbuild bundle (idle child: ${idle.rssMb.toFixed(0)} MB RSS)`);
   console.log('');
+  if (!flag('skip-layout')) layoutTable((arg('layout-mb') ?? '10,20').split(',').map(Number));
+  if (flag('layout-only')) return;
   console.log(`format          file        size   conversations  index ms   MB/s   peak RSS   bare JSON.parse ms (RSS)   ratio`);
   for (const f of only) {
     const file = generate(f, mb);
@@ -232,6 +281,27 @@ async function main(): Promise<void> {
     console.log(`  RSS while reading: ${r.samples!.map((s) => `${(s.at * 100).toFixed(0)}%:${s.rssMb.toFixed(0)}`).join(' ')} MB`);
     console.log(`  index memory per conversation ≈ ${(((r.samples![r.samples!.length - 1]!.rssMb - r.samples![0]!.rssMb) * MB) / Math.max(1, r.conversations)).toFixed(0)} bytes (offsets and ids; no text kept)`);
   }
+}
+
+/**
+ * One-line (minified) against with-newlines JSON of the same records, side by side: indexed whole
+ * in memory (an open document) and streamed from disk. Linear on both layouts means the ratio
+ * stays near 1 at every size (it grew with the size when the position search was quadratic).
+ */
+function layoutTable(sizes: number[]): void {
+  console.log('one-line vs with-newlines .json (same records; best of 3, ms)');
+  console.log('format    one-line size  conversations   in memory: one-line  newlines  ratio   streamed: one-line  newlines  ratio');
+  for (const f of LAYOUT_FORMATS)
+    for (const size of sizes) {
+      const [one, lines] = generateLayout(f, size);
+      const best = (kind: string, file: string) => [measure(kind, file), measure(kind, file), measure(kind, file)].sort((a, b) => a.ms - b.ms)[0]!;
+      const [mo, ml, so, sl] = [best('update', one), best('update', lines), best('index', one), best('index', lines)];
+      if (mo.conversations !== ml.conversations || so.conversations !== mo.conversations) throw new Error(`${f} ${size} MB: the layouts give different conversations`);
+      console.log(
+        `${f.padEnd(10)} ${String(size).padStart(4)} MB ${String(mo.conversations).padStart(12)}   ${mo.ms.toFixed(0).padStart(18)} ${ml.ms.toFixed(0).padStart(9)} ${(mo.ms / ml.ms).toFixed(2).padStart(5)}×  ${so.ms.toFixed(0).padStart(18)} ${sl.ms.toFixed(0).padStart(9)} ${(so.ms / sl.ms).toFixed(2).padStart(5)}×`,
+      );
+    }
+  console.log('');
 }
 
 void main();
