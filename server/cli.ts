@@ -137,7 +137,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const abs = path.resolve(file);
     if (!fs.existsSync(abs)) throw new UsageError(`trace file not found: ${file}`);
     // Streamed as the server does: a large file keeps offsets only (no size limit, bounded memory).
-    const parsed = await index.load(abs);
+    const parsed = await index.load(abs, { listing: false });
     if (!parsed.isTrace) io.err.write(`${file}: not a trace file, ignored\n`);
   }
   for (const s of index.summaries()) for (const p of s.problems) if (p.severity !== 'info') io.err.write(`${p.severity}: ${p.message}\n`);

@@ -20,6 +20,12 @@ export interface LoadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Keep only offsets above this size (default LAZY_INDEX_BYTES). */
   lazyAboveBytes?: number;
+  /**
+   * Make the listing rows of a large file of spans before resolving (a pass over its traces,
+   * yielding between slices) rather than on its first listing. Default true; the CLI, which
+   * lists nothing, says false.
+   */
+  listing?: boolean;
 }
 
 export class IndexSupersededError extends Error {
@@ -80,6 +86,15 @@ export class TraceIndex {
       }
       if (options.signal?.aborted || this.generation.get(file) !== gen) throw new IndexSupersededError(file);
       const indexed = indexer.end();
+      const steps = options.listing === false ? null : indexed.summarySteps();
+      try {
+        while (steps && !steps.next().done) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (options.signal?.aborted || this.generation.get(file) !== gen) throw new IndexSupersededError(file);
+        }
+      } finally {
+        steps?.return?.();
+      }
       this.set(file, indexed);
       return this.file(file)!;
     } finally {

@@ -160,18 +160,21 @@ test('the formats setting: glob → format, relative to the workspace or absolut
 test('listing a large file keeps what indexing read: no re-read on each call, even once the file is gone', async () => {
   for (const name of ['support-agent.jsonl', 'otel-genai.otlp.json', 'langfuse.json']) {
     const source = name.endsWith('.jsonl') ? path.join(sampleDir, name) : path.join(fixtureDir, name);
-    const file = path.join(tmp(), name);
-    fs.copyFileSync(source, file);
-    const eager = new TraceIndex();
-    eager.update(file, fs.readFileSync(file, 'utf8'));
-    const lazy = new TraceIndex();
-    await lazy.load(file, { lazyAboveBytes: 0 });
-    // OpenAI records are summarized as they are read; span traces on the first listing, then kept.
-    if (!name.endsWith('.jsonl')) assert.deepEqual(lazy.conversationSummaries(file), eager.conversationSummaries(file), name);
-    fs.rmSync(file);
-    const rows = lazy.conversationSummaries(file);
-    assert.ok(rows.length > 0, name);
-    assert.deepEqual(rows, eager.conversationSummaries(file), name);
-    assert.equal(lazy.get(rows[0]!.id), undefined, `${name}: the conversation itself is read from disk`);
+    for (const listing of [true, false]) {
+      const file = path.join(tmp(), name);
+      fs.copyFileSync(source, file);
+      const eager = new TraceIndex();
+      eager.update(file, fs.readFileSync(file, 'utf8'));
+      const lazy = new TraceIndex();
+      await lazy.load(file, { lazyAboveBytes: 0, listing });
+      // OpenAI records are summarized as they are read, span traces in a pass before the load
+      // resolves — or, with `listing: false`, on the first listing; then they are kept.
+      if (!listing) assert.deepEqual(lazy.conversationSummaries(file), eager.conversationSummaries(file), name);
+      fs.rmSync(file);
+      const rows = lazy.conversationSummaries(file);
+      assert.ok(rows.length > 0, name);
+      assert.deepEqual(rows, eager.conversationSummaries(file), `${name}, listing ${listing}`);
+      assert.equal(lazy.get(rows[0]!.id), undefined, `${name}: the conversation itself is read from disk`);
+    }
   }
 });
