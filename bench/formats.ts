@@ -130,8 +130,8 @@ function generate(format: Format, mb: number): string {
 }
 
 /** Formats compared on one line (minified) and with newlines (pretty-printed records). */
-type LayoutFormat = 'openai' | 'langfuse';
-const LAYOUT_FORMATS: LayoutFormat[] = ['openai', 'langfuse'];
+type LayoutFormat = 'openai' | 'openai-short' | 'langfuse';
+const LAYOUT_FORMATS: LayoutFormat[] = ['openai-short', 'openai', 'langfuse'];
 const layoutFile = (f: LayoutFormat, mb: number, oneLine: boolean) => path.join(dataDir, `layout-${f}-${mb}mb-${oneLine ? 'one-line' : 'newlines'}.json`);
 
 /**
@@ -142,8 +142,12 @@ function generateLayout(format: LayoutFormat, mb: number): [string, string] {
   const files: [string, string] = [layoutFile(format, mb, true), layoutFile(format, mb, false)];
   if (files.every((f) => fs.existsSync(f))) return files;
   fs.mkdirSync(dataDir, { recursive: true });
+  // Short conversations put the most records on a line: where a per-record scan of the rest shows most.
+  const short = { id: 'short', messages: [{ role: 'user', content: 'Is the hotel in Lisbon near the old town?' }, { role: 'assistant', content: 'Yes, 300 m from it.' }] };
   const records: unknown[] =
-    format === 'openai'
+    format === 'openai-short'
+      ? [short]
+      : format === 'openai'
       ? ['support-agent.jsonl', 'booking-flow.jsonl'].flatMap((n) => fs.readFileSync(path.join(__dirname, '..', 'samples', n), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown))
       : (JSON.parse(fs.readFileSync(path.join(fixtureDir, 'langfuse.json'), 'utf8')) as unknown[]).slice(0, 1);
   const layouts = [true, false].map((oneLine, k) => {
@@ -155,7 +159,7 @@ function generateLayout(format: LayoutFormat, mb: number): [string, string] {
   for (let i = 0; layouts[0]!.w.bytes < mb * MB; i++)
     for (const l of layouts) {
       let rec = l.t[i % l.t.length]!(i);
-      if (format === 'openai') rec = rec.replace(/"id": ?"([^"]+)"/, `"id": "$1-${i}"`);
+      if (format !== 'langfuse') rec = rec.replace(/"id": ?"([^"]+)"/, `"id": "$1-${i}"`);
       l.w.write((i ? (l.oneLine ? ',' : ',\n') : '') + rec);
     }
   layouts.forEach((l, k) => {
