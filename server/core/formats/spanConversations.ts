@@ -115,6 +115,7 @@ export class SpanConversations {
         }
         const first = this.traceFirst.get(t);
         const end = t + 1 < this.traceRecords.length ? this.traceFirst.get(t + 1) : this.ids.length;
+        if (first === end) continue; // a trace without conversations: nothing to read
         const convs = rereader.traceConversations(family, convention, this.traceRecords[t]!, this.traceIds[t]!, { budget: { rebuilt: REBUILT_MESSAGES_BUDGET } }, fd);
         if (!convs) return;
         // Conversations over the budget are left out of `convs`: the others keep their order.
