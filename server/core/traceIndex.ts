@@ -192,9 +192,12 @@ export class TraceIndex {
     const f = this.files.get(file);
     if (!f) return [];
     const out: ConversationSummary[] = [];
+    const renamed = this.renamed.get(file);
     for (let p = 0; p < f.count; p++) {
       const s = f.summaryAt(p);
-      if (s) out.push({ id: this.effectiveId(file, f, p), file, line: f.lineAt(p), position: p, ...s });
+      if (!s) continue;
+      const { messageCount, hasToolCalls, firstUserMessage, tracedResponse, model } = s;
+      out.push({ id: renamed?.get(p) ?? f.idAt(p), file, line: f.lineAt(p), position: p, messageCount, hasToolCalls, firstUserMessage, tracedResponse, model });
     }
     return out;
   }
