@@ -21,9 +21,9 @@ export interface LoadOptions {
   /** Keep only offsets above this size (default LAZY_INDEX_BYTES). */
   lazyAboveBytes?: number;
   /**
-   * Make the listing rows of a large file of spans before resolving (a pass over its traces,
-   * yielding between slices) rather than on its first listing. Default true; the CLI, which
-   * lists nothing, says false.
+   * Keep listing rows of a large file: OpenAI records' as they are read, a file of spans' in a
+   * pass over its traces before resolving (yielding between slices). Default true; the CLI,
+   * which lists nothing, says false (a listing then reads the conversations again).
    */
   listing?: boolean;
 }
@@ -69,7 +69,7 @@ export class TraceIndex {
     try {
       const { size } = await fh.stat();
       const lazy = size > (options.lazyAboveBytes ?? LAZY_INDEX_BYTES);
-      const indexer = new TraceFileIndexer({ file, displayName: this.displayName(file), lineBased: isJsonl(file), lazy, ...(options.format ? { format: options.format } : {}) });
+      const indexer = new TraceFileIndexer({ file, displayName: this.displayName(file), lineBased: isJsonl(file), lazy, keepSummaries: options.listing !== false, ...(options.format ? { format: options.format } : {}) });
       let bytesRead = 0;
       const progress = { bytesRead: 0, totalBytes: size };
       this.indexing.set(file, progress);
