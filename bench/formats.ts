@@ -306,7 +306,7 @@ async function main(): Promise<void> {
  */
 function layoutTable(sizes: number[]): void {
   console.log('one-line vs with-newlines .json (same records; best of 3, ms)');
-  console.log('format    one-line size  conversations   in memory: one-line  newlines  ratio   streamed: one-line  newlines  ratio');
+  console.log('format       one-line size  conversations   in memory: one-line  newlines  ratio   streamed: one-line  newlines  ratio');
   for (const f of LAYOUT_FORMATS)
     for (const size of sizes) {
       const [one, lines] = generateLayout(f, size);
@@ -314,7 +314,7 @@ function layoutTable(sizes: number[]): void {
       const [mo, ml, so, sl] = [best('update', one), best('update', lines), best('index', one), best('index', lines)];
       if (mo.conversations !== ml.conversations || so.conversations !== mo.conversations) throw new Error(`${f} ${size} MB: the layouts give different conversations`);
       console.log(
-        `${f.padEnd(10)} ${String(size).padStart(4)} MB ${String(mo.conversations).padStart(12)}   ${mo.ms.toFixed(0).padStart(18)} ${ml.ms.toFixed(0).padStart(9)} ${(mo.ms / ml.ms).toFixed(2).padStart(5)}×  ${so.ms.toFixed(0).padStart(18)} ${sl.ms.toFixed(0).padStart(9)} ${(so.ms / sl.ms).toFixed(2).padStart(5)}×`,
+        `${f.padEnd(13)} ${String(size).padStart(4)} MB ${String(mo.conversations).padStart(12)}   ${mo.ms.toFixed(0).padStart(18)} ${ml.ms.toFixed(0).padStart(9)} ${(mo.ms / ml.ms).toFixed(2).padStart(5)}×  ${so.ms.toFixed(0).padStart(18)} ${sl.ms.toFixed(0).padStart(9)} ${(so.ms / sl.ms).toFixed(2).padStart(5)}×`,
       );
     }
   console.log('');
