@@ -32,7 +32,11 @@ test('strings with quotes and runs of backslashes end where JSON says, wherever 
   const doc = JSON.stringify(tricky.map((t, i) => ({ [`k${t}`]: t, n: i, nested: [{ deep: t }] })));
   for (const size of [1, 2, 3, 5, 7, 64, doc.length]) {
     const got = split(doc, size);
-    assert.deepEqual(got.map((v) => v.value), JSON.parse(doc), `chunks of ${size}`);
+    assert.deepEqual(
+      got.map((v) => v.value),
+      JSON.parse(doc),
+      `chunks of ${size}`,
+    );
     for (const v of got) assert.equal(Buffer.from(doc).subarray(v.byteStart, v.byteEnd).toString('utf8'), v.source);
   }
 });
@@ -71,7 +75,10 @@ function splitMs(buf: Buffer): number {
   for (let run = 0; run < 3; run++) {
     let count = 0;
     const t0 = performance.now();
-    const s = new JsonSplitter((path) => (path.length === 0 ? 'descend' : 'record'), { value: () => count++, problem: (_at, m) => assert.fail(m) });
+    const s = new JsonSplitter((path) => (path.length === 0 ? 'descend' : 'record'), {
+      value: () => count++,
+      problem: (_at, m) => assert.fail(m),
+    });
     s.push(buf);
     s.end();
     best = Math.min(best, performance.now() - t0);
@@ -93,22 +100,58 @@ test('splitting a minified one-line .json is linear: 4× the bytes take well und
 });
 
 test('indexing a minified .json gives the same conversations as the same data with newlines', () => {
-  const convs = Array.from({ length: 300 }, (_, i) => ({ id: `c${i}`, messages: [{ role: 'user', content: `Hotel ${i}?` }, { role: 'assistant', content: `Yes, é😀 ${i}.` }] }));
+  const convs = Array.from({ length: 300 }, (_, i) => ({
+    id: `c${i}`,
+    messages: [
+      { role: 'user', content: `Hotel ${i}?` },
+      { role: 'assistant', content: `Yes, é😀 ${i}.` },
+    ],
+  }));
   const one = parseTraceText('/w/one.json', JSON.stringify(convs), 'one.json');
   const lines = parseTraceText('/w/lines.json', `[\n${convs.map((c) => JSON.stringify(c)).join(',\n')}\n]`, 'lines.json');
-  assert.deepEqual(one.conversations.map((c) => c.id), lines.conversations.map((c) => c.id));
-  assert.deepEqual(one.conversations.map((c) => c.messages), lines.conversations.map((c) => c.messages));
-  assert.deepEqual(one.conversations.map((c) => c.line), convs.map(() => 0));
-  assert.deepEqual(lines.conversations.map((c) => c.line), convs.map((_, i) => i + 1));
+  assert.deepEqual(
+    one.conversations.map((c) => c.id),
+    lines.conversations.map((c) => c.id),
+  );
+  assert.deepEqual(
+    one.conversations.map((c) => c.messages),
+    lines.conversations.map((c) => c.messages),
+  );
+  assert.deepEqual(
+    one.conversations.map((c) => c.line),
+    convs.map(() => 0),
+  );
+  assert.deepEqual(
+    lines.conversations.map((c) => c.line),
+    convs.map((_, i) => i + 1),
+  );
 });
 
 test('the summary table gives back every row as stored, texts of any script included, across pages', () => {
   const table = new SummaryTable();
   const rows: Array<ContentSummary | null> = [];
-  const texts = ['', 'plain ascii', 'café Ÿ', 'Привет, мир', '😀 emoji', 'cut in a pair \ud83d', 'x'.repeat(500), 'é'.repeat(500), '界'.repeat(500)];
+  const texts = [
+    '',
+    'plain ascii',
+    'café Ÿ',
+    'Привет, мир',
+    '😀 emoji',
+    'cut in a pair \ud83d',
+    'x'.repeat(500),
+    'é'.repeat(500),
+    '界'.repeat(500),
+  ];
   for (let i = 0; i < 6000; i++) {
     const row: ContentSummary | null =
-      i % 97 === 5 ? null : { messageCount: i, hasToolCalls: i % 2 === 0, firstUserMessage: texts[i % texts.length]!, tracedResponse: texts[(i * 7) % texts.length]!, model: i % 3 ? `model-${i % 4}` : null };
+      i % 97 === 5
+        ? null
+        : {
+            messageCount: i,
+            hasToolCalls: i % 2 === 0,
+            firstUserMessage: texts[i % texts.length]!,
+            tracedResponse: texts[(i * 7) % texts.length]!,
+            model: i % 3 ? `model-${i % 4}` : null,
+          };
     rows.push(row);
     table.push(row);
   }

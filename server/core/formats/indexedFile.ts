@@ -47,7 +47,8 @@ export interface ConversationColumns {
 
 export function buildIndexedFile(head: FileHead, columns: ConversationColumns): IndexedFile {
   const { ids, conversations } = columns;
-  const materialize = (p: number): Conversation | null => (conversations ? (conversations[p] ?? null) : p < ids.length ? columns.reread(p) : null);
+  const materialize = (p: number): Conversation | null =>
+    conversations ? (conversations[p] ?? null) : p < ids.length ? columns.reread(p) : null;
   return {
     ...head,
     lazy: conversations === null,
@@ -68,5 +69,8 @@ export function buildIndexedFile(head: FileHead, columns: ConversationColumns): 
 
 /** A file with no conversations (being read, unreadable, or empty). */
 export function emptyIndexedFile(file: string, isTrace: boolean, problems: TraceProblem[]): IndexedFile {
-  return buildIndexedFile({ file, isTrace, problems, format: null }, { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null });
+  return buildIndexedFile(
+    { file, isTrace, problems, format: null },
+    { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null },
+  );
 }

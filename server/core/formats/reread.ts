@@ -51,7 +51,15 @@ export class RecordRereader {
       const path = [...anchor.path, ...inner];
       const c = readOpenAIConversation(
         inner.length ? valueAtPath(value, inner) : value,
-        { file, displayName, where: () => '', line: anchor.line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor },
+        {
+          file,
+          displayName,
+          where: () => '',
+          line: anchor.line,
+          sourcePath: path,
+          position,
+          anchor: inner.length ? { ...anchor, path } : anchor,
+        },
         null,
       );
       return c && c.id === id ? c : null;
@@ -126,7 +134,15 @@ export class RecordRereader {
         value = JSON.parse(source) as unknown;
         parsed.set(start, value);
       }
-      const record = { value, inner: records.inner(ordinal), source, anchor: records.anchor(ordinal), ordinal, resource: contexts[records.ctx(ordinal)] ?? null, hint: records.hint(ordinal) };
+      const record = {
+        value,
+        inner: records.inner(ordinal),
+        source,
+        anchor: records.anchor(ordinal),
+        ordinal,
+        resource: contexts[records.ctx(ordinal)] ?? null,
+        hint: records.hint(ordinal),
+      };
       const got = readFamily(family, record, convention, false);
       if (got) for (const s of got) if ((s.traceId ?? null) === traceId || (traceId === null && ordinals.length === 1)) spans.push(s);
     }

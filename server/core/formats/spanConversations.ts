@@ -44,7 +44,12 @@ export class SpanConversations {
   /** The span records of one record; what could not be read in them is reported. */
   add(spans: readonly SpanRecord[]): void {
     for (const s of spans) {
-      for (const n of s.notes) this.problem({ line: s.anchor.line, character: s.anchor.character }, `${this.opts.displayName}:${s.anchor.line + 1}: ${describeSpan(s)} ${n.message}`, n.severity);
+      for (const n of s.notes)
+        this.problem(
+          { line: s.anchor.line, character: s.anchor.character },
+          `${this.opts.displayName}:${s.anchor.line + 1}: ${describeSpan(s)} ${n.message}`,
+          n.severity,
+        );
       if (s.kind === 'llm' && this.firstConvention === null) this.firstConvention = s.format;
       this.spans.push(this.opts.lazy ? skeleton(s) : s);
     }
@@ -103,7 +108,11 @@ export class SpanConversations {
    * one). A conversation its trace could not rebuild within the memory budget has none (made on
    * demand when listed).
    */
-  private *summarize(rereader: RecordRereader, family: Family, convention: 'otel-genai' | 'openinference' | null): Generator<void, void, void> {
+  private *summarize(
+    rereader: RecordRereader,
+    family: Family,
+    convention: 'otel-genai' | 'openinference' | null,
+  ): Generator<void, void, void> {
     const fd = rereader.open();
     if (fd === null) return;
     const table = new SummaryTable();
@@ -116,7 +125,14 @@ export class SpanConversations {
         const first = this.traceFirst.get(t);
         const end = t + 1 < this.traceRecords.length ? this.traceFirst.get(t + 1) : this.ids.length;
         if (first === end) continue; // a trace without conversations: nothing to read
-        const convs = rereader.traceConversations(family, convention, this.traceRecords[t]!, this.traceIds[t]!, { budget: { rebuilt: REBUILT_MESSAGES_BUDGET } }, fd);
+        const convs = rereader.traceConversations(
+          family,
+          convention,
+          this.traceRecords[t]!,
+          this.traceIds[t]!,
+          { budget: { rebuilt: REBUILT_MESSAGES_BUDGET } },
+          fd,
+        );
         if (!convs) return;
         // Conversations over the budget are left out of `convs`: the others keep their order.
         let j = 0;
