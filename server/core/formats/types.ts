@@ -18,6 +18,8 @@ export interface IRMessage {
   name?: string;
   /** A tool result that is an error. */
   isError?: boolean;
+  /** The model's recorded reasoning (thinking, reasoning summaries): context, never scored. */
+  reasoning?: Text[];
 }
 
 export type SpanKind = 'llm' | 'tool' | 'agent' | 'other';
