@@ -11,7 +11,7 @@ import { assembleTrace, groupByTrace, REBUILT_MESSAGES_BUDGET, type AssembledCon
 import { isObj, type LV } from './located';
 import { isLangfuseObservation, isLangfuseTrace, readLangfuse } from './langfuse';
 import { isLangSmithRun, readLangSmith } from './langsmith';
-import { readMode } from './messages';
+import { FULL, type ReadOptions } from './normalize';
 import { looksLikeConversation, readOpenAIConversation } from './openai';
 import { isOpikSpan, isOpikTrace, readOpik } from './opik';
 import { isSpanLike, readOtelSpan, unwrapAnyValue } from './otel';
@@ -26,8 +26,10 @@ export const MAX_PROBLEMS_PER_FILE = 500;
 const MAX_UNDECIDED_RECORDS = 2000;
 /** Keys of a root object whose arrays hold the records (`{"data": [...]}`, Opik `{traces, spans}`). */
 export const CONTAINER_KEYS = new Set(['traces', 'spans', 'runs', 'data', 'items', 'records', 'conversations', 'results', 'observations']);
-const OTLP_ROOT = new Set(['resourceSpans', 'resource_spans']);
-const OTLP_SCOPE = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans']);
+const OTLP_ROOT = new Set(['resourceSpans', 'resource_spans', 'resourceLogs', 'resource_logs']);
+const OTLP_SCOPE = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'scopeLogs', 'scope_logs']);
+/** Where an OTLP scope keeps its records: spans, or log records (GenAI events). */
+const OTLP_RECORDS = new Set(['spans', 'logRecords', 'log_records']);
 const EMPTY_PATH: JsonPath = Object.freeze([]) as unknown as JsonPath;
 
 export function familyOf(format: TraceFormat): Family {
@@ -366,13 +368,7 @@ export class TraceFileIndexer {
       if (!this.lazy) this.convs.push(c);
       return;
     }
-    let spans: SpanRecord[] | null;
-    readMode.light = this.lazy;
-    try {
-      spans = readFamily(family, value, source, anchor, inner, ordinal, this.contexts[ctx] ?? null, hint, this.forcedConvention);
-    } finally {
-      readMode.light = false;
-    }
+    const spans = readFamily(family, value, source, anchor, inner, ordinal, this.contexts[ctx] ?? null, hint, this.forcedConvention, { light: this.lazy });
     if (spans === null) {
       const path = [...anchor.path, ...inner];
       this.problem(
@@ -614,7 +610,7 @@ export function classify(v: unknown, hint: string | null): Family | null {
 /** Whether a value may be a container of records (OTLP export, {data: [...]}, …). */
 function mayHoldRecords(v: unknown): boolean {
   if (!isObj(v)) return false;
-  if ('resourceSpans' in v || 'resource_spans' in v) return true;
+  for (const k of OTLP_ROOT) if (k in v) return true;
   for (const k of CONTAINER_KEYS) if (k in v) return true;
   return false;
 }
@@ -627,9 +623,8 @@ function innerRecords(
   ctxKey: string,
 ): Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> {
   if (!isObj(value)) return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
-  const rsKey = 'resourceSpans' in value ? 'resourceSpans' : 'resource_spans' in value ? 'resource_spans' : undefined;
-  if (rsKey !== undefined && Array.isArray(value[rsKey])) {
-    const out: Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> = [];
+  const out: Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> = [];
+  for (const rsKey of Object.keys(value).filter((k) => OTLP_ROOT.has(k) && Array.isArray(value[k])))
     (value[rsKey] as unknown[]).forEach((rs, i) => {
       if (!isObj(rs)) return;
       let ctx = 0;
@@ -645,13 +640,13 @@ function innerRecords(
         const scopes = rs[ssKey];
         if (!Array.isArray(scopes)) continue;
         scopes.forEach((ss, j) => {
-          if (!isObj(ss) || !Array.isArray(ss.spans)) return;
-          ss.spans.forEach((span, k) => out.push({ value: span, inner: [rsKey, i, ssKey, j, 'spans', k], ctx, hint: 'otlp' }));
+          if (!isObj(ss)) return;
+          for (const recKey of Object.keys(ss).filter((k) => OTLP_RECORDS.has(k) && Array.isArray(ss[k])))
+            (ss[recKey] as unknown[]).forEach((span, k) => out.push({ value: span, inner: [rsKey, i, ssKey, j, recKey, k], ctx, hint: 'otlp' }));
         });
       }
     });
-    return out;
-  }
+  if (out.length || Object.keys(value).some((k) => OTLP_ROOT.has(k))) return out;
   if (classify(value, null) === null) {
     const containers = Object.keys(value).filter((k) => CONTAINER_KEYS.has(k) && Array.isArray(value[k]));
     if (containers.length && !(isObj(value.trace) && containers.includes('observations')))
@@ -690,6 +685,7 @@ function readFamily(
   resource: Record<string, unknown> | null,
   hint: string | null,
   convention: 'otel-genai' | 'openinference' | null,
+  o: ReadOptions = FULL,
 ): SpanRecord[] | null {
   const v = inner.length ? valueAt(value, inner) : value;
   const root: LV = { v, loc: { a: anchor, outer: [], path: inner.slice(), src: source } };
@@ -699,15 +695,15 @@ function readFamily(
   switch (family) {
     case 'otel': {
       if (!isSpanLike(v) && hint !== 'otlp') return null;
-      const s = readOtelSpan(root, anchor, seq(), convention, resource);
+      const s = readOtelSpan(root, anchor, seq(), convention, resource, o);
       return s ? [s] : null;
     }
     case 'langfuse':
-      return isLangfuseTrace(v) || isLangfuseObservation(v) ? readLangfuse(root, anchor, seq) : null;
+      return isLangfuseTrace(v) || isLangfuseObservation(v) ? readLangfuse(root, anchor, seq, o) : null;
     case 'langsmith':
-      return isLangSmithRun(v) ? readLangSmith(root, anchor, seq) : null;
+      return isLangSmithRun(v) ? readLangSmith(root, anchor, seq, o) : null;
     case 'opik':
-      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans' ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null) : null;
+      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans' ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null, o) : null;
     default:
       return null;
   }
@@ -740,6 +736,7 @@ function skeleton(s: SpanRecord): SpanRecord {
     finishReasons: null,
     costUsd: null,
     tool: s.tool && { name: s.tool.name, callId: s.tool.callId, args: null, result: null, error: s.tool.error ? NO_TEXT : null },
+    ...(s.eventOf !== undefined ? { eventOf: s.eventOf } : {}),
     traceInput: null,
     isTrace: s.isTrace,
     metadata: meta,
@@ -793,7 +790,7 @@ export function planFor(head: Uint8Array): Plan {
       if (d === 2) return kind === 'object' ? 'descend' : 'skip';
       if (d === 3) return path[2] === 'resource' ? 'context' : OTLP_SCOPE.has(String(path[2])) && kind === 'array' ? 'descend' : 'skip';
       if (d === 4) return kind === 'object' ? 'descend' : 'skip';
-      if (d === 5) return path[4] === 'spans' && kind === 'array' ? 'descend' : 'skip';
+      if (d === 5) return OTLP_RECORDS.has(String(path[4])) && kind === 'array' ? 'descend' : 'skip';
       return 'record';
     }
     if (CONTAINER_KEYS.has(k0) && !single.has(k0)) {

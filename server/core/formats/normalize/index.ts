@@ -236,3 +236,11 @@ export function readToolCall(x: LV, o: ReadOptions = FULL): IRToolCall | null {
   }
   return chatToolCall(x, o);
 }
+
+/** Light reading keeps only ids: a recorded input is not walked (read whole when opened). */
+const LIGHT_INPUT: ReadRequest = Object.freeze({ messages: Object.freeze([Object.freeze({ role: 'user', parts: [], toolCalls: [] })]) as unknown as IRMessage[], tools: null });
+
+/** The messages a model was given, and the tool definitions recorded with them. */
+export function readInput(x: LV, o: ReadOptions = FULL, defaultRole = 'user'): ReadRequest {
+  return o.light ? LIGHT_INPUT : readRequest(x, defaultRole, o);
+}
