@@ -138,6 +138,7 @@ export class TraceIndex {
       },
       problems: f.problems,
       ...(f.format ? { format: f.format } : {}),
+      coverage: f.coverage,
     };
   }
 
@@ -189,6 +190,7 @@ export class TraceIndex {
       conversationCount: f.count,
       isTrace: f.isTrace,
       problems: f.problems.concat(this.duplicateProblems.get(file) ?? []),
+      ...(this.indexing.has(file) ? {} : { coverage: f.coverage }),
     }));
   }
 
@@ -323,7 +325,7 @@ class LazyConversation {
 }
 
 function emptyIndexed(file: string, isTrace: boolean, problems: IndexedFile['problems']): IndexedFile {
-  return { file, isTrace, problems, format: null, lazy: false, conversations: [], count: 0, idAt: () => '', lineAt: () => 0, materialize: () => null };
+  return { file, isTrace, problems, format: null, lazy: false, conversations: [], count: 0, idAt: () => '', lineAt: () => 0, materialize: () => null, coverage: { llmCalls: 0, read: 0, unread: [] } };
 }
 
 /** The row of a conversation in listings (first user message, traced response, model). */

@@ -5,6 +5,8 @@
 import { partOriginKey, type Conversation, type Message, type PartOrigin, type SourceAnchor, type ToolDefinition } from '../../../common/schema';
 import { pathArray, type Text } from './located';
 import type { JsonPath } from '../jsonSource';
+import type { FileCoverage } from '../../../common/protocol';
+import { mergeResponse, mergeToolDefinitions } from './normalize';
 import type { IRMessage, ProblemSink, SpanRecord } from './types';
 
 export type AssembledConversation = Omit<Conversation, 'position'>;
@@ -23,6 +25,15 @@ export interface AssembleOptions {
   budget?: { rebuilt: number };
   /** Build only the conversation at this index of the trace (the others: ids only). */
   only?: number;
+  /** Filled with what was read and what was not (each LLM call left out, and why). */
+  coverage?: Coverage;
+}
+
+/** How many LLM calls of a file became conversations, and each one that did not, with why. */
+export type Coverage = FileCoverage;
+
+export function emptyCoverage(): Coverage {
+  return { llmCalls: 0, read: 0, unread: [] };
 }
 
 /** Default budget of rebuilt messages per file held in memory. */
@@ -42,11 +53,13 @@ export function groupByTrace(spans: readonly SpanRecord[]): SpanRecord[][] {
 
 /** The conversations of one trace, with problems reported through `opts.problem`. */
 export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOptions): AssembledConversation[] {
-  const spans = timeOrder(trace);
-  const traceId = spans.find((s) => s.traceId)?.traceId ?? null;
   const where = (s: SpanRecord) => `${opts.displayName}:${s.anchor.line + 1}`;
   const problem = (s: SpanRecord, message: string, severity: 'error' | 'warning' | 'info') =>
     opts.problem({ line: s.anchor.line, character: s.anchor.character }, `${where(s)}: ${message}`, severity);
+  const spans = timeOrder(attachEvents(trace));
+  const traceId = spans.find((s) => s.traceId)?.traceId ?? null;
+  const coverage = opts.coverage;
+  const leftOut = (s: SpanRecord, reason: string) => coverage?.unread.push({ spanId: s.spanId, line: s.anchor.line, reason });
 
   if (!traceId)
     for (const s of spans) if (!s.isTrace && s.kind !== 'other') problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
@@ -68,10 +81,24 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     const agents = spans.filter((s) => s.kind === 'agent' && s.output?.length);
     if (agents.length) responders = agents.slice(0, 1);
   }
+  if (coverage) coverage.llmCalls += responders.length;
   for (const s of responders)
-    if ((!s.output || s.output.length === 0) && !s.metadata.unreadable_output)
-      problem(s, `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`, s.metadata.error ? 'info' : 'warning');
-  const llm = responders.filter((s) => s.output && s.output.length > 0);
+    if (!s.output || s.output.length === 0) {
+      if (!s.metadata.unreadable_output)
+        problem(s, `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`, s.metadata.error ? 'info' : 'warning');
+      leftOut(s, s.metadata.unreadable_output ? 'its response could not be read' : s.metadata.error ? `the call failed (${String(s.metadata.error)}) and recorded no response` : 'it recorded no response (content capture off?)');
+    }
+  let llm = responders.filter((s) => s.output && s.output.length > 0);
+  // A response with nothing before it (no recorded input, nothing earlier in the trace to rebuild
+  // it from) cannot be judged: every claim would look ungrounded. It is named, not scored.
+  const anyInput = spans.some((s) => (s.input?.length ?? 0) > 0 || (s.traceInput?.length ?? 0) > 0 || (s.system?.length ?? 0) > 0);
+  if (!anyInput && !opts.idsOnly) {
+    for (const s of llm) {
+      problem(s, `${describe(s)} recorded its response but not what the model was given; no conversation is made from it`, 'warning');
+      leftOut(s, 'its input (the messages the model was given) was not recorded');
+    }
+    llm = [];
+  }
 
   const tools = spans.filter((s) => s.kind === 'tool');
   const pool = new ToolPool(tools);
@@ -85,17 +112,22 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   const history: IRMessage[] = [];
   const historyAnswered = new Set<string>();
   let historyFilled = 0;
-  let lastTools: ToolDefinition[] = [];
+  /** The definitions an earlier call of the trace recorded (null: none so far). */
+  let lastTools: ToolDefinition[] | null = null;
+  // Any call of the trace that records definitions tells which tools the agent had.
+  const traceTools = spans.reduce<ToolDefinition[] | null>((acc, s) => (s.kind === 'llm' || s.kind === 'agent' ? mergeToolDefinitions(acc, s.tools) : acc), null);
+  const executed = executedToolNames(spans);
   let overBudget = false;
   for (let k = 0; k < llm.length; k++) {
     const span = llm[k]!;
     if (opts.idsOnly) {
+      if (coverage) coverage.read++;
       out.push({ id: conversationId(llm, k, traceId, opts), file: opts.file, line: span.anchor.line, sourcePath: [], messages: [], tools: [] });
       continue;
     }
     let messages: IRMessage[];
     let rebuilt = false;
-    if (span.input && span.input.length) {
+    if (span.input && span.input.length && !degenerate(span.input)) {
       messages = span.input.slice();
       if (span.system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: span.system, toolCalls: [] });
       const answered = answeredIn(messages);
@@ -104,7 +136,10 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     } else {
       if (k === 0 || history.length === 0) {
         history.length = 0;
-        if (span.system?.length && !(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) history.push({ role: 'system', parts: span.system, toolCalls: [] });
+        // A recorded input of only system messages still says what the instructions were.
+        const ownSystem = (span.input ?? []).filter((m) => m.role === 'system' || m.role === 'developer');
+        const start = ownSystem.length ? ownSystem : span.system?.length ? [{ role: 'system', parts: span.system, toolCalls: [] }] : [];
+        if (!(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) append(history, start);
         append(history, firstInput ?? []);
         historyAnswered.clear();
         for (const id of answeredIn(history)) historyAnswered.add(id);
@@ -134,7 +169,7 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       for (const id of answeredIn(history)) historyAnswered.add(id);
       historyFilled = messages.length;
     }
-    if (span.tools?.length) lastTools = span.tools;
+    if (span.tools) lastTools = span.tools;
     const latency = span.startMs !== null && span.endMs !== null && span.endMs >= span.startMs ? Math.round((span.endMs - span.startMs) * 1000) / 1000 : null;
     const id = conversationId(llm, k, traceId, opts);
     const fields: BuildFields = {
@@ -142,13 +177,15 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       file: opts.file,
       line: span.anchor.line,
       sourcePath: span.anchor.path.slice(),
-      tools: span.tools ?? lastTools,
+      tools: span.tools ?? lastTools ?? traceTools,
+      executed,
       model: span.model,
       usage: span.usage,
       format: span.format,
       metadata: {},
     };
     if (opts.only !== undefined && opts.only !== k) {
+      if (coverage) coverage.read++;
       out.push({ id, file: opts.file, line: fields.line, sourcePath: fields.sourcePath, messages: [], tools: [] });
       continue;
     }
@@ -173,11 +210,13 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
         if (!overBudget)
           problem(span, `the trace${traceId ? ` "${traceId}"` : ''} has ${llm.length} LLM calls that did not record their input; conversations from here on are too large to keep in memory and are left out (split the trace, or open a larger file: it is then read on demand)`, 'warning');
         overBudget = true;
+        leftOut(span, 'the rebuilt conversation is too large to keep in memory');
         continue;
       }
     }
     const all = messages.slice(0, responseIndex);
     append(all, response);
+    if (coverage) coverage.read++;
     out.push(build(all, fields));
   }
 
@@ -190,6 +229,61 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       problem(t, `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} that no tool call in the trace asked for`, 'warning');
   }
   return out;
+}
+
+/**
+ * Log records (and events recorded apart) joined to the span they name: their input and output
+ * messages become that span's, in time order. Records of a span that is not in the file make
+ * an LLM call of their own (a logs-only export).
+ */
+function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
+  if (!trace.some((s) => s.eventOf !== undefined)) return trace.slice();
+  const out: SpanRecord[] = [];
+  const byId = new Map<string, SpanRecord>();
+  for (const s of trace)
+    if (s.eventOf === undefined) {
+      const copy = { ...s };
+      out.push(copy);
+      if (s.spanId) byId.set(s.spanId, copy);
+    }
+  const events = trace.filter((s) => s.eventOf !== undefined).sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0) || a.seq - b.seq);
+  for (const e of events) {
+    let target = byId.get(e.eventOf!);
+    if (!target) {
+      target = { ...e, spanId: e.eventOf!, kind: 'llm', input: null, output: null, system: null, finishReasons: null };
+      delete target.eventOf;
+      byId.set(e.eventOf!, target);
+      out.push(target);
+    }
+    if (e.input?.length) target.input = [...(target.input ?? []), ...e.input];
+    if (e.output?.length) target.output = mergeResponse([...(target.output ?? []), ...e.output]);
+    if (e.system?.length) target.system = [...(target.system ?? []), ...e.system];
+    if (e.finishReasons?.length) target.finishReasons ??= e.finishReasons;
+    if (target.kind === 'other' && (e.input?.length || e.output?.length)) target.kind = 'llm';
+  }
+  return out;
+}
+
+/** An input that holds no turn at all (only system messages, or only empty messages). */
+function degenerate(input: readonly IRMessage[]): boolean {
+  return !input.some((m) => m.role !== 'system' && m.role !== 'developer' && (m.parts.length > 0 || m.toolCalls.length > 0));
+}
+
+/** Tools that ran: tool spans, and calls a tool message of the trace answers. */
+function executedToolNames(spans: readonly SpanRecord[]): string[] {
+  const names = new Set<string>();
+  const callNames = new Map<string, string>();
+  for (const s of spans) {
+    if (s.kind === 'tool' && s.tool?.name) names.add(s.tool.name);
+    for (const m of [...(s.input ?? []), ...(s.output ?? []), ...(s.traceInput ?? [])]) for (const c of m.toolCalls) if (c.id) callNames.set(c.id, c.name);
+  }
+  for (const s of spans)
+    for (const m of [...(s.input ?? []), ...(s.traceInput ?? [])])
+      if (m.role === 'tool') {
+        const n = (m.toolCallId !== undefined ? callNames.get(m.toolCallId) : undefined) ?? m.name;
+        if (n) names.add(n);
+      }
+  return [...names].sort();
 }
 
 /** The trace id when the trace made one LLM call, else the LLM span's id. */
@@ -320,7 +414,10 @@ interface BuildFields {
   file: string;
   line: number;
   sourcePath: Array<string | number>;
-  tools: ToolDefinition[];
+  /** Null: the trace records no tool definitions. */
+  tools: ToolDefinition[] | null;
+  /** Tools the trace shows were executed. */
+  executed?: string[];
   model: string | null;
   usage: SpanRecord['usage'];
   format: Conversation['format'];
@@ -394,7 +491,9 @@ export function build(messages: readonly IRMessage[], f: BuildFields): Assembled
     line: f.line,
     sourcePath: f.sourcePath,
     messages: out,
-    tools: f.tools,
+    tools: f.tools ?? [],
+    ...(f.tools === null ? { toolsKnown: false } : {}),
+    ...(f.executed?.length ? { executedTools: f.executed } : {}),
     ...(f.model ? { model: f.model } : {}),
     ...(usage ? { usage } : {}),
     metadata: f.metadata,

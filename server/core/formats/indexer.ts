@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import type { Conversation, SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
 import type { JsonPath } from '../jsonSource';
-import { assembleTrace, groupByTrace, REBUILT_MESSAGES_BUDGET, type AssembledConversation } from './assemble';
+import { assembleTrace, emptyCoverage, groupByTrace, REBUILT_MESSAGES_BUDGET, type AssembledConversation, type Coverage } from './assemble';
 import { isObj, type LV } from './located';
 import { isLangfuseObservation, isLangfuseTrace, readLangfuse } from './langfuse';
 import { isLangSmithRun, readLangSmith } from './langsmith';
@@ -60,6 +60,8 @@ export interface IndexedFile {
   lineAt(position: number): number;
   /** The conversation at `position`, read again from disk for a lazy file (null if gone). */
   materialize(position: number): Conversation | null;
+  /** How many LLM calls became conversations, and each one left out with why. */
+  coverage: Coverage;
 }
 
 /** A growable typed column. */
@@ -433,11 +435,13 @@ export class TraceFileIndexer {
         idAt: (p) => ids[p]!,
         lineAt: (p) => lines.get(p),
         materialize: (p) => (lazy ? this.rereadOpenAI(p) : (convs[p] ?? null)),
+        coverage: { llmCalls: ids.length, read: ids.length, unread: [] },
       };
     }
     return this.spanResult(isTrace, format);
   }
 
+  private readonly coverage: Coverage = emptyCoverage();
   private spanConvs: Conversation[] = [];
   private readonly spanIds: string[] = [];
   private readonly spanLines: number[] = [];
@@ -450,7 +454,7 @@ export class TraceFileIndexer {
   private assembleSpans(): void {
     const groups = groupByTrace(this.spans);
     this.spans.length = 0;
-    const opts = { file: this.opts.file, displayName: this.opts.displayName, problem: this.sink, idsOnly: this.lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET } };
+    const opts = { file: this.opts.file, displayName: this.opts.displayName, problem: this.sink, idsOnly: this.lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET }, coverage: this.coverage };
     for (let group = 0; group < groups.length; group++) {
       const g = groups[group]!;
       const convs: AssembledConversation[] = assembleTrace(g, opts);
@@ -484,6 +488,7 @@ export class TraceFileIndexer {
       lazy,
       conversations: lazy ? null : convs,
       count: ids.length,
+      coverage: this.coverage,
       idAt: (p) => ids[p]!,
       lineAt: (p) => lines[p]!,
       materialize: (p) => {
