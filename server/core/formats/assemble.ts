@@ -128,7 +128,7 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     let messages: IRMessage[];
     let rebuilt = false;
     if (span.input && span.input.length && !degenerate(span.input)) {
-      messages = span.input.slice();
+      messages = withoutOwnResponse(span.input, span.output!);
       if (span.system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: span.system, toolCalls: [] });
       const answered = answeredIn(messages);
       pool.answered(answered);
@@ -262,6 +262,22 @@ function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
     if (target.kind === 'other' && (e.input?.length || e.output?.length)) target.kind = 'llm';
   }
   return out;
+}
+
+/**
+ * The recorded input up to the response itself: some SDKs record the request's message list by
+ * reference, and the app appends the response (and its tool results) before the run is sent —
+ * the input then already holds the calls it answered with. Cut at the first assistant message
+ * that makes one of the response's own tool calls.
+ */
+function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMessage[]): IRMessage[] {
+  const own = new Set<string>();
+  for (const m of output) for (const c of m.toolCalls) if (c.id) own.add(c.id);
+  if (own.size) {
+    const cut = input.findIndex((m) => m.role === 'assistant' && m.toolCalls.some((c) => c.id !== null && own.has(c.id)));
+    if (cut > 0) return input.slice(0, cut);
+  }
+  return input.slice();
 }
 
 /** An input that holds no turn at all (only system messages, or only empty messages). */
