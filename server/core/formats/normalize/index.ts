@@ -98,8 +98,18 @@ function readAny(v: LV, defaultRole: string, o: ReadOptions, sink: ToolSink, dep
     messages = readAny(jsonish(get(v, 'input')), 'user', o, sink, depth + 1);
   } else if (obj.role !== undefined || Array.isArray(obj.parts) || isLangChainSerialized(obj) || (typeof obj.type === 'string' && (isObj(obj.data) || langChainRole(obj.type) !== undefined || isResponsesItem(obj)))) {
     messages = readMessage(v, defaultRole, o);
+  } else if ((Array.isArray(obj.arguments) || Array.isArray(obj.args)) && obj.role === undefined) {
+    // A traced function's arguments (Opik `track`, `traceable`): the first that holds messages.
+    messages = [];
+    for (const arg of items(getAny(v, 'arguments', 'args'))) {
+      const m = readAny(jsonish(arg), defaultRole, o, sink, depth + 1);
+      if (m.length) {
+        messages = m;
+        break;
+      }
+    }
   } else {
-    const inner = getAny(v, 'messages', 'input', 'inputs', 'prompt', 'prompts', 'question', 'query', 'user_input', 'text');
+    const inner = getAny(v, 'messages', 'input', 'inputs', 'prompt', 'prompts', 'question', 'query', 'user_input', 'text', 'kwargs');
     if (inner.v !== undefined) messages = readAny(jsonish(inner), defaultRole, o, sink, depth + 1);
     else messages = [];
   }
