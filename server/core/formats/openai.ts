@@ -41,6 +41,8 @@ export function readOpenAIConversation(value: unknown, at: OpenAIPlace, problem:
     sourcePath: at.sourcePath,
     messages: raw.messages,
     tools: raw.tools ?? [],
+    // A file without `tools` says nothing about which tools exist.
+    ...(raw.tools === undefined ? { toolsKnown: false } : {}),
     ...(raw.model !== undefined ? { model: raw.model } : {}),
     ...(raw.usage !== undefined ? { usage: raw.usage } : {}),
     ...(raw.metadata !== undefined ? { metadata: raw.metadata } : {}),
