@@ -214,3 +214,67 @@ test('coverage: an LLM call whose response or input cannot be read is left out a
   ]);
   assert.ok(r.conversations.every((c) => c.messages.length > 1));
 });
+
+test('frameworks that record the provider request whole (Google ADK) or events in one attribute (Pydantic AI), Strands block events, Traceloop tool entities', () => {
+  const adk = [
+    {
+      traceId: 'adk', spanId: 'l1', name: 'call_llm', startTimeUnixNano: '1796304469000000000',
+      attributes: {
+        'gen_ai.system': 'gcp.vertex.agent',
+        'gen_ai.request.model': 'gemini-2.0-flash',
+        'gcp.vertex.agent.llm_request': JSON.stringify({
+          model: 'gemini-2.0-flash',
+          config: { system_instruction: SYSTEM, tools: [{ function_declarations: [{ name: 'get_weather', parameters: TOOL_DEF.function.parameters }] }] },
+          contents: [
+            { role: 'user', parts: [{ text: USER }] },
+            { role: 'model', parts: [{ function_call: { id: 'call_1', name: 'get_weather', args: JSON.parse(ARGS) } }] },
+            { role: 'user', parts: [{ function_response: { id: 'call_1', name: 'get_weather', response: JSON.parse(RESULT) } }] },
+          ],
+        }),
+        'gcp.vertex.agent.llm_response': JSON.stringify({ content: { role: 'model', parts: [{ text: FINAL }] } }),
+      },
+    },
+    { traceId: 'adk', spanId: 't1', name: 'execute_tool get_weather', startTimeUnixNano: '1796304468900000000', attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'call_1', 'gcp.vertex.agent.tool_call_args': ARGS, 'gcp.vertex.agent.tool_response': RESULT } },
+  ];
+  const r = parse('adk.jsonl', adk.map((s) => JSON.stringify(s)).join('\n'));
+  assert.deepEqual(r.conversations.map(shape), [TOOL_CONVERSATION]);
+  assert.deepEqual(r.conversations[0]!.tools.map((t) => t.function.name), ['get_weather']);
+
+  const pydantic = parse('pydantic.jsonl', JSON.stringify({
+    traceId: 'p', spanId: 'p1', name: 'chat gpt-4o',
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      events: JSON.stringify([
+        { 'event.name': 'gen_ai.system.message', role: 'system', content: SYSTEM },
+        { 'event.name': 'gen_ai.user.message', role: 'user', content: USER },
+        { 'event.name': 'gen_ai.assistant.message', role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] },
+        { 'event.name': 'gen_ai.tool.message', role: 'tool', id: 'call_1', content: RESULT, name: 'get_weather' },
+        { 'event.name': 'gen_ai.choice', index: 0, message: { role: 'assistant', content: FINAL } },
+      ]),
+    },
+  }));
+  assert.deepEqual(pydantic.conversations.map(shape), [TOOL_CONVERSATION]);
+
+  const ev = (name: string, attributes: Record<string, string>) => ({ name, attributes });
+  const strands = parse('strands.jsonl', JSON.stringify({
+    traceId: 's', spanId: 's1', name: 'chat',
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'strands-agents' },
+    events: [
+      ev('gen_ai.system.message', { content: JSON.stringify([{ text: SYSTEM }]) }),
+      ev('gen_ai.user.message', { content: JSON.stringify([{ text: USER }]) }),
+      ev('gen_ai.assistant.message', { content: JSON.stringify([{ toolUse: { toolUseId: 'call_1', name: 'get_weather', input: JSON.parse(ARGS) } }]) }),
+      ev('gen_ai.tool.message', { content: JSON.stringify([{ toolResult: { toolUseId: 'call_1', content: [{ text: RESULT }], status: 'success' } }]), id: 'call_1' }),
+      ev('gen_ai.choice', { message: JSON.stringify([{ text: FINAL }]), finish_reason: 'end_turn' }),
+    ],
+  }));
+  assert.deepEqual(strands.conversations.map(shape), [TOOL_CONVERSATION]);
+
+  const traceloop = parse('traceloop.jsonl', [
+    { traceId: 'tl', spanId: 'c1', name: 'openai.chat', startTimeUnixNano: '1796304469000000000', attributes: { 'gen_ai.prompt.0.role': 'user', 'gen_ai.prompt.0.content': USER, 'gen_ai.completion.0.role': 'assistant', 'gen_ai.completion.0.tool_calls.0.id': 'call_1', 'gen_ai.completion.0.tool_calls.0.name': 'get_weather', 'gen_ai.completion.0.tool_calls.0.arguments': ARGS } },
+    { traceId: 'tl', spanId: 't1', name: 'get_weather.tool', startTimeUnixNano: '1796304469100000000', attributes: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'get_weather', 'traceloop.entity.input': ARGS, 'traceloop.entity.output': RESULT } },
+    { traceId: 'tl', spanId: 'c2', name: 'openai.chat', startTimeUnixNano: '1796304469200000000', attributes: { 'gen_ai.completion.0.role': 'assistant', 'gen_ai.completion.0.content': FINAL } },
+  ].map((s) => JSON.stringify(s)).join('\n'));
+  // The second call recorded no input: it is rebuilt, with the tool span's result for the call.
+  assert.deepEqual(shape(traceloop.conversations[1]!), [`user:${USER}`, `assistant:[get_weather#call_1${ARGS}]`, `tool#call_1:${RESULT}`, `assistant:${FINAL}`]);
+  assert.deepEqual(traceloop.conversations[1]!.executedTools, ['get_weather']);
+});

@@ -229,7 +229,8 @@ export function readOtelSpan(
   const error = spanError(span, events);
   if (isAiSdkSpan(attrs)) readAiSdk(rec, attrs, error, o);
   else if (isLangfuseSpan(attrs, convention)) readLangfuseAttributes(rec, attrs, error, o);
-  else if (convention === 'openinference') readOpenInference(rec, attrs, error, o);
+  else if (isTraceloopEntity(attrs)) readTraceloopEntity(rec, attrs, error, o);
+  else if (convention === 'openinference') readOpenInference(rec, attrs, error, o, typeof s.span_kind === 'string' ? s.span_kind : undefined);
   else if (convention === 'otel-genai') readGenAI(rec, attrs, events, error, o);
   return rec;
 }
@@ -297,6 +298,9 @@ function stringList(x: LV): string[] | null {
 
 // ---- GenAI semantic conventions ----------------------------------------------------------
 
+const REQUEST_ATTRIBUTES = ['gcp.vertex.agent.llm_request', 'request_data'];
+const RESPONSE_ATTRIBUTES = ['gcp.vertex.agent.llm_response', 'response_data'];
+
 const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', 'completion', 'responses', 'create_response']);
 
 /**
@@ -361,8 +365,8 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
     rec.tool = {
       name: a.str('gen_ai.tool.name') ?? null,
       callId: a.str('gen_ai.tool.call.id')?.trim() ?? null,
-      args: textOrRaw(a.get('gen_ai.tool.call.arguments'), o.light),
-      result: textOrRaw(a.get('gen_ai.tool.call.result'), o.light),
+      args: textOrRaw(firstOf(a, 'gen_ai.tool.call.arguments', 'gcp.vertex.agent.tool_call_args', 'input.value'), o.light),
+      result: textOrRaw(firstOf(a, 'gen_ai.tool.call.result', 'gcp.vertex.agent.tool_response', 'output.value'), o.light),
       error,
     };
     return;
@@ -384,6 +388,29 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
     rec.notes.push({ message: unreadable('gen_ai.output.messages', outAttr), severity: 'error' });
     rec.metadata.unreadable_output = true;
   }
+  // Frameworks that record the provider's request and response whole: Google ADK
+  // (`gcp.vertex.agent.llm_request` / `llm_response`, Gemini shapes), Logfire (`request_data` /
+  // `response_data`, OpenAI shapes).
+  if (input === null)
+    for (const key of REQUEST_ATTRIBUTES) {
+      const x = a.get(key);
+      if (x.v === undefined) continue;
+      const request = readInput(jsonish(x), o);
+      if (request.messages.length) input = request.messages;
+      requestTools = mergeToolDefinitions(requestTools, request.tools);
+      break;
+    }
+  if (output === null)
+    for (const key of RESPONSE_ATTRIBUTES) {
+      const x = a.get(key);
+      if (x.v === undefined) continue;
+      output = response(readOutput(x, o));
+      if (!output) {
+        rec.notes.push({ message: `has ${key} that holds no readable message; no response is read from it`, severity: 'error' });
+        rec.metadata.unreadable_output = true;
+      }
+      break;
+    }
   if (!o.light) {
     rec.system = attributeSystem(a);
     rec.tools = mergeToolDefinitions(attributeToolDefinitions(a), requestTools);
@@ -391,7 +418,7 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
 
   // Older conventions: span events per message, or indexed gen_ai.prompt.N / gen_ai.completion.N.
   if (input === null || output === null) {
-    const fromEvents = readGenAIEvents(items(events).map(spanEvent), o);
+    const fromEvents = readGenAIEvents([...items(events).map(spanEvent), ...attributeEvents(a)], o);
     if (input === null && fromEvents.input.length) input = fromEvents.input;
     if (output === null && fromEvents.output.length) output = fromEvents.output;
     if (!rec.finishReasons && fromEvents.finishReasons.length) rec.finishReasons = fromEvents.finishReasons;
@@ -413,6 +440,15 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
     rec.output = output;
     if (error && !output) rec.metadata.error = error.text;
   }
+}
+
+/** The first of `keys` recorded. */
+function firstOf(a: Attrs, ...keys: string[]): LV {
+  for (const k of keys) {
+    const x = a.get(k);
+    if (x.v !== undefined && x.v !== null) return x;
+  }
+  return lv(undefined, null);
 }
 
 /** All output messages recorded for one response, as one assistant message (null: none read). */
@@ -443,6 +479,23 @@ interface GenAIEvent {
   body: LV | null;
 }
 
+/**
+ * GenAI events kept as one JSON attribute (Pydantic AI / Logfire `events`,
+ * `all_messages_events`): `[{"event.name": "gen_ai.user.message", "content": …, "role": …}, …]`.
+ */
+function attributeEvents(a: Attrs): GenAIEvent[] {
+  const out: GenAIEvent[] = [];
+  for (const key of ['events', 'all_messages_events', 'gen_ai.events']) {
+    for (const e of items(jsonish(a.get(key)))) {
+      if (!isObj(e.v)) continue;
+      const name = e.v['event.name'] ?? e.v.event_name ?? e.v.name;
+      if (typeof name === 'string') out.push({ name, attrs: new Attrs(lv({}, null)), body: e });
+    }
+    if (out.length) break;
+  }
+  return out;
+}
+
 function spanEvent(e: LV): GenAIEvent {
   const v = isObj(e.v) ? e.v : {};
   return { name: typeof v.name === 'string' ? v.name : '', attrs: new Attrs(get(e, 'attributes')), body: isObj(v.body) ? get(e, 'body') : null };
@@ -463,6 +516,15 @@ function readGenAIEvents(events: readonly GenAIEvent[], o: ReadOptions): { input
       if (out.v !== undefined) outputs.push(...readOutput(out, o));
       const sys = attrs.get('gen_ai.system_instructions').v !== undefined ? attrs.get('gen_ai.system_instructions') : fromBody('gen_ai.system_instructions');
       if (sys.v !== undefined) system.push(...systemTexts(sys));
+      continue;
+    }
+    // Older semantic conventions (Semantic Kernel…): the whole prompt and completion as JSON.
+    if (name === 'gen_ai.content.prompt') {
+      input.push(...readInput(attrs.get('gen_ai.prompt'), o).messages);
+      continue;
+    }
+    if (name === 'gen_ai.content.completion') {
+      outputs.push(...readOutput(attrs.get('gen_ai.completion'), o));
       continue;
     }
     const m = /^gen_ai\.(system|user|assistant|tool)\.message$/.exec(name);
@@ -488,7 +550,10 @@ function readGenAIEvents(events: readonly GenAIEvent[], o: ReadOptions): { input
       if (fr) finishReasons.push(fr);
       const index = num(get(body, 'index')) ?? 0;
       if (index !== 0 && outputs.length) continue; // another choice of the same request
-      const msg = get(body, 'message');
+      let msg = get(body, 'message');
+      if (typeof msg.v === 'string') msg = parseJsonIn(msg) ?? msg;
+      // A message given as its content blocks alone (Strands Agents: Bedrock blocks).
+      if (Array.isArray(msg.v)) msg = lv(withChildLocations({ role: 'assistant', content: msg.v }, new Map([['content', msg.loc]])), null);
       outputs.push(...readMessage(msg.v !== undefined ? msg : body, 'assistant', o).map((x) => ({ ...x, role: 'assistant' })));
     }
   }
@@ -527,7 +592,9 @@ function attributesAsBody(attrs: Attrs): LV {
   for (const k of ['content', 'role', 'id', 'tool_calls', 'message', 'finish_reason', 'index']) {
     const x = attrs.get(k);
     if (x.v === undefined) continue;
-    const j = (k === 'tool_calls' || k === 'message') && typeof x.v === 'string' ? (parseJsonIn(x) ?? x) : x;
+    // Calls and messages are JSON; so is a content that holds a list of blocks (Strands Agents).
+    const parsed = typeof x.v === 'string' ? parseJsonIn(x) : null;
+    const j = (k === 'tool_calls' || k === 'message') && parsed ? parsed : k === 'content' && parsed && Array.isArray(parsed.v) ? parsed : x;
     out[k] = j.v;
     locs.set(k, j.loc);
   }
@@ -546,9 +613,21 @@ function readIndexed(a: Attrs, prefix: string, inner: string, defaultRole: strin
     const at = (suffix: string) => a.get(`${prefix}.${i}.${inner}${suffix}`);
     const role = normalizeRole(str(at('role')) ?? defaultRole);
     const m: IRMessage = { role, parts: [], toolCalls: [] };
-    const content = at('content');
+    let content = at('content');
+    // Some instrumentations write a content-part list as JSON (Anthropic blocks, OpenAI parts).
+    const blocks = typeof content.v === 'string' && content.v.trimStart().startsWith('[') ? parseJsonIn(content) : null;
+    if (blocks && Array.isArray(blocks.v) && blocks.v.every((b) => isObj(b) && typeof b.type === 'string')) content = blocks;
     if (typeof content.v === 'string') m.parts.push({ text: content.v, loc: content.loc });
-    else if (Array.isArray(content.v)) for (const r of readMessage(lv({ role, content: content.v }, null), role, o)) m.parts.push(...r.parts);
+    const inlineResults: IRMessage[] = [];
+    if (Array.isArray(content.v))
+      for (const r of readMessage(lv(withChildLocations({ role, content: content.v }, new Map([['content', content.loc]])), null), role, o)) {
+        // Tool results inside a user turn (Anthropic blocks) are tool messages of their own.
+        if (r.role === 'tool' && role !== 'tool') inlineResults.push(r);
+        else {
+          m.parts.push(...r.parts);
+          m.toolCalls.push(...r.toolCalls);
+        }
+      }
     const contentsKey = `${prefix}.${i}.${inner}contents`;
     const nc = a.count(contentsKey);
     for (let k = 0; k < nc; k++) {
@@ -574,7 +653,8 @@ function readIndexed(a: Attrs, prefix: string, inner: string, defaultRole: strin
     if (callId !== undefined) m.toolCallId = callId;
     const name = str(at('name'));
     if (name !== undefined) m.name = name;
-    out.push(m);
+    if (!(inlineResults.length && m.parts.length === 0 && m.toolCalls.length === 0)) out.push(m);
+    out.push(...inlineResults);
   }
   return out;
 }
@@ -647,6 +727,31 @@ function readAiSdk(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions
   rec.output = answered ? [m] : null;
 }
 
+// ---- OpenLLMetry (Traceloop SDK) workflow, agent, task and tool spans ------------------------
+
+/** `traceloop.span.kind` (workflow | task | agent | tool) with `traceloop.entity.input|output`. */
+function isTraceloopEntity(a: Attrs): boolean {
+  const kind = a.str('traceloop.span.kind');
+  return kind !== undefined && kind !== 'llm' && !a.has('gen_ai.input.messages') && a.count('gen_ai.prompt') === 0;
+}
+
+function readTraceloopEntity(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions): void {
+  const kind = a.str('traceloop.span.kind');
+  const input = a.get('traceloop.entity.input');
+  const output = a.get('traceloop.entity.output');
+  const name = a.str('traceloop.entity.name') ?? rec.name;
+  if (kind === 'tool') {
+    rec.kind = 'tool';
+    rec.tool = { name, callId: a.str('gen_ai.tool.call.id')?.trim() ?? null, args: textOrRaw(input, o.light), result: textOrRaw(output, o.light), error };
+    return;
+  }
+  rec.kind = kind === 'agent' || kind === 'workflow' ? 'agent' : 'other';
+  // The entity's input is the decorated function's {args, kwargs}.
+  const traceIn = readInput(jsonish(input), o).messages;
+  if (traceIn.length) rec.traceInput = traceIn;
+  if (output.v !== undefined) rec.output = response(readOutput(output, o));
+}
+
 // ---- Langfuse SDK spans (`@langfuse/tracing`, `@langfuse/otel`, `observeOpenAI`) ------------
 
 /**
@@ -711,8 +816,9 @@ function readLangfuseAttributes(rec: SpanRecord, a: Attrs, spanErr: Text | null,
 
 // ---- OpenInference -----------------------------------------------------------------------
 
-function readOpenInference(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions): void {
-  const kind = (a.str('openinference.span.kind') ?? '').toUpperCase();
+function readOpenInference(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions, kindHint?: string): void {
+  // Phoenix exports keep the kind beside the attributes as `span_kind`.
+  const kind = (a.str('openinference.span.kind') ?? kindHint ?? '').toUpperCase();
   rec.model = a.str('llm.model_name') ?? null;
   rec.provider = a.str('llm.provider') ?? a.str('llm.system') ?? null;
   setUsage(rec, a.num('llm.token_count.prompt'), a.num('llm.token_count.completion'), a.num('llm.token_count.total'));
