@@ -92,7 +92,7 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   // A response with nothing before it (no recorded input, nothing earlier in the trace to rebuild
   // it from) cannot be judged: every claim would look ungrounded. It is named, not scored.
   const anyInput = spans.some((s) => (s.input?.length ?? 0) > 0 || (s.traceInput?.length ?? 0) > 0 || (s.system?.length ?? 0) > 0);
-  if (!anyInput && !opts.idsOnly) {
+  if (!anyInput) {
     for (const s of llm) {
       problem(s, `${describe(s)} recorded its response but not what the model was given; no conversation is made from it`, 'warning');
       leftOut(s, 'its input (the messages the model was given) was not recorded');

@@ -731,8 +731,9 @@ function skeleton(s: SpanRecord): SpanRecord {
     endMs: null,
     seq: s.seq,
     anchor: { path: EMPTY_PATH as Array<string | number>, line: s.anchor.line, character: s.anchor.character },
-    input: null,
-    system: null,
+    // Whether an input was recorded decides whether the call can be read (kept as a mark).
+    input: s.input?.length ? RECORDED : null,
+    system: s.system?.length ? NO_TEXTS : null,
     output,
     tools: null,
     model: null,
@@ -742,7 +743,7 @@ function skeleton(s: SpanRecord): SpanRecord {
     costUsd: null,
     tool: s.tool && { name: s.tool.name, callId: s.tool.callId, args: null, result: null, error: s.tool.error ? NO_TEXT : null },
     ...(s.eventOf !== undefined ? { eventOf: s.eventOf } : {}),
-    traceInput: null,
+    traceInput: s.traceInput?.length ? RECORDED : null,
     isTrace: s.isTrace,
     metadata: meta,
     notes: NO_NOTES,
@@ -752,6 +753,7 @@ const NO_TEXT = Object.freeze({ text: '', loc: null });
 const NO_TEXTS = Object.freeze([]) as unknown as SpanRecord['system'] & [];
 const NO_CALLS = Object.freeze([]) as unknown as IRMessage['toolCalls'];
 const NO_NOTES = Object.freeze([]) as unknown as SpanRecord['notes'];
+const RECORDED = Object.freeze([Object.freeze({ role: 'user', parts: NO_TEXTS, toolCalls: NO_CALLS })]) as unknown as IRMessage[];
 const NO_META = Object.freeze({}) as Record<string, unknown>;
 const ERROR_ONLY = Object.freeze({ error: true }) as Record<string, unknown>;
 const UNREADABLE_ONLY = Object.freeze({ unreadable_output: true }) as Record<string, unknown>;
