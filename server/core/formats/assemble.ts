@@ -6,7 +6,7 @@ import { partOriginKey, type Conversation, type Message, type PartOrigin, type S
 import { pathArray, type Text } from './located';
 import type { JsonPath } from '../jsonSource';
 import type { FileCoverage } from '../../../common/protocol';
-import { mergeResponse, mergeToolDefinitions } from './normalize';
+import { mergeToolDefinitions } from './normalize';
 import type { IRMessage, ProblemSink, SpanRecord } from './types';
 
 export type AssembledConversation = Omit<Conversation, 'position'>;
@@ -256,7 +256,11 @@ function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
       out.push(target);
     }
     if (e.input?.length) target.input = [...(target.input ?? []), ...e.input];
-    if (e.output?.length) target.output = mergeResponse([...(target.output ?? []), ...e.output]);
+    if (e.output?.length) {
+      // One response however many records carry it (no filtering: a lazy index keeps no texts).
+      const all = [...(target.output ?? []), ...e.output];
+      target.output = [{ role: 'assistant', parts: all.flatMap((m) => m.parts), toolCalls: all.flatMap((m) => m.toolCalls), ...(all.some((m) => m.reasoning?.length) ? { reasoning: all.flatMap((m) => m.reasoning ?? []) } : {}) }];
+    }
     if (e.system?.length) target.system = [...(target.system ?? []), ...e.system];
     if (e.finishReasons?.length) target.finishReasons ??= e.finishReasons;
     if (target.kind === 'other' && (e.input?.length || e.output?.length)) target.kind = 'llm';

@@ -15,12 +15,13 @@ export function readOtelPart(part: LV, into: MessageBuilder, o: ReadOptions): bo
     case 'tool_call':
     case 'server_tool_call': {
       const name = str(get(part, 'name'));
-      if (name !== undefined) into.call({ id: callId(getAny(part, 'id', 'call_id')), name, args: callArgs(getAny(part, 'arguments', 'args', 'input'), o) });
+      // A Responses call is known by `call_id`; `id` is then the output item's id.
+      if (name !== undefined) into.call({ id: callId(getAny(part, 'call_id', 'id')), name, args: callArgs(getAny(part, 'arguments', 'args', 'input'), o) });
       return true;
     }
     case 'tool_call_response':
     case 'server_tool_call_response':
-      into.result(toolResult(str(getAny(part, 'id', 'call_id')), getAny(part, 'response', 'result', 'output', 'content'), o));
+      into.result(toolResult(str(getAny(part, 'call_id', 'id')), getAny(part, 'response', 'result', 'output', 'content'), o));
       return true;
     case 'reasoning':
       into.reasoning(textOf(getAny(part, 'content', 'text')));
