@@ -278,3 +278,35 @@ test('frameworks that record the provider request whole (Google ADK) or events i
   assert.deepEqual(shape(traceloop.conversations[1]!), [`user:${USER}`, `assistant:[get_weather#call_1${ARGS}]`, `tool#call_1:${RESULT}`, `assistant:${FINAL}`]);
   assert.deepEqual(traceloop.conversations[1]!.executedTools, ['get_weather']);
 });
+
+test('Phoenix dataframe rows (attributes.* columns) and MLflow trace JSON ({info, data: {spans}})', () => {
+  const phoenix = parse('phoenix.json', [
+    {
+      name: 'ChatCompletion', span_kind: 'LLM', parent_id: null, start_time: '2025-06-01T10:00:00.000Z', end_time: '2025-06-01T10:00:01.000Z',
+      'context.span_id': 'p1', 'context.trace_id': 'pt',
+      'attributes.llm.input_messages': [{ 'message.role': 'system', 'message.content': SYSTEM }, { 'message.role': 'user', 'message.content': USER }],
+      'attributes.llm.output_messages': [{ 'message.role': 'assistant', 'message.content': FINAL }],
+      'attributes.llm.tools': [{ 'tool.json_schema': JSON.stringify(TOOL_DEF) }],
+      'attributes.tool.name': null,
+    },
+  ]);
+  assert.deepEqual(phoenix.conversations.map(shape), [[`system:${SYSTEM}`, `user:${USER}`, `assistant:${FINAL}`]]);
+  assert.deepEqual(phoenix.conversations[0]!.tools.map((t) => t.function.name), ['get_weather']);
+
+  const attrs = (type: string, inputs: unknown, outputs: unknown) => ({ 'mlflow.spanType': JSON.stringify(type), 'mlflow.spanInputs': JSON.stringify(inputs), 'mlflow.spanOutputs': JSON.stringify(outputs) });
+  const span = (id: string, parent: string | null, name: string, t: number, attributes: Record<string, string>) => ({ name, context: { span_id: id, trace_id: 'mt' }, parent_id: parent, start_time: 1796304469000000000 + t, end_time: 1796304469000000000 + t + 1000, status_code: 'OK', attributes, events: [] });
+  const mlflow = parse('mlflow-trace.json', {
+    info: { request_id: 'tr-1' },
+    data: {
+      spans: [
+        span('a', null, 'agent', 0, attrs('AGENT', { question: USER }, FINAL)),
+        span('c1', 'a', 'Completions', 10, attrs('CHAT_MODEL', { model: 'gpt-4o', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: USER }], tools: [TOOL_DEF] }, { choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] } }] })),
+        span('t1', 'a', 'get_weather', 20, attrs('TOOL', JSON.parse(ARGS), JSON.parse(RESULT))),
+        span('c2', 'a', 'Completions', 30, attrs('CHAT_MODEL', { model: 'gpt-4o', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: USER }, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] }, { role: 'tool', tool_call_id: 'call_1', content: RESULT }], tools: [TOOL_DEF] }, { choices: [{ index: 0, message: { role: 'assistant', content: FINAL } }] })),
+      ],
+    },
+  });
+  assert.equal(mlflow.conversations.length, 2);
+  assert.deepEqual(shape(mlflow.conversations[1]!), TOOL_CONVERSATION);
+  assert.deepEqual(mlflow.conversations[1]!.tools.map((t) => t.function.name), ['get_weather']);
+});

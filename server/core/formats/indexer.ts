@@ -652,6 +652,9 @@ function innerRecords(
       }
     });
   if (out.length || Object.keys(value).some((k) => OTLP_ROOT.has(k))) return out;
+  // MLflow trace JSON: {info, data: {spans: [...]}}.
+  if (isObj(value.data) && Array.isArray(value.data.spans) && isObj(value.info))
+    return (value.data.spans as unknown[]).map((el, i) => ({ value: el, inner: ['data', 'spans', i] as JsonPath, ctx: 0, hint: 'spans' }));
   if (classify(value, null) === null) {
     const containers = Object.keys(value).filter((k) => CONTAINER_KEYS.has(k) && Array.isArray(value[k]));
     if (containers.length && !(isObj(value.trace) && containers.includes('observations')))

@@ -165,11 +165,33 @@ export function isSpanLike(v: unknown): boolean {
   const hasAttrs = Array.isArray(v.attributes) || isObj(v.attributes);
   const hasIds = v.traceId !== undefined || v.spanId !== undefined || v.trace_id !== undefined || v.span_id !== undefined || isObj(v.context) || isObj(v.spanContext) || isObj(v._spanContext);
   if (hasAttrs && (hasIds || v.name !== undefined || v.startTimeUnixNano !== undefined || v.start_time !== undefined || v.timeUnixNano !== undefined)) return true;
-  return isAttributeMap(v);
+  return isAttributeMap(v) || isFlattenedSpan(v);
 }
 
 /** Keys that only a span's attributes have (a bare attribute map is one span's attributes). */
 const ATTRIBUTE_MARKERS = ['gen_ai.operation.name', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.request.model', 'gen_ai.system', 'gen_ai.provider.name', 'openinference.span.kind', 'llm.model_name', 'llm.input_messages', 'ai.operationId', 'ai.prompt.messages', 'ai.model.id', 'gen_ai.tool.name'];
+
+/** A span as a dataframe row (Phoenix `get_spans_dataframe()` as JSON): `context.span_id`, `attributes.*`. */
+export function isFlattenedSpan(v: Record<string, unknown>): boolean {
+  if (v.attributes !== undefined) return false;
+  if (v['context.span_id'] !== undefined) return true;
+  for (const k in v) if (k.startsWith('attributes.') && (k.startsWith('attributes.llm.') || k.startsWith('attributes.gen_ai.') || k.startsWith('attributes.openinference.'))) return true;
+  return false;
+}
+
+/** The `attributes.*` columns of a dataframe row as an attribute map (keeping where each is). */
+function prefixedAttributes(span: LV): LV {
+  const out: Record<string, unknown> = {};
+  const locs = new Map<string | number, Loc | null>();
+  for (const k of Object.keys(span.v as object)) {
+    if (!k.startsWith('attributes.')) continue;
+    const x = get(span, k);
+    if (x.v === null || x.v === undefined) continue; // a dataframe's empty cell
+    out[k.slice('attributes.'.length)] = x.v;
+    locs.set(k.slice('attributes.'.length), x.loc);
+  }
+  return lv(withChildLocations(out, locs), null);
+}
 
 /** One span's attributes as a JSON object: `{"gen_ai.operation.name": "chat", …}` or nested. */
 export function isAttributeMap(v: Record<string, unknown>): boolean {
@@ -202,8 +224,8 @@ export function readOtelSpan(
   const s = span.v;
   if (!isObj(s)) return null;
   if (isLogRecord(s) && s.name === undefined) return readLogRecord(span, anchor, seq, o);
-  // A bare attribute map is its own attributes.
-  const attributes = s.attributes === undefined && isAttributeMap(s) ? span : get(span, 'attributes');
+  // A bare attribute map is its own attributes; a dataframe row keeps them as `attributes.*` columns.
+  const attributes = s.attributes === undefined ? (isFlattenedSpan(s) ? prefixedAttributes(span) : isAttributeMap(s) ? span : get(span, 'attributes')) : get(span, 'attributes');
   const attrs = new Attrs(attributes);
   const events = get(span, 'events');
   const convention: OtelConvention | null = forced === 'openinference' || forced === 'otel-genai' ? forced : spanConvention(attrs, events);
@@ -212,7 +234,7 @@ export function readOtelSpan(
     rec.notes.push({ message: `has "attributes" of type ${typeName(attributes.v)} (expected a list of {key, value} or a map); its attributes are ignored`, severity: 'error' });
   if (events.v !== undefined && !Array.isArray(events.v)) rec.notes.push({ message: `has "events" of type ${typeName(events.v)} (expected a list); ignored`, severity: 'warning' });
   // OTLP, the Python SDK's `context`, OTel JS ReadableSpan's `spanContext` / `parentSpanContext`.
-  const ctx = isObj(s.context) ? s.context : isObj(s.spanContext) ? s.spanContext : isObj(s._spanContext) ? s._spanContext : {};
+  const ctx = isObj(s.context) ? s.context : isObj(s.spanContext) ? s.spanContext : isObj(s._spanContext) ? s._spanContext : { trace_id: s['context.trace_id'], span_id: s['context.span_id'] };
   const parentCtx = isObj(s.parentSpanContext) ? s.parentSpanContext : {};
   rec.traceId = idString(s.traceId ?? s.trace_id ?? ctx.trace_id ?? ctx.traceId);
   rec.spanId = idString(s.spanId ?? s.span_id ?? ctx.span_id ?? ctx.spanId);
@@ -228,6 +250,7 @@ export function readOtelSpan(
   if (res && typeof res['service.name'] === 'string') rec.metadata.service = res['service.name'];
   const error = spanError(span, events);
   if (isAiSdkSpan(attrs)) readAiSdk(rec, attrs, error, o);
+  else if (attrs.has('mlflow.spanType')) readMlflow(rec, attrs, error, o);
   else if (isLangfuseSpan(attrs, convention)) readLangfuseAttributes(rec, attrs, error, o);
   else if (isTraceloopEntity(attrs)) readTraceloopEntity(rec, attrs, error, o);
   else if (convention === 'openinference') readOpenInference(rec, attrs, error, o, typeof s.span_kind === 'string' ? s.span_kind : undefined);
@@ -725,6 +748,45 @@ function readAiSdk(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions
     if (request.messages.length) rec.traceInput = request.messages;
   }
   rec.output = answered ? [m] : null;
+}
+
+// ---- MLflow tracing ---------------------------------------------------------------------------
+
+/**
+ * MLflow spans: `mlflow.spanType` (JSON string: "CHAT_MODEL" | "LLM" | "TOOL" | "AGENT" | "CHAIN"
+ * …), `mlflow.spanInputs` / `mlflow.spanOutputs` (JSON: the request and response as the
+ * autologged client saw them), `mlflow.chat.messages`, `mlflow.chat.tools`.
+ */
+function readMlflow(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions): void {
+  const type = String(jsonish(a.get('mlflow.spanType')).v ?? '').toUpperCase();
+  const inputs = jsonish(a.get('mlflow.spanInputs'));
+  const outputs = jsonish(a.get('mlflow.spanOutputs'));
+  if (type === 'TOOL') {
+    rec.kind = 'tool';
+    const args = isObj(inputs.v) && inputs.v.arguments !== undefined ? get(inputs, 'arguments') : a.get('mlflow.spanInputs');
+    rec.tool = { name: rec.name, callId: null, args: textOrRaw(args, o.light), result: textOrRaw(a.get('mlflow.spanOutputs'), o.light), error };
+    return;
+  }
+  if (type === 'CHAT_MODEL' || type === 'LLM') {
+    rec.kind = 'llm';
+    const request = readInput(inputs, o);
+    const chat = a.get('mlflow.chat.messages');
+    // The recorded chat (input and answer) when the raw request is not readable.
+    const chatMessages = request.messages.length === 0 && chat.v !== undefined ? readInput(chat, o).messages : [];
+    let answer: IRMessage[] | null = outputs.v !== undefined ? response(readOutput(outputs, o)) : null;
+    if (chatMessages.length && chatMessages[chatMessages.length - 1]!.role === 'assistant') {
+      answer ??= [chatMessages.pop()!];
+    }
+    rec.input = request.messages.length ? request.messages : chatMessages.length ? chatMessages : null;
+    rec.output = answer;
+    if (outputs.v !== undefined && !answer) rec.metadata.unreadable_output = true;
+    if (!o.light) rec.tools = mergeToolDefinitions(request.tools, findToolDefinitions([a.get('mlflow.chat.tools')]));
+    if (error && !answer) rec.metadata.error = error.text;
+    return;
+  }
+  rec.kind = type === 'AGENT' || rec.parentId === null ? 'agent' : 'other';
+  const traceIn = readInput(inputs, o).messages;
+  if (traceIn.length) rec.traceInput = traceIn;
 }
 
 // ---- OpenLLMetry (Traceloop SDK) workflow, agent, task and tool spans ------------------------

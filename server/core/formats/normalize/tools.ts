@@ -63,6 +63,11 @@ export function looksLikeToolDefinition(v: unknown): boolean {
 const SCHEMA_KEYS = ['parameters', 'input_schema', 'inputSchema', 'parametersJsonSchema', 'parameters_json_schema', 'json_schema', 'args_schema'] as const;
 
 function collect(v: unknown, out: ToolDefinition[], depth: number): void {
+  if (isObj(v) && v['tool.json_schema'] !== undefined) {
+    const one = definition(v);
+    if (one) out.push(one);
+    return;
+  }
   if (depth > 4) return;
   if (typeof v === 'string') {
     const t = v.trimStart();
@@ -104,6 +109,8 @@ function collect(v: unknown, out: ToolDefinition[], depth: number): void {
 function definition(t0: Record<string, unknown>): ToolDefinition | null {
   let t = t0;
   if (isObj(t.toolSpec)) t = t.toolSpec;
+  // OpenInference flattened inside a list (Phoenix dataframes): {"tool.json_schema": "…"}.
+  if (t['tool.json_schema'] !== undefined && t.json_schema === undefined) t = { ...t, json_schema: t['tool.json_schema'] };
   if (isObj(t.tool)) t = { ...t.tool, ...(typeof t.name === 'string' ? { name: t.name } : {}) };
   if (t.json_schema !== undefined) {
     const inner = typeof t.json_schema === 'string' ? parseObject(t.json_schema) : isObj(t.json_schema) ? t.json_schema : undefined;
