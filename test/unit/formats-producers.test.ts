@@ -310,3 +310,19 @@ test('Phoenix dataframe rows (attributes.* columns) and MLflow trace JSON ({info
   assert.deepEqual(shape(mlflow.conversations[1]!), TOOL_CONVERSATION);
   assert.deepEqual(mlflow.conversations[1]!.tools.map((t) => t.function.name), ['get_weather']);
 });
+
+test('grounding context: system instructions recorded on the agent span, a tool result recorded as events of the tool span', () => {
+  const lines = [
+    { traceId: 'g', spanId: 'agent', name: 'invoke_agent desk', startTimeUnixNano: '1796304469000000000', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: SYSTEM }]) } },
+    { traceId: 'g', spanId: 'c1', parentSpanId: 'agent', name: 'chat', startTimeUnixNano: '1796304469100000000', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: USER }] }]), 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: JSON.parse(ARGS) }] }]) } },
+    {
+      traceId: 'g', spanId: 't1', parentSpanId: 'agent', name: 'execute_tool get_weather', startTimeUnixNano: '1796304469200000000',
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'call_1' },
+      events: [{ name: 'gen_ai.tool.message', attributes: { role: 'tool', content: ARGS, id: 'call_1' } }, { name: 'gen_ai.choice', attributes: { message: RESULT, id: 'call_1' } }],
+    },
+    // The second call recorded only the new turn: the history is rebuilt and the tool span's result joins it.
+    { traceId: 'g', spanId: 'c2', parentSpanId: 'agent', name: 'chat', startTimeUnixNano: '1796304469300000000', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: FINAL }] }]) } },
+  ];
+  const r = parse('agent.jsonl', lines.map((l) => JSON.stringify(l)).join('\n'));
+  assert.deepEqual(r.conversations.map(shape)[1], TOOL_CONVERSATION);
+});

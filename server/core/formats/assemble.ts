@@ -107,6 +107,8 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   for (const s of responders) for (const m of s.output ?? []) for (const c of m.toolCalls) if (c.id) knownCallIds.add(c.id);
 
   const firstInput = traceRoot?.traceInput ?? spans.find((s) => s.traceInput?.length)?.traceInput ?? null;
+  // System instructions an agent or root span recorded apply to the calls that record none.
+  const traceSystem = spans.find((s) => s.kind !== 'llm' && s.system?.length)?.system ?? null;
   const out: AssembledConversation[] = [];
   /** The conversation so far when LLM spans do not record their input: grows, never copied. */
   const history: IRMessage[] = [];
@@ -129,7 +131,8 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     let rebuilt = false;
     if (span.input && span.input.length && !degenerate(span.input)) {
       messages = withoutOwnResponse(span.input, span.output!);
-      if (span.system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: span.system, toolCalls: [] });
+      const system = span.system?.length ? span.system : traceSystem;
+      if (system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: system, toolCalls: [] });
       const answered = answeredIn(messages);
       pool.answered(answered);
       messages = fillToolResults(messages, 0, answered, pool, span);
@@ -138,7 +141,8 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
         history.length = 0;
         // A recorded input of only system messages still says what the instructions were.
         const ownSystem = (span.input ?? []).filter((m) => m.role === 'system' || m.role === 'developer');
-        const start = ownSystem.length ? ownSystem : span.system?.length ? [{ role: 'system', parts: span.system, toolCalls: [] }] : [];
+        const system = span.system?.length ? span.system : traceSystem;
+        const start = ownSystem.length ? ownSystem : system?.length ? [{ role: 'system', parts: system, toolCalls: [] }] : [];
         if (!(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) append(history, start);
         append(history, firstInput ?? []);
         historyAnswered.clear();

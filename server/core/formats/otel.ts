@@ -385,11 +385,21 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
 
   if (op === 'execute_tool' || (!op && a.has('gen_ai.tool.name') && !a.has('gen_ai.output.messages'))) {
     rec.kind = 'tool';
+    // Some SDKs (Strands Agents) record the call and its result as events of the tool span.
+    const evs = items(events).map(spanEvent);
+    const eventBody = (name: string, key: string): LV => {
+      const e = evs.find((x) => x.name === name);
+      if (!e) return lv(undefined, null);
+      const fromAttrs = e.attrs.get(key);
+      return fromAttrs.v !== undefined ? fromAttrs : e.body ? get(e.body, key) : lv(undefined, null);
+    };
+    const args = firstOf(a, 'gen_ai.tool.call.arguments', 'gcp.vertex.agent.tool_call_args', 'input.value');
+    const result = firstOf(a, 'gen_ai.tool.call.result', 'gcp.vertex.agent.tool_response', 'output.value');
     rec.tool = {
       name: a.str('gen_ai.tool.name') ?? null,
       callId: a.str('gen_ai.tool.call.id')?.trim() ?? null,
-      args: textOrRaw(firstOf(a, 'gen_ai.tool.call.arguments', 'gcp.vertex.agent.tool_call_args', 'input.value'), o.light),
-      result: textOrRaw(firstOf(a, 'gen_ai.tool.call.result', 'gcp.vertex.agent.tool_response', 'output.value'), o.light),
+      args: textOrRaw(args.v !== undefined ? args : eventBody('gen_ai.tool.message', 'content'), o.light),
+      result: textOrRaw(result.v !== undefined ? result : eventBody('gen_ai.choice', 'message'), o.light),
       error,
     };
     return;
