@@ -9,9 +9,10 @@ import { convertFiles, coverageLines, refusal } from './core/formats/convert';
 import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
 import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
-import { ExperimentService } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { ExperimentService } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
+import { runCheck } from './checkCommand';
 
 const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
@@ -20,6 +21,8 @@ const USAGE = `Usage:
   hallucination-lab convert <trace files…> [--format F] [--out FILE]
   hallucination-lab show <experiment id> [--out DIR] [--json]
   hallucination-lab list [--out DIR] [--json]
+  hallucination-lab check <trace files or globs…> [--fail-on RULE]… [--sarif F] [--junit F] [--markdown F]
+                                                 (the CI gate: hallucination-lab check --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
 
@@ -46,6 +49,7 @@ Options for run:
   --concurrency N               items at once (default 8)
   --rpm N, --tpm N              rate limit in requests / tokens per minute
   --timeout-ms N                per-request timeout (default 60000)
+  --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
   --out DIR                     store folder (default: ./${STORE_DIR}); for convert: the output file
   --json                        print exactly one JSON document: the experiment resource
@@ -61,6 +65,8 @@ class UsageError extends Error {}
 class InputError extends Error {}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  // `check` has options of its own (the CI gate): see checkCommand.ts.
+  if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -80,6 +86,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       rpm: { type: 'string' },
       tpm: { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'min-confidence': { type: 'string' },
       'api-key-env': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -109,6 +116,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
     tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
     requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
+    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
   };
   const settingsParsed = settingsSchema.safeParse(settingsInput);
   if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
