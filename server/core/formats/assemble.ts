@@ -81,6 +81,11 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     const agents = spans.filter((s) => s.kind === 'agent' && s.output?.length);
     if (agents.length) responders = agents.slice(0, 1);
   }
+  // The same call recorded twice by two instrumentations (one nested in the other), once without
+  // content: the call is the one that was read, not a second call left unread.
+  const readIds = new Set(responders.filter((s) => s.output?.length && s.spanId).map((s) => s.spanId!));
+  const readParents = new Set(responders.filter((s) => s.output?.length && s.parentId).map((s) => s.parentId!));
+  responders = responders.filter((s) => s.output?.length || !((s.parentId && readIds.has(s.parentId)) || (s.spanId && readParents.has(s.spanId))));
   if (coverage) coverage.llmCalls += responders.length;
   for (const s of responders)
     if (!s.output || s.output.length === 0) {

@@ -475,6 +475,13 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
   }
 }
 
+/** How much of a conversation a reading holds: its messages with text or calls, and their texts. */
+function substance(messages: readonly IRMessage[]): number {
+  let n = 0;
+  for (const m of messages) if (m.parts.some((p) => p.text !== '') || m.toolCalls.length) n += 1 + m.parts.length + m.toolCalls.length;
+  return n;
+}
+
 /** The first of `keys` recorded. */
 function firstOf(a: Attrs, ...keys: string[]): LV {
   for (const k of keys) {
@@ -936,7 +943,10 @@ function readOpenInference(rec: SpanRecord, a: Attrs, error: Text | null, o: Rea
 
   if (kind === 'LLM' || (!kind && (nIn > 0 || nOut > 0))) {
     rec.kind = 'llm';
-    if (input === null) input = valueInput;
+    // The indexed messages are the instrumentation's view of the request; `input.value` is the
+    // request itself. Some instrumentations drop parts of it from the view (a top-level system
+    // prompt, tool results in provider blocks): the fuller reading is kept.
+    if (input === null || (valueInput && substance(valueInput) > substance(input))) input = valueInput;
     if (output === null && outputValue.v !== undefined) output = response(readOutput(outputValue, o));
     rec.input = input;
     rec.output = output;

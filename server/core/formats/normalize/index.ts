@@ -84,12 +84,16 @@ function readAny(v: LV, defaultRole: string, o: ReadOptions, sink: ToolSink, dep
     messages = readList(get(v, 'contents'), 'user', o, sink, depth);
   } else if (Array.isArray(obj.messages) || (obj.messages !== undefined && typeof obj.messages === 'string')) {
     // OpenAI / Anthropic / Bedrock / LangChain `{messages}`; a batch [[...]] is its first prompt.
-    const sys = get(v, 'system');
+    // Anthropic / Bedrock `system`, or the instructions an SDK keeps beside the messages
+    // (Gemini `config.systemInstruction` in a wrapped client's inputs, `instructions`…).
+    const sys = getAny(v, 'system', 'instructions', 'system_prompt', 'systemPrompt');
     if (typeof sys.v === 'string') system.push({ text: sys.v, loc: sys.loc });
-    else for (const b of items(sys)) {
-      const t = typeof b.v === 'string' ? textOf(b) : textOf(get(b, 'text'));
-      if (t) system.push(t);
-    }
+    else if (Array.isArray(sys.v))
+      for (const b of items(sys)) {
+        const t = typeof b.v === 'string' ? textOf(b) : textOf(get(b, 'text'));
+        if (t) system.push(t);
+      }
+    else system.push(...geminiSystem(geminiRequestSystem(v)));
     messages = readAny(jsonish(get(v, 'messages')), defaultRole, o, sink, depth + 1);
   } else if (obj.input !== undefined && (obj.instructions !== undefined || Array.isArray(obj.input) || obj.model !== undefined)) {
     // Responses request {instructions, input}.
