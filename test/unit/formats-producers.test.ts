@@ -326,3 +326,16 @@ test('grounding context: system instructions recorded on the agent span, a tool 
   const r = parse('agent.jsonl', lines.map((l) => JSON.stringify(l)).join('\n'));
   assert.deepEqual(r.conversations.map(shape)[1], TOOL_CONVERSATION);
 });
+
+test('an earlier turn recorded without its tool calls (LangSmith wrapGemini) gets them back from the trace\'s own earlier response', () => {
+  const run = (id: string, t: string, inputs: unknown, outputs: unknown) => ({ id, trace_id: 'r', parent_run_id: 'r', run_type: 'llm', name: 'gemini', start_time: t, end_time: t, inputs, outputs });
+  const config = { systemInstruction: SYSTEM, tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: TOOL_DEF.function.parameters }] }] };
+  const lines = [
+    { id: 'r', trace_id: 'r', run_type: 'chain', name: 'agent', start_time: '2025-06-01T10:00:00Z', inputs: { input: USER }, outputs: { output: FINAL } },
+    run('l1', '2025-06-01T10:00:01Z', { messages: [{ role: 'user', content: USER }], config }, { role: 'assistant', content: '', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] }),
+    run('l2', '2025-06-01T10:00:02Z', { messages: [{ role: 'user', content: USER }, { role: 'model', content: '' }, { role: 'user', content: [{ type: 'function_response', function_response: { name: 'get_weather', response: JSON.parse(RESULT) } }] }], config }, { role: 'assistant', content: FINAL }),
+  ];
+  const r = parse('langsmith.jsonl', lines.map((l) => JSON.stringify(l)).join('\n'));
+  assert.deepEqual(shape(r.conversations[1]!), TOOL_CONVERSATION);
+  assert.deepEqual(r.conversations[1]!.tools.map((t) => t.function.name), ['get_weather']);
+});

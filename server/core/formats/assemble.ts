@@ -135,7 +135,7 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     let messages: IRMessage[];
     let rebuilt = false;
     if (span.input && span.input.length && !degenerate(span.input)) {
-      messages = withoutOwnResponse(span.input, span.output!);
+      messages = restoreDroppedCalls(withoutOwnResponse(span.input, span.output!), llm.slice(0, k));
       const system = span.system?.length ? span.system : traceSystem;
       if (system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: system, toolCalls: [] });
       const answered = answeredIn(messages);
@@ -291,6 +291,34 @@ function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMess
     if (cut > 0) return input.slice(0, cut);
   }
   return input.slice();
+}
+
+/**
+ * Some tracers record an earlier assistant turn of the history without its tool calls (an empty
+ * message followed by the results). The trace's own earlier response that made calls of those
+ * tools is that turn: its calls are restored and the results get their ids.
+ */
+function restoreDroppedCalls(messages: IRMessage[], earlier: readonly SpanRecord[]): IRMessage[] {
+  let out = messages;
+  for (let i = 0; i < out.length; i++) {
+    const m = out[i]!;
+    if (m.role !== 'assistant' || m.parts.some((p) => p.text !== '') || m.toolCalls.length) continue;
+    let j = i + 1;
+    while (j < out.length && out[j]!.role === 'tool') j++;
+    const results = out.slice(i + 1, j);
+    if (results.length === 0 || results.some((r) => !r.name)) continue;
+    const made = earlier
+      .map((s) => s.output?.[0])
+      .find((r) => r && r.toolCalls.length === results.length && results.every((t, n) => r.toolCalls[n]!.name === t.name));
+    if (!made) continue;
+    if (out === messages) out = messages.slice();
+    out[i] = { ...m, parts: [], toolCalls: made.toolCalls };
+    results.forEach((t, n) => {
+      const id = made.toolCalls[n]!.id;
+      if (t.toolCallId === undefined && id) out[i + 1 + n] = { ...t, toolCallId: id };
+    });
+  }
+  return out;
 }
 
 /** An input that holds no turn at all (only system messages, or only empty messages). */

@@ -30,7 +30,7 @@ export function readContentBlock(block: LV, into: MessageBuilder, o: ReadOptions
     return;
   }
   if (readAnthropicBlock(block, into, o) || readAiSdkPart(block, into, o) || readOtelPart(block, into, o)) return;
-  if (type === 'function_call') {
+  if (type === 'function_call' && typeof block.v.name === 'string') {
     const name = str(get(block, 'name'));
     if (name !== undefined) into.call({ id: callId(get(block, 'call_id')) ?? callId(get(block, 'id')), name, args: callArgs(get(block, 'arguments'), o) });
     return;

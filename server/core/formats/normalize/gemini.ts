@@ -11,9 +11,13 @@ import { get, getAny, isObj, items, str, textOf, type LV, type Text } from '../l
 import type { IRMessage } from '../types';
 import { callArgs, callId, MessageBuilder, toolResult, type ReadOptions } from './shared';
 
+const WRAPPED_TYPES = new Set(['function_call', 'function_response', 'functionCall', 'functionResponse']);
+
 export function readGeminiPart(part: LV, into: MessageBuilder, o: ReadOptions): boolean {
   const v = part.v;
-  if (!isObj(v) || v.type !== undefined) return false;
+  // Untyped, as the API writes parts; or typed by a tracer that wraps them (LangSmith:
+  // `{type: 'function_response', function_response: {…}}`).
+  if (!isObj(v) || (v.type !== undefined && !(typeof v.type === 'string' && WRAPPED_TYPES.has(v.type)))) return false;
   const call = getAny(part, 'functionCall', 'function_call');
   if (isObj(call.v)) {
     const name = str(get(call, 'name'));
