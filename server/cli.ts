@@ -219,7 +219,7 @@ async function convert(files: string[], format: FormatChoice | undefined, outFil
   // Nothing converted: the one line below says why.
   if (result.lines.length) for (const f of result.files) {
     for (const line of coverageLines(f)) io.err.write(`${line}\n`);
-    for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${p.message}\n`);
+    if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${p.message}\n`);
   }
   if (result.lines.length === 0) throw new InputError(result.files.map((f) => f.refused ?? `${f.name}: no conversations`).join('; '));
   const body = result.lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
