@@ -68,6 +68,7 @@ test('a bare attribute map (one span\'s attributes as a JSON object) is a trace:
     'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', content: FINAL }]),
   });
   assert.equal(genai.isTrace, true);
+  assert.deepEqual(genai.problems, [], 'a bare map has no ids by nature: nothing to warn about');
   assert.deepEqual(genai.conversations.map(shape), [[`system:${SYSTEM}`, `user:${USER}`, `assistant:${FINAL}`]]);
   assert.equal(genai.conversations[0]!.toolsKnown, false, 'no definitions recorded: unknown, not "none"');
   const oi = parse('oi-attributes.json', {

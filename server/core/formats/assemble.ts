@@ -62,14 +62,14 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   const leftOut = (s: SpanRecord, reason: string) => coverage?.unread.push({ spanId: s.spanId, line: s.anchor.line, reason });
 
   if (!traceId)
-    for (const s of spans) if (!s.isTrace && s.kind !== 'other') problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
+    for (const s of spans) if (!s.isTrace && s.kind !== 'other' && !s.attributesOnly) problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
   const ids = new Set<string>();
   for (const s of spans) {
     if (s.spanId) ids.add(s.spanId);
     if (s.isTrace && s.traceId) ids.add(s.traceId); // Langfuse/Opik spans may name the trace as parent
   }
   for (const s of spans) {
-    if (!s.isTrace && !s.spanId && s.kind !== 'other') problem(s, `${describe(s)} has no span id`, 'warning');
+    if (!s.isTrace && !s.spanId && s.kind !== 'other' && !s.attributesOnly) problem(s, `${describe(s)} has no span id`, 'warning');
     if (s.parentId && !ids.has(s.parentId) && !s.isTrace)
       problem(s, `${describe(s)}: its parent "${s.parentId}" is not in this file; read without it`, 'warning');
   }

@@ -230,6 +230,7 @@ export function readOtelSpan(
   const events = get(span, 'events');
   const convention: OtelConvention | null = forced === 'openinference' || forced === 'otel-genai' ? forced : spanConvention(attrs, events);
   const rec = emptySpan(convention ?? 'otel-genai', anchor, seq);
+  if (attributes === span) rec.attributesOnly = true;
   if (attributes.v !== undefined && !Array.isArray(attributes.v) && !isObj(attributes.v))
     rec.notes.push({ message: `has "attributes" of type ${typeName(attributes.v)} (expected a list of {key, value} or a map); its attributes are ignored`, severity: 'error' });
   if (events.v !== undefined && !Array.isArray(events.v)) rec.notes.push({ message: `has "events" of type ${typeName(events.v)} (expected a list); ignored`, severity: 'warning' });

@@ -96,6 +96,7 @@ export function skeleton(s: SpanRecord): SpanRecord {
     costUsd: null,
     tool: s.tool && { name: s.tool.name, callId: s.tool.callId, args: null, result: null, error: s.tool.error ? NO_TEXT : null },
     ...(s.eventOf !== undefined ? { eventOf: s.eventOf } : {}),
+    ...(s.attributesOnly ? { attributesOnly: true } : {}),
     traceInput: s.traceInput?.length ? RECORDED : null,
     isTrace: s.isTrace,
     metadata: meta,

@@ -66,6 +66,8 @@ export interface SpanRecord {
    * id: its input and output join that span's when the trace is assembled.
    */
   eventOf?: string;
+  /** Read from a bare attribute map: it has no ids or times by nature (no problem about them). */
+  attributesOnly?: boolean;
   /** What could not be read in this record (reported where the record is). */
   notes: Array<{ message: string; severity: Severity }>;
 }
