@@ -69,11 +69,11 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
   const fd = fs.openSync(abs, 'r');
   const before = { checked: result.checked, findings: result.conversations.reduce((n, c) => n + c.findings.length, 0) };
   try {
-    const locator = new AnchorRangeLocator((start, end) => {
+    const readRange = (start: number, end: number): string | null => {
       const buf = Buffer.allocUnsafe(end - start);
       const n = fs.readSync(fd, buf, 0, buf.length, start);
       return n === buf.length ? buf.toString('utf8') : null;
-    });
+    };
     for (let position = 0; position < count; position++) {
       if (options.signal?.aborted) return;
       const id = index.idAt(abs, position);
@@ -89,6 +89,8 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
       }
       result.checked++;
       const fingerprints = conversationFingerprints(id, item.annotations);
+      // A locator per conversation: it keeps the anchor texts it read, which must not add up over a large file.
+      const locator = new AnchorRangeLocator(readRange);
       const findings: CheckFinding[] = item.annotations.map((annotation, i) => ({
         annotation,
         region: regionOf(locator.range(conversation, annotation)),
