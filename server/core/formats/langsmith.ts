@@ -49,7 +49,7 @@ export function readLangSmith(x: LV, anchor: SourceAnchor, seq: () => number, o:
       if (!out.length) rec.metadata.unreadable_output = true;
     }
     // Definitions: the request's own `tools`, or the framework's invocation parameters.
-    if (!o.light) rec.tools = mergeToolDefinitions(request?.tools ?? null, findToolDefinitions([get(invocation, 'tools'), get(invocation, 'functions'), get(meta, 'tools')]));
+    if (!o.light) rec.tools = mergeToolDefinitions(request?.tools ?? null, findToolDefinitions([get(invocation, 'tools'), get(invocation, 'functions'), get(get(meta, 'ls_invocation_params'), 'tools'), get(meta, 'tools')]));
     const um = get(x, 'usage_metadata');
     const tu = get(get(get(outputs, 'llm_output'), 'token_usage'), 'prompt_tokens').v !== undefined ? get(get(outputs, 'llm_output'), 'token_usage') : get(outputs, 'usage');
     const inTok = num(get(um, 'input_tokens')) ?? num(get(tu, 'prompt_tokens')) ?? num(get(x, 'prompt_tokens'));
