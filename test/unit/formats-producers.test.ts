@@ -340,3 +340,19 @@ test('an earlier turn recorded without its tool calls (LangSmith wrapGemini) get
   assert.deepEqual(shape(r.conversations[1]!), TOOL_CONVERSATION);
   assert.deepEqual(r.conversations[1]!.tools.map((t) => t.function.name), ['get_weather']);
 });
+
+test('a request recorded by reference (the app appended the answer before the span was sent) is cut at the response, whose streamed calls get their ids back', () => {
+  const later = [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: USER },
+    { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: ARGS } }] },
+    { role: 'tool', tool_call_id: 'call_1', content: RESULT },
+  ];
+  const gen = (id: string, t: string, output: unknown) => ({ traceId: 'lf', spanId: id, name: 'OpenAI.chat', startTimeUnixNano: t, attributes: { 'langfuse.observation.type': 'generation', 'langfuse.observation.input': JSON.stringify({ messages: later }), 'langfuse.observation.output': JSON.stringify(output) } });
+  const r = parse('stream.jsonl', [
+    gen('g1', '1796304469000000000', { tool_calls: [{ function: { name: 'get_weather', arguments: ARGS } }] }),
+    gen('g2', '1796304469200000000', FINAL),
+  ].map((l) => JSON.stringify(l)).join('\n'));
+  assert.deepEqual(shape(r.conversations[0]!), TOOL_CONVERSATION.slice(0, 3));
+  assert.deepEqual(shape(r.conversations[1]!), TOOL_CONVERSATION);
+});

@@ -134,8 +134,11 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     }
     let messages: IRMessage[];
     let rebuilt = false;
+    let recoveredIds: Array<string | null> | null = null;
     if (span.input && span.input.length && !degenerate(span.input)) {
-      messages = restoreDroppedCalls(withoutOwnResponse(span.input, span.output!), llm.slice(0, k));
+      const own = withoutOwnResponse(span.input, span.output!);
+      messages = restoreDroppedCalls(own.messages, llm.slice(0, k));
+      recoveredIds = own.ids;
       const system = span.system?.length ? span.system : traceSystem;
       if (system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: system, toolCalls: [] });
       const answered = answeredIn(messages);
@@ -164,7 +167,9 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       messages = history;
       rebuilt = true;
     }
-    const response = span.output!.map((m) => ({ ...m, role: 'assistant' }));
+    // A streamed response may keep no call ids; the recorded history that holds it has them.
+    const ids = recoveredIds;
+    const response = span.output!.map((m) => ({ ...m, role: 'assistant', ...(ids ? { toolCalls: m.toolCalls.map((c, n) => (c.id === null && ids[n] ? { ...c, id: ids[n]! } : c)) } : {}) }));
     const responseIndex = messages.length;
     if (rebuilt) {
       append(history, response);
@@ -283,14 +288,23 @@ function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
  * the input then already holds the calls it answered with. Cut at the first assistant message
  * that makes one of the response's own tool calls.
  */
-function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMessage[]): IRMessage[] {
+function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMessage[]): { messages: IRMessage[]; ids: Array<string | null> | null } {
   const own = new Set<string>();
-  for (const m of output) for (const c of m.toolCalls) if (c.id) own.add(c.id);
-  if (own.size) {
-    const cut = input.findIndex((m) => m.role === 'assistant' && m.toolCalls.some((c) => c.id !== null && own.has(c.id)));
-    if (cut > 0) return input.slice(0, cut);
+  // A call is known by its id, or (a streamed response keeps none) by its name and arguments.
+  const key = (c: IRMessage['toolCalls'][number]) => `${c.name}\u0000${c.args.text.replace(/\s/g, '')}`;
+  const calls = output.flatMap((m) => m.toolCalls);
+  for (const c of calls) if (c.id) own.add(c.id);
+  const ownCalls = new Set(calls.map(key));
+  if (ownCalls.size) {
+    const cut = input.findIndex((m) => m.role === 'assistant' && m.toolCalls.some((c) => (c.id !== null && own.has(c.id)) || (own.size === 0 && ownCalls.has(key(c)))));
+    if (cut > 0) {
+      // The ids the recorded turn gives the response's calls (by position, when they match).
+      const made = input[cut]!.toolCalls;
+      const ids = own.size === 0 && made.length === calls.length && made.every((c, n) => key(c) === key(calls[n]!)) ? made.map((c) => c.id) : null;
+      return { messages: input.slice(0, cut), ids };
+    }
   }
-  return input.slice();
+  return { messages: input.slice(), ids: null };
 }
 
 /**

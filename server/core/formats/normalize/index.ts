@@ -204,6 +204,8 @@ function outputMessages(v: LV, o: ReadOptions, depth: number): IRMessage[] {
   if (isObj(obj.output) && isObj((obj.output as Record<string, unknown>).message)) return readMessage(get(get(v, 'output'), 'message'), 'assistant', o); // Bedrock
   if (Array.isArray(obj.output)) return outputMessages(get(v, 'output'), o, depth + 1); // Responses
   if (isObj(obj.message) && obj.role === undefined) return readMessage(get(v, 'message'), 'assistant', o);
+  // A streamed response accumulated without its role (`{content?, tool_calls}`).
+  if (obj.role === undefined && (Array.isArray(obj.tool_calls) || isObj(obj.function_call))) return readChatMessage(v, 'assistant', o);
   if (isAnthropicResponse(obj) || obj.role !== undefined || Array.isArray(obj.parts) || isLangChainSerialized(obj) || (typeof obj.type === 'string' && (isObj(obj.data) || langChainRole(obj.type) !== undefined || isResponsesItem(obj))))
     return readMessage(v, 'assistant', o);
   if (Array.isArray(obj.messages)) {
