@@ -114,6 +114,9 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   const firstInput = traceRoot?.traceInput ?? spans.find((s) => s.traceInput?.length)?.traceInput ?? null;
   // System instructions an agent or root span recorded apply to the calls that record none.
   const traceSystem = spans.find((s) => s.kind !== 'llm' && s.system?.length)?.system ?? null;
+  /** Ids the recorded inputs give calls (by name and arguments): for responses that kept none. */
+  const historyIds = new Map<string, string>();
+  for (const s of spans) for (const m of s.input ?? []) if (m.role === 'assistant') for (const c of m.toolCalls) if (c.id && !historyIds.has(callKey(c))) historyIds.set(callKey(c), c.id);
   const out: AssembledConversation[] = [];
   /** The conversation so far when LLM spans do not record their input: grows, never copied. */
   const history: IRMessage[] = [];
@@ -167,9 +170,14 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       messages = history;
       rebuilt = true;
     }
-    // A streamed response may keep no call ids; the recorded history that holds it has them.
+    // A streamed response may keep no call ids; the recorded history that holds it has them
+    // (this call's input recorded by reference, or a later call's input).
     const ids = recoveredIds;
-    const response = span.output!.map((m) => ({ ...m, role: 'assistant', ...(ids ? { toolCalls: m.toolCalls.map((c, n) => (c.id === null && ids[n] ? { ...c, id: ids[n]! } : c)) } : {}) }));
+    const response = span.output!.map((m) => ({
+      ...m,
+      role: 'assistant',
+      toolCalls: m.toolCalls.map((c, n) => (c.id !== null ? c : ids?.[n] ? { ...c, id: ids[n]! } : historyIds.has(callKey(c)) ? { ...c, id: historyIds.get(callKey(c))! } : c)),
+    }));
     const responseIndex = messages.length;
     if (rebuilt) {
       append(history, response);
@@ -291,7 +299,7 @@ function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
 function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMessage[]): { messages: IRMessage[]; ids: Array<string | null> | null } {
   const own = new Set<string>();
   // A call is known by its id, or (a streamed response keeps none) by its name and arguments.
-  const key = (c: IRMessage['toolCalls'][number]) => `${c.name}\u0000${c.args.text.replace(/\s/g, '')}`;
+  const key = callKey;
   const calls = output.flatMap((m) => m.toolCalls);
   for (const c of calls) if (c.id) own.add(c.id);
   const ownCalls = new Set(calls.map(key));
@@ -305,6 +313,11 @@ function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMess
     }
   }
   return { messages: input.slice(), ids: null };
+}
+
+/** A tool call by name and arguments (whitespace aside): how a call without an id is recognised. */
+function callKey(c: IRMessage['toolCalls'][number]): string {
+  return `${c.name}\u0000${c.args.text.replace(/\s/g, '')}`;
 }
 
 /**
