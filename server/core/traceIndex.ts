@@ -154,6 +154,7 @@ export class TraceIndex {
       },
       problems: f.problems,
       ...(f.format ? { format: f.format } : {}),
+      coverage: f.coverage,
     };
   }
 
@@ -214,6 +215,7 @@ export class TraceIndex {
       conversationCount: f.count,
       isTrace: f.isTrace,
       problems: f.problems.concat(this.duplicateProblems.get(file) ?? []),
+      ...(this.indexing.has(file) ? {} : { coverage: f.coverage }),
     }));
   }
 

@@ -2,7 +2,7 @@
 // in memory for a small input, else ids and lines at hand with the rest read again from disk.
 // Built in one place from the columns either path (OpenAI records, assembled spans) keeps.
 import type { Conversation, TraceFormat } from '../../../common/schema';
-import type { TraceProblem } from '../../../common/protocol';
+import type { FileCoverage, TraceProblem } from '../../../common/protocol';
 import { contentSummary, type ContentSummary } from './summaries';
 
 export interface IndexedFile {
@@ -26,10 +26,12 @@ export interface IndexedFile {
    * steps to yield between; null when there is none. Left undone, the first listing does it.
    */
   summarySteps(): Iterator<void> | null;
+  /** How many LLM calls became conversations, and each one left out with why. */
+  coverage: FileCoverage;
 }
 
 /** What the file as a whole is. */
-export type FileHead = Pick<IndexedFile, 'file' | 'isTrace' | 'problems' | 'format'>;
+export type FileHead = Pick<IndexedFile, 'file' | 'isTrace' | 'problems' | 'format' | 'coverage'>;
 
 /** The conversations of a file as columns: ids and lines, and the conversations or how to get them again. */
 export interface ConversationColumns {
@@ -70,7 +72,7 @@ export function buildIndexedFile(head: FileHead, columns: ConversationColumns): 
 /** A file with no conversations (being read, unreadable, or empty). */
 export function emptyIndexedFile(file: string, isTrace: boolean, problems: TraceProblem[]): IndexedFile {
   return buildIndexedFile(
-    { file, isTrace, problems, format: null },
+    { file, isTrace, problems, format: null, coverage: { llmCalls: 0, read: 0, unread: [] } },
     { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null },
   );
 }

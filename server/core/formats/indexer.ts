@@ -281,6 +281,8 @@ export class TraceFileIndexer {
       this.problems.push({ file, line: 0, message: `${displayName}: ${this.droppedProblems} more problems are not listed`, severity: 'warning' });
     const format: TraceFormat | null = family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
     const columns = spanPath ? this.spans.columns(this.rereader, family, this.forcedConvention) : this.openai.columns(this.rereader);
-    return buildIndexedFile({ file, isTrace, problems: this.problems, format }, columns);
+    // An OpenAI chat file: every record that is a conversation is one LLM call read.
+    const coverage = spanPath ? this.spans.coverage : { llmCalls: columns.ids.length, read: columns.ids.length, unread: [] };
+    return buildIndexedFile({ file, isTrace, problems: this.problems, format, coverage }, columns);
   }
 }

@@ -5,7 +5,7 @@
 // Listing summaries of a large file are made in one pass over its traces (in slices, so that the
 // caller can yield between them; or at once when a listing asks first), then kept.
 import type { Conversation, TraceFormat } from '../../../common/schema';
-import { assembleTrace, groupByTrace, REBUILT_MESSAGES_BUDGET } from './assemble';
+import { assembleTrace, emptyCoverage, groupByTrace, REBUILT_MESSAGES_BUDGET, type Coverage } from './assemble';
 import type { ConversationColumns } from './indexedFile';
 import { Column } from './recordTable';
 import type { RecordRereader } from './reread';
@@ -35,6 +35,8 @@ export class SpanConversations {
   private summaries: SummaryTable | null = null;
   /** The pass making `summaries` while it runs: whoever asks next resumes it. */
   private summarizing: Generator<void, void, void> | null = null;
+  /** LLM calls read and left out (filled by `assemble`). */
+  readonly coverage: Coverage = emptyCoverage();
 
   constructor(
     private readonly opts: SpanPathOptions,
@@ -60,7 +62,7 @@ export class SpanConversations {
     const { file, displayName, lazy } = this.opts;
     const groups = groupByTrace(this.spans);
     this.spans = [];
-    const opts = { file, displayName, problem: this.problem, idsOnly: lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET } };
+    const opts = { file, displayName, problem: this.problem, idsOnly: lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET }, coverage: this.coverage };
     for (let t = 0; t < groups.length; t++) {
       const g = groups[t]!;
       if (lazy) {
