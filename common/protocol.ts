@@ -164,6 +164,12 @@ export const GetReportState = request(
   z.object({ id: z.string() }),
   z.object({ experiment: experimentResourceSchema, running: z.boolean(), conversations: z.array(conversationSummarySchema) }),
 );
+/** A trace file's conversations as read, one OpenAI chat-format conversation per line, with its coverage lines. */
+export const ConvertTraceFile = request(
+  'hallucinationLab/convertTraceFile',
+  z.object({ file: z.string() }),
+  z.object({ jsonl: z.string(), conversations: z.number().int(), notes: z.array(z.string()) }),
+);
 /** The experiment's annotations as SARIF 2.1.0 (JSON text), placed where their markers are. */
 export const ExportSarif = request('hallucinationLab/exportSarif', z.object({ id: z.string() }), z.object({ sarif: z.string(), results: z.number().int() }));
 export const CancelExperiment = request('hallucinationLab/cancelExperiment', z.object({ id: z.string() }), z.object({ cancelled: z.boolean() }));

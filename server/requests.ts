@@ -7,6 +7,9 @@ import * as P from '../common/protocol';
 import { findAnnotation } from './core/annotationLookup';
 import { checkResultOfPlacements } from './core/check/experimentFindings';
 import { sarifLog } from './core/check/sarif';
+import { convertFiles, coverageLines } from './core/formats/convert';
+import { formatForFile } from './core/formats/formatSetting';
+import { refusalReason } from './traceFiles';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
@@ -41,6 +44,26 @@ export class Requests {
 
   listConversations({ file, ids }: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
     return { conversations: onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids) };
+  }
+
+  /** What the reader understood of a trace file, as OpenAI chat JSONL (the CLI's `convert`). */
+  convertTraceFile({ file }: Params<typeof P.ConvertTraceFile>): Result<typeof P.ConvertTraceFile> {
+    const abs = path.resolve(file);
+    const refused = refusalReason(this.session.root, abs);
+    if (refused) throw new Error(refused);
+    const root = this.session.root;
+    const format = formatForFile(abs, root, this.session.settings.formats);
+    const { lines, files } = convertFiles([abs], {
+      displayName: (f) => (root ? path.relative(root, f) || f : f),
+      ...(format && format !== 'auto' ? { format } : {}),
+    });
+    const converted = files[0]!;
+    if (converted.refused) throw new Error(converted.refused);
+    return {
+      jsonl: lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''),
+      conversations: lines.length,
+      notes: coverageLines(converted),
+    };
   }
 
   /** The experiment's annotations as SARIF, each where its marker is (one result per annotation). */

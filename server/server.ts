@@ -70,6 +70,7 @@ handle(P.ListExperiments, () => ready().requests.listExperiments());
 handle(P.GetExperiment, (p) => ready().requests.getExperiment(p));
 handle(P.GetReportState, (p) => ready().requests.getReportState(p));
 handle(P.ExportSarif, (p) => ready().requests.exportSarif(p));
+handle(P.ConvertTraceFile, (p) => ready().requests.convertTraceFile(p));
 handle(P.CancelExperiment, (p) => ready().requests.cancelExperiment(p));
 handle(P.ResumeExperiment, (p) => ready().requests.resumeExperiment(p));
 handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));
