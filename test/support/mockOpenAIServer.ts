@@ -1,7 +1,8 @@
 // A local OpenAI-compatible HTTP server for tests and benchmarks (node:http, 127.0.0.1, random
 // port). `/v1/chat/completions` answers like a model would: text, tool calls, JSON conforming to
 // a requested json_schema response_format, usage with completion_tokens_details.reasoning_tokens,
-// and SSE streaming when asked. Every request can be scripted: latency, errors with headers
+// and SSE streaming when asked. `/v1/responses` gives the same answers as Responses API objects
+// (not streamed). Every request can be scripted: latency, errors with headers
 // (429 + Retry-After), hangs, malformed JSON, dropped connections, any body.
 //
 // Standalone: node --import tsx test/support/mockOpenAIServer.ts --port 8787 [--latency 200]
@@ -183,7 +184,7 @@ function usageFor(body: Record<string, unknown>, completionText: string, b: Extr
   const reasoningAsked = body.reasoning_effort !== undefined || body.reasoning !== undefined || body.thinking !== undefined;
   const reasoning = b.usage?.reasoning_tokens ?? (reasoningAsked ? 8 : 0);
   return {
-    prompt_tokens: b.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4),
+    prompt_tokens: b.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(body.messages ?? body.input ?? []).length / 4),
     completion_tokens: b.usage?.completion_tokens ?? Math.max(1, Math.ceil(completionText.length / 4)) + reasoning,
     reasoning_tokens: reasoning,
   };
@@ -195,6 +196,44 @@ function usageJson(u: MockUsage) {
     completion_tokens: u.completion_tokens,
     total_tokens: u.prompt_tokens + u.completion_tokens,
     completion_tokens_details: { reasoning_tokens: u.reasoning_tokens },
+  };
+}
+
+/** The same answer as an OpenAI Responses API object (POST /v1/responses, not streamed): a
+ * `function_call` output item per call (its `call_id` is the call's id) or one `message` item. */
+function responsesAnswer(a: {
+  n: number;
+  created: number;
+  model: string;
+  content: string | null;
+  calls: { id: string; function: { name: string; arguments: string } }[];
+  usage: MockUsage;
+  noUsage: boolean;
+}) {
+  const output =
+    a.calls.length > 0
+      ? a.calls.map((c, i) => ({ type: 'function_call', id: `fc_mock_${a.n}_${i}`, call_id: c.id, name: c.function.name, arguments: c.function.arguments, status: 'completed' }))
+      : [{ type: 'message', id: `msg_mock_${a.n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: a.content ?? '', annotations: [] }] }];
+  return {
+    id: `resp_mock_${a.n}`,
+    object: 'response',
+    created_at: a.created,
+    status: 'completed',
+    model: a.model,
+    output,
+    parallel_tool_calls: true,
+    tool_choice: 'auto',
+    ...(a.noUsage
+      ? {}
+      : {
+          usage: {
+            input_tokens: a.usage.prompt_tokens,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: a.usage.completion_tokens,
+            output_tokens_details: { reasoning_tokens: a.usage.reasoning_tokens },
+            total_tokens: a.usage.prompt_tokens + a.usage.completion_tokens,
+          },
+        }),
   };
 }
 
@@ -212,7 +251,10 @@ export interface ToolConversationSpec {
 /** Whether a Chat Completions request already carries a tool result (role tool, or legacy function). */
 export function hasToolResult(body: unknown): boolean {
   const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
-  return messages.some((m: unknown) => isRecord(m) && (m.role === 'tool' || m.role === 'function'));
+  if (messages.some((m: unknown) => isRecord(m) && (m.role === 'tool' || m.role === 'function'))) return true;
+  // Responses API: a function_call_output input item.
+  const input = isRecord(body) && Array.isArray(body.input) ? body.input : [];
+  return input.some((i: unknown) => isRecord(i) && i.type === 'function_call_output');
 }
 
 /** A script that plays one tool-calling conversation the same way every time: tools offered and
@@ -336,6 +378,10 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
         const id = `chatcmpl-mock-${n}`;
         const created = Math.floor(Date.now() / 1000);
         const bodyModel = typeof body.model === 'string' ? body.model : model;
+        if (/\/responses\/?$/.test(rec.path)) {
+          later(b.latencyMs ?? 0, res, () => sendJson(res, 200, responsesAnswer({ n, created, model: bodyModel, content, calls, usage, noUsage: b.noUsage === true })));
+          return;
+        }
         if (body.stream === true) {
           later(b.latencyMs ?? 0, res, () => streamAnswer(res, { id, created, model: bodyModel, content, calls, refusal: b.refusal ?? null, finish, usage, body, b }));
           return;
@@ -451,7 +497,7 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
         sendJson(res, 200, { object: 'list', data: [{ id: opts.model ?? 'mock-model', object: 'model', created: 0, owned_by: 'mock' }] });
         return;
       }
-      if (req.method !== 'POST' || !/\/v1\/chat\/completions\/?$/.test(urlPath)) {
+      if (req.method !== 'POST' || !/\/v1\/(chat\/completions|responses)\/?$/.test(urlPath)) {
         sendJson(res, 404, { error: { message: `no route for ${req.method} ${urlPath}`, type: 'invalid_request_error' } });
         return;
       }

@@ -220,6 +220,12 @@ const TODO_READERS = new Map<string, ('read' | 'detect')[]>([
   // OTel instrumentation-openai: messages are OTLP log records, not paired with their spans.
   ['otel-genai.qa.otlp-traces-logs.jsonl', ['read', 'detect']],
   ['otel-genai.tools.otlp-traces-logs.jsonl', ['read', 'detect']],
+  // The same on the Responses API (one gen_ai.client.inference.operation.details event per call).
+  ['otel-genai-responses.qa.otlp-traces-logs.jsonl', ['read', 'detect']],
+  ['otel-genai-responses.tools.otlp-traces-logs.jsonl', ['read', 'detect']],
+  // LangSmith runs of responses.create: instructions / input items / function_call output items.
+  ['langsmith-responses.qa.langsmith.jsonl', ['read', 'detect']],
+  ['langsmith-responses.tools.langsmith.jsonl', ['read', 'detect']],
 ]);
 
 const options = (file: string, kind: 'read' | 'detect') => (TODO_READERS.get(file)?.includes(kind) ? { todo: 'readers' } : {});
