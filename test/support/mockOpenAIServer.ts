@@ -3,7 +3,7 @@
 // a requested json_schema response_format, usage with completion_tokens_details.reasoning_tokens,
 // and SSE streaming when asked. The same answers come in the providers' own shapes, not streamed:
 // OpenAI Responses (`/v1/responses`), Anthropic Messages (`/v1/messages`), Gemini GenerateContent
-// (`/v1beta/models/{model}:generateContent`). Every request can be scripted: latency, errors with headers
+// (`/v1beta/models/{model}:generateContent`), AWS Bedrock Converse (`/model/{modelId}/converse`). Every request can be scripted: latency, errors with headers
 // (429 + Retry-After), hangs, malformed JSON, dropped connections, any body.
 //
 // Standalone: node --import tsx test/support/mockOpenAIServer.ts --port 8787 [--latency 200]
@@ -215,7 +215,19 @@ function nativeAnswer(urlPath: string, a: NativeAnswer): Record<string, unknown>
   if (/\/responses\/?$/.test(urlPath)) return responsesAnswer(a);
   if (/\/v1\/messages\/?$/.test(urlPath)) return anthropicAnswer(a);
   if (/:generateContent$/.test(urlPath)) return geminiAnswer(a);
+  if (/\/model\/[^/]+\/converse$/.test(urlPath)) return bedrockConverseAnswer(a);
   return null;
+}
+
+/** AWS Bedrock Converse (POST /model/{modelId}/converse): `toolUse` blocks or a text block. */
+function bedrockConverseAnswer(a: NativeAnswer) {
+  const content = a.calls.length > 0 ? a.calls.map((c) => ({ toolUse: { toolUseId: c.id, name: c.function.name, input: parseArgs(c.function.arguments) } })) : [{ text: a.content ?? '' }];
+  return {
+    output: { message: { role: 'assistant', content } },
+    stopReason: a.calls.length > 0 ? 'tool_use' : 'end_turn',
+    usage: { inputTokens: a.usage.prompt_tokens, outputTokens: a.usage.completion_tokens, totalTokens: a.usage.prompt_tokens + a.usage.completion_tokens },
+    metrics: { latencyMs: 0 },
+  };
 }
 
 const parseArgs = (s: string): unknown => {
@@ -303,7 +315,7 @@ export function hasToolResult(body: unknown): boolean {
   if (messages.some((m: unknown) => isRecord(m) && (m.role === 'tool' || m.role === 'function'))) return true;
   // Anthropic Messages: a tool_result content block.
   const blocks = messages.flatMap((m: unknown) => (isRecord(m) && Array.isArray(m.content) ? (m.content as unknown[]) : []));
-  if (blocks.some((c) => isRecord(c) && c.type === 'tool_result')) return true;
+  if (blocks.some((c) => isRecord(c) && (c.type === 'tool_result' || isRecord(c.toolResult)))) return true; // Bedrock: toolResult
   // Gemini GenerateContent: a functionResponse part.
   const contents = isRecord(body) && Array.isArray(body.contents) ? body.contents : [];
   const parts = contents.flatMap((c: unknown) => (isRecord(c) && Array.isArray(c.parts) ? (c.parts as unknown[]) : []));
@@ -320,7 +332,8 @@ export function toolConversationScript(spec: ToolConversationSpec): Script {
   return (req) => {
     const body = isRecord(req.body) ? req.body : {};
     if (hasToolResult(body)) return { kind: 'ok', content: spec.final };
-    const offersTools = Array.isArray(body.tools) && body.tools.length > 0;
+    const toolConfig = isRecord(body.toolConfig) ? body.toolConfig : {}; // Bedrock Converse
+    const offersTools = (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(toolConfig.tools) && toolConfig.tools.length > 0);
     if (offersTools) return { kind: 'ok', content: null, tool_calls: [spec.call] };
     return { kind: 'ok', content: spec.plain };
   };
@@ -554,7 +567,7 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
         sendJson(res, 200, { object: 'list', data: [{ id: opts.model ?? 'mock-model', object: 'model', created: 0, owned_by: 'mock' }] });
         return;
       }
-      if (req.method !== 'POST' || !(/\/v1\/(chat\/completions|responses|messages)\/?$/.test(urlPath) || /:generateContent$/.test(urlPath))) {
+      if (req.method !== 'POST' || !(/\/v1\/(chat\/completions|responses|messages)\/?$/.test(urlPath) || /:generateContent$/.test(urlPath) || /\/model\/[^/]+\/converse$/.test(urlPath))) {
         sendJson(res, 404, { error: { message: `no route for ${req.method} ${urlPath}`, type: 'invalid_request_error' } });
         return;
       }
