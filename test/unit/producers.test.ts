@@ -226,6 +226,24 @@ const TODO_READERS = new Map<string, ('read' | 'detect')[]>([
   // LangSmith runs of responses.create: instructions / input items / function_call output items.
   ['langsmith-responses.qa.langsmith.jsonl', ['read', 'detect']],
   ['langsmith-responses.tools.langsmith.jsonl', ['read', 'detect']],
+  // LangSmith wrapGemini: config.systemInstruction not used as the system prompt, the model turn's
+  // functionCall (which wrapGemini records as an empty model message) not recovered, no tools.
+  ['langsmith-gemini.qa.langsmith.jsonl', ['read', 'detect']],
+  ['langsmith-gemini.tools.langsmith.jsonl', ['read', 'detect']],
+  // OpenInference Anthropic: the top-level system prompt (only in input.value) and the tools are
+  // not read; the question is taken for the system prompt.
+  ['openinference-anthropic.qa.otlp.jsonl', ['read', 'detect']],
+  ['openinference-anthropic.qa.spans.json', ['read', 'detect']],
+  ['openinference-anthropic.tools.otlp.jsonl', ['read']],
+  ['openinference-anthropic.tools.spans.json', ['read']],
+  ['openinference-anthropic.qa.otlp.pb', ['read', 'detect']],
+  ['openinference-anthropic.tools.otlp.pb', ['read', 'detect']],
+  // OpenInference Bedrock: Converse toolSpec tool schemas not read; the toolResult content is only
+  // in input.value (the flattened tool message has none), so the tool result is lost.
+  ['openinference-bedrock.tools.otlp.jsonl', ['read', 'detect']],
+  ['openinference-bedrock.tools.spans.json', ['read', 'detect']],
+  ['openinference-bedrock.qa.otlp.pb', ['read', 'detect']],
+  ['openinference-bedrock.tools.otlp.pb', ['read', 'detect']],
 ]);
 
 const options = (file: string, kind: 'read' | 'detect') => (TODO_READERS.get(file)?.includes(kind) ? { todo: 'readers' } : {});
