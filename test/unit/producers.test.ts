@@ -230,6 +230,9 @@ const TODO_READERS = new Map<string, ('read' | 'detect')[]>([
   // functionCall (which wrapGemini records as an empty model message) not recovered, no tools.
   ['langsmith-gemini.qa.langsmith.jsonl', ['read', 'detect']],
   ['langsmith-gemini.tools.langsmith.jsonl', ['read', 'detect']],
+  // LangSmith llm runs holding Gemini REST bodies (snake_case request, candidates response): not read.
+  ['langsmith-gemini-rest.qa.langsmith.jsonl', ['read', 'detect']],
+  ['langsmith-gemini-rest.tools.langsmith.jsonl', ['read', 'detect']],
   // OpenInference Anthropic: the top-level system prompt (only in input.value) and the tools are
   // not read; the question is taken for the system prompt.
   ['openinference-anthropic.qa.otlp.jsonl', ['read', 'detect']],
