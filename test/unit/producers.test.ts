@@ -202,6 +202,8 @@ const TODO_READERS = new Map<string, ('read' | 'detect')[]>([
   ['openinference.tools.otlp.pb', ['read', 'detect']],
   ['openllmetry.qa.otlp.pb', ['read', 'detect']],
   ['openllmetry.tools.otlp.pb', ['read', 'detect']],
+  ['openinference.stream.otlp.pb', ['read', 'detect']],
+  ['openllmetry.stream.otlp.pb', ['read', 'detect']],
   // AI SDK `ai.*` span attributes are not read: no conversation at all.
   ['ai-sdk.qa.otlp.jsonl', ['read', 'detect']],
   ['ai-sdk.qa.spans.json', ['read', 'detect']],
@@ -225,6 +227,8 @@ const TODO_READERS = new Map<string, ('read' | 'detect')[]>([
   ['langfuse.qa.spans.json', ['read', 'detect']],
   ['langfuse.tools.langfuse.otlp.jsonl', ['read', 'detect']],
   ['langfuse.tools.spans.json', ['read', 'detect']],
+  ['langfuse.stream.langfuse.otlp.jsonl', ['read', 'detect']],
+  ['langfuse.stream.spans.json', ['read', 'detect']],
   // LangSmith: the first LLM run's conversation also holds the later tool result and answer.
   ['langsmith.tools.langsmith.jsonl', ['read']],
   // Opik track(): the llm spans' input {arguments: [request]} and chat.completion output are
@@ -234,6 +238,7 @@ const TODO_READERS = new Map<string, ('read' | 'detect')[]>([
   // OTel instrumentation-openai: messages are OTLP log records, not paired with their spans.
   ['otel-genai.qa.otlp-traces-logs.jsonl', ['read', 'detect']],
   ['otel-genai.tools.otlp-traces-logs.jsonl', ['read', 'detect']],
+  ['otel-genai.stream.otlp-traces-logs.jsonl', ['read', 'detect']],
   // The same on the Responses API (one gen_ai.client.inference.operation.details event per call).
   ['otel-genai-responses.qa.otlp-traces-logs.jsonl', ['read', 'detect']],
   ['otel-genai-responses.tools.otlp-traces-logs.jsonl', ['read', 'detect']],
