@@ -313,7 +313,7 @@ for (const e of expectations) {
   }
 }
 
-test('every corpus file of the README has its ground truth', () => {
+test('every corpus file has its ground truth', () => {
   const listed = new Set(expectations.flatMap((e) => e.files.map((f) => f.name)));
   const onDisk = fs.readdirSync(dir).filter((f) => /\.(jsonl|json|pb)$/.test(f) && !f.endsWith('.expected.json'));
   assert.deepEqual(onDisk.filter((f) => !listed.has(f)), [], 'corpus files without an expected.json entry');
