@@ -116,7 +116,10 @@ function sameToolResult(read: string, sent: string): boolean {
   const r = parseMaybe(read);
   const s = parseMaybe(sent);
   if (same(r, s)) return true;
-  const envelope = typeof s === 'object' && s !== null && !Array.isArray(s) && Object.keys(s).sort().join() === 'content,name' ? (s as { content: unknown }).content : undefined;
+  const envelope =
+    typeof s === 'object' && s !== null && !Array.isArray(s) && Object.keys(s).sort().join() === 'content,name'
+      ? (s as { content: unknown }).content
+      : undefined;
   return envelope !== undefined && same(r, envelope);
 }
 
@@ -126,10 +129,15 @@ function messageDiffs(i: number, want: Seen, got: Seen | undefined): string[] {
   const out: string[] = [];
   if (got.role !== want.role) out.push(`message ${i}: role ${got.role}, sent ${want.role}`);
   const textSame = want.role === 'tool' ? sameToolResult(got.text, want.text) : got.text === want.text;
-  if (!textSame) out.push(`message ${i} (${want.role}): text ${JSON.stringify(got.text.slice(0, 120))}, sent ${JSON.stringify(want.text.slice(0, 120))}`);
+  if (!textSame)
+    out.push(
+      `message ${i} (${want.role}): text ${JSON.stringify(got.text.slice(0, 120))}, sent ${JSON.stringify(want.text.slice(0, 120))}`,
+    );
   // Gemini sends no call ids: then any id the reader (or the producer) assigned is fine.
-  if (want.role === 'tool' && want.toolCallId !== undefined && got.toolCallId !== want.toolCallId) out.push(`message ${i}: tool_call_id ${String(got.toolCallId)}, sent ${String(want.toolCallId)}`);
-  if (got.toolCalls.length !== want.toolCalls.length) out.push(`message ${i}: ${got.toolCalls.length} tool calls, sent ${want.toolCalls.length}`);
+  if (want.role === 'tool' && want.toolCallId !== undefined && got.toolCallId !== want.toolCallId)
+    out.push(`message ${i}: tool_call_id ${String(got.toolCallId)}, sent ${String(want.toolCallId)}`);
+  if (got.toolCalls.length !== want.toolCalls.length)
+    out.push(`message ${i}: ${got.toolCalls.length} tool calls, sent ${want.toolCalls.length}`);
   want.toolCalls.forEach((w, k) => {
     const g = got.toolCalls[k];
     if (!g) return;
@@ -149,17 +157,28 @@ function schemaCore(parameters: unknown): unknown {
 }
 
 function toolDiffs(c: Conversation, sent: SentTool[], recorded: boolean): string[] {
-  const got = (c.tools ?? []).map((t) => ({ name: t.function.name, description: t.function.description, parameters: schemaCore(t.function.parameters) }));
-  const want = sent.map((t) => ({ name: t.function.name, description: t.function.description, parameters: schemaCore(t.function.parameters) }));
+  const got = (c.tools ?? []).map((t) => ({
+    name: t.function.name,
+    description: t.function.description,
+    parameters: schemaCore(t.function.parameters),
+  }));
+  const want = sent.map((t) => ({
+    name: t.function.name,
+    description: t.function.description,
+    parameters: schemaCore(t.function.parameters),
+  }));
   // Not recorded by the producer: none may be shown, and none made up.
   if (!recorded) return got.length === 0 ? [] : [`tools [${got.map((t) => t.name).join(', ')}] read, but the producer records none`];
   const out: string[] = [];
-  if (!same(got.map((t) => t.name).sort(), want.map((t) => t.name).sort())) out.push(`tools [${got.map((t) => t.name).join(', ')}], sent [${want.map((t) => t.name).join(', ')}]`);
+  if (!same(got.map((t) => t.name).sort(), want.map((t) => t.name).sort()))
+    out.push(`tools [${got.map((t) => t.name).join(', ')}], sent [${want.map((t) => t.name).join(', ')}]`);
   for (const w of want) {
     const g = got.find((t) => t.name === w.name);
     if (!g) continue;
-    if (g.description !== w.description) out.push(`tool ${w.name}: description ${JSON.stringify(g.description)}, sent ${JSON.stringify(w.description)}`);
-    if (!same(g.parameters, w.parameters)) out.push(`tool ${w.name}: parameters ${JSON.stringify(g.parameters)}, sent ${JSON.stringify(w.parameters)}`);
+    if (g.description !== w.description)
+      out.push(`tool ${w.name}: description ${JSON.stringify(g.description)}, sent ${JSON.stringify(w.description)}`);
+    if (!same(g.parameters, w.parameters))
+      out.push(`tool ${w.name}: parameters ${JSON.stringify(g.parameters)}, sent ${JSON.stringify(w.parameters)}`);
   }
   return out;
 }
@@ -169,12 +188,22 @@ function callDiffs(c: Conversation, call: Expected['calls'][number], toolsRecord
   const want = [...call.request.messages, call.response].map(fromSent);
   const got = c.messages.map(fromRead);
   const out = want.flatMap((w, i) => messageDiffs(i, w, got[i]));
-  if (got.length > want.length) out.push(`${got.length - want.length} extra message(s): ${got.slice(want.length).map((m) => m.role).join(', ')}`);
+  if (got.length > want.length)
+    out.push(
+      `${got.length - want.length} extra message(s): ${got
+        .slice(want.length)
+        .map((m) => m.role)
+        .join(', ')}`,
+    );
   return [...out, ...toolDiffs(c, call.request.tools ?? [], toolsRecorded)];
 }
 
 /** The read conversation closest to a call, with what still differs (empty: it matches). */
-function bestMatch(conversations: Conversation[], call: Expected['calls'][number], toolsRecorded = true): { conversation?: Conversation; diffs: string[] } {
+function bestMatch(
+  conversations: Conversation[],
+  call: Expected['calls'][number],
+  toolsRecorded = true,
+): { conversation?: Conversation; diffs: string[] } {
   let best: { conversation?: Conversation; diffs: string[] } = { diffs: ['no conversation was read'] };
   for (const c of conversations) {
     const diffs = callDiffs(c, call, toolsRecorded);
@@ -195,7 +224,9 @@ function judgeAll(conversations: Conversation[]): Judged[] {
   return conversations.flatMap((conversation) => {
     const index = tracedResponseIndex(conversation);
     if (index < 0) return [];
-    return [{ conversation, index, annotations: detectLocal({ conversation, messageIndex: index, message: conversation.messages[index]! }) }];
+    return [
+      { conversation, index, annotations: detectLocal({ conversation, messageIndex: index, message: conversation.messages[index]! }) },
+    ];
   });
 }
 
@@ -325,7 +356,8 @@ for (const e of expectations) {
         const final = bestMatch(r.conversations, e.calls.at(-1)!, !(e.unrecorded ?? []).includes('tools')).conversation;
         if (e.system !== null) {
           const sys = final?.messages.find((m) => m.role === 'system' || m.role === 'developer');
-          if (!sys || messageText(sys.content) !== e.system) failures.push(`system prompt ${JSON.stringify(sys ? messageText(sys.content) : null)}, sent ${JSON.stringify(e.system)}`);
+          if (!sys || messageText(sys.content) !== e.system)
+            failures.push(`system prompt ${JSON.stringify(sys ? messageText(sys.content) : null)}, sent ${JSON.stringify(e.system)}`);
         }
         assert.deepEqual(failures, [], `${r.conversations.length} conversation(s) read (format ${String(r.format)})`);
       });
@@ -340,7 +372,11 @@ for (const e of expectations) {
         const m = j.conversation.messages[j.index]!;
         return messageText(m.content).trim() === '' && (m.tool_calls?.length ?? 0) === 0;
       });
-      assert.deepEqual(empty.map((j) => String(j.conversation.id)), [], 'conversations whose traced response is empty');
+      assert.deepEqual(
+        empty.map((j) => String(j.conversation.id)),
+        [],
+        'conversations whose traced response is empty',
+      );
       const wrong = judged.flatMap((j) => j.annotations.filter((a) => !onPlanted(j, a, e.planted)).map((a) => describe(j, a)));
       assert.deepEqual(wrong, [], 'annotations on grounded text');
       if (f.content === 'conversation' || f.content === 'last-call') {
@@ -354,6 +390,10 @@ for (const e of expectations) {
 test('every corpus file has its ground truth', () => {
   const listed = new Set(expectations.flatMap((e) => e.files.map((f) => f.name)));
   const onDisk = fs.readdirSync(dir).filter((f) => /\.(jsonl|json|pb)$/.test(f) && !f.endsWith('.expected.json'));
-  assert.deepEqual(onDisk.filter((f) => !listed.has(f)), [], 'corpus files without an expected.json entry');
+  assert.deepEqual(
+    onDisk.filter((f) => !listed.has(f)),
+    [],
+    'corpus files without an expected.json entry',
+  );
   assert.ok(expectations.length >= 14, `${expectations.length} scenarios`);
 });
