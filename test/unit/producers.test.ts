@@ -12,6 +12,18 @@ import * as path from 'node:path';
 import type { Annotation, Conversation, Message } from '../../common/schema';
 import { detectLocal } from '../../server/core/detectors/local/index';
 import { messageText, parseTraceText, tracedResponseIndex, type ParsedTraceFile } from '../../server/core/traceParser';
+import {
+  QA_FINAL,
+  QA_PLANTED,
+  QA_QUESTION,
+  QA_SYSTEM,
+  TOOL_CALL_ARGS,
+  TOOL_FINAL,
+  TOOL_PLANTED,
+  TOOL_QUESTION,
+  TOOL_RESULT_TEXT,
+  TOOL_SYSTEM,
+} from '../fixtures/producers/scenario';
 
 const dir = path.join(__dirname, '..', 'fixtures', 'producers');
 
@@ -396,4 +408,44 @@ test('every corpus file has its ground truth', () => {
     'corpus files without an expected.json entry',
   );
   assert.ok(expectations.length >= 14, `${expectations.length} scenarios`);
+});
+
+// The ground truth itself: whatever API the app called, what it sent is the scenario's
+// conversation (so a mistake in a ground-truth converter cannot make the comparisons above wrong).
+test('every expected.json holds the scenario that the app played', () => {
+  const wrong: string[] = [];
+  for (const e of expectations) {
+    const seen = e.conversation.map(fromSent);
+    const want =
+      e.scenario === 'qa'
+        ? [
+            { role: 'system', text: QA_SYSTEM },
+            { role: 'user', text: QA_QUESTION },
+            { role: 'assistant', text: QA_FINAL },
+          ]
+        : [
+            { role: 'system', text: TOOL_SYSTEM },
+            { role: 'user', text: TOOL_QUESTION },
+            { role: 'assistant', text: '' },
+            { role: 'tool', text: TOOL_RESULT_TEXT },
+            { role: 'assistant', text: TOOL_FINAL },
+          ];
+    const roles = seen.map((m) => m.role).join(' ');
+    if (roles !== want.map((m) => m.role).join(' ')) wrong.push(`${e.producer}.${e.scenario}: roles ${roles}`);
+    want.forEach((w, i) => {
+      const m = seen[i];
+      if (!m) return;
+      const ok = w.role === 'tool' ? sameToolResult(w.text, m.text) : m.text === w.text;
+      if (!ok) wrong.push(`${e.producer}.${e.scenario}: message ${i} ${JSON.stringify(m.text.slice(0, 60))}`);
+    });
+    if (e.scenario !== 'qa') {
+      const call = seen[2]?.toolCalls[0];
+      if (!call || call.name !== 'get_weather' || !same(call.args, TOOL_CALL_ARGS))
+        wrong.push(`${e.producer}.${e.scenario}: call ${JSON.stringify(call)}`);
+      if (!same(e.tools.map((t) => t.function.name).sort(), ['get_weather', 'search_flights']))
+        wrong.push(`${e.producer}.${e.scenario}: tools`);
+    }
+    if (e.planted !== (e.scenario === 'qa' ? QA_PLANTED : TOOL_PLANTED)) wrong.push(`${e.producer}.${e.scenario}: planted ${e.planted}`);
+  }
+  assert.deepEqual(wrong, []);
 });
