@@ -151,6 +151,8 @@ export const GetReportState = request(
   z.object({ id: z.string() }),
   z.object({ experiment: experimentResourceSchema, running: z.boolean(), conversations: z.array(conversationSummarySchema) }),
 );
+/** The experiment's annotations as SARIF 2.1.0 (JSON text), placed where their markers are. */
+export const ExportSarif = request('hallucinationLab/exportSarif', z.object({ id: z.string() }), z.object({ sarif: z.string(), results: z.number().int() }));
 export const CancelExperiment = request('hallucinationLab/cancelExperiment', z.object({ id: z.string() }), z.object({ cancelled: z.boolean() }));
 export const ResumeExperiment = request(
   'hallucinationLab/resumeExperiment',

@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { MAX_CONVERSATIONS, type ExperimentResource, type Metrics } from '../common/schema';
 import { settingsSchema, type ExperimentSummary } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
-import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
 import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
@@ -145,9 +144,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   for (const file of rest) {
     const abs = path.resolve(file);
     if (!fs.existsSync(abs)) throw new UsageError(`trace file not found: ${file}`);
-    const size = fs.statSync(abs).size;
-    if (size > MAX_TRACE_FILE_BYTES) throw new UsageError(`${file} is ${(size / 1048576).toFixed(0)} MB, above the ${MAX_TRACE_FILE_BYTES / 1048576} MB limit`);
-    const parsed = index.update(abs, fs.readFileSync(abs, 'utf8'));
+    // Streamed as the server does: a large file keeps offsets only (no size limit, bounded memory).
+    const parsed = await index.load(abs, { listing: false });
     if (!parsed.isTrace) io.err.write(`${file}: not a trace file, ignored\n`);
   }
   for (const s of index.summaries()) for (const p of s.problems) if (p.severity !== 'info') io.err.write(`${p.severity}: ${p.message}\n`);

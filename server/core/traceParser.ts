@@ -7,7 +7,7 @@ import { TraceFileIndexer, type FormatChoice, type IndexedFile } from './formats
 
 export { KNOWN_ROLES, isRawConversation } from './formats/openai';
 
-/** Largest file read whole into a string (the CLI, an open document). Larger files are streamed. */
+/** Largest file read whole into a string (an open document). Larger files are streamed (the server, the CLI). */
 export const MAX_TRACE_FILE_BYTES = 512 * 1024 * 1024;
 
 export interface ParsedTraceFile {

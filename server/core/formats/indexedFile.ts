@@ -21,6 +21,11 @@ export interface IndexedFile {
   materialize(position: number): Conversation | null;
   /** The listing row's content of the conversation at `position` (null if gone). */
   summaryAt(position: number): ContentSummary | null;
+  /**
+   * Work left to make the listing rows ahead (a lazy file of spans reads its traces again), in
+   * steps to yield between; null when there is none. Left undone, the first listing does it.
+   */
+  summarySteps(): Iterator<void> | null;
 }
 
 /** What the file as a whole is. */
@@ -36,11 +41,14 @@ export interface ConversationColumns {
   reread(position: number): Conversation | null;
   /** Lazy file: the kept summary (null when none was kept: it is made from `reread`). */
   keptSummary(position: number): ContentSummary | null;
+  /** Lazy file: the work left to keep summaries (null: none). */
+  summarySteps?(): Iterator<void> | null;
 }
 
 export function buildIndexedFile(head: FileHead, columns: ConversationColumns): IndexedFile {
   const { ids, conversations } = columns;
-  const materialize = (p: number): Conversation | null => (conversations ? (conversations[p] ?? null) : p < ids.length ? columns.reread(p) : null);
+  const materialize = (p: number): Conversation | null =>
+    conversations ? (conversations[p] ?? null) : p < ids.length ? columns.reread(p) : null;
   return {
     ...head,
     lazy: conversations === null,
@@ -55,10 +63,14 @@ export function buildIndexedFile(head: FileHead, columns: ConversationColumns): 
       const c = materialize(p);
       return c && contentSummary(c);
     },
+    summarySteps: () => (conversations ? null : (columns.summarySteps?.() ?? null)),
   };
 }
 
 /** A file with no conversations (being read, unreadable, or empty). */
 export function emptyIndexedFile(file: string, isTrace: boolean, problems: TraceProblem[]): IndexedFile {
-  return buildIndexedFile({ file, isTrace, problems, format: null }, { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null });
+  return buildIndexedFile(
+    { file, isTrace, problems, format: null },
+    { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null },
+  );
 }
