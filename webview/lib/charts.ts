@@ -3,6 +3,7 @@
 import type { ExperimentItem, ExperimentResource, Metrics, StatusSummary } from '../../common/schema';
 import { formatCompact, formatInt, humanizeLabel, truncate } from './format';
 import { h, s, type VNode } from './vnode';
+import { own } from './ownRecord';
 
 // ---- scales ------------------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ export function labelChartData(experiment: Pick<ExperimentResource, 'metrics' | 
   const totals = new Map<string, number>();
   for (const [, m] of sources) for (const [label, n] of Object.entries(m.hallucination_labels)) totals.set(label, (totals.get(label) ?? 0) + n);
   const categories = [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l);
-  return { categories, series: sources.map(([name, m]) => ({ name, values: categories.map((c) => m.hallucination_labels[c] ?? 0) })) };
+  return { categories, series: sources.map(([name, m]) => ({ name, values: categories.map((c) => own(m.hallucination_labels, c) ?? 0) })) };
 }
 
 export interface HeatTableData {
@@ -68,7 +69,7 @@ export function paramHeatData(parameterHallucinations: Metrics['parameter_halluc
   const order = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
   const tools = order(toolTotals);
   const params = order(paramTotals);
-  const cells = tools.map((t) => params.map((p) => parameterHallucinations[t]?.[p] ?? 0));
+  const cells = tools.map((t) => params.map((p) => own(own(parameterHallucinations, t), p) ?? 0));
   const max = Math.max(0, ...cells.flat());
   return { tools, params, cells, max, toolTotals: tools.map((t) => toolTotals.get(t) ?? 0) };
 }

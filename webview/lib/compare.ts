@@ -3,6 +3,7 @@
 import type { Annotation, ExperimentItem, ExperimentResource, ItemStatus, Metrics } from '../../common/schema';
 import { metricDefs, metricDelta, type MetricDef, type MetricDelta } from './metricDefs';
 import { bestIndex, modelConfigsOf } from './reportViews';
+import { own } from './ownRecord';
 
 export interface Subject {
   /** `experimentId` or `experimentId::config`. */
@@ -36,7 +37,7 @@ export function allSubjects(experiments: readonly ExperimentResource[]): Subject
           modelConfig: c,
           name: c,
           detail: e.name,
-          metrics: e.metrics_by_model[c] ?? e.metrics,
+          metrics: own(e.metrics_by_model, c) ?? e.metrics,
           items: e.items.filter((i) => i.model_config === c),
         });
       }
@@ -83,7 +84,7 @@ export function labelComparison(subjects: readonly Subject[]): { categories: str
   const totals = new Map<string, number>();
   for (const s of subjects) for (const [l, n] of Object.entries(s.metrics.hallucination_labels)) totals.set(l, (totals.get(l) ?? 0) + n);
   const categories = [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l);
-  return { categories, series: subjects.map((s) => ({ name: s.name, values: categories.map((c) => s.metrics.hallucination_labels[c] ?? 0) })) };
+  return { categories, series: subjects.map((s) => ({ name: s.name, values: categories.map((c) => own(s.metrics.hallucination_labels, c) ?? 0) })) };
 }
 
 export interface MatrixCell {

@@ -1,6 +1,7 @@
 // The report's items table: one row per item, with the values it is sorted and filtered on.
 import { itemStatuses, type ExperimentItem, type ExperimentResource, type ItemStatus } from '../../common/schema';
 import type { ConversationContext } from '../../common/webviewProtocol';
+import { own } from './ownRecord';
 
 export interface ItemRow {
   item: ExperimentItem;
@@ -54,7 +55,7 @@ export function buildRow(item: ExperimentItem, conversation: ConversationContext
 }
 
 export function buildRows(experiment: ExperimentResource, conversations: Readonly<Record<string, ConversationContext>>): ItemRow[] {
-  return experiment.items.map((item) => buildRow(item, conversations[item.conversation_id]));
+  return experiment.items.map((item) => buildRow(item, own(conversations, item.conversation_id)));
 }
 
 export function filterRows(rows: readonly ItemRow[], filter: ItemFilter): ItemRow[] {
