@@ -1,4 +1,4 @@
-// Evaluates the local detector on tool calls built from BFCL "simple" (../shared/data/bfcl-simple):
+// Evaluates the local detector on tool calls built from BFCL "simple" (../shared/data/bfcl-simple, see docs/data.md):
 //   (a) the reference calls as they are,
 //   (b) calls that are grounded but not literal (a schema default, an enum member, a value quoted in
 //       a description, a place with its country/state appended, a number written differently, a
