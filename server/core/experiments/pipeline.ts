@@ -7,6 +7,7 @@ import { localDetector } from '../detectors/local';
 import { createInferenceSource, schemaViolationAnnotations } from '../inference/responseSource';
 import { DEFAULT_BASE_URL } from '../inference/chatClient';
 import { RateLimiter } from '../inference/rateLimiter';
+import { type EndpointOptions, usageOf } from '../inference/contract';
 import { createJudgeDetector } from '../judge/judgeDetector';
 import type { ResponseSource } from './responses';
 import { tracedResponseIndex } from '../traceParser';
@@ -43,6 +44,27 @@ export function resolveModel(model: ModelConfig, settings: Settings): ModelConfi
   return known ? { ...known, ...stripUndefined(model), model: known.model } : model;
 }
 
+/** How `model` is called with these settings: its key (asked for where it will be sent), timeouts, retries, limiter. */
+async function endpointFor(model: ModelConfig, settings: Settings, keys: KeyLookup): Promise<EndpointOptions> {
+  const apiKey = await keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME, model.baseURL ?? DEFAULT_BASE_URL);
+  return { model, apiKey, timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, limiter: limiterFor(model, settings) };
+}
+
+/**
+ * `make()` on first use, once: the key is asked for once, not by every item running at once.
+ * A failure is not kept (the next call asks again).
+ */
+function onFirstUse<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => {
+    if (!made) {
+      made = make();
+      made.catch(() => (made = null));
+    }
+    return made;
+  };
+}
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -60,24 +82,11 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
       return { path: 'judge_model', error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)' };
     const model = resolveModel(judgeModel, settings);
     const labelSet = settings.labelSet;
-    // Created on first use, once (the key is asked for once, not by every item running at once).
-    let judge: Promise<Detector> | null = null;
+    const judge = onFirstUse(async () => createJudgeDetector(await endpointFor(model, settings, keys)));
     detectors.push({
       name: 'judge',
       async detect(input) {
-        if (!judge) {
-          judge = keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME, model.baseURL ?? DEFAULT_BASE_URL).then((apiKey) =>
-            createJudgeDetector({
-              model,
-              apiKey,
-              timeoutMs: settings.requestTimeoutMs,
-              maxRetries: settings.maxRetries,
-              limiter: limiterFor(model, settings),
-            }),
-          );
-          judge.catch(() => (judge = null));
-        }
-        return (await judge).detect({ ...input, labelSet: input.labelSet ?? labelSet });
+        return (await judge()).detect({ ...input, labelSet: input.labelSet ?? labelSet });
       },
     });
   }
@@ -87,33 +96,14 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
 export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
   if (!trusted) return UNTRUSTED;
   const resolved = resolveModel(model, settings);
-  // Created on first use, once (the key is asked for once, not by every item running at once).
-  let source: Promise<ReturnType<typeof createInferenceSource>> | null = null;
+  const source = onFirstUse(async () => createInferenceSource(await endpointFor(resolved, settings, keys)));
   return async ({ conversation, config, signal }) => {
     const responseIndex = tracedResponseIndex(conversation);
     if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');
-    if (!source) {
-      source = keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME, resolved.baseURL ?? DEFAULT_BASE_URL).then((apiKey) =>
-        createInferenceSource({
-          model: resolved,
-          apiKey,
-          timeoutMs: settings.requestTimeoutMs,
-          maxRetries: settings.maxRetries,
-          limiter: limiterFor(resolved, settings),
-        }),
-      );
-      source.catch(() => (source = null));
-    }
-    const r = await (await source)({ conversation, responseIndex, config, signal });
+    const r = await (await source())({ conversation, responseIndex, config, signal });
     return {
+      ...usageOf(r),
       responses: [{ message_index: responseIndex, message: r.message }],
-      input_tokens: r.input_tokens,
-      output_tokens: r.output_tokens,
-      reasoning_tokens: r.reasoning_tokens,
-      latency_ms: r.latency_ms,
-      time_to_first_token_ms: r.time_to_first_token_ms,
-      finish_reason: r.finish_reason,
-      cost_usd: r.cost_usd,
       annotations: r.structured && !r.structured.ok ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured }) : [],
     };
   };

@@ -8,9 +8,8 @@ import type { Detector } from '../detectors/detector';
 import { runPool } from '../inference/workPool';
 import { modelConfigs, modelLabel } from './experimentItems';
 import { runItem } from './itemPipeline';
+import type { Refusal } from './pipeline';
 import { passThroughSource, type ResponseSource } from './responses';
-
-export type Refusal = { error: string; path: string };
 
 /** What a run needs from its host: detectors and sources for a configuration. */
 export interface RunResolvers {
