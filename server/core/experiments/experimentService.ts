@@ -68,7 +68,8 @@ interface LiveExperiment {
 
 export class ExperimentService {
   private readonly live = new Map<string, LiveExperiment>();
-  private loadedAll = false;
+  /** Problems of the store already said (each once per process). */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -130,18 +131,47 @@ export class ExperimentService {
     }
     const exp: LiveExperiment = { record, runConfig: config, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
     this.live.set(id, exp);
+    this.storeSummary(exp);
     this.startRun(exp);
     return { ok: true, experiment: this.summary(exp) };
   }
 
+  /**
+   * Every stored experiment's summary. Experiments not open here are listed from their stored
+   * summaries (small files), so that listing does not read every item and conversation; an
+   * experiment whose summary is missing or out of date is loaded once and its summary rewritten.
+   */
   list(): ExperimentSummary[] {
-    this.loadAll();
-    return [...this.live.values()].sort((a, b) => a.record.created_at.localeCompare(b.record.created_at)).map((e) => this.summary(e));
+    const { ids, problems } = this.opts.store.scan();
+    this.reportOnce(problems);
+    const out: ExperimentSummary[] = [];
+    for (const id of new Set([...ids, ...this.live.keys()])) {
+      const exp = this.live.get(id);
+      if (exp) {
+        out.push(this.summary(exp));
+        continue;
+      }
+      const stored = this.opts.store.readSummary(id);
+      if (stored) {
+        out.push({ ...stored, running: false });
+        continue;
+      }
+      try {
+        out.push(this.summary(this.open(id)));
+      } catch (e) {
+        this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
+      }
+    }
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   has(id: string): boolean {
-    this.loadAll();
-    return this.live.has(id);
+    if (this.live.has(id)) return true;
+    try {
+      return this.opts.store.exists(id);
+    } catch {
+      return false; // not a valid id
+    }
   }
 
   resource(id: string): ExperimentResource {
@@ -247,29 +277,46 @@ export class ExperimentService {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /** The experiment, loaded in full from the store the first time it is asked for. */
   private get(id: string): LiveExperiment {
-    this.loadAll();
     const exp = this.live.get(id);
-    if (!exp) throw new Error(`no experiment with id "${id}"`);
+    if (exp) return exp;
+    if (!this.has(id)) throw new Error(`no experiment with id "${id}"`);
+    return this.open(id);
+  }
+
+  /** Loads experiment `id` in full and keeps it; its stored summary is brought up to date. */
+  private open(id: string): LiveExperiment {
+    const loaded = this.opts.store.load(id);
+    for (const w of loaded.warnings) this.warn(`experiment ${id} (${loaded.record.name}): ${w}`);
+    const exp: LiveExperiment = {
+      record: loaded.record,
+      runConfig: loaded.record.config,
+      items: itemsAfterReload(loaded.items),
+      conversations: new Map(loaded.conversations.map((c) => [c.id, c])),
+      run: null,
+    };
+    this.live.set(id, exp);
+    this.storeSummary(exp, loaded.stamp);
     return exp;
   }
 
-  private loadAll(): void {
-    if (this.loadedAll) return;
-    this.loadedAll = true;
-    const { ids, problems } = this.opts.store.scan();
-    for (const p of problems) this.warn(p);
-    for (const id of ids) {
-      if (this.live.has(id)) continue;
-      try {
-        const loaded = this.opts.store.load(id);
-        for (const w of loaded.warnings) this.warn(`experiment ${id} (${loaded.record.name}): ${w}`);
-        const items = itemsAfterReload(loaded.items);
-        this.live.set(id, { record: loaded.record, runConfig: loaded.record.config, items, conversations: new Map(loaded.conversations.map((c) => [c.id, c])), run: null });
-      } catch (e) {
-        this.warn(`experiment ${id} could not be loaded: ${(e as Error).message}`);
-      }
+  /** Writes the summary the list reads; a failure only costs a slower list, so it is logged, not thrown. */
+  private storeSummary(exp: LiveExperiment, stamp = this.opts.store.stamp(exp.record.id)): void {
+    try {
+      const { running: _running, ...summary } = this.summary(exp);
+      this.opts.store.writeSummary(summary, stamp);
+    } catch (e) {
+      this.opts.log?.(`experiment ${exp.record.id}: its summary could not be written (${(e as Error).message}); listing reads the experiment instead`);
     }
+  }
+
+  private reportOnce(problems: readonly string[]): void {
+    for (const p of problems)
+      if (!this.reported.has(p)) {
+        this.reported.add(p);
+        this.warn(p);
+      }
   }
 
   /** Replaces the in-memory copy of `exp` with the store's (the caller holds the run lock). */
@@ -323,6 +370,8 @@ export class ExperimentService {
             exp.record = { ...exp.record, completed_at: new Date().toISOString() };
             this.opts.store.writeRecord(exp.record);
           }
+          // While the run lock is held: nothing else appends, so the stamp matches the items.
+          if (this.live.has(id)) this.storeSummary(exp);
         } catch (e) {
           this.warn(`experiment ${id}: ${(e as Error).message}`);
         } finally {

@@ -2,7 +2,9 @@
 // conversations.jsonl (the traces as they were at start) and items.jsonl (item snapshots,
 // appended and flushed as they change; the last line of an item wins). A crash loses at most
 // the line being written, which is detected and dropped on load (and cut off before the next
-// append, so that it cannot swallow the line written after it).
+// append, so that it cannot swallow the line written after it). summary.json is what `list`
+// reads (status counts and item rows, with a stamp of the files it was computed from), so that
+// listing never reads items or conversations; a summary whose stamp no longer matches is ignored.
 //
 // Writes stay inside the store: ids are checked against a strict pattern, and the store folder,
 // `experiments/` and each experiment folder must be real folders, not symbolic links (a cloned
@@ -14,6 +16,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { experimentSummarySchema, type ExperimentSummary } from '../../../common/protocol';
 import {
   experimentRecordSchema,
   itemSchema,
@@ -25,6 +29,7 @@ import {
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const LOCK_FILE = 'run.lock';
+const SUMMARY_FILE = 'summary.json';
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export interface LoadedExperiment {
@@ -32,7 +37,17 @@ export interface LoadedExperiment {
   items: ExperimentItem[];
   conversations: Conversation[];
   warnings: string[];
+  /** The files as they were before they were read (see StoredSummary). */
+  stamp: StoreStamp;
 }
+
+/** Sizes and times that change whenever experiment.json is replaced or items.jsonl is appended to. */
+const storeStampSchema = z.object({ items_bytes: z.number(), record_mtime_ms: z.number(), record_bytes: z.number() });
+export type StoreStamp = z.infer<typeof storeStampSchema>;
+
+/** An experiment's summary as listed (without `running`, which only the live process knows). */
+export type StoredSummary = Omit<ExperimentSummary, 'running'>;
+const summaryFileSchema = z.object({ stamp: storeStampSchema, summary: experimentSummarySchema.omit({ running: true }) });
 
 export interface StoreOptions {
   /**
@@ -193,9 +208,17 @@ export class ExperimentStore {
     return { ids: ids.sort(), problems };
   }
 
+  /** Whether experiment `id` is stored (its experiment.json exists). */
+  exists(id: string): boolean {
+    return fs.existsSync(path.join(this.dir(id), 'experiment.json'));
+  }
+
   load(id: string): LoadedExperiment {
     const dir = this.dir(id);
     const warnings: string[] = [];
+    // Taken before reading: a line appended meanwhile makes the stamp older than what was read,
+    // so a summary written from this load is never mistaken for newer than it is.
+    const stamp = this.stamp(id);
     const record = experimentRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'experiment.json'), 'utf8')));
     if (record.id !== id) throw new Error(`experiment.json names experiment "${record.id}", not "${id}"`);
     const byId = new Map<string, ExperimentItem>();
@@ -206,7 +229,60 @@ export class ExperimentStore {
     });
     const conversations: Conversation[] = [];
     readJsonLines(path.join(dir, 'conversations.jsonl'), warnings, (value) => conversations.push(value as Conversation));
-    return { record, items: [...byId.values()], conversations, warnings };
+    return { record, items: [...byId.values()], conversations, warnings, stamp };
+  }
+
+  /** The experiment's files as they are now. */
+  stamp(id: string): StoreStamp {
+    const dir = this.dir(id);
+    const size = (f: string) => {
+      try {
+        return fs.statSync(path.join(dir, f)).size;
+      } catch {
+        return -1;
+      }
+    };
+    let record_mtime_ms = -1;
+    try {
+      record_mtime_ms = fs.statSync(path.join(dir, 'experiment.json')).mtimeMs;
+    } catch {
+      /* reported by the reader */
+    }
+    return { items_bytes: size('items.jsonl'), record_mtime_ms, record_bytes: size('experiment.json') };
+  }
+
+  /**
+   * The summary stored beside the experiment (summary.json), or null when there is none, it does
+   * not parse, or the experiment's files changed since it was written (a run elsewhere, a crash):
+   * then the caller loads the experiment in full.
+   */
+  readSummary(id: string): StoredSummary | null {
+    try {
+      const parsed = summaryFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(this.dir(id), SUMMARY_FILE), 'utf8')));
+      if (!parsed.success || parsed.data.summary.id !== id) return null;
+      const now = this.stamp(id);
+      const then = parsed.data.stamp;
+      return now.items_bytes === then.items_bytes && now.record_bytes === then.record_bytes && now.record_mtime_ms === then.record_mtime_ms ? parsed.data.summary : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Writes summary.json (replaced atomically; not flushed: a summary lost in a crash is rebuilt
+   * from the experiment's files). `stamp`: the files the summary was computed from.
+   */
+  writeSummary(summary: StoredSummary, stamp: StoreStamp): void {
+    const dir = this.writableDir(summary.id);
+    const file = path.join(dir, SUMMARY_FILE);
+    const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
+    try {
+      writeAll(fd, JSON.stringify({ stamp, summary }) + '\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
   }
 
   delete(id: string): void {
