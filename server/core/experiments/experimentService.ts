@@ -13,7 +13,7 @@ import {
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
 import type { Detector } from '../detectors/detector';
-import { ExperimentStore, newExperimentId } from './experimentStore';
+import { ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 import type { ResponseSource } from './responses';
 import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
@@ -124,14 +124,13 @@ export class ExperimentService {
       config: stored,
     };
     const items = newItems(config, conversations);
+    const exp: LiveExperiment = { record, runConfig: config, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
     try {
-      this.opts.store.create(record, conversations, items);
+      this.opts.store.create(record, conversations, items, summarize(record, items));
     } catch (e) {
       return { ok: false, errors: [{ path: '(root)', message: `the experiment could not be stored: ${(e as Error).message}` }] };
     }
-    const exp: LiveExperiment = { record, runConfig: config, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
     this.live.set(id, exp);
-    this.storeSummary(exp);
     this.startRun(exp);
     return { ok: true, experiment: this.summary(exp) };
   }
@@ -156,8 +155,10 @@ export class ExperimentService {
         out.push({ ...stored, running: false });
         continue;
       }
+      // No summary yet (a store from before summaries) or out of date (a run elsewhere, a crash):
+      // read in full, summarise, and let go of the items (listing must not keep every experiment).
       try {
-        out.push(this.summary(this.open(id)));
+        out.push(this.summary(this.read(id)));
       } catch (e) {
         this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
       }
@@ -285,30 +286,24 @@ export class ExperimentService {
     return this.open(id);
   }
 
-  /** Loads experiment `id` in full and keeps it; its stored summary is brought up to date. */
+  /** Loads experiment `id` in full and keeps it. */
   private open(id: string): LiveExperiment {
+    const exp = this.read(id);
+    this.live.set(id, exp);
+    return exp;
+  }
+
+  /** Experiment `id` as stored, not kept. Nothing is written (a store may only be viewed). */
+  private read(id: string): LiveExperiment {
     const loaded = this.opts.store.load(id);
-    for (const w of loaded.warnings) this.warn(`experiment ${id} (${loaded.record.name}): ${w}`);
-    const exp: LiveExperiment = {
+    for (const w of loaded.warnings) this.reportOnce([`experiment ${id} (${loaded.record.name}): ${w}`]);
+    return {
       record: loaded.record,
       runConfig: loaded.record.config,
       items: itemsAfterReload(loaded.items),
       conversations: new Map(loaded.conversations.map((c) => [c.id, c])),
       run: null,
     };
-    this.live.set(id, exp);
-    this.storeSummary(exp, loaded.stamp);
-    return exp;
-  }
-
-  /** Writes the summary the list reads; a failure only costs a slower list, so it is logged, not thrown. */
-  private storeSummary(exp: LiveExperiment, stamp = this.opts.store.stamp(exp.record.id)): void {
-    try {
-      const { running: _running, ...summary } = this.summary(exp);
-      this.opts.store.writeSummary(summary, stamp);
-    } catch (e) {
-      this.opts.log?.(`experiment ${exp.record.id}: its summary could not be written (${(e as Error).message}); listing reads the experiment instead`);
-    }
   }
 
   private reportOnce(problems: readonly string[]): void {
@@ -366,12 +361,13 @@ export class ExperimentService {
         exp.run = null;
         try {
           const s = statusSummary(exp.items);
-          if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at && this.live.has(id)) {
-            exp.record = { ...exp.record, completed_at: new Date().toISOString() };
-            this.opts.store.writeRecord(exp.record);
+          if (this.live.has(id)) {
+            if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at)
+              exp.record = { ...exp.record, completed_at: new Date().toISOString() };
+            // The record carries the summary `list` reads; written while the run lock is held,
+            // so nothing else appends to the items meanwhile.
+            this.opts.store.writeRecord(exp.record, summarize(exp.record, exp.items));
           }
-          // While the run lock is held: nothing else appends, so the stamp matches the items.
-          if (this.live.has(id)) this.storeSummary(exp);
         } catch (e) {
           this.warn(`experiment ${id}: ${(e as Error).message}`);
         } finally {
@@ -383,30 +379,34 @@ export class ExperimentService {
   }
 
   private summary(exp: LiveExperiment): ExperimentSummary {
-    const s = statusSummary(exp.items);
-    const done = exp.items.filter((i) => i.status === 'completed');
-    return {
-      id: exp.record.id,
-      name: exp.record.name,
-      model: exp.record.model,
-      pass_through: exp.record.pass_through,
-      created_at: exp.record.created_at,
-      completed_at: exp.record.completed_at,
-      status_summary: s,
-      total_hallucinations: done.reduce((n, i) => n + i.annotations.length, 0),
-      hallucination_rate: done.length ? done.filter((i) => i.annotations.length > 0).length / done.length : null,
-      running: exp.run !== null,
-      items: exp.items.map((i) => ({
-        id: i.id,
-        conversation_id: i.conversation_id,
-        model_config: i.model_config,
-        sample_index: i.sample_index,
-        status: i.status,
-        failure_reason: i.failure_reason,
-        hallucinations: i.annotations.length,
-      })),
-    };
+    return { ...summarize(exp.record, exp.items), running: exp.run !== null };
   }
+
+}
+
+/** What `list` shows of an experiment: its record's headline, status counts and one row per item. */
+export function summarize(record: ExperimentRecord, items: readonly ExperimentItem[]): StoredSummary {
+  const done = items.filter((i) => i.status === 'completed');
+  return {
+    id: record.id,
+    name: record.name,
+    model: record.model,
+    pass_through: record.pass_through,
+    created_at: record.created_at,
+    completed_at: record.completed_at,
+    status_summary: statusSummary(items),
+    total_hallucinations: done.reduce((n, i) => n + i.annotations.length, 0),
+    hallucination_rate: done.length ? done.filter((i) => i.annotations.length > 0).length / done.length : null,
+    items: items.map((i) => ({
+      id: i.id,
+      conversation_id: i.conversation_id,
+      model_config: i.model_config,
+      sample_index: i.sample_index,
+      status: i.status,
+      failure_reason: i.failure_reason,
+      hallucinations: i.annotations.length,
+    })),
+  };
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {

@@ -2,9 +2,10 @@
 // conversations.jsonl (the traces as they were at start) and items.jsonl (item snapshots,
 // appended and flushed as they change; the last line of an item wins). A crash loses at most
 // the line being written, which is detected and dropped on load (and cut off before the next
-// append, so that it cannot swallow the line written after it). summary.json is what `list`
-// reads (status counts and item rows, with a stamp of the files it was computed from), so that
-// listing never reads items or conversations; a summary whose stamp no longer matches is ignored.
+// append, so that it cannot swallow the line written after it). experiment.json also carries
+// the summary `list` shows (status counts and item rows, stamped with the items.jsonl it was
+// computed from), so that listing never reads items or conversations; a summary whose stamp no
+// longer matches is ignored.
 //
 // Writes stay inside the store: ids are checked against a strict pattern, and the store folder,
 // `experiments/` and each experiment folder must be real folders, not symbolic links (a cloned
@@ -29,7 +30,6 @@ import {
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const LOCK_FILE = 'run.lock';
-const SUMMARY_FILE = 'summary.json';
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export interface LoadedExperiment {
@@ -37,17 +37,16 @@ export interface LoadedExperiment {
   items: ExperimentItem[];
   conversations: Conversation[];
   warnings: string[];
-  /** The files as they were before they were read (see StoredSummary). */
-  stamp: StoreStamp;
 }
 
-/** Sizes and times that change whenever experiment.json is replaced or items.jsonl is appended to. */
-const storeStampSchema = z.object({ items_bytes: z.number(), record_mtime_ms: z.number(), record_bytes: z.number() });
-export type StoreStamp = z.infer<typeof storeStampSchema>;
+/** Size and time of items.jsonl: both change whenever a line is appended or the file is replaced. */
+const itemsStampSchema = z.object({ items_bytes: z.number(), items_mtime_ms: z.number() });
+export type ItemsStamp = z.infer<typeof itemsStampSchema>;
 
 /** An experiment's summary as listed (without `running`, which only the live process knows). */
 export type StoredSummary = Omit<ExperimentSummary, 'running'>;
-const summaryFileSchema = z.object({ stamp: storeStampSchema, summary: experimentSummarySchema.omit({ running: true }) });
+const storedSummarySchema = z.object({ stamp: itemsStampSchema, summary: experimentSummarySchema.omit({ running: true }) });
+const recordFileSchema = z.object({ summary: storedSummarySchema.optional() });
 
 export interface StoreOptions {
   /**
@@ -86,7 +85,8 @@ export class ExperimentStore {
     return dir;
   }
 
-  create(record: ExperimentRecord, conversations: readonly Conversation[], items: readonly ExperimentItem[]): void {
+  /** `summary`: what `list` shows for it (see writeRecord). */
+  create(record: ExperimentRecord, conversations: readonly Conversation[], items: readonly ExperimentItem[], summary?: StoredSummary): void {
     const dir = this.dir(record.id);
     this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot);
     this.ensureRealDir(path.dirname(dir), true);
@@ -99,15 +99,21 @@ export class ExperimentStore {
     this.writeGitignore();
     writeFileDurable(path.join(dir, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
     writeFileDurable(path.join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
-    this.writeRecord(record);
+    this.writeRecord(record, summary);
     syncDir(path.dirname(dir));
   }
 
-  writeRecord(record: ExperimentRecord): void {
+  /**
+   * Replaces experiment.json. With `summary` (the items as they are now in items.jsonl), the
+   * record carries it, stamped with items.jsonl's size and time, so that `list` reads this one
+   * small file per experiment; a later append makes the stamp differ and the summary unused.
+   */
+  writeRecord(record: ExperimentRecord, summary?: StoredSummary): void {
     const dir = this.writableDir(record.id);
     const file = path.join(dir, 'experiment.json');
     const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    writeFileDurable(tmp, JSON.stringify(record, null, 2) + '\n', 'wx');
+    const body = summary ? { ...record, summary: { stamp: this.itemsStamp(record.id), summary } } : record;
+    writeFileDurable(tmp, JSON.stringify(body, null, 2) + '\n', 'wx');
     fs.renameSync(tmp, file);
     syncDir(dir);
   }
@@ -216,9 +222,6 @@ export class ExperimentStore {
   load(id: string): LoadedExperiment {
     const dir = this.dir(id);
     const warnings: string[] = [];
-    // Taken before reading: a line appended meanwhile makes the stamp older than what was read,
-    // so a summary written from this load is never mistaken for newer than it is.
-    const stamp = this.stamp(id);
     const record = experimentRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'experiment.json'), 'utf8')));
     if (record.id !== id) throw new Error(`experiment.json names experiment "${record.id}", not "${id}"`);
     const byId = new Map<string, ExperimentItem>();
@@ -229,60 +232,33 @@ export class ExperimentStore {
     });
     const conversations: Conversation[] = [];
     readJsonLines(path.join(dir, 'conversations.jsonl'), warnings, (value) => conversations.push(value as Conversation));
-    return { record, items: [...byId.values()], conversations, warnings, stamp };
+    return { record, items: [...byId.values()], conversations, warnings };
   }
 
-  /** The experiment's files as they are now. */
-  stamp(id: string): StoreStamp {
-    const dir = this.dir(id);
-    const size = (f: string) => {
-      try {
-        return fs.statSync(path.join(dir, f)).size;
-      } catch {
-        return -1;
-      }
-    };
-    let record_mtime_ms = -1;
+  /** items.jsonl as it is now. */
+  itemsStamp(id: string): ItemsStamp {
     try {
-      record_mtime_ms = fs.statSync(path.join(dir, 'experiment.json')).mtimeMs;
+      const st = fs.statSync(path.join(this.dir(id), 'items.jsonl'));
+      return { items_bytes: st.size, items_mtime_ms: st.mtimeMs };
     } catch {
-      /* reported by the reader */
+      return { items_bytes: -1, items_mtime_ms: -1 };
     }
-    return { items_bytes: size('items.jsonl'), record_mtime_ms, record_bytes: size('experiment.json') };
   }
 
   /**
-   * The summary stored beside the experiment (summary.json), or null when there is none, it does
-   * not parse, or the experiment's files changed since it was written (a run elsewhere, a crash):
-   * then the caller loads the experiment in full.
+   * The summary experiment.json carries, or null when it has none or items.jsonl changed since it
+   * was written (a run elsewhere, a crash): then the caller reads the experiment in full.
    */
   readSummary(id: string): StoredSummary | null {
     try {
-      const parsed = summaryFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(this.dir(id), SUMMARY_FILE), 'utf8')));
-      if (!parsed.success || parsed.data.summary.id !== id) return null;
-      const now = this.stamp(id);
-      const then = parsed.data.stamp;
-      return now.items_bytes === then.items_bytes && now.record_bytes === then.record_bytes && now.record_mtime_ms === then.record_mtime_ms ? parsed.data.summary : null;
+      const parsed = recordFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(this.dir(id), 'experiment.json'), 'utf8')));
+      const stored = parsed.success ? parsed.data.summary : undefined;
+      if (!stored || stored.summary.id !== id) return null;
+      const now = this.itemsStamp(id);
+      return now.items_bytes === stored.stamp.items_bytes && now.items_mtime_ms === stored.stamp.items_mtime_ms ? stored.summary : null;
     } catch {
       return null;
     }
-  }
-
-  /**
-   * Writes summary.json (replaced atomically; not flushed: a summary lost in a crash is rebuilt
-   * from the experiment's files). `stamp`: the files the summary was computed from.
-   */
-  writeSummary(summary: StoredSummary, stamp: StoreStamp): void {
-    const dir = this.writableDir(summary.id);
-    const file = path.join(dir, SUMMARY_FILE);
-    const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
-    try {
-      writeAll(fd, JSON.stringify({ stamp, summary }) + '\n');
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
   }
 
   delete(id: string): void {
