@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Detector } from '../../server/core/detectors/detector';
 import { ExperimentService } from '../../server/core/experiments/experimentService';
-import { ExperimentLockedError, ExperimentStore, processStart } from '../../server/core/experiments/experimentStore';
+import { ExperimentLockedError, ExperimentStore } from '../../server/core/experiments/experimentStore';
+import { processStart } from '../../server/core/experiments/runLock';
 import type { ResponseSource } from '../../server/core/experiments/responses';
 import { TraceIndex } from '../../server/core/traceIndex';
 

@@ -9,32 +9,28 @@ import {
   type ExperimentItem,
   type ExperimentRecord,
   type ExperimentResource,
-  type ModelConfig,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import type { Detector } from '../detectors/detector';
-import { ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
+import { ExperimentStore, newExperimentId } from './experimentStore';
+import { summarize } from './experimentSummary';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
-import type { ResponseSource } from './responses';
 import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
-import { resolveRun, runItems } from './runner';
+import { resolveRun, runItems, type RunResolvers } from './runner';
 import { withoutUrlCredentials } from './storedConfig';
 
 export { modelLabel } from './experimentItems';
+export { summarize } from './experimentSummary';
 
 export interface ConversationLookup {
   get(id: string): Conversation | undefined;
 }
 
-export interface ServiceOptions {
+/** detectorsFor / inferenceFor (RunResolvers): what can run, or a message saying why it cannot. */
+export interface ServiceOptions extends RunResolvers {
   store: ExperimentStore;
   conversations: ConversationLookup;
   createdBy: string;
   concurrency: () => number;
-  /** Detectors for a configuration, or a message saying why they cannot run. */
-  detectorsFor: (config: ExperimentConfig) => Detector[] | { error: string; path: string };
-  /** A response source for a model configuration, or a message saying why inference cannot run. */
-  inferenceFor?: (model: ModelConfig, config: ExperimentConfig) => ResponseSource | { error: string; path: string };
   /**
    * An experiment was created, progressed, or its run ended. Cheap to call often: the summary is
    * built only when asked for (`summaryOf`), so callers can throttle.
@@ -344,17 +340,17 @@ export class ExperimentService {
     // Started synchronously (the first items are in progress when create returns), an async
     // function so that a refusal from resolveRun becomes the run's failure.
     const start = async () =>
-        runItems(
-          { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
-          resolveRun(exp.runConfig, this.opts),
-          {
-            concurrency: this.opts.concurrency(),
-            persist: (item) => this.opts.store.appendItem(id, item),
-            changed: () => this.changed(exp),
-            warn: (m) => this.warn(m),
-          },
-          controller,
-        );
+      runItems(
+        { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
+        resolveRun(exp.runConfig, this.opts),
+        {
+          concurrency: this.opts.concurrency(),
+          persist: (item) => this.opts.store.appendItem(id, item),
+          changed: () => this.changed(exp),
+          warn: (m) => this.warn(m),
+        },
+        controller,
+      );
     run.done = start()
       .catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`))
       .finally(() => {
@@ -382,31 +378,6 @@ export class ExperimentService {
     return { ...summarize(exp.record, exp.items), running: exp.run !== null };
   }
 
-}
-
-/** What `list` shows of an experiment: its record's headline, status counts and one row per item. */
-export function summarize(record: ExperimentRecord, items: readonly ExperimentItem[]): StoredSummary {
-  const done = items.filter((i) => i.status === 'completed');
-  return {
-    id: record.id,
-    name: record.name,
-    model: record.model,
-    pass_through: record.pass_through,
-    created_at: record.created_at,
-    completed_at: record.completed_at,
-    status_summary: statusSummary(items),
-    total_hallucinations: done.reduce((n, i) => n + i.annotations.length, 0),
-    hallucination_rate: done.length ? done.filter((i) => i.annotations.length > 0).length / done.length : null,
-    items: items.map((i) => ({
-      id: i.id,
-      conversation_id: i.conversation_id,
-      model_config: i.model_config,
-      sample_index: i.sample_index,
-      status: i.status,
-      failure_reason: i.failure_reason,
-      hallucinations: i.annotations.length,
-    })),
-  };
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {
