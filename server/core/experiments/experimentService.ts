@@ -223,7 +223,8 @@ export class ExperimentService {
         exp.items.forEach((item, i) => {
           if (item.status === 'failed') {
             exp.items[i] = pendingItem(item.id, item.conversation_id, item.model_config, item.sample_index);
-            this.opts.store.appendItem(id, exp.items[i]!);
+            // Written now; flushed with the run's first item (a failure to flush is said there too).
+            this.opts.store.appendItem(id, exp.items[i]!).catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`));
           }
         });
     } catch (e) {

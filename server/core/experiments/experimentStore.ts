@@ -1,6 +1,6 @@
 // `.hallucination-lab/experiments/<id>/`: experiment.json (the record, replaced atomically),
 // conversations.jsonl (the traces as they were at start) and items.jsonl (item snapshots,
-// appended and flushed as they change; the last line of an item wins). A crash loses at most
+// appended as they change and flushed off the event loop; the last line of an item wins). A crash loses at most
 // the line being written, which is detected and dropped on load (and cut off before the next
 // append, so that it cannot swallow the line written after it). experiment.json also carries
 // the summary `list` shows (status counts and item rows, stamped with the items.jsonl it was
@@ -66,6 +66,7 @@ export function newExperimentId(now = new Date()): string {
 export class ExperimentStore {
   private readonly fds = new Map<string, number>();
   private readonly locks = new Set<string>();
+  private readonly flushers = new Map<string, GroupFlush>();
 
   /** `root` is the `.hallucination-lab` folder itself. */
   constructor(
@@ -115,8 +116,13 @@ export class ExperimentStore {
     syncDir(dir);
   }
 
-  /** Appends one item snapshot and flushes it to disk before returning. */
-  appendItem(id: string, item: ExperimentItem): void {
+  /**
+   * Appends one item snapshot. The line is written before this returns (a killed process loses
+   * nothing); the returned promise resolves once it is flushed to disk. Flushes run off the event
+   * loop and one flush covers every line written before it started (group commit), so that
+   * items running side by side do not wait for each other's disk writes.
+   */
+  appendItem(id: string, item: ExperimentItem): Promise<void> {
     let fd = this.fds.get(id);
     if (fd === undefined) {
       const file = path.join(this.writableDir(id), 'items.jsonl');
@@ -130,12 +136,18 @@ export class ExperimentStore {
       this.fds.set(id, fd);
     }
     writeAll(fd, JSON.stringify(item) + '\n');
-    fs.fdatasyncSync(fd);
+    let flusher = this.flushers.get(id);
+    if (!flusher) this.flushers.set(id, (flusher = new GroupFlush(fd)));
+    return flusher.flush();
   }
 
+  /** Flushes and closes the items file of `id` (of every experiment without one). */
   close(id?: string): void {
     for (const [k, fd] of this.fds) {
       if (id !== undefined && k !== id) continue;
+      fs.fdatasyncSync(fd);
+      this.flushers.get(k)?.closed();
+      this.flushers.delete(k);
       fs.closeSync(fd);
       this.fds.delete(k);
     }
@@ -280,6 +292,45 @@ export class ExperimentStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
+  }
+}
+
+/**
+ * fdatasync for one file, off the event loop: callers wait for a flush that starts after their
+ * write; callers arriving while one runs share the next. After `closed()` (the file was flushed
+ * synchronously and closed), waiters resolve.
+ */
+class GroupFlush {
+  private running = false;
+  private waiting: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private isClosed = false;
+
+  constructor(private readonly fd: number) {}
+
+  flush(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      if (!this.running) this.start();
+    });
+  }
+
+  closed(): void {
+    this.isClosed = true;
+    const batch = this.waiting;
+    this.waiting = [];
+    for (const w of batch) w.resolve();
+  }
+
+  private start(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    this.running = true;
+    fs.fdatasync(this.fd, (err) => {
+      this.running = false;
+      // Closed meanwhile: close() flushed everything synchronously first.
+      for (const w of batch) (err && !this.isClosed ? w.reject(err) : w.resolve());
+      if (this.waiting.length > 0 && !this.isClosed) this.start();
+    });
   }
 }
 

@@ -20,8 +20,11 @@ export interface ItemRun {
   modelConfig: ModelConfig;
   detectors: readonly Detector[];
   signal: AbortSignal;
-  /** The item changed; `persist`: append it to the store (throws when the store cannot). */
-  update(item: ExperimentItem, persist: boolean): void;
+  /**
+   * The item changed; `persist`: append it to the store, resolving once it is on disk (throws or
+   * rejects when the store cannot keep it).
+   */
+  update(item: ExperimentItem, persist: boolean): Promise<void>;
   warn(message: string): void;
 }
 
@@ -32,30 +35,30 @@ export async function runItem(run: ItemRun): Promise<void> {
   const { item: base, signal } = run;
   const where = `experiment ${run.experimentId}, item ${base.id} (conversation ${base.conversation_id})`;
   const conversation = run.conversation;
-  if (!conversation) return run.update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
+  if (!conversation) return await run.update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
   // An item whose inference completed before (then the process stopped or the run was
   // cancelled) goes on from its stored responses: the model is not asked twice.
   let inferred: ExperimentItem | null = base.status === 'inference_completed' ? base : null;
   try {
-    if (inferred) run.update(inferred, false);
+    if (inferred) await run.update(inferred, false);
     else {
       const started: ExperimentItem = { ...base, status: 'in_progress', started_at: now() };
-      run.update(started, false);
+      await run.update(started, false);
       inferred = await respond(run, conversation, started, where);
-      if (!inferred) return run.update(base, false);
-      run.update(inferred, true);
+      if (!inferred) return await run.update(base, false);
+      await run.update(inferred, true);
     }
     const annotations = await detectAll(run, conversation, inferred, where);
     // Cancelled during detection: the responses are kept, a resume only detects again.
-    if (annotations === null) return run.update(inferred, false);
+    if (annotations === null) return await run.update(inferred, false);
     const capped = capAnnotations(annotations);
     if (capped.note) run.warn(`${where}: ${capped.note}`);
-    run.update({ ...inferred, status: 'completed', annotations: capped.annotations, completed_at: now() }, true);
+    await run.update({ ...inferred, status: 'completed', annotations: capped.annotations, completed_at: now() }, true);
   } catch (e) {
     // Nothing to store: the item is as the store has it (pending, or its responses kept).
-    if (signal.aborted) return run.update(inferred ?? base, false);
+    if (signal.aborted) return await run.update(inferred ?? base, false);
     // Any failure text (a detector's, a source's) may quote a URL with credentials or a token.
-    run.update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
+    await run.update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
   }
 }
 
