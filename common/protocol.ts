@@ -103,6 +103,8 @@ export const settingsSchema = z.object({
    * absolute path); files no glob matches are detected from their content.
    */
   formats: z.record(z.string(), z.enum(['auto', ...traceFormats])).default({}),
+  /** Annotations below this confidence are hidden (the item keeps their count). 0 shows all. */
+  minConfidence: z.number().min(0).max(1).default(0),
   /**
    * Tests only (not a VS Code setting): the window that requestsPerMinute and tokensPerMinute
    * apply to, in ms. Default 60 000 (a minute). The load test shortens it to see the limit bind.

@@ -269,6 +269,10 @@ export const itemSchema = z.object({
   /** The messages of the evaluated response(s), in conversation message indices. */
   response_messages: z.array(z.object({ message_index: z.number().int().nonnegative(), message: messageSchema })),
   annotations: z.array(annotationSchema),
+  /** Annotations found but below the minConfidence setting (not in `annotations`). */
+  hidden_annotations: z.number().int().nonnegative().optional(),
+  /** What the detectors say about the item itself (e.g. no tool definitions known: schema checks skipped). */
+  detection_notes: z.array(z.string()).optional(),
   input_tokens: z.number().nonnegative().nullable().default(null),
   output_tokens: z.number().nonnegative().nullable().default(null),
   reasoning_tokens: z.number().nonnegative().nullable().default(null),

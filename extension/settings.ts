@@ -62,6 +62,7 @@ function readSettings(warn: Warn): Settings {
     maxRetries: c.get('maxRetries'),
     labelSet: c.get('labelSet'),
     formats: c.get('formats'),
+    minConfidence: c.get('minConfidence'),
   };
   return parseSettings(raw, warn);
 }

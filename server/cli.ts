@@ -10,11 +10,14 @@ import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
 import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
+import { runCheck } from './checkCommand';
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
   hallucination-lab show <experiment id> [--out DIR] [--json]
   hallucination-lab list [--out DIR] [--json]
+  hallucination-lab check <trace files or globs…> [--fail-on RULE]… [--sarif F] [--junit F] [--markdown F]
+                                                 (the CI gate: hallucination-lab check --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
 
@@ -33,6 +36,7 @@ Options for run:
   --concurrency N               items at once (default 8)
   --rpm N, --tpm N              rate limit in requests / tokens per minute
   --timeout-ms N                per-request timeout (default 60000)
+  --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
   --out DIR                     store folder (default: ./${STORE_DIR})
   --json                        print exactly one JSON document: the experiment resource
@@ -45,6 +49,8 @@ kill loses no finished item: \`resume\` runs only what had not finished, never a
 class UsageError extends Error {}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  // `check` has options of its own (the CI gate): see checkCommand.ts.
+  if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,6 +70,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       rpm: { type: 'string' },
       tpm: { type: 'string' },
       'timeout-ms': { type: 'string' },
+      'min-confidence': { type: 'string' },
       'api-key-env': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -87,6 +94,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
     tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
     requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
+    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
   };
   const settingsParsed = settingsSchema.safeParse(settingsInput);
   if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));

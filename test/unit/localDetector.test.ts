@@ -34,6 +34,8 @@ const routeTool: ToolDefinition = {
           type: 'dict',
           properties: { city: { type: 'string' }, country: { type: 'string' } },
           required: ['city'],
+          // closed: a nested object's listed properties are only the whole list when it says so
+          additionalProperties: false,
         },
         stops: { type: 'array', items: { type: 'string' } },
         budget: { type: 'float' },

@@ -7,6 +7,42 @@ export interface DetectionInput {
   message: Message;
   labelSet?: LabelSet | null;
   signal?: AbortSignal;
+  /** What the caller keeps beside the annotations (on the item): notes and the hidden count. */
+  report?: DetectionReport;
+}
+
+/** Beside the annotations: informational notes (said once each) and annotations hidden. */
+export interface DetectionReport {
+  notes: string[];
+  /** annotations found but below the minimum confidence */
+  hidden: number;
+}
+
+/** Detector settings of the core. */
+export interface DetectorConfig {
+  /** Annotations below this confidence are hidden (counted in the report). 0 shows all. */
+  minConfidence: number;
+}
+
+export function noteOnce(report: DetectionReport | undefined, note: string): void {
+  if (report && !report.notes.includes(note)) report.notes.push(note);
+}
+
+/** `detector` with its annotations below `minConfidence` hidden (and counted in the report). */
+export function withMinConfidence(detector: Detector, minConfidence: number): Detector {
+  if (!(minConfidence > 0)) return detector;
+  const keep = (input: DetectionInput, found: Annotation[]): Annotation[] => {
+    const kept = found.filter((a) => a.confidence >= minConfidence);
+    if (input.report) input.report.hidden += found.length - kept.length;
+    return kept;
+  };
+  return {
+    name: detector.name,
+    detect(input) {
+      const found = detector.detect(input);
+      return found instanceof Promise ? found.then((f) => keep(input, f)) : keep(input, found);
+    },
+  };
 }
 
 export interface Detector {

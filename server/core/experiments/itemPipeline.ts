@@ -2,7 +2,7 @@
 // function of its inputs; `runItem` strings them together and decides what is stored when a step
 // fails or the run is cancelled (the store always holds a state a resume can go on from).
 import type { Annotation, Conversation, ExperimentConfig, ExperimentItem, ModelConfig } from '../../../common/schema';
-import type { Detector } from '../detectors/detector';
+import type { DetectionReport, Detector } from '../detectors/detector';
 import { applySystemPromptOverride, normalizeUsage } from '../inference/contract';
 import { mergeAnnotationLists } from './annotationMerge';
 import { boundedContext, boundedForDetection, capAnnotations } from './detectionLimits';
@@ -22,9 +22,10 @@ export interface ItemRun {
   signal: AbortSignal;
   /**
    * The item changed; `persist`: append it to the store, resolving once it is on disk (throws or
-   * rejects when the store cannot keep it).
+   * rejects when the store cannot keep it). A returned promise is awaited; callers that keep
+   * nothing may answer synchronously.
    */
-  update(item: ExperimentItem, persist: boolean): Promise<void>;
+  update(item: ExperimentItem, persist: boolean): unknown;
   warn(message: string): void;
 }
 
@@ -33,32 +34,41 @@ const now = () => new Date().toISOString();
 /** Runs one item to completed or failed; returns early (nothing more stored) when cancelled. */
 export async function runItem(run: ItemRun): Promise<void> {
   const { item: base, signal } = run;
+  const update = async (item: ExperimentItem, persist: boolean): Promise<void> => {
+    await run.update(item, persist);
+  };
   const where = `experiment ${run.experimentId}, item ${base.id} (conversation ${base.conversation_id})`;
   const conversation = run.conversation;
-  if (!conversation) return await run.update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
+  if (!conversation) return await update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
   // An item whose inference completed before (then the process stopped or the run was
   // cancelled) goes on from its stored responses: the model is not asked twice.
   let inferred: ExperimentItem | null = base.status === 'inference_completed' ? base : null;
   try {
-    if (inferred) await run.update(inferred, false);
+    if (inferred) await update(inferred, false);
     else {
       const started: ExperimentItem = { ...base, status: 'in_progress', started_at: now() };
-      await run.update(started, false);
+      await update(started, false);
       inferred = await respond(run, conversation, started, where);
-      if (!inferred) return await run.update(base, false);
-      await run.update(inferred, true);
+      if (!inferred) return await update(base, false);
+      await update(inferred, true);
     }
-    const annotations = await detectAll(run, conversation, inferred, where);
+    const report: DetectionReport = { notes: [], hidden: 0 };
+    const annotations = await detectAll(run, conversation, inferred, where, report);
     // Cancelled during detection: the responses are kept, a resume only detects again.
-    if (annotations === null) return await run.update(inferred, false);
+    if (annotations === null) return await update(inferred, false);
     const capped = capAnnotations(annotations);
     if (capped.note) run.warn(`${where}: ${capped.note}`);
-    await run.update({ ...inferred, status: 'completed', annotations: capped.annotations, completed_at: now() }, true);
+    // What the detectors hid below the confidence threshold, and what they could not judge, stay on the item.
+    const detection = {
+      ...(report.hidden > 0 ? { hidden_annotations: report.hidden } : {}),
+      ...(report.notes.length > 0 ? { detection_notes: report.notes } : {}),
+    };
+    await update({ ...inferred, status: 'completed', annotations: capped.annotations, ...detection, completed_at: now() }, true);
   } catch (e) {
     // Nothing to store: the item is as the store has it (pending, or its responses kept).
-    if (signal.aborted) return await run.update(inferred ?? base, false);
+    if (signal.aborted) return await update(inferred ?? base, false);
     // Any failure text (a detector's, a source's) may quote a URL with credentials or a token.
-    await run.update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
+    await update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
   }
 }
 
@@ -77,7 +87,13 @@ async function respond(run: ItemRun, conversation: Conversation, started: Experi
  * (a structured output that does not conform) merge with the detectors' on the same response.
  * Null when the run was cancelled.
  */
-async function detectAll(run: ItemRun, conversation: Conversation, inferred: ExperimentItem, where: string): Promise<Annotation[] | null> {
+async function detectAll(
+  run: ItemRun,
+  conversation: Conversation,
+  inferred: ExperimentItem,
+  where: string,
+  report: DetectionReport,
+): Promise<Annotation[] | null> {
   const { messages, shift } = applySystemPromptOverride(conversation.messages, run.config.system_prompt_override);
   const all: Annotation[] = [];
   for (const r of inferred.response_messages) {
@@ -86,12 +102,15 @@ async function detectAll(run: ItemRun, conversation: Conversation, inferred: Exp
     for (const note of bounded.notes) run.warn(`${where}: message ${r.message_index} ${note}`);
     const context = boundedContext(messages.slice(0, r.message_index + shift));
     if (context.note) run.warn(`${where}: the context of message ${r.message_index} ${context.note}`);
-    const seen: Conversation = { ...conversation, messages: context.messages };
+    // Pass-through: the trace's later messages stay visible (after messageIndex), so a detector
+    // can see that a called tool ran (its result is there) — never read as context.
+    const later = run.config.pass_through ? messages.slice(r.message_index + shift) : [];
+    const seen: Conversation = { ...conversation, messages: later.length > 0 ? [...context.messages, ...later] : context.messages };
     for (const d of run.detectors) {
       // Detectors may be synchronous and long: let requests and notifications through between them.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (run.signal.aborted) return null;
-      const found = await d.detect({ conversation: seen, messageIndex: r.message_index + shift, message: bounded.message, signal: run.signal });
+      const found = await d.detect({ conversation: seen, messageIndex: r.message_index + shift, message: bounded.message, signal: run.signal, report });
       lists.push(found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)));
     }
     if (run.signal.aborted) return null;

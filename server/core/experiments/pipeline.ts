@@ -2,7 +2,7 @@
 // settings. Refusals name the field at fault, so the form and the CLI can show them in place.
 import type { ExperimentConfig, ModelConfig } from '../../../common/schema';
 import type { Settings } from '../../../common/protocol';
-import type { Detector } from '../detectors/detector';
+import { withMinConfidence, type Detector } from '../detectors/detector';
 import { localDetector } from '../detectors/local';
 import { createInferenceSource, schemaViolationAnnotations } from '../inference/responseSource';
 import { DEFAULT_BASE_URL } from '../inference/chatClient';
@@ -90,7 +90,7 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
       },
     });
   }
-  return detectors;
+  return detectors.map((d) => withMinConfidence(d, settings.minConfidence));
 }
 
 export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {

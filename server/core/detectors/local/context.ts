@@ -14,6 +14,7 @@ import {
   stem,
 } from './normalize';
 import { relativeDateKeys, type YMD } from './relativeDates';
+import { deletionsOf } from './restatements';
 import { collectSchemaText } from './toolSchema';
 
 export type SourceKind = 'system' | 'user' | 'assistant' | 'tool' | 'schema';
@@ -50,6 +51,9 @@ class TextIndex {
   private timeSet?: Set<number>;
   private phones?: string[];
   private groupSet?: Set<number>;
+  private initialSet?: Set<string>;
+  private prefixSet?: Set<string>;
+  private deletionSet?: Set<string>;
 
   constructor(readonly source: string) {
     const f = fold(source);
@@ -122,6 +126,45 @@ class TextIndex {
     }
     return this.phones;
   }
+  /** Initials of 2–5 consecutive words ("golden state warriors" → "gsw"): what abbreviations stand for. */
+  get initials(): Set<string> {
+    if (!this.initialSet) {
+      this.initialSet = new Set();
+      const l = this.tokenList;
+      for (let i = 0; i < l.length; i++) {
+        let acc = '';
+        for (let k = i; k < l.length && k < i + 5; k++) {
+          const c = l[k]!.charCodeAt(0);
+          if (c >= 48 && c <= 57) break;
+          acc += l[k]![0];
+          if (acc.length >= 2) this.initialSet.add(acc);
+        }
+      }
+    }
+    return this.initialSet;
+  }
+  /** The first 3 and 4 letters of longer words ("dec" of "december"): what shortened words stand for. */
+  get prefixes(): Set<string> {
+    if (!this.prefixSet) {
+      this.prefixSet = new Set();
+      for (const t of this.tokenList) {
+        if (t.length >= 5 && !/\d/.test(t)) {
+          this.prefixSet.add(t.slice(0, 3));
+          this.prefixSet.add(t.slice(0, 4));
+        }
+      }
+    }
+    return this.prefixSet;
+  }
+  /** One-letter deletions of the longer words (typo tolerance, see restatements.ts). */
+  get deletions(): Set<string> {
+    if (!this.deletionSet) {
+      const set = new Set<string>();
+      for (const t of this.tokens) deletionsOf(t, (d) => set.add(d));
+      this.deletionSet = set;
+    }
+    return this.deletionSet;
+  }
   get groups(): Set<number> {
     if (!this.groupSet) {
       // short abbreviations count only where written in capitals ("IN", not "in")
@@ -164,35 +207,218 @@ class TextIndex {
   }
 }
 
+/** A membership test over what a context contains. */
+export interface Membership<T> {
+  has(v: T): boolean;
+}
+
+/** Value → the first source (ordinal) that contains it; `has` within the first `limit` sources. */
+class FirstSeen<T> {
+  readonly first = new Map<T, number>();
+  upTo = 0;
+  add(v: T, ordinal: number): void {
+    if (!this.first.has(v)) this.first.set(v, ordinal);
+  }
+  hasBefore(v: T, limit: number): boolean {
+    const o = this.first.get(v);
+    return o !== undefined && o < limit;
+  }
+}
+
+type SetAttribute = 'tokens' | 'stems' | 'joined' | 'numbers' | 'dates' | 'times' | 'groups' | 'initials' | 'prefixes' | 'deletions';
+
+/**
+ * The sources of one conversation (its messages, in order), indexed once and extended as later
+ * messages are asked for: each attribute maps a value to the first message that contains it, so
+ * "does the context before message k contain v" is one lookup whatever k is. Judging every
+ * response of a long conversation then costs time in proportion to the responses, not to
+ * responses × context. Phrases are found through the positions of their rarest token.
+ */
+export class ConversationIndex {
+  /** the source texts so far: message index, kind, text index */
+  readonly sources: { ordinal: number; kind: SourceKind; text: TextIndex }[] = [];
+  /** the message objects indexed so far, to tell whether a later request extends the same conversation */
+  readonly messages: Message[] = [];
+  private readonly sets = new Map<SetAttribute, FirstSeen<string | number>>();
+  /** every folded token of every source in order, '' between sources */
+  private readonly stream: string[] = [];
+  private readonly streamOrdinal: number[] = [];
+  private readonly postings = new Map<string, number[]>();
+  private streamUpTo = 0;
+  private rawAll = '';
+  private readonly rawEnds: { end: number; ordinal: number }[] = [];
+  private rawUpTo = 0;
+  private readonly relative = new Map<string, { upTo: number; keys: FirstSeen<string> }>();
+
+  /** Index messages up to (not including) `end`; they must extend what is indexed already. */
+  extendTo(messages: readonly Message[], end: number): void {
+    for (let i = this.messages.length; i < end; i++) {
+      const m = messages[i]!;
+      this.messages.push(m);
+      const kind = sourceKindOf(m.role);
+      if (kind === null) continue;
+      const t = messageText(m);
+      if (t.trim() === '') continue;
+      this.sources.push({ ordinal: i, kind, text: cachedIndexText(t) });
+    }
+  }
+
+  /** The sources before message `limit`, as a count of sources. */
+  sourceCount(limit: number): number {
+    let lo = 0;
+    let hi = this.sources.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sources[mid]!.ordinal < limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  set(attr: SetAttribute, count: number): FirstSeen<string | number> {
+    let s = this.sets.get(attr);
+    if (!s) this.sets.set(attr, (s = new FirstSeen()));
+    for (; s.upTo < count; s.upTo++) {
+      const t = this.sources[s.upTo]!.text;
+      const values: ReadonlySet<string | number> = t[attr];
+      for (const v of values) s.add(v, s.upTo);
+    }
+    return s;
+  }
+
+  private extendStream(count: number): void {
+    for (; this.streamUpTo < count; this.streamUpTo++) {
+      for (const tok of this.sources[this.streamUpTo]!.text.tokenList) {
+        const pos = this.stream.length;
+        this.stream.push(tok);
+        this.streamOrdinal.push(this.streamUpTo);
+        let list = this.postings.get(tok);
+        if (!list) this.postings.set(tok, (list = []));
+        list.push(pos);
+      }
+      this.stream.push('');
+      this.streamOrdinal.push(this.streamUpTo);
+    }
+  }
+
+  /** Whether the folded phrase occurs, on token boundaries, inside one of the first `count` sources. */
+  hasPhrase(folded: string, count: number): boolean {
+    if (count === 0) return false;
+    this.extendStream(count);
+    const needle = folded.split(' ');
+    // anchor on the needle's rarest token
+    let anchor = 0;
+    let best: number[] | undefined;
+    for (let j = 0; j < needle.length; j++) {
+      const list = this.postings.get(needle[j]!);
+      if (!list) return false;
+      if (!best || list.length < best.length) {
+        best = list;
+        anchor = j;
+      }
+    }
+    for (const pos of best!) {
+      const start = pos - anchor;
+      if (start < 0 || this.streamOrdinal[start]! >= count) continue;
+      let ok = true;
+      for (let j = 0; j < needle.length && ok; j++) ok = this.stream[start + j] === needle[j];
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  /** Substring of the lower-cased raw text of one of the first `count` sources. */
+  rawIncludes(lower: string, count: number): boolean {
+    for (; this.rawUpTo < count; this.rawUpTo++) {
+      this.rawAll += this.sources[this.rawUpTo]!.text.rawLower + '\u0000';
+      this.rawEnds.push({ end: this.rawAll.length, ordinal: this.rawUpTo });
+    }
+    if (count === 0) return false;
+    const hit = this.rawAll.indexOf(lower);
+    return hit >= 0 && hit + lower.length <= this.rawEnds[count - 1]!.end;
+  }
+
+  /** Relative-date keys of the first `count` sources from these anchors (see relativeDates). */
+  relativeKeys(anchors: readonly YMD[], count: number): Set<string> {
+    const sig = anchors.map((a) => `${a.y}-${a.m}-${a.d}`).join(',');
+    let r = this.relative.get(sig);
+    if (!r) this.relative.set(sig, (r = { upTo: 0, keys: new FirstSeen() }));
+    for (; r.upTo < count; r.upTo++) for (const k of relativeDateKeys(anchors, this.sources[r.upTo]!.text.tokenList)) r.keys.add(k, r.upTo);
+    const out = new Set<string>();
+    for (const [k, o] of r.keys.first) if (o < count) out.add(k);
+    return out;
+  }
+}
+
+/**
+ * What a value or answer is judged against: the first `count` sources of a conversation, plus a
+ * few texts of its own (the called tool's schema, earlier tool arguments).
+ */
 export class ContextIndex {
   /** Which kinds of source exist, for explanations. */
   readonly kinds: ReadonlySet<SourceKind>;
-  readonly tokens: UnionSet<string>;
+  readonly tokens: Membership<string>;
   /** Stemmed tokens. */
-  readonly stems: UnionSet<string>;
+  readonly stems: Membership<string>;
   /** Concatenations of adjacent tokens ("wi fi" → "wifi"). */
-  readonly joined: UnionSet<string>;
-  readonly numbers: UnionSet<string>;
-  readonly dates: UnionSet<string>;
+  readonly joined: Membership<string>;
+  readonly numbers: Membership<string>;
+  readonly dates: Membership<string>;
   /** minutes after midnight */
-  readonly times: UnionSet<number>;
+  readonly times: Membership<number>;
   /** equivalence groups (see equivalences.ts) some source names */
-  readonly groups: UnionSet<number>;
+  readonly groups: Membership<number>;
+  /** initials of consecutive words */
+  readonly initials: Membership<string>;
+  /** first 3–4 letters of longer words */
+  readonly prefixes: Membership<string>;
+  /** one-letter deletions of longer words */
+  readonly deletions: Membership<string>;
 
   private relative?: Set<string>;
 
   constructor(
-    private readonly parts: readonly TextIndex[],
+    private readonly conv: ConversationIndex | null,
+    private readonly count: number,
+    private readonly extras: readonly TextIndex[],
     kinds: ReadonlySet<SourceKind>,
   ) {
     this.kinds = kinds;
-    this.tokens = new UnionSet(parts, (p) => p.tokens);
-    this.stems = new UnionSet(parts, (p) => p.stems);
-    this.joined = new UnionSet(parts, (p) => p.joined);
-    this.numbers = new UnionSet(parts, (p) => p.numbers);
-    this.dates = new UnionSet(parts, (p) => p.dates);
-    this.times = new UnionSet(parts, (p) => p.times);
-    this.groups = new UnionSet(parts, (p) => p.groups);
+    const member = <T extends string | number>(attr: SetAttribute, get: (p: TextIndex) => ReadonlySet<T>): Membership<T> => {
+      let s: FirstSeen<string | number> | null = null;
+      return {
+        has: (v: T): boolean => {
+          if (conv !== null && count > 0) {
+            s ??= conv.set(attr, count);
+            if (s.hasBefore(v, count)) return true;
+          }
+          for (const p of extras) if (get(p).has(v)) return true;
+          return false;
+        },
+      };
+    };
+    this.tokens = member('tokens', (p) => p.tokens);
+    this.stems = member('stems', (p) => p.stems);
+    this.joined = member('joined', (p) => p.joined);
+    this.numbers = member('numbers', (p) => p.numbers);
+    this.dates = member('dates', (p) => p.dates);
+    this.times = member('times', (p) => p.times);
+    this.groups = member('groups', (p) => p.groups);
+    this.initials = member('initials', (p) => p.initials);
+    this.prefixes = member('prefixes', (p) => p.prefixes);
+    this.deletions = member('deletions', (p) => p.deletions);
+  }
+
+  /** Full dates the context states (anchors for date arithmetic: "3 nights from June 1"). */
+  get fullDates(): YMD[] {
+    const out: YMD[] = [];
+    for (const p of [...this.convSources, ...this.extras]) for (const d of p.fullDates) if (out.length < 16) out.push(d);
+    return out;
+  }
+
+  private get convSources(): readonly TextIndex[] {
+    if (this.conv === null) return [];
+    return this.conv.sources.slice(0, this.count).map((s) => s.text);
   }
 
   /** This context plus more source texts (cached like the others). */
@@ -200,7 +426,15 @@ export class ContextIndex {
     if (texts.length === 0) return this;
     const kinds = new Set(this.kinds);
     kinds.add(kind);
-    return new ContextIndex([...this.parts, ...texts.map(cachedIndexText)], kinds);
+    return new ContextIndex(this.conv, this.count, [...this.extras, ...texts.map(cachedIndexText)], kinds);
+  }
+
+  /** This context plus already indexed texts (a tool's schema). */
+  withTexts(texts: readonly TextIndex[], kind: SourceKind): ContextIndex {
+    if (texts.length === 0) return this;
+    const kinds = new Set(this.kinds);
+    kinds.add(kind);
+    return new ContextIndex(this.conv, this.count, [...this.extras, ...texts], kinds);
   }
 
   /**
@@ -212,37 +446,56 @@ export class ContextIndex {
     if (!this.relative) {
       const anchors: YMD[] = [];
       const seen = new Set<string>();
-      for (const p of this.parts)
+      const take = (p: TextIndex): boolean => {
         for (const d of p.fullDates) {
           const k = `${d.y}-${d.m}-${d.d}`;
-          if (anchors.length < 4 && !seen.has(k)) {
+          if (!seen.has(k)) {
             seen.add(k);
             anchors.push(d);
+            if (anchors.length >= 4) return true;
           }
         }
+        return false;
+      };
+      if (this.conv !== null) for (let i = 0; i < this.count && !take(this.conv.sources[i]!.text); i++);
+      if (anchors.length < 4) for (const p of this.extras) if (take(p)) break;
       this.relative = new Set();
-      if (anchors.length > 0) for (const p of this.parts) for (const k of relativeDateKeys(anchors, p.tokenList)) this.relative.add(k);
+      if (anchors.length > 0) {
+        if (this.conv !== null) for (const k of this.conv.relativeKeys(anchors, this.count)) this.relative.add(k);
+        for (const p of this.extras) for (const k of relativeDateKeys(anchors, p.tokenList)) this.relative.add(k);
+      }
     }
     return this.relative;
   }
 
   /** Digit strings (≥ 7 digits) of phone-like runs. */
   get phoneDigits(): string[] {
-    return this.parts.flatMap((p) => p.phoneDigits);
+    return [...this.convSources, ...this.extras].flatMap((p) => p.phoneDigits);
   }
   /** Numeric values of each source (absolute), for rounding checks in answer text. */
   get numberValueLists(): readonly (readonly number[])[] {
-    return this.parts.map((p) => p.numberValues);
+    return [...this.convSources, ...this.extras].map((p) => p.numberValues);
   }
   /** Whether a folded phrase occurs, on token boundaries, in one source. */
   hasPhrase(folded: string): boolean {
+    if (this.conv !== null && this.conv.hasPhrase(folded, this.count)) return true;
     const needle = ' ' + folded + ' ';
-    for (const p of this.parts) if (p.padded.includes(needle)) return true;
+    for (const p of this.extras) if (p.padded.includes(needle)) return true;
     return false;
   }
   /** Substring test on the lower-cased raw text (URLs, e-mail addresses). */
   rawIncludes(lower: string): boolean {
-    for (const p of this.parts) if (p.rawLower.includes(lower)) return true;
+    if (this.conv !== null && this.conv.rawIncludes(lower, this.count)) return true;
+    for (const p of this.extras) if (p.rawLower.includes(lower)) return true;
+    return false;
+  }
+  /**
+   * Whether the folded text occurs inside one source with no word boundary needed: scripts
+   * written without spaces (Chinese, Japanese, Thai) put a name inside a longer run of letters.
+   */
+  foldedIncludes(folded: string): boolean {
+    for (const p of this.convSources) if (p.padded.includes(folded)) return true;
+    for (const p of this.extras) if (p.padded.includes(folded)) return true;
     return false;
   }
 }
@@ -272,7 +525,9 @@ function sourceKindOf(role: string): SourceKind | null {
     case 'ipython':
       return 'tool';
     default:
-      return null;
+      // Any other role is something's output: real traces record a tool result under the
+      // tool's own name as its role.
+      return role === '' ? null : 'tool';
   }
 }
 
@@ -307,37 +562,56 @@ export function earlierToolArguments(conversation: Conversation, messageIndex: n
   return out;
 }
 
+// One index per conversation, found again from its first message object: the caller judges each
+// response with a new Conversation holding a new slice of the same message objects.
+const conversationIndexes = new WeakMap<Message, ConversationIndex>();
+
+function conversationIndexFor(messages: readonly Message[], end: number): ConversationIndex | null {
+  if (end <= 0) return null;
+  const first = messages[0]!;
+  let idx = conversationIndexes.get(first);
+  if (idx !== undefined) {
+    // the same conversation only if every message indexed (up to `end`) is the same object
+    const n = Math.min(end, idx.messages.length);
+    for (let i = 1; i < n; i++)
+      if (idx.messages[i] !== messages[i]) {
+        idx = undefined;
+        break;
+      }
+  }
+  if (idx === undefined) {
+    idx = new ConversationIndex();
+    conversationIndexes.set(first, idx);
+  }
+  if (idx.messages.length < end) idx.extendTo(messages, end);
+  return idx;
+}
+
 /**
- * Index `conversation.messages[0..messageIndex)` plus the tool schemas. Earlier assistant
- * tool-call arguments are not sources here: a value the model made up earlier is not evidence
- * for a later call (answers may add them, see earlierToolArguments).
+ * Index `conversation.messages[0..messageIndex)`. Tool schemas are not part of it: a call's values
+ * are grounded in the schema of the tool called (see toolSchemaTexts), an answer's in every
+ * tool's (see allToolsSchemaText). Earlier assistant tool-call arguments are not sources here: a
+ * value the model made up earlier is not evidence for a later call (answers may add them, see
+ * earlierToolArguments).
  */
 export function buildContextIndex(conversation: Conversation, messageIndex: number): ContextIndex {
-  const kinds = new Set<SourceKind>();
-  const parts: TextIndex[] = [];
   const end = Math.min(messageIndex, conversation.messages.length);
-  for (let i = 0; i < end; i++) {
-    const m = conversation.messages[i]!;
-    const kind = sourceKindOf(m.role);
-    if (kind === null) continue;
-    const t = messageText(m);
-    if (t.trim() === '') continue;
-    kinds.add(kind);
-    parts.push(cachedIndexText(t));
+  const conv = conversationIndexFor(conversation.messages, end);
+  const kinds = new Set<SourceKind>();
+  let count = 0;
+  if (conv !== null) {
+    count = conv.sourceCount(end);
+    for (let i = 0; i < count && kinds.size < 4; i++) kinds.add(conv.sources[i]!.kind);
   }
-  const schema = schemaInfo(conversation.tools ?? []);
-  if (schema !== null) {
-    kinds.add('schema');
-    parts.push(schema);
-  }
-  return new ContextIndex(parts, kinds);
+  return new ContextIndex(conv, count, [], kinds);
 }
 
 // The same tool list object is judged once per response of a conversation: remember its text
 // (with its length, as a cheap guard against a list changed in place).
 const schemaTextByTools = new WeakMap<readonly ToolDefinition[], { length: number; text: string }>();
 
-function schemaInfo(tools: readonly ToolDefinition[]): TextIndex | null {
+/** Every tool's descriptions, enum members and defaults as one text: a source for answer text. */
+export function allToolsSchemaText(tools: readonly ToolDefinition[]): TextIndex | null {
   const known = schemaTextByTools.get(tools);
   let text = known !== undefined && known.length === tools.length ? known.text : undefined;
   if (text === undefined) {
@@ -354,9 +628,31 @@ function schemaInfo(tools: readonly ToolDefinition[]): TextIndex | null {
   return text === '' ? null : cachedIndexText(text);
 }
 
+const schemaTextByNode = new WeakMap<object, TextIndex | null>();
+/** The text a schema node offers (its descriptions, enum members, defaults, examples, nested). */
+export function schemaNodeText(schema: unknown): TextIndex | null {
+  if (typeof schema !== 'object' || schema === null) return null;
+  const known = schemaTextByNode.get(schema);
+  if (known !== undefined) return known;
+  const texts: string[] = [];
+  collectSchemaText(schema, texts);
+  const text = texts.join(' | ');
+  const idx = text === '' ? null : cachedIndexText(text);
+  schemaTextByNode.set(schema, idx);
+  return idx;
+}
+/** A tool's own description (and name, whose words often say what it is for). */
+export function toolDescriptionText(tool: ToolDefinition): TextIndex | null {
+  const d = tool.function.description;
+  const text = `${tool.function.name.replace(/[._]/g, ' ')}${typeof d === 'string' ? ' | ' + d : ''}`;
+  return cachedIndexText(text);
+}
+
+export type { TextIndex };
+
 /** An index of plain texts (tests, and callers without a conversation). */
 export function indexTexts(texts: readonly string[], kinds: ReadonlySet<SourceKind>): ContextIndex {
-  return new ContextIndex(texts.map((t) => new TextIndex(t)), kinds);
+  return new ContextIndex(null, 0, texts.map((t) => new TextIndex(t)), kinds);
 }
 
 const SUFFIX_FACTORS: Readonly<Record<string, number>> = { million: 1e6, billion: 1e9, thousand: 1e3, trillion: 1e12, k: 1e3, m: 1e6, bn: 1e9, mn: 1e6 };

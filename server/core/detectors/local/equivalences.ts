@@ -89,7 +89,10 @@ export function findGroupPhrases(tokens: readonly string[], allowShort: (token: 
   const out: GroupMatch[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const cands = BY_FIRST_TOKEN.get(t) ?? (t.length > 3 && t.endsWith('s') ? BY_FIRST_TOKEN.get(t.slice(0, -1)) : undefined);
+    // the word as written, then its singular: "kilometers" starts "kilometers per hour" and is "kilometer"
+    const asWritten = BY_FIRST_TOKEN.get(t);
+    const singular = t.length > 3 && t.endsWith('s') ? BY_FIRST_TOKEN.get(t.slice(0, -1)) : undefined;
+    const cands = asWritten && singular ? [...asWritten, ...singular] : asWritten ?? singular;
     if (!cands) continue;
     for (const phrase of cands) {
       let ok = true;

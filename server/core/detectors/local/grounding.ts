@@ -16,6 +16,15 @@ import {
 } from './normalize';
 import { enumOf, type SchemaNode } from './toolSchema';
 import { isCommonStem, isStopword } from './words';
+import {
+  abbreviationGrounded,
+  arithmeticGrounded,
+  capitalisedTokens,
+  templateFillings,
+  typoGrounded,
+  unspacedGrounded,
+} from './restatements';
+import type { YMD } from './relativeDates';
 
 export type Verdict =
   | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
@@ -33,7 +42,7 @@ export function numberGrounded(n: number, ctx: ContextIndex): boolean {
 }
 
 export function groundNumber(n: number, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
-  if (numberGrounded(n, ctx) || inSchemaLiterals(n, schema)) return OK;
+  if (numberGrounded(n, ctx) || inSchemaLiterals(n, schema) || arithmeticGrounded(n, ctx)) return OK;
   // Small integers are often implied ("a pair", "both"); be less sure about them.
   const small = Number.isInteger(n) && Math.abs(n) < 10;
   return { grounded: false, confidence: small ? 0.7 : 0.9 };
@@ -57,6 +66,22 @@ export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean
   return false;
 }
 
+/** Two values joined as a range: "2024-05-01 to 2024-05-03", "May 1 - May 3". */
+const RANGE = /^(.+?)\s*(?:\bto\b|\buntil\b|\bthrough\b|\s[-–—]\s|–|—|\/(?=\d{4}-))\s*(.+)$/i;
+
+/** "June 5, 2023 at 3pm", "2023-06-05 15:00": a date followed by a time, and nothing else. */
+function dateThenTime(v: string): { day: string[][]; minutes: number[] } | null {
+  const ds = extractDates(v);
+  const ts = extractTimes(v);
+  if (ds.length !== 1 || ts.length !== 1) return null;
+  const d = ds[0]!;
+  const t = ts[0]!;
+  if (d.start !== 0 || t.start < d.end) return null;
+  const between = v.slice(d.end, t.start).replace(/[\s,T]|\bat\b/gi, '');
+  if (between !== '' || v.slice(t.end).trim() !== '') return null;
+  return { day: d.readings.map(dateKeys), minutes: t.minutes };
+}
+
 const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Content tokens beyond which a string is composed text (a message body), not a name or key. */
@@ -69,14 +94,16 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   const f = fold(v);
   // Punctuation only (">", "*"): nothing specific to be made up.
   if (f === '') return OK;
-  if (ctx.hasPhrase(f)) return OK;
+  if (ctx.hasPhrase(f) || unspacedGrounded(f, ctx)) return OK;
+  const filled = schema && typeof schema['description'] === 'string' ? templateFillings(v, schema['description']) : null;
+  if (filled && filled.every((part) => groundString(part, null, ctx).grounded)) return OK;
 
   const nums = parseLooseNumber(v);
   if (nums) {
     // a number written as a word ("five") needs the number itself in the context
     const word = /^[a-z]+$/i.test(v);
     const ok = nums.some((n) => (word ? ctx.numbers.has(numberKey(n)) : numberGrounded(n, ctx)));
-    return ok ? OK : { grounded: false, confidence: word ? 0.6 : 0.85 };
+    return ok || nums.some((n) => arithmeticGrounded(n, ctx)) ? OK : { grounded: false, confidence: word ? 0.6 : 0.85 };
   }
 
   const dt = ISO_DATETIME.exec(v);
@@ -90,6 +117,19 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   }
   const date = wholeDate(v);
   if (date) return date.some((keys) => dateGrounded(keys, ctx)) ? OK : { grounded: false, confidence: 0.8 };
+  const dated = dateThenTime(v);
+  if (dated) {
+    const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx));
+    const timeOk = dated.minutes.some((m) => m === 0 || ctx.times.has(m));
+    return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75 };
+  }
+  const range = RANGE.exec(v);
+  if (range) {
+    const a = wholeDate(range[1]!) ?? null;
+    const b = wholeDate(range[2]!) ?? null;
+    // a date range in one value: each end grounded (the end may be the start plus a stated length)
+    if (a && b) return a.some((k) => dateGrounded(k, ctx)) && b.some((k) => dateGrounded(k, ctx)) ? OK : { grounded: false, confidence: 0.75 };
+  }
   const time = wholeTime(v);
   if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
 
@@ -119,8 +159,11 @@ export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
     if (ctx.dates.has(ymd)) return true;
     const [y, m, d] = ymd.slice(4).split('-');
     if (ctx.dates.has(`md:${m}-${d}`) && ctx.numbers.has(numberKey(Number(y)))) return true;
+    // a month and year stand for its first day
+    if (Number(d) === 1 && ctx.dates.has(`ym:${y}-${m}`)) return true;
     const rel = ctx.relativeDates;
-    return rel.has(ymd) || rel.has(`ymrel:${y}-${m}`);
+    if (rel.has(ymd) || rel.has(`ymrel:${y}-${m}`)) return true;
+    return dateArithmetic({ y: Number(y), m: Number(m), d: Number(d) }, ctx);
   }
   const md = keys.find((k) => k.startsWith('md:'));
   if (md) {
@@ -132,6 +175,21 @@ export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
   return keys.some((k) => k.startsWith('ym:') && ctx.relativeDates.has('ymrel:' + k.slice(3)));
 }
 
+const DAY_MS = 86_400_000;
+/**
+ * A date a stated number of days (or weeks) from a date the context states: "3 nights from
+ * June 1" ends June 4, "two weeks after May 3" is May 17.
+ */
+function dateArithmetic(day: YMD, ctx: ContextIndex): boolean {
+  const t = Date.UTC(day.y, day.m - 1, day.d);
+  for (const a of ctx.fullDates) {
+    const diff = Math.abs(Math.round((t - Date.UTC(a.y, a.m - 1, a.d)) / DAY_MS));
+    if (diff === 0 || diff > 400) continue;
+    if (ctx.numbers.has(numberKey(diff)) || (diff % 7 === 0 && ctx.numbers.has(numberKey(diff / 7)))) return true;
+  }
+  return false;
+}
+
 function wholeTime(v: string): number[] | null {
   const ts = extractTimes(v);
   if (ts.length !== 1) return null;
@@ -139,6 +197,8 @@ function wholeTime(v: string): number[] | null {
   if (t.start > 0 || t.end < v.trim().length) return null;
   return t.minutes;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 export interface TokenAnalysis {
   content: number;
@@ -148,7 +208,7 @@ export interface TokenAnalysis {
   soft: number;
 }
 
-export function analyse(tokens: readonly string[], ctx: ContextIndex): TokenAnalysis {
+export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE): TokenAnalysis {
   const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
   const viaGroup = new Set<number>();
   for (const g of findGroupPhrases(tokens, () => true)) {
@@ -168,7 +228,10 @@ export function analyse(tokens: readonly string[], ctx: ContextIndex): TokenAnal
         viaGroup.has(i) ||
         ctx.joined.has(t) ||
         (i + 1 < tokens.length && ctx.tokens.has(t + tokens[i + 1])) ||
-        (i > 0 && ctx.tokens.has(tokens[i - 1] + t));
+        (i > 0 && ctx.tokens.has(tokens[i - 1] + t)) ||
+        unspacedGrounded(t, ctx) ||
+        abbreviationGrounded(t, capitalised.has(t), ctx) ||
+        typoGrounded(t, ctx);
     if (ok) res.grounded++;
     else if (num === null && (t.length === 1 || isCommonStem(stem(t)))) res.soft++;
     else res.hard.push(t);
@@ -198,7 +261,8 @@ function properLooking(q: string): boolean {
 
 function groundTokens(v: string, ctx: ContextIndex): Verdict {
   const f = fold(v);
-  const all = analyse(f.split(' '), ctx);
+  const caps = capitalisedTokens(v);
+  const all = analyse(f.split(' '), ctx, caps);
   if (all.content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
     if (!/^[A-Z]{2,4}$/.test(v) || ctx.tokens.has(f) || findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))) return OK;
@@ -211,11 +275,11 @@ function groundTokens(v: string, ctx: ContextIndex): Verdict {
     // The head is the specific part ("Central Park" in "Central Park, NY"): it must be grounded
     // itself; a grounded qualifier does not vouch for it.
     const fh = fold(head);
-    const h = analyse(fh.split(' '), ctx);
+    const h = analyse(fh.split(' '), ctx, caps);
     if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
       // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
       const badQualifier = qualifiers.find((q) => {
-        const a = analyse(fold(q).split(' '), ctx);
+        const a = analyse(fold(q).split(' '), ctx, caps);
         return a.hard.length > 0 && !properLooking(q);
       });
       if (badQualifier === undefined) return OK;

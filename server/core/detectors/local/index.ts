@@ -4,7 +4,7 @@
 import { messageParts, type Annotation } from '../../../../common/schema';
 import type { DetectionInput, Detector } from '../detector';
 import { findUngroundedSpecifics } from './answerSpecifics';
-import { buildContextIndex, describeSources, earlierToolArguments, quote, type ContextIndex } from './context';
+import { allToolsSchemaText, buildContextIndex, describeSources, earlierToolArguments, quote, type ContextIndex } from './context';
 import { checkToolCalls, originalWords } from './toolCallChecks';
 
 export { buildContextIndex, type ContextIndex } from './context';
@@ -43,10 +43,13 @@ export function detectLocal(input: DetectionInput): Annotation[] {
   parts.forEach((part, partIndex) => {
     if (part.kind !== 'content') return;
     contentParts++;
-    answerCtx ??= ctx.extendedWith(earlierToolArguments(conversation, messageIndex), 'assistant');
+    if (answerCtx === null) {
+      const schema = allToolsSchemaText(conversation.tools ?? []);
+      answerCtx = (schema ? ctx.withTexts([schema], 'schema') : ctx).extendedWith(earlierToolArguments(conversation, messageIndex), 'assistant');
+    }
     out.push(...checkAnswerText(part.text, messageIndex, partIndex, answerCtx));
   });
-  if ((message.tool_calls?.length ?? 0) > 0) out.push(...checkToolCalls(message, messageIndex, contentParts, conversation.tools ?? [], ctx));
+  if ((message.tool_calls?.length ?? 0) > 0) out.push(...checkToolCalls(message, messageIndex, contentParts, conversation, ctx, input.report));
   return out;
 }
 

@@ -281,8 +281,8 @@ const DATE_PATTERNS: { re: RegExp; needsMonth: boolean; read: (m: RegExpExecArra
     },
   },
   {
-    // March 3, 2024 / Mar. 3rd / March.11, 2022
-    re: new RegExp(`\\b${MONTH_RE}\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`, 'gi'),
+    // March 3, 2024 / Mar. 3rd / March.11, 2022 / Mar, 3, 2024
+    re: new RegExp(`\\b${MONTH_RE}\\.?,?\\s*(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`, 'gi'),
     needsMonth: true,
     read: (m) => [{ m: monthNumber(m[1]!)!, d: +m[2]!, ...(m[3] ? { y: +m[3] } : {}) }],
   },
@@ -291,6 +291,12 @@ const DATE_PATTERNS: { re: RegExp; needsMonth: boolean; read: (m: RegExpExecArra
     re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b\\.?(?:,?\\s*(\\d{4})\\b)?`, 'gi'),
     needsMonth: true,
     read: (m) => [{ d: +m[1]!, m: monthNumber(m[2]!)!, ...(m[3] ? { y: +m[3] } : {}) }],
+  },
+  {
+    // 20240305: compact digits, years 1900–2099 only (a longer number is no date)
+    re: /(?<![\d.])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d.])/g,
+    needsMonth: false,
+    read: (m) => [{ y: +m[1]!, m: +m[2]!, d: +m[3]! }],
   },
   {
     // April 2022
@@ -315,7 +321,7 @@ function validReading(r: { y?: number; m: number; d?: number }): boolean {
 
 /** Dates in raw text, overlapping matches resolved in favour of the longer one. */
 const HAS_MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
-const HAS_NUMERIC_DATE = /\d[-/.]\d/;
+const HAS_NUMERIC_DATE = /\d[-/.]\d|(?:19|20)\d{6}/;
 
 export function extractDates(text: string): DateMention[] {
   // Cheap pre-checks: every pattern needs a digit, and either a month name or a separator.
@@ -343,7 +349,7 @@ export interface TimeMention {
   minutes: number[];
 }
 
-const TIME_RE = /\b(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s?([ap]\.m\.|[ap]\.m\b|[ap]m\b)|\b(\d{1,2}):(\d{2})(?::\d{2})?\b/gi;
+const TIME_RE = /\b(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s?([ap]\.m\.|[ap]\.m\b|[ap]m\b|(?:o'clock\s+)?in the (?:morning|afternoon|evening)\b|at night\b)|\b(\d{1,2}):(\d{2})(?::\d{2})?\b/gi;
 
 export function extractTimes(text: string): TimeMention[] {
   if (!/\d/.test(text)) return [];
@@ -355,7 +361,8 @@ export function extractTimes(text: string): TimeMention[] {
       let h = +m[1]!;
       const mi = m[2] ? +m[2] : 0;
       if (h < 1 || h > 12 || mi > 59) continue;
-      const pm = m[3].toLowerCase().startsWith('p');
+      // "3 in the afternoon" is 3 pm; "in the morning" is am
+      const pm = /^p|afternoon|evening|night/i.test(m[3]);
       if (h === 12) h = 0;
       out.push({ start: m.index, end: m.index + m[0].length, minutes: [(pm ? h + 12 : h) * 60 + mi] });
     } else {

