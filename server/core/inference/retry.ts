@@ -63,12 +63,6 @@ export function abortedError(message = 'cancelled'): InferenceError {
   return new InferenceError(message, 'aborted');
 }
 
-export function isAbortLike(e: unknown): boolean {
-  if (e instanceof InferenceError) return e.kind === 'aborted';
-  if (e instanceof APIUserAbortError) return true;
-  return e instanceof Error && e.name === 'AbortError';
-}
-
 // ---- secrets --------------------------------------------------------------------------------
 
 // Applied to every message an InferenceError is built from, because servers echo keys back
