@@ -92,6 +92,8 @@ test('list reads the summary each experiment.json carries, not the items; openin
   store.loads = 0;
   assert.equal(third.list().find((e) => e.id === ids[1])?.status_summary.failed, 1);
   assert.equal(store.loads, 1, 'only the changed experiment was read');
+  third.list();
+  assert.equal(store.loads, 1, 'listing again with nothing changed reads nothing (the server lists on every progress event)');
   // Its next run writes the summary again.
   third.resume(ids[1]!, true);
   await third.whenIdle(ids[1]!);

@@ -64,6 +64,8 @@ interface LiveExperiment {
 
 export class ExperimentService {
   private readonly live = new Map<string, LiveExperiment>();
+  /** Summaries of experiments not open here, as last listed, with the files' stamp then. */
+  private readonly listed = new Map<string, { stamp: string; summary: ExperimentSummary }>();
   /** Problems of the store already said (each once per process). */
   private readonly reported = new Set<string>();
 
@@ -146,15 +148,20 @@ export class ExperimentService {
         out.push(this.summary(exp));
         continue;
       }
-      const stored = this.opts.store.readSummary(id);
-      if (stored) {
-        out.push({ ...stored, running: false });
+      // Listed before and its files unchanged since (the server lists on every progress event).
+      const stamp = this.opts.store.listingStamp(id);
+      const cached = this.listed.get(id);
+      if (cached?.stamp === stamp) {
+        out.push(cached.summary);
         continue;
       }
-      // No summary yet (a store from before summaries) or out of date (a run elsewhere, a crash):
-      // read in full, summarise, and let go of the items (listing must not keep every experiment).
       try {
-        out.push(this.summary(this.read(id)));
+        // No summary yet (a store from before summaries) or out of date (a run elsewhere, a
+        // crash): read in full, summarise, and let go of the items (listing must not keep them all).
+        const stored = this.opts.store.readSummary(id);
+        const summary = stored ? { ...stored, running: false } : this.summary(this.read(id));
+        this.listed.set(id, { stamp, summary });
+        out.push(summary);
       } catch (e) {
         this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
       }
@@ -242,6 +249,7 @@ export class ExperimentService {
     exp.run?.controller.abort();
     this.opts.store.delete(id);
     this.live.delete(id);
+    this.listed.delete(id);
     this.opts.onDelete?.(id);
     return true;
   }

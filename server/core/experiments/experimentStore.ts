@@ -232,6 +232,19 @@ export class ExperimentStore {
     }
   }
 
+  /** Changes whenever experiment.json is replaced or items.jsonl written: what a cached listing is checked against. */
+  listingStamp(id: string): string {
+    const items = this.itemsStamp(id);
+    let record = '-';
+    try {
+      const st = fs.statSync(path.join(this.dir(id), 'experiment.json'));
+      record = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      /* reported by the reader */
+    }
+    return `${items.items_bytes}:${items.items_mtime_ms}:${record}`;
+  }
+
   /**
    * The summary experiment.json carries, or null when it has none or items.jsonl changed since it
    * was written (a run elsewhere, a crash): then the caller reads the experiment in full.
