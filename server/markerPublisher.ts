@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { messageParts, type Annotation, type Conversation, type ExperimentItem } from '../common/schema';
 import type { TraceProblem } from '../common/protocol';
-import { markableItems, markersAt, type Range } from './core/annotationLookup';
+import { markableItems, markersAt, type ConversationLookup, type Range } from './core/annotationLookup';
 import { annotationRange, fileText } from './core/markers';
 import { AnchorRangeLocator } from './core/markerText';
 import { isolateBidiControls, markdownCode, markdownText } from './core/untrustedText';
@@ -32,8 +32,8 @@ export interface MarkerInputs {
   /** The indexed files. */
   fileNames(): string[];
   isIndexed(file: string): boolean;
-  /** The conversation indexed under `id` now (materialized from disk for a large file). */
-  conversation(id: string): Conversation | undefined;
+  /** Where conversations are indexed, and the conversations themselves. */
+  conversations: ConversationLookup;
   /** Format problems of a file, or why it is refused or unreadable. */
   problemsOf(file: string): TraceProblem[];
   /** How to read the file now; null when it may not or cannot be read. */
@@ -51,7 +51,7 @@ interface Marker {
 /** Places annotations in one file's text, read once, on first need. */
 class FilePlacer {
   private source: TraceSource | null | undefined;
-  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument } | null = null;
+  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument; bom: number } | null = null;
   private ranges: AnchorRangeLocator | null = null;
 
   constructor(
@@ -61,7 +61,7 @@ class FilePlacer {
 
   /** False when the file cannot be read (nothing can be placed). */
   readable(): boolean {
-    this.source ??= this.read(this.file);
+    if (this.source === undefined) this.source = this.read(this.file); // null (unreadable) is kept: read once
     return this.source !== null;
   }
 
@@ -69,9 +69,18 @@ class FilePlacer {
     if (!this.readable()) return null;
     const source = this.source!;
     if (source.kind === 'ranges') return (this.ranges ??= new AnchorRangeLocator(source.read)).range(conversation, annotation);
-    this.whole ??= { text: fileText(source.text), doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text) };
-    const r = annotationRange(this.whole.text, conversation, annotation);
-    return r ? { start: this.whole.doc.positionAt(r.start), end: this.whole.doc.positionAt(r.end) } : null;
+    if (!this.whole) {
+      // The editor drops a byte order mark when it opens a file: positions are counted without it.
+      const bom = source.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+      this.whole = {
+        text: fileText(source.text),
+        doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text.slice(bom)),
+        bom,
+      };
+    }
+    const { text, doc, bom } = this.whole;
+    const r = annotationRange(text, conversation, annotation);
+    return r ? { start: doc.positionAt(r.start - bom), end: doc.positionAt(r.end - bom) } : null;
   }
 }
 
@@ -111,7 +120,7 @@ export class MarkerPublisher {
     const shown = this.inputs.shownExperiment();
     if (shown) {
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
-      const marked = markableItems(shown.items, file, (id) => this.inputs.conversation(id));
+      const marked = markableItems(shown.items, file, this.inputs.conversations);
       let notShown = 0;
       const tooLong = new Map<string, { conversation: Conversation; messageIndex: number }>();
       for (const { item, conversation } of marked) {
@@ -142,7 +151,10 @@ export class MarkerPublisher {
       }
       if (notShown > 0)
         diagnostics.push(
-          info(0, `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`),
+          info(
+            0,
+            `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`,
+          ),
         );
       for (const { conversation, messageIndex } of tooLong.values())
         diagnostics.push(
@@ -204,8 +216,16 @@ function info(line: number, message: string): Diagnostic {
 
 function problemDiagnostic(p: TraceProblem): Diagnostic {
   return {
-    range: { start: { line: p.line, character: p.startCharacter ?? 0 }, end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER } },
-    severity: p.severity === 'error' ? DiagnosticSeverity.Error : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    range: {
+      start: { line: p.line, character: p.startCharacter ?? 0 },
+      end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER },
+    },
+    severity:
+      p.severity === 'error'
+        ? DiagnosticSeverity.Error
+        : p.severity === 'warning'
+          ? DiagnosticSeverity.Warning
+          : DiagnosticSeverity.Information,
     source: 'hallucination-lab',
     code: 'trace-format',
     message: p.message,

@@ -42,7 +42,11 @@ export class Requests {
   getReportState({ id }: Params<typeof P.GetReportState>): Result<typeof P.GetReportState> {
     const service = this.session.requireService();
     const experiment = service.resource(id);
-    return { experiment, running: service.summaryOf(id).running, conversations: onlyIds(this.session.index.conversationSummaries(), experiment.conversation_ids) };
+    return {
+      experiment,
+      running: service.summaryOf(id).running,
+      conversations: onlyIds(this.session.index.conversationSummaries(), experiment.conversation_ids),
+    };
   }
 
   createExperiment({ config }: Params<typeof P.CreateExperiment>): Result<typeof P.CreateExperiment> {

@@ -151,6 +151,12 @@ export class TraceIndex {
     return f && position < f.count ? this.effectiveId(file, f, position) : undefined;
   }
 
+  /** The file `id` is indexed from, without reading the conversation (cheap for lazy files). */
+  fileOf(id: string): string | undefined {
+    const ref = this.byId.get(id);
+    return ref === undefined ? undefined : this.slots[Math.floor(ref / SLOT)];
+  }
+
   get(id: string): Conversation | undefined {
     const ref = this.byId.get(id);
     if (ref === undefined) return undefined;

@@ -4,7 +4,7 @@
 // latency, and the source map of every text taken verbatim from the file.
 import { partOriginKey, type Conversation, type Message, type PartOrigin, type SourceAnchor, type ToolDefinition } from '../../../common/schema';
 import { pathArray, type Text } from './located';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import type { IRMessage, ProblemSink, SpanRecord } from './types';
 
 export type AssembledConversation = Omit<Conversation, 'position'>;

@@ -6,7 +6,7 @@
 // Here: the input, the records and the decision; the rest in the modules named below.
 import type { SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { buildIndexedFile, type IndexedFile } from './indexedFile';
 import { isObj } from './located';
 import { looksLikeConversation } from './openai';

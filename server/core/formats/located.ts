@@ -3,7 +3,8 @@
 // path from an anchor (a value of the file whose position is known) through zero or more
 // levels of "JSON inside a JSON string".
 import type { SourceAnchor } from '../../../common/schema';
-import { elementRanges, findValueRange, offsetPositions, type JsonPath } from '../jsonSource';
+import { offsetPositions } from '../json/lines';
+import { elementRanges, findValueRange, type JsonPath } from '../json/locate';
 
 /** A path built key by key without copying: an array, or a key below another path. */
 export type Path = JsonPath | { readonly up: Path; readonly key: string | number };

@@ -2,7 +2,7 @@
 // whole; a large file keeps, per conversation, its id, line, record and listing summary, and
 // reads the conversation again when it is asked for.
 import type { Conversation, SourceAnchor } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import type { ConversationColumns } from './indexedFile';
 import { readOpenAIConversation } from './openai';
 import { Column, valueAtPath } from './recordTable';

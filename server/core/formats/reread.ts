@@ -11,16 +11,22 @@ import type { Family } from './sniff';
 import { readFamily } from './spanRecords';
 import type { SpanRecord } from './types';
 
-/** Size and modification time of a file when it was indexed. */
+/**
+ * Size, modification time and identity of a file when it was indexed. The identity (device and
+ * inode) tells a file swapped for another, or for a link to one elsewhere, even one made to
+ * the same size and time.
+ */
 export interface FileStamp {
   size: number;
   mtimeMs: number;
+  dev: number;
+  ino: number;
 }
 
 export function fileStamp(file: string): FileStamp | null {
   try {
     const st = fs.statSync(file);
-    return { size: st.size, mtimeMs: st.mtimeMs };
+    return { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
   } catch {
     return null;
   }
@@ -119,7 +125,7 @@ export class RecordRereader {
     try {
       if (stamp) {
         const st = fs.statSync(file);
-        if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) return null; // changed: wait for the re-index
+        if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs || st.dev !== stamp.dev || st.ino !== stamp.ino) return null; // changed: wait for the re-index
       }
       fd = fs.openSync(file, 'r');
     } catch {

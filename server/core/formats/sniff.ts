@@ -3,7 +3,7 @@
 // a parsed value may itself hold records (an OTLP export, `{"data": [...]}`); a record tells its
 // family by its fields.
 import type { TraceFormat } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { isObj } from './located';
 import { isLangfuseObservation, isLangfuseTrace } from './langfuse';
 import { isLangSmithRun } from './langsmith';

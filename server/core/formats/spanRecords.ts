@@ -2,7 +2,7 @@
 // the skeleton of a span a large file keeps while it is indexed (what grouping, ids and problems
 // need; its texts are read again when a conversation is asked for).
 import type { SourceAnchor } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { isLangfuseObservation, isLangfuseTrace, readLangfuse } from './langfuse';
 import { isLangSmithRun, readLangSmith } from './langsmith';
 import { isObj, type LV } from './located';

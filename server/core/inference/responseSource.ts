@@ -46,7 +46,7 @@ import {
 } from '../../../common/schema';
 import { type ChatRequestBody, createChatCaller } from './chatClient';
 import { type EndpointOptions, type ResponseUsage, applySystemPromptOverride, usageOf } from './contract';
-import { locateJsonPath } from './jsonLocate';
+import { locateJsonPath } from '../json/locate';
 import { type StructuredIssue, formatPath, outputResponseFormat, validateStructuredOutput } from './outputSchema';
 import { InferenceError } from './retry';
 

@@ -6,7 +6,8 @@ import { noteOnce, type DetectionReport } from '../detector';
 import { findUngroundedSpecifics } from './answerSpecifics';
 import { describeSources, quote, schemaNodeText, toolDescriptionText, type ContextIndex, type TextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
-import { decodedToRawOffsets, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from './jsonPositions';
+import { decodedToRawOffsets } from '../../json/escapes';
+import { parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../json/parse';
 import { fold } from './normalize';
 import { calibrated, confidenceOf } from './confidence';
 import {
