@@ -25,7 +25,9 @@ const COUNTS = arg('--counts', '0,10,200').split(',').map(Number);
 const ITEMS = Number(arg('--items', '100'));
 const RUNS = Number(arg('--runs', '5'));
 
-const toolResult = JSON.stringify({ orders: Array.from({ length: 20 }, (_, i) => ({ id: `A-${1000 + i}`, status: 'shipped', carrier: 'DHL', eta: '2025-03-15' })) });
+const toolResult = JSON.stringify({
+  orders: Array.from({ length: 20 }, (_, i) => ({ id: `A-${1000 + i}`, status: 'shipped', carrier: 'DHL', eta: '2025-03-15' })),
+});
 
 function conversation(i: number): Conversation {
   return {
@@ -37,7 +39,11 @@ function conversation(i: number): Conversation {
     messages: [
       { role: 'system', content: 'You are a support agent. Answer from the tool results only.' },
       { role: 'user', content: `Where is my order A-${1000 + (i % 20)}?` },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'find_orders', arguments: '{"customer":"c-1"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'find_orders', arguments: '{"customer":"c-1"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: toolResult },
       { role: 'assistant', content: `Order A-${1000 + (i % 20)} left our Rotterdam warehouse on 12 March and arrives by Friday.` },
     ],
@@ -86,7 +92,12 @@ async function makeStore(count: number): Promise<string> {
   const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hl-bench-list-')), '.hallucination-lab');
   const store = new ExperimentStore(root);
   const conversations = Array.from({ length: ITEMS }, (_, i) => conversation(i));
-  const config = experimentConfigSchema.parse({ name: 'bench', model: 'gpt-bench', pass_through: true, conversation_ids: conversations.map((c) => c.id) });
+  const config = experimentConfigSchema.parse({
+    name: 'bench',
+    model: 'gpt-bench',
+    pass_through: true,
+    conversation_ids: conversations.map((c) => c.id),
+  });
   for (let e = 0; e < count; e++) {
     const id = `exp-bench-${String(e).padStart(4, '0')}`;
     const record: ExperimentRecord = {
@@ -123,7 +134,8 @@ function timeList(root: string, staleSummaries: boolean): number {
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     // A touch of items.jsonl (as an append by another process would) makes every summary stale.
-    if (staleSummaries) for (const id of new ExperimentStore(root).list()) fs.appendFileSync(path.join(root, 'experiments', id, 'items.jsonl'), '\n');
+    if (staleSummaries)
+      for (const id of new ExperimentStore(root).list()) fs.appendFileSync(path.join(root, 'experiments', id, 'items.jsonl'), '\n');
     const svc = service(root);
     const t0 = performance.now();
     svc.list();
@@ -138,7 +150,15 @@ function timeList(root: string, staleSummaries: boolean): number {
 async function buildCli(): Promise<string> {
   const esbuild = await import('esbuild');
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hl-bench-cli-')), 'cli.js');
-  await esbuild.build({ entryPoints: [path.resolve(__dirname, '..', 'server', 'cli.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [path.resolve(__dirname, '..', 'server', 'cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'warning',
+  });
   return out;
 }
 
@@ -157,26 +177,56 @@ function timeCli(cli: string, root: string): number {
 async function main() {
   const cli = await buildCli();
   process.stdout.write(`list bench: ${ITEMS} completed items per experiment, median of ${RUNS} lists, each in a fresh service\n`);
-  process.stdout.write(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n\n`);
+  process.stdout.write(
+    `machine: ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n\n`,
+  );
   const rows: string[][] = [];
   let empty = NaN;
   for (const count of COUNTS) {
     const root = await makeStore(count);
     const bytes = fs.existsSync(path.join(root, 'experiments'))
-      ? fs.readdirSync(path.join(root, 'experiments')).reduce((n, id) => n + fs.readdirSync(path.join(root, 'experiments', id)).reduce((m, f) => m + fs.statSync(path.join(root, 'experiments', id, f)).size, 0), 0)
+      ? fs
+          .readdirSync(path.join(root, 'experiments'))
+          .reduce(
+            (n, id) =>
+              n +
+              fs
+                .readdirSync(path.join(root, 'experiments', id))
+                .reduce((m, f) => m + fs.statSync(path.join(root, 'experiments', id, f)).size, 0),
+            0,
+          )
       : 0;
     const withSummaries = timeList(root, false);
     const process_ = timeCli(cli, root);
     const rebuilding = timeList(root, true);
     if (count === 0) empty = process_;
-    rows.push([String(count), `${(bytes / 1024 / 1024).toFixed(1)} MB`, `${withSummaries.toFixed(1)} ms`, `${process_.toFixed(0)} ms`, `${(process_ / empty).toFixed(2)}×`, `${rebuilding.toFixed(1)} ms`]);
+    rows.push([
+      String(count),
+      `${(bytes / 1024 / 1024).toFixed(1)} MB`,
+      `${withSummaries.toFixed(1)} ms`,
+      `${process_.toFixed(0)} ms`,
+      `${(process_ / empty).toFixed(2)}×`,
+      `${rebuilding.toFixed(1)} ms`,
+    ]);
     fs.rmSync(path.dirname(root), { recursive: true, force: true });
   }
-  const head = ['experiments', 'store size', 'list in process', 'CLI list process', 'vs empty store', 'list reading everything (summaries stale)'];
+  const head = [
+    'experiments',
+    'store size',
+    'list in process',
+    'CLI list process',
+    'vs empty store',
+    'list reading everything (summaries stale)',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
-  process.stdout.write(`peak RSS of the bench process (it also wrote the stores): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
+  process.stdout.write(
+    `peak RSS of the bench process (it also wrote the stores): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
+  );
   fs.rmSync(path.dirname(cli), { recursive: true, force: true });
 }
 

@@ -35,7 +35,13 @@ function setup(lines: object[]) {
   return { dir, store, make, warnings };
 }
 
-const plain = (id: string) => ({ id, messages: [{ role: 'user', content: `q ${id}` }, { role: 'assistant', content: 'an answer' }] });
+const plain = (id: string) => ({
+  id,
+  messages: [
+    { role: 'user', content: `q ${id}` },
+    { role: 'assistant', content: 'an answer' },
+  ],
+});
 
 async function created(svc: ExperimentService, input: unknown): Promise<string> {
   const r = svc.create(input);
@@ -53,7 +59,10 @@ test('negative and fractional token counts are fixed on the way in, with a warni
   assert.equal(item.status, 'completed');
   assert.equal(item.input_tokens, null);
   assert.equal(item.output_tokens, 3);
-  assert.ok(warnings.some((w) => /input_tokens -5 .*stored as unknown/.test(w)), warnings.join('\n'));
+  assert.ok(
+    warnings.some((w) => /input_tokens -5 .*stored as unknown/.test(w)),
+    warnings.join('\n'),
+  );
   assert.ok(warnings.some((w) => /output_tokens 2\.6 .*stored as 3/.test(w)));
   first.dispose();
   const second = make();
@@ -63,7 +72,13 @@ test('negative and fractional token counts are fixed on the way in, with a warni
 test('a conversation with no response is skipped with a reason, never scored hallucination-free', async () => {
   const { make } = setup([
     { id: 'none', messages: [{ role: 'user', content: 'anyone?' }] },
-    { id: 'null', messages: [{ role: 'user', content: 'hello?' }, { role: 'assistant', content: null }] },
+    {
+      id: 'null',
+      messages: [
+        { role: 'user', content: 'hello?' },
+        { role: 'assistant', content: null },
+      ],
+    },
     plain('ok'),
   ]);
   const svc = make();
@@ -87,9 +102,16 @@ test('credentials in a base URL are not stored or shown; the run still uses them
   const { make, store } = setup([plain('a')]);
   const svc = make(source);
   const url = 'https://alice:hunter2@llm.example.com/v1?token=tok123';
-  const id = await created(svc, { name: 'c', model: 'm', pass_through: false, conversation_ids: ['a'], models: [{ id: 'second', model: 'm2', baseURL: url }] });
+  const id = await created(svc, {
+    name: 'c',
+    model: 'm',
+    pass_through: false,
+    conversation_ids: ['a'],
+    models: [{ id: 'second', model: 'm2', baseURL: url }],
+  });
   assert.ok(seen.includes(url), 'the run used the URL as given');
-  const stored = fs.readFileSync(path.join(store.dir(id), 'experiment.json'), 'utf8') + fs.readFileSync(path.join(store.dir(id), 'items.jsonl'), 'utf8');
+  const stored =
+    fs.readFileSync(path.join(store.dir(id), 'experiment.json'), 'utf8') + fs.readFileSync(path.join(store.dir(id), 'items.jsonl'), 'utf8');
   for (const secret of ['hunter2', 'alice', 'tok123']) {
     assert.ok(!stored.includes(secret), `${secret} is not in the store`);
     assert.ok(!JSON.stringify(svc.configOf(id)).includes(secret), `${secret} is not in the configuration shown`);
@@ -106,12 +128,24 @@ test('resume reads the store under the run lock first: items another process fin
   };
   const working: ResponseSource = async () => {
     calls++;
-    return { responses: [{ message_index: 1, message: { role: 'assistant', content: 'fine' } }], input_tokens: 1, output_tokens: 1, reasoning_tokens: null, latency_ms: 1, time_to_first_token_ms: null, finish_reason: 'stop', cost_usd: null };
+    return {
+      responses: [{ message_index: 1, message: { role: 'assistant', content: 'fine' } }],
+      input_tokens: 1,
+      output_tokens: 1,
+      reasoning_tokens: null,
+      latency_ms: 1,
+      time_to_first_token_ms: null,
+      finish_reason: 'stop',
+      cost_usd: null,
+    };
   };
   const { make } = setup(['a', 'b', 'c'].map(plain));
   const editor = make(failing);
   const id = await created(editor, { name: 'r', model: 'm', pass_through: false, conversation_ids: ['a', 'b', 'c'] });
-  assert.deepEqual(editor.items(id).map((i) => i.status), ['failed', 'failed', 'failed']);
+  assert.deepEqual(
+    editor.items(id).map((i) => i.status),
+    ['failed', 'failed', 'failed'],
+  );
   // The CLI resumes the failed items and finishes them.
   const cli = make(working);
   cli.resume(id, true);
@@ -122,7 +156,10 @@ test('resume reads the store under the run lock first: items another process fin
   editor.resume(id, true);
   await editor.whenIdle(id);
   assert.equal(calls, before, 'no item was asked again');
-  assert.deepEqual(editor.items(id).map((i) => i.status), ['completed', 'completed', 'completed']);
+  assert.deepEqual(
+    editor.items(id).map((i) => i.status),
+    ['completed', 'completed', 'completed'],
+  );
 });
 
 test('a run lock whose pid now belongs to another process is taken over; a live one says how to clear it', async (t) => {
@@ -138,7 +175,10 @@ test('a run lock whose pid now belongs to another process is taken over; a live 
   );
   if (processStart(process.ppid) === null) return t.skip('process start times cannot be read here (not Linux)');
   // The same pid, but the lock was written by a process that started at another time: stale.
-  fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname(), started_at: '2026-01-01T00:00:00.000Z', process_start: '1' }));
+  fs.writeFileSync(
+    lock,
+    JSON.stringify({ pid: process.ppid, host: os.hostname(), started_at: '2026-01-01T00:00:00.000Z', process_start: '1' }),
+  );
   svc.resume(id, false);
   await svc.whenIdle(id);
   assert.ok(!fs.existsSync(lock));
@@ -156,5 +196,8 @@ test('an experiment whose experiment.json was deleted is reported, not silently 
   fs.rmSync(path.join(store.dir(id), 'experiment.json'));
   const second = make();
   assert.deepEqual(second.list(), []);
-  assert.ok(warnings.some((w) => w.includes(id) && /experiment\.json is missing/.test(w) && /delete the folder/.test(w)), warnings.join('\n'));
+  assert.ok(
+    warnings.some((w) => w.includes(id) && /experiment\.json is missing/.test(w) && /delete the folder/.test(w)),
+    warnings.join('\n'),
+  );
 });

@@ -11,12 +11,37 @@ import { TraceIndex } from '../../server/core/traceIndex';
 
 const config = experimentConfigSchema.parse({ name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a'] });
 const record: ExperimentRecord = {
-  id: 'exp-1', name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a'], created_at: new Date(0).toISOString(), completed_at: null,
-  created_by: 't', reasoning_config: null, system_prompt_override: null, output_schema: null, config,
+  id: 'exp-1',
+  name: 'n',
+  model: 'traced',
+  pass_through: true,
+  conversation_ids: ['a'],
+  created_at: new Date(0).toISOString(),
+  completed_at: null,
+  created_by: 't',
+  reasoning_config: null,
+  system_prompt_override: null,
+  output_schema: null,
+  config,
 };
 const item = (status: ExperimentItem['status']): ExperimentItem => ({
-  id: '0001', conversation_id: 'a', model_config: 'traced', sample_index: 0, status, failure_reason: null, response_messages: [], annotations: [],
-  input_tokens: null, output_tokens: null, reasoning_tokens: null, latency_ms: null, time_to_first_token_ms: null, finish_reason: null, cost_usd: null, started_at: null, completed_at: null,
+  id: '0001',
+  conversation_id: 'a',
+  model_config: 'traced',
+  sample_index: 0,
+  status,
+  failure_reason: null,
+  response_messages: [],
+  annotations: [],
+  input_tokens: null,
+  output_tokens: null,
+  reasoning_tokens: null,
+  latency_ms: null,
+  time_to_first_token_ms: null,
+  finish_reason: null,
+  cost_usd: null,
+  started_at: null,
+  completed_at: null,
 });
 const tmp = () => new ExperimentStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hl-store-')), '.hallucination-lab'));
 
@@ -55,7 +80,13 @@ test('the store ignores itself in git and never holds settings or keys', () => {
 test('list reads the summary each experiment.json carries, not the items; opening one loads it; a summary out of date is not used', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-summary-'));
   const index = new TraceIndex();
-  const lines = ['a', 'b'].map((id) => ({ id, messages: [{ role: 'user', content: `q ${id}` }, { role: 'assistant', content: 'It is 42.' }] }));
+  const lines = ['a', 'b'].map((id) => ({
+    id,
+    messages: [
+      { role: 'user', content: `q ${id}` },
+      { role: 'assistant', content: 'It is 42.' },
+    ],
+  }));
   index.update(path.join(dir, 't.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
   class CountingStore extends ExperimentStore {
     loads = 0;
@@ -65,7 +96,14 @@ test('list reads the summary each experiment.json carries, not the items; openin
     }
   }
   const store = new CountingStore(path.join(dir, '.hallucination-lab'));
-  const make = () => new ExperimentService({ store, conversations: index, createdBy: 't', concurrency: () => 2, detectorsFor: () => [{ name: 'none', detect: () => [] }] });
+  const make = () =>
+    new ExperimentService({
+      store,
+      conversations: index,
+      createdBy: 't',
+      concurrency: () => 2,
+      detectorsFor: () => [{ name: 'none', detect: () => [] }],
+    });
   const first = make();
   const ids: string[] = [];
   for (const name of ['one', 'two', 'three']) {
@@ -99,6 +137,11 @@ test('list reads the summary each experiment.json carries, not the items; openin
   await third.whenIdle(ids[1]!);
   third.dispose();
   store.loads = 0;
-  assert.equal(make().list().find((e) => e.id === ids[1])?.status_summary.completed, 2);
+  assert.equal(
+    make()
+      .list()
+      .find((e) => e.id === ids[1])?.status_summary.completed,
+    2,
+  );
   assert.equal(store.loads, 0, 'listed from its summary again');
 });

@@ -47,12 +47,20 @@ describe('URL credentials', () => {
     const out = redactUrlCredentials(text);
     assert.ok(!out.includes('hunter2') && !out.includes('alice') && !out.includes('tok123'), out);
     assert.ok(out.includes('llm.example.com/v1/chat') && out.includes('x=1'));
-    assert.equal(stripUrlCredentials('https://alice:hunter2@llm.example.com/v1?api_key=k&region=eu'), 'https://llm.example.com/v1?region=eu');
+    assert.equal(
+      stripUrlCredentials('https://alice:hunter2@llm.example.com/v1?api_key=k&region=eu'),
+      'https://llm.example.com/v1?region=eu',
+    );
     assert.equal(stripUrlCredentials('http://localhost:8080/v1'), 'http://localhost:8080/v1', 'unchanged when there is nothing to remove');
   });
 
   it('are removed from inference failures', () => {
-    const e = classifyError(Object.assign(new Error('fetch failed'), { cause: new Error('getaddrinfo ENOTFOUND https://bob:pw123@nowhere.invalid/v1?access_token=abc') }), {});
+    const e = classifyError(
+      Object.assign(new Error('fetch failed'), {
+        cause: new Error('getaddrinfo ENOTFOUND https://bob:pw123@nowhere.invalid/v1?access_token=abc'),
+      }),
+      {},
+    );
     assert.ok(!e.message.includes('pw123') && !e.message.includes('abc'), e.message);
   });
 });
@@ -77,7 +85,14 @@ describe('the key in answers that succeeded', () => {
     ],
     tools: [],
   };
-  const config = { name: 'x', model: 'm', pass_through: false, conversation_ids: ['c1'], num_samples: 1, detectors: ['local'] } as ExperimentConfig;
+  const config = {
+    name: 'x',
+    model: 'm',
+    pass_through: false,
+    conversation_ids: ['c1'],
+    num_samples: 1,
+    detectors: ['local'],
+  } as ExperimentConfig;
 
   it('is removed from the content before it is stored or judged', async () => {
     script = () => ({ kind: 'ok', content: `Your key is ${KEY}, encoded ${Buffer.from(KEY).toString('base64')}.` });

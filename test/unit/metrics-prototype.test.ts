@@ -118,7 +118,10 @@ test('every Object.prototype name as tool, parameter, label, configuration and i
         for (const v of series.values) assert.equal(typeof v, 'number');
       const heat = paramHeatData(exp.metrics.parameter_hallucinations);
       for (const v of heat.cells.flat()) assert.equal(typeof v, 'number');
-      assert.equal(heat.cells.flat().reduce((a, b) => a + b, 0), rows.length);
+      assert.equal(
+        heat.cells.flat().reduce((a, b) => a + b, 0),
+        rows.length,
+      );
       const subjects = allSubjects([exp]);
       for (const s of subjects) assert.equal(typeof s.metrics.total_hallucinations, 'number', `subject ${s.key} has metrics`);
       for (const series of labelComparison(subjects).series) for (const v of series.values) assert.equal(typeof v, 'number');
@@ -129,7 +132,10 @@ test('every Object.prototype name as tool, parameter, label, configuration and i
       assert.equal(csv.split('\r\n').length, items.length + 2);
       assert.deepEqual(JSON.parse(experimentJson(exp)), exp);
       for (const r of rows) assert.equal(typeof humanizeLabel(r.label), 'string');
-      const html = reportHtml(exp, { css: '', descriptions: labelDescriptions([{ name: 'fabricated_number', description: 'A number nowhere in the context.' }]) });
+      const html = reportHtml(exp, {
+        css: '',
+        descriptions: labelDescriptions([{ name: 'fabricated_number', description: 'A number nowhere in the context.' }]),
+      });
       assert.ok(!/\[native code\]|=> |function /.test(html), 'no function of Object.prototype is shown as a label, description or metric');
 
       // Nothing reached Object.prototype.

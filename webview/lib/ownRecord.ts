@@ -5,4 +5,3 @@
 export function own<T>(record: Readonly<Record<string, T>> | null | undefined, key: string): T | undefined {
   return record && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
-

@@ -85,11 +85,15 @@ export class ExperimentService {
       if (!this.opts.conversations.get(id)) errors.push({ path: `conversation_ids.${i}`, message: `unknown conversation id "${id}"` });
     });
     if (config.pass_through && config.models?.length)
-      errors.push({ path: 'models', message: 'pass_through copies the traced responses; extra model configurations need pass_through false' });
+      errors.push({
+        path: 'models',
+        message: 'pass_through copies the traced responses; extra model configurations need pass_through false',
+      });
     if (!config.pass_through) {
       for (const m of modelConfigs(config)) {
         const source = this.opts.inferenceFor?.(m, config) ?? {
-          error: 'pass_through false needs inference, which is not available here; set pass_through to true to evaluate the traced responses',
+          error:
+            'pass_through false needs inference, which is not available here; set pass_through to true to evaluate the traced responses',
           path: 'pass_through',
         };
         if (typeof source !== 'function') errors.push({ path: source.path, message: source.error });
@@ -122,7 +126,13 @@ export class ExperimentService {
       config: stored,
     };
     const items = newItems(config, conversations);
-    const exp: LiveExperiment = { record, runConfig: config, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
+    const exp: LiveExperiment = {
+      record,
+      runConfig: config,
+      items,
+      conversations: new Map(conversations.map((c) => [c.id, c])),
+      run: null,
+    };
     try {
       this.opts.store.create(record, conversations, items, summarize(record, items));
     } catch (e) {
@@ -386,7 +396,6 @@ export class ExperimentService {
   private summary(exp: LiveExperiment): ExperimentSummary {
     return { ...summarize(exp.record, exp.items), running: exp.run !== null };
   }
-
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {

@@ -21,13 +21,7 @@ import { assertNotHeldElsewhere, releaseRunLock, takeRunLock } from './runLock';
 
 export { ExperimentLockedError } from './runLock';
 import { experimentSummarySchema, type ExperimentSummary } from '../../../common/protocol';
-import {
-  experimentRecordSchema,
-  itemSchema,
-  type Conversation,
-  type ExperimentItem,
-  type ExperimentRecord,
-} from '../../../common/schema';
+import { experimentRecordSchema, itemSchema, type Conversation, type ExperimentItem, type ExperimentRecord } from '../../../common/schema';
 
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
@@ -76,7 +70,8 @@ export class ExperimentStore {
 
   /** The folder of experiment `id`; refuses any id that could leave the store. */
   dir(id: string): string {
-    if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`invalid experiment id "${String(id).replace(/[\u0000-\u001f]/g, '?')}": only letters, digits, "-" and "_" are allowed`);
+    if (typeof id !== 'string' || !ID_PATTERN.test(id))
+      throw new Error(`invalid experiment id "${printable(String(id))}": only letters, digits, "-" and "_" are allowed`);
     const base = path.resolve(this.root, 'experiments');
     const dir = path.resolve(base, id);
     if (path.dirname(dir) !== base) throw new Error(`invalid experiment id "${id}"`);
@@ -84,14 +79,19 @@ export class ExperimentStore {
   }
 
   /** `summary`: what `list` shows for it (see writeRecord). */
-  create(record: ExperimentRecord, conversations: readonly Conversation[], items: readonly ExperimentItem[], summary?: StoredSummary): void {
+  create(
+    record: ExperimentRecord,
+    conversations: readonly Conversation[],
+    items: readonly ExperimentItem[],
+    summary?: StoredSummary,
+  ): void {
     const dir = this.dir(record.id);
     this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot);
     this.ensureRealDir(path.dirname(dir), true);
     try {
       fs.mkdirSync(dir);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`, { cause: e });
       throw e;
     }
     this.writeGitignore();
@@ -292,7 +292,9 @@ export class ExperimentStore {
     }
     if (st.isSymbolicLink()) {
       if (!refuseSymlink && fs.statSync(dir).isDirectory()) return;
-      throw new Error(`${dir} is a symbolic link: Hallucination Lab writes results only into a real ${STORE_DIR} folder inside the workspace (remove the link to go on)`);
+      throw new Error(
+        `${dir} is a symbolic link: Hallucination Lab writes results only into a real ${STORE_DIR} folder inside the workspace (remove the link to go on)`,
+      );
     }
     if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
   }
@@ -341,15 +343,23 @@ class GroupFlush {
     fs.fdatasync(this.fd, (err) => {
       this.running = false;
       // Closed meanwhile: close() flushed everything synchronously first.
-      for (const w of batch) (err && !this.isClosed ? w.reject(err) : w.resolve());
+      for (const w of batch) {
+        if (err && !this.isClosed) w.reject(err);
+        else w.resolve();
+      }
       if (this.waiting.length > 0 && !this.isClosed) this.start();
     });
   }
 }
 
+/** `text` with control characters shown as "?" (an id in a message must not drive a terminal). */
+function printable(text: string): string {
+  return [...text].map((c) => (c.charCodeAt(0) < 0x20 ? '?' : c)).join('');
+}
+
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text, 'utf8');
-  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Writes, flushes and closes a new file (`flag` 'w' or 'wx'), never through a symbolic link. */

@@ -39,7 +39,8 @@ export async function runItem(run: ItemRun): Promise<void> {
   };
   const where = `experiment ${run.experimentId}, item ${base.id} (conversation ${base.conversation_id})`;
   const conversation = run.conversation;
-  if (!conversation) return await update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
+  if (!conversation)
+    return await update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
   // An item whose inference completed before (then the process stopped or the run was
   // cancelled) goes on from its stored responses: the model is not asked twice.
   let inferred: ExperimentItem | null = base.status === 'inference_completed' ? base : null;
@@ -74,12 +75,24 @@ export async function runItem(run: ItemRun): Promise<void> {
 
 /** respond: the source's responses, usage checked on the way in. Null when cancelled meanwhile. */
 async function respond(run: ItemRun, conversation: Conversation, started: ExperimentItem, where: string): Promise<ExperimentItem | null> {
-  const produced = await run.source({ conversation, config: run.config, modelConfig: run.modelConfig, sampleIndex: started.sample_index, signal: run.signal });
+  const produced = await run.source({
+    conversation,
+    config: run.config,
+    modelConfig: run.modelConfig,
+    sampleIndex: started.sample_index,
+    signal: run.signal,
+  });
   if (run.signal.aborted) return null;
   for (const note of produced.notes ?? []) run.warn(`${where}: ${note}`);
   const { usage, warnings } = normalizeUsage(produced);
   for (const w of warnings) run.warn(`${where}: ${w}`);
-  return { ...started, ...usage, status: 'inference_completed', response_messages: produced.responses, annotations: produced.annotations ?? [] };
+  return {
+    ...started,
+    ...usage,
+    status: 'inference_completed',
+    response_messages: produced.responses,
+    annotations: produced.annotations ?? [],
+  };
 }
 
 /**
@@ -110,8 +123,16 @@ async function detectAll(
       // Detectors may be synchronous and long: let requests and notifications through between them.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (run.signal.aborted) return null;
-      const found = await d.detect({ conversation: seen, messageIndex: r.message_index + shift, message: bounded.message, signal: run.signal, report });
-      lists.push(found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)));
+      const found = await d.detect({
+        conversation: seen,
+        messageIndex: r.message_index + shift,
+        message: bounded.message,
+        signal: run.signal,
+        report,
+      });
+      lists.push(
+        found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)),
+      );
     }
     if (run.signal.aborted) return null;
     all.push(...mergeAnnotationLists(lists));

@@ -70,4 +70,3 @@ export function record<T>(map: ReadonlyMap<string, T>): Record<string, T> {
   for (const [k, v] of map) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
-

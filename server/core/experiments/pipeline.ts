@@ -34,13 +34,18 @@ function limiterFor(model: ModelConfig, settings: Settings): RateLimiter | undef
   const key = `${model.baseURL ?? DEFAULT_BASE_URL}|${settings.requestsPerMinute}|${settings.tokensPerMinute}|${windowMs}`;
   let limiter = limiters.get(key);
   if (!limiter)
-    limiters.set(key, (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute, windowMs })));
+    limiters.set(
+      key,
+      (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute, windowMs })),
+    );
   return limiter;
 }
 
 /** A model named in the configuration takes its endpoint, key name and prices from the settings. */
 export function resolveModel(model: ModelConfig, settings: Settings): ModelConfig {
-  const known = settings.models.find((m) => m.id === model.model || m.model === model.model || (model.id !== undefined && m.id === model.id));
+  const known = settings.models.find(
+    (m) => m.id === model.model || m.model === model.model || (model.id !== undefined && m.id === model.id),
+  );
   return known ? { ...known, ...stripUndefined(model), model: known.model } : model;
 }
 
@@ -79,7 +84,10 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
     }
     const judgeModel = config.judge_model ?? settings.judgeModel;
     if (!judgeModel)
-      return { path: 'judge_model', error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)' };
+      return {
+        path: 'judge_model',
+        error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)',
+      };
     const model = resolveModel(judgeModel, settings);
     const labelSet = settings.labelSet;
     const judge = onFirstUse(async () => createJudgeDetector(await endpointFor(model, settings, keys)));
@@ -93,7 +101,13 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
   return detectors.map((d) => withMinConfidence(d, settings.minConfidence));
 }
 
-export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
+export function inferenceFor(
+  model: ModelConfig,
+  _config: ExperimentConfig,
+  settings: Settings,
+  keys: KeyLookup,
+  trusted: boolean,
+): ResponseSource | Refusal {
   if (!trusted) return UNTRUSTED;
   const resolved = resolveModel(model, settings);
   const source = onFirstUse(async () => createInferenceSource(await endpointFor(resolved, settings, keys)));
@@ -104,7 +118,10 @@ export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, sett
     return {
       ...usageOf(r),
       responses: [{ message_index: responseIndex, message: r.message }],
-      annotations: r.structured && !r.structured.ok ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured }) : [],
+      annotations:
+        r.structured && !r.structured.ok
+          ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured })
+          : [],
     };
   };
 }

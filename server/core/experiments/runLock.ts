@@ -18,7 +18,12 @@ export class ExperimentLockedError extends Error {
  * process holds it; a lock whose process is gone (a crash, a kill, a reused pid) is taken over.
  */
 export function takeRunLock(file: string, id: string): void {
-  const mine: LockHolder = { pid: process.pid, host: os.hostname(), started_at: new Date().toISOString(), process_start: processStart(process.pid) };
+  const mine: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    started_at: new Date().toISOString(),
+    process_start: processStart(process.pid),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
@@ -32,7 +37,8 @@ export function takeRunLock(file: string, id: string): void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const holder = readLock(file);
-    if (holder && holder.pid !== process.pid && (holder.host !== os.hostname() || holderAlive(holder))) throw new ExperimentLockedError(lockedMessage(id, holder, file));
+    if (holder && holder.pid !== process.pid && (holder.host !== os.hostname() || holderAlive(holder)))
+      throw new ExperimentLockedError(lockedMessage(id, holder, file));
     // Stale (its process is gone, or its id now belongs to another process) or ours: replace it.
     fs.rmSync(file, { force: true });
   }
@@ -42,7 +48,8 @@ export function takeRunLock(file: string, id: string): void {
 /** Throws ExperimentLockedError when another live process on this host holds the lock at `file`. */
 export function assertNotHeldElsewhere(file: string, id: string): void {
   const holder = readLock(file);
-  if (holder && holder.pid !== process.pid && holder.host === os.hostname() && holderAlive(holder)) throw new ExperimentLockedError(lockedMessage(id, holder, file, 'stop it first'));
+  if (holder && holder.pid !== process.pid && holder.host === os.hostname() && holderAlive(holder))
+    throw new ExperimentLockedError(lockedMessage(id, holder, file, 'stop it first'));
 }
 
 /** Removes the lock at `file` when this process holds it. */
