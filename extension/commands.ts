@@ -258,6 +258,21 @@ export function registerCommands(deps: CommandDeps): void {
     return (await server.request(P.DeleteExperiment, { id })).deleted;
   });
 
+  register('exportSarif', async (arg?: unknown) => {
+    const id = await pickExperiment(arg, 'Export which experiment as SARIF?');
+    if (!id) return;
+    const { sarif, results } = await server.request(P.ExportSarif, { id });
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `hallucinations-${id}.sarif`) } : {}),
+      filters: { SARIF: ['sarif', 'json'] },
+      saveLabel: 'Export SARIF',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(sarif));
+    void vscode.window.showInformationMessage(`Hallucination Lab: ${results} result(s) written to ${vscode.workspace.asRelativePath(target)}.`);
+  });
+
   register('showMarkers', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Show the markers of which experiment?');
     if (!id) return;

@@ -40,6 +40,21 @@ export interface MarkerInputs {
   source(file: string): TraceSource | null;
 }
 
+/** An annotation where its marker is (null: it has none). */
+export interface LocatedAnnotation {
+  file: string;
+  conversationId: string;
+  annotation: Annotation;
+  range: Range | null;
+}
+
+/** Parts longer than this get no markers: placing one maps the whole JSON string. */
+function isTooLongToMark(conversation: Conversation, annotation: Annotation): boolean {
+  const message = conversation.messages[annotation.message_index];
+  const part = message ? messageParts(message)[annotation.message_part_index] : undefined;
+  return part !== undefined && part.text.length > MAX_MARKED_PART_CHARS;
+}
+
 export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[]) => void;
 
 interface Marker {
@@ -130,9 +145,7 @@ export class MarkerPublisher {
             notShown++;
             continue;
           }
-          const message = conversation.messages[a.message_index];
-          const part = message ? messageParts(message)[a.message_part_index] : undefined;
-          if (part && part.text.length > MAX_MARKED_PART_CHARS) {
+          if (isTooLongToMark(conversation, a)) {
             tooLong.set(`${conversation.id}|${a.message_index}`, { conversation, messageIndex: a.message_index });
             continue;
           }
@@ -170,6 +183,25 @@ export class MarkerPublisher {
       uri,
       diagnostics.map((d) => ({ ...d, message: isolateBidiControls(d.message) })),
     );
+  }
+
+  /**
+   * Every annotation of `experiment` on the indexed files, placed exactly as its marker is (null
+   * where no marker can be: the text is no longer there, or its part is too long to mark) — what
+   * "Export as SARIF" writes, so markers and SARIF results agree one to one.
+   */
+  locateAll(experiment: ShownExperiment): LocatedAnnotation[] {
+    const out: LocatedAnnotation[] = [];
+    for (const file of this.inputs.fileNames()) {
+      if (!this.inputs.isIndexed(file)) continue;
+      const placer = new FilePlacer(file, (f) => this.inputs.source(f));
+      for (const { item, conversation } of markableItems(experiment.items, file, this.inputs.conversations))
+        for (const annotation of item.annotations) {
+          const range = !placer.readable() || isTooLongToMark(conversation, annotation) ? null : placer.range(conversation, annotation);
+          out.push({ file, conversationId: conversation.id, annotation, range });
+        }
+    }
+    return out;
   }
 
   /** Forgets a file's markers (it is no longer a trace file) and clears its diagnostics. */

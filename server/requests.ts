@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import type { z } from 'zod';
 import * as P from '../common/protocol';
 import { findAnnotation } from './core/annotationLookup';
+import { checkResultOfPlacements } from './core/check/experimentFindings';
+import { sarifLog } from './core/check/sarif';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
@@ -12,6 +14,9 @@ import type { TraceFiles } from './traceFiles';
 /** A request's parameters as validated by server.ts, and its answer as sent. */
 type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
 type Result<S> = S extends P.MessageSpec<z.ZodType, infer R> ? z.input<R> : never;
+
+/** The server's version, as initialize reports it and SARIF names the tool. */
+export const SERVER_VERSION = '0.1.0';
 
 /** Notifications the requests send besides their answers. */
 export interface RequestEvents {
@@ -36,6 +41,16 @@ export class Requests {
 
   listConversations({ file, ids }: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
     return { conversations: onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids) };
+  }
+
+  /** The experiment's annotations as SARIF, each where its marker is (one result per annotation). */
+  exportSarif({ id }: Params<typeof P.ExportSarif>): Result<typeof P.ExportSarif> {
+    const experiment = this.session.requireService().resource(id);
+    const placed = this.markers.locateAll({ id, name: experiment.name, items: experiment.items });
+    const completed = experiment.items.filter((i) => i.status === 'completed').length;
+    const result = checkResultOfPlacements(placed, completed, this.session.root ?? process.cwd());
+    const log = sarifLog(result, { toolVersion: SERVER_VERSION });
+    return { sarif: JSON.stringify(log, null, 2) + '\n', results: placed.length };
   }
 
   /** What a report opens with, in one round trip. */

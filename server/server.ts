@@ -11,6 +11,7 @@ import { createConnection, ProposedFeatures, ResponseError, TextDocuments, TextD
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { z } from 'zod';
 import * as P from '../common/protocol';
+import { SERVER_VERSION } from './requests';
 import { buildServer, type Client, type ServerModules } from './modules';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -41,7 +42,7 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
     },
-    serverInfo: { name: 'hallucination-lab-server', version: '0.1.0' },
+    serverInfo: { name: 'hallucination-lab-server', version: SERVER_VERSION },
   };
 });
 
@@ -68,6 +69,7 @@ handle(P.CreateExperiment, (p) => ready().requests.createExperiment(p));
 handle(P.ListExperiments, () => ready().requests.listExperiments());
 handle(P.GetExperiment, (p) => ready().requests.getExperiment(p));
 handle(P.GetReportState, (p) => ready().requests.getReportState(p));
+handle(P.ExportSarif, (p) => ready().requests.exportSarif(p));
 handle(P.CancelExperiment, (p) => ready().requests.cancelExperiment(p));
 handle(P.ResumeExperiment, (p) => ready().requests.resumeExperiment(p));
 handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));
