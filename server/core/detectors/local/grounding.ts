@@ -168,7 +168,7 @@ export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
   const md = keys.find((k) => k.startsWith('md:'));
   if (md) {
     if (ctx.dates.has(md)) return true;
-    for (const k of ctx.relativeDates) if (k.startsWith('ymd:') && k.endsWith(`-${md.slice(3)}`)) return true;
+    for (const k of ctx.relativeDates.keys()) if (k.startsWith('ymd:') && k.endsWith(`-${md.slice(3)}`)) return true;
     return false;
   }
   if (keys.some((k) => ctx.dates.has(k))) return true;

@@ -48,7 +48,7 @@ function annotation(
     tool_name: t.toolName,
     parameter_name: parameterName,
     detector: 'local',
-    confidence,
+    confidence: calibrated(label, confidence),
   };
 }
 
@@ -282,7 +282,7 @@ class ArgumentWalker {
       verdict.missing !== undefined
         ? `${quote(originalWords(shown, verdict.missing))} (in ${quote(shown)}) does not appear in ${where}.`
         : `${quote(shown)} does not appear in ${where}.`;
-    this.out.push(annotation(this.t, 'ungrounded_parameter_value', span.start, span.end, path, calibrated('ungrounded_parameter_value', verdict.confidence), explanation));
+    this.out.push(annotation(this.t, 'ungrounded_parameter_value', span.start, span.end, path, verdict.confidence, explanation));
   }
 
   /** Composed text (a message body): report the made-up specifics inside it, at their own offsets. */
@@ -295,7 +295,7 @@ class ArgumentWalker {
     for (const f of findings) {
       const shown = node.value.slice(f.start, f.end);
       this.out.push(
-        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, calibrated('ungrounded_parameter_value', f.confidence),
+        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, f.confidence,
           `The ${f.kind} ${quote(shown)} in ${quote(path)} does not appear in ${where}.`),
       );
     }
