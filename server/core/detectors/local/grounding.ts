@@ -25,6 +25,8 @@ import {
   unspacedGrounded,
 } from './restatements';
 import type { YMD } from './relativeDates';
+import { isVocabularyOption } from './vocabularies';
+import { isCodeWord } from './words';
 
 export type Verdict =
   | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
@@ -87,10 +89,11 @@ const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?
 /** Content tokens beyond which a string is composed text (a message body), not a name or key. */
 const FREE_TEXT_TOKENS = 8;
 
-export function groundString(value: string, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
+export function groundString(value: string, schema: SchemaNode | null, ctx: ContextIndex, paramName: string | null = null): Verdict {
   const v = value.trim();
   if (v === '') return OK;
   if (inSchemaLiterals(v, schema)) return OK;
+  if (isVocabularyOption(v, paramName, schema && typeof schema['description'] === 'string' ? schema['description'] : null)) return OK;
   const f = fold(v);
   // Punctuation only (">", "*"): nothing specific to be made up.
   if (f === '') return OK;
@@ -208,7 +211,7 @@ export interface TokenAnalysis {
   soft: number;
 }
 
-export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE): TokenAnalysis {
+export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE, code = false): TokenAnalysis {
   const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
   const viaGroup = new Set<number>();
   for (const g of findGroupPhrases(tokens, () => true)) {
@@ -230,6 +233,7 @@ export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalise
         (i + 1 < tokens.length && ctx.tokens.has(t + tokens[i + 1])) ||
         (i > 0 && ctx.tokens.has(tokens[i - 1] + t)) ||
         unspacedGrounded(t, ctx) ||
+        (code && isCodeWord(t)) ||
         abbreviationGrounded(t, capitalised.has(t), ctx) ||
         typoGrounded(t, ctx);
     if (ok) res.grounded++;
@@ -259,10 +263,16 @@ function properLooking(q: string): boolean {
   return words.every((w) => /^(?:[A-Z][\p{L}'’.-]*|[A-Z]{2,4}\.?|(?:[A-Z]\.){1,3}|of|the|and|de|del|da|di)$/u.test(w));
 }
 
+/** A value written as code or a command line: call syntax, operators, a path, a redirection. */
+const CODE_LIKE = /[()=<>|\\]|\*\*|::|^\s*[a-z]+(?:\s+-{1,2}\w|\s+[./~\\]|\.)/;
+
 function groundTokens(v: string, ctx: ContextIndex): Verdict {
   const f = fold(v);
   const caps = capitalisedTokens(v);
-  const all = analyse(f.split(' '), ctx, caps);
+  // In code or a command line the model composed, the language's own words (a command name, a
+  // keyword, a builtin) are syntax, not specifics: what it operates on must still be grounded.
+  const code = CODE_LIKE.test(v) || isCodeWord(f.split(' ')[0] ?? '');
+  const all = analyse(f.split(' '), ctx, caps, code);
   if (all.content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
     if (!/^[A-Z]{2,4}$/.test(v) || ctx.tokens.has(f) || findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))) return OK;
@@ -295,6 +305,9 @@ function groundTokens(v: string, ctx: ContextIndex): Verdict {
   // two of its own ("2022 World Cup final winner"); an added number is still a specific.
   if (all.content >= 4 && all.grounded >= 0.75 * all.content && all.hard.every((t) => parseNumberToken(t) === null)) return OK;
   if (all.grounded === 0) return { grounded: false, confidence: all.hard.length > 0 ? 0.85 : 0.5 };
-  // partly grounded: some specific word was added ("Lionel Messi" for "Messi")
+  // A name the context gives, written in full: a grounded capitalised word completed by other
+  // capitalised words ("Lionel Messi" for "Messi", "FC Barcelona" for "Barcelona").
+  if (all.hard.length <= 2 && all.content <= 4 && all.hard.every((t) => caps.has(t) && parseNumberToken(t) === null) && f.split(' ').some((t) => caps.has(t) && t.length >= 3 && ctx.tokens.has(t))) return OK;
+  // partly grounded: some specific word was added
   return { grounded: false, confidence: 0.6, missing: all.hard.join(' ') };
 }

@@ -213,7 +213,7 @@ class ArgumentWalker {
         return;
       }
       case 'string': {
-        const verdict = groundString(node.value, schema, ctx);
+        const verdict = groundString(node.value, schema, ctx, path.slice(path.lastIndexOf('.') + 1));
         if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx);
         else this.report(node, path, verdict, node.value, ctx);
         return;
