@@ -264,14 +264,14 @@ function properLooking(q: string): boolean {
 }
 
 /** A value written as code or a command line: call syntax, operators, a path, a redirection. */
-const CODE_LIKE = /[()=<>|\\]|\*\*|::|^\s*[a-z]+(?:\s+-{1,2}\w|\s+[./~\\]|\.)/;
+const CODE_LIKE = /[()=<>|\\]|\*\*|::|^\s*[a-z]+\s+(?:-{1,2}\w|[./~])/;
 
 function groundTokens(v: string, ctx: ContextIndex): Verdict {
   const f = fold(v);
   const caps = capitalisedTokens(v);
   // In code or a command line the model composed, the language's own words (a command name, a
   // keyword, a builtin) are syntax, not specifics: what it operates on must still be grounded.
-  const code = CODE_LIKE.test(v) || isCodeWord(f.split(' ')[0] ?? '');
+  const code = CODE_LIKE.test(v);
   const all = analyse(f.split(' '), ctx, caps, code);
   if (all.content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
