@@ -161,7 +161,9 @@ export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
   if (ymd) {
     if (ctx.dates.has(ymd)) return true;
     const [y, m, d] = ymd.slice(4).split('-');
-    if (ctx.dates.has(`md:${m}-${d}`) && ctx.numbers.has(numberKey(Number(y)))) return true;
+    // the day and month stated, the year left implicit ("20th June" → 2023-06-20): the model
+    // supplied the year the conversation leaves open
+    if (ctx.dates.has(`md:${m}-${d}`)) return true;
     // a month and year stand for its first day
     if (Number(d) === 1 && ctx.dates.has(`ym:${y}-${m}`)) return true;
     const rel = ctx.relativeDates;
@@ -211,12 +213,27 @@ export interface TokenAnalysis {
   soft: number;
 }
 
+/** Runs of 2–5 capitalised tokens whose initials are a context token or joined pair ("l a" → "la"). */
+function initialsRuns(tokens: readonly string[], capitalised: ReadonlySet<string>, ctx: ContextIndex): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let initials = '';
+    for (let k = i; k < tokens.length && k < i + 5 && capitalised.has(tokens[k]!); k++) {
+      initials += tokens[k]![0];
+      if (initials.length >= 2 && (ctx.tokens.has(initials) || ctx.joined.has(initials))) out.push([i, k + 1]);
+    }
+  }
+  return out;
+}
+
 export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE, code = false): TokenAnalysis {
   const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
   const viaGroup = new Set<number>();
   for (const g of findGroupPhrases(tokens, () => true)) {
     if (g.groups.some((id) => ctx.groups.has(id))) for (let k = g.start; k < g.end; k++) viaGroup.add(k);
   }
+  // capitalised words whose initials the context writes as an abbreviation ("Los Angeles" for "L.A.")
+  if (capitalised.size >= 2) for (const [start, end] of initialsRuns(tokens, capitalised, ctx)) for (let k = start; k < end; k++) viaGroup.add(k);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (isStopword(t)) continue;
@@ -285,11 +302,11 @@ function groundTokens(v: string, ctx: ContextIndex): Verdict {
     // The head is the specific part ("Central Park" in "Central Park, NY"): it must be grounded
     // itself; a grounded qualifier does not vouch for it.
     const fh = fold(head);
-    const h = analyse(fh.split(' '), ctx, caps);
+    const h = analyse(fh.split(' '), ctx, caps, code);
     if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
       // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
       const badQualifier = qualifiers.find((q) => {
-        const a = analyse(fold(q).split(' '), ctx, caps);
+        const a = analyse(fold(q).split(' '), ctx, caps, code);
         return a.hard.length > 0 && !properLooking(q);
       });
       if (badQualifier === undefined) return OK;

@@ -11,7 +11,7 @@ l liter litre liters litres ml milliliter millilitre gal gallon gallons qt quart
 teaspoons tbsp tablespoon tablespoons fl oz c f k celsius fahrenheit kelvin degree degrees s sec second seconds
 ms millisecond milliseconds min minute minutes h hr hour hours day days week weeks month months year years
 mph kph kmh km h m s mps knots sq m sq ft sq km square meter square meters square metre square feet square foot
-square kilometers square miles acre acres hectare hectares m2 m 2 m 3 m3 cubic meter cubic meters cubic feet
+square kilometers square miles sq meter sq meters sq metre sq feet sq foot sq km sq mi sq miles acre acres hectare hectares m2 m 2 m 3 m3 cubic meter cubic meters cubic feet
 j joule joules kj kilojoule cal calorie calories kcal w watt watts kw kilowatt kwh v volt volts a amp amps ampere
 ohm ohms hz hertz khz mhz ghz pa pascal kpa atm bar psi n newton newtons b byte bytes kb mb gb tb
 metric imperial us customary si percent percentage g cm 3 grams per cubic centimeter kg m 3 mol mole moles`;
