@@ -98,3 +98,19 @@ test('one arithmetic step on two numbers the context gives', () => {
   assert.deepEqual(detect('I am 5 feet 11 inches tall', { count: 71 }), []);
   assert.deepEqual(flagged(detect('5 moles at 2800 joules per mole', { count: 15123 })), ['count']);
 });
+
+test('a city named in another script is that city; a qualifier may follow', () => {
+  assert.deepEqual(detect('请问北京的当前天气状况如何？', { place: 'Beijing, China' }), []);
+  assert.deepEqual(flagged(detect('请问北京的当前天气状况如何？', { place: 'Shanghai, China' })), ['place']);
+});
+
+test("a listed company's ticker is that company", () => {
+  assert.deepEqual(detect('How did Microsoft stock do?', { team: 'MSFT' }), []);
+  assert.deepEqual(flagged(detect('How did Microsoft stock do?', { team: 'AAPL' })), ['team']);
+});
+
+test('code and command lines: the language\'s own words are syntax, what they operate on must be grounded', () => {
+  assert.deepEqual(detect('filter the fruits that start with the letter b', { team: 'startswith(b)' }), []);
+  assert.deepEqual(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: sin(x)' }), []);
+  assert.deepEqual(flagged(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: cos(x) * tanh(y)' })), ['team']);
+});

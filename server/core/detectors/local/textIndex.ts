@@ -2,7 +2,7 @@
 // numbers (and their restated forms), dates, times, phone digits, abbreviation groups, initials
 // worked out on first use. Texts are cached, so a system prompt or tool list shared by many
 // conversations is indexed once.
-import { findGroupPhrases } from './equivalences';
+import { findGroupPhrases, findUnspacedGroupPhrases } from './equivalences';
 import {
   dateKeys,
   extractDates,
@@ -13,7 +13,7 @@ import {
   stem,
 } from './normalize';
 import type { YMD } from './relativeDates';
-import { deletionsOf } from './restatements';
+import { deletionsOf, hasUnspacedScript } from './restatements';
 
 /**
  * What one source text contributes. Folding happens at once (every lookup needs it); tokens,
@@ -157,6 +157,8 @@ export class TextIndex {
       for (let a: RegExpExecArray | null; (a = SHORT_CAPS.exec(this.source)) !== null; ) abbrevs.add(a[0].toLowerCase());
       this.groupSet = new Set();
       for (const g of findGroupPhrases(this.tokenList, (t) => abbrevs.has(t))) for (const id of g.groups) this.groupSet.add(id);
+      // in scripts written without spaces a phrase sits inside a longer run of letters
+      if (hasUnspacedScript(this.source)) for (const g of findUnspacedGroupPhrases(this.padded)) this.groupSet.add(g);
     }
     return this.groupSet;
   }
