@@ -114,3 +114,9 @@ test('code and command lines: the language\'s own words are syntax, what they op
   assert.deepEqual(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: sin(x)' }), []);
   assert.deepEqual(flagged(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: cos(x) * tanh(y)' })), ['team']);
 });
+
+test('the state or country of a place the context names', () => {
+  assert.deepEqual(detect('Crime rate in San Francisco in 2020', { place: 'California' }), []);
+  assert.deepEqual(detect('Crime rate in San Francisco in 2020', { place: 'CA' }), []);
+  assert.deepEqual(flagged(detect('Crime rate in San Francisco in 2020', { place: 'Texas' })), ['place']);
+});

@@ -26,6 +26,7 @@ import {
 } from './restatements';
 import type { YMD } from './relativeDates';
 import { isVocabularyOption } from './vocabularies';
+import { regionOfGroundedPlace } from './regions';
 import { isCodeWord } from './words';
 
 export type Verdict =
@@ -284,6 +285,13 @@ function properLooking(q: string): boolean {
 const CODE_LIKE = /[()=<>|\\]|\*\*|::|^\s*[a-z]+\s+(?:-{1,2}\w|[./~])/;
 
 function groundTokens(v: string, ctx: ContextIndex): Verdict {
+  const verdict = groundTokensLiterally(v, ctx);
+  // the region of a place the context names ("California" for San Francisco)
+  if (!verdict.grounded && regionOfGroundedPlace(v, ctx)) return OK;
+  return verdict;
+}
+
+function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
   const f = fold(v);
   const caps = capitalisedTokens(v);
   // In code or a command line the model composed, the language's own words (a command name, a
