@@ -120,3 +120,9 @@ test('the state or country of a place the context names', () => {
   assert.deepEqual(detect('Crime rate in San Francisco in 2020', { place: 'CA' }), []);
   assert.deepEqual(flagged(detect('Crime rate in San Francisco in 2020', { place: 'Texas' })), ['place']);
 });
+
+test('feet and inches written 5\'11" are also inches; a season written short is its years', () => {
+  assert.deepEqual(detect('I am 5\'11" tall', { count: 71 }), []);
+  assert.deepEqual(detect('Compare the 2018-2019 and 2019-2020 seasons', { when: '18-19' }), []);
+  assert.deepEqual(flagged(detect('Compare the 2018-2019 and 2019-2020 seasons', { when: '16-17' })), ['when']);
+});

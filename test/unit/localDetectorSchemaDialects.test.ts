@@ -121,3 +121,10 @@ test('minConfidence hides annotations below it and counts them in the report', (
   assert.equal(kept.length + report.hidden, all.length);
   assert.ok(report.hidden > 0);
 });
+
+test('an enum member written with its number in words or digits, or a leading "1", is that member', () => {
+  const spans: ToolDefinition = { type: 'function', function: { name: 'stats', parameters: { type: 'object', properties: { time_frame: { type: 'string', enum: ['six_months', 'year', 'five_years'] } } } } };
+  assert.deepEqual(detect('Rainfall over the last 5 years', 'stats', '{"time_frame":"5 years"}', [spans]), []);
+  assert.deepEqual(detect('Rainfall over the last year', 'stats', '{"time_frame":"1 year"}', [spans]), []);
+  assert.deepEqual(labels(detect('Rainfall over the last decade', 'stats', '{"time_frame":"10 years"}', [spans])), ['invalid_parameter_value:time_frame']);
+});

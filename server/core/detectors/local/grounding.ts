@@ -69,6 +69,9 @@ export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean
   return false;
 }
 
+/** A season or span of years: "2018-19", "18-19", "2018/2019". */
+const YEAR_RANGE = /^((?:19|20)?\d{2})\s*[-/–]\s*((?:19|20)?\d{2})$/;
+
 /** Two values joined as a range: "2024-05-01 to 2024-05-03", "May 1 - May 3". */
 const RANGE = /^(.+?)\s*(?:\bto\b|\buntil\b|\bthrough\b|\s[-–—]\s|–|—|\/(?=\d{4}-))\s*(.+)$/i;
 
@@ -126,6 +129,13 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx));
     const timeOk = dated.minutes.some((m) => m === 0 || ctx.times.has(m));
     return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75 };
+  }
+  const years = YEAR_RANGE.exec(v);
+  if (years) {
+    // "18-19" for the 2018-2019 season: each year, its century supplied, said in the context
+    const full = [years[1]!, years[2]!].map((y) => (y.length === 4 ? Number(y) : [1900, 2000].map((c) => c + Number(y))));
+    const said = (y: number | number[]): boolean => (Array.isArray(y) ? y : [y]).some((x) => ctx.numbers.has(numberKey(x)));
+    if (full.every(said)) return OK;
   }
   const range = RANGE.exec(v);
   if (range) {

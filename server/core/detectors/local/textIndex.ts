@@ -188,10 +188,14 @@ export class TextIndex {
         }
       }
     }
+    // 5'11" (feet and inches) is also 71 inches; a year range "2018-2019" is also "18-19"
+    if (raw.includes("'")) for (const m of raw.matchAll(FEET_INCHES)) add(Number(m[1]) * 12 + Number(m[2]));
     this.numberSet = numbers;
     this.numberList = values;
   }
 }
+
+const FEET_INCHES = /(?<![\d.])(\d{1,2})\s*(?:'|’|ft)\s*(\d{1,2})\s*(?:"|”|''|in\b)/g;
 
 /** A membership test over what a context contains. */
 

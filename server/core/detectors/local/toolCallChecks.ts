@@ -7,7 +7,7 @@ import { findUngroundedSpecifics } from './answerSpecifics';
 import { describeSources, quote, schemaNodeText, toolDescriptionText, type ContextIndex, type TextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
 import { decodedToRawOffsets, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from './jsonPositions';
-import { fold } from './normalize';
+import { fold, NUMBER_WORDS } from './normalize';
 import { calibrated, confidenceOf } from './confidence';
 import {
   allowedTypes,
@@ -326,11 +326,27 @@ export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
   if (allowed.some((a) => sameLiteral(a, v))) return true;
   if (typeof v === 'string') {
     // letter case and separators ("open-hole" for "open hole") do not make another member
-    const f = fold(v);
-    return f !== '' && allowed.some((a) => typeof a === 'string' && fold(a) === f);
+    const f = enumKey(v);
+    return f !== '' && allowed.some((a) => typeof a === 'string' && enumKey(a) === f);
   }
   if (typeof v === 'boolean' || typeof v === 'number') return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === String(v));
   return false;
+}
+
+/**
+ * How an enum member is compared: letter case and separators aside ("open-hole" is "open hole"),
+ * numbers as digits ("five_years" is "5 years"), a leading one dropped ("1 year" is "year"),
+ * plurals as singulars.
+ */
+function enumKey(s: string): string {
+  return fold(s)
+    .split(' ')
+    .map((t) => {
+      const n = NUMBER_WORDS.get(t);
+      return n !== undefined && Number.isInteger(n) ? String(n) : t.length > 3 && t.endsWith('s') && !t.endsWith('ss') ? t.slice(0, -1) : t;
+    })
+    .join(' ')
+    .replace(/^1 /, '');
 }
 
 /** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */
