@@ -126,3 +126,8 @@ test('feet and inches written 5\'11" are also inches; a season written short is 
   assert.deepEqual(detect('Compare the 2018-2019 and 2019-2020 seasons', { when: '18-19' }), []);
   assert.deepEqual(flagged(detect('Compare the 2018-2019 and 2019-2020 seasons', { when: '16-17' })), ['when']);
 });
+
+test('an identifier in camelCase is its words run together', () => {
+  assert.deepEqual(detect('the builder that gets the concurrency', { team: 'getConcurrency' }), []);
+  assert.deepEqual(flagged(detect('the builder that gets the concurrency', { team: 'getTimeout' })), ['team']);
+});

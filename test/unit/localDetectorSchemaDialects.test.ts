@@ -128,3 +128,9 @@ test('an enum member written with its number in words or digits, or a leading "1
   assert.deepEqual(detect('Rainfall over the last year', 'stats', '{"time_frame":"1 year"}', [spans]), []);
   assert.deepEqual(labels(detect('Rainfall over the last decade', 'stats', '{"time_frame":"10 years"}', [spans])), ['invalid_parameter_value:time_frame']);
 });
+
+test('an enum member of several words may be written as its initials', () => {
+  const recipes: ToolDefinition = { type: 'function', function: { name: 'recipes', parameters: { type: 'object', properties: { diet: { type: 'array', items: { type: 'string', enum: ['Gluten Free', 'Dairy Free', 'Vegan'] } } } } } };
+  assert.deepEqual(detect('Gluten-free cookies', 'recipes', '{"diet":["GF"]}', [recipes]), []);
+  assert.deepEqual(labels(detect('Gluten-free cookies', 'recipes', '{"diet":["KF"]}', [recipes])), ['invalid_parameter_value:diet']);
+});

@@ -69,6 +69,8 @@ export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean
   return false;
 }
 
+const CAMEL = /[a-z\d][A-Z]/;
+
 /** A season or span of years: "2018-19", "18-19", "2018/2019". */
 const YEAR_RANGE = /^((?:19|20)?\d{2})\s*[-/–]\s*((?:19|20)?\d{2})$/;
 
@@ -296,6 +298,11 @@ const CODE_LIKE = /[()=<>|\\]|\*\*|::|^\s*[a-z]+\s+(?:-{1,2}\w|[./~])/;
 
 function groundTokens(v: string, ctx: ContextIndex): Verdict {
   const verdict = groundTokensLiterally(v, ctx);
+  // an identifier in camelCase or PascalCase is words run together ("getConcurrency")
+  if (!verdict.grounded && CAMEL.test(v)) {
+    const split = groundTokensLiterally(v.replace(/([a-z\d])([A-Z])/g, '$1 $2'), ctx);
+    if (split.grounded) return split;
+  }
   // the region of a place the context names ("California" for San Francisco)
   if (!verdict.grounded && regionOfGroundedPlace(v, ctx)) return OK;
   return verdict;

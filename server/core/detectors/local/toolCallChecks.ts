@@ -327,7 +327,9 @@ export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
   if (typeof v === 'string') {
     // letter case and separators ("open-hole" for "open hole") do not make another member
     const f = enumKey(v);
-    return f !== '' && allowed.some((a) => typeof a === 'string' && enumKey(a) === f);
+    if (f !== '' && allowed.some((a) => typeof a === 'string' && enumKey(a) === f)) return true;
+    // a member of several words written as its initials ("GF" for "Gluten Free")
+    return /^[A-Z]{2,5}$/.test(v) && allowed.some((a) => typeof a === 'string' && initialsOf(a) === f);
   }
   if (typeof v === 'boolean' || typeof v === 'number') return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === String(v));
   return false;
@@ -347,6 +349,11 @@ function enumKey(s: string): string {
     })
     .join(' ')
     .replace(/^1 /, '');
+}
+
+function initialsOf(s: string): string {
+  const words = fold(s).split(' ');
+  return words.length >= 2 ? words.map((w) => w[0]).join('') : '';
 }
 
 /** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */
