@@ -1,12 +1,12 @@
 // One esbuild context per bundle. `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-// zod's locales cannot be tree-shaken; the webviews only need English messages.
+// zod's locales cannot be tree-shaken (264 KB minified); every bundle shows English messages only.
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
@@ -23,7 +23,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', plugins: [zodEnglishOnly] };
 
 const bundles = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
@@ -47,6 +47,8 @@ const bundles = [
 
 // Codicons ship beside the webview bundles: the packaged extension has no node_modules.
 mkdirSync('dist/webview', { recursive: true });
+// A production build leaves no source map of an earlier development build beside its bundles.
+if (production) for (const dir of ['dist', 'dist/webview']) for (const f of readdirSync(dir)) if (f.endsWith('.js.map')) rmSync(path.join(dir, f));
 for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));

@@ -1,6 +1,8 @@
 // Benchmark: 100 conversations through real inference against the local mock server answering
-// in 200 ms, concurrency 8 — our createInferenceSource + runPool, then the same 100 prompts
-// through promptfoo's `eval` (when it can be installed into bench/.data, git-ignored).
+// in 200 ms, concurrency 8 — the product's own path (ExperimentService → runner on runPool → item
+// pipeline → store, with the settings wiring of server/core/experiments/pipeline.ts, exactly as
+// the CLI and the server run it), then the same 100 prompts through promptfoo's `eval` (when it
+// can be installed into bench/.data, git-ignored).
 //
 //   node --import tsx bench/inference-runner.ts [--items 100] [--latency 200] [--concurrency 8]
 //                                               [--no-promptfoo] [--no-install]
@@ -11,10 +13,11 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Conversation, ExperimentConfig } from '../common/schema';
-import { createJudgeDetector } from '../server/core/judge/judgeDetector';
-import { createInferenceSource } from '../server/core/inference/responseSource';
-import { runPool } from '../server/core/inference/workPool';
+import { settingsSchema } from '../common/protocol';
+import type { Conversation } from '../common/schema';
+import { ExperimentService } from '../server/core/experiments/experimentService';
+import { ExperimentStore } from '../server/core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from '../server/core/experiments/pipeline';
 
 const repo = path.resolve(__dirname, '..');
 const dataDir = path.join(repo, 'bench', '.data');
@@ -89,18 +92,40 @@ function conversations(n: number): Conversation[] {
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
+/** One experiment of ITEMS conversations, run by the product's service into a fresh store. */
 async function runOurs(url: string, withJudge: boolean): Promise<{ wallMs: number; ok: number; failed: number }> {
   const model = { model: 'mock-model', baseURL: url };
-  const source = createInferenceSource({ model, apiKey: 'bench-key', timeoutMs: 30_000, maxRetries: 2 });
-  const judge = withJudge ? createJudgeDetector({ model, apiKey: 'bench-key', timeoutMs: 30_000, maxRetries: 2 }) : null;
-  const config = { name: 'bench', model: 'mock-model', pass_through: false, conversation_ids: ['x'], num_samples: 1, detectors: ['local'] } as ExperimentConfig;
-  const ctl = new AbortController();
-  const t0 = performance.now();
-  const res = await runPool(conversations(ITEMS), CONCURRENCY, async (conversation, signal) => {
-    const r = await source({ conversation, responseIndex: 2, config, signal });
-    if (judge) await judge.detect({ conversation, messageIndex: 2, message: r.message, signal });
-  }, ctl.signal);
-  return { wallMs: performance.now() - t0, ok: res.completed, failed: res.failed.length };
+  const settings = { ...settingsSchema.parse({}), models: [model], concurrency: CONCURRENCY, requestTimeoutMs: 30_000, maxRetries: 2 };
+  const keys = async () => 'bench-key';
+  const all = conversations(ITEMS);
+  const lookup = new Map(all.map((c) => [c.id, c]));
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-bench-runner-'));
+  const service = new ExperimentService({
+    store: new ExperimentStore(path.join(storeDir, '.hallucination-lab')),
+    conversations: lookup,
+    createdBy: 'bench',
+    concurrency: () => CONCURRENCY,
+    detectorsFor: (config) => detectorsFor(config, settings, keys, true),
+    inferenceFor: (m, config) => inferenceFor(m, config, settings, keys, true),
+    warn: (m) => process.stderr.write(`${m}\n`),
+  });
+  try {
+    const t0 = performance.now();
+    const created = service.create({
+      name: 'bench',
+      model: 'mock-model',
+      pass_through: false,
+      conversation_ids: all.map((c) => c.id),
+      detectors: withJudge ? ['local', 'judge'] : ['local'],
+      ...(withJudge ? { judge_model: model } : {}),
+    });
+    if (!created.ok) throw new Error(`the bench experiment was refused: ${created.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    const done = await service.whenIdle(created.experiment.id);
+    return { wallMs: performance.now() - t0, ok: done.status_summary.completed, failed: done.status_summary.failed };
+  } finally {
+    service.dispose();
+    fs.rmSync(storeDir, { recursive: true, force: true });
+  }
 }
 
 function ensurePromptfoo(): { ok: true } | { ok: false; why: string } {

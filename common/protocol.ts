@@ -131,7 +131,8 @@ export const SetTraceFiles = request(
 export const ListTraceFiles = request('hallucinationLab/listTraceFiles', z.object({}), z.object({ files: z.array(traceFileSummarySchema) }));
 export const ListConversations = request(
   'hallucinationLab/listConversations',
-  z.object({ file: z.string().optional() }),
+  /** `ids`: only these conversations (a report needs a few, not the whole index). */
+  z.object({ file: z.string().optional(), ids: z.array(z.string()).optional() }),
   z.object({ conversations: z.array(conversationSummarySchema) }),
 );
 export const CreateExperiment = request(
@@ -144,6 +145,12 @@ export const CreateExperiment = request(
 );
 export const ListExperiments = request('hallucinationLab/listExperiments', z.object({}), z.object({ experiments: z.array(experimentSummarySchema) }));
 export const GetExperiment = request('hallucinationLab/getExperiment', z.object({ id: z.string() }), experimentResourceSchema);
+/** What a report opens with, in one round trip: the experiment, whether it runs, and its conversations. */
+export const GetReportState = request(
+  'hallucinationLab/getReportState',
+  z.object({ id: z.string() }),
+  z.object({ experiment: experimentResourceSchema, running: z.boolean(), conversations: z.array(conversationSummarySchema) }),
+);
 export const CancelExperiment = request('hallucinationLab/cancelExperiment', z.object({ id: z.string() }), z.object({ cancelled: z.boolean() }));
 export const ResumeExperiment = request(
   'hallucinationLab/resumeExperiment',
@@ -208,5 +215,12 @@ export const ActiveExperimentChanged = notification('hallucinationLab/activeExpe
 
 // ---- requests: server → extension --------------------------------------------------------
 
-/** The server asks for an API key when it needs one; it lives only in SecretStorage. */
-export const GetApiKey = request('hallucinationLab/getApiKey', z.object({ name: z.string() }), z.object({ key: z.string().nullable() }));
+/**
+ * The server asks for an API key when it needs one; it lives only in SecretStorage. `baseURL`:
+ * where the key is about to be sent (a key is bound to the origin it was entered for).
+ */
+export const GetApiKey = request(
+  'hallucinationLab/getApiKey',
+  z.object({ name: z.string(), baseURL: z.string() }),
+  z.object({ key: z.string().nullable() }),
+);

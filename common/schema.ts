@@ -1,4 +1,4 @@
-// The contract of ../shared/docs/design.md as zod schemas. Every part (server, extension,
+// The product contract of docs/design.md as zod schemas. Every part (server, extension,
 // webview, CLI) imports these; types are inferred, never written twice.
 import { z } from 'zod';
 

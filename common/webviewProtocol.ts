@@ -169,6 +169,14 @@ export const reportInitResultSchema = z.object({
 });
 export type ReportInitResult = z.infer<typeof reportInitResultSchema>;
 
+/**
+ * What the host embeds in the report's HTML, so the page paints without asking (`init` stays for
+ * a page without it). `stateId` is new for each HTML: a page that finds the id it already used
+ * was reloaded from the same HTML (shown again after being hidden) and asks for `refresh`.
+ */
+export const reportBootstrapSchema = reportInitResultSchema.extend({ stateId: z.string().min(1) });
+export type ReportBootstrap = z.infer<typeof reportBootstrapSchema>;
+
 export const ReportProtocol = {
   // webview → host
   init: request('report/init', empty, reportInitResultSchema),

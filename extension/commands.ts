@@ -1,24 +1,30 @@
 // Every contributed command. Each accepts the tree node it is invoked on, or plain ids, so that
 // tests and other extensions can drive it without UI.
 import * as vscode from 'vscode';
+import * as P from '../common/protocol';
 import { MAX_CONVERSATIONS, type ExperimentSummary } from '../common/protocol';
 import type { ServerClient } from './serverClient';
 import type { TraceFileSelection } from './traceFileSelection';
-import type { ExperimentNode, ExperimentTreeProvider, TraceNode, TraceTreeProvider } from './trees';
+import type { ExperimentNode, ExperimentTreeProvider, TraceNode } from './trees';
 import type { Logger } from './logger';
+import type { SettingsOwner } from './settings';
+import type { ActiveExperiment } from './activeExperiment';
 import { DEFAULT_KEY_NAME, type ApiKeyStore } from './apiKeys';
-import { openCompare, openExperimentForm, openReport } from './webviews';
+import { originsForKeyName, originOf } from './keyOrigin';
+import { openCompare, openExperimentForm, openReport, type WebviewHostDeps } from './webviews';
 import { followWithProgress } from './experimentProgress';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   server: ServerClient;
+  settings: SettingsOwner;
+  active: ActiveExperiment;
   selection: TraceFileSelection;
   experimentTree: ExperimentTreeProvider;
-  traceTree: TraceTreeProvider;
   logger: Logger;
   keys: ApiKeyStore;
-  syncTraceFiles(): Promise<void>;
+  /** Resolves when the server knows the current trace file selection (the selection's change sends it once). */
+  traceFilesSynced(): Promise<void>;
   syncExperiments(): Promise<void>;
 }
 
@@ -34,7 +40,9 @@ function experimentIdOf(arg: unknown): string | undefined {
 }
 
 export function registerCommands(deps: CommandDeps): void {
-  const { context, server, selection, experimentTree, logger } = deps;
+  const { context, server, selection, experimentTree, logger, settings, active } = deps;
+  const hosts: WebviewHostDeps = { context, server, settings, active };
+  const listExperiments = async () => (await server.request(P.ListExperiments, {})).experiments;
   const register = (name: string, fn: (...args: unknown[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(`hallucinationLab.${name}`, async (...args: unknown[]) => {
@@ -52,7 +60,7 @@ export function registerCommands(deps: CommandDeps): void {
   async function pickExperiment(arg: unknown, placeHolder: string, filter: (e: ExperimentSummary) => boolean = () => true): Promise<string | undefined> {
     const id = experimentIdOf(arg);
     if (id) return id;
-    const list = (await server.listExperiments()).filter(filter).reverse();
+    const list = (await listExperiments()).filter(filter).reverse();
     if (!list.length) {
       void vscode.window.showInformationMessage('Hallucination Lab: no experiment to choose from.');
       return undefined;
@@ -75,7 +83,7 @@ export function registerCommands(deps: CommandDeps): void {
     });
     if (!uris?.length) return;
     await selection.add(uris);
-    await deps.syncTraceFiles();
+    await deps.traceFilesSynced();
   });
 
   register('removeTraceFile', async (arg?: unknown) => {
@@ -86,14 +94,13 @@ export function registerCommands(deps: CommandDeps): void {
 
   register('refresh', async () => {
     await selection.refresh();
-    await deps.syncTraceFiles();
+    await deps.traceFilesSynced();
     await deps.syncExperiments();
   });
 
   register('restartServer', async () => {
+    // The restarted server is told the trace files and lists the experiments before this resolves.
     await server.restart();
-    await deps.syncTraceFiles();
-    await deps.syncExperiments();
     void vscode.window.setStatusBarMessage('Hallucination Lab: server restarted', 3000);
   });
 
@@ -103,7 +110,7 @@ export function registerCommands(deps: CommandDeps): void {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: experiments cannot run here. Trust the workspace to run them.');
     // With a configuration: create it without UI (tests, other extensions). Without: the form.
     if (config && typeof config === 'object') return createAndFollow(config, false);
-    openExperimentForm(context, server);
+    openExperimentForm(hosts);
     return undefined;
   });
 
@@ -111,13 +118,13 @@ export function registerCommands(deps: CommandDeps): void {
 
   register('openReport', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Open the report of which experiment?');
-    if (id) openReport(context, server, id);
+    if (id) openReport(hosts, id);
   });
 
   register('compareExperiments', async (arg?: unknown) => {
     let ids = Array.isArray(arg) && arg.every((x) => typeof x === 'string') ? (arg as string[]) : undefined;
     if (!ids) {
-      const list = (await server.listExperiments()).reverse();
+      const list = (await listExperiments()).reverse();
       const picked = await vscode.window.showQuickPick(
         list.map((e) => ({ label: e.name, description: `${e.status_summary.completed}/${e.status_summary.total} completed`, detail: e.id, id: e.id })),
         { canPickMany: true, title: 'Compare experiments (pick two or more, or none to choose in the panel)' },
@@ -125,11 +132,11 @@ export function registerCommands(deps: CommandDeps): void {
       if (!picked) return;
       ids = picked.map((p) => p.id);
     }
-    openCompare(context, server, ids);
+    openCompare(hosts, ids);
   });
 
   async function newExperimentInteractive(): Promise<ExperimentSummary | undefined> {
-    const conversations = await server.listConversations();
+    const { conversations } = await server.request(P.ListConversations, {});
     if (!conversations.length) {
       const add = 'Add Trace Files…';
       if ((await vscode.window.showWarningMessage('Hallucination Lab: there are no conversations yet. Add trace files first.', add)) === add)
@@ -142,7 +149,7 @@ export function registerCommands(deps: CommandDeps): void {
       validateInput: (v) => (v.trim() === '' ? 'The name must not be empty' : v.length > 255 ? 'At most 255 characters' : undefined),
     });
     if (name === undefined) return undefined;
-    const models = vscode.workspace.getConfiguration('hallucinationLab').get<Array<{ id?: string; model: string }>>('models', []);
+    const models = settings.models;
     const target = await vscode.window.showQuickPick(
       [
         { label: 'Pass-through', description: 'evaluate the traced responses as they are', model: 'traced', passThrough: true },
@@ -170,27 +177,27 @@ export function registerCommands(deps: CommandDeps): void {
   }
 
   async function createAndFollow(config: unknown, interactive: boolean): Promise<ExperimentSummary | undefined> {
-    const result = await server.createExperiment(config);
+    const result = await server.request(P.CreateExperiment, { config });
     if (!result.ok) {
       const message = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
       if (interactive) throw new Error(`the experiment was refused — ${message}`);
       throw new Error(message);
     }
-    experimentTree.upsert(result.experiment);
+    // The tree has it already: the server's ExperimentChanged arrives before this answer.
     if (interactive) void followWithProgress(server, result.experiment);
     return result.experiment;
   }
 
   register('cancelExperiment', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Cancel which experiment?', (e) => e.running);
-    if (id) return server.cancelExperiment(id);
+    if (id) return (await server.request(P.CancelExperiment, { id })).cancelled;
     return false;
   });
 
   register('resumeExperiment', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Resume which experiment?', (e) => !e.running);
     if (!id) return undefined;
-    const e = await server.resumeExperiment(id, false);
+    const { experiment: e } = await server.request(P.ResumeExperiment, { id, failedOnly: false });
     void followWithProgress(server, e);
     return e;
   });
@@ -198,7 +205,7 @@ export function registerCommands(deps: CommandDeps): void {
   register('rerunFailed', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Re-run the failed items of which experiment?', (e) => !e.running && e.status_summary.failed > 0);
     if (!id) return undefined;
-    const e = await server.resumeExperiment(id, true);
+    const { experiment: e } = await server.request(P.ResumeExperiment, { id, failedOnly: true });
     void followWithProgress(server, e);
     return e;
   });
@@ -211,16 +218,14 @@ export function registerCommands(deps: CommandDeps): void {
       const yes = 'Delete';
       if ((await vscode.window.showWarningMessage(`Delete experiment "${name}" and its stored results?`, { modal: true }, yes)) !== yes) return false;
     }
-    const deleted = await server.deleteExperiment(id);
-    experimentTree.remove(id);
-    return deleted;
+    // The tree and the markers follow the server's ExperimentChanged { deletedId }.
+    return (await server.request(P.DeleteExperiment, { id })).deleted;
   });
 
   register('showMarkers', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Show the markers of which experiment?');
     if (!id) return;
-    await server.setActiveExperiment(id);
-    experimentTree.setActive(id);
+    await active.show(id);
   });
 
   register('openConversation', async (file?: unknown, line?: unknown) => {
@@ -233,7 +238,7 @@ export function registerCommands(deps: CommandDeps): void {
   register('revealAnnotation', async (arg?: unknown) => {
     const q = arg as { experiment_id: string; conversation_id: string; message_index: number; message_part_index: number; start_offset: number; end_offset?: number };
     if (!q || typeof q.experiment_id !== 'string') return;
-    const where = await server.locateAnnotation(q);
+    const where = await server.request(P.LocateAnnotation, q);
     if (!where.file) throw new Error(`conversation "${q.conversation_id}" is not in the indexed trace files`);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(where.file));
     const range = where.range
@@ -243,9 +248,9 @@ export function registerCommands(deps: CommandDeps): void {
     if (!range) void vscode.window.showWarningMessage('Hallucination Lab: the trace file no longer holds the annotated text; opened the file instead.');
   });
 
-  register('setApiKey', async (nameArg?: unknown, keyArg?: unknown) => {
+  register('setApiKey', async (nameArg?: unknown, keyArg?: unknown, baseURLArg?: unknown) => {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: API keys are not used here');
-    const configured = vscode.workspace.getConfiguration('hallucinationLab').get<Array<{ apiKeyName?: string; baseURL?: string; model: string }>>('models', []);
+    const configured = [...settings.models, ...(settings.judgeModel ? [settings.judgeModel] : [])];
     const names = [...new Set([DEFAULT_KEY_NAME, ...configured.map((m) => m.apiKeyName).filter((n): n is string => !!n)])];
     const name =
       typeof nameArg === 'string'
@@ -254,13 +259,22 @@ export function registerCommands(deps: CommandDeps): void {
           ? names[0]
           : (await vscode.window.showQuickPick(names, { title: 'Set API Key: for which endpoint key name?' }));
     if (!name) return;
+    // The key is bound to the endpoints it is entered for; sending it elsewhere asks first.
+    const explicit = typeof baseURLArg === 'string' ? originOf(baseURLArg) : null;
+    if (typeof baseURLArg === 'string' && !explicit) throw new Error(`${baseURLArg} is not a URL`);
+    const origins = explicit ? [explicit] : originsForKeyName(name, configured, DEFAULT_KEY_NAME);
     const key =
       typeof keyArg === 'string'
         ? keyArg
-        : await vscode.window.showInputBox({ title: `API key for ${name}`, password: true, ignoreFocusOut: true, prompt: 'Stored in VS Code SecretStorage only; leave empty to delete it.' });
+        : await vscode.window.showInputBox({
+            title: `API key for ${name}`,
+            password: true,
+            ignoreFocusOut: true,
+            prompt: `Sent only to ${origins.join(', ')}; stored in VS Code SecretStorage only. Leave empty to delete it.`,
+          });
     if (key === undefined) return;
     if (key === '') await deps.keys.delete(name);
-    else await deps.keys.set(name, key);
+    else await deps.keys.set(name, key, origins);
     void vscode.window.setStatusBarMessage(`Hallucination Lab: API key ${key === '' ? 'deleted' : 'saved'} for ${name}`, 3000);
   });
 }

@@ -1,16 +1,16 @@
 // A progress notification that follows an experiment live and can cancel it.
 import * as vscode from 'vscode';
-import type { ExperimentSummary } from '../common/protocol';
-import type { ServerApi } from './serverApi';
+import { CancelExperiment, ExperimentChanged, type ExperimentSummary } from '../common/protocol';
+import type { ServerConnection } from './serverClient';
 
-export function followWithProgress(server: ServerApi, experiment: ExperimentSummary): Thenable<void> {
+export function followWithProgress(server: ServerConnection, experiment: ExperimentSummary): Thenable<void> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Hallucination Lab: ${experiment.name}`, cancellable: true },
     (progress, token) =>
       new Promise<void>((resolve) => {
         let reported = 0;
-        token.onCancellationRequested(() => void server.cancelExperiment(experiment.id));
-        const sub = server.onExperimentChanged(({ experiment: e, deletedId }) => {
+        token.onCancellationRequested(() => void server.request(CancelExperiment, { id: experiment.id }));
+        const sub = server.on(ExperimentChanged, ({ experiment: e, deletedId }) => {
           if (deletedId === experiment.id) return done();
           if (!e || e.id !== experiment.id) return;
           const s = e.status_summary;

@@ -1,108 +1,153 @@
-// Activation: the log, the server, the trace file selection, the views and the commands.
-// The extension is thin: it asks the server and shows what it answers.
+// Activation: the log, the settings, the server (started when first needed), the trace file
+// selection, the views and the commands. The extension is thin: it asks the server and shows
+// what it answers.
 import * as vscode from 'vscode';
-import { settingsSchema, type ExperimentSummary, type Settings } from '../common/protocol';
+import * as P from '../common/protocol';
 import { createLogger } from './logger';
-import { ServerClient } from './serverClient';
-import type { ServerApi } from './serverApi';
+import { ServerClient, type ServerConnection } from './serverClient';
+import { SettingsOwner } from './settings';
+import { ActiveExperiment } from './activeExperiment';
 import { TraceFileSelection } from './traceFileSelection';
 import { ExperimentTreeProvider, TraceTreeProvider, type ExperimentNode, type TraceNode } from './trees';
 import { registerCommands } from './commands';
 import { apiKeyStore } from './apiKeys';
-import { registerWebviewSerializers, setActiveExperimentForWebviews } from './webviews';
+import { confirmNewKeyOrigin } from './keyConsent';
+import { registerWebviewSerializers } from './webviews';
+import { startServerWhenNeeded } from './serverDemand';
+import { indexProgressItem } from './indexProgressItem';
 
 export interface HallucinationLabApi {
+  /** Starts the server if it is not running yet; resolves when it knows the trace files and experiments. */
   ready(): Promise<void>;
   traceFiles(): string[];
   traceTree: vscode.TreeDataProvider<TraceNode>;
   experimentTree: vscode.TreeDataProvider<ExperimentNode>;
-  server: ServerApi;
+  server: ServerConnection;
   diagnostics(uri: vscode.Uri): vscode.Diagnostic[];
   /** Resolves when the experiment is no longer running. */
-  waitForExperiment(id: string, timeoutMs?: number): Promise<ExperimentSummary>;
+  waitForExperiment(id: string, timeoutMs?: number): Promise<P.ExperimentSummary>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<HallucinationLabApi> {
+export function activate(context: vscode.ExtensionContext): HallucinationLabApi {
   const logger = createLogger();
   context.subscriptions.push(logger);
   const root = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const keys = apiKeyStore(context.secrets);
+  const keys = apiKeyStore(context.secrets, confirmNewKeyOrigin);
+  const settings = new SettingsOwner((m) => logger.warn(m));
+  const selection = new TraceFileSelection(context.workspaceState);
+  // The first selection is read before the server learns it (the server needs no files to start).
+  const selectionRead = selection.refresh().catch((e: unknown) => {
+    logger.error(`Could not find the trace files: ${(e as Error).message}`);
+    return [];
+  });
 
-  const server = new ServerClient({
+  const server: ServerClient = new ServerClient({
     context,
     logger,
-    initializationOptions: () => ({ workspaceRoot: root() ?? null, createdBy: 'vscode', settings: readSettings(logger), trusted: vscode.workspace.isTrusted }),
-    getApiKey: (name) => (vscode.workspace.isTrusted ? keys.get(name) : Promise.resolve(null)),
+    initializationOptions: () => ({ workspaceRoot: root() ?? null, createdBy: 'vscode', settings: settings.current, trusted: vscode.workspace.isTrusted }),
+    getApiKey: ({ name, baseURL }) => (vscode.workspace.isTrusted ? keys.keyFor(name, baseURL) : Promise.resolve(null)),
+    // After every (re)start the server knows nothing: tell it the files, list the experiments
+    // and the user's choice of markers again.
+    afterStart: async (send) => {
+      await selectionRead;
+      await Promise.all([syncTraceFiles(send), syncExperiments(send)]);
+      await active.restore(send);
+    },
   });
   context.subscriptions.push({ dispose: () => void server.dispose() });
+  const active = new ActiveExperiment(server);
+  const traceTree = new TraceTreeProvider(server, root);
+  const experimentTree = new ExperimentTreeProvider(active);
 
   // Before any await: VS Code restores webview panels as soon as activation returns.
-  registerWebviewSerializers(context, server);
+  registerWebviewSerializers({ context, server, settings, active });
 
-  const selection = new TraceFileSelection(context.workspaceState);
-  const traceTree = new TraceTreeProvider(server, root);
-  const experimentTree = new ExperimentTreeProvider();
+  const traceView = vscode.window.createTreeView('hallucinationLab.traces', { treeDataProvider: traceTree, showCollapseAll: true });
+  const experimentView = vscode.window.createTreeView('hallucinationLab.experiments', { treeDataProvider: experimentTree, showCollapseAll: true });
   context.subscriptions.push(
+    settings,
     selection,
-    vscode.window.createTreeView('hallucinationLab.traces', { treeDataProvider: traceTree, showCollapseAll: true }),
-    vscode.window.createTreeView('hallucinationLab.experiments', { treeDataProvider: experimentTree, showCollapseAll: true }),
-    server.onIndexChanged((files) => traceTree.setFiles(files)),
-    server.onExperimentChanged(({ experiment, deletedId }) => {
+    active,
+    traceView,
+    experimentView,
+    server.on(P.IndexChanged, ({ files }) => traceTree.setFiles(files)),
+    server.on(P.ExperimentChanged, ({ experiment, deletedId }) => {
       if (experiment) experimentTree.upsert(experiment);
-      if (deletedId) experimentTree.remove(deletedId);
+      if (deletedId) {
+        experimentTree.remove(deletedId);
+        active.forget(deletedId);
+      }
     }),
     indexProgressItem(server),
-    server.onActiveExperimentChanged((id) => {
-      experimentTree.setActive(id);
-      setActiveExperimentForWebviews(id);
+    // A started server follows the selection; one not started yet learns it when it starts.
+    selection.onDidChange(() => {
+      if (server.started) lastSync = syncTraceFiles(server.request.bind(server));
     }),
-    selection.onDidChange((files) => void syncTraceFiles(files)),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hallucinationLab') && server.notifySettings(readSettings(logger), vscode.workspace.isTrusted)),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => server.notifySettings(readSettings(logger), true)),
+    settings.onDidChange((s) => server.notify(P.UpdateSettings, { settings: s, trusted: vscode.workspace.isTrusted })),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => server.notify(P.UpdateSettings, { settings: settings.current, trusted: true })),
+    startServerWhenNeeded({
+      traceFiles: () => selection.files(),
+      onTraceFilesChanged: selection.onDidChange,
+      views: [traceView, experimentView],
+      root,
+      start: () => void server.whenReady().catch((e: unknown) => logger.error(`Hallucination Lab could not start: ${(e as Error).message}`)),
+    }),
   );
 
-  async function syncTraceFiles(files: string[]): Promise<void> {
+  let lastSync: Promise<void> = Promise.resolve();
+  /** Resolves when the server knows the current selection (starting it if needed). */
+  const traceFilesSynced = async () => {
+    await server.whenReady();
+    await lastSync;
+  };
+
+  async function syncTraceFiles(send: ServerConnection['request']): Promise<void> {
     try {
-      const summaries = await server.setTraceFiles(files);
-      traceTree.setFiles(summaries);
-      for (const s of summaries) if (!s.isTrace) for (const p of s.problems) logger.info(p.message);
+      // The tree is filled by the IndexChanged notification that answers this, not twice.
+      const { files } = await send(P.SetTraceFiles, { files: selection.files() });
+      for (const s of files) if (!s.isTrace) for (const p of s.problems) logger.info(p.message);
     } catch (e) {
       logger.error(`Could not index trace files: ${(e as Error).message}`);
     }
   }
-  async function syncExperiments(): Promise<void> {
-    experimentTree.setAll(await server.listExperiments());
+  async function syncExperiments(send: ServerConnection['request']): Promise<void> {
+    experimentTree.setAll((await send(P.ListExperiments, {})).experiments);
   }
 
-  // After every (re)start the server knows nothing: tell it the files again.
-  context.subscriptions.push(server.onDidStart(() => void Promise.all([syncTraceFiles(selection.files()), syncExperiments()])));
+  registerCommands({
+    context,
+    server,
+    settings,
+    active,
+    selection,
+    experimentTree,
+    logger,
+    keys,
+    traceFilesSynced,
+    syncExperiments: () => syncExperiments(server.request.bind(server)),
+  });
 
-  const ready = (async () => {
-    await server.start();
-    await selection.refresh();
-    await syncTraceFiles(selection.files());
-    await syncExperiments();
-  })();
-  ready.catch((e: unknown) => logger.error(`Hallucination Lab could not start: ${(e as Error).message}`));
-
-  registerCommands({ context, server, selection, experimentTree, traceTree, logger, keys, syncTraceFiles: () => syncTraceFiles(selection.files()), syncExperiments });
+  const ready = async () => {
+    await selectionRead;
+    await traceFilesSynced();
+  };
 
   return {
-    ready: () => ready,
+    ready,
     traceFiles: () => selection.files(),
     traceTree,
     experimentTree,
     server,
     diagnostics: (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'hallucination-lab'),
     waitForExperiment: (id, timeoutMs = 60_000) =>
-      new Promise<ExperimentSummary>((resolve, reject) => {
-        const check = (e: ExperimentSummary | null | undefined) => {
+      new Promise<P.ExperimentSummary>((resolve, reject) => {
+        const check = (e: P.ExperimentSummary | null | undefined) => {
           if (e && e.id === id && !e.running) {
             cleanup();
             resolve(e);
           }
         };
-        const sub = server.onExperimentChanged(({ experiment }) => check(experiment));
+        const sub = server.on(P.ExperimentChanged, ({ experiment }) => check(experiment));
         const timer = setTimeout(() => {
           cleanup();
           reject(new Error(`experiment ${id} still running after ${timeoutMs} ms`));
@@ -111,55 +156,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Halluc
           sub.dispose();
           clearTimeout(timer);
         };
-        void server.listExperiments().then((list) => check(list.find((e) => e.id === id)));
+        void server.request(P.ListExperiments, {}).then(({ experiments }) => check(experiments.find((e) => e.id === id)));
       }),
   };
 }
 
 export function deactivate(): void {}
-
-/** A status bar item while a large trace file is indexed in the server. */
-function indexProgressItem(server: ServerClient): vscode.Disposable {
-  const item = vscode.window.createStatusBarItem('hallucinationLab.indexing', vscode.StatusBarAlignment.Left, 10);
-  item.name = 'Hallucination Lab: indexing';
-  const active = new Map<string, { bytesRead: number; totalBytes: number }>();
-  const sub = server.onIndexProgress((p) => {
-    if (p.done) active.delete(p.file);
-    else active.set(p.file, p);
-    if (active.size === 0) return item.hide();
-    const read = [...active.values()].reduce((n, x) => n + x.bytesRead, 0);
-    const total = [...active.values()].reduce((n, x) => n + x.totalBytes, 0);
-    item.text = `$(sync~spin) Indexing traces ${total ? Math.floor((read / total) * 100) : 0}%`;
-    item.tooltip = [...active.keys()].map((f) => vscode.workspace.asRelativePath(f)).join('\n');
-    item.show();
-  });
-  return vscode.Disposable.from(item, sub);
-}
-
-function readSettings(logger: { warn(m: string): void }): Settings {
-  const c = vscode.workspace.getConfiguration('hallucinationLab');
-  const raw = {
-    models: c.get('models'),
-    judgeModel: c.get('judgeModel'),
-    concurrency: c.get('concurrency'),
-    requestsPerMinute: c.get('requestsPerMinute'),
-    tokensPerMinute: c.get('tokensPerMinute'),
-    requestTimeoutMs: c.get('requestTimeoutMs'),
-    maxRetries: c.get('maxRetries'),
-    labelSet: c.get('labelSet'),
-    formats: c.get('formats'),
-    minConfidence: c.get('minConfidence'),
-  };
-  const parsed = settingsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  logger.warn(`Some hallucinationLab settings are invalid and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  // Keep every valid field; fall back to the default only where a field is wrong.
-  const defaults = settingsSchema.parse({});
-  const fields = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => {
-      const one = settingsSchema.shape[k as keyof Settings].safeParse(v);
-      return [k, one.success ? one.data : defaults[k as keyof Settings]];
-    }),
-  );
-  return settingsSchema.parse(fields);
-}

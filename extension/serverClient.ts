@@ -1,50 +1,103 @@
-// Starts the language server (a separate Node process, over IPC) and exposes it as a ServerApi.
+// Starts the language server (a separate Node process, over IPC) and is the one way to talk to
+// it: `request(spec, params)` and `on(spec, listener)` over the message specs of
+// common/protocol.ts, so that views, commands and webview hosts never touch method names or raw
+// JSON, and every answer is checked against the spec's zod schema.
 import * as vscode from 'vscode';
 import {
   CloseAction,
   ErrorAction,
   LanguageClient,
+  State,
   TransportKind,
   type ErrorHandler,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { z } from 'zod';
+import type { z } from 'zod';
 import * as P from '../common/protocol';
-import type { CreateExperimentResult, ServerApi } from './serverApi';
 import type { Logger } from './logger';
 import { RestartPolicy } from './restartPolicy';
+
+type AnySpec = P.MessageSpec<z.ZodType, z.ZodType>;
+
+/** The server → extension notifications the client listens to (a listener survives restarts). */
+const notifications: readonly AnySpec[] = [P.ExperimentChanged, P.IndexChanged, P.IndexProgress, P.ActiveExperimentChanged];
+
+/** What the rest of the extension (and the test API) may do with the server. */
+export interface ServerConnection {
+  request<S extends AnySpec>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>>;
+  on<S extends AnySpec>(spec: S, listener: (params: z.output<S['params']>) => void): vscode.Disposable;
+  /** True once the server process was asked to start (it starts on first need, not at activation). */
+  readonly started: boolean;
+}
 
 export interface ServerClientOptions {
   context: vscode.ExtensionContext;
   logger: Logger;
   initializationOptions: () => P.InitializationOptions;
-  getApiKey: (name: string) => Promise<string | null>;
+  getApiKey: (params: z.output<typeof P.GetApiKey.params>) => Promise<string | null>;
+  /**
+   * Runs after every (re)start — also after a crash restart — before any waiting request is
+   * sent: the server knows nothing yet (trace files, the chosen experiment), so it is told here.
+   */
+  afterStart: (send: ServerConnection['request']) => Promise<void>;
 }
 
 /** Owns the LanguageClient; survives restarts so listeners stay attached. */
-export class ServerClient implements ServerApi, vscode.Disposable {
+export class ServerClient implements ServerConnection, vscode.Disposable {
   private client: LanguageClient | null = null;
   private starting: Promise<void> | null = null;
-  private readonly experimentChanged = new vscode.EventEmitter<{ experiment: P.ExperimentSummary | null; deletedId?: string }>();
-  private readonly indexChanged = new vscode.EventEmitter<P.TraceFileSummary[]>();
-  private readonly activeChanged = new vscode.EventEmitter<string | null>();
+  /** Settles when the current (re)start and its afterStart are done; requests wait for it. */
+  private ready: Promise<void> = Promise.resolve();
+  private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
   private readonly restarted = new vscode.EventEmitter<void>();
-  readonly onExperimentChanged = this.experimentChanged.event;
-  readonly onIndexChanged = this.indexChanged.event;
-  readonly onActiveExperimentChanged = this.activeChanged.event;
-  private readonly indexProgress = new vscode.EventEmitter<{ file: string; bytesRead: number; totalBytes: number; done?: boolean }>();
-  readonly onIndexProgress = this.indexProgress.event;
-  /** Fires after the server (re)started — also after a crash restart — e.g. to send the trace file list again. */
+  /** Fires after the server (re)started and was told what it needs to know. */
   readonly onDidStart = this.restarted.event;
   private stopping = false;
   private readonly restartPolicy = new RestartPolicy(4, 3 * 60_000);
 
   constructor(private readonly opts: ServerClientOptions) {}
 
+  get started(): boolean {
+    return this.starting !== null;
+  }
+
   start(): Promise<void> {
     this.starting ??= this.doStart();
     return this.starting;
+  }
+
+  /** Starts the server if needed; resolves when it runs and was told what it needs to know. */
+  async whenReady(): Promise<void> {
+    await this.start();
+    await this.ready;
+  }
+
+  async request<S extends AnySpec>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
+    await this.whenReady();
+    return this.send(spec, params);
+  }
+
+  on<S extends AnySpec>(spec: S, listener: (params: z.output<S['params']>) => void): vscode.Disposable {
+    let set = this.listeners.get(spec.method);
+    if (!set) this.listeners.set(spec.method, (set = new Set()));
+    const l = listener as (params: unknown) => void;
+    set.add(l);
+    return new vscode.Disposable(() => set.delete(l));
+  }
+
+  notify<S extends AnySpec>(spec: S, params: z.input<S['params']>): void {
+    // Before the server started there is nobody to tell: it reads the settings of now at start.
+    void this.client?.sendNotification(spec.method, params);
+  }
+
+  private async send<S extends AnySpec>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
+    const client = this.client;
+    if (!client) throw new Error('the Hallucination Lab server is not running');
+    const raw: unknown = await client.sendRequest(spec.method, params);
+    const parsed = spec.result.safeParse(raw);
+    if (!parsed.success) throw new Error(`unexpected answer to ${spec.method}: ${P.formatZodError(parsed.error)}`);
+    return parsed.data as P.ResultOf<S>;
   }
 
   private async doStart(): Promise<void> {
@@ -68,34 +121,28 @@ export class ServerClient implements ServerApi, vscode.Disposable {
     };
     const client = new LanguageClient('hallucinationLab', 'Hallucination Lab Server', serverOptions, clientOptions);
     this.client = client;
-    client.onNotification(P.ExperimentChanged.method, (raw: unknown) => {
-      const p = P.ExperimentChanged.params.safeParse(raw);
-      if (p.success) this.experimentChanged.fire(p.data);
-    });
-    client.onNotification(P.IndexChanged.method, (raw: unknown) => {
-      const p = P.IndexChanged.params.safeParse(raw);
-      if (p.success) this.indexChanged.fire(p.data.files);
-    });
-    client.onNotification(P.IndexProgress.method, (raw: unknown) => {
-      const p = P.IndexProgress.params.safeParse(raw);
-      if (p.success) this.indexProgress.fire(p.data);
-    });
-    client.onNotification(P.ActiveExperimentChanged.method, (raw: unknown) => {
-      const p = P.ActiveExperimentChanged.params.safeParse(raw);
-      if (p.success) this.activeChanged.fire(p.data.id);
-    });
+    for (const spec of notifications) {
+      client.onNotification(spec.method, (raw: unknown) => {
+        const p = spec.params.safeParse(raw);
+        if (!p.success) return this.opts.logger.warn(`ignored ${spec.method}: ${P.formatZodError(p.error)}`);
+        for (const l of this.listeners.get(spec.method) ?? []) l(p.data);
+      });
+    }
     client.onRequest(P.GetApiKey.method, async (raw: unknown) => {
       const p = P.GetApiKey.params.safeParse(raw);
       // Never a key in an untrusted workspace, whatever the server asks.
       if (!p.success || !vscode.workspace.isTrusted) return { key: null };
-      return { key: await this.opts.getApiKey(p.data.name) };
+      return { key: await this.opts.getApiKey(p.data) };
     });
     client.onDidChangeState((e) => {
-      // 3 = Stopped, 2 = Running. A crash is reported by the error handler; every (re)start
-      // fires onDidStart, so that the trace files are sent again and the views refreshed.
-      if (e.oldState !== 2 && e.newState === 2 && this.client === client) {
+      // A crash is reported by the error handler; every (re)start tells the server what it
+      // needs to know, and requests wait until it was told.
+      if (e.oldState !== State.Running && e.newState === State.Running && this.client === client) {
         this.opts.logger.info('The Hallucination Lab server is running.');
-        this.restarted.fire();
+        this.ready = this.opts
+          .afterStart((spec, params) => this.send(spec, params))
+          .catch((error: unknown) => this.opts.logger.error(`Could not prepare the server: ${(error as Error).message}`))
+          .then(() => this.restarted.fire());
       }
     });
     await client.start();
@@ -140,62 +187,13 @@ export class ServerClient implements ServerApi, vscode.Disposable {
     }
     this.client = null;
     this.starting = null;
-    await this.start();
-  }
-
-  notifySettings(settings: P.Settings, trusted: boolean): void {
-    void this.client?.sendNotification(P.UpdateSettings.method, { settings, trusted });
-  }
-
-  private async send<S extends P.MessageSpec<z.ZodType, z.ZodType>>(spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
-    await this.start();
-    const raw: unknown = await this.client!.sendRequest(spec.method, params);
-    const parsed = spec.result.safeParse(raw);
-    if (!parsed.success) throw new Error(`unexpected answer to ${spec.method}: ${P.formatZodError(parsed.error)}`);
-    return parsed.data as P.ResultOf<S>;
-  }
-
-  async setTraceFiles(files: string[]): Promise<P.TraceFileSummary[]> {
-    return (await this.send(P.SetTraceFiles, { files })).files;
-  }
-  async listTraceFiles(): Promise<P.TraceFileSummary[]> {
-    return (await this.send(P.ListTraceFiles, {})).files;
-  }
-  async listConversations(file?: string): Promise<P.ConversationSummary[]> {
-    return (await this.send(P.ListConversations, file === undefined ? {} : { file })).conversations;
-  }
-  createExperiment(config: unknown): Promise<CreateExperimentResult> {
-    return this.send(P.CreateExperiment, { config });
-  }
-  async listExperiments(): Promise<P.ExperimentSummary[]> {
-    return (await this.send(P.ListExperiments, {})).experiments;
-  }
-  getExperiment(id: string): Promise<P.ExperimentResource> {
-    return this.send(P.GetExperiment, { id });
-  }
-  async cancelExperiment(id: string): Promise<boolean> {
-    return (await this.send(P.CancelExperiment, { id })).cancelled;
-  }
-  async resumeExperiment(id: string, failedOnly: boolean): Promise<P.ExperimentSummary> {
-    return (await this.send(P.ResumeExperiment, { id, failedOnly })).experiment;
-  }
-  async deleteExperiment(id: string): Promise<boolean> {
-    return (await this.send(P.DeleteExperiment, { id })).deleted;
-  }
-  async setActiveExperiment(id: string | null): Promise<void> {
-    await this.send(P.SetActiveExperiment, { id });
-  }
-  locateAnnotation(params: P.ParamsOf<typeof P.LocateAnnotation>): Promise<P.ResultOf<typeof P.LocateAnnotation>> {
-    return this.send(P.LocateAnnotation, params);
+    await this.whenReady();
   }
 
   async dispose(): Promise<void> {
     this.stopping = true;
     await this.client?.stop(2000).catch(() => undefined);
-    this.experimentChanged.dispose();
-    this.indexChanged.dispose();
-    this.activeChanged.dispose();
+    this.listeners.clear();
     this.restarted.dispose();
-    this.indexProgress.dispose();
   }
 }

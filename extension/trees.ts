@@ -2,8 +2,9 @@
 // experiments → status summary and items, updated live from server notifications.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConversationSummary, ExperimentSummary, TraceFileSummary } from '../common/protocol';
-import type { ServerApi } from './serverApi';
+import { ListConversations, type ConversationSummary, type ExperimentSummary, type TraceFileSummary } from '../common/protocol';
+import type { ActiveExperiment } from './activeExperiment';
+import type { ServerConnection } from './serverClient';
 
 export type TraceNode =
   | { kind: 'file'; summary: TraceFileSummary }
@@ -19,7 +20,7 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
   readonly onDidChangeTreeData = this.changed.event;
   private files: TraceFileSummary[] = [];
 
-  constructor(private readonly server: ServerApi, private readonly root: () => string | undefined) {}
+  constructor(private readonly server: ServerConnection, private readonly root: () => string | undefined) {}
 
   setFiles(files: TraceFileSummary[]): void {
     this.files = files.filter((f) => f.isTrace);
@@ -55,7 +56,7 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
 
   async getChildren(node?: TraceNode): Promise<TraceNode[]> {
     if (!node) return this.files.map((summary) => ({ kind: 'file', summary }));
-    if (node.kind === 'file') return (await this.server.listConversations(node.summary.file)).map((conversation) => ({ kind: 'conversation', conversation }));
+    if (node.kind === 'file') return (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map((conversation) => ({ kind: 'conversation', conversation }));
     return [];
   }
 
@@ -69,7 +70,11 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   private readonly changed = new vscode.EventEmitter<ExperimentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private experiments = new Map<string, ExperimentSummary>();
-  private activeId: string | null = null;
+
+  /** "markers shown" follows the owner of the active experiment. */
+  constructor(private readonly active: Pick<ActiveExperiment, 'id' | 'onDidChange'>) {
+    active.onDidChange(() => this.changed.fire(undefined));
+  }
 
   setAll(list: ExperimentSummary[]): void {
     this.experiments = new Map(list.map((e) => [e.id, e]));
@@ -83,10 +88,6 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     this.experiments.delete(id);
     this.changed.fire(undefined);
   }
-  setActive(id: string | null): void {
-    this.activeId = id;
-    this.changed.fire(undefined);
-  }
   get(id: string): ExperimentSummary | undefined {
     return this.experiments.get(id);
   }
@@ -97,7 +98,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       const s = e.status_summary;
       const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `exp:${e.id}`;
-      item.description = `${e.running ? 'running' : s.completed + s.failed === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.activeId === e.id ? ' · markers shown' : ''}`;
+      item.description = `${e.running ? 'running' : s.completed + s.failed === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.active.id === e.id ? ' · markers shown' : ''}`;
       item.tooltip = new vscode.MarkdownString(
         `**${e.name}**\n\n${e.pass_through ? 'Pass-through (traced responses)' : `Model: ${e.model}`}\n\nCreated ${new Date(e.created_at).toLocaleString()}\n\n` +
           `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed}\n\n` +

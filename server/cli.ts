@@ -7,14 +7,17 @@ import { MAX_CONVERSATIONS, type ExperimentResource, type Metrics } from '../com
 import { settingsSchema, type ExperimentSummary } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
 import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
-import { ExperimentService } from './core/experimentService';
-import { ExperimentStore, STORE_DIR } from './core/experimentStore';
-import { detectorsFor, inferenceFor } from './core/pipeline';
+import { ExperimentService } from './core/experiments/experimentService';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
+import { runCheck } from './checkCommand';
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
   hallucination-lab show <experiment id> [--out DIR] [--json]
   hallucination-lab list [--out DIR] [--json]
+  hallucination-lab check <trace files or globs…> [--fail-on RULE]… [--sarif F] [--junit F] [--markdown F]
+                                                 (the CI gate: hallucination-lab check --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
 
@@ -46,6 +49,8 @@ kill loses no finished item: \`resume\` runs only what had not finished, never a
 class UsageError extends Error {}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  // `check` has options of its own (the CI gate): see checkCommand.ts.
+  if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -3,32 +3,29 @@
 import * as vscode from 'vscode';
 import type { ExperimentConfigInput } from '../../common/schema';
 import { FormProtocol, type FormPrefill } from '../../common/webviewProtocol';
-import type { ServerApi } from '../serverApi';
+import * as P from '../../common/protocol';
 import { notify, serveRequests } from './messageRouter';
-import { configuredJudgeModel, configuredModels, createPanel, labelsInEffect, log, preparePanel } from './panelKit';
+import { createPanel, log, preparePanel, type WebviewHostDeps } from './panelKit';
 import { openReport } from './reportPanel';
 import { followWithProgress } from '../experimentProgress';
 
 const TITLE = 'New Experiment';
 let current: vscode.WebviewPanel | undefined;
 
-export function openExperimentForm(
-  context: vscode.ExtensionContext,
-  server: ServerApi,
-  opts: { prefill?: Partial<ExperimentConfigInput> } = {},
-): vscode.WebviewPanel {
+export function openExperimentForm(hosts: WebviewHostDeps, opts: { prefill?: Partial<ExperimentConfigInput> } = {}): vscode.WebviewPanel {
   if (current) {
     current.reveal();
     if (opts.prefill) void notify(current.webview, FormProtocol, 'prefill', { prefill: opts.prefill as never });
     return current;
   }
-  const panel = createPanel(context, 'form', TITLE);
-  attachForm(context, server, panel, (opts.prefill ?? null) as FormPrefill | null);
+  const panel = createPanel(hosts.context, 'form', TITLE);
+  attachForm(hosts, panel, (opts.prefill ?? null) as FormPrefill | null);
   return panel;
 }
 
 /** Wires a (new or restored) panel to the form protocol. The page restores its own draft. */
-export function attachForm(context: vscode.ExtensionContext, server: ServerApi, panel: vscode.WebviewPanel, prefill: FormPrefill | null): void {
+export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, prefill: FormPrefill | null): void {
+  const { context, server, settings } = hosts;
   preparePanelIfRestored(context, panel);
   current = panel;
   const disposables: vscode.Disposable[] = [];
@@ -38,25 +35,28 @@ export function attachForm(context: vscode.ExtensionContext, server: ServerApi, 
       FormProtocol,
       {
         init: async () => {
-          const labels = labelsInEffect();
+          const labels = settings.labels;
           return {
-            models: configuredModels(),
-            judgeModel: configuredJudgeModel(),
+            models: settings.models,
+            judgeModel: settings.judgeModel,
             labels: labels.labels,
             labelSetSource: labels.source,
-            traceFiles: await server.listTraceFiles().catch(() => []),
+            traceFiles: await server.request(P.ListTraceFiles, {}).then(
+              (r) => r.files,
+              () => [],
+            ),
             prefill: prefill as never,
             workspaceTrusted: vscode.workspace.isTrusted,
           };
         },
         // Workspace-relative paths: what the picker shows and filters by (ids are what is submitted).
         listConversations: async () => ({
-          conversations: (await server.listConversations()).map((c) => ({ ...c, file: vscode.workspace.asRelativePath(c.file, false) })),
+          conversations: (await server.request(P.ListConversations, {})).conversations.map((c) => ({ ...c, file: vscode.workspace.asRelativePath(c.file, false) })),
         }),
         submit: async ({ config }) => {
-          const result = await server.createExperiment(config);
+          const result = await server.request(P.CreateExperiment, { config });
           if (!result.ok) return { ok: false as const, errors: result.errors };
-          openReport(context, server, result.experiment.id);
+          openReport(hosts, result.experiment.id);
           void followWithProgress(server, result.experiment);
           // Answer first, then close: the page is gone after dispose.
           setTimeout(() => panel.dispose(), 0);
@@ -87,7 +87,7 @@ export function attachForm(context: vscode.ExtensionContext, server: ServerApi, 
       },
       { log },
     ),
-    server.onIndexChanged((files) => {
+    server.on(P.IndexChanged, ({ files }) => {
       if (panel.visible) void notify(panel.webview, FormProtocol, 'traceFilesChanged', { files });
     }),
   );

@@ -14,6 +14,19 @@ export interface WebviewHtmlOptions {
   codiconCssUri: string;
   title: string;
   app: WebviewAppName;
+  /**
+   * Data the page starts from, so that it paints without asking the host first (as GitLens's
+   * webviews do). Embedded as a JSON data block (not executed), read with `readInitialState`.
+   */
+  initialState?: unknown;
+}
+
+/** The id of the JSON block that carries `initialState`. */
+export const INITIAL_STATE_ELEMENT_ID = 'hl-initial-state';
+
+/** JSON that cannot end the <script> element it sits in, nor open a comment: every `<` is escaped. */
+export function jsonForScriptElement(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** 32 characters from [A-Za-z0-9], from a cryptographic source. */
@@ -51,7 +64,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
 <title>${escapeAttribute(o.title)}</title>
 </head>
 <body data-app="${escapeAttribute(o.app)}">
-<script nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
+${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
 </body>
 </html>
 `;

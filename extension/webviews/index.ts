@@ -1,14 +1,13 @@
 // The webview hosts: the experiment form, the report panels and the compare panel, and the
 // serializers that bring them back after a window reload.
 import * as vscode from 'vscode';
-import type { ServerApi } from '../serverApi';
 import { attachForm } from './formPanel';
-import { viewTypes } from './panelKit';
+import { viewTypes, type WebviewHostDeps } from './panelKit';
 import { attachCompare, attachReport } from './reportPanel';
 
 export { openExperimentForm } from './formPanel';
-export { openCompare, openReport, setActiveExperimentForWebviews } from './reportPanel';
-export { viewTypes } from './panelKit';
+export { openCompare, openReport } from './reportPanel';
+export { viewTypes, type WebviewHostDeps } from './panelKit';
 
 function stateField<T>(state: unknown, key: string, check: (v: unknown) => v is T): T | undefined {
   if (!state || typeof state !== 'object') return undefined;
@@ -23,12 +22,13 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
  * report (the page's state names its experiment) and the compare panel.
  * Needs `onWebviewPanel:<viewType>` activation events for the three view types.
  */
-export function registerWebviewSerializers(context: vscode.ExtensionContext, server: ServerApi): vscode.Disposable {
+export function registerWebviewSerializers(hosts: WebviewHostDeps): vscode.Disposable {
+  const { context } = hosts;
   const disposables = [
     vscode.window.registerWebviewPanelSerializer(viewTypes.form, {
       async deserializeWebviewPanel(panel) {
         panel.webview.html = '';
-        attachForm(context, server, panel, null);
+        attachForm(hosts, panel, null);
       },
     }),
     vscode.window.registerWebviewPanelSerializer(viewTypes.report, {
@@ -39,14 +39,14 @@ export function registerWebviewSerializers(context: vscode.ExtensionContext, ser
           return;
         }
         panel.webview.html = '';
-        attachReport(context, server, panel, id);
+        attachReport(hosts, panel, id);
       },
     }),
     vscode.window.registerWebviewPanelSerializer(viewTypes.compare, {
       async deserializeWebviewPanel(panel, state) {
         const ids = stateField(state, 'experimentIds', isStringArray) ?? [];
         panel.webview.html = '';
-        attachCompare(context, server, panel, ids);
+        attachCompare(hosts, panel, ids);
       },
     }),
   ];

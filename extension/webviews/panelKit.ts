@@ -1,10 +1,18 @@
-// What every webview host needs from VS Code: panel options limited to our own files, the HTML
-// shell with fresh nonce, and the settings the pages show.
+// What every webview host needs: the server, the settings and the active experiment (one owner
+// each, passed in), panel options limited to our own files, and the HTML shell with a fresh nonce.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { builtInLabels, labelSetSchema, modelConfigSchema, type ModelConfig } from '../../common/schema';
-import type { LabelInfo } from '../../common/webviewProtocol';
+import type { ActiveExperiment } from '../activeExperiment';
+import type { ServerConnection } from '../serverClient';
+import type { SettingsOwner } from '../settings';
 import { createNonce, renderWebviewHtml, type WebviewAppName } from './html';
+
+export interface WebviewHostDeps {
+  context: vscode.ExtensionContext;
+  server: ServerConnection;
+  settings: SettingsOwner;
+  active: ActiveExperiment;
+}
 
 export const viewTypes = {
   form: 'hallucinationLab.form',
@@ -27,7 +35,7 @@ export function webviewOptions(context: vscode.ExtensionContext): vscode.Webview
 }
 
 /** Sets the page of `panel` for `app` (the report bundle serves both report and compare). */
-export function setPanelHtml(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, app: WebviewAppName, title: string): void {
+export function setPanelHtml(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, app: WebviewAppName, title: string, initialState?: unknown): void {
   const webview = panel.webview;
   const bundle = app === 'form' ? 'form' : 'report';
   webview.html = renderWebviewHtml({
@@ -37,51 +45,24 @@ export function setPanelHtml(context: vscode.ExtensionContext, panel: vscode.Web
     codiconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(codiconRoot(context), 'codicon.css')).toString(),
     title,
     app,
+    initialState,
   });
 }
 
+/** A panel without its page yet: the host sets it with `preparePanel` (with the page's initial state, if any). */
 export function createPanel(context: vscode.ExtensionContext, app: WebviewAppName, title: string, column = vscode.ViewColumn.Active): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(viewTypes[app], title, { viewColumn: column, preserveFocus: false }, webviewOptions(context));
-  preparePanel(context, panel, app, title);
-  return panel;
+  return vscode.window.createWebviewPanel(viewTypes[app], title, { viewColumn: column, preserveFocus: false }, webviewOptions(context));
 }
 
 /** For created and for restored (deserialized) panels alike. */
-export function preparePanel(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, app: WebviewAppName, title: string): void {
+export function preparePanel(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, app: WebviewAppName, title: string, initialState?: unknown): void {
   panel.webview.options = webviewOptions(context);
   panel.title = title;
   const icon = vscode.Uri.joinPath(context.extensionUri, 'media', app === 'form' ? 'beaker.svg' : 'report.svg');
   if (fs.existsSync(icon.fsPath)) panel.iconPath = icon;
-  setPanelHtml(context, panel, app, title);
+  setPanelHtml(context, panel, app, title, initialState);
 }
 
 export function log(message: string, error?: unknown): void {
   console.error(`[hallucination-lab webview] ${message}`, error ?? '');
-}
-
-// ---- settings the pages show ------------------------------------------------------------
-
-function section(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('hallucinationLab');
-}
-
-/** `hallucinationLab.models`: the valid entries (invalid ones are reported by the settings owner). */
-export function configuredModels(): ModelConfig[] {
-  const raw = section().get<unknown[]>('models') ?? [];
-  return (Array.isArray(raw) ? raw : []).flatMap((m) => {
-    const parsed = modelConfigSchema.safeParse(m);
-    return parsed.success ? [parsed.data] : [];
-  });
-}
-
-export function configuredJudgeModel(): ModelConfig | null {
-  const parsed = modelConfigSchema.safeParse(section().get('judgeModel'));
-  return parsed.success ? parsed.data : null;
-}
-
-/** The labels in effect: the settings' label set, or the built-in labels. */
-export function labelsInEffect(): { labels: LabelInfo[]; source: string | null } {
-  const parsed = labelSetSchema.safeParse(section().get('labelSet'));
-  if (parsed.success) return { labels: parsed.data.labels, source: 'settings' };
-  return { labels: Object.entries(builtInLabels).map(([name, description]) => ({ name, description })), source: null };
 }

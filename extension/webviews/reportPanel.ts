@@ -1,87 +1,64 @@
-// Hosts of the report panels (one per experiment) and of the compare panel. They fetch the
-// experiment resource, push a fresh snapshot when the server reports progress (throttled, only
-// to visible panels — hidden pages reload and ask again), and carry out the page's actions.
+// Hosts of the report panels (one per experiment) and of the compare panel. A report opens with
+// one round trip to the server (GetReportState) whose answer is embedded in the page's HTML; then
+// each ExperimentChanged of its experiment becomes one snapshot (throttled, only to a visible
+// page — a hidden page reloads from its HTML and asks for `refresh`); a change of the shown
+// markers is sent from the last snapshot, without asking the server again.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import * as P from '../../common/protocol';
 import type { ExperimentResource } from '../../common/schema';
-import type { ExperimentSummary } from '../../common/protocol';
 import {
   CompareProtocol,
   ReportProtocol,
   type ConversationContext,
   type ExportFormat,
+  type ReportBootstrap,
   type ReportSnapshot,
   type TraceLocation,
 } from '../../common/webviewProtocol';
-import type { ServerApi } from '../serverApi';
 import { notify, serveRequests, throttle } from './messageRouter';
-import { createPanel, labelsInEffect, log, preparePanel } from './panelKit';
+import { createPanel, log, preparePanel, type WebviewHostDeps } from './panelKit';
 
 const REFRESH_INTERVAL_MS = 400;
+const REPORT_TITLE = 'Experiment Report';
 const reports = new Map<string, vscode.WebviewPanel>();
 let comparePanel: { panel: vscode.WebviewPanel; setIds(ids: string[]): void } | undefined;
-let activeExperimentId: string | null = null;
-const activeListeners = new Set<() => void>();
 
-/** Tells the open reports which experiment's markers are shown (call on ActiveExperimentChanged). */
-export function setActiveExperimentForWebviews(id: string | null): void {
-  if (activeExperimentId === id) return;
-  activeExperimentId = id;
-  for (const l of activeListeners) l();
-}
-
-export function openReport(context: vscode.ExtensionContext, server: ServerApi, experimentId: string): vscode.WebviewPanel {
+export function openReport(hosts: WebviewHostDeps, experimentId: string): vscode.WebviewPanel {
   const existing = reports.get(experimentId);
   if (existing) {
     existing.reveal();
     return existing;
   }
-  const panel = createPanel(context, 'report', 'Experiment Report');
-  attachReport(context, server, panel, experimentId);
+  const panel = createPanel(hosts.context, 'report', REPORT_TITLE);
+  attachReport(hosts, panel, experimentId);
   return panel;
 }
 
-export function openCompare(context: vscode.ExtensionContext, server: ServerApi, experimentIds: string[]): vscode.WebviewPanel {
+export function openCompare(hosts: WebviewHostDeps, experimentIds: string[]): vscode.WebviewPanel {
   const ids = [...new Set(experimentIds)];
   if (comparePanel) {
     comparePanel.setIds(ids);
     comparePanel.panel.reveal();
     return comparePanel.panel;
   }
-  const panel = createPanel(context, 'compare', 'Compare Experiments');
-  attachCompare(context, server, panel, ids);
+  const panel = createPanel(hosts.context, 'compare', 'Compare Experiments');
+  attachCompare(hosts, panel, ids);
   return panel;
 }
 
-async function conversationContexts(server: ServerApi, ids: ReadonlySet<string>): Promise<Record<string, ConversationContext>> {
-  const out: Record<string, ConversationContext> = {};
-  try {
-    for (const c of await server.listConversations()) {
-      // Workspace-relative, as a person names the file (the report shows it and exports it).
-      if (ids.has(c.id)) out[c.id] = { id: c.id, file: vscode.workspace.asRelativePath(c.file, false), line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
-    }
-  } catch (error) {
-    log('listConversations failed', error);
-  }
+/** Workspace-relative, as a person names the file (the report shows it and exports it). */
+function conversationContexts(conversations: readonly P.ConversationSummary[]): Record<string, ConversationContext> {
+  const out: Record<string, ConversationContext> = Object.create(null) as Record<string, ConversationContext>;
+  for (const c of conversations)
+    out[c.id] = { id: c.id, file: vscode.workspace.asRelativePath(c.file, false), line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
   return out;
-}
-
-async function runningIds(server: ServerApi): Promise<Set<string>> {
-  try {
-    return new Set((await server.listExperiments()).filter((e) => e.running).map((e) => e.id));
-  } catch {
-    return new Set();
-  }
 }
 
 /** The command (owned by the extension) opens the trace file with the annotated text selected. */
 async function revealAnnotation(location: TraceLocation): Promise<Record<string, never>> {
   await vscode.commands.executeCommand('hallucinationLab.revealAnnotation', location);
   return {};
-}
-
-/** ServerClient has this event; ServerApi does not declare it (yet). */
-function onActiveExperimentChanged(server: ServerApi): vscode.Event<string | null> | undefined {
-  return (server as ServerApi & { onActiveExperimentChanged?: vscode.Event<string | null> }).onActiveExperimentChanged;
 }
 
 const exportFilters: Record<ExportFormat, Record<string, string[]>> = {
@@ -109,20 +86,39 @@ async function saveExport(format: ExportFormat, fileName: string, content: strin
   return target.fsPath;
 }
 
-/** Wires a (new or restored) panel to the report protocol for `experimentId`. */
-export function attachReport(context: vscode.ExtensionContext, server: ServerApi, panel: vscode.WebviewPanel, experimentId: string): void {
-  if (!panel.webview.html) preparePanel(context, panel, 'report', 'Experiment Report');
+/** Wires a (new or restored) panel to the report protocol for `experimentId` and gives it its page. */
+export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, experimentId: string): void {
+  const { context, server, active, settings } = hosts;
   reports.set(experimentId, panel);
   let running = false;
-  let lastName: string | null = null;
+  /** The last snapshot the page has (embedded or sent): a change of the markers is sent from it. */
+  let last: ReportSnapshot | null = null;
+  /** While the page's own setActive is answered: its answer carries the change, not a snapshot. */
+  let answeringSetActive = false;
 
+  const setTitle = (experiment: ExperimentResource) => {
+    const title = `Report: ${experiment.name}`;
+    if (panel.title !== title) panel.title = title;
+  };
   const snapshot = async (): Promise<ReportSnapshot> => {
-    const experiment = await server.getExperiment(experimentId);
-    if (experiment.name !== lastName) {
-      lastName = experiment.name;
-      panel.title = `Report: ${experiment.name}`;
+    const experiment = await server.request(P.GetExperiment, { id: experimentId });
+    setTitle(experiment);
+    last = { experiment, running, active: active.id === experimentId };
+    return last;
+  };
+
+  /** The page's HTML with everything it shows first: one request to the server. */
+  const bootstrap = async (): Promise<ReportBootstrap> => {
+    const labels = settings.labels.labels;
+    try {
+      const state = await server.request(P.GetReportState, { id: experimentId });
+      running = state.running;
+      setTitle(state.experiment);
+      last = { experiment: state.experiment, running, active: active.id === experimentId };
+      return { stateId: randomUUID(), experimentId, snapshot: last, error: null, conversations: conversationContexts(state.conversations), labels };
+    } catch (error) {
+      return { stateId: randomUUID(), experimentId, snapshot: null, error: error instanceof Error ? error.message : String(error), conversations: {}, labels };
     }
-    return { experiment, running, active: activeExperimentId === experimentId };
   };
 
   const push = throttle(async () => {
@@ -140,33 +136,32 @@ export function attachReport(context: vscode.ExtensionContext, server: ServerApi
       panel.webview,
       ReportProtocol,
       {
+        // Only a page without an embedded state asks (the state is in the HTML otherwise).
         init: async () => {
-          running = (await runningIds(server)).has(experimentId);
-          const labels = labelsInEffect().labels;
-          try {
-            const snap = await snapshot();
-            return { experimentId, snapshot: snap, error: null, conversations: await conversationContexts(server, new Set(snap.experiment.conversation_ids)), labels };
-          } catch (error) {
-            return { experimentId, snapshot: null, error: error instanceof Error ? error.message : String(error), conversations: {}, labels };
-          }
+          const { stateId: _, ...init } = await bootstrap();
+          return init;
         },
         refresh: async () => ({ snapshot: await snapshot() }),
-        cancel: async () => ({ cancelled: await server.cancelExperiment(experimentId) }),
+        cancel: async () => ({ cancelled: (await server.request(P.CancelExperiment, { id: experimentId })).cancelled }),
+        // The snapshot follows from the server's ExperimentChanged, once.
         resume: async ({ failedOnly }) => {
-          const summary = await server.resumeExperiment(experimentId, failedOnly);
-          running = summary.running;
-          push.trigger();
+          running = (await server.request(P.ResumeExperiment, { id: experimentId, failedOnly })).experiment.running;
           return { resumed: true };
         },
-        setActive: async ({ active }) => {
-          await server.setActiveExperiment(active ? experimentId : null);
-          setActiveExperimentForWebviews(active ? experimentId : null);
-          return { active };
+        setActive: async ({ active: on }) => {
+          answeringSetActive = true;
+          try {
+            await active.show(on ? experimentId : null);
+          } finally {
+            answeringSetActive = false;
+          }
+          if (last) last = { ...last, active: on };
+          return { active: on };
         },
         openTraceLocation: (location) => revealAnnotation({ ...location, experiment_id: experimentId }),
         export: async ({ format, fileName, content }) => ({ path: await saveExport(format, fileName, content) }),
         compare: async ({ byConfiguration }) => {
-          const others = (await server.listExperiments()).filter((e) => e.id !== experimentId);
+          const others = (await server.request(P.ListExperiments, {})).experiments.filter((e) => e.id !== experimentId);
           const items: (vscode.QuickPickItem & { id?: string })[] = [];
           if (byConfiguration) items.push({ label: '$(layers) Configurations of this experiment', description: 'side by side', id: '' });
           for (const e of others.sort((a, b) => b.created_at.localeCompare(a.created_at))) {
@@ -179,13 +174,13 @@ export function attachReport(context: vscode.ExtensionContext, server: ServerApi
           const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare with…', placeHolder: 'Choose experiments (or this experiment’s configurations)' });
           if (!picked || picked.length === 0) return {};
           const ids = [experimentId, ...picked.map((p) => p.id).filter((id): id is string => !!id)];
-          openCompare(context, server, ids);
+          openCompare(hosts, ids);
           return {};
         },
       },
       { log },
     ),
-    server.onExperimentChanged(({ experiment, deletedId }) => {
+    server.on(P.ExperimentChanged, ({ experiment, deletedId }) => {
       if (deletedId === experimentId) {
         void notify(panel.webview, ReportProtocol, 'deleted', { id: experimentId });
         return;
@@ -194,25 +189,28 @@ export function attachReport(context: vscode.ExtensionContext, server: ServerApi
       running = experiment.running;
       push.trigger();
     }),
+    active.onDidChange((id) => {
+      const isActive = id === experimentId;
+      if (!last || last.active === isActive || answeringSetActive) return;
+      last = { ...last, active: isActive };
+      if (panel.visible) void notify(panel.webview, ReportProtocol, 'snapshot', last);
+    }),
   );
-  const onActive = () => push.trigger();
-  activeListeners.add(onActive);
-  const activeEvent = onActiveExperimentChanged(server);
-  if (activeEvent) disposables.push(activeEvent((id) => setActiveExperimentForWebviews(id)));
   panel.onDidDispose(() => {
     if (reports.get(experimentId) === panel) reports.delete(experimentId);
-    activeListeners.delete(onActive);
     push.dispose();
     for (const d of disposables) d.dispose();
   });
+  void bootstrap().then((state) => preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state));
 }
 
 /** Wires a (new or restored) panel to the compare protocol. */
-export function attachCompare(context: vscode.ExtensionContext, server: ServerApi, panel: vscode.WebviewPanel, initialIds: string[]): void {
+export function attachCompare(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, initialIds: string[]): void {
+  const { context, server, settings } = hosts;
   if (!panel.webview.html) preparePanel(context, panel, 'compare', 'Compare Experiments');
   let ids = [...initialIds];
   const fetchAll = async (): Promise<ExperimentResource[]> => {
-    const results = await Promise.allSettled(ids.map((id) => server.getExperiment(id)));
+    const results = await Promise.allSettled(ids.map((id) => server.request(P.GetExperiment, { id })));
     return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   };
   const push = throttle(async () => {
@@ -228,28 +226,32 @@ export function attachCompare(context: vscode.ExtensionContext, server: ServerAp
       {
         init: async () => {
           const experiments = await fetchAll();
-          const conversationIds = new Set(experiments.flatMap((e) => e.conversation_ids));
-          let available: ExperimentSummary[] = [];
-          try {
-            available = await server.listExperiments();
-          } catch (error) {
-            log('listExperiments failed', error);
-          }
-          return { experimentIds: ids, experiments, available, conversations: await conversationContexts(server, conversationIds), labels: labelsInEffect().labels };
+          const conversationIds = [...new Set(experiments.flatMap((e) => e.conversation_ids))];
+          const [available, conversations] = await Promise.all([
+            server.request(P.ListExperiments, {}).then(
+              (r) => r.experiments,
+              (error: unknown) => (log('listExperiments failed', error), []),
+            ),
+            server.request(P.ListConversations, { ids: conversationIds }).then(
+              (r) => conversationContexts(r.conversations),
+              (error: unknown) => (log('listConversations failed', error), {}),
+            ),
+          ]);
+          return { experimentIds: ids, experiments, available, conversations, labels: settings.labels.labels };
         },
         setExperiments: async ({ ids: next }) => {
           ids = [...new Set(next)];
           return { experiments: await fetchAll() };
         },
         openReport: async ({ id }) => {
-          openReport(context, server, id);
+          openReport(hosts, id);
           return {};
         },
         openTraceLocation: revealAnnotation,
       },
       { log },
     ),
-    server.onExperimentChanged(({ experiment, deletedId }) => {
+    server.on(P.ExperimentChanged, ({ experiment, deletedId }) => {
       if ((experiment && ids.includes(experiment.id)) || (deletedId && ids.includes(deletedId))) push.trigger();
     }),
   );

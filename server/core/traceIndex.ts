@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { Conversation } from '../../common/schema';
 import type { ConversationSummary, TraceFileSummary } from '../../common/protocol';
 import { TraceFileIndexer, type FormatChoice, type IndexedFile } from './formats/indexer';
+import { emptyIndexedFile } from './formats/indexedFile';
 import { indexTraceText, isJsonl, type ParsedTraceFile } from './traceParser';
 
 /** Files above this size are indexed lazily (offsets only) when streamed from disk. */
@@ -91,7 +92,7 @@ export class TraceIndex {
   setIndexing(file: string, totalBytes: number): void {
     this.indexing.set(file, { bytesRead: 0, totalBytes });
     if (!this.files.has(file)) {
-      this.files.set(file, emptyIndexed(file, true, []));
+      this.files.set(file, emptyIndexedFile(file, true, []));
       this.rebuildIds();
     }
   }
@@ -100,7 +101,7 @@ export class TraceIndex {
   setUnreadable(file: string, message: string): void {
     this.bump(file);
     this.indexing.delete(file);
-    this.set(file, emptyIndexed(file, true, [{ file, line: 0, message, severity: 'error' }]));
+    this.set(file, emptyIndexedFile(file, true, [{ file, line: 0, message, severity: 'error' }]));
   }
 
   remove(file: string): boolean {
@@ -170,15 +171,15 @@ export class TraceIndex {
     return out;
   }
 
-  /** Listing rows of the conversations, reading a lazily indexed file once, in order. */
+  /** Listing rows of the conversations, in order; a lazily indexed file's were kept when it was read. */
   conversationSummaries(file?: string): ConversationSummary[] {
     if (file === undefined) return [...this.files.keys()].flatMap((f) => this.conversationSummaries(f));
     const f = this.files.get(file);
     if (!f) return [];
     const out: ConversationSummary[] = [];
     for (let p = 0; p < f.count; p++) {
-      const c = f.conversations ? f.conversations[p]! : this.at(file, p, false);
-      if (c) out.push(summarize(c));
+      const s = f.summaryAt(p);
+      if (s) out.push({ id: this.effectiveId(file, f, p), file, line: f.lineAt(p), position: p, ...s });
     }
     return out;
   }
@@ -216,7 +217,7 @@ export class TraceIndex {
   }
 
   /** The conversation at `position` of `file` (materialized from disk for a lazy file). */
-  private at(file: string, position: number, cache = true): Conversation | null {
+  private at(file: string, position: number): Conversation | null {
     const f = this.files.get(file);
     if (!f || position >= f.count) return null;
     if (f.conversations) return f.conversations[position] ?? null;
@@ -230,10 +231,8 @@ export class TraceIndex {
     const c = f.materialize(position);
     if (!c) return null;
     c.id = this.effectiveId(file, f, position);
-    if (cache) {
-      this.cache.set(key, c);
-      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    }
+    this.cache.set(key, c);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return c;
   }
 
@@ -322,26 +321,4 @@ class LazyConversation {
   }
 }
 
-function emptyIndexed(file: string, isTrace: boolean, problems: IndexedFile['problems']): IndexedFile {
-  return { file, isTrace, problems, format: null, lazy: false, conversations: [], count: 0, idAt: () => '', lineAt: () => 0, materialize: () => null };
-}
-
-/** The row of a conversation in listings (first user message, traced response, model). */
-export function summarize(c: Conversation): ConversationSummary {
-  const firstUser = c.messages.find((m) => m.role === 'user');
-  const lastAssistant = [...c.messages].reverse().find((m) => m.role === 'assistant');
-  const text = (m: typeof firstUser) =>
-    m ? (typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? m.content.map((p) => p.text ?? '').join(' ') : '') : '';
-  const calls = lastAssistant?.tool_calls?.map((t) => `${t.function.name}(${t.function.arguments})`).join(' ') ?? '';
-  return {
-    id: c.id,
-    file: c.file,
-    line: c.line,
-    position: c.position,
-    messageCount: c.messages.length,
-    hasToolCalls: c.messages.some((m) => (m.tool_calls?.length ?? 0) > 0),
-    firstUserMessage: text(firstUser).slice(0, 500),
-    tracedResponse: (text(lastAssistant) || calls).slice(0, 500),
-    model: c.model ?? null,
-  };
-}
+export { summarize } from './formats/summaries';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs VS Code 1.100.3 (from the npm package code-server@4.100.3) ONCE into a git-ignored
 // cache folder, so that the extension can be tested in a real VS Code on machines that reach only
-// the npm registry and Debian's packages. The recipe is shared/docs/real-vscode-tests.md:
+// the npm registry and Debian's packages. The recipe is docs/real-vscode-tests.md:
 //   npm install --ignore-scripts code-server (its postinstall downloads ripgrep: no network)
 //   npm rebuild argon2
 //   lib/vscode: npm install --omit=dev --ignore-scripts; node-gyp rebuild of the native modules

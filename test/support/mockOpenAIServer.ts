@@ -198,6 +198,36 @@ function usageJson(u: MockUsage) {
   };
 }
 
+// ---- a scripted tool-calling conversation ----------------------------------------------------
+
+export interface ToolConversationSpec {
+  /** The call the model makes when the request offers tools and holds no tool result yet. */
+  call: MockToolCall & { id: string };
+  /** The answer once the request holds a tool result. */
+  final: string;
+  /** The answer to a request without tools. */
+  plain: string;
+}
+
+/** Whether a Chat Completions request already carries a tool result (role tool, or legacy function). */
+export function hasToolResult(body: unknown): boolean {
+  const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
+  return messages.some((m: unknown) => isRecord(m) && (m.role === 'tool' || m.role === 'function'));
+}
+
+/** A script that plays one tool-calling conversation the same way every time: tools offered and
+ * no result yet → the tool call; a tool result present → the final answer; no tools → the plain
+ * answer. Deterministic, so traces recorded against it can be compared with fixed expectations. */
+export function toolConversationScript(spec: ToolConversationSpec): Script {
+  return (req) => {
+    const body = isRecord(req.body) ? req.body : {};
+    if (hasToolResult(body)) return { kind: 'ok', content: spec.final };
+    const offersTools = Array.isArray(body.tools) && body.tools.length > 0;
+    if (offersTools) return { kind: 'ok', content: null, tool_calls: [spec.call] };
+    return { kind: 'ok', content: spec.plain };
+  };
+}
+
 // ---- the server -----------------------------------------------------------------------------
 
 function maxInWindow(times: { at: number; w: number }[], windowMs: number): number {

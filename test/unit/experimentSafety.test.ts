@@ -8,15 +8,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { experimentConfigSchema, type Conversation, type ExperimentItem, type ExperimentRecord, type Message } from '../../common/schema';
 import type { Detector } from '../../server/core/detectors/detector';
+import { ExperimentService } from '../../server/core/experiments/experimentService';
+import { ExperimentLockedError, ExperimentStore } from '../../server/core/experiments/experimentStore';
 import {
-  ExperimentService,
   MAX_DETECTION_CONTEXT_CHARS,
   MAX_DETECTION_PART_CHARS,
+  MAX_PASS_THROUGH_RESPONSES,
   boundedContext,
   boundedForDetection,
-} from '../../server/core/experimentService';
-import { ExperimentLockedError, ExperimentStore } from '../../server/core/experimentStore';
-import { MAX_PASS_THROUGH_RESPONSES, passThroughSource, type ResponseSource } from '../../server/core/responses';
+} from '../../server/core/experiments/detectionLimits';
+import { passThroughSource, type ResponseSource } from '../../server/core/experiments/responses';
 import { TraceIndex } from '../../server/core/traceIndex';
 
 const noDetector: Detector = { name: 'none', detect: () => [] };

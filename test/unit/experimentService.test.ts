@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Annotation } from '../../common/schema';
 import type { Detector } from '../../server/core/detectors/detector';
-import { ExperimentService } from '../../server/core/experimentService';
-import { ExperimentStore } from '../../server/core/experimentStore';
+import { ExperimentService } from '../../server/core/experiments/experimentService';
+import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { TraceIndex } from '../../server/core/traceIndex';
 
 /** Flags every "42" in assistant text: enough to see annotations flow through. */

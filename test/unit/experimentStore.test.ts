@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExperimentItem, ExperimentRecord } from '../../common/schema';
 import { experimentConfigSchema } from '../../common/schema';
-import { ExperimentStore } from '../../server/core/experimentStore';
+import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 
 const config = experimentConfigSchema.parse({ name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a'] });
 const record: ExperimentRecord = {

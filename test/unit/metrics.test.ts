@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Annotation, ExperimentItem } from '../../common/schema';
-import { computeMetrics, statusSummary } from '../../server/core/metrics';
+import { computeMetrics, statusSummary } from '../../server/core/experiments/metrics';
 
 const ann = (label: string, tool: string | null = null, param: string | null = null): Annotation => ({
   label, text: 'x', explanation: '', message_index: 1, message_part_index: 0, start_offset: 0, end_offset: 1, tool_name: tool, parameter_name: param, detector: 'local', confidence: 1,

@@ -25,6 +25,8 @@ export interface OpenOptions {
   responses: Record<string, unknown>;
   /** What `vscode.getState()` returns at load (a restored panel). */
   state?: unknown;
+  /** The state the host embeds in the page's HTML (the report's ReportBootstrap). */
+  initialState?: unknown;
   width?: number;
   height?: number;
   /** Delay before answering, in ms. */
@@ -41,7 +43,7 @@ export interface HarnessPage {
   cspViolations(): Promise<string[]>;
 }
 
-function pageHtml(app: WebviewAppName, theme: ThemeName): string {
+function pageHtml(app: WebviewAppName, theme: ThemeName, initialState?: unknown): string {
   const html = renderWebviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
@@ -49,6 +51,7 @@ function pageHtml(app: WebviewAppName, theme: ThemeName): string {
     codiconCssUri: `${ORIGIN}/codicons/codicon.css`,
     title: app,
     app,
+    initialState,
   });
   // What VS Code does around our page: theme variables on :root and the theme class on <body>.
   return html
@@ -101,7 +104,7 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.app, opts.theme ?? 'dark') });
+    if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState) });
     let file: string | null = null;
     if (url.pathname.startsWith('/dist/webview/')) file = path.join(repoRoot, url.pathname);
     else if (url.pathname.startsWith('/codicons/')) file = path.join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', path.basename(url.pathname));

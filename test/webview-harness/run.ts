@@ -221,6 +221,42 @@ async function liveScreens(browser: Awaited<ReturnType<typeof launch>>): Promise
   await h.page.context().close();
 }
 
+/**
+ * The report as the extension opens it: its state embedded in the HTML. The page paints without
+ * a request; loaded again from the same HTML (shown after being hidden) it asks for `refresh`.
+ */
+async function embeddedStateScreens(browser: Awaited<ReturnType<typeof launch>>): Promise<void> {
+  const init = reportResponses(true)['report/init'] as Record<string, unknown>;
+  const bootstrap = { ...init, stateId: 'state-1' };
+  const fresh = await openApp(browser, { app: 'report', theme: 'dark', responses: {}, initialState: bootstrap });
+  await waitForPainted(fresh.page);
+  const sentFirst = (await fresh.sent()).filter((m) => m.type === 'request').map((m) => m.method);
+  check(sentFirst.length === 0, `report embedded: first paint with no request to the host (sent ${JSON.stringify(sentFirst)})`);
+  check((await fresh.page.locator('.items-body .row').count()) > 0, 'report embedded: rows painted from the embedded state');
+  const chartsShown = await fresh.page.locator('.charts').waitFor({ timeout: 5000 }).then(
+    () => true,
+    () => false,
+  );
+  check(chartsShown, 'report embedded: charts follow the first paint');
+  const saved = await fresh.state();
+  await fresh.page.context().close();
+
+  const experiment = experimentFixture({ live: false });
+  const reloaded = await openApp(browser, {
+    app: 'report',
+    theme: 'dark',
+    state: saved,
+    initialState: bootstrap,
+    responses: { 'report/refresh': { snapshot: { experiment, running: false, active: false } } },
+  });
+  await waitForPainted(reloaded.page, 2);
+  const sentAgain = (await reloaded.sent()).filter((m) => m.type === 'request').map((m) => m.method);
+  check(JSON.stringify(sentAgain) === '["report/refresh"]', `report embedded: the same HTML loaded again asks for refresh once (sent ${JSON.stringify(sentAgain)})`);
+  check((await reloaded.page.locator('vscode-button', { hasText: 'Cancel' }).count()) === 0, 'report embedded: the refreshed state replaces the old one');
+  await common(reloaded, 'report embedded');
+  await reloaded.page.context().close();
+}
+
 async function compareScreens(browser: Awaited<ReturnType<typeof launch>>, theme: ThemeName): Promise<void> {
   const a = experimentFixture({ id: 'exp_a', name: 'Baseline prompt', configs: ['gpt-4.1'], seed: 3, conversations: 40 });
   const b = experimentFixture({ id: 'exp_b', name: 'Grounded prompt v2', configs: ['gpt-4.1'], seed: 11, conversations: 40, annotations: 260 });
@@ -268,6 +304,7 @@ async function main(): Promise<void> {
       if (!only.length || only.includes('compare')) await compareScreens(browser, theme);
     }
     if (!only.length || only.includes('live')) await liveScreens(browser);
+    if (!only.length || only.includes('embedded')) await embeddedStateScreens(browser);
     if (!only.length || only.includes('report')) await exportScreens(browser);
   } finally {
     await browser.close();

@@ -2,7 +2,7 @@
 // the items table. Snapshots come from the host (init, then a notification per change); the
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState.
 import type { ExperimentResource } from '../../common/schema';
-import { ReportProtocol, type AnnotationLocation, type ConversationContext, type ExportFormat, type ReportSnapshot } from '../../common/webviewProtocol';
+import { ReportProtocol, type AnnotationLocation, type ConversationContext, type ExportFormat, type ReportInitResult, type ReportSnapshot } from '../../common/webviewProtocol';
 import { statusBar } from '../lib/charts';
 import { button, checkbox, iconButton, setSelectOptions, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
 import { codicon, el, mount, toDom } from '../lib/dom';
@@ -28,6 +28,7 @@ import { createRpcClient, type RpcClient } from '../lib/rpc';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
 import { h } from '../lib/vnode';
 import { renderItemRow } from './itemRow';
+import { readReportBootstrap } from './initialState';
 
 export interface ReportViewState {
   view: 'report';
@@ -35,6 +36,8 @@ export interface ReportViewState {
   sort: SortState;
   filter: ItemFilter;
   expanded: string[];
+  /** The id of the embedded state this page last started from (see ReportBootstrap). */
+  stateId?: string;
 }
 
 const PAGE = 500;
@@ -114,6 +117,7 @@ export class ReportApp {
       sort: saved?.sort ?? defaultSort,
       filter: { ...emptyItemFilter, ...(saved?.filter ?? {}) },
       expanded: saved?.expanded ?? [],
+      ...(saved?.stateId ? { stateId: saved.stateId } : {}),
     };
   }
 
@@ -136,18 +140,32 @@ export class ReportApp {
     document.addEventListener('click', (e) => {
       if (this.exportMenu && !this.exportMenu.contains(e.target as Node) && !(e.target as Element).closest?.('.export-trigger')) this.closeExportMenu();
     });
+    // The host embeds the state in the HTML: no request before the first paint. The same HTML
+    // loaded again (the panel was hidden, then shown) may be old: paint it, then ask for now.
+    const embedded = readReportBootstrap();
+    if (embedded) {
+      const { stateId, ...init } = embedded;
+      const reloaded = this.state.stateId === stateId;
+      this.state.stateId = stateId;
+      this.applyInit(init);
+      if (reloaded && init.snapshot) void this.refresh();
+      return;
+    }
     try {
-      const init = await this.rpc.request('init', {});
-      performance.mark('hl:data');
-      this.state.experimentId = init.experimentId;
-      this.conversations = init.conversations;
-      this.descriptions = labelDescriptions(init.labels);
-      this.persist();
-      if (init.snapshot) this.applySnapshot(init.snapshot);
-      else this.renderError(init.error ?? 'The experiment could not be loaded.');
+      this.applyInit(await this.rpc.request('init', {}));
     } catch (error) {
       this.renderError(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  private applyInit(init: ReportInitResult): void {
+    performance.mark('hl:data');
+    this.state.experimentId = init.experimentId;
+    this.conversations = init.conversations;
+    this.descriptions = labelDescriptions(init.labels);
+    this.persist();
+    if (init.snapshot) this.applySnapshot(init.snapshot);
+    else this.renderError(init.error ?? 'The experiment could not be loaded.');
   }
 
   private persist(): void {
@@ -170,8 +188,10 @@ export class ReportApp {
       this.chartsKey = chartsKey;
       mount(this.metricsHost, [h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))), metricCards(e)]);
       phase('metrics');
-      mount(this.chartsHost, [h('h2', null, 'Charts'), chartCards(e, { live: true })]);
-      phase('charts');
+      // The first paint does not wait for the charts (the slowest section to build): they
+      // follow in the next task after it; live updates redraw them in place.
+      if (first) this.renderChartsAfterPaint();
+      else this.renderCharts(e);
       const configs = configurationTable(e);
       this.configsHost.hidden = configs === null;
       if (configs) mount(this.configsHost, [h('h2', null, 'Configurations', h('span', { class: 'sub' }, 'best value of each metric marked')), configs]);
@@ -187,6 +207,27 @@ export class ReportApp {
       setTimeout(() => {
         performance.mark('hl:painted');
         performance.measure('hl:data-to-painted', 'hl:data', 'hl:painted');
+      }, 0),
+    );
+  }
+
+  private chartsToken = 0;
+
+  private renderCharts(e: ExperimentResource): void {
+    this.chartsToken++;
+    this.chartsHost.style.removeProperty('min-height');
+    mount(this.chartsHost, [h('h2', null, 'Charts'), chartCards(e, { live: true })]);
+    performance.mark('hl:phase:charts');
+  }
+
+  private renderChartsAfterPaint(): void {
+    const token = ++this.chartsToken;
+    // Room for the charts meanwhile, so the sections below do not jump when they arrive.
+    this.chartsHost.style.setProperty('min-height', '320px');
+    mount(this.chartsHost, [h('h2', null, 'Charts')]);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (token === this.chartsToken && this.snapshot) this.renderCharts(this.snapshot.experiment);
       }, 0),
     );
   }

@@ -1,38 +1,32 @@
 // One trace file → its conversations, whatever the format: the file is cut into records (JSONL
 // lines, or the values of a JSON document a plan selects), the format is detected on the first
-// records (unless forced), records become conversations (OpenAI) or span records that are
-// grouped by trace and assembled. Small inputs keep every conversation in memory; large files
-// keep only where each conversation's records are (byte ranges) and re-read them on demand.
-import * as fs from 'node:fs';
-import type { Conversation, SourceAnchor, TraceFormat } from '../../../common/schema';
+// records (unless forced), and records go down one of two paths — OpenAI conversations, or span
+// records grouped by trace and assembled. Small inputs keep every conversation in memory; large
+// files keep where each conversation's records are (byte ranges) and re-read them on demand.
+// Here: the input, the records and the decision; the rest in the modules named below.
+import type { SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
 import type { JsonPath } from '../jsonSource';
-import { assembleTrace, groupByTrace, REBUILT_MESSAGES_BUDGET, type AssembledConversation } from './assemble';
-import { isObj, type LV } from './located';
-import { isLangfuseObservation, isLangfuseTrace, readLangfuse } from './langfuse';
-import { isLangSmithRun, readLangSmith } from './langsmith';
-import { readMode } from './messages';
-import { looksLikeConversation, readOpenAIConversation } from './openai';
-import { isOpikSpan, isOpikTrace, readOpik } from './opik';
-import { isSpanLike, readOtelSpan, unwrapAnyValue } from './otel';
-import { describePath, JsonSplitter, LineSplitter, type Plan, type SplitValue } from './splitter';
-import type { IRMessage, ProblemSink, Severity, SpanRecord } from './types';
+import { buildIndexedFile, type IndexedFile } from './indexedFile';
+import { isObj } from './located';
+import { looksLikeConversation } from './openai';
+import { OpenAIConversations } from './openaiConversations';
+import { EMPTY_PATH, RecordTable, valueAtPath } from './recordTable';
+import { fileStamp, RecordRereader } from './reread';
+import { classify, FAMILY_NAMES, familyOf, hasNonWhitespace, innerRecords, mayHoldRecords, OTLP_ROOT, planFor, resourceAttributes, type Family, type FormatChoice } from './sniff';
+import { SpanConversations } from './spanConversations';
+import { readFamily } from './spanRecords';
+import { describePath, JsonSplitter, LineSplitter, type SplitValue } from './splitter';
+import type { ProblemSink, Severity } from './types';
 
-export type Family = 'openai' | 'otel' | 'langfuse' | 'langsmith' | 'opik';
-export type FormatChoice = TraceFormat | 'auto';
+export type { IndexedFile } from './indexedFile';
+export type { Family, FormatChoice } from './sniff';
 
 export const MAX_PROBLEMS_PER_FILE = 500;
 /** Records read before the format must be known. */
 const MAX_UNDECIDED_RECORDS = 2000;
-/** Keys of a root object whose arrays hold the records (`{"data": [...]}`, Opik `{traces, spans}`). */
-export const CONTAINER_KEYS = new Set(['traces', 'spans', 'runs', 'data', 'items', 'records', 'conversations', 'results', 'observations']);
-const OTLP_ROOT = new Set(['resourceSpans', 'resource_spans']);
-const OTLP_SCOPE = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans']);
-const EMPTY_PATH: JsonPath = Object.freeze([]) as unknown as JsonPath;
-
-export function familyOf(format: TraceFormat): Family {
-  return format === 'otel-genai' || format === 'openinference' ? 'otel' : format;
-}
+/** Bytes of a JSON document read before its plan (which values are records) is chosen. */
+const SNIFF_BYTES = 65536;
 
 export interface IndexerOptions {
   file: string;
@@ -44,114 +38,15 @@ export interface IndexerOptions {
   lazy?: boolean;
 }
 
-export interface IndexedFile {
-  file: string;
-  isTrace: boolean;
-  problems: TraceProblem[];
-  /** The file's format (for span formats: the convention of its first LLM span). */
-  format: TraceFormat | null;
-  lazy: boolean;
-  /** Conversations in file order (in memory unless lazy). */
-  conversations: Conversation[] | null;
-  count: number;
-  idAt(position: number): string;
-  lineAt(position: number): number;
-  /** The conversation at `position`, read again from disk for a lazy file (null if gone). */
-  materialize(position: number): Conversation | null;
+/** A record waiting for the format to be known. */
+interface PendingRecord {
+  value: unknown;
+  source: string;
+  anchor: SourceAnchor;
+  inner: JsonPath;
+  ctx: number;
+  hint: string | null;
 }
-
-/** A growable typed column. */
-class Column<T extends Float64Array | Uint32Array | Int32Array> {
-  size = 0;
-  constructor(private data: T) {}
-  push(v: number): void {
-    if (this.size === this.data.length) {
-      const bigger = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.size++] = v;
-  }
-  get(i: number): number {
-    return this.data[i]!;
-  }
-}
-
-/**
- * Where records are, column by column in typed arrays (a large file may hold millions): about
- * 40 bytes a record. Paths are coded: -1 for [], n for [n] (an element of a top-level array),
- * else kept aside.
- */
-class RecordTable {
-  private readonly lineCol = new Column(new Uint32Array(1024));
-  private readonly charCol = new Column(new Uint32Array(1024));
-  private readonly startCol = new Column(new Float64Array(1024));
-  private readonly endCol = new Column(new Float64Array(1024));
-  private readonly pathCode = new Column(new Float64Array(1024));
-  private readonly ctxCol = new Column(new Uint32Array(1024));
-  private readonly paths = new Map<number, JsonPath>();
-  private readonly inners = new Map<number, JsonPath>();
-  private readonly hintCol = new Column(new Uint32Array(1024));
-  private readonly hintNames: Array<string | null> = [null];
-  private readonly hintCodes = new Map<string, number>();
-  get size(): number {
-    return this.lineCol.size;
-  }
-  add(a: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): number {
-    const i = this.lineCol.size;
-    this.lineCol.push(a.line);
-    this.charCol.push(a.character);
-    this.startCol.push(a.byteStart ?? -1);
-    this.endCol.push(a.byteEnd ?? -1);
-    const p = a.path;
-    if (p.length === 0) this.pathCode.push(-1);
-    else if (p.length === 1 && typeof p[0] === 'number') this.pathCode.push(p[0]);
-    else {
-      this.pathCode.push(-2);
-      this.paths.set(i, p);
-    }
-    if (inner.length) this.inners.set(i, inner);
-    this.ctxCol.push(ctx);
-    let code = 0;
-    if (hint !== null) {
-      code = this.hintCodes.get(hint) ?? this.hintNames.length;
-      if (code === this.hintNames.length) {
-        this.hintNames.push(hint);
-        this.hintCodes.set(hint, code);
-      }
-    }
-    this.hintCol.push(code);
-    return i;
-  }
-  byteStart(i: number): number {
-    return this.startCol.get(i);
-  }
-  byteEnd(i: number): number {
-    return this.endCol.get(i);
-  }
-  inner(i: number): JsonPath {
-    return this.inners.get(i) ?? EMPTY_PATH;
-  }
-  ctx(i: number): number {
-    return this.ctxCol.get(i);
-  }
-  hint(i: number): string | null {
-    return this.hintNames[this.hintCol.get(i)] ?? null;
-  }
-  anchor(i: number): SourceAnchor {
-    const code = this.pathCode.get(i);
-    const path = code === -1 ? [] : code === -2 ? this.paths.get(i)!.slice() : [code];
-    const start = this.startCol.get(i);
-    return {
-      path,
-      line: this.lineCol.get(i),
-      character: this.charCol.get(i),
-      ...(start >= 0 ? { byteStart: start, byteEnd: this.endCol.get(i) } : {}),
-    };
-  }
-}
-
-const SEQ_STRIDE = 2 ** 20;
 
 export class TraceFileIndexer {
   private readonly problems: TraceProblem[] = [];
@@ -159,7 +54,7 @@ export class TraceFileIndexer {
   private family: Family | null = null;
   private forcedConvention: 'otel-genai' | 'openinference' | null = null;
   private readonly lazy: boolean;
-  private pending: Array<{ value: unknown; source: string; anchor: SourceAnchor; inner: JsonPath; ctx: number; hint: string | null }> = [];
+  private pending: PendingRecord[] = [];
   private undecided = 0;
   private notTrace = false;
   private sawContent = false;
@@ -167,19 +62,13 @@ export class TraceFileIndexer {
   /** Plain resource attributes of OTLP `resourceSpans` entries (context of their spans). */
   private readonly contexts: Array<Record<string, unknown> | null> = [null];
   private readonly resourceCtx = new Map<string, number>();
-  // openai
-  private readonly convs: Conversation[] = [];
-  private readonly convIds: string[] = [];
-  private readonly convLines = new Column(new Uint32Array(1024));
-  private readonly convRecord = new Column(new Uint32Array(1024));
-  // span formats
-  private readonly spans: SpanRecord[] = [];
-  private firstConvention: TraceFormat | null = null;
+  private readonly openai: OpenAIConversations;
+  private readonly spans: SpanConversations;
   private splitter: JsonSplitter | null = null;
   private lines: LineSplitter | null = null;
   private sniff: Uint8Array[] = [];
   private sniffBytes = 0;
-  private stat: { size: number; mtimeMs: number } | null = null;
+  private readonly rereader: RecordRereader;
 
   constructor(private readonly opts: IndexerOptions) {
     this.lazy = opts.lazy === true;
@@ -188,14 +77,10 @@ export class TraceFileIndexer {
       this.family = familyOf(f);
       if (f === 'otel-genai' || f === 'openinference') this.forcedConvention = f;
     }
-    if (this.lazy) {
-      try {
-        const st = fs.statSync(opts.file);
-        this.stat = { size: st.size, mtimeMs: st.mtimeMs };
-      } catch {
-        this.stat = null;
-      }
-    }
+    const { file, displayName, lineBased } = opts;
+    this.openai = new OpenAIConversations({ file, displayName, lineBased, lazy: this.lazy }, this.sink);
+    this.spans = new SpanConversations({ file, displayName, lazy: this.lazy }, this.sink);
+    this.rereader = new RecordRereader({ file, displayName, records: this.records, contexts: this.contexts, stamp: this.lazy ? fileStamp(file) : null });
   }
 
   // ---- input ---------------------------------------------------------------------------
@@ -228,10 +113,10 @@ export class TraceFileIndexer {
       return;
     }
     if (!this.splitter) {
-      // The plan depends on the document's top: sniff the first 64 KB.
+      // The plan depends on the document's top: sniff its first bytes.
       this.sniff.push(chunk);
       this.sniffBytes += chunk.length;
-      if (this.sniffBytes < 65536) return;
+      if (this.sniffBytes < SNIFF_BYTES) return;
       this.startSplitter();
       return;
     }
@@ -254,7 +139,7 @@ export class TraceFileIndexer {
       if (!this.splitter) this.startSplitter();
       this.splitter!.end();
     }
-    this.decide(true);
+    this.decide();
     return this.finish();
   }
 
@@ -295,8 +180,7 @@ export class TraceFileIndexer {
     if (v.path.length >= 6 && OTLP_ROOT.has(String(v.path[0]))) {
       ctx = this.resourceCtx.get(`d${v.document}:${String(v.path[1])}`) ?? 0;
       hint = 'otlp';
-    }
-    else if (v.path.length === 2 && typeof v.path[0] === 'string') hint = v.path[0];
+    } else if (v.path.length === 2 && typeof v.path[0] === 'string') hint = v.path[0];
     if (v.path.length === 0 || (v.path.length === 1 && typeof v.path[0] === 'number')) {
       // A whole document or an element of a top-level array: it may itself hold records.
       for (const r of innerRecords(v.value, this.resourceCtx, this.contexts, `r${v.byteStart}`)) this.onRecord(v.value, r.value, v.source, anchor, r.inner, r.ctx, r.hint);
@@ -305,33 +189,32 @@ export class TraceFileIndexer {
     this.onRecord(v.value, v.value, v.source, anchor, [], ctx, hint);
   }
 
-  /** `top`: the value the anchor is at; `record`: the value at `inner` in it. */
-  private onRecord(top: unknown, record: unknown, source: string, anchor: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): void {
+  /** `value`: the value the anchor is at; `record`: the value at `inner` in it. */
+  private onRecord(value: unknown, record: unknown, source: string, anchor: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): void {
     if (this.notTrace) return;
-    const value = top;
     if (this.family === null) {
       const f = classify(record, hint);
       if (f === null) {
         this.pending.push({ value, source, anchor, inner, ctx, hint });
-        if (++this.undecided >= MAX_UNDECIDED_RECORDS) this.decide(true);
+        if (++this.undecided >= MAX_UNDECIDED_RECORDS) this.decide();
         return;
       }
       this.family = f;
       this.flushPending();
     }
-    this.process(value, source, anchor, inner, ctx, hint);
+    this.process({ value, source, anchor, inner, ctx, hint });
   }
 
   private flushPending(): void {
     const pending = this.pending;
     this.pending = [];
-    for (const p of pending) this.process(p.value, p.source, p.anchor, p.inner, p.ctx, p.hint);
+    for (const p of pending) this.process(p);
   }
 
   /** Settles the format when no record told it: JSONL reads as OpenAI chat (whose errors name the fields), a document as no trace. */
-  private decide(final: boolean): void {
-    if (this.family !== null || !final) return;
-    const at = (p: { value: unknown; inner: JsonPath }) => (p.inner.length ? valueAt(p.value, p.inner) : p.value);
+  private decide(): void {
+    if (this.family !== null) return;
+    const at = (p: PendingRecord) => (p.inner.length ? valueAtPath(p.value, p.inner) : p.value);
     if (this.opts.lineBased || this.pending.some((p) => looksLikeConversation(at(p)) || (isObj(at(p)) && 'messages' in (at(p) as object)))) {
       this.family = 'openai';
       this.flushPending();
@@ -341,38 +224,15 @@ export class TraceFileIndexer {
     }
   }
 
-  private process(value: unknown, source: string, anchor: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): void {
+  private process(r: PendingRecord): void {
+    const { value, source, anchor, inner, ctx, hint } = r;
     const ordinal = this.records.add(anchor, inner, ctx, hint);
     const family = this.family!;
     if (family === 'openai') {
-      const position = this.convIds.length;
-      const line = anchor.line;
-      const path = inner.length ? [...anchor.path, ...inner] : anchor.path;
-      const displayName = this.opts.displayName;
-      const lineBased = this.opts.lineBased;
-      const where = () =>
-        lineBased
-          ? `${displayName}:${line + 1}`
-          : path.length === 0
-            ? displayName
-            : path.length === 1 && typeof path[0] === 'number'
-              ? `${displayName}[${path[0]}] (line ${line + 1})`
-              : `${displayName} ${describePath(path)} (line ${line + 1})`;
-      const c = readOpenAIConversation(inner.length ? valueAt(value, inner) : value, { file: this.opts.file, displayName, where, line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor }, this.sink);
-      if (!c) return;
-      this.convIds.push(c.id);
-      this.convLines.push(line);
-      this.convRecord.push(ordinal);
-      if (!this.lazy) this.convs.push(c);
+      this.openai.add(value, anchor, inner, ordinal);
       return;
     }
-    let spans: SpanRecord[] | null;
-    readMode.light = this.lazy;
-    try {
-      spans = readFamily(family, value, source, anchor, inner, ordinal, this.contexts[ctx] ?? null, hint, this.forcedConvention);
-    } finally {
-      readMode.light = false;
-    }
+    const spans = readFamily(family, { value, inner, source, anchor, ordinal, resource: this.contexts[ctx] ?? null, hint }, this.forcedConvention, this.lazy);
     if (spans === null) {
       const path = [...anchor.path, ...inner];
       this.problem(
@@ -382,12 +242,7 @@ export class TraceFileIndexer {
       );
       return;
     }
-    for (const s of spans) {
-      for (const n of s.notes)
-        this.problem({ line: s.anchor.line, character: s.anchor.character }, `${this.opts.displayName}:${s.anchor.line + 1}: ${s.isTrace ? 'trace' : s.kind === 'llm' ? 'LLM span' : s.kind === 'tool' ? 'tool span' : 'span'}${s.spanId ? ` "${s.spanId}"` : ''} ${n.message}`, n.severity);
-      if (s.kind === 'llm' && this.firstConvention === null) this.firstConvention = s.format;
-      this.spans.push(this.lazy ? skeleton(s) : s);
-    }
+    this.spans.add(spans);
   }
 
   private readonly sink: ProblemSink = (at, message, severity) => this.problem(at, message, severity);
@@ -417,397 +272,13 @@ export class TraceFileIndexer {
           'info',
         );
     }
-    if (this.family !== null && this.family !== 'openai') this.assembleSpans();
+    const family = this.family;
+    const spanPath = family !== null && family !== 'openai';
+    if (spanPath) this.spans.assemble();
     if (this.droppedProblems > 0)
       this.problems.push({ file, line: 0, message: `${displayName}: ${this.droppedProblems} more problems are not listed`, severity: 'warning' });
-    const format: TraceFormat | null = this.family === null ? null : this.family === 'otel' ? (this.forcedConvention ?? this.firstConvention ?? 'otel-genai') : this.family;
-    const lazy = this.lazy;
-    if (this.family === 'openai' || this.family === null) {
-      const convs = this.convs;
-      const ids = this.convIds;
-      const lines = this.convLines;
-      return {
-        file,
-        isTrace,
-        problems: this.problems,
-        format,
-        lazy,
-        conversations: lazy ? null : convs,
-        count: ids.length,
-        idAt: (p) => ids[p]!,
-        lineAt: (p) => lines.get(p),
-        materialize: (p) => (lazy ? this.rereadOpenAI(p) : (convs[p] ?? null)),
-      };
-    }
-    return this.spanResult(isTrace, format);
+    const format: TraceFormat | null = family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
+    const columns = spanPath ? this.spans.columns(this.rereader, family, this.forcedConvention) : this.openai.columns(this.rereader);
+    return buildIndexedFile({ file, isTrace, problems: this.problems, format }, columns);
   }
-
-  private spanConvs: Conversation[] = [];
-  private readonly spanIds: string[] = [];
-  private readonly spanLines: number[] = [];
-  private readonly spanGroup: number[] = [];
-  private readonly spanK: number[] = [];
-  /** Lazy: per trace, the records (ordinals) its spans came from, and its trace id. */
-  private groupRecords: number[][] = [];
-  private groupKeys: Array<string | null> = [];
-
-  private assembleSpans(): void {
-    const groups = groupByTrace(this.spans);
-    this.spans.length = 0;
-    const opts = { file: this.opts.file, displayName: this.opts.displayName, problem: this.sink, idsOnly: this.lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET } };
-    for (let group = 0; group < groups.length; group++) {
-      const g = groups[group]!;
-      const convs: AssembledConversation[] = assembleTrace(g, opts);
-      convs.forEach((c, k) => {
-        this.spanIds.push(c.id);
-        this.spanLines.push(c.line);
-        if (this.lazy) {
-          this.spanGroup.push(group);
-          this.spanK.push(k);
-        } else this.spanConvs.push({ ...c, position: this.spanConvs.length } as Conversation);
-      });
-      if (this.lazy) {
-        this.groupRecords.push([...new Set(g.map((s) => Math.floor(s.seq / SEQ_STRIDE)))].sort((a, b) => a - b));
-        this.groupKeys.push(g[0]?.traceId ?? null);
-      }
-      groups[group] = [];
-    }
-  }
-
-  private spanResult(isTrace: boolean, format: TraceFormat | null): IndexedFile {
-    const { file } = this.opts;
-    const lazy = this.lazy;
-    const convs = this.spanConvs;
-    const ids = this.spanIds;
-    const lines = this.spanLines;
-    return {
-      file,
-      isTrace,
-      problems: this.problems,
-      format,
-      lazy,
-      conversations: lazy ? null : convs,
-      count: ids.length,
-      idAt: (p) => ids[p]!,
-      lineAt: (p) => lines[p]!,
-      materialize: (p) => {
-        if (!lazy) return convs[p] ?? null;
-        const group = this.spanGroup[p];
-        if (group === undefined) return null;
-        return this.rereadSpans(this.groupRecords[group]!, this.groupKeys[group]!, this.spanK[p]!, p, ids[p]!);
-      },
-    };
-  }
-
-  // ---- lazy re-reading -------------------------------------------------------------------
-
-  private readRecordText(ordinal: number, fd: number, cache: Map<number, string>): string | null {
-    const start = this.records.byteStart(ordinal);
-    const end = this.records.byteEnd(ordinal);
-    if (start < 0 || end < start) return null;
-    const cached = cache.get(start);
-    if (cached !== undefined) return cached;
-    const buf = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = fs.readSync(fd, buf, got, buf.length - got, start + got);
-      if (n <= 0) break;
-      got += n;
-    }
-    let text = buf.toString('utf8', 0, got);
-    if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
-    cache.set(start, text);
-    return text;
-  }
-
-  private withFile<T>(fn: (fd: number) => T): T | null {
-    let fd: number;
-    try {
-      if (this.stat) {
-        const st = fs.statSync(this.opts.file);
-        if (st.size !== this.stat.size || st.mtimeMs !== this.stat.mtimeMs) return null; // changed: wait for the re-index
-      }
-      fd = fs.openSync(this.opts.file, 'r');
-    } catch {
-      return null;
-    }
-    try {
-      return fn(fd);
-    } catch {
-      return null;
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-
-  private rereadOpenAI(position: number): Conversation | null {
-    if (position >= this.convRecord.size) return null;
-    const ordinal = this.convRecord.get(position);
-    return this.withFile((fd) => {
-      const text = this.readRecordText(ordinal, fd, new Map());
-      if (text === null) return null;
-      const value: unknown = JSON.parse(text);
-      const anchor = this.records.anchor(ordinal);
-      const inner = this.records.inner(ordinal);
-      const path = [...anchor.path, ...inner];
-      const c = readOpenAIConversation(inner.length ? valueAt(value, inner) : value, {
-        file: this.opts.file,
-        displayName: this.opts.displayName,
-        where: () => '',
-        line: anchor.line,
-        sourcePath: path,
-        position,
-        anchor: inner.length ? { ...anchor, path } : anchor,
-      }, null);
-      return c && c.id === this.convIds[position] ? c : null;
-    });
-  }
-
-  private rereadSpans(ordinals: number[], traceId: string | null, k: number, position: number, id: string): Conversation | null {
-    const family = this.family!;
-    return this.withFile((fd) => {
-      const cache = new Map<number, string>();
-      const parsed = new Map<string, unknown>();
-      const spans: SpanRecord[] = [];
-      for (const ordinal of ordinals) {
-        const text = this.readRecordText(ordinal, fd, cache);
-        if (text === null) return null;
-        const key = String(this.records.byteStart(ordinal));
-        let value = parsed.get(key);
-        if (value === undefined) {
-          value = JSON.parse(text) as unknown;
-          parsed.set(key, value);
-        }
-        const inner = this.records.inner(ordinal);
-        const anchor = this.records.anchor(ordinal);
-        const got = readFamily(family, value, text, anchor, inner, ordinal, this.contexts[this.records.ctx(ordinal)] ?? null, this.records.hint(ordinal), this.forcedConvention);
-        if (got) for (const s of got) if ((s.traceId ?? null) === traceId || (traceId === null && ordinals.length === 1)) spans.push(s);
-      }
-      const convs = assembleTrace(spans, { file: this.opts.file, displayName: this.opts.displayName, problem: () => {}, only: k });
-      const c = convs[k];
-      return c && c.id === id ? ({ ...c, position } as Conversation) : null;
-    });
-  }
-}
-
-const FAMILY_NAMES: Record<Family, string> = {
-  openai: 'OpenAI chat',
-  otel: 'OpenTelemetry span',
-  langfuse: 'Langfuse',
-  langsmith: 'LangSmith run',
-  opik: 'Opik',
-};
-
-/** The record's format family (null: cannot tell from this record). */
-export function classify(v: unknown, hint: string | null): Family | null {
-  if (!isObj(v)) return null;
-  if (hint === 'otlp') return 'otel';
-  if (Array.isArray(v.messages) || (v.messages !== undefined && Object.keys(v).every((k) => ['id', 'messages', 'tools', 'model', 'usage', 'metadata'].includes(k)))) return 'openai';
-  if (isLangSmithRun(v)) return 'langsmith';
-  if (isLangfuseTrace(v) || isLangfuseObservation(v)) return 'langfuse';
-  if (isOpikSpan(v) || isOpikTrace(v)) return 'opik';
-  if (isSpanLike(v)) return 'otel';
-  if ((hint === 'traces' || hint === 'spans') && v.id !== undefined && (v.input !== undefined || v.output !== undefined) && v.start_time !== undefined) return 'opik';
-  return null;
-}
-
-/** Whether a value may be a container of records (OTLP export, {data: [...]}, …). */
-function mayHoldRecords(v: unknown): boolean {
-  if (!isObj(v)) return false;
-  if ('resourceSpans' in v || 'resource_spans' in v) return true;
-  for (const k of CONTAINER_KEYS) if (k in v) return true;
-  return false;
-}
-
-/** The records inside one parsed value: OTLP spans, elements of container arrays, or itself. */
-function innerRecords(
-  value: unknown,
-  resourceCtx: Map<string, number>,
-  contexts: Array<Record<string, unknown> | null>,
-  ctxKey: string,
-): Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> {
-  if (!isObj(value)) return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
-  const rsKey = 'resourceSpans' in value ? 'resourceSpans' : 'resource_spans' in value ? 'resource_spans' : undefined;
-  if (rsKey !== undefined && Array.isArray(value[rsKey])) {
-    const out: Array<{ value: unknown; inner: JsonPath; ctx: number; hint: string | null }> = [];
-    (value[rsKey] as unknown[]).forEach((rs, i) => {
-      if (!isObj(rs)) return;
-      let ctx = 0;
-      if (rs.resource !== undefined) {
-        const key = `${ctxKey}:${i}`;
-        ctx = resourceCtx.get(key) ?? contexts.length;
-        if (ctx === contexts.length) {
-          resourceCtx.set(key, ctx);
-          contexts.push(resourceAttributes(rs.resource));
-        }
-      }
-      for (const ssKey of Object.keys(rs).filter((k) => OTLP_SCOPE.has(k))) {
-        const scopes = rs[ssKey];
-        if (!Array.isArray(scopes)) continue;
-        scopes.forEach((ss, j) => {
-          if (!isObj(ss) || !Array.isArray(ss.spans)) return;
-          ss.spans.forEach((span, k) => out.push({ value: span, inner: [rsKey, i, ssKey, j, 'spans', k], ctx, hint: 'otlp' }));
-        });
-      }
-    });
-    return out;
-  }
-  if (classify(value, null) === null) {
-    const containers = Object.keys(value).filter((k) => CONTAINER_KEYS.has(k) && Array.isArray(value[k]));
-    if (containers.length && !(isObj(value.trace) && containers.includes('observations')))
-      return containers.flatMap((k) => (value[k] as unknown[]).map((el, i) => ({ value: el, inner: [k, i] as JsonPath, ctx: 0, hint: k })));
-  }
-  return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
-}
-
-function valueAt(value: unknown, path: JsonPath): unknown {
-  let v = value;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[k];
-  }
-  return v;
-}
-
-function resourceAttributes(resource: unknown): Record<string, unknown> | null {
-  if (!isObj(resource)) return null;
-  const attrs = resource.attributes;
-  const out: Record<string, unknown> = {};
-  if (Array.isArray(attrs)) {
-    for (const kv of attrs) if (isObj(kv) && typeof kv.key === 'string') out[kv.key] = unwrapAnyValue({ v: kv.value, loc: null }).v;
-  } else if (isObj(attrs)) Object.assign(out, attrs);
-  return out;
-}
-
-/** A record of a span format → its span records (null: not a record of that format). */
-function readFamily(
-  family: Family,
-  value: unknown,
-  source: string,
-  anchor: SourceAnchor,
-  inner: JsonPath,
-  ordinal: number,
-  resource: Record<string, unknown> | null,
-  hint: string | null,
-  convention: 'otel-genai' | 'openinference' | null,
-): SpanRecord[] | null {
-  const v = inner.length ? valueAt(value, inner) : value;
-  const root: LV = { v, loc: { a: anchor, outer: [], path: inner.slice(), src: source } };
-  let local = 0;
-  const seq = () => ordinal * SEQ_STRIDE + Math.min(local++, SEQ_STRIDE - 1);
-  if (!isObj(v)) return null;
-  switch (family) {
-    case 'otel': {
-      if (!isSpanLike(v) && hint !== 'otlp') return null;
-      const s = readOtelSpan(root, anchor, seq(), convention, resource);
-      return s ? [s] : null;
-    }
-    case 'langfuse':
-      return isLangfuseTrace(v) || isLangfuseObservation(v) ? readLangfuse(root, anchor, seq) : null;
-    case 'langsmith':
-      return isLangSmithRun(v) ? readLangSmith(root, anchor, seq) : null;
-    case 'opik':
-      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans' ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null) : null;
-    default:
-      return null;
-  }
-}
-
-/** A span record without its texts: what grouping, ids and problems need (lazy files). */
-function skeleton(s: SpanRecord): SpanRecord {
-  const output =
-    s.output &&
-    s.output.map((m) => ({ role: m.role, parts: NO_TEXTS, toolCalls: m.toolCalls.length ? m.toolCalls.map((c) => ({ id: c.id, name: c.name, args: NO_TEXT })) : NO_CALLS }));
-  const meta = s.metadata.error !== undefined ? (s.metadata.unreadable_output ? ERROR_UNREADABLE : ERROR_ONLY) : s.metadata.unreadable_output ? UNREADABLE_ONLY : NO_META;
-  return {
-    format: s.format,
-    traceId: s.traceId,
-    spanId: s.spanId,
-    parentId: s.parentId,
-    kind: s.kind,
-    name: s.name,
-    startMs: s.startMs,
-    endMs: null,
-    seq: s.seq,
-    anchor: { path: EMPTY_PATH as Array<string | number>, line: s.anchor.line, character: s.anchor.character },
-    input: null,
-    system: null,
-    output,
-    tools: null,
-    model: null,
-    provider: null,
-    usage: null,
-    finishReasons: null,
-    costUsd: null,
-    tool: s.tool && { name: s.tool.name, callId: s.tool.callId, args: null, result: null, error: s.tool.error ? NO_TEXT : null },
-    traceInput: null,
-    isTrace: s.isTrace,
-    metadata: meta,
-    notes: NO_NOTES,
-  };
-}
-const NO_TEXT = Object.freeze({ text: '', loc: null });
-const NO_TEXTS = Object.freeze([]) as unknown as SpanRecord['system'] & [];
-const NO_CALLS = Object.freeze([]) as unknown as IRMessage['toolCalls'];
-const NO_NOTES = Object.freeze([]) as unknown as SpanRecord['notes'];
-const NO_META = Object.freeze({}) as Record<string, unknown>;
-const ERROR_ONLY = Object.freeze({ error: true }) as Record<string, unknown>;
-const UNREADABLE_ONLY = Object.freeze({ unreadable_output: true }) as Record<string, unknown>;
-const ERROR_UNREADABLE = Object.freeze({ error: true, unreadable_output: true }) as Record<string, unknown>;
-
-/** The plan for a JSON document, from its first bytes: which values are records. */
-export function planFor(head: Uint8Array): Plan {
-  let i = 0;
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  const top = head[i];
-  if (top === 0x5b) {
-    // [record, record, …]
-    return (path, kind) => (path.length === 0 && kind === 'array' ? 'descend' : 'record');
-  }
-  if (top !== 0x7b) return (path) => (path.length === 0 ? 'record' : 'record');
-  // An object: records are under container keys when it has some (seen in the first bytes).
-  const keys = new Map<string, string>();
-  const probe = new JsonSplitter(
-    (path, kind) => {
-      if (path.length === 0) return 'descend';
-      if (path.length === 1) keys.set(String(path[0]), kind);
-      return 'skip';
-    },
-    { value: () => {}, problem: () => {} },
-  );
-  probe.push(head);
-  const otlp = [...keys].some(([k, kind]) => OTLP_ROOT.has(k) && kind === 'array');
-  const containers = [...keys].filter(([k, kind]) => CONTAINER_KEYS.has(k) && kind === 'array').map(([k]) => k);
-  // {trace: {...}, observations: [...]} is one Langfuse trace: a single record.
-  if (keys.has('trace') && containers.includes('observations')) containers.splice(containers.indexOf('observations'), 1);
-  if (!otlp && containers.length === 0) return () => 'record';
-  // Container keys further down (Opik lists all traces, then all spans) count as well.
-  const single = keys.has('trace') ? new Set(['observations']) : new Set<string>();
-  return (path, kind) => {
-    const d = path.length;
-    if (d === 0) return 'descend';
-    const k0 = String(path[0]);
-    if (OTLP_ROOT.has(k0)) {
-      if (d === 1) return kind === 'array' ? 'descend' : 'skip';
-      if (d === 2) return kind === 'object' ? 'descend' : 'skip';
-      if (d === 3) return path[2] === 'resource' ? 'context' : OTLP_SCOPE.has(String(path[2])) && kind === 'array' ? 'descend' : 'skip';
-      if (d === 4) return kind === 'object' ? 'descend' : 'skip';
-      if (d === 5) return path[4] === 'spans' && kind === 'array' ? 'descend' : 'skip';
-      return 'record';
-    }
-    if (CONTAINER_KEYS.has(k0) && !single.has(k0)) {
-      if (d === 1) return kind === 'array' ? 'descend' : 'skip';
-      return 'record';
-    }
-    return d === 1 ? 'skip' : 'record';
-  };
-}
-
-function hasNonWhitespace(c: Uint8Array): boolean {
-  for (let i = 0; i < c.length; i++) {
-    const b = c[i]!;
-    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return true;
-  }
-  return false;
 }

@@ -23,19 +23,26 @@ export function utf16Length(buf: Uint8Array, from: number, to: number): number {
   return n;
 }
 
-/** Line and column of byte offsets in a stream of chunks; queries go forward within a chunk. */
+/**
+ * Line and column of byte offsets in a stream of chunks; queries go forward within a chunk.
+ * Linear in the bytes whatever the layout: the next newline found is remembered, so a chunk
+ * without newlines (minified JSON) is searched once, not once per query.
+ */
 export class PositionTracker {
   private chunk: Uint8Array = new Uint8Array(0);
   private line = 0;
   /** Column (UTF-16) at `pos` of the current chunk. */
   private col = 0;
   private pos = 0;
+  /** The first newline at or after `pos` (the chunk's length: none); -1 when not searched yet. */
+  private nextNewline = -1;
 
   /** Starts a new chunk (the previous one is finished first). */
   next(chunk: Uint8Array): void {
     this.advance(this.chunk.length);
     this.chunk = chunk;
     this.pos = 0;
+    this.nextNewline = -1;
   }
 
   /** Position just after the last byte pushed. */
@@ -54,30 +61,36 @@ export class PositionTracker {
     if (i <= this.pos) return;
     const c = this.chunk;
     let line = this.line;
-    let k = this.pos;
     let lineStart = -1;
+    let nl = this.nextNewline < 0 ? newlineFrom(c, this.pos) : this.nextNewline;
     // Newlines: native search while they are sparse (compact JSON), a plain loop when dense.
     let found = 0;
-    while (k < i) {
-      if (found > 8 && found * 64 > k - this.pos) {
-        for (; k < i; k++)
+    while (nl < i) {
+      line++;
+      found++;
+      lineStart = nl + 1;
+      if (found > 8 && found * 64 > lineStart - this.pos) {
+        for (let k = lineStart; k < i; k++)
           if (c[k] === 0x0a) {
             line++;
             lineStart = k + 1;
           }
+        nl = -1; // the next one is searched from `i` when needed
         break;
       }
-      const nl = c.indexOf(0x0a, k);
-      if (nl < 0 || nl >= i) break;
-      line++;
-      found++;
-      lineStart = nl + 1;
-      k = nl + 1;
+      nl = newlineFrom(c, lineStart);
     }
     this.col = lineStart < 0 ? this.col + utf16Length(c, this.pos, i) : utf16Length(c, lineStart, i);
     this.line = line;
     this.pos = i;
+    this.nextNewline = nl;
   }
+}
+
+/** Index of the first newline of `c` at or after `from`; `c.length` when there is none. */
+function newlineFrom(c: Uint8Array, from: number): number {
+  const nl = c.indexOf(0x0a, from);
+  return nl < 0 ? c.length : nl;
 }
 
 export type ValueKind = 'object' | 'array' | 'string' | 'primitive';
@@ -138,6 +151,30 @@ const enum Mode {
 }
 
 const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** `stringEnd` found no closing quote in the chunk. */
+const NOT_CLOSED = -1;
+/** …and the chunk ends inside an escape (after a backslash): the next chunk's first byte is escaped. */
+const ENDS_IN_ESCAPE = -2;
+
+/**
+ * Inside a JSON string (keys and values alike), from byte `i` of the chunk: the index of the
+ * closing quote, or NOT_CLOSED / ENDS_IN_ESCAPE when the chunk ends first. A quote closes the
+ * string unless an odd run of backslashes precedes it (the caller has skipped a byte escaped
+ * across chunks, so runs never straddle `i`); quotes are found by native search.
+ */
+function stringEnd(c: Uint8Array, i: number): number {
+  for (let from = i; ; ) {
+    const quote = c.indexOf(0x22, from);
+    const end = quote < 0 ? c.length : quote;
+    let k = end;
+    while (k > i && c[k - 1] === 0x5c) k--;
+    const escaped = (end - k) % 2 === 1;
+    if (quote < 0) return escaped ? ENDS_IN_ESCAPE : NOT_CLOSED;
+    if (!escaped) return quote;
+    from = quote + 1;
+  }
+}
 
 /** A JSON document (or several concatenated) → records and context values, chunk by chunk. */
 export class JsonSplitter {
@@ -336,21 +373,13 @@ export class JsonSplitter {
     }
     while (i < n) {
       if (inString) {
-        while (i < n) {
-          const b = c[i]!;
-          if (b === 0x22) break;
-          if (b === 0x5c) {
-            if (i + 1 >= n) {
-              cap.escape = true;
-              i = n;
-              break;
-            }
-            i += 2;
-          } else i++;
+        const quote = stringEnd(c, i);
+        if (quote < 0) {
+          cap.escape = quote === ENDS_IN_ESCAPE;
+          break;
         }
-        if (i >= n) break;
         inString = false;
-        i++;
+        i = quote + 1;
         if (depth === 0) {
           cap.depth = 0;
           cap.inString = false;
@@ -411,19 +440,9 @@ export class JsonSplitter {
       this.keyEscape = false;
       j++;
     }
-    while (j < n) {
-      const b = c[j]!;
-      if (b === 0x22) break;
-      if (b === 0x5c) {
-        if (j + 1 >= n) {
-          this.keyEscape = true;
-          j = n;
-          break;
-        }
-        j += 2;
-      } else j++;
-    }
-    if (j >= n) {
+    j = stringEnd(c, j);
+    if (j < 0) {
+      this.keyEscape = j === ENDS_IN_ESCAPE;
       this.keyParts.push(c.subarray(i, n));
       return n;
     }

@@ -7,11 +7,11 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import type { Message, ModelConfig } from '../../../common/schema';
-import type { RateLimiter } from './rateLimiter';
+import type { Message } from '../../../common/schema';
+import type { EndpointOptions, ResponseUsage } from './contract';
+import { redactKey } from './redact';
 import {
   MalformedResponseError,
-  type RetryPolicy,
   abortedError,
   classifyError,
   withRetry,
@@ -28,31 +28,15 @@ export interface ExtraBodyFields {
 }
 export type ChatRequestBody = ChatCompletionCreateParamsNonStreaming & ExtraBodyFields;
 
-export interface ChatCallerOptions {
-  model: ModelConfig;
-  apiKey: string | null;
-  fetch?: typeof fetch;
-  /** Per attempt, covering the whole exchange (headers and body, or the whole stream). */
-  timeoutMs: number;
-  maxRetries: number;
-  limiter?: RateLimiter;
-  /** Stream the answer (SSE) and measure the time to the first token. Default false. */
-  streaming?: boolean;
-  /** Backoff tuning (tests). */
-  retryPolicy?: Omit<RetryPolicy, 'maxRetries'>;
-}
+/** The endpoint options every caller passes (one type: see contract.ts). */
+export type ChatCallerOptions = EndpointOptions;
 
-export interface ChatCallResult {
+/** One chat completion: the message and its usage (cost is the caller's: it knows the prices). */
+export interface ChatCallResult extends Omit<ResponseUsage, 'cost_usd' | 'latency_ms'> {
   message: Message;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  reasoning_tokens: number | null;
-  finish_reason: string | null;
   refusal: string | null;
   /** Duration of the successful attempt: request sent → last byte. */
   latency_ms: number;
-  /** Streaming only: request sent → first content / tool-call delta. */
-  time_to_first_token_ms: number | null;
   attempts: number;
 }
 
@@ -140,6 +124,19 @@ function usageNumbers(u: UsageWire | null | undefined) {
   };
 }
 
+/**
+ * A server or a model may echo the key in a successful answer too: it is removed (as sent and in
+ * its base64 forms) before the answer is stored or judged.
+ */
+function redactAnswer(result: { message: Message; refusal: string | null }, apiKey: string | null): void {
+  if (!apiKey) return;
+  const m = result.message;
+  if (typeof m.content === 'string') m.content = redactKey(m.content, apiKey);
+  if (typeof m.refusal === 'string') m.refusal = redactKey(m.refusal, apiKey);
+  if (result.refusal !== null) result.refusal = redactKey(result.refusal, apiKey);
+  for (const c of m.tool_calls ?? []) c.function.arguments = redactKey(c.function.arguments, apiKey);
+}
+
 /** Rough token count of a request before it is sent: ~4 characters per token, plus max output. */
 export function estimateRequestTokens(body: ChatRequestBody): number {
   const chars =
@@ -191,6 +188,7 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
         ? await streamOnce(body, ctl.signal, started, () => timedOut)
         : await completeOnce(body, ctl.signal, started);
       if (signal.aborted) throw abortedError();
+      redactAnswer(result, apiKey);
       const tokens =
         result.input_tokens !== null || result.output_tokens !== null
           ? (result.input_tokens ?? 0) + (result.output_tokens ?? 0)

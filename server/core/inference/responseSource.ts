@@ -44,22 +44,16 @@ import {
   type OutputField,
   messageParts,
 } from '../../../common/schema';
-import { type ChatRequestBody, type ChatCallerOptions, createChatCaller } from './chatClient';
+import { type ChatRequestBody, createChatCaller } from './chatClient';
+import { type EndpointOptions, type ResponseUsage, applySystemPromptOverride, usageOf } from './contract';
 import { locateJsonPath } from './jsonLocate';
 import { type StructuredIssue, formatPath, outputResponseFormat, validateStructuredOutput } from './outputSchema';
-import type { RateLimiter } from './rateLimiter';
 import { InferenceError } from './retry';
 
-export interface GeneratedResponse {
+export interface GeneratedResponse extends ResponseUsage {
   /** The assistant message: content and/or tool_calls (and `refusal` when the model refused). */
   message: Message;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  reasoning_tokens: number | null;
   latency_ms: number;
-  time_to_first_token_ms: number | null;
-  finish_reason: string | null;
-  cost_usd: number | null;
   /** Set when the experiment has an output_schema (absent for tool-call-only replies). */
   structured?: { ok: true; value: unknown } | { ok: false; error: string; issues?: StructuredIssue[] };
   /** HTTP attempts made (1 = no retry). Optional, so that fakes and pass-through need not set it. */
@@ -74,16 +68,8 @@ export interface InferenceRequest {
   signal: AbortSignal;
 }
 
-export interface InferenceSourceOptions {
-  model: ModelConfig;
-  apiKey: string | null;
-  fetch?: typeof fetch;
-  timeoutMs: number;
-  maxRetries: number;
-  limiter?: RateLimiter;
-  streaming?: boolean;
-  retryPolicy?: ChatCallerOptions['retryPolicy'];
-}
+/** The endpoint options (one type for every caller: see contract.ts). */
+export type InferenceSourceOptions = EndpointOptions;
 
 // ---- request building -----------------------------------------------------------------------
 
@@ -173,22 +159,14 @@ export function toWireTools(conversation: Conversation): ChatCompletionFunctionT
 }
 
 /** The context with the system prompt override applied. */
-export function contextMessages(conversation: Conversation, responseIndex: number, override: string | undefined): Message[] {
+export function contextMessages(conversation: Conversation, responseIndex: number, override: string | null | undefined): Message[] {
   if (!Number.isInteger(responseIndex) || responseIndex < 0 || responseIndex > conversation.messages.length) {
     throw new InferenceError(
       `response index ${responseIndex} is outside the conversation (${conversation.messages.length} messages)`,
       'unknown',
     );
   }
-  const context = conversation.messages.slice(0, responseIndex);
-  if (override === undefined) return context;
-  const i = context.findIndex((m) => m.role === 'system' || m.role === 'developer');
-  if (i >= 0) {
-    const copy = context.slice();
-    copy[i] = { ...context[i]!, content: override };
-    return copy;
-  }
-  return [{ role: 'system', content: override }, ...context];
+  return applySystemPromptOverride(conversation.messages.slice(0, responseIndex), override).messages;
 }
 
 /** The chat-completions body for one item. Exported for tests and for the CLI's dry runs. */
@@ -241,14 +219,9 @@ export function createInferenceSource(opts: InferenceSourceOptions): (req: Infer
     });
     const r = await call(body, req.signal);
     const out: GeneratedResponse = {
+      ...usageOf({ ...r, cost_usd: computeCost(opts.model, r.input_tokens, r.output_tokens) }),
       message: r.message,
-      input_tokens: r.input_tokens,
-      output_tokens: r.output_tokens,
-      reasoning_tokens: r.reasoning_tokens,
       latency_ms: r.latency_ms,
-      time_to_first_token_ms: r.time_to_first_token_ms,
-      finish_reason: r.finish_reason,
-      cost_usd: computeCost(opts.model, r.input_tokens, r.output_tokens),
       attempts: r.attempts,
     };
     if (outputFields) {

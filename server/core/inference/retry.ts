@@ -18,6 +18,7 @@ import {
   APIError,
   APIUserAbortError,
 } from 'openai';
+import { redactSecret } from './redact';
 
 export type FailureKind =
   | 'http'
@@ -70,18 +71,9 @@ export function isAbortLike(e: unknown): boolean {
 
 // ---- secrets --------------------------------------------------------------------------------
 
-/**
- * Removes the API key (and anything that looks like a bearer token or an OpenAI-style key) from
- * a message. Applied to every message an InferenceError is built from, because servers echo keys
- * back (e.g. "Incorrect API key provided: sk-…").
- */
-export function redactSecret(text: string, secret: string | null | undefined): string {
-  let out = text;
-  if (secret && secret.length >= 3) out = out.split(secret).join('[redacted]');
-  out = out.replace(/(Bearer\s+)[^\s"',;]+/gi, '$1[redacted]');
-  out = out.replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-[redacted]');
-  return out;
-}
+// Applied to every message an InferenceError is built from, because servers echo keys back
+// (e.g. "Incorrect API key provided: sk-…"), always on the whole text before it is cut.
+export { redactSecret } from './redact';
 
 function truncate(text: string, max = 400): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
@@ -239,7 +231,7 @@ function serverMessage(e: APIError): string {
 export function classifyError(e: unknown, ctx: ClassifyContext = {}): InferenceError {
   const key = ctx.apiKey ?? null;
   const make = (message: string, kind: FailureKind, opts: ConstructorParameters<typeof InferenceError>[2] = {}) =>
-    new InferenceError(redactSecret(truncate(message, 600), key), kind, opts);
+    new InferenceError(truncate(redactSecret(message, key), 600), kind, opts);
 
   if (e instanceof InferenceError) {
     return e.message === redactSecret(e.message, key) ? e : make(e.message, e.kind, e);
@@ -256,7 +248,8 @@ export function classifyError(e: unknown, ctx: ClassifyContext = {}): InferenceE
   if (e instanceof APIError) {
     const status = e.status;
     const headers = e.headers;
-    const msg = truncate(serverMessage(e));
+    // Redacted before it is cut (a key echoed near the cut would otherwise survive minus its end).
+    const msg = truncate(redactSecret(serverMessage(e), key));
     if (status === undefined) {
       // An error event inside a stream: the server failed mid-answer.
       return make(`server error during streaming: ${msg}`, 'server_error', { retryable: true });

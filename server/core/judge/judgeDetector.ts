@@ -33,11 +33,11 @@ import {
   messageParts,
 } from '../../../common/schema';
 import type { DetectionInput, Detector } from '../detectors/detector';
-import { type ChatCallerOptions, type ChatRequestBody, createChatCaller } from '../inference/chatClient';
+import { type ChatRequestBody, createChatCaller } from '../inference/chatClient';
+import type { EndpointOptions } from '../inference/contract';
 import { locateJsonPath } from '../inference/jsonLocate';
 import { contextMessages } from '../inference/responseSource';
 import { toWireJsonSchema } from '../inference/outputSchema';
-import type { RateLimiter } from '../inference/rateLimiter';
 import { InferenceError } from '../inference/retry';
 import { JUDGE_PROMPT_VERSION, buildJudgeMessages, defaultJudgeLabelSet } from './judgePrompt';
 import { locateQuote } from './locateQuote';
@@ -48,15 +48,8 @@ export { JUDGE_PROMPT_VERSION } from './judgePrompt';
 
 export const UNLOCATED_NOTE = '(The quoted text was not found in the response; the annotation applies to the whole response part.)';
 
-export interface JudgeDetectorOptions {
-  model: ModelConfig;
-  apiKey: string | null;
-  fetch?: typeof fetch;
-  timeoutMs: number;
-  maxRetries: number;
-  limiter?: RateLimiter;
-  retryPolicy?: ChatCallerOptions['retryPolicy'];
-}
+/** The endpoint options (one type for every caller: see inference/contract.ts); the judge never streams. */
+export type JudgeDetectorOptions = Omit<EndpointOptions, 'streaming'>;
 
 /** The judge's answer shape, as the JSON schema sent in response_format. */
 export function judgeResponseSchema(labelSet: LabelSet) {

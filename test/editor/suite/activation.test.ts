@@ -2,9 +2,21 @@
 // contributes.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CONTRACT_COMMANDS, EXTENSION_ID, getApi } from './helpers';
+import { CONTRACT_COMMANDS, EXTENSION_ID, getApi, withTimeout, type HallucinationLabApi } from './helpers';
 
 suite('activation', () => {
+  test('activation starts no server while nothing needs one (no view shown, no trace file open)', async function () {
+    this.timeout(30_000);
+    const ext = vscode.extensions.getExtension<HallucinationLabApi>(EXTENSION_ID);
+    assert.ok(ext);
+    const api = await ext.activate();
+    const traceDocs = vscode.workspace.textDocuments.filter((d) => d.uri.path.endsWith('.jsonl'));
+    assert.deepEqual(traceDocs.map((d) => d.uri.path), [], 'precondition: no trace file is open');
+    assert.equal(api.server.started, false, 'the server process was not started at activation');
+    await withTimeout(api.ready(), 30_000, 'api.ready() starts it on demand');
+    assert.equal(api.server.started, true);
+  });
+
   test('the extension is found and activates, returning its API', async function () {
     this.timeout(60_000);
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -16,9 +28,9 @@ suite('activation', () => {
     assert.equal(typeof api.diagnostics, 'function', 'api.diagnostics(uri)');
     assert.equal(typeof api.traceTree?.getChildren, 'function', 'api.traceTree is a TreeDataProvider');
     assert.equal(typeof api.experimentTree?.getChildren, 'function', 'api.experimentTree is a TreeDataProvider');
-    for (const m of ['listTraceFiles', 'listConversations', 'createExperiment', 'listExperiments', 'getExperiment', 'setActiveExperiment', 'deleteExperiment'] as const)
-      assert.equal(typeof api.server?.[m], 'function', `api.server.${m}()`);
-    assert.equal(typeof api.server.onExperimentChanged, 'function', 'api.server.onExperimentChanged is an Event');
+    // One typed request over the protocol's specs replaced the per-method wrappers (issue 11).
+    assert.equal(typeof api.server?.request, 'function', 'api.server.request(spec, params)');
+    assert.equal(typeof api.server.on, 'function', 'api.server.on(spec, listener)');
   });
 
   test('package.json contributes the contract commands', () => {

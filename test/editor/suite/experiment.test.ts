@@ -1,6 +1,7 @@
 // A pass-through experiment started through the command (no UI), run to completion by the server;
 // its results and the experiments tree.
 import * as assert from 'node:assert/strict';
+import * as P from '../../../common/protocol';
 import * as vscode from 'vscode';
 import type { ExperimentSummary } from '../../../common/protocol';
 import { fixture, getApi, isFinished, shared, waitFor, waitForExperiment, walkTree } from './helpers';
@@ -8,11 +9,11 @@ import { fixture, getApi, isFinished, shared, waitFor, waitForExperiment, walkTr
 suite('experiment (pass-through)', () => {
   test('an invalid configuration is refused with the field named', async () => {
     const api = await getApi();
-    const before = (await api.server.listExperiments()).length;
-    const res = await api.server.createExperiment({ name: '', model: 'traced', pass_through: true, conversation_ids: [fixture.conversations.weatherParis] });
+    const before = (await api.server.request(P.ListExperiments, {}).then((r) => r.experiments)).length;
+    const res = await api.server.request(P.CreateExperiment, { config: { name: '', model: 'traced', pass_through: true, conversation_ids: [fixture.conversations.weatherParis] } });
     assert.equal(res.ok, false, 'createExperiment refuses an empty name');
     if (!res.ok) assert.ok(res.errors.some((e) => e.path === 'name'), `an error names "name" (got ${JSON.stringify(res.errors)})`);
-    assert.equal((await api.server.listExperiments()).length, before, 'nothing was created');
+    assert.equal((await api.server.request(P.ListExperiments, {}).then((r) => r.experiments)).length, before, 'nothing was created');
   });
 
   test('hallucinationLab.newExperiment with a config runs it and returns its summary', async function () {
@@ -20,7 +21,7 @@ suite('experiment (pass-through)', () => {
     const api = await getApi();
     const ids = Object.values(fixture.conversations);
     const changes: ExperimentSummary[] = [];
-    const sub = api.server.onExperimentChanged((e) => e.experiment && changes.push(e.experiment));
+    const sub = api.server.on(P.ExperimentChanged, (e) => e.experiment && changes.push(e.experiment));
     try {
       const summary = await vscode.commands.executeCommand<ExperimentSummary>('hallucinationLab.newExperiment', {
         name: fixture.experimentName,
@@ -49,7 +50,7 @@ suite('experiment (pass-through)', () => {
   test('the stored experiment has the expected annotations', async () => {
     const api = await getApi();
     assert.ok(shared.experimentId, 'the experiment ran');
-    const exp = await api.server.getExperiment(shared.experimentId);
+    const exp = await api.server.request(P.GetExperiment, { id: shared.experimentId });
     const item = (conv: string) => {
       const it = exp.items.find((i) => i.conversation_id === conv);
       assert.ok(it, `an item for ${conv}`);
@@ -69,7 +70,7 @@ suite('experiment (pass-through)', () => {
   test('grounded conversations get no annotation', async () => {
     const api = await getApi();
     assert.ok(shared.experimentId, 'the experiment ran');
-    const exp = await api.server.getExperiment(shared.experimentId);
+    const exp = await api.server.request(P.GetExperiment, { id: shared.experimentId });
     for (const conv of [fixture.conversations.weatherRome, fixture.conversations.greetingAda]) {
       const it = exp.items.find((i) => i.conversation_id === conv);
       assert.ok(it, `an item for ${conv}`);

@@ -1,9 +1,10 @@
 // Shared by the suite files: the extension's API (the contract the tests hold it to), waiting,
 // the fixture's known facts, and finding expected ranges in the raw text of a trace file.
 import * as assert from 'node:assert/strict';
+import * as P from '../../../common/protocol';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ServerApi } from '../../../extension/serverApi';
+import type { ServerConnection } from '../../../extension/serverClient';
 import type { ExperimentSummary } from '../../../common/protocol';
 
 export const EXTENSION_ID = 'hallucination-lab.hallucination-lab';
@@ -15,7 +16,7 @@ export interface HallucinationLabApi {
   traceFiles(): string[];
   traceTree: vscode.TreeDataProvider<unknown>;
   experimentTree: vscode.TreeDataProvider<unknown>;
-  server: ServerApi;
+  server: ServerConnection;
   diagnostics(uri: vscode.Uri): vscode.Diagnostic[];
   /** Resolves when the experiment is no longer running (rejects after timeoutMs). */
   waitForExperiment(id: string, timeoutMs?: number): Promise<ExperimentSummary>;
@@ -173,7 +174,7 @@ export function isFinished(e: ExperimentSummary): boolean {
 export async function waitForExperiment(api: HallucinationLabApi, id: string, ms = 90_000): Promise<ExperimentSummary> {
   return waitFor(
     async () => {
-      const list = await api.server.listExperiments();
+      const list = await api.server.request(P.ListExperiments, {}).then((r) => r.experiments);
       const e = list.find((x) => x.id === id);
       return e && isFinished(e) ? e : undefined;
     },

@@ -3,6 +3,7 @@
 // SecretStorage through the setApiKey command. The key must reach the endpoint and nothing else:
 // not the experiment store, not the settings, not a log file.
 import * as assert from 'node:assert/strict';
+import * as P from '../../../common/protocol';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -103,7 +104,7 @@ suite('inference (OpenAI-compatible endpoint)', () => {
     shared.inferenceExperimentId = summary.id;
 
     const done = await api.waitForExperiment(summary.id, 60_000);
-    experiment = await api.server.getExperiment(summary.id);
+    experiment = await api.server.request(P.GetExperiment, { id: summary.id });
     const failed = experiment.items.filter((i) => i.status === 'failed').map((i) => `${i.conversation_id}: ${i.failure_reason}`);
     assert.deepEqual(failed, [], 'no item failed');
     assert.equal(done.status_summary.completed, CONVERSATIONS.length, 'every item completed');

@@ -1,6 +1,7 @@
 // Markers: diagnostics on the exact characters of the traced responses (mapped through JSON string
 // escapes), the API's view of them, and hovers.
 import * as assert from 'node:assert/strict';
+import * as P from '../../../common/protocol';
 import * as vscode from 'vscode';
 import type { Annotation, ExperimentResource } from '../../../common/protocol';
 import {
@@ -45,7 +46,7 @@ suite('markers', () => {
   suiteSetup(async () => {
     assert.ok(shared.experimentId, 'the experiment ran (experiment suite)');
     const api = await getApi();
-    experiment = await api.server.getExperiment(shared.experimentId);
+    experiment = await api.server.request(P.GetExperiment, { id: shared.experimentId });
   });
 
   test('the new experiment’s markers appear without further action', async () => {
@@ -56,7 +57,7 @@ suite('markers', () => {
 
   test('the ungrounded tool-call argument is marked on exactly "Lyon" inside the escaped arguments string', async () => {
     const api = await getApi();
-    await api.server.setActiveExperiment(shared.experimentId!);
+    await api.server.request(P.SetActiveExperiment, { id: shared.experimentId! });
     const doc = await open(WEATHER);
     // Raw file text: "arguments": "{\"city\": \"Lyon\"}"
     const expected = rawRange(doc, fixture.conversations.weatherParis, '\\"city\\": \\"Lyon\\"', 'Lyon');
@@ -68,7 +69,7 @@ suite('markers', () => {
 
   test('the fabricated number after \\n, \\" and \\u2014 escapes is marked on exactly "42"', async () => {
     const api = await getApi();
-    await api.server.setActiveExperiment(shared.experimentId!);
+    await api.server.request(P.SetActiveExperiment, { id: shared.experimentId! });
     const doc = await open(ORDERS);
     // Raw file text: "Here is what I found:\n\"Blue Kettle\" \u2014 the price is 42 euros."
     const expected = rawRange(doc, fixture.conversations.priceKettle, 'the price is 42 euros', '42');
@@ -78,8 +79,8 @@ suite('markers', () => {
 
   test('every annotation of the experiment is a marker covering exactly its text', async () => {
     const api = await getApi();
-    await api.server.setActiveExperiment(shared.experimentId!);
-    const conversations = await api.server.listConversations();
+    await api.server.request(P.SetActiveExperiment, { id: shared.experimentId! });
+    const conversations = await api.server.request(P.ListConversations, {}).then((r) => r.conversations);
     const all: { a: Annotation; file: string }[] = [];
     for (const item of experiment.items) {
       const conv = conversations.find((c) => c.id === item.conversation_id);

@@ -1,6 +1,7 @@
 // Persistence: experiments live in .hallucination-lab/ in the workspace; a restarted server
 // reloads them. Last: deleting removes the experiment, its folder and its markers.
 import * as assert from 'node:assert/strict';
+import * as P from '../../../common/protocol';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { fixture, getApi, hallucinationDiagnostics, shared, waitFor, withTimeout, workspaceFile, workspaceRoot } from './helpers';
@@ -19,13 +20,13 @@ suite('persistence', () => {
     const api = await getApi();
     const id = shared.experimentId;
     assert.ok(id, 'the experiment ran');
-    const before = await api.server.getExperiment(id);
+    const before = await api.server.request(P.GetExperiment, { id: id });
     await withTimeout(vscode.commands.executeCommand('hallucinationLab.restartServer'), 45_000, 'hallucinationLab.restartServer');
     await withTimeout(api.ready(), 30_000, 'api.ready() after the restart');
-    const listed = await waitFor(async () => (await api.server.listExperiments()).find((e) => e.id === id), 30_000, `experiment ${id} listed after the restart`);
+    const listed = await waitFor(async () => (await api.server.request(P.ListExperiments, {}).then((r) => r.experiments)).find((e) => e.id === id), 30_000, `experiment ${id} listed after the restart`);
     assert.equal(listed.name, fixture.experimentName);
     assert.equal(listed.items.length, before.items.length, 'same number of items');
-    const after = await api.server.getExperiment(id);
+    const after = await api.server.request(P.GetExperiment, { id: id });
     assert.deepEqual(
       after.items.map((i) => [i.conversation_id, i.status, i.annotations.map((a) => [a.label, a.text, a.start_offset, a.end_offset])]).sort(),
       before.items.map((i) => [i.conversation_id, i.status, i.annotations.map((a) => [a.label, a.text, a.start_offset, a.end_offset])]).sort(),
@@ -38,9 +39,9 @@ suite('persistence', () => {
     const api = await getApi();
     const id = shared.experimentId;
     assert.ok(id, 'the experiment ran');
-    await api.server.setActiveExperiment(id);
-    assert.equal(await api.server.deleteExperiment(id), true, 'deleteExperiment answers true');
-    const remaining = await api.server.listExperiments();
+    await api.server.request(P.SetActiveExperiment, { id: id });
+    assert.equal(await api.server.request(P.DeleteExperiment, { id: id }).then((r) => r.deleted), true, 'deleteExperiment answers true');
+    const remaining = await api.server.request(P.ListExperiments, {}).then((r) => r.experiments);
     assert.ok(!remaining.some((e) => e.id === id), 'no longer listed');
     const dir = vscode.Uri.joinPath(workspaceRoot(), '.hallucination-lab').fsPath;
     const entries = fs.existsSync(dir) ? fs.readdirSync(dir).map(String) : [];

@@ -1,6 +1,7 @@
 // Trace files: the workspace setting's glob picks up the fixture traces; the server indexes them;
 // the tree shows files and conversations; addTraceFiles adds files the glob does not match.
 import * as assert from 'node:assert/strict';
+import * as P from '../../../common/protocol';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fixture, getApi, sameFile, toFsPath, waitFor, walkTree, workspaceFile } from './helpers';
@@ -19,7 +20,7 @@ suite('trace files', () => {
   test('the server indexed both files and their conversations', async () => {
     const api = await getApi();
     const summaries = await waitFor(async () => {
-      const s = await api.server.listTraceFiles();
+      const s = await api.server.request(P.ListTraceFiles, {}).then((r) => r.files);
       return fixture.traceFiles.every((rel) => s.some((x) => sameFile(x.file, workspaceFile(rel)) && x.conversationCount > 0)) ? s : undefined;
     }, 20_000, 'listTraceFiles() to report both fixture files with conversations');
     for (const rel of fixture.traceFiles) {
@@ -29,7 +30,7 @@ suite('trace files', () => {
       assert.equal(s.conversationCount, 2, `${rel} has 2 conversations`);
       assert.deepEqual(s.problems.filter((p) => p.severity === 'error'), [], `${rel} has no errors`);
     }
-    const ids = (await api.server.listConversations()).map((c) => c.id);
+    const ids = (await api.server.request(P.ListConversations, {}).then((r) => r.conversations)).map((c) => c.id);
     for (const id of Object.values(fixture.conversations)) assert.ok(ids.includes(id), `conversation ${id} is indexed (have: ${ids.join(', ')})`);
   });
 
@@ -56,7 +57,7 @@ suite('trace files', () => {
     await waitFor(() => api.traceFiles().some((x) => sameFile(x, second)), 15_000, 'api.traceFiles() to include extra/second-trace.jsonl (Uri argument)');
     for (const rel of fixture.traceFiles) assert.ok(api.traceFiles().some((x) => sameFile(x, workspaceFile(rel))), `${rel} is still listed`);
     await waitFor(async () => {
-      const ids = (await api.server.listConversations()).map((c) => c.id);
+      const ids = (await api.server.request(P.ListConversations, {}).then((r) => r.conversations)).map((c) => c.id);
       return ids.includes('extra-one') && ids.includes('extra-two');
     }, 15_000, 'the added files to be indexed (extra-one, extra-two)');
   });

@@ -1,7 +1,7 @@
 // Several detectors may mark the same span: the lists are merged pairwise (see
 // judge/mergeAnnotations for the rules), then ordered by where they point.
-import type { Annotation } from '../../common/schema';
-import { mergeAnnotations } from './judge/mergeAnnotations';
+import type { Annotation } from '../../../common/schema';
+import { mergeAnnotations } from '../judge/mergeAnnotations';
 
 export function mergeAnnotationLists(lists: readonly Annotation[][]): Annotation[] {
   return lists

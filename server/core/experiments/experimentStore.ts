@@ -20,7 +20,7 @@ import {
   type Conversation,
   type ExperimentItem,
   type ExperimentRecord,
-} from '../../common/schema';
+} from '../../../common/schema';
 
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
@@ -130,12 +130,12 @@ export class ExperimentStore {
    */
   lockRun(id: string): void {
     const file = path.join(this.writableDir(id), LOCK_FILE);
-    const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), started_at: new Date().toISOString() }) + '\n';
+    const mine: LockHolder = { pid: process.pid, host: os.hostname(), started_at: new Date().toISOString(), process_start: processStart(process.pid) };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
         try {
-          writeAll(fd, mine);
+          writeAll(fd, JSON.stringify(mine) + '\n');
         } finally {
           fs.closeSync(fd);
         }
@@ -145,13 +145,8 @@ export class ExperimentStore {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
       const holder = readLock(file);
-      if (holder && holder.pid !== process.pid && (holder.host !== os.hostname() || processAlive(holder.pid)))
-        throw new ExperimentLockedError(
-          holder.host === os.hostname()
-            ? `experiment ${id} is being run by another process (pid ${holder.pid}); wait for it to finish or stop it`
-            : `experiment ${id} is being run on ${holder.host} (pid ${holder.pid}); if that is not true, delete ${file}`,
-        );
-      // Stale (its process is gone) or ours: replace it.
+      if (holder && holder.pid !== process.pid && (holder.host !== os.hostname() || holderAlive(holder))) throw new ExperimentLockedError(lockedMessage(id, holder, file));
+      // Stale (its process is gone, or its id now belongs to another process) or ours: replace it.
       fs.rmSync(file, { force: true });
     }
     throw new ExperimentLockedError(`experiment ${id}: could not take ${LOCK_FILE}`);
@@ -159,9 +154,9 @@ export class ExperimentStore {
 
   /** Throws ExperimentLockedError when another live process runs experiment `id`. */
   assertNotRunElsewhere(id: string): void {
-    const holder = readLock(path.join(this.dir(id), LOCK_FILE));
-    if (holder && holder.pid !== process.pid && holder.host === os.hostname() && processAlive(holder.pid))
-      throw new ExperimentLockedError(`experiment ${id} is being run by another process (pid ${holder.pid}); stop it first`);
+    const file = path.join(this.dir(id), LOCK_FILE);
+    const holder = readLock(file);
+    if (holder && holder.pid !== process.pid && holder.host === os.hostname() && holderAlive(holder)) throw new ExperimentLockedError(lockedMessage(id, holder, file, 'stop it first'));
   }
 
   unlockRun(id: string): void {
@@ -175,13 +170,27 @@ export class ExperimentStore {
   }
 
   list(): string[] {
+    return this.scan().ids;
+  }
+
+  /**
+   * The stored experiments, and what is wrong with folders that look like experiments but cannot
+   * be one (an experiment.json deleted by hand): said, so that an experiment never vanishes silently.
+   */
+  scan(): { ids: string[]; problems: string[] } {
     const base = path.join(this.root, 'experiments');
-    if (!fs.existsSync(base)) return [];
-    return fs
-      .readdirSync(base, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && ID_PATTERN.test(d.name) && fs.existsSync(path.join(base, d.name, 'experiment.json')))
-      .map((d) => d.name)
-      .sort();
+    if (!fs.existsSync(base)) return { ids: [], problems: [] };
+    const ids: string[] = [];
+    const problems: string[] = [];
+    for (const d of fs.readdirSync(base, { withFileTypes: true })) {
+      if (!d.isDirectory() || !ID_PATTERN.test(d.name)) continue;
+      if (fs.existsSync(path.join(base, d.name, 'experiment.json'))) ids.push(d.name);
+      else
+        problems.push(
+          `experiment ${d.name} cannot be shown: ${path.join(base, d.name, 'experiment.json')} is missing (deleted?). Restore it (from version control or a backup) to see the experiment again, or delete the folder ${path.join(base, d.name)}`,
+        );
+    }
+    return { ids: ids.sort(), problems };
   }
 
   load(id: string): LoadedExperiment {
@@ -301,10 +310,54 @@ function cutTornTail(fd: number): void {
   fs.ftruncateSync(fd, 0);
 }
 
-function readLock(file: string): { pid: number; host: string } | null {
+interface LockHolder {
+  pid: number;
+  host: string;
+  started_at?: string;
+  /** When the holding process started (Linux: /proc start time), so that a reused pid is not taken for it. */
+  process_start?: string | null;
+}
+
+function readLock(file: string): LockHolder | null {
   try {
-    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host } : null;
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (typeof v['pid'] !== 'number' || typeof v['host'] !== 'string') return null;
+    return {
+      pid: v['pid'],
+      host: v['host'],
+      ...(typeof v['started_at'] === 'string' ? { started_at: v['started_at'] } : {}),
+      ...(typeof v['process_start'] === 'string' ? { process_start: v['process_start'] } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function lockedMessage(id: string, holder: LockHolder, file: string, action = 'wait for it to finish or stop it'): string {
+  const since = holder.started_at ? ` since ${holder.started_at}` : '';
+  const who = holder.host === os.hostname() ? `another process (pid ${holder.pid}${since})` : `${holder.host} (pid ${holder.pid}${since})`;
+  return `experiment ${id} is being run by ${who}; ${action}. If no such run is going on (the process is gone or its id was reused), delete ${file} and try again`;
+}
+
+/** A process on this host holds the lock: its pid is alive and, where we can tell, is the same process. */
+function holderAlive(holder: LockHolder): boolean {
+  if (!processAlive(holder.pid)) return false;
+  if (!holder.process_start) return true;
+  const now = processStart(holder.pid);
+  return now === null || now === holder.process_start;
+}
+
+/**
+ * When process `pid` started, as an opaque token (Linux: field 22 of /proc/<pid>/stat, clock
+ * ticks since boot); null where it cannot be read (other systems: the pid alone is used).
+ */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[19];
+    return start && /^\d+$/.test(start) ? start : null;
   } catch {
     return null;
   }

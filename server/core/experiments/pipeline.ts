@@ -1,19 +1,22 @@
 // Which detectors and which response source an experiment gets, from its configuration and the
 // settings. Refusals name the field at fault, so the form and the CLI can show them in place.
-import type { ExperimentConfig, ModelConfig } from '../../common/schema';
-import type { Settings } from '../../common/protocol';
-import { withMinConfidence, type Detector } from './detectors/detector';
-import { localDetector } from './detectors/local';
-import { createInferenceSource, schemaViolationAnnotations } from './inference/responseSource';
-import { DEFAULT_BASE_URL } from './inference/chatClient';
-import { RateLimiter } from './inference/rateLimiter';
-import { createJudgeDetector } from './judge/judgeDetector';
+import type { ExperimentConfig, ModelConfig } from '../../../common/schema';
+import type { Settings } from '../../../common/protocol';
+import { withMinConfidence, type Detector } from '../detectors/detector';
+import { localDetector } from '../detectors/local';
+import { createInferenceSource, schemaViolationAnnotations } from '../inference/responseSource';
+import { DEFAULT_BASE_URL } from '../inference/chatClient';
+import { RateLimiter } from '../inference/rateLimiter';
+import { createJudgeDetector } from '../judge/judgeDetector';
 import type { ResponseSource } from './responses';
-import { tracedResponseIndex } from './traceParser';
+import { tracedResponseIndex } from '../traceParser';
 
 export type Refusal = { error: string; path: string };
-/** Returns the API key stored under `name` (SecretStorage in the editor, env in the CLI). */
-export type KeyLookup = (name: string) => Promise<string | null>;
+/**
+ * Returns the API key stored under `name` (SecretStorage in the editor, env in the CLI);
+ * `baseURL` is where it will be sent (the editor binds a key to the origin it was entered for).
+ */
+export type KeyLookup = (name: string, baseURL: string) => Promise<string | null>;
 
 export const DEFAULT_API_KEY_NAME = 'OPENAI_API_KEY';
 
@@ -63,7 +66,7 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
       name: 'judge',
       async detect(input) {
         if (!judge) {
-          judge = keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME).then((apiKey) =>
+          judge = keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME, model.baseURL ?? DEFAULT_BASE_URL).then((apiKey) =>
             createJudgeDetector({
               model,
               apiKey,
@@ -90,7 +93,7 @@ export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, sett
     const responseIndex = tracedResponseIndex(conversation);
     if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');
     if (!source) {
-      source = keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME).then((apiKey) =>
+      source = keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME, resolved.baseURL ?? DEFAULT_BASE_URL).then((apiKey) =>
         createInferenceSource({
           model: resolved,
           apiKey,

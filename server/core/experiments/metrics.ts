@@ -1,5 +1,5 @@
 // The metrics of the design, computed from items only. Each definition is pinned by a test.
-import type { ExperimentItem, Metrics, StatusSummary } from '../../common/schema';
+import type { ExperimentItem, Metrics, StatusSummary } from '../../../common/schema';
 
 export function statusSummary(items: readonly Pick<ExperimentItem, 'status'>[]): StatusSummary {
   const s: StatusSummary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, total: items.length };

@@ -1,0 +1,84 @@
+// The one owner of the `hallucinationLab.*` settings in the extension: read and validated once
+// per change, then handed to the server (initialization and UpdateSettings), the webview hosts
+// (models, judge, labels) and the commands. Nothing else calls getConfiguration for them.
+import * as vscode from 'vscode';
+import { settingsSchema, type Settings } from '../common/protocol';
+import { builtInLabels, modelConfigSchema, type ModelConfig } from '../common/schema';
+import type { LabelInfo } from '../common/webviewProtocol';
+
+type Warn = (message: string) => void;
+
+export class SettingsOwner implements vscode.Disposable {
+  private value: Settings;
+  private readonly changed = new vscode.EventEmitter<Settings>();
+  /** Fires with the new settings after a `hallucinationLab.*` setting changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(warn: Warn) {
+    this.value = readSettings(warn);
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('hallucinationLab')) return;
+      this.value = readSettings(warn);
+      this.changed.fire(this.value);
+    });
+  }
+
+  get current(): Settings {
+    return this.value;
+  }
+
+  get models(): ModelConfig[] {
+    return this.value.models;
+  }
+
+  get judgeModel(): ModelConfig | null {
+    return this.value.judgeModel;
+  }
+
+  /** The labels in effect: the settings' label set, or the built-in labels. */
+  get labels(): { labels: LabelInfo[]; source: string | null } {
+    const set = this.value.labelSet;
+    if (set) return { labels: set.labels, source: 'settings' };
+    return { labels: Object.entries(builtInLabels).map(([name, description]) => ({ name, description })), source: null };
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Every valid field is kept; an invalid one falls back to its default (an invalid model entry is dropped), with a warning. */
+function readSettings(warn: Warn): Settings {
+  const c = vscode.workspace.getConfiguration('hallucinationLab');
+  const raw: Record<keyof Omit<Settings, 'rateLimitWindowMs'>, unknown> = {
+    models: c.get('models'),
+    judgeModel: c.get('judgeModel'),
+    concurrency: c.get('concurrency'),
+    requestsPerMinute: c.get('requestsPerMinute'),
+    tokensPerMinute: c.get('tokensPerMinute'),
+    requestTimeoutMs: c.get('requestTimeoutMs'),
+    maxRetries: c.get('maxRetries'),
+    labelSet: c.get('labelSet'),
+    formats: c.get('formats'),
+    minConfidence: c.get('minConfidence'),
+  };
+  return parseSettings(raw, warn);
+}
+
+export function parseSettings(raw: Record<string, unknown>, warn: Warn): Settings {
+  const parsed = settingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  warn(`Some hallucinationLab settings are invalid and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const defaults = settingsSchema.parse({});
+  const fields = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => {
+      // One wrong model entry does not hide the others (the form offers the valid ones).
+      if (k === 'models' && Array.isArray(v)) return [k, v.flatMap((m) => (modelConfigSchema.safeParse(m).success ? [m] : []))];
+      const one = settingsSchema.shape[k as keyof Settings].safeParse(v);
+      return [k, one.success ? one.data : defaults[k as keyof Settings]];
+    }),
+  );
+  return settingsSchema.parse(fields);
+}

@@ -1,0 +1,256 @@
+// `hallucination-lab check`: the CI gate. Scans trace files with the product's detectors, writes
+// SARIF / JUnit / Markdown / JSON, and exits by documented codes:
+//   0 every threshold passed, 1 a threshold failed, 2 usage error, 3 an input could not be read.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { minimatch } from 'minimatch';
+import { settingsSchema } from '../common/protocol';
+import { experimentConfigSchema, traceFormats } from '../common/schema';
+import { baselineFingerprints, sarifLog } from './core/check/sarif';
+import { junitXml } from './core/check/junit';
+import { markdownSummary } from './core/check/markdown';
+import { displayPath, scanTraceFiles } from './core/check/scan';
+import { evaluateRules, parseRule, RuleSyntaxError, type RuleOutcome } from './core/check/thresholds';
+import { githubWorkflow, WORKFLOW_PATH } from './core/check/ciWorkflow';
+import type { CheckResult } from './core/check/findings';
+import { detectorsFor } from './core/experiments/pipeline';
+import type { FormatChoice } from './core/formats/indexer';
+
+export const CHECK_USAGE = `Usage:
+  hallucination-lab check <trace files or globs…> [options]
+  hallucination-lab check --init-ci github
+
+Scans every conversation of the files (no conversation cap) with the local detector, and the judge
+when asked; fails by the --fail-on rules.
+  --fail-on RULE          repeatable: rate>0.05, count>0, label:unknown_tool>0, tool:book_hotel>2,
+                          confidence>=0.8 (default: count>0)
+  --baseline FILE         a previous SARIF log: findings it holds are reported, not counted
+  --sarif FILE            SARIF 2.1.0 for code scanning
+  --junit FILE            JUnit XML: a test case per conversation
+  --markdown FILE         a summary for $GITHUB_STEP_SUMMARY
+  --json                  print the result as one JSON document
+  --format F              read the files as this format (default: auto)
+  --detector local|judge|both, --judge-model NAME, --base-url URL, --api-key-env NAME (default OPENAI_API_KEY)
+  --min-confidence X      hide findings below this confidence
+  --init-ci github        write ${WORKFLOW_PATH} (a workflow that runs the check and uploads the SARIF)
+Exit codes: 0 passed, 1 a threshold failed, 2 usage error, 3 an input could not be read.`;
+
+export const EXIT = { passed: 0, thresholdFailed: 1, usage: 2, unreadable: 3 } as const;
+
+const FORMAT_CHOICES: readonly string[] = ['auto', ...traceFormats];
+
+class CheckUsageError extends Error {}
+
+type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+
+export async function runCheck(argv: string[], io: Io, cwd = process.cwd()): Promise<number> {
+  try {
+    return await check(argv, io, cwd);
+  } catch (e) {
+    if (e instanceof CheckUsageError || e instanceof RuleSyntaxError) {
+      io.err.write(`hallucination-lab check: ${e.message}\n(see hallucination-lab check --help)\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+async function check(argv: string[], io: Io, cwd: string): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'fail-on': { type: 'string', multiple: true },
+        baseline: { type: 'string' },
+        sarif: { type: 'string' },
+        junit: { type: 'string' },
+        markdown: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        detector: { type: 'string' },
+        'judge-model': { type: 'string' },
+        'base-url': { type: 'string' },
+        'api-key-env': { type: 'string' },
+        'min-confidence': { type: 'string' },
+        'init-ci': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new CheckUsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out.write(CHECK_USAGE + '\n');
+    return EXIT.passed;
+  }
+  if (values['init-ci'] !== undefined) return initCi(values['init-ci'], io, cwd);
+
+  const rules = (values['fail-on'] ?? ['count>0']).map(parseRule);
+  const format = values.format ?? 'auto';
+  if (!FORMAT_CHOICES.includes(format)) throw new CheckUsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${format}"`);
+  if (positionals.length === 0) throw new CheckUsageError('give the trace files or globs to check');
+  const files = expandPatterns(positionals, cwd);
+  const missing = files.filter((f) => f.missing).map((f) => f.pattern);
+  const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
+  const detector = values.detector ?? 'local';
+  if (!['local', 'judge', 'both'].includes(detector)) throw new CheckUsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
+  const judgeModel = values['judge-model'];
+  const settings = settingsSchema.safeParse({
+    judgeModel: judgeModel ? { model: judgeModel, apiKeyName: keyEnv, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) } : null,
+    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
+  });
+  if (!settings.success) throw new CheckUsageError(settings.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  const config = experimentConfigSchema.parse({
+    name: 'check',
+    model: 'traced',
+    pass_through: true,
+    conversation_ids: ['check'],
+    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+  });
+  const detectors = detectorsFor(config, settings.data, async (name) => process.env[name] ?? null, true);
+  if (!Array.isArray(detectors)) throw new CheckUsageError(`${detectors.path}: ${detectors.error}`);
+
+  const result = await scanTraceFiles(
+    files.filter((f) => !f.missing).map((f) => f.file),
+    {
+      detectors,
+      cwd,
+      ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
+      keepClean: values.junit !== undefined,
+      ...(baseline ? { baseline } : {}),
+      warn: (m) => io.err.write(`warning: ${m}\n`),
+      onFile: (file, conversations, findings) => io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
+    },
+  );
+  for (const pattern of missing) result.skipped.unshift({ file: pattern, conversationId: null, reason: 'no file matches it' });
+  const outcomes = evaluateRules(rules, result);
+  const version = toolVersion();
+  if (values.sarif !== undefined) writeOut(cwd, values.sarif, JSON.stringify(sarifLog(result, { toolVersion: version }), null, 2) + '\n');
+  if (values.junit !== undefined) writeOut(cwd, values.junit, junitXml(result));
+  if (values.markdown !== undefined) writeOut(cwd, values.markdown, markdownSummary(result, outcomes));
+  if (values.json) io.out.write(JSON.stringify({ ...result, rules: outcomes.map(ruleJson) }, null, 2) + '\n');
+  else printSummary(result, outcomes, io);
+
+  const unreadableFiles = result.skipped.filter((s) => s.conversationId === null);
+  for (const s of unreadableFiles) io.err.write(`${s.file}: ${s.reason}\n`);
+  if (outcomes.some((o) => o.failed)) return EXIT.thresholdFailed;
+  return unreadableFiles.length > 0 ? EXIT.unreadable : EXIT.passed;
+}
+
+function ruleJson(o: RuleOutcome) {
+  return { rule: o.rule.source, value: o.value, failed: o.failed };
+}
+
+function printSummary(result: CheckResult, outcomes: readonly RuleOutcome[], io: Io): void {
+  for (const c of result.conversations)
+    for (const f of c.findings) {
+      const where = f.region ? `${c.file}:${f.region.startLine}:${f.region.startColumn}` : `${c.file} (${c.id})`;
+      const a = f.annotation;
+      io.out.write(`${where}: ${a.label}${f.inBaseline ? ' (baseline)' : ''} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`);
+    }
+  const found = result.conversations.reduce((n, c) => n + c.findings.filter((f) => !f.inBaseline).length, 0);
+  io.out.write(`${result.checked} conversations checked, ${found} hallucinations counted, ${result.skipped.length} left out\n`);
+  for (const o of outcomes) io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
+}
+
+/** Trace text printed to a terminal: control characters (escape sequences) shown, not obeyed. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+interface ExpandedFile {
+  pattern: string;
+  file: string;
+  missing: boolean;
+}
+
+/** Files as given, and glob patterns expanded under `cwd` (node_modules and .git left out). */
+export function expandPatterns(patterns: readonly string[], cwd: string): ExpandedFile[] {
+  const out: ExpandedFile[] = [];
+  const seen = new Set<string>();
+  const add = (pattern: string, file: string) => {
+    if (!seen.has(file)) out.push({ pattern, file, missing: false });
+    seen.add(file);
+  };
+  let all: string[] | null = null;
+  for (const pattern of patterns) {
+    const abs = path.resolve(cwd, pattern);
+    if (fs.existsSync(abs) && fs.statSync(abs).isFile()) {
+      add(pattern, abs);
+      continue;
+    }
+    if (!/[*?[{]/.test(pattern)) {
+      out.push({ pattern, file: abs, missing: true });
+      continue;
+    }
+    all ??= walk(cwd);
+    const matches = all.filter((f) => minimatch(displayPath(f, cwd), pattern.split(path.sep).join('/'), { dot: false }));
+    if (matches.length === 0) out.push({ pattern, file: abs, missing: true });
+    for (const m of matches.sort()) add(pattern, m);
+  }
+  return out;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.git') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) out.push(p);
+    }
+  }
+  return out;
+}
+
+function readBaseline(file: string, cwd: string): Set<string> {
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch {
+    throw new CheckUsageError(`--baseline ${file}: cannot be read`);
+  }
+  try {
+    return baselineFingerprints(JSON.parse(text));
+  } catch (e) {
+    throw new CheckUsageError(`--baseline ${file}: ${(e as Error).message}`);
+  }
+}
+
+function writeOut(cwd: string, file: string, text: string): void {
+  const abs = path.resolve(cwd, file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, text);
+}
+
+function initCi(kind: string, io: Io, cwd: string): number {
+  if (kind !== 'github') throw new CheckUsageError(`--init-ci supports github, not "${kind}"`);
+  const abs = path.join(cwd, WORKFLOW_PATH);
+  if (fs.existsSync(abs)) {
+    io.err.write(`${WORKFLOW_PATH} already exists: left as it is\n`);
+    return EXIT.usage;
+  }
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, githubWorkflow());
+  io.out.write(`wrote ${WORKFLOW_PATH}\n`);
+  return EXIT.passed;
+}
+
+function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

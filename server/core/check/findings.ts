@@ -1,0 +1,52 @@
+// What `hallucination-lab check` found: each annotation placed on exact characters of a trace file,
+// grouped by conversation. Every writer (SARIF, JUnit, Markdown, JSON) and the thresholds read this
+// one shape, so they agree with each other and with the editor's markers.
+import type { Annotation } from '../../../common/schema';
+
+/** A region of a trace file, 1-based lines and columns (UTF-16 code units), as SARIF counts them. */
+export interface FileRegion {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface CheckFinding {
+  annotation: Annotation;
+  /** Where the annotated text is in the file; null when it could not be placed (said in the output). */
+  region: FileRegion | null;
+  /** Stable across runs and unrelated edits: see `fingerprint.ts`. */
+  fingerprint: string;
+  /** True when a baseline already held this finding: reported, but not counted by thresholds. */
+  inBaseline: boolean;
+}
+
+export interface CheckedConversation {
+  id: string;
+  /** The trace file, relative to the working directory, with forward slashes. */
+  file: string;
+  findings: CheckFinding[];
+}
+
+/** A file or conversation that could not be read or judged: left out of every figure, and named. */
+export interface SkippedInput {
+  file: string;
+  conversationId: string | null;
+  reason: string;
+}
+
+export interface CheckResult {
+  /** Conversations read and judged (those left out are in `skipped`). */
+  checked: number;
+  /**
+   * The judged conversations with findings — and, when the scan was asked to keep them (JUnit
+   * needs every test case), the clean ones too. A scan of a large file keeps no more than that.
+   */
+  conversations: CheckedConversation[];
+  skipped: SkippedInput[];
+}
+
+/** Findings that thresholds count: the ones a baseline did not already hold. */
+export function countedFindings(conversation: CheckedConversation): CheckFinding[] {
+  return conversation.findings.filter((f) => !f.inBaseline);
+}

@@ -1,0 +1,130 @@
+// The scan behind `hallucination-lab check`: every conversation of every given trace file, judged
+// exactly as a pass-through experiment item is (the same item pipeline and detectors), with each
+// finding placed on the trace file's characters the way the editor's markers are. Files are
+// streamed through the index (large ones lazily) and each marked conversation's bytes are read
+// alone, so memory stays bounded by the findings, not by the files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { experimentConfigSchema, type Conversation, type ExperimentItem } from '../../../common/schema';
+import type { Detector } from '../detectors/detector';
+import { runItem } from '../experiments/itemPipeline';
+import { pendingItem } from '../experiments/experimentItems';
+import { passThroughSource } from '../experiments/responses';
+import type { FormatChoice } from '../formats/indexer';
+import { AnchorRangeLocator } from '../markerText';
+import { TraceIndex } from '../traceIndex';
+import { conversationFingerprints } from './fingerprint';
+import type { CheckedConversation, CheckFinding, CheckResult, FileRegion, SkippedInput } from './findings';
+
+export interface ScanOptions {
+  detectors: readonly Detector[];
+  /** Paths in the result are relative to this folder, with forward slashes. */
+  cwd: string;
+  format?: FormatChoice;
+  /** Keep conversations without findings too (JUnit lists every conversation). */
+  keepClean?: boolean;
+  /** Fingerprints of a baseline: findings among them are reported but not counted. */
+  baseline?: ReadonlySet<string>;
+  signal?: AbortSignal;
+  warn?(message: string): void;
+  /** Called after each file, with what it added. */
+  onFile?(file: string, conversations: number, findings: number): void;
+}
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+}
+
+export async function scanTraceFiles(files: readonly string[], options: ScanOptions): Promise<CheckResult> {
+  const result: CheckResult = { checked: 0, conversations: [], skipped: [] };
+  for (const file of files) {
+    if (options.signal?.aborted) break;
+    await scanFile(path.resolve(options.cwd, file), options, result);
+  }
+  return result;
+}
+
+const PASS_THROUGH = experimentConfigSchema.parse({ name: 'check', model: 'traced', pass_through: true, conversation_ids: ['check'] });
+
+async function scanFile(abs: string, options: ScanOptions, result: CheckResult): Promise<void> {
+  const shown = displayPath(abs, options.cwd);
+  const skip = (conversationId: string | null, reason: string): void => {
+    result.skipped.push({ file: shown, conversationId, reason } satisfies SkippedInput);
+  };
+  const index = new TraceIndex((f) => displayPath(f, options.cwd));
+  let parsed;
+  try {
+    parsed = await index.load(abs, options.format ? { format: options.format } : {});
+  } catch (e) {
+    return skip(null, `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const count = index.count(abs);
+  if (!parsed.isTrace || count === 0) {
+    const why = parsed.problems.find((p) => p.severity === 'error')?.message ?? 'no conversation found in it';
+    return skip(null, `not read as a trace file: ${why}`);
+  }
+  for (const p of parsed.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
+
+  const fd = fs.openSync(abs, 'r');
+  const before = { checked: result.checked, findings: result.conversations.reduce((n, c) => n + c.findings.length, 0) };
+  try {
+    const readRange = (start: number, end: number): string | null => {
+      const buf = Buffer.allocUnsafe(end - start);
+      const n = fs.readSync(fd, buf, 0, buf.length, start);
+      return n === buf.length ? buf.toString('utf8') : null;
+    };
+    for (let position = 0; position < count; position++) {
+      if (options.signal?.aborted) return;
+      const id = index.idAt(abs, position);
+      const conversation = id === undefined ? undefined : index.get(id);
+      if (!id || !conversation) {
+        skip(id ?? null, 'the conversation could not be read again from the file');
+        continue;
+      }
+      const item = await judge(conversation, options);
+      if (item.status !== 'completed') {
+        skip(id, item.failure_reason ?? 'could not be judged');
+        continue;
+      }
+      result.checked++;
+      const fingerprints = conversationFingerprints(id, item.annotations);
+      // A locator per conversation: it keeps the anchor texts it read, which must not add up over a large file.
+      const locator = new AnchorRangeLocator(readRange);
+      const findings: CheckFinding[] = item.annotations.map((annotation, i) => ({
+        annotation,
+        region: regionOf(locator.range(conversation, annotation)),
+        fingerprint: fingerprints[i]!,
+        inBaseline: options.baseline?.has(fingerprints[i]!) ?? false,
+      }));
+      if (findings.length > 0 || options.keepClean) result.conversations.push({ id, file: shown, findings } satisfies CheckedConversation);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const findings = result.conversations.reduce((n, c) => n + c.findings.length, 0) - before.findings;
+  options.onFile?.(shown, result.checked - before.checked, findings);
+}
+
+/** One conversation through the pass-through item pipeline; the item as it ended. */
+async function judge(conversation: Conversation, options: ScanOptions): Promise<ExperimentItem> {
+  let last: ExperimentItem = pendingItem('check', conversation.id, 'traced', 0);
+  await runItem({
+    experimentId: 'check',
+    config: PASS_THROUGH,
+    item: last,
+    conversation,
+    source: passThroughSource,
+    modelConfig: { model: 'traced' },
+    detectors: options.detectors,
+    signal: options.signal ?? new AbortController().signal,
+    update: (item) => (last = item),
+    warn: (m) => options.warn?.(m),
+  });
+  return last;
+}
+
+function regionOf(range: { start: { line: number; character: number }; end: { line: number; character: number } } | null): FileRegion | null {
+  if (!range) return null;
+  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+}

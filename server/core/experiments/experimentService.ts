@@ -1,0 +1,371 @@
+// The lifecycle of experiments: validate a configuration, create, list, resume, cancel, delete,
+// and answer summaries and resources. Running is the runner's (runner.ts, on the benchmarked work
+// pool), each item the item pipeline's (itemPipeline.ts). The server and the CLI are thin shells
+// over this class.
+import {
+  experimentConfigSchema,
+  type Conversation,
+  type ExperimentConfig,
+  type ExperimentItem,
+  type ExperimentRecord,
+  type ExperimentResource,
+  type ModelConfig,
+} from '../../../common/schema';
+import type { ExperimentSummary, FieldError } from '../../../common/protocol';
+import type { Detector } from '../detectors/detector';
+import { ExperimentStore, newExperimentId } from './experimentStore';
+import { computeMetrics, metricsByModel, statusSummary } from './metrics';
+import type { ResponseSource } from './responses';
+import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
+import { resolveRun, runItems } from './runner';
+import { withoutUrlCredentials } from './storedConfig';
+
+export { modelLabel } from './experimentItems';
+
+export interface ConversationLookup {
+  get(id: string): Conversation | undefined;
+}
+
+export interface ServiceOptions {
+  store: ExperimentStore;
+  conversations: ConversationLookup;
+  createdBy: string;
+  concurrency: () => number;
+  /** Detectors for a configuration, or a message saying why they cannot run. */
+  detectorsFor: (config: ExperimentConfig) => Detector[] | { error: string; path: string };
+  /** A response source for a model configuration, or a message saying why inference cannot run. */
+  inferenceFor?: (model: ModelConfig, config: ExperimentConfig) => ResponseSource | { error: string; path: string };
+  /**
+   * An experiment was created, progressed, or its run ended. Cheap to call often: the summary is
+   * built only when asked for (`summaryOf`), so callers can throttle.
+   */
+  onChange?: (change: ExperimentChange) => void;
+  onDelete?: (id: string) => void;
+  log?: (message: string) => void;
+  /** Things the user should see (a store repaired on load, a limit applied); default `log`. */
+  warn?: (message: string) => void;
+}
+
+export interface ExperimentChange {
+  id: string;
+  running: boolean;
+  /** Items completed so far (markers may have changed). */
+  completed: number;
+  total: number;
+}
+
+export type CreateResult = { ok: true; experiment: ExperimentSummary } | { ok: false; errors: FieldError[] };
+
+interface LiveExperiment {
+  /** As stored and shown: URL credentials removed. */
+  record: ExperimentRecord;
+  /** The configuration as submitted in this process (it may carry URL credentials the run needs). */
+  runConfig: ExperimentConfig;
+  items: ExperimentItem[];
+  conversations: Map<string, Conversation>;
+  run: { controller: AbortController; done: Promise<void> } | null;
+}
+
+export class ExperimentService {
+  private readonly live = new Map<string, LiveExperiment>();
+  private loadedAll = false;
+
+  constructor(private readonly opts: ServiceOptions) {}
+
+  /** Validates like the server must: schema, then ids, then what can run here. */
+  validate(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; errors: FieldError[] } {
+    const parsed = experimentConfigSchema.safeParse(input);
+    if (!parsed.success)
+      return {
+        ok: false,
+        errors: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
+      };
+    const config = parsed.data;
+    const errors: FieldError[] = [];
+    config.conversation_ids.forEach((id, i) => {
+      if (!this.opts.conversations.get(id)) errors.push({ path: `conversation_ids.${i}`, message: `unknown conversation id "${id}"` });
+    });
+    if (config.pass_through && config.models?.length)
+      errors.push({ path: 'models', message: 'pass_through copies the traced responses; extra model configurations need pass_through false' });
+    if (!config.pass_through) {
+      for (const m of modelConfigs(config)) {
+        const source = this.opts.inferenceFor?.(m, config) ?? {
+          error: 'pass_through false needs inference, which is not available here; set pass_through to true to evaluate the traced responses',
+          path: 'pass_through',
+        };
+        if (typeof source !== 'function') errors.push({ path: source.path, message: source.error });
+      }
+    }
+    const detectors = this.opts.detectorsFor(config);
+    if (!Array.isArray(detectors)) errors.push({ path: detectors.path, message: detectors.error });
+    return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true, config };
+  }
+
+  create(input: unknown, now = new Date()): CreateResult {
+    const v = this.validate(input);
+    if (!v.ok) return v;
+    const config = v.config;
+    const id = newExperimentId(now);
+    const conversations = config.conversation_ids.map((cid) => structuredClone(this.opts.conversations.get(cid)!));
+    const stored = withoutUrlCredentials(config);
+    const record: ExperimentRecord = {
+      id,
+      name: stored.name,
+      model: stored.model,
+      pass_through: stored.pass_through,
+      conversation_ids: stored.conversation_ids,
+      created_at: now.toISOString(),
+      completed_at: null,
+      created_by: this.opts.createdBy,
+      reasoning_config: stored.reasoning_config ?? null,
+      system_prompt_override: stored.system_prompt_override ?? null,
+      output_schema: stored.output_schema ?? null,
+      config: stored,
+    };
+    const items = newItems(config, conversations);
+    try {
+      this.opts.store.create(record, conversations, items);
+    } catch (e) {
+      return { ok: false, errors: [{ path: '(root)', message: `the experiment could not be stored: ${(e as Error).message}` }] };
+    }
+    const exp: LiveExperiment = { record, runConfig: config, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
+    this.live.set(id, exp);
+    this.startRun(exp);
+    return { ok: true, experiment: this.summary(exp) };
+  }
+
+  list(): ExperimentSummary[] {
+    this.loadAll();
+    return [...this.live.values()].sort((a, b) => a.record.created_at.localeCompare(b.record.created_at)).map((e) => this.summary(e));
+  }
+
+  has(id: string): boolean {
+    this.loadAll();
+    return this.live.has(id);
+  }
+
+  resource(id: string): ExperimentResource {
+    const exp = this.get(id);
+    const { config: _config, ...record } = exp.record;
+    const summary = statusSummary(exp.items);
+    return {
+      ...record,
+      total_items_count: exp.items.length,
+      completed_items_count: summary.completed,
+      status_summary: summary,
+      metrics: computeMetrics(exp.items),
+      metrics_by_model: metricsByModel(exp.items),
+      items: exp.items,
+    };
+  }
+
+  configOf(id: string): ExperimentConfig {
+    return this.get(id).record.config;
+  }
+
+  /** The conversations as they were when the experiment started. */
+  conversation(experimentId: string, conversationId: string): Conversation | undefined {
+    return this.get(experimentId).conversations.get(conversationId);
+  }
+
+  items(id: string): readonly ExperimentItem[] {
+    return this.get(id).items;
+  }
+
+  cancel(id: string): boolean {
+    const exp = this.get(id);
+    if (!exp.run) return false;
+    exp.run.controller.abort();
+    return true;
+  }
+
+  /**
+   * Runs what is left: pending items from the start, items whose inference had completed from
+   * their stored responses (the model is not asked again). With `failedOnly`, failed items are
+   * reset to pending first. Throws when the experiment runs here or in another live process.
+   */
+  resume(id: string, failedOnly: boolean): ExperimentSummary {
+    const exp = this.get(id);
+    if (exp.run) throw new Error(`experiment "${exp.record.name}" is already running`);
+    this.opts.store.lockRun(id);
+    try {
+      // Another process (the CLI, another window) may have run items since this copy was read:
+      // the store, read under the lock, is what is left to do.
+      this.reload(exp);
+      if (failedOnly)
+        exp.items.forEach((item, i) => {
+          if (item.status === 'failed') {
+            exp.items[i] = pendingItem(item.id, item.conversation_id, item.model_config, item.sample_index);
+            this.opts.store.appendItem(id, exp.items[i]!);
+          }
+        });
+    } catch (e) {
+      this.opts.store.close(id);
+      this.opts.store.unlockRun(id);
+      throw e;
+    }
+    this.startRun(exp, true);
+    return this.summary(exp);
+  }
+
+  delete(id: string): boolean {
+    const exp = this.get(id);
+    if (!exp.run) this.opts.store.assertNotRunElsewhere(id);
+    exp.run?.controller.abort();
+    this.opts.store.delete(id);
+    this.live.delete(id);
+    this.opts.onDelete?.(id);
+    return true;
+  }
+
+  /** Resolves when the experiment's current run has settled. */
+  async whenIdle(id: string): Promise<ExperimentSummary> {
+    const exp = this.get(id);
+    while (exp.run) await exp.run.done;
+    return this.summary(exp);
+  }
+
+  summaryOf(id: string): ExperimentSummary {
+    return this.summary(this.get(id));
+  }
+
+  /** Cancels every run (e.g. when the workspace stops being trusted); returns how many. */
+  cancelAll(): number {
+    let n = 0;
+    for (const e of this.live.values())
+      if (e.run) {
+        e.run.controller.abort();
+        n++;
+      }
+    return n;
+  }
+
+  dispose(): void {
+    for (const e of this.live.values()) e.run?.controller.abort();
+    this.opts.store.close();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private get(id: string): LiveExperiment {
+    this.loadAll();
+    const exp = this.live.get(id);
+    if (!exp) throw new Error(`no experiment with id "${id}"`);
+    return exp;
+  }
+
+  private loadAll(): void {
+    if (this.loadedAll) return;
+    this.loadedAll = true;
+    const { ids, problems } = this.opts.store.scan();
+    for (const p of problems) this.warn(p);
+    for (const id of ids) {
+      if (this.live.has(id)) continue;
+      try {
+        const loaded = this.opts.store.load(id);
+        for (const w of loaded.warnings) this.warn(`experiment ${id} (${loaded.record.name}): ${w}`);
+        const items = itemsAfterReload(loaded.items);
+        this.live.set(id, { record: loaded.record, runConfig: loaded.record.config, items, conversations: new Map(loaded.conversations.map((c) => [c.id, c])), run: null });
+      } catch (e) {
+        this.warn(`experiment ${id} could not be loaded: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Replaces the in-memory copy of `exp` with the store's (the caller holds the run lock). */
+  private reload(exp: LiveExperiment): void {
+    const loaded = this.opts.store.load(exp.record.id);
+    for (const w of loaded.warnings) this.warn(`experiment ${exp.record.id} (${loaded.record.name}): ${w}`);
+    exp.record = loaded.record;
+    exp.items = itemsAfterReload(loaded.items);
+    exp.conversations = new Map(loaded.conversations.map((c) => [c.id, c]));
+  }
+
+  private warn(message: string): void {
+    (this.opts.warn ?? this.opts.log)?.(message);
+  }
+
+  private changed(exp: LiveExperiment): void {
+    if (!this.opts.onChange) return;
+    let completed = 0;
+    for (const i of exp.items) if (i.status === 'completed') completed++;
+    this.opts.onChange({ id: exp.record.id, running: exp.run !== null, completed, total: exp.items.length });
+  }
+
+  /** `locked`: the caller already holds the experiment's run lock. */
+  private startRun(exp: LiveExperiment, locked = false): void {
+    const id = exp.record.id;
+    if (!locked) this.opts.store.lockRun(id);
+    const controller = new AbortController();
+    const run = { controller, done: Promise.resolve() };
+    exp.run = run;
+    // Started synchronously (the first items are in progress when create returns), an async
+    // function so that a refusal from resolveRun becomes the run's failure.
+    const start = async () =>
+        runItems(
+          { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
+          resolveRun(exp.runConfig, this.opts),
+          {
+            concurrency: this.opts.concurrency(),
+            persist: (item) => this.opts.store.appendItem(id, item),
+            changed: () => this.changed(exp),
+            warn: (m) => this.warn(m),
+          },
+          controller,
+        );
+    run.done = start()
+      .catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`))
+      .finally(() => {
+        exp.run = null;
+        try {
+          const s = statusSummary(exp.items);
+          if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at && this.live.has(id)) {
+            exp.record = { ...exp.record, completed_at: new Date().toISOString() };
+            this.opts.store.writeRecord(exp.record);
+          }
+        } catch (e) {
+          this.warn(`experiment ${id}: ${(e as Error).message}`);
+        } finally {
+          this.opts.store.close(id);
+          this.opts.store.unlockRun(id);
+        }
+        this.changed(exp);
+      });
+  }
+
+  private summary(exp: LiveExperiment): ExperimentSummary {
+    const s = statusSummary(exp.items);
+    const done = exp.items.filter((i) => i.status === 'completed');
+    return {
+      id: exp.record.id,
+      name: exp.record.name,
+      model: exp.record.model,
+      pass_through: exp.record.pass_through,
+      created_at: exp.record.created_at,
+      completed_at: exp.record.completed_at,
+      status_summary: s,
+      total_hallucinations: done.reduce((n, i) => n + i.annotations.length, 0),
+      hallucination_rate: done.length ? done.filter((i) => i.annotations.length > 0).length / done.length : null,
+      running: exp.run !== null,
+      items: exp.items.map((i) => ({
+        id: i.id,
+        conversation_id: i.conversation_id,
+        model_config: i.model_config,
+        sample_index: i.sample_index,
+        status: i.status,
+        failure_reason: i.failure_reason,
+        hallucinations: i.annotations.length,
+      })),
+    };
+  }
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.path}\u0000${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

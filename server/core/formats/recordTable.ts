@@ -1,0 +1,127 @@
+// Where every record of a trace file is, so that one can be read again alone: a table of typed
+// columns (a large file may hold millions of records, so no object per record).
+import type { SourceAnchor } from '../../../common/schema';
+import type { JsonPath } from '../jsonSource';
+
+/** The empty path, shared (never mutated). */
+export const EMPTY_PATH: JsonPath = Object.freeze([]) as unknown as JsonPath;
+
+type TypedColumn = Float64Array | Uint32Array | Int32Array | Uint8Array;
+
+/** A growable typed column. */
+export class Column<T extends TypedColumn> {
+  size = 0;
+  constructor(private data: T) {}
+  push(v: number): void {
+    if (this.size === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(Math.max(1024, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size++] = v;
+  }
+  get(i: number): number {
+    return this.data[i]!;
+  }
+  set(i: number, v: number): void {
+    this.data[i] = v;
+  }
+}
+
+/** Strings that repeat (hints, model names) kept once, each row holding a small code. */
+export class InternedColumn {
+  private readonly codes = new Column(new Uint32Array(1024));
+  private readonly names: Array<string | null> = [null];
+  private readonly byName = new Map<string, number>();
+  push(s: string | null): void {
+    let code = 0;
+    if (s !== null) {
+      code = this.byName.get(s) ?? this.names.length;
+      if (code === this.names.length) {
+        this.names.push(s);
+        this.byName.set(s, code);
+      }
+    }
+    this.codes.push(code);
+  }
+  get(i: number): string | null {
+    return this.names[this.codes.get(i)] ?? null;
+  }
+}
+
+/**
+ * Where records are, about 40 bytes a record. A record is the value at `anchor` (with its byte
+ * range when streamed from disk), or the value at `inner` inside it (a span inside an OTLP
+ * export line). Anchor paths are coded: -1 for [], n for [n] (an element of a top-level array),
+ * else kept aside.
+ */
+export class RecordTable {
+  private readonly lineCol = new Column(new Uint32Array(1024));
+  private readonly charCol = new Column(new Uint32Array(1024));
+  private readonly startCol = new Column(new Float64Array(1024));
+  private readonly endCol = new Column(new Float64Array(1024));
+  private readonly pathCode = new Column(new Float64Array(1024));
+  private readonly ctxCol = new Column(new Uint32Array(1024));
+  private readonly paths = new Map<number, JsonPath>();
+  private readonly inners = new Map<number, JsonPath>();
+  private readonly hints = new InternedColumn();
+  get size(): number {
+    return this.lineCol.size;
+  }
+  /** Adds a record; returns its ordinal. `ctx`: its context (OTLP resource), `hint`: the container key it was under. */
+  add(a: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): number {
+    const i = this.lineCol.size;
+    this.lineCol.push(a.line);
+    this.charCol.push(a.character);
+    this.startCol.push(a.byteStart ?? -1);
+    this.endCol.push(a.byteEnd ?? -1);
+    const p = a.path;
+    if (p.length === 0) this.pathCode.push(-1);
+    else if (p.length === 1 && typeof p[0] === 'number') this.pathCode.push(p[0]);
+    else {
+      this.pathCode.push(-2);
+      this.paths.set(i, p);
+    }
+    if (inner.length) this.inners.set(i, inner);
+    this.ctxCol.push(ctx);
+    this.hints.push(hint);
+    return i;
+  }
+  /** Byte range of the record's text in the file (-1: not streamed from a file). */
+  byteStart(i: number): number {
+    return this.startCol.get(i);
+  }
+  byteEnd(i: number): number {
+    return this.endCol.get(i);
+  }
+  inner(i: number): JsonPath {
+    return this.inners.get(i) ?? EMPTY_PATH;
+  }
+  ctx(i: number): number {
+    return this.ctxCol.get(i);
+  }
+  hint(i: number): string | null {
+    return this.hints.get(i);
+  }
+  anchor(i: number): SourceAnchor {
+    const code = this.pathCode.get(i);
+    const path = code === -1 ? [] : code === -2 ? this.paths.get(i)!.slice() : [code];
+    const start = this.startCol.get(i);
+    return {
+      path,
+      line: this.lineCol.get(i),
+      character: this.charCol.get(i),
+      ...(start >= 0 ? { byteStart: start, byteEnd: this.endCol.get(i) } : {}),
+    };
+  }
+}
+
+/** The value at `path` inside `value` (undefined when the path leads nowhere). */
+export function valueAtPath(value: unknown, path: JsonPath): unknown {
+  let v = value;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}

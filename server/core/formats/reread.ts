@@ -1,0 +1,136 @@
+// Reading conversations of a large file again from disk: the byte ranges of their records (from
+// the record table) are read and parsed alone, then read as at indexing — an OpenAI record
+// directly, span records re-assembled into their trace's conversations. A file that changed
+// since it was indexed gives nothing (its re-index is on the way).
+import * as fs from 'node:fs';
+import type { Conversation } from '../../../common/schema';
+import { assembleTrace, type AssembleOptions, type AssembledConversation } from './assemble';
+import { readOpenAIConversation } from './openai';
+import { valueAtPath, type RecordTable } from './recordTable';
+import type { Family } from './sniff';
+import { readFamily } from './spanRecords';
+import type { SpanRecord } from './types';
+
+/** Size and modification time of a file when it was indexed. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+export function fileStamp(file: string): FileStamp | null {
+  try {
+    const st = fs.statSync(file);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+export interface RereadSource {
+  file: string;
+  displayName: string;
+  records: RecordTable;
+  /** OTLP resource attributes by context number (records point at theirs). */
+  contexts: ReadonlyArray<Record<string, unknown> | null>;
+  /** The file as indexed (null: unknown, not checked). */
+  stamp: FileStamp | null;
+}
+
+export class RecordRereader {
+  constructor(private readonly src: RereadSource) {}
+
+  /** The OpenAI conversation at `position`, from record `ordinal` (null: gone, or no longer `id`). */
+  openAIConversation(ordinal: number, position: number, id: string): Conversation | null {
+    const { records, file, displayName } = this.src;
+    return this.withFile((fd) => {
+      const text = this.recordText(ordinal, fd, new Map());
+      if (text === null) return null;
+      const value: unknown = JSON.parse(text);
+      const anchor = records.anchor(ordinal);
+      const inner = records.inner(ordinal);
+      const path = [...anchor.path, ...inner];
+      const c = readOpenAIConversation(
+        inner.length ? valueAtPath(value, inner) : value,
+        { file, displayName, where: () => '', line: anchor.line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor },
+        null,
+      );
+      return c && c.id === id ? c : null;
+    });
+  }
+
+  /**
+   * The conversations of one trace, from the records (`ordinals`, in file order) its spans came
+   * from; `traceId` picks its spans among others of a shared record. Problems were reported at
+   * indexing: none here.
+   */
+  traceConversations(
+    family: Family,
+    convention: 'otel-genai' | 'openinference' | null,
+    ordinals: readonly number[],
+    traceId: string | null,
+    opts: Pick<AssembleOptions, 'only' | 'budget'>,
+  ): AssembledConversation[] | null {
+    const { records, contexts, file, displayName } = this.src;
+    return this.withFile((fd) => {
+      const cache = new Map<number, string>();
+      const parsed = new Map<number, unknown>();
+      const spans: SpanRecord[] = [];
+      for (const ordinal of ordinals) {
+        const source = this.recordText(ordinal, fd, cache);
+        if (source === null) return null;
+        const start = records.byteStart(ordinal);
+        let value = parsed.get(start);
+        if (value === undefined) {
+          value = JSON.parse(source) as unknown;
+          parsed.set(start, value);
+        }
+        const record = { value, inner: records.inner(ordinal), source, anchor: records.anchor(ordinal), ordinal, resource: contexts[records.ctx(ordinal)] ?? null, hint: records.hint(ordinal) };
+        const got = readFamily(family, record, convention, false);
+        if (got) for (const s of got) if ((s.traceId ?? null) === traceId || (traceId === null && ordinals.length === 1)) spans.push(s);
+      }
+      return assembleTrace(spans, { file, displayName, problem: () => {}, ...opts });
+    });
+  }
+
+  /** The text of a record (several records may share one: an OTLP export line). */
+  private recordText(ordinal: number, fd: number, cache: Map<number, string>): string | null {
+    const { records } = this.src;
+    const start = records.byteStart(ordinal);
+    const end = records.byteEnd(ordinal);
+    if (start < 0 || end < start) return null;
+    const cached = cache.get(start);
+    if (cached !== undefined) return cached;
+    const buf = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, start + got);
+      if (n <= 0) break;
+      got += n;
+    }
+    let text = buf.toString('utf8', 0, got);
+    if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
+    cache.set(start, text);
+    return text;
+  }
+
+  private withFile<T>(fn: (fd: number) => T): T | null {
+    const { file, stamp } = this.src;
+    let fd: number;
+    try {
+      if (stamp) {
+        const st = fs.statSync(file);
+        if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) return null; // changed: wait for the re-index
+      }
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      return fn(fd);
+    } catch {
+      return null;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+// The product's core output: the shown experiment's annotations as diagnostics on the exact
+// characters of the trace files, with a hover for each. Knows nothing of the connection: it is
+// given what to read and a `send` for diagnostics, so it is tested without a process.
+import { Diagnostic, DiagnosticSeverity, type Hover, type Position } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToFileURL } from 'node:url';
+import { messageParts, type Annotation, type Conversation, type ExperimentItem } from '../common/schema';
+import type { TraceProblem } from '../common/protocol';
+import { markableItems, markersAt, type Range } from './core/annotationLookup';
+import { annotationRange, fileText } from './core/markers';
+import { AnchorRangeLocator } from './core/markerText';
+import { isolateBidiControls, markdownCode, markdownText } from './core/untrustedText';
+import type { TraceSource } from './traceFiles';
+
+/** VS Code shows at most 1,000 diagnostics per file; more would only cost time and memory. */
+export const MAX_MARKERS_PER_FILE = 1000;
+/** Message parts longer than this get no markers (placing one maps the whole JSON string). */
+export const MAX_MARKED_PART_CHARS = 1024 * 1024;
+/** Markers are published again at most once per this delay after an experiment changed. */
+const DEFAULT_PUBLISH_DELAY_MS = 100;
+
+/** The experiment whose markers are shown. */
+export interface ShownExperiment {
+  id: string;
+  name: string;
+  items: readonly ExperimentItem[];
+}
+
+/** What the publisher reads: the index, the trace files and the shown experiment. */
+export interface MarkerInputs {
+  shownExperiment(): ShownExperiment | null;
+  /** The indexed files. */
+  fileNames(): string[];
+  isIndexed(file: string): boolean;
+  /** The conversation indexed under `id` now (materialized from disk for a large file). */
+  conversation(id: string): Conversation | undefined;
+  /** Format problems of a file, or why it is refused or unreadable. */
+  problemsOf(file: string): TraceProblem[];
+  /** How to read the file now; null when it may not or cannot be read. */
+  source(file: string): TraceSource | null;
+}
+
+export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[]) => void;
+
+interface Marker {
+  range: Range;
+  annotation: Annotation;
+  experimentName: string;
+}
+
+/** Places annotations in one file's text, read once, on first need. */
+class FilePlacer {
+  private source: TraceSource | null | undefined;
+  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument } | null = null;
+  private ranges: AnchorRangeLocator | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly read: (file: string) => TraceSource | null,
+  ) {}
+
+  /** False when the file cannot be read (nothing can be placed). */
+  readable(): boolean {
+    this.source ??= this.read(this.file);
+    return this.source !== null;
+  }
+
+  range(conversation: Conversation, annotation: Annotation): Range | null {
+    if (!this.readable()) return null;
+    const source = this.source!;
+    if (source.kind === 'ranges') return (this.ranges ??= new AnchorRangeLocator(source.read)).range(conversation, annotation);
+    this.whole ??= { text: fileText(source.text), doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text) };
+    const r = annotationRange(this.whole.text, conversation, annotation);
+    return r ? { start: this.whole.doc.positionAt(r.start), end: this.whole.doc.positionAt(r.end) } : null;
+  }
+}
+
+export class MarkerPublisher {
+  /** Markers currently shown per file URI, for hovers. */
+  private readonly markersByUri = new Map<string, Marker[]>();
+  private publishTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly inputs: MarkerInputs,
+    private readonly send: SendDiagnostics,
+  ) {}
+
+  publishAll(): void {
+    for (const f of this.inputs.fileNames()) this.publishFile(f);
+  }
+
+  /** Publishes all files after `delayMs`; calls meanwhile are folded into that one (a publish costs a pass over the files). */
+  publishSoon(delayMs = DEFAULT_PUBLISH_DELAY_MS): void {
+    if (this.publishTimer) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = null;
+      this.publishAll();
+    }, delayMs);
+  }
+
+  /** Where an annotation is in `file` now, reading the file as markers do; null when it is not there any more. */
+  place(file: string, conversation: Conversation, annotation: Annotation): Range | null {
+    return new FilePlacer(file, (f) => this.inputs.source(f)).range(conversation, annotation);
+  }
+
+  publishFile(file: string): void {
+    if (!this.inputs.isIndexed(file)) return;
+    const uri = pathToFileURL(file).toString();
+    const diagnostics: Diagnostic[] = this.inputs.problemsOf(file).map(problemDiagnostic);
+    const markers: Marker[] = [];
+    const shown = this.inputs.shownExperiment();
+    if (shown) {
+      const placer = new FilePlacer(file, (f) => this.inputs.source(f));
+      const marked = markableItems(shown.items, file, (id) => this.inputs.conversation(id));
+      let notShown = 0;
+      const tooLong = new Map<string, { conversation: Conversation; messageIndex: number }>();
+      for (const { item, conversation } of marked) {
+        if (!placer.readable()) break;
+        for (const a of item.annotations) {
+          if (markers.length >= MAX_MARKERS_PER_FILE) {
+            notShown++;
+            continue;
+          }
+          const message = conversation.messages[a.message_index];
+          const part = message ? messageParts(message)[a.message_part_index] : undefined;
+          if (part && part.text.length > MAX_MARKED_PART_CHARS) {
+            tooLong.set(`${conversation.id}|${a.message_index}`, { conversation, messageIndex: a.message_index });
+            continue;
+          }
+          const range = placer.range(conversation, a);
+          if (!range) continue;
+          diagnostics.push({
+            range,
+            severity: DiagnosticSeverity.Warning,
+            source: 'hallucination-lab',
+            code: a.label,
+            message: `${a.label.replace(/_/g, ' ')}: ${a.explanation}`,
+            data: { experimentId: shown.id, itemId: item.id },
+          });
+          markers.push({ range, annotation: a, experimentName: shown.name });
+        }
+      }
+      if (notShown > 0)
+        diagnostics.push(
+          info(0, `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`),
+        );
+      for (const { conversation, messageIndex } of tooLong.values())
+        diagnostics.push(
+          info(
+            conversation.line,
+            `message ${messageIndex} of conversation ${conversation.id} is longer than ${MAX_MARKED_PART_CHARS.toLocaleString('en-US')} characters: its hallucinations are not marked here; the report lists them`,
+          ),
+        );
+    }
+    this.markersByUri.set(uri, markers);
+    // Messages quote trace text (labels, explanations, ids, names): no bidi control may act in them.
+    this.send(
+      uri,
+      diagnostics.map((d) => ({ ...d, message: isolateBidiControls(d.message) })),
+    );
+  }
+
+  /** Forgets a file's markers (it is no longer a trace file) and clears its diagnostics. */
+  clear(uri: string): void {
+    this.markersByUri.delete(uri);
+    this.send(uri, []);
+  }
+
+  /** The hover over the markers at `position`: every trace-derived word escaped, so nothing in it is live. */
+  hover(uri: string, position: Position): Hover | null {
+    const hits = markersAt(this.markersByUri.get(uri) ?? [], position);
+    if (!hits.length) return null;
+    const value = hits.map(hoverText).join('\n\n---\n\n');
+    return { contents: { kind: 'markdown', value }, range: hits[0]!.range };
+  }
+
+  dispose(): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = null;
+  }
+}
+
+function hoverText({ annotation: a, experimentName }: Marker): string {
+  return [
+    `**Hallucination: ${markdownText(a.label.replace(/_/g, ' '))}**`,
+    '',
+    markdownText(a.explanation),
+    '',
+    `Detector: ${markdownCode(a.detector)} · confidence ${a.confidence.toFixed(2)} · experiment _${markdownText(experimentName)}_` +
+      (a.tool_name ? ` · tool ${markdownCode(a.tool_name)}` : '') +
+      (a.parameter_name ? ` · parameter ${markdownCode(a.parameter_name)}` : ''),
+  ].join('\n');
+}
+
+function info(line: number, message: string): Diagnostic {
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: 'hallucination-lab',
+    code: 'markers-not-shown',
+    message,
+  };
+}
+
+function problemDiagnostic(p: TraceProblem): Diagnostic {
+  return {
+    range: { start: { line: p.line, character: p.startCharacter ?? 0 }, end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER } },
+    severity: p.severity === 'error' ? DiagnosticSeverity.Error : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    source: 'hallucination-lab',
+    code: 'trace-format',
+    message: p.message,
+  };
+}

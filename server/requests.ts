@@ -1,0 +1,107 @@
+// What each request of the extension does, given the session and the modules that keep the
+// editor in step. server.ts routes messages here, one call a message; the work is in the
+// modules, the order of their effects (state, then markers, then notifications) is here.
+import * as path from 'node:path';
+import type { z } from 'zod';
+import * as P from '../common/protocol';
+import { findAnnotation } from './core/annotationLookup';
+import type { MarkerPublisher } from './markerPublisher';
+import type { Session } from './session';
+import type { TraceFiles } from './traceFiles';
+
+/** A request's parameters as validated by server.ts, and its answer as sent. */
+type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
+type Result<S> = S extends P.MessageSpec<z.ZodType, infer R> ? z.input<R> : never;
+
+/** Notifications the requests send besides their answers. */
+export interface RequestEvents {
+  activeExperimentChanged(id: string | null): void;
+}
+
+export class Requests {
+  constructor(
+    private readonly session: Session,
+    private readonly traceFiles: TraceFiles,
+    private readonly markers: MarkerPublisher,
+    private readonly events: RequestEvents,
+  ) {}
+
+  setTraceFiles({ files }: Params<typeof P.SetTraceFiles>): Result<typeof P.SetTraceFiles> {
+    return { files: this.traceFiles.choose(files) };
+  }
+
+  listTraceFiles(): Result<typeof P.ListTraceFiles> {
+    return { files: this.traceFiles.summaries() };
+  }
+
+  listConversations({ file, ids }: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
+    return { conversations: onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids) };
+  }
+
+  /** What a report opens with, in one round trip. */
+  getReportState({ id }: Params<typeof P.GetReportState>): Result<typeof P.GetReportState> {
+    const service = this.session.requireService();
+    const experiment = service.resource(id);
+    return { experiment, running: service.summaryOf(id).running, conversations: onlyIds(this.session.index.conversationSummaries(), experiment.conversation_ids) };
+  }
+
+  createExperiment({ config }: Params<typeof P.CreateExperiment>): Result<typeof P.CreateExperiment> {
+    const result = this.session.requireService().create(config);
+    // With no experiment chosen, the new one may be the latest pass-through one: its markers show.
+    if (result.ok && !this.session.hasActiveExperiment) this.markers.publishSoon();
+    return result;
+  }
+
+  listExperiments(): Result<typeof P.ListExperiments> {
+    return { experiments: this.session.service?.list() ?? [] };
+  }
+
+  getExperiment({ id }: Params<typeof P.GetExperiment>): Result<typeof P.GetExperiment> {
+    return this.session.requireService().resource(id);
+  }
+
+  cancelExperiment({ id }: Params<typeof P.CancelExperiment>): Result<typeof P.CancelExperiment> {
+    return { cancelled: this.session.requireService().cancel(id) };
+  }
+
+  // Untrusted: the pipeline refuses every configuration (nothing runs, no key is read) with
+  // UNTRUSTED, naming pass_through; resume is refused here before the store is touched.
+  resumeExperiment({ id, failedOnly }: Params<typeof P.ResumeExperiment>): Result<typeof P.ResumeExperiment> {
+    if (!this.session.trusted) throw new Error('this workspace is not trusted: experiments cannot run here (results can still be viewed)');
+    return { experiment: this.session.requireService().resume(id, failedOnly) };
+  }
+
+  deleteExperiment({ id }: Params<typeof P.DeleteExperiment>): Result<typeof P.DeleteExperiment> {
+    return { deleted: this.session.requireService().delete(id) };
+  }
+
+  setActiveExperiment({ id }: Params<typeof P.SetActiveExperiment>): Result<typeof P.SetActiveExperiment> {
+    this.session.setActiveExperiment(id);
+    this.markers.publishAll();
+    const shown = this.session.shownExperimentId();
+    this.events.activeExperimentChanged(shown);
+    return { id: shown };
+  }
+
+  /** Where an annotation is in its trace file now: the file as indexed, read as markers read it. */
+  locateAnnotation(q: Params<typeof P.LocateAnnotation>): Result<typeof P.LocateAnnotation> {
+    const service = this.session.requireService();
+    const snapshot = service.conversation(q.experiment_id, q.conversation_id);
+    const current = this.session.index.get(q.conversation_id);
+    const file = current?.file ?? snapshot?.file ?? null;
+    const annotation = findAnnotation(service.items(q.experiment_id), q);
+    if (!file || !current || !annotation) return { file, range: null };
+    return { file, range: this.markers.place(file, current, annotation) };
+  }
+
+  updateSettings(update: Params<typeof P.UpdateSettings>): void {
+    this.session.updateSettings(update);
+  }
+}
+
+/** Only the conversations named (a report needs a few, not the whole index); all when none are named. */
+function onlyIds(all: P.ConversationSummary[], ids: readonly string[] | undefined): P.ConversationSummary[] {
+  if (ids === undefined) return all;
+  const wanted = new Set(ids);
+  return all.filter((c) => wanted.has(c.id));
+}
