@@ -233,8 +233,7 @@ class ArgumentWalker {
     // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
     // identifier or expression the user wrote stands for the value, whatever its declared type.
     const types = allowedTypes(schema);
-    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && EXPRESSION.test(node.value) && ctx.rawIncludes(node.value.toLowerCase()))
-      return true;
+    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && namesContextValue(node.value, types, ctx)) return true;
     const span = valueSpan(node);
     const allowed = enumOf(schema);
     if (types && !typeMatches(plain, types) && !(allowed && enumAdmits(allowed, plain))) {
@@ -354,6 +353,17 @@ function enumKey(s: string): string {
 function initialsOf(s: string): string {
   const words = fold(s).split(' ');
   return words.length >= 2 ? words.map((w) => w[0]).join('') : '';
+}
+
+/**
+ * A string standing for a value the user named, where the schema wants the value itself: an
+ * identifier or expression ("listElement", "ResultSet.CONCUR_READ_ONLY"), or — for an array or
+ * object — a key or name the user wrote verbatim ("user:online:both").
+ */
+function namesContextValue(v: string, types: ReadonlySet<string>, ctx: ContextIndex): boolean {
+  const verbatim = (): boolean => ctx.rawIncludes(v.toLowerCase());
+  if (EXPRESSION.test(v)) return verbatim();
+  return (types.has('array') || types.has('object')) && v.length >= 3 && !/\s/.test(v) && verbatim();
 }
 
 /** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */
