@@ -134,3 +134,9 @@ test('an enum member of several words may be written as its initials', () => {
   assert.deepEqual(detect('Gluten-free cookies', 'recipes', '{"diet":["GF"]}', [recipes]), []);
   assert.deepEqual(labels(detect('Gluten-free cookies', 'recipes', '{"diet":["KF"]}', [recipes])), ['invalid_parameter_value:diet']);
 });
+
+test('another name of an enum member is that member ("ft" for "feet")', () => {
+  const area: ToolDefinition = { type: 'function', function: { name: 'area', parameters: { type: 'object', properties: { unit: { type: 'string', enum: ['meter', 'feet'] } } } } };
+  assert.deepEqual(detect('Area of the room in feet', 'area', '{"unit":"ft"}', [area]), []);
+  assert.deepEqual(labels(detect('Area of the room in feet', 'area', '{"unit":"yd"}', [area])), ['invalid_parameter_value:unit']);
+});

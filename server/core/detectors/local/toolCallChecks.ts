@@ -7,6 +7,7 @@ import { findUngroundedSpecifics } from './answerSpecifics';
 import { describeSources, quote, schemaNodeText, toolDescriptionText, type ContextIndex, type TextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
 import { decodedToRawOffsets, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from './jsonPositions';
+import { findGroupPhrases } from './equivalences';
 import { fold, NUMBER_WORDS } from './normalize';
 import { calibrated, confidenceOf } from './confidence';
 import {
@@ -328,7 +329,10 @@ export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
     const f = enumKey(v);
     if (f !== '' && allowed.some((a) => typeof a === 'string' && enumKey(a) === f)) return true;
     // a member of several words written as its initials ("GF" for "Gluten Free")
-    return /^[A-Z]{2,5}$/.test(v) && allowed.some((a) => typeof a === 'string' && initialsOf(a) === f);
+    if (/^[A-Z]{2,5}$/.test(v) && allowed.some((a) => typeof a === 'string' && initialsOf(a) === f)) return true;
+    // another name of a member ("ft" for "feet", "USD" for "dollar")
+    const groups = wholePhraseGroups(v);
+    return groups.length > 0 && allowed.some((a) => typeof a === 'string' && wholePhraseGroups(a).some((g) => groups.includes(g)));
   }
   if (typeof v === 'boolean' || typeof v === 'number') return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === String(v));
   return false;
@@ -348,6 +352,14 @@ function enumKey(s: string): string {
     })
     .join(' ')
     .replace(/^1 /, '');
+}
+
+/** Equivalence groups (equivalences.ts) the whole of `s` names. */
+function wholePhraseGroups(s: string): number[] {
+  const tokens = fold(s).split(' ');
+  return findGroupPhrases(tokens, () => true)
+    .filter((g) => g.start === 0 && g.end === tokens.length)
+    .flatMap((g) => g.groups);
 }
 
 function initialsOf(s: string): string {
