@@ -248,7 +248,7 @@ function findEntities(text: string, ctx: ContextIndex, claims: Claims): void {
   const lines = text.split('\n');
   // A whole answer that is one short phrase ("Marie Curie.", "Paris") is the answer itself, not a
   // heading: its capitals name something even at the start.
-  const bare = lines.filter((l) => l.trim() !== '').length === 1 && lineWords(text, 0).length <= 6 && !/[.!?]\s+\S/.test(text.trim());
+  const bare = text.length <= 80 && lines.filter((l) => l.trim() !== '').length === 1 && lineWords(text, 0).length <= 6 && !/[.!?]\s+\S/.test(text.trim());
   let lineOffset = 0;
   for (const line of lines) {
     const words = lineWords(line, lineOffset);

@@ -5,7 +5,6 @@ import type { Conversation, ToolDefinition } from '../../../../common/schema';
 import {
   conversationIndexesFor,
   type ConversationIndex,
-  type FirstSeen,
   type Membership,
   type SetAttribute,
   type SourceKind,
@@ -58,17 +57,13 @@ export class ContextIndex {
   ) {
     this.kinds = kinds;
     const live = prefixes_.filter((p) => p.count > 0);
-    const member = <T extends string | number>(attr: SetAttribute, get: (p: TextIndex) => ReadonlySet<T>): Membership<T> => {
-      let sets: FirstSeen<string | number>[] | null = null;
-      return {
-        has: (v: T): boolean => {
-          sets ??= live.map((p) => p.index.set(attr, p.count));
-          for (let i = 0; i < live.length; i++) if (sets[i]!.hasBefore(v, live[i]!.count)) return true;
-          for (const p of extras) if (get(p).has(v)) return true;
-          return false;
-        },
-      };
-    };
+    const member = <T extends string | number>(attr: SetAttribute, get: (p: TextIndex) => ReadonlySet<T>): Membership<T> => ({
+      has: (v: T): boolean => {
+        for (const p of live) if (p.index.has(attr, v, p.count)) return true;
+        for (const p of extras) if (get(p).has(v)) return true;
+        return false;
+      },
+    });
     this.tokens = member('tokens', (p) => p.tokens);
     this.stems = member('stems', (p) => p.stems);
     this.joined = member('joined', (p) => p.joined);

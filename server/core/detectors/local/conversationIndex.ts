@@ -28,6 +28,9 @@ export class FirstSeen<T> {
 
 export type SetAttribute = 'tokens' | 'stems' | 'joined' | 'numbers' | 'dates' | 'times' | 'groups' | 'initials' | 'prefixes' | 'deletions';
 
+/** Up to this many sources, lookups ask each source (as cheap as a merged map, with nothing to build). */
+const FEW_SOURCES = 24;
+
 /** How a message yields source texts (its content, or its tool calls' arguments). */
 export type SourceExtractor = (m: Message) => { kind: SourceKind; text: string }[];
 
@@ -92,6 +95,18 @@ export class ConversationIndex {
     return lo;
   }
 
+  /**
+   * Whether one of the first `count` sources has `v` in its `attr` set. A few sources are asked
+   * one by one (merging costs more than asking); beyond that the merged first-seen map answers.
+   */
+  has(attr: SetAttribute, v: string | number, count: number): boolean {
+    if (count <= FEW_SOURCES) {
+      for (let i = 0; i < count; i++) if ((this.sources[i]!.text[attr] as ReadonlySet<string | number>).has(v)) return true;
+      return false;
+    }
+    return this.set(attr, count).hasBefore(v, count);
+  }
+
   set(attr: SetAttribute, count: number): FirstSeen<string | number> {
     let s = this.sets.get(attr);
     if (!s) this.sets.set(attr, (s = new FirstSeen()));
@@ -105,6 +120,11 @@ export class ConversationIndex {
   /** Whether the folded phrase occurs, on token boundaries, inside one of the first `count` sources. */
   hasPhrase(folded: string, count: number): boolean {
     if (count === 0) return false;
+    if (count <= FEW_SOURCES) {
+      const needle = ' ' + folded + ' ';
+      for (let i = 0; i < count; i++) if (this.sources[i]!.text.padded.includes(needle)) return true;
+      return false;
+    }
     for (; this.streamUpTo < count; this.streamUpTo++) {
       for (const tok of this.sources[this.streamUpTo]!.text.tokenList) {
         let list = this.postings.get(tok);
@@ -151,11 +171,19 @@ export class ConversationIndex {
   }
   /** Substring of the lower-cased raw text of one of the first `count` sources (URLs, addresses). */
   rawIncludes(lower: string, count: number): boolean {
+    if (count <= FEW_SOURCES) {
+      for (let i = 0; i < count; i++) if (this.sources[i]!.text.rawLower.includes(lower)) return true;
+      return false;
+    }
     this.extendJoined(this.raw, count, (t) => t.rawLower);
     return ConversationIndex.includesBefore(this.raw, lower, count);
   }
   /** Substring of the folded text of one of the first `count` sources, without word boundaries. */
   foldedIncludes(folded: string, count: number): boolean {
+    if (count <= FEW_SOURCES) {
+      for (let i = 0; i < count; i++) if (this.sources[i]!.text.padded.includes(folded)) return true;
+      return false;
+    }
     this.extendJoined(this.folded, count, (t) => t.padded);
     return ConversationIndex.includesBefore(this.folded, folded, count);
   }
@@ -247,8 +275,11 @@ export interface ConversationIndexes {
 }
 
 // Found again from the conversation's first message object: a caller judging each response with
-// a new Conversation (a new slice of the same messages) reuses the index.
-const indexes = new WeakMap<Message, ConversationIndexes>();
+// a new Conversation (a new slice of the same messages) reuses the index. The most recent
+// conversations only (responses are judged conversation by conversation, a few at once): memory
+// stays bounded however many conversations a run or a CI scan goes through.
+const RECENT_CONVERSATIONS = 32;
+const indexes = new Map<Message, ConversationIndexes>();
 
 export function conversationIndexesFor(messages: readonly Message[], end: number): ConversationIndexes | null {
   if (end <= 0) return null;
@@ -266,8 +297,10 @@ export function conversationIndexesFor(messages: readonly Message[], end: number
   }
   if (idx === undefined) {
     idx = { texts: new ConversationIndex(messageTextSources), toolArguments: new ConversationIndex(toolArgumentSources) };
-    indexes.set(first, idx);
-  }
+    if (indexes.size >= RECENT_CONVERSATIONS) indexes.delete(indexes.keys().next().value!);
+  } else indexes.delete(first);
+  // most recently used last
+  indexes.set(first, idx);
   if (idx.texts.messages.length < end) {
     idx.texts.extendTo(messages, end);
     idx.toolArguments.extendTo(messages, end);

@@ -99,11 +99,11 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   const v = value.trim();
   if (v === '') return OK;
   if (inSchemaLiterals(v, schema)) return OK;
-  if (isVocabularyOption(v, paramName, schema && typeof schema['description'] === 'string' ? schema['description'] : null)) return OK;
   const f = fold(v);
   // Punctuation only (">", "*"): nothing specific to be made up.
   if (f === '') return OK;
   if (ctx.hasPhrase(f) || unspacedGrounded(f, ctx)) return OK;
+  if (isVocabularyOption(v, paramName, schema && typeof schema['description'] === 'string' ? schema['description'] : null)) return OK;
   const filled = schema && typeof schema['description'] === 'string' ? templateFillings(v, schema['description']) : null;
   if (filled && filled.every((part) => groundString(part, null, ctx).grounded)) return OK;
 
@@ -239,7 +239,12 @@ function initialsRuns(tokens: readonly string[], capitalised: ReadonlySet<string
   return out;
 }
 
-export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE, code = false): TokenAnalysis {
+/**
+ * Content tokens of a value against the context. `capitalised` (the value's own capitalised
+ * tokens) enables abbreviations; `value` marks an argument value, where a corrected typo and code
+ * syntax are restatements too (answer text keeps the stricter reading).
+ */
+export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE, code = false, value = false): TokenAnalysis {
   const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
   const viaGroup = new Set<number>();
   for (const g of findGroupPhrases(tokens, () => true)) {
@@ -265,7 +270,7 @@ export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalise
         unspacedGrounded(t, ctx) ||
         (code && isCodeWord(t)) ||
         abbreviationGrounded(t, capitalised.has(t), ctx) ||
-        typoGrounded(t, ctx);
+        (value && typoGrounded(t, ctx));
     if (ok) res.grounded++;
     else if (num === null && (t.length === 1 || isCommonStem(stem(t)))) res.soft++;
     else res.hard.push(t);
@@ -314,7 +319,7 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
   // In code or a command line the model composed, the language's own words (a command name, a
   // keyword, a builtin) are syntax, not specifics: what it operates on must still be grounded.
   const code = CODE_LIKE.test(v);
-  const all = analyse(f.split(' '), ctx, caps, code);
+  const all = analyse(f.split(' '), ctx, caps, code, true);
   if (all.content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
     if (!/^[A-Z]{2,4}$/.test(v) || ctx.tokens.has(f) || findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))) return OK;
@@ -327,11 +332,11 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
     // The head is the specific part ("Central Park" in "Central Park, NY"): it must be grounded
     // itself; a grounded qualifier does not vouch for it.
     const fh = fold(head);
-    const h = analyse(fh.split(' '), ctx, caps, code);
+    const h = analyse(fh.split(' '), ctx, caps, code, true);
     if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
       // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
       const badQualifier = qualifiers.find((q) => {
-        const a = analyse(fold(q).split(' '), ctx, caps, code);
+        const a = analyse(fold(q).split(' '), ctx, caps, code, true);
         return a.hard.length > 0 && !properLooking(q);
       });
       if (badQualifier === undefined) return OK;

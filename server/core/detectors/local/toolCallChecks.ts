@@ -145,6 +145,12 @@ function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: Context
   walker.object(root, tool?.function.parameters ?? null, '', true, null);
 }
 
+/** A parameter's grounding context: the conversation, and (on first need) the tool's own schema added. */
+interface Scoped {
+  base: ContextIndex;
+  full: () => ContextIndex;
+}
+
 class ArgumentWalker {
   constructor(
     private readonly t: CallTarget,
@@ -153,16 +159,29 @@ class ArgumentWalker {
     private readonly description: TextIndex | null,
   ) {}
 
-  /** The context a top-level parameter's values are grounded in: the conversation, the tool's description, the parameter's own schema. */
-  private paramContext(propSchema: SchemaNode | undefined): ContextIndex {
-    const texts: TextIndex[] = [];
-    if (this.description) texts.push(this.description);
-    const own = propSchema ? schemaNodeText(propSchema) : null;
-    if (own) texts.push(own);
-    return this.ctx.withTexts(texts, 'schema');
+  /**
+   * The context a top-level parameter's values are grounded in: the conversation, the tool's
+   * description, the parameter's own schema. Built on first need (most values are grounded in
+   * the conversation alone, and more context only grounds more).
+   */
+  private paramContext(propSchema: SchemaNode | undefined): Scoped {
+    let built: ContextIndex | null = null;
+    return {
+      base: this.ctx,
+      full: () => {
+        if (built === null) {
+          const texts: TextIndex[] = [];
+          if (this.description) texts.push(this.description);
+          const own = propSchema ? schemaNodeText(propSchema) : null;
+          if (own) texts.push(own);
+          built = this.ctx.withTexts(texts, 'schema');
+        }
+        return built;
+      },
+    };
   }
 
-  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean, ctx: ContextIndex | null): void {
+  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean, ctx: Scoped | null): void {
     const props = schema ? propertiesOf(schema) : null;
     // The top-level property list is the tool's whole signature. A nested object's listed
     // properties are often examples: it is open unless it says additionalProperties: false.
@@ -197,11 +216,11 @@ class ArgumentWalker {
     }
   }
 
-  value(node: JsonNode, schema: SchemaNode | null, path: string, ctx: ContextIndex, required: boolean): void {
+  value(node: JsonNode, schema: SchemaNode | null, path: string, ctx: Scoped, required: boolean): void {
     if (schema) {
       const verdict = acceptedBySchema(node, schema, required);
       if (verdict === 'settled') return;
-      if (verdict === 'check' && !this.valid(node, schema, path, ctx)) return;
+      if (verdict === 'check' && !this.valid(node, schema, path, ctx.base)) return;
     }
     switch (node.kind) {
       case 'object':
@@ -214,14 +233,19 @@ class ArgumentWalker {
         return;
       }
       case 'string': {
-        const verdict = groundString(node.value, schema, ctx, path.slice(path.lastIndexOf('.') + 1));
+        const name = path.slice(path.lastIndexOf('.') + 1);
+        let verdict = groundString(node.value, schema, ctx.base, name);
+        if (!verdict.grounded) verdict = groundString(node.value, schema, ctx.full(), name);
         if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx);
         else this.report(node, path, verdict, node.value, ctx);
         return;
       }
-      case 'number':
-        this.report(node, path, groundNumber(node.value, schema, ctx), this.t.args.slice(node.start, node.end), ctx);
+      case 'number': {
+        let verdict = groundNumber(node.value, schema, ctx.base);
+        if (!verdict.grounded) verdict = groundNumber(node.value, schema, ctx.full());
+        this.report(node, path, verdict, this.t.args.slice(node.start, node.end), ctx);
         return;
+      }
       default:
         // booleans and null choose between fixed options: nothing to have made up
         return;
@@ -274,8 +298,9 @@ class ArgumentWalker {
     return true;
   }
 
-  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, ctx: ContextIndex): void {
+  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped): void {
     if (verdict.grounded) return;
+    const ctx = scoped.full();
     const span = valueSpan(node);
     const where = describeSources(ctx.kinds);
     const explanation =
@@ -286,7 +311,9 @@ class ArgumentWalker {
   }
 
   /** Composed text (a message body): report the made-up specifics inside it, at their own offsets. */
-  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, ctx: ContextIndex): void {
+  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, scoped: Scoped): void {
+    if (findUngroundedSpecifics(node.value, scoped.base).length === 0) return;
+    const ctx = scoped.full();
     const findings = findUngroundedSpecifics(node.value, ctx);
     if (findings.length === 0) return;
     const innerStart = node.start + 1;
