@@ -48,7 +48,8 @@ const bundles = [
 // Codicons ship beside the webview bundles: the packaged extension has no node_modules.
 mkdirSync('dist/webview', { recursive: true });
 // A production build leaves no source map of an earlier development build beside its bundles.
-if (production) for (const dir of ['dist', 'dist/webview']) for (const f of readdirSync(dir)) if (f.endsWith('.js.map')) rmSync(path.join(dir, f));
+if (production)
+  for (const dir of ['dist', 'dist/webview']) for (const f of readdirSync(dir)) if (f.endsWith('.js.map')) rmSync(path.join(dir, f));
 for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));

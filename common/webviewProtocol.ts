@@ -169,17 +169,15 @@ export const reportInitResultSchema = z.object({
 });
 export type ReportInitResult = z.infer<typeof reportInitResultSchema>;
 
-/**
- * What the host embeds in the report's HTML, so the page paints without asking (`init` stays for
- * a page without it). `stateId` is new for each HTML: a page that finds the id it already used
- * was reloaded from the same HTML (shown again after being hidden) and asks for `refresh`.
- */
-export const reportBootstrapSchema = reportInitResultSchema.extend({ stateId: z.string().min(1) });
-export type ReportBootstrap = z.infer<typeof reportBootstrapSchema>;
-
 export const ReportProtocol = {
   // webview → host
   init: request('report/init', empty, reportInitResultSchema),
+  /**
+   * The page painted the state embedded in its HTML (a ReportInitResult) and listens now: the host
+   * sends snapshots from here on, and answers with one when the experiment changed since the HTML
+   * was made (a page loaded again after being hidden starts from that HTML too).
+   */
+  ready: request('report/ready', empty, z.object({ snapshot: reportSnapshotSchema.nullable() })),
   refresh: request('report/refresh', empty, z.object({ snapshot: reportSnapshotSchema.nullable() })),
   cancel: request('report/cancel', empty, z.object({ cancelled: z.boolean() })),
   resume: request('report/resume', z.object({ failedOnly: z.boolean() }), z.object({ resumed: z.boolean() })),

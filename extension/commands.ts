@@ -57,7 +57,11 @@ export function registerCommands(deps: CommandDeps): void {
       }),
     );
 
-  async function pickExperiment(arg: unknown, placeHolder: string, filter: (e: ExperimentSummary) => boolean = () => true): Promise<string | undefined> {
+  async function pickExperiment(
+    arg: unknown,
+    placeHolder: string,
+    filter: (e: ExperimentSummary) => boolean = () => true,
+  ): Promise<string | undefined> {
     const id = experimentIdOf(arg);
     if (id) return id;
     const list = (await listExperiments()).filter(filter).reverse();
@@ -66,7 +70,12 @@ export function registerCommands(deps: CommandDeps): void {
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      list.map((e) => ({ label: e.name, description: `${e.status_summary.completed}/${e.status_summary.total} completed · ${e.total_hallucinations} hallucinations`, detail: e.id, id: e.id })),
+      list.map((e) => ({
+        label: e.name,
+        description: `${e.status_summary.completed}/${e.status_summary.total} completed · ${e.total_hallucinations} hallucinations`,
+        detail: e.id,
+        id: e.id,
+      })),
       { placeHolder },
     );
     return picked?.id;
@@ -74,7 +83,14 @@ export function registerCommands(deps: CommandDeps): void {
 
   register('addTraceFiles', async (arg?: unknown, all?: unknown) => {
     // From the Explorer: (clicked uri, all selected uris); from tests: a Uri or Uri[].
-    let uris: vscode.Uri[] | undefined = Array.isArray(all) && all.every((u) => u instanceof vscode.Uri) ? all : Array.isArray(arg) ? (arg as vscode.Uri[]) : arg instanceof vscode.Uri ? [arg] : undefined;
+    let uris: vscode.Uri[] | undefined =
+      Array.isArray(all) && all.every((u) => u instanceof vscode.Uri)
+        ? all
+        : Array.isArray(arg)
+          ? (arg as vscode.Uri[])
+          : arg instanceof vscode.Uri
+            ? [arg]
+            : undefined;
     uris ??= await vscode.window.showOpenDialog({
       canSelectMany: true,
       openLabel: 'Add Trace Files',
@@ -87,9 +103,25 @@ export function registerCommands(deps: CommandDeps): void {
   });
 
   register('removeTraceFile', async (arg?: unknown) => {
-    const file = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : (arg as TraceNode | undefined)?.kind === 'file' ? (arg as Extract<TraceNode, { kind: 'file' }>).summary.file : undefined;
+    const file = traceFileOf(arg);
     if (!file) return;
     await selection.remove(file);
+  });
+
+  register('convertToOpenAIJsonl', async (arg?: unknown) => {
+    const file = traceFileOf(arg) ?? vscode.window.activeTextEditor?.document.uri.fsPath;
+    if (!file) return;
+    const { jsonl, conversations, notes } = await server.request(P.ConvertTraceFile, { file });
+    for (const note of notes) logger.info(note);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(file.replace(/(\.[^./\\]+)?$/, '.openai.jsonl')),
+      filters: { 'OpenAI chat JSONL': ['jsonl'] },
+      saveLabel: 'Convert',
+    });
+    if (!target) return;
+    if (target.fsPath === file) throw new Error('the converted conversations cannot replace the trace file itself: choose another file');
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(jsonl));
+    void vscode.window.showInformationMessage(`Hallucination Lab: ${conversations} conversation(s) written to ${vscode.workspace.asRelativePath(target)}. ${notes.join(' ')}`);
   });
 
   register('refresh', async () => {
@@ -107,7 +139,8 @@ export function registerCommands(deps: CommandDeps): void {
   register('showOutput', () => logger.channel.show(true));
 
   register('newExperiment', async (config?: unknown) => {
-    if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: experiments cannot run here. Trust the workspace to run them.');
+    if (!vscode.workspace.isTrusted)
+      throw new Error('this workspace is not trusted: experiments cannot run here. Trust the workspace to run them.');
     // With a configuration: create it without UI (tests, other extensions). Without: the form.
     if (config && typeof config === 'object') return createAndFollow(config, false);
     openExperimentForm(hosts);
@@ -126,7 +159,12 @@ export function registerCommands(deps: CommandDeps): void {
     if (!ids) {
       const list = (await listExperiments()).reverse();
       const picked = await vscode.window.showQuickPick(
-        list.map((e) => ({ label: e.name, description: `${e.status_summary.completed}/${e.status_summary.total} completed`, detail: e.id, id: e.id })),
+        list.map((e) => ({
+          label: e.name,
+          description: `${e.status_summary.completed}/${e.status_summary.total} completed`,
+          detail: e.id,
+          id: e.id,
+        })),
         { canPickMany: true, title: 'Compare experiments (pick two or more, or none to choose in the panel)' },
       );
       if (!picked) return;
@@ -139,7 +177,9 @@ export function registerCommands(deps: CommandDeps): void {
     const { conversations } = await server.request(P.ListConversations, {});
     if (!conversations.length) {
       const add = 'Add Trace Files…';
-      if ((await vscode.window.showWarningMessage('Hallucination Lab: there are no conversations yet. Add trace files first.', add)) === add)
+      if (
+        (await vscode.window.showWarningMessage('Hallucination Lab: there are no conversations yet. Add trace files first.', add)) === add
+      )
         await vscode.commands.executeCommand('hallucinationLab.addTraceFiles');
       return undefined;
     }
@@ -172,8 +212,12 @@ export function registerCommands(deps: CommandDeps): void {
       matchOnDetail: true,
     });
     if (!chosen?.length) return undefined;
-    if (chosen.length > MAX_CONVERSATIONS) throw new Error(`${chosen.length} conversations chosen; an experiment allows at most ${MAX_CONVERSATIONS}`);
-    return createAndFollow({ name, model: target.model, pass_through: target.passThrough, conversation_ids: chosen.map((c) => c.id) }, true);
+    if (chosen.length > MAX_CONVERSATIONS)
+      throw new Error(`${chosen.length} conversations chosen; an experiment allows at most ${MAX_CONVERSATIONS}`);
+    return createAndFollow(
+      { name, model: target.model, pass_through: target.passThrough, conversation_ids: chosen.map((c) => c.id) },
+      true,
+    );
   }
 
   async function createAndFollow(config: unknown, interactive: boolean): Promise<ExperimentSummary | undefined> {
@@ -216,10 +260,26 @@ export function registerCommands(deps: CommandDeps): void {
     if (confirmed !== true) {
       const name = experimentTree.get(id)?.name ?? id;
       const yes = 'Delete';
-      if ((await vscode.window.showWarningMessage(`Delete experiment "${name}" and its stored results?`, { modal: true }, yes)) !== yes) return false;
+      if ((await vscode.window.showWarningMessage(`Delete experiment "${name}" and its stored results?`, { modal: true }, yes)) !== yes)
+        return false;
     }
     // The tree and the markers follow the server's ExperimentChanged { deletedId }.
     return (await server.request(P.DeleteExperiment, { id })).deleted;
+  });
+
+  register('exportSarif', async (arg?: unknown) => {
+    const id = await pickExperiment(arg, 'Export which experiment as SARIF?');
+    if (!id) return;
+    const { sarif, results } = await server.request(P.ExportSarif, { id });
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `hallucinations-${id}.sarif`) } : {}),
+      filters: { SARIF: ['sarif', 'json'] },
+      saveLabel: 'Export SARIF',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(sarif));
+    void vscode.window.showInformationMessage(`Hallucination Lab: ${results} result(s) written to ${vscode.workspace.asRelativePath(target)}.`);
   });
 
   register('showMarkers', async (arg?: unknown) => {
@@ -236,7 +296,14 @@ export function registerCommands(deps: CommandDeps): void {
   });
 
   register('revealAnnotation', async (arg?: unknown) => {
-    const q = arg as { experiment_id: string; conversation_id: string; message_index: number; message_part_index: number; start_offset: number; end_offset?: number };
+    const q = arg as {
+      experiment_id: string;
+      conversation_id: string;
+      message_index: number;
+      message_part_index: number;
+      start_offset: number;
+      end_offset?: number;
+    };
     if (!q || typeof q.experiment_id !== 'string') return;
     const where = await server.request(P.LocateAnnotation, q);
     if (!where.file) throw new Error(`conversation "${q.conversation_id}" is not in the indexed trace files`);
@@ -245,7 +312,10 @@ export function registerCommands(deps: CommandDeps): void {
       ? new vscode.Range(where.range.start.line, where.range.start.character, where.range.end.line, where.range.end.character)
       : undefined;
     await vscode.window.showTextDocument(doc, { selection: range, preview: false });
-    if (!range) void vscode.window.showWarningMessage('Hallucination Lab: the trace file no longer holds the annotated text; opened the file instead.');
+    if (!range)
+      void vscode.window.showWarningMessage(
+        'Hallucination Lab: the trace file no longer holds the annotated text; opened the file instead.',
+      );
   });
 
   register('setApiKey', async (nameArg?: unknown, keyArg?: unknown, baseURLArg?: unknown) => {
@@ -257,7 +327,7 @@ export function registerCommands(deps: CommandDeps): void {
         ? nameArg
         : names.length === 1
           ? names[0]
-          : (await vscode.window.showQuickPick(names, { title: 'Set API Key: for which endpoint key name?' }));
+          : await vscode.window.showQuickPick(names, { title: 'Set API Key: for which endpoint key name?' });
     if (!name) return;
     // The key is bound to the endpoints it is entered for; sending it elsewhere asks first.
     const explicit = typeof baseURLArg === 'string' ? originOf(baseURLArg) : null;
@@ -277,4 +347,12 @@ export function registerCommands(deps: CommandDeps): void {
     else await deps.keys.set(name, key, origins);
     void vscode.window.setStatusBarMessage(`Hallucination Lab: API key ${key === '' ? 'deleted' : 'saved'} for ${name}`, 3000);
   });
+}
+
+/** The trace file a command was invoked on: a path, an Explorer URI or a Trace Files node. */
+function traceFileOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  const node = arg as TraceNode | undefined;
+  return node?.kind === 'file' ? node.summary.file : undefined;
 }

@@ -16,13 +16,19 @@ export function followWithProgress(server: ServerConnection, experiment: Experim
           const s = e.status_summary;
           const finished = s.completed + s.failed;
           const pct = s.total ? (finished / s.total) * 100 : 100;
-          progress.report({ message: `${finished}/${s.total} items · ${e.total_hallucinations} hallucinations`, increment: pct - reported });
+          progress.report({
+            message: `${finished}/${s.total} items · ${e.total_hallucinations} hallucinations`,
+            increment: pct - reported,
+          });
           reported = pct;
           if (!e.running) {
             done();
             const open = 'Open Report';
             void vscode.window
-              .showInformationMessage(`${e.name}: ${s.completed} completed, ${s.failed} failed, ${e.total_hallucinations} hallucinations.`, open)
+              .showInformationMessage(
+                `${e.name}: ${s.completed} completed, ${s.failed} failed, ${e.total_hallucinations} hallucinations.`,
+                open,
+              )
               .then((a) => a === open && vscode.commands.executeCommand('hallucinationLab.openReport', e.id));
           }
         });
@@ -33,4 +39,3 @@ export function followWithProgress(server: ServerConnection, experiment: Experim
       }),
   );
 }
-

@@ -44,7 +44,12 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
   const server: ServerClient = new ServerClient({
     context,
     logger,
-    initializationOptions: () => ({ workspaceRoot: root() ?? null, createdBy: 'vscode', settings: settings.current, trusted: vscode.workspace.isTrusted }),
+    initializationOptions: () => ({
+      workspaceRoot: root() ?? null,
+      createdBy: 'vscode',
+      settings: settings.current,
+      trusted: vscode.workspace.isTrusted,
+    }),
     getApiKey: ({ name, baseURL }) => (vscode.workspace.isTrusted ? keys.keyFor(name, baseURL) : Promise.resolve(null)),
     // After every (re)start the server knows nothing: tell it the files, list the experiments
     // and the user's choice of markers again.
@@ -63,7 +68,12 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
   registerWebviewSerializers({ context, server, settings, active });
 
   const traceView = vscode.window.createTreeView('hallucinationLab.traces', { treeDataProvider: traceTree, showCollapseAll: true });
-  const experimentView = vscode.window.createTreeView('hallucinationLab.experiments', { treeDataProvider: experimentTree, showCollapseAll: true });
+  const experimentView = vscode.window.createTreeView('hallucinationLab.experiments', {
+    treeDataProvider: experimentTree,
+    showCollapseAll: true,
+  });
+  /** The latest SetTraceFiles sent because the selection changed. */
+  let lastSync: Promise<void> = Promise.resolve();
   context.subscriptions.push(
     settings,
     selection,
@@ -90,11 +100,11 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
       onTraceFilesChanged: selection.onDidChange,
       views: [traceView, experimentView],
       root,
-      start: () => void server.whenReady().catch((e: unknown) => logger.error(`Hallucination Lab could not start: ${(e as Error).message}`)),
+      start: () =>
+        void server.whenReady().catch((e: unknown) => logger.error(`Hallucination Lab could not start: ${(e as Error).message}`)),
     }),
   );
 
-  let lastSync: Promise<void> = Promise.resolve();
   /** Resolves when the server knows the current selection (starting it if needed). */
   const traceFilesSynced = async () => {
     await server.whenReady();

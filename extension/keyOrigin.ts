@@ -53,7 +53,11 @@ export function withOrigin(stored: StoredKey, origin: string): StoredKey {
 }
 
 /** The origins the configured models send the key `name` to (the default endpoint for a model without baseURL). */
-export function originsForKeyName(name: string, models: readonly { apiKeyName?: string; baseURL?: string }[], defaultName: string): string[] {
+export function originsForKeyName(
+  name: string,
+  models: readonly { apiKeyName?: string; baseURL?: string }[],
+  defaultName: string,
+): string[] {
   const origins = models.filter((m) => (m.apiKeyName ?? defaultName) === name).map((m) => originOf(m.baseURL ?? DEFAULT_BASE_URL));
   const unique = [...new Set(origins.filter((o): o is string => o !== null))];
   return unique.length ? unique : [originOf(DEFAULT_BASE_URL)!];

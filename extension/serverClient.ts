@@ -162,7 +162,9 @@ export class ServerClient implements ServerConnection, vscode.Disposable {
         if (d.restart) {
           this.opts.logger.warn(d.message);
           const show = 'Show Output';
-          void vscode.window.showWarningMessage(`Hallucination Lab: ${d.message}`, show).then((a) => a === show && this.opts.logger.channel.show(true));
+          void vscode.window
+            .showWarningMessage(`Hallucination Lab: ${d.message}`, show)
+            .then((a) => a === show && this.opts.logger.channel.show(true));
           return { action: CloseAction.Restart, handled: true };
         }
         this.opts.logger.error(d.message);

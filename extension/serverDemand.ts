@@ -43,7 +43,8 @@ export function startServerWhenNeeded(inputs: DemandInputs): vscode.Disposable {
 
 function needed(inputs: DemandInputs): boolean {
   const files = new Set(inputs.traceFiles().map((f) => path.resolve(f)));
-  if (files.size > 0 && vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && files.has(path.resolve(d.uri.fsPath)))) return true;
+  if (files.size > 0 && vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && files.has(path.resolve(d.uri.fsPath))))
+    return true;
   if (!inputs.views.some((v) => v.visible)) return false;
   const root = inputs.root();
   return files.size > 0 || (root !== undefined && fs.existsSync(path.join(root, STORE_DIR)));

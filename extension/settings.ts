@@ -2,9 +2,10 @@
 // per change, then handed to the server (initialization and UpdateSettings), the webview hosts
 // (models, judge, labels) and the commands. Nothing else calls getConfiguration for them.
 import * as vscode from 'vscode';
-import { settingsSchema, type Settings } from '../common/protocol';
-import { builtInLabels, modelConfigSchema, type ModelConfig } from '../common/schema';
+import type { Settings } from '../common/protocol';
+import { builtInLabels, type ModelConfig } from '../common/schema';
 import type { LabelInfo } from '../common/webviewProtocol';
+import { parseSettings } from './settingsParse';
 
 type Warn = (message: string) => void;
 
@@ -49,7 +50,6 @@ export class SettingsOwner implements vscode.Disposable {
   }
 }
 
-/** Every valid field is kept; an invalid one falls back to its default (an invalid model entry is dropped), with a warning. */
 function readSettings(warn: Warn): Settings {
   const c = vscode.workspace.getConfiguration('hallucinationLab');
   const raw: Record<keyof Omit<Settings, 'rateLimitWindowMs'>, unknown> = {
@@ -65,20 +65,4 @@ function readSettings(warn: Warn): Settings {
     minConfidence: c.get('minConfidence'),
   };
   return parseSettings(raw, warn);
-}
-
-export function parseSettings(raw: Record<string, unknown>, warn: Warn): Settings {
-  const parsed = settingsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  warn(`Some hallucinationLab settings are invalid and were ignored: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const defaults = settingsSchema.parse({});
-  const fields = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => {
-      // One wrong model entry does not hide the others (the form offers the valid ones).
-      if (k === 'models' && Array.isArray(v)) return [k, v.flatMap((m) => (modelConfigSchema.safeParse(m).success ? [m] : []))];
-      const one = settingsSchema.shape[k as keyof Settings].safeParse(v);
-      return [k, one.success ? one.data : defaults[k as keyof Settings]];
-    }),
-  );
-  return settingsSchema.parse(fields);
 }

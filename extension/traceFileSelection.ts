@@ -51,13 +51,19 @@ export class TraceFileSelection implements vscode.Disposable {
   async add(uris: readonly vscode.Uri[]): Promise<void> {
     const files = uris.filter((u) => u.scheme === 'file').map((u) => path.resolve(u.fsPath));
     await this.store(ADDED, [...new Set([...this.stored(ADDED), ...files])]);
-    await this.store(REMOVED, this.stored(REMOVED).filter((f) => !files.includes(f)));
+    await this.store(
+      REMOVED,
+      this.stored(REMOVED).filter((f) => !files.includes(f)),
+    );
     await this.refresh();
   }
 
   async remove(file: string): Promise<void> {
     const abs = path.resolve(file);
-    await this.store(ADDED, this.stored(ADDED).filter((f) => f !== abs));
+    await this.store(
+      ADDED,
+      this.stored(ADDED).filter((f) => f !== abs),
+    );
     await this.store(REMOVED, [...new Set([...this.stored(REMOVED), abs])]);
     await this.refresh();
   }
@@ -75,7 +81,10 @@ export class TraceFileSelection implements vscode.Disposable {
 
   private async store(key: string, files: string[]): Promise<void> {
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    await this.state.update(key, files.map((f) => (root && f.startsWith(root + path.sep) ? path.relative(root, f) : f)));
+    await this.state.update(
+      key,
+      files.map((f) => (root && f.startsWith(root + path.sep) ? path.relative(root, f) : f)),
+    );
   }
 
   dispose(): void {

@@ -6,9 +6,7 @@ import { ListConversations, type ConversationSummary, type ExperimentSummary, ty
 import type { ActiveExperiment } from './activeExperiment';
 import type { ServerConnection } from './serverClient';
 
-export type TraceNode =
-  | { kind: 'file'; summary: TraceFileSummary }
-  | { kind: 'conversation'; conversation: ConversationSummary };
+export type TraceNode = { kind: 'file'; summary: TraceFileSummary } | { kind: 'conversation'; conversation: ConversationSummary };
 
 export type ExperimentNode =
   | { kind: 'experiment'; experiment: ExperimentSummary }
@@ -20,7 +18,10 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
   readonly onDidChangeTreeData = this.changed.event;
   private files: TraceFileSummary[] = [];
 
-  constructor(private readonly server: ServerConnection, private readonly root: () => string | undefined) {}
+  constructor(
+    private readonly server: ServerConnection,
+    private readonly root: () => string | undefined,
+  ) {}
 
   setFiles(files: TraceFileSummary[]): void {
     this.files = files.filter((f) => f.isTrace);
@@ -34,10 +35,16 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
       const errors = f.problems.filter((p) => p.severity === 'error').length;
       item.description = `${f.conversationCount} conversation${f.conversationCount === 1 ? '' : 's'}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
       item.tooltip = new vscode.MarkdownString(
-        [`**${this.relative(f.file)}**`, '', ...f.problems.slice(0, 10).map((p) => `- ${p.severity}: ${p.message.replace(/[\\`*_[\]<>]/g, '\\$&')}`)].join('\n'),
+        [
+          `**${this.relative(f.file)}**`,
+          '',
+          ...f.problems.slice(0, 10).map((p) => `- ${p.severity}: ${p.message.replace(/[\\`*_[\]<>]/g, '\\$&')}`),
+        ].join('\n'),
       );
       item.resourceUri = vscode.Uri.file(f.file);
-      item.iconPath = errors ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : vscode.ThemeIcon.File;
+      item.iconPath = errors
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : vscode.ThemeIcon.File;
       item.contextValue = 'traceFile';
       item.id = `file:${f.file}`;
       return item;
@@ -45,7 +52,9 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
     const c = node.conversation;
     const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
     item.description = oneLine(c.firstUserMessage, 80);
-    item.tooltip = new vscode.MarkdownString(`**${c.id}** · ${c.messageCount} messages${c.model ? ` · ${c.model}` : ''}\n\n**User:** ${oneLine(c.firstUserMessage, 300)}\n\n**Response:** ${oneLine(c.tracedResponse, 300)}`);
+    item.tooltip = new vscode.MarkdownString(
+      `**${c.id}** · ${c.messageCount} messages${c.model ? ` · ${c.model}` : ''}\n\n**User:** ${oneLine(c.firstUserMessage, 300)}\n\n**Response:** ${oneLine(c.tracedResponse, 300)}`,
+    );
     item.tooltip.supportHtml = false;
     item.iconPath = new vscode.ThemeIcon(c.hasToolCalls ? 'tools' : 'comment-discussion');
     item.contextValue = 'conversation';
@@ -56,7 +65,11 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
 
   async getChildren(node?: TraceNode): Promise<TraceNode[]> {
     if (!node) return this.files.map((summary) => ({ kind: 'file', summary }));
-    if (node.kind === 'file') return (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map((conversation) => ({ kind: 'conversation', conversation }));
+    if (node.kind === 'file')
+      return (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map((conversation) => ({
+        kind: 'conversation',
+        conversation,
+      }));
     return [];
   }
 
@@ -116,7 +129,9 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     }
     if (node.kind === 'status') {
       const s = node.experiment.status_summary;
-      const item = new vscode.TreeItem(`pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed}`);
+      const item = new vscode.TreeItem(
+        `pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed}`,
+      );
       item.id = `status:${node.experiment.id}`;
       item.iconPath = new vscode.ThemeIcon('pulse');
       item.contextValue = 'experimentStatus';
@@ -124,9 +139,12 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     }
     const { item: i, experiment: e } = node;
     const multi = new Set(e.items.map((x) => x.model_config)).size > 1 || e.items.some((x) => x.sample_index > 0);
-    const t = new vscode.TreeItem(multi ? `${i.conversation_id} · ${i.model_config}${i.sample_index ? ` #${i.sample_index + 1}` : ''}` : i.conversation_id);
+    const t = new vscode.TreeItem(
+      multi ? `${i.conversation_id} · ${i.model_config}${i.sample_index ? ` #${i.sample_index + 1}` : ''}` : i.conversation_id,
+    );
     t.id = `item:${e.id}:${i.id}`;
-    t.description = i.status === 'completed' ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}` : i.status.replace(/_/g, ' ');
+    t.description =
+      i.status === 'completed' ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}` : i.status.replace(/_/g, ' ');
     t.tooltip = i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
     t.iconPath = itemIcon(i.status, i.hallucinations);
     t.contextValue = 'experimentItem';
@@ -135,7 +153,10 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   }
 
   getChildren(node?: ExperimentNode): ExperimentNode[] {
-    if (!node) return [...this.experiments.values()].sort((a, b) => b.created_at.localeCompare(a.created_at)).map((experiment) => ({ kind: 'experiment', experiment }));
+    if (!node)
+      return [...this.experiments.values()]
+        .sort((a, b) => b.created_at.localeCompare(a.created_at))
+        .map((experiment) => ({ kind: 'experiment', experiment }));
     if (node.kind !== 'experiment') return [];
     const e = this.experiments.get(node.experiment.id) ?? node.experiment;
     return [{ kind: 'status', experiment: e }, ...e.items.map((item) => ({ kind: 'item' as const, experiment: e, item }))];

@@ -51,7 +51,10 @@ export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, p
         },
         // Workspace-relative paths: what the picker shows and filters by (ids are what is submitted).
         listConversations: async () => ({
-          conversations: (await server.request(P.ListConversations, {})).conversations.map((c) => ({ ...c, file: vscode.workspace.asRelativePath(c.file, false) })),
+          conversations: (await server.request(P.ListConversations, {})).conversations.map((c) => ({
+            ...c,
+            file: vscode.workspace.asRelativePath(c.file, false),
+          })),
         }),
         submit: async ({ config }) => {
           const result = await server.request(P.CreateExperiment, { config });

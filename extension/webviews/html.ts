@@ -26,7 +26,10 @@ export const INITIAL_STATE_ELEMENT_ID = 'hl-initial-state';
 
 /** JSON that cannot end the <script> element it sits in, nor open a comment: every `<` is escaped. */
 export function jsonForScriptElement(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** 32 characters from [A-Za-z0-9], from a cryptographic source. */

@@ -28,8 +28,16 @@ export interface RouterOptions {
 }
 
 /** Serves the protocol's requests on `port`; returns a disposable that stops listening. */
-export function serveRequests<T extends AnyWebviewProtocol>(port: MessagePort, protocol: T, handlers: RequestHandlers<T>, options: RouterOptions = {}): { dispose(): void } {
-  const byMethod = new Map<string, { key: string; params: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: unknown } } }>();
+export function serveRequests<T extends AnyWebviewProtocol>(
+  port: MessagePort,
+  protocol: T,
+  handlers: RequestHandlers<T>,
+  options: RouterOptions = {},
+): { dispose(): void } {
+  const byMethod = new Map<
+    string,
+    { key: string; params: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: unknown } } }
+  >();
   for (const [key, spec] of Object.entries(protocol)) if (spec.kind === 'request') byMethod.set(spec.method, { key, params: spec.params });
 
   const reply = (message: ResponseEnvelope) => {
@@ -66,7 +74,12 @@ export function serveRequests<T extends AnyWebviewProtocol>(port: MessagePort, p
 }
 
 /** Sends a notification to the page; false when the page is gone or hidden. */
-export async function notify<T extends AnyWebviewProtocol, K extends NotificationKeys<T>>(port: MessagePort, protocol: T, key: K, params: NotificationParams<T[K]>): Promise<boolean> {
+export async function notify<T extends AnyWebviewProtocol, K extends NotificationKeys<T>>(
+  port: MessagePort,
+  protocol: T,
+  key: K,
+  params: NotificationParams<T[K]>,
+): Promise<boolean> {
   const spec = protocol[key as string]!;
   try {
     return await port.postMessage({ type: 'notification', method: spec.method, params });

@@ -31,11 +31,23 @@ export function webviewOptions(context: vscode.ExtensionContext): vscode.Webview
   const roots = [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')];
   const codicons = codiconRoot(context);
   if (!roots.some((r) => r.toString() === codicons.toString())) roots.push(codicons);
-  return { enableScripts: true, enableCommandUris: false, localResourceRoots: roots, retainContextWhenHidden: false, enableFindWidget: true };
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: roots,
+    retainContextWhenHidden: false,
+    enableFindWidget: true,
+  };
 }
 
 /** Sets the page of `panel` for `app` (the report bundle serves both report and compare). */
-export function setPanelHtml(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, app: WebviewAppName, title: string, initialState?: unknown): void {
+export function setPanelHtml(
+  context: vscode.ExtensionContext,
+  panel: vscode.WebviewPanel,
+  app: WebviewAppName,
+  title: string,
+  initialState?: unknown,
+): void {
   const webview = panel.webview;
   const bundle = app === 'form' ? 'form' : 'report';
   webview.html = renderWebviewHtml({
@@ -50,12 +62,23 @@ export function setPanelHtml(context: vscode.ExtensionContext, panel: vscode.Web
 }
 
 /** A panel without its page yet: the host sets it with `preparePanel` (with the page's initial state, if any). */
-export function createPanel(context: vscode.ExtensionContext, app: WebviewAppName, title: string, column = vscode.ViewColumn.Active): vscode.WebviewPanel {
+export function createPanel(
+  context: vscode.ExtensionContext,
+  app: WebviewAppName,
+  title: string,
+  column = vscode.ViewColumn.Active,
+): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(viewTypes[app], title, { viewColumn: column, preserveFocus: false }, webviewOptions(context));
 }
 
 /** For created and for restored (deserialized) panels alike. */
-export function preparePanel(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, app: WebviewAppName, title: string, initialState?: unknown): void {
+export function preparePanel(
+  context: vscode.ExtensionContext,
+  panel: vscode.WebviewPanel,
+  app: WebviewAppName,
+  title: string,
+  initialState?: unknown,
+): void {
   panel.webview.options = webviewOptions(context);
   panel.title = title;
   const icon = vscode.Uri.joinPath(context.extensionUri, 'media', app === 'form' ? 'beaker.svg' : 'report.svg');

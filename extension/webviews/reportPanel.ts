@@ -1,9 +1,10 @@
 // Hosts of the report panels (one per experiment) and of the compare panel. A report opens with
-// one round trip to the server (GetReportState) whose answer is embedded in the page's HTML; then
-// each ExperimentChanged of its experiment becomes one snapshot (throttled, only to a visible
-// page — a hidden page reloads from its HTML and asks for `refresh`); a change of the shown
-// markers is sent from the last snapshot, without asking the server again.
-import { randomUUID } from 'node:crypto';
+// one round trip to the server (GetReportState) whose answer is embedded in the page's HTML; the
+// page paints it and says `ready` (as GitLens's webviews do): only then do snapshots go to it,
+// since VS Code may drop a message sent to a page that is not listening yet. Each ExperimentChanged
+// of its experiment becomes one snapshot (throttled, only to a visible page; a hidden page is torn
+// down, reloads from its HTML when shown and says `ready` again); a change of the shown markers is
+// sent from the last snapshot, without asking the server again.
 import * as vscode from 'vscode';
 import * as P from '../../common/protocol';
 import type { ExperimentResource } from '../../common/schema';
@@ -12,7 +13,7 @@ import {
   ReportProtocol,
   type ConversationContext,
   type ExportFormat,
-  type ReportBootstrap,
+  type ReportInitResult,
   type ReportSnapshot,
   type TraceLocation,
 } from '../../common/webviewProtocol';
@@ -51,7 +52,13 @@ export function openCompare(hosts: WebviewHostDeps, experimentIds: string[]): vs
 function conversationContexts(conversations: readonly P.ConversationSummary[]): Record<string, ConversationContext> {
   const out: Record<string, ConversationContext> = Object.create(null) as Record<string, ConversationContext>;
   for (const c of conversations)
-    out[c.id] = { id: c.id, file: vscode.workspace.asRelativePath(c.file, false), line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
+    out[c.id] = {
+      id: c.id,
+      file: vscode.workspace.asRelativePath(c.file, false),
+      line: c.line,
+      messageCount: c.messageCount,
+      firstUserMessage: c.firstUserMessage,
+    };
   return out;
 }
 
@@ -62,8 +69,8 @@ async function revealAnnotation(location: TraceLocation): Promise<Record<string,
 }
 
 const exportFilters: Record<ExportFormat, Record<string, string[]>> = {
-  json: { 'JSON': ['json'] },
-  csv: { 'CSV': ['csv'] },
+  json: { JSON: ['json'] },
+  csv: { CSV: ['csv'] },
   html: { 'HTML report': ['html'] },
 };
 
@@ -95,10 +102,16 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
   let last: ReportSnapshot | null = null;
   /** While the page's own setActive is answered: its answer carries the change, not a snapshot. */
   let answeringSetActive = false;
+  /** A panel closed while its state was on the way gets no page and no title. */
+  let disposed = false;
+  /** This load of the page listens (it said `ready`); false again when it is hidden (torn down). */
+  let pageListens = false;
+  /** The experiment (or its markers) changed since the state embedded in the HTML was read. */
+  let changedSinceEmbedded = false;
 
   const setTitle = (experiment: ExperimentResource) => {
     const title = `Report: ${experiment.name}`;
-    if (panel.title !== title) panel.title = title;
+    if (!disposed && panel.title !== title) panel.title = title;
   };
   const snapshot = async (): Promise<ReportSnapshot> => {
     const experiment = await server.request(P.GetExperiment, { id: experimentId });
@@ -107,22 +120,24 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
     return last;
   };
 
-  /** The page's HTML with everything it shows first: one request to the server. */
-  const bootstrap = async (): Promise<ReportBootstrap> => {
+  /** What the page shows first, embedded in its HTML: one request to the server. */
+  const initialState = async (): Promise<ReportInitResult> => {
     const labels = settings.labels.labels;
     try {
       const state = await server.request(P.GetReportState, { id: experimentId });
+      // The server answers in order: every change notified before this answer is in it.
+      changedSinceEmbedded = false;
       running = state.running;
       setTitle(state.experiment);
       last = { experiment: state.experiment, running, active: active.id === experimentId };
-      return { stateId: randomUUID(), experimentId, snapshot: last, error: null, conversations: conversationContexts(state.conversations), labels };
+      return { experimentId, snapshot: last, error: null, conversations: conversationContexts(state.conversations), labels };
     } catch (error) {
-      return { stateId: randomUUID(), experimentId, snapshot: null, error: error instanceof Error ? error.message : String(error), conversations: {}, labels };
+      return { experimentId, snapshot: null, error: error instanceof Error ? error.message : String(error), conversations: {}, labels };
     }
   };
 
   const push = throttle(async () => {
-    if (!panel.visible) return;
+    if (!panel.visible || !pageListens) return;
     try {
       await notify(panel.webview, ReportProtocol, 'snapshot', await snapshot());
     } catch (error) {
@@ -138,8 +153,13 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
       {
         // Only a page without an embedded state asks (the state is in the HTML otherwise).
         init: async () => {
-          const { stateId: _, ...init } = await bootstrap();
+          const init = await initialState();
+          pageListens = true;
           return init;
+        },
+        ready: async () => {
+          pageListens = true;
+          return { snapshot: changedSinceEmbedded ? await snapshot() : null };
         },
         refresh: async () => ({ snapshot: await snapshot() }),
         cancel: async () => ({ cancelled: (await server.request(P.CancelExperiment, { id: experimentId })).cancelled }),
@@ -165,13 +185,22 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
           const items: (vscode.QuickPickItem & { id?: string })[] = [];
           if (byConfiguration) items.push({ label: '$(layers) Configurations of this experiment', description: 'side by side', id: '' });
           for (const e of others.sort((a, b) => b.created_at.localeCompare(a.created_at))) {
-            items.push({ label: e.name, description: e.model, detail: `${e.id} · ${e.status_summary.completed}/${e.status_summary.total} completed · ${e.created_at}`, id: e.id });
+            items.push({
+              label: e.name,
+              description: e.model,
+              detail: `${e.id} · ${e.status_summary.completed}/${e.status_summary.total} completed · ${e.created_at}`,
+              id: e.id,
+            });
           }
           if (items.length === 0) {
             void vscode.window.showInformationMessage('There is no other experiment to compare with.');
             return {};
           }
-          const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare with…', placeHolder: 'Choose experiments (or this experiment’s configurations)' });
+          const picked = await vscode.window.showQuickPick(items, {
+            canPickMany: true,
+            title: 'Compare with…',
+            placeHolder: 'Choose experiments (or this experiment’s configurations)',
+          });
           if (!picked || picked.length === 0) return {};
           const ids = [experimentId, ...picked.map((p) => p.id).filter((id): id is string => !!id)];
           openCompare(hosts, ids);
@@ -187,21 +216,31 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
       }
       if (experiment?.id !== experimentId) return;
       running = experiment.running;
+      changedSinceEmbedded = true;
       push.trigger();
     }),
     active.onDidChange((id) => {
       const isActive = id === experimentId;
       if (!last || last.active === isActive || answeringSetActive) return;
       last = { ...last, active: isActive };
-      if (panel.visible) void notify(panel.webview, ReportProtocol, 'snapshot', last);
+      changedSinceEmbedded = true;
+      if (panel.visible && pageListens) void notify(panel.webview, ReportProtocol, 'snapshot', last);
+    }),
+    // A hidden page is torn down (retainContextWhenHidden is off): it listens again after `ready`.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) pageListens = false;
     }),
   );
   panel.onDidDispose(() => {
+    disposed = true;
     if (reports.get(experimentId) === panel) reports.delete(experimentId);
     push.dispose();
     for (const d of disposables) d.dispose();
   });
-  void bootstrap().then((state) => preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state));
+  void initialState().then((state) => {
+    if (!disposed)
+      preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state);
+  });
 }
 
 /** Wires a (new or restored) panel to the compare protocol. */

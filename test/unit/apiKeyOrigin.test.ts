@@ -57,7 +57,11 @@ describe('API key origins', () => {
   });
 
   it('a key is entered for the origins the configured models send that key name to', () => {
-    const models = [{ model: 'a' }, { model: 'b', baseURL: 'http://localhost:9000/v1' }, { model: 'c', apiKeyName: 'OTHER', baseURL: 'https://other.example/v1' }];
+    const models = [
+      { model: 'a' },
+      { model: 'b', baseURL: 'http://localhost:9000/v1' },
+      { model: 'c', apiKeyName: 'OTHER', baseURL: 'https://other.example/v1' },
+    ];
     assert.deepEqual(originsForKeyName('OPENAI_API_KEY', models, 'OPENAI_API_KEY'), ['https://api.openai.com', 'http://localhost:9000']);
     assert.deepEqual(originsForKeyName('OTHER', models, 'OPENAI_API_KEY'), ['https://other.example']);
     assert.deepEqual(originsForKeyName('UNUSED', models, 'OPENAI_API_KEY'), ['https://api.openai.com']);
@@ -85,6 +89,9 @@ describe('API key origins', () => {
     assert.deepEqual(confirm.asked, ['http://localhost:9000'], 'the same origin is not asked twice');
     await keys.keyFor('K', 'https://elsewhere.example/v1');
     assert.deepEqual(confirm.asked, ['http://localhost:9000', 'https://elsewhere.example']);
-    assert.deepEqual(parseStoredKey(secrets.map.get('hallucinationLab.apiKey.K'))?.origins, ['http://localhost:9000', 'https://elsewhere.example']);
+    assert.deepEqual(parseStoredKey(secrets.map.get('hallucinationLab.apiKey.K'))?.origins, [
+      'http://localhost:9000',
+      'https://elsewhere.example',
+    ]);
   });
 });

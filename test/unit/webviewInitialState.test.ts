@@ -17,12 +17,19 @@ function dataBlock(html: string): string {
   return rest.slice(0, rest.search(/<\/script/i));
 }
 
+/** A document holding the data block; `removed` tells whether the page took the element out after reading it. */
 function fakeDocument(html: string) {
-  return { getElementById: (id: string) => (id === INITIAL_STATE_ELEMENT_ID ? ({ textContent: dataBlock(html) } as HTMLElement) : null) };
+  const doc = {
+    removed: false,
+    getElementById: (id: string) =>
+      id === INITIAL_STATE_ELEMENT_ID && !doc.removed
+        ? ({ textContent: dataBlock(html), remove: () => (doc.removed = true) } as unknown as HTMLElement)
+        : null,
+  };
+  return doc;
 }
 
 const bootstrap = {
-  stateId: 'state-1',
   experimentId: 'exp-1',
   snapshot: null,
   error: hostile,
@@ -40,17 +47,41 @@ describe('initial state embedded in the webview HTML', () => {
 
   it('is a JSON data block beside the one nonce-carrying script, and the page reads it back unchanged', () => {
     const nonce = 'N0nceN0nceN0nceN0nce';
-    const html = renderWebviewHtml({ cspSource: 'src', nonce, scriptUri: 'src/report.js', codiconCssUri: 'src/codicon.css', title: 't', app: 'report', initialState: bootstrap });
+    const html = renderWebviewHtml({
+      cspSource: 'src',
+      nonce,
+      scriptUri: 'src/report.js',
+      codiconCssUri: 'src/codicon.css',
+      title: 't',
+      app: 'report',
+      initialState: bootstrap,
+    });
     assert.equal(html.match(/<script nonce=/g)?.length, 1, 'the only executable script is the bundle');
     assert.equal(html.match(/<script/gi)?.length, 2, 'the data block is the only other script element');
-    assert.deepEqual(readReportBootstrap(fakeDocument(html)), bootstrap);
+    const doc = fakeDocument(html);
+    assert.deepEqual(readReportBootstrap(doc), bootstrap);
+    assert.ok(doc.removed, 'the data block is removed once read (its text is not kept twice)');
+    assert.equal(readReportBootstrap(doc), null);
   });
 
   it('a page without an embedded state (or with a broken one) asks the host instead', () => {
-    const html = renderWebviewHtml({ cspSource: 'src', nonce: 'N0nceN0nceN0nceN0nce', scriptUri: 's', codiconCssUri: 'c', title: 't', app: 'report' });
+    const html = renderWebviewHtml({
+      cspSource: 'src',
+      nonce: 'N0nceN0nceN0nceN0nce',
+      scriptUri: 's',
+      codiconCssUri: 'c',
+      title: 't',
+      app: 'report',
+    });
     assert.ok(!html.includes(INITIAL_STATE_ELEMENT_ID));
     assert.equal(readReportBootstrap({ getElementById: () => null }), null);
-    assert.equal(readReportBootstrap({ getElementById: () => ({ textContent: '{"stateId": 1}' }) as HTMLElement }), null);
-    assert.equal(readReportBootstrap({ getElementById: () => ({ textContent: '{not json' }) as HTMLElement }), null);
+    assert.equal(
+      readReportBootstrap({ getElementById: () => ({ textContent: '{"experimentId": 1}', remove() {} }) as unknown as HTMLElement }),
+      null,
+    );
+    assert.equal(
+      readReportBootstrap({ getElementById: () => ({ textContent: '{not json', remove() {} }) as unknown as HTMLElement }),
+      null,
+    );
   });
 });

@@ -61,7 +61,11 @@ const scenarios: Scenario[] = [
       name: 'create_booking',
       args: { origin: 'Tel Aviv, Israel', destination: 'Paris', date: '2025-03-18', cabin: 'economy', passengers: 1, seat: '14C' },
       flags: [
-        { param: 'date', label: 'ungrounded_parameter_value', explanation: '"next Tuesday" was not resolved from any date in the context.' },
+        {
+          param: 'date',
+          label: 'ungrounded_parameter_value',
+          explanation: '"next Tuesday" was not resolved from any date in the context.',
+        },
         { param: 'seat', label: 'ungrounded_parameter_value', explanation: 'The user never chose a seat.' },
       ],
     },
@@ -129,18 +133,37 @@ const configs3 = ['gpt-4.1', 'gpt-4.1-mini', 'traced'];
 
 function toolMessage(s: Scenario): Message {
   const message: Message = { role: 'assistant', content: s.answer };
-  if (s.tool) message.tool_calls = [{ id: 'call_1', type: 'function', function: { name: s.tool.name, arguments: JSON.stringify(s.tool.args) } }];
+  if (s.tool)
+    message.tool_calls = [{ id: 'call_1', type: 'function', function: { name: s.tool.name, arguments: JSON.stringify(s.tool.args) } }];
   return message;
 }
 
-function annotate(s: Scenario, message: Message, keep: (i: number) => boolean, detector: () => string, confidence: () => number): Annotation[] {
+function annotate(
+  s: Scenario,
+  message: Message,
+  keep: (i: number) => boolean,
+  detector: () => string,
+  confidence: () => number,
+): Annotation[] {
   const out: Annotation[] = [];
   const content = typeof message.content === 'string' ? message.content : '';
   s.flags.forEach((f, i) => {
     if (!keep(i)) return;
     const start = content.indexOf(f.text);
     if (start < 0) return;
-    out.push({ label: f.label, text: f.text, explanation: f.explanation, message_index: 2, message_part_index: 0, start_offset: start, end_offset: start + f.text.length, tool_name: null, parameter_name: null, detector: detector(), confidence: confidence() });
+    out.push({
+      label: f.label,
+      text: f.text,
+      explanation: f.explanation,
+      message_index: 2,
+      message_part_index: 0,
+      start_offset: start,
+      end_offset: start + f.text.length,
+      tool_name: null,
+      parameter_name: null,
+      detector: detector(),
+      confidence: confidence(),
+    });
   });
   const args = message.tool_calls?.[0]?.function.arguments;
   if (s.tool && args) {
@@ -151,7 +174,19 @@ function annotate(s: Scenario, message: Message, keep: (i: number) => boolean, d
       const at = args.indexOf(key);
       if (at < 0) return;
       const start = args.indexOf(value, at + key.length);
-      out.push({ label: f.label, text: value, explanation: f.explanation, message_index: 2, message_part_index: 1, start_offset: start, end_offset: start + value.length, tool_name: s.tool!.name, parameter_name: f.param, detector: 'local', confidence: 1 });
+      out.push({
+        label: f.label,
+        text: value,
+        explanation: f.explanation,
+        message_index: 2,
+        message_part_index: 1,
+        start_offset: start,
+        end_offset: start + value.length,
+        tool_name: s.tool!.name,
+        parameter_name: f.param,
+        detector: 'local',
+        confidence: 1,
+      });
     });
   }
   return out;
@@ -241,14 +276,22 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
       const s = scenarios[i % scenarios.length]!;
       const message = toolMessage(s);
       const clean = random() < cleanRates[ci % 3]!;
-      const annotations = annotate(s, message, () => !clean && random() < keepRate, () => (random() < 0.6 ? 'local' : 'judge'), () => Math.round((0.55 + random() * 0.45) * 100) / 100);
+      const annotations = annotate(
+        s,
+        message,
+        () => !clean && random() < keepRate,
+        () => (random() < 0.6 ? 'local' : 'judge'),
+        () => Math.round((0.55 + random() * 0.45) * 100) / 100,
+      );
       let status: ItemStatus = 'completed';
       if (opts.live) {
         const r = random();
         status = r < 0.55 ? 'completed' : r < 0.62 ? 'inference_completed' : r < 0.72 ? 'in_progress' : r < 0.95 ? 'pending' : 'failed';
       }
       const done = status === 'completed' || status === 'inference_completed';
-      const latency = done ? Math.round((config === 'traced' ? 0 : 600) + random() * 2600 * (ci === 1 ? 0.6 : 1) + (random() < 0.05 ? 6000 : 0)) : null;
+      const latency = done
+        ? Math.round((config === 'traced' ? 0 : 600) + random() * 2600 * (ci === 1 ? 0.6 : 1) + (random() < 0.05 ? 6000 : 0))
+        : null;
       const input = done ? Math.round(900 + random() * 2400) : null;
       const output = done ? Math.round(80 + random() * 520) : null;
       items.push({
@@ -257,7 +300,8 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
         model_config: config,
         sample_index: 0,
         status,
-        failure_reason: status === 'failed' ? (random() < 0.5 ? 'HTTP 429: rate limited after 4 retries' : 'Request timed out after 60000 ms') : null,
+        failure_reason:
+          status === 'failed' ? (random() < 0.5 ? 'HTTP 429: rate limited after 4 retries' : 'Request timed out after 60000 ms') : null,
         response_messages: done ? [{ message_index: 2, message }] : [],
         annotations: status === 'completed' ? annotations : [],
         input_tokens: input,
@@ -275,7 +319,13 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
   const summary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, total: items.length };
   for (const i of items) summary[i.status]++;
   const byModel: Record<string, Metrics> = {};
-  configs.forEach((c, ci) => (byModel[c] = computeMetrics(items.filter((i) => i.model_config === c), c === 'traced' ? null : [4.1, 0.82, 0][ci] ?? null)));
+  configs.forEach(
+    (c, ci) =>
+      (byModel[c] = computeMetrics(
+        items.filter((i) => i.model_config === c),
+        c === 'traced' ? null : ([4.1, 0.82, 0][ci] ?? null),
+      )),
+  );
   return {
     id,
     name: opts.name ?? 'Support agent — gpt-4.1 vs mini vs traced',
@@ -309,13 +359,24 @@ export function experimentSummary(e: ExperimentResource, running = false): Exper
     total_hallucinations: e.metrics.total_hallucinations,
     hallucination_rate: e.metrics.hallucination_rate,
     running,
-    items: e.items.map((i) => ({ id: i.id, conversation_id: i.conversation_id, model_config: i.model_config, sample_index: i.sample_index, status: i.status, failure_reason: i.failure_reason, hallucinations: i.annotations.length })),
+    items: e.items.map((i) => ({
+      id: i.id,
+      conversation_id: i.conversation_id,
+      model_config: i.model_config,
+      sample_index: i.sample_index,
+      status: i.status,
+      failure_reason: i.failure_reason,
+      hallucinations: i.annotations.length,
+    })),
   };
 }
 
-export function conversationContexts(count: number): Record<string, { id: string; file: string; line: number; messageCount: number; firstUserMessage: string }> {
+export function conversationContexts(
+  count: number,
+): Record<string, { id: string; file: string; line: number; messageCount: number; firstUserMessage: string }> {
   const out: Record<string, { id: string; file: string; line: number; messageCount: number; firstUserMessage: string }> = {};
-  for (const c of conversationSummaries(count)) out[c.id] = { id: c.id, file: c.file, line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
+  for (const c of conversationSummaries(count))
+    out[c.id] = { id: c.id, file: c.file, line: c.line, messageCount: c.messageCount, firstUserMessage: c.firstUserMessage };
   return out;
 }
 

@@ -15,7 +15,10 @@ const NONCE = 'HarnessNonce0123456789abcdefABCD';
 export async function launch(): Promise<Browser> {
   const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   if (!executablePath) throw new Error('Chromium not found at /usr/bin/chromium');
-  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--headless', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--headless', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
 }
 
 export interface OpenOptions {
@@ -92,7 +95,13 @@ function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; d
 })();`;
 }
 
-const contentTypes: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
+const contentTypes: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
 
 export async function openApp(browser: Browser, opts: OpenOptions): Promise<HarnessPage> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, deviceScaleFactor: 1 });
@@ -104,12 +113,18 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState) });
+    if (url.pathname === '/index.html')
+      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState) });
     let file: string | null = null;
     if (url.pathname.startsWith('/dist/webview/')) file = path.join(repoRoot, url.pathname);
-    else if (url.pathname.startsWith('/codicons/')) file = path.join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', path.basename(url.pathname));
+    else if (url.pathname.startsWith('/codicons/'))
+      file = path.join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', path.basename(url.pathname));
     if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({ status: 200, contentType: contentTypes[path.extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+    return route.fulfill({
+      status: 200,
+      contentType: contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      body: readFileSync(file),
+    });
   });
   await page.addInitScript(stubScript({ responses: opts.responses, state: opts.state ?? null, delay: opts.delay ?? 0 }));
   await page.goto(`${ORIGIN}/index.html`);
@@ -119,7 +134,10 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
     sent: () => page.evaluate(() => (window as unknown as { __hlSent: never[] }).__hlSent),
     state: () => page.evaluate(() => (window as unknown as { __hlState: unknown }).__hlState),
     notify: (method, params) =>
-      page.evaluate(([m, p]) => (window as unknown as { __hlDeliver(d: unknown): void }).__hlDeliver({ type: 'notification', method: m, params: p }), [method, params] as const),
+      page.evaluate(
+        ([m, p]) => (window as unknown as { __hlDeliver(d: unknown): void }).__hlDeliver({ type: 'notification', method: m, params: p }),
+        [method, params] as const,
+      ),
     cspViolations: () => page.evaluate(() => (window as unknown as { __hlViolations: string[] }).__hlViolations),
   };
 }

@@ -36,9 +36,23 @@ async function common(h: HarnessPage, what: string): Promise<void> {
 
 function formResponses(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    'form/init': { models, judgeModel: { id: 'judge', model: 'gpt-4.1' }, labels, labelSetSource: null, traceFiles: [], prefill: null, workspaceTrusted: true },
+    'form/init': {
+      models,
+      judgeModel: { id: 'judge', model: 'gpt-4.1' },
+      labels,
+      labelSetSource: null,
+      traceFiles: [],
+      prefill: null,
+      workspaceTrusted: true,
+    },
     'form/listConversations': { conversations: conversationSummaries(140) },
-    'form/submit': { ok: false, errors: [{ path: 'name', message: 'an experiment with this name already exists' }, { path: 'model', message: 'model "gpt-4.1" is not served by the endpoint' }] },
+    'form/submit': {
+      ok: false,
+      errors: [
+        { path: 'name', message: 'an experiment with this name already exists' },
+        { path: 'model', message: 'model "gpt-4.1" is not served by the endpoint' },
+      ],
+    },
     ...extra,
   };
 }
@@ -63,8 +77,14 @@ async function formScreens(browser: Awaited<ReturnType<typeof launch>>, theme: T
   const counter = await h.page.locator('.counter').textContent();
   check(counter?.includes('4 / 100') === true, `form ${theme}: counter shows 4 / 100 (${counter})`);
   const errorText = await h.page.locator('.row-error').allTextContents();
-  check(errorText.some((t) => t.includes('letters, digits')), `form ${theme}: output field name error inline (${errorText.join('|')})`);
-  check((await h.page.locator('vscode-button[disabled]', { hasText: 'Create experiment' }).count()) === 1, `form ${theme}: submit disabled while invalid`);
+  check(
+    errorText.some((t) => t.includes('letters, digits')),
+    `form ${theme}: output field name error inline (${errorText.join('|')})`,
+  );
+  check(
+    (await h.page.locator('vscode-button[disabled]', { hasText: 'Create experiment' }).count()) === 1,
+    `form ${theme}: submit disabled while invalid`,
+  );
   await shot(h, `form-${theme}`);
   await h.page.screenshot({ path: path.join(artifactsDir, `form-${theme}-viewport.png`) });
 
@@ -74,15 +94,24 @@ async function formScreens(browser: Awaited<ReturnType<typeof launch>>, theme: T
     await h.page.keyboard.press('Control+A');
     await h.page.keyboard.type('confidence');
     await h.page.waitForTimeout(200);
-    check((await h.page.locator('vscode-button[disabled]', { hasText: 'Create experiment' }).count()) === 0, 'form: submit enabled when valid');
+    check(
+      (await h.page.locator('vscode-button[disabled]', { hasText: 'Create experiment' }).count()) === 0,
+      'form: submit enabled when valid',
+    );
     await h.page.locator('vscode-button', { hasText: 'Create experiment' }).click();
     await h.page.waitForSelector('.field[data-field="model"].has-error');
     const modelError = await h.page.locator('.field[data-field="model"] .field-error').textContent();
     check(modelError?.includes('not served') === true, `form: server error shown at the model field (${modelError})`);
     const submitted = (await h.sent()).find((m) => m.method === 'form/submit');
     const config = (submitted?.params as { config?: Record<string, unknown> })?.config;
-    check(Array.isArray(config?.conversation_ids) && (config!.conversation_ids as string[]).length === 4, 'form: submitted config carries the 4 selected conversations');
-    check(Array.isArray(config?.models) && (config!.models as unknown[]).length === 1, 'form: submitted config carries the extra configuration');
+    check(
+      Array.isArray(config?.conversation_ids) && (config!.conversation_ids as string[]).length === 4,
+      'form: submitted config carries the 4 selected conversations',
+    );
+    check(
+      Array.isArray(config?.models) && (config!.models as unknown[]).length === 1,
+      'form: submitted config carries the extra configuration',
+    );
     await shot(h, 'form-dark-server-errors', false);
     const state = (await h.state()) as { draft?: { conversationIds?: string[] } };
     check(state?.draft?.conversationIds?.length === 4, 'form: draft saved in webview state');
@@ -108,7 +137,10 @@ async function formScreens(browser: Awaited<ReturnType<typeof launch>>, theme: T
     // Reasoning budget, a system prompt, then pass-through (inference-only fields go away).
     await h.page.locator('vscode-radio[label="Token budget"]').click();
     await h.page.waitForTimeout(100);
-    check(await h.page.locator('vscode-textfield[aria-label="Reasoning budget tokens"]').isVisible(), 'form: token budget field shown for the budget mode');
+    check(
+      await h.page.locator('vscode-textfield[aria-label="Reasoning budget tokens"]').isVisible(),
+      'form: token budget field shown for the budget mode',
+    );
     await h.page.locator('vscode-textfield[aria-label="Reasoning budget tokens"]').click();
     await h.page.keyboard.type('0');
     await h.page.locator('vscode-checkbox[label="Replace the system prompt in every conversation"]').click();
@@ -120,13 +152,19 @@ async function formScreens(browser: Awaited<ReturnType<typeof launch>>, theme: T
     await h.page.locator('vscode-checkbox[label^="Pass-through"]').click();
     await h.page.waitForTimeout(200);
     check(!(await h.page.locator('.field[data-field="reasoning_config"]').isVisible()), 'form: pass-through hides reasoning');
-    check(!(await h.page.locator('.field[data-field="system_prompt_override"]').isVisible()), 'form: pass-through hides the system prompt override');
+    check(
+      !(await h.page.locator('.field[data-field="system_prompt_override"]').isVisible()),
+      'form: pass-through hides the system prompt override',
+    );
     await h.page.evaluate(() => window.scrollTo(0, 0));
     await h.page.screenshot({ path: path.join(artifactsDir, 'form-light-passthrough.png') });
     // A prefill from the host (e.g. "re-run with…") lands in the open form.
     await h.notify('form/prefill', { prefill: { name: 'Prefilled run', conversation_ids: ['conv-010', 'conv-011'] } });
     await h.page.waitForTimeout(200);
-    check((await h.page.locator('vscode-textfield#f-name').evaluate((e) => (e as HTMLElement & { value: string }).value)) === 'Prefilled run', 'form: prefill notification fills the name');
+    check(
+      (await h.page.locator('vscode-textfield#f-name').evaluate((e) => (e as HTMLElement & { value: string }).value)) === 'Prefilled run',
+      'form: prefill notification fills the name',
+    );
   }
   await common(h, `form ${theme}`);
   await h.page.context().close();
@@ -135,7 +173,13 @@ async function formScreens(browser: Awaited<ReturnType<typeof launch>>, theme: T
 function reportResponses(live: boolean): Record<string, unknown> {
   const experiment = experimentFixture({ live });
   return {
-    'report/init': { experimentId: experiment.id, snapshot: { experiment, running: live, active: !live }, error: null, conversations: conversationContexts(100), labels },
+    'report/init': {
+      experimentId: experiment.id,
+      snapshot: { experiment, running: live, active: !live },
+      error: null,
+      conversations: conversationContexts(100),
+      labels,
+    },
     'report/openTraceLocation': {},
     'report/export': { path: '/tmp/x' },
   };
@@ -147,14 +191,27 @@ async function reportScreens(browser: Awaited<ReturnType<typeof launch>>, theme:
   await h.page.waitForTimeout(400);
   await h.page.screenshot({ path: path.join(artifactsDir, `report-${theme}-top.png`) });
   const chartsTop = await h.page.locator('.charts').evaluate((e) => e.getBoundingClientRect().top + window.scrollY - 40);
-  await h.page.screenshot({ path: path.join(artifactsDir, `report-${theme}-charts.png`), fullPage: true, clip: { x: 0, y: chartsTop, width: 1280, height: 1250 } });
+  await h.page.screenshot({
+    path: path.join(artifactsDir, `report-${theme}-charts.png`),
+    fullPage: true,
+    clip: { x: 0, y: chartsTop, width: 1280, height: 1250 },
+  });
   // Expand the row whose response contains hostile HTML.
-  await h.page.locator('.items .row', { hasText: 'conv-004', has: h.page.locator('.hcount.some') }).first().click();
+  await h.page
+    .locator('.items .row', { hasText: 'conv-004', has: h.page.locator('.hcount.some') })
+    .first()
+    .click();
   await h.page.waitForSelector('.detail');
   const detailText = await h.page.locator('.detail').first().textContent();
-  check(detailText?.includes('<img src=x onerror=') === true && detailText.includes('</script>'), `report ${theme}: hostile trace text shown as text`);
+  check(
+    detailText?.includes('<img src=x onerror=') === true && detailText.includes('</script>'),
+    `report ${theme}: hostile trace text shown as text`,
+  );
   check((await h.page.locator('.detail img, .detail script').count()) === 0, `report ${theme}: no element created from trace text`);
-  check((await h.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)) === undefined, `report ${theme}: no script ran from trace text`);
+  check(
+    (await h.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)) === undefined,
+    `report ${theme}: no script ran from trace text`,
+  );
   check((await h.page.locator('.detail mark.hl').count()) >= 2, `report ${theme}: hallucinated spans highlighted`);
   await h.page.locator('.detail').first().scrollIntoViewIfNeeded();
   await h.page.evaluate(() => window.scrollBy(0, -120));
@@ -164,7 +221,10 @@ async function reportScreens(browser: Awaited<ReturnType<typeof launch>>, theme:
     await h.page.locator('.detail mark.hl').first().click();
     const open = (await h.sent()).find((m) => m.method === 'report/openTraceLocation');
     const at = open?.params as { conversation_id: string; experiment_id: string; end_offset?: number } | undefined;
-    check(at?.conversation_id === 'conv-004' && at.experiment_id === 'exp_20251121_support' && typeof at.end_offset === 'number', 'report: clicking a marker asks the host to open the trace location');
+    check(
+      at?.conversation_id === 'conv-004' && at.experiment_id === 'exp_20251121_support' && typeof at.end_offset === 'number',
+      'report: clicking a marker asks the host to open the trace location',
+    );
     // Sorting and filtering
     await h.page.locator('.items-head button', { hasText: 'Halluc.' }).click();
     const firstCount = await h.page.locator('.items .row .hcount').first().textContent();
@@ -173,14 +233,22 @@ async function reportScreens(browser: Awaited<ReturnType<typeof launch>>, theme:
     await h.page.waitForTimeout(150);
     const count = await h.page.locator('.items-toolbar .count').textContent();
     check(/^\d+ of 300 items$/.test(count ?? ''), `report: "with hallucinations" filters the items (${count})`);
-    const statusOptions = await h.page.locator('vscode-single-select[aria-label="Status"]').evaluate((e) => (e as unknown as { options: { label: string }[] }).options.map((o) => o.label));
+    const statusOptions = await h.page
+      .locator('vscode-single-select[aria-label="Status"]')
+      .evaluate((e) => (e as unknown as { options: { label: string }[] }).options.map((o) => o.label));
     check(statusOptions.includes('Completed (300)'), `report: status filter offers counts (${statusOptions.join(', ')})`);
     await h.page.locator('vscode-checkbox[label="With hallucinations"]').click();
     await h.page.locator('.export-trigger').click();
     await h.page.locator('.menu-item', { hasText: 'HTML report' }).click();
     await h.page.waitForTimeout(300);
     const exp = (await h.sent()).find((m) => m.method === 'report/export') as { params: { content: string; fileName: string } } | undefined;
-    check(!!exp && exp.params.content.startsWith('<!DOCTYPE html>') && !exp.params.content.includes('<img src=x') && exp.params.content.includes('&lt;img src=x'), 'report: HTML export escapes trace text');
+    check(
+      !!exp &&
+        exp.params.content.startsWith('<!DOCTYPE html>') &&
+        !exp.params.content.includes('<img src=x') &&
+        exp.params.content.includes('&lt;img src=x'),
+      'report: HTML export escapes trace text',
+    );
     if (exp) {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(path.join(artifactsDir, 'export-report.html'), exp.params.content);
@@ -196,7 +264,10 @@ async function exportScreens(browser: Awaited<ReturnType<typeof launch>>): Promi
   await page.goto(`file://${path.join(artifactsDir, 'export-report.html')}`);
   await page.screenshot({ path: path.join(artifactsDir, 'export-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.locator('details.item-details').nth(3).evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  await page
+    .locator('details.item-details')
+    .nth(3)
+    .evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.screenshot({ path: path.join(artifactsDir, 'export-dark.png') });
   await context.close();
 }
@@ -223,50 +294,80 @@ async function liveScreens(browser: Awaited<ReturnType<typeof launch>>): Promise
 
 /**
  * The report as the extension opens it: its state embedded in the HTML. The page paints without
- * a request; loaded again from the same HTML (shown after being hidden) it asks for `refresh`.
+ * a request, then says `ready`; when the experiment changed since the HTML was made (or the page
+ * is the same HTML loaded again after being hidden), the answer carries the newer snapshot.
  */
 async function embeddedStateScreens(browser: Awaited<ReturnType<typeof launch>>): Promise<void> {
-  const init = reportResponses(true)['report/init'] as Record<string, unknown>;
-  const bootstrap = { ...init, stateId: 'state-1' };
-  const fresh = await openApp(browser, { app: 'report', theme: 'dark', responses: {}, initialState: bootstrap });
+  const initialState = reportResponses(true)['report/init'];
+  const fresh = await openApp(browser, {
+    app: 'report',
+    theme: 'dark',
+    responses: { 'report/ready': { snapshot: null } },
+    initialState,
+    delay: 300,
+  });
   await waitForPainted(fresh.page);
+  const rowsAtFirstPaint = await fresh.page.locator('.items-body .row').count();
+  check(rowsAtFirstPaint > 0, `report embedded: rows painted from the embedded state before any answer (${rowsAtFirstPaint})`);
+  await fresh.page.waitForTimeout(500);
   const sentFirst = (await fresh.sent()).filter((m) => m.type === 'request').map((m) => m.method);
-  check(sentFirst.length === 0, `report embedded: first paint with no request to the host (sent ${JSON.stringify(sentFirst)})`);
-  check((await fresh.page.locator('.items-body .row').count()) > 0, 'report embedded: rows painted from the embedded state');
-  const chartsShown = await fresh.page.locator('.charts').waitFor({ timeout: 5000 }).then(
-    () => true,
-    () => false,
-  );
+  check(JSON.stringify(sentFirst) === '["report/ready"]', `report embedded: the page only says ready (sent ${JSON.stringify(sentFirst)})`);
+  const chartsShown = await fresh.page
+    .locator('.charts')
+    .waitFor({ timeout: 5000 })
+    .then(
+      () => true,
+      () => false,
+    );
   check(chartsShown, 'report embedded: charts follow the first paint');
-  const saved = await fresh.state();
+  const leftScripts = await fresh.page.evaluate(() => [...document.scripts].filter((s) => !s.src).length);
+  check(leftScripts === 0, `report embedded: the data block is gone once read, only the bundle script is left (${leftScripts} other)`);
+  check(
+    (await fresh.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)) === undefined,
+    'report embedded: no script ran from the trace text in the embedded state',
+  );
+  await common(fresh, 'report embedded');
   await fresh.page.context().close();
 
   const experiment = experimentFixture({ live: false });
-  const reloaded = await openApp(browser, {
+  const changed = await openApp(browser, {
     app: 'report',
     theme: 'dark',
-    state: saved,
-    initialState: bootstrap,
-    responses: { 'report/refresh': { snapshot: { experiment, running: false, active: false } } },
+    initialState,
+    responses: { 'report/ready': { snapshot: { experiment, running: false, active: false } } },
   });
-  await waitForPainted(reloaded.page, 2);
-  const sentAgain = (await reloaded.sent()).filter((m) => m.type === 'request').map((m) => m.method);
-  check(JSON.stringify(sentAgain) === '["report/refresh"]', `report embedded: the same HTML loaded again asks for refresh once (sent ${JSON.stringify(sentAgain)})`);
-  check((await reloaded.page.locator('vscode-button', { hasText: 'Cancel' }).count()) === 0, 'report embedded: the refreshed state replaces the old one');
-  await common(reloaded, 'report embedded');
-  await reloaded.page.context().close();
+  await waitForPainted(changed.page, 2);
+  check(
+    (await changed.page.locator('vscode-button', { hasText: 'Cancel' }).count()) === 0,
+    'report embedded: a newer snapshot in the answer to ready replaces the embedded one',
+  );
+  await common(changed, 'report embedded, changed since');
+  await changed.page.context().close();
 }
 
 async function compareScreens(browser: Awaited<ReturnType<typeof launch>>, theme: ThemeName): Promise<void> {
   const a = experimentFixture({ id: 'exp_a', name: 'Baseline prompt', configs: ['gpt-4.1'], seed: 3, conversations: 40 });
-  const b = experimentFixture({ id: 'exp_b', name: 'Grounded prompt v2', configs: ['gpt-4.1'], seed: 11, conversations: 40, annotations: 260 });
+  const b = experimentFixture({
+    id: 'exp_b',
+    name: 'Grounded prompt v2',
+    configs: ['gpt-4.1'],
+    seed: 11,
+    conversations: 40,
+    annotations: 260,
+  });
   const c = experimentFixture({ id: 'exp_c', name: 'gpt-4.1 vs mini', configs: ['gpt-4.1', 'gpt-4.1-mini'], seed: 5, conversations: 40 });
   const h = await openApp(browser, {
     app: 'compare',
     theme,
     height: 1000,
     responses: {
-      'compare/init': { experimentIds: ['exp_a', 'exp_b'], experiments: [a, b], available: [a, b, c].map((e) => experimentSummary(e)), conversations: conversationContexts(40), labels },
+      'compare/init': {
+        experimentIds: ['exp_a', 'exp_b'],
+        experiments: [a, b],
+        available: [a, b, c].map((e) => experimentSummary(e)),
+        conversations: conversationContexts(40),
+        labels,
+      },
       'compare/setExperiments': { experiments: [a, b, c] },
       'compare/openTraceLocation': {},
       'compare/openReport': {},

@@ -16,9 +16,21 @@ export function field(
   ...content: (Node | null | false)[]
 ): FieldView {
   const errorId = `err-${key.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
-  const labelEl = el(opts.forId ? 'label' : 'div', { class: 'field-label', for: opts.forId }, label, opts.optional ? el('span', { class: 'opt' }, 'optional') : null);
+  const labelEl = el(
+    opts.forId ? 'label' : 'div',
+    { class: 'field-label', for: opts.forId },
+    label,
+    opts.optional ? el('span', { class: 'opt' }, 'optional') : null,
+  );
   const error = el('div', { class: 'field-error', id: errorId, role: 'alert', 'aria-live': 'polite' });
-  const root = el('div', { class: 'field', 'data-field': key }, labelEl, opts.help ? el('div', { class: 'field-help' }, opts.help) : null, ...content.filter((c): c is Node => !!c), error);
+  const root = el(
+    'div',
+    { class: 'field', 'data-field': key },
+    labelEl,
+    opts.help ? el('div', { class: 'field-help' }, opts.help) : null,
+    ...content.filter((c): c is Node => !!c),
+    error,
+  );
   const controls = content.filter((c): c is HTMLElement => c instanceof HTMLElement && c.tagName.startsWith('VSCODE-'));
   for (const c of controls) c.setAttribute('aria-describedby', errorId);
   return { key, root, error, controls };

@@ -18,7 +18,15 @@ import {
 } from '../lib/formModel';
 import { emptyFilter, type ConversationFilter } from '../lib/selection';
 import { createRpcClient, type RpcClient } from '../lib/rpc';
-import { clearServerErrors, fieldTitle, serverErrorsToFieldErrors, validateDraft, visibleErrors, type DraftValidation, type FieldErrors } from '../lib/validation';
+import {
+  clearServerErrors,
+  fieldTitle,
+  serverErrorsToFieldErrors,
+  validateDraft,
+  visibleErrors,
+  type DraftValidation,
+  type FieldErrors,
+} from '../lib/validation';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
 import { field, setFieldError, type FieldView } from './field';
 import { OutputSchemaEditor } from './outputSchemaEditor';
@@ -62,7 +70,16 @@ export class FormApp {
   private passThrough!: Checkbox;
   private extraList = el('div', { class: 'check-list' });
   private inferenceOnly: HTMLElement[] = [];
-  private passThroughNote = el('div', { class: 'note' }, codicon('info'), el('span', {}, 'Pass-through: the traced responses are evaluated as they are; no model is called. The model name labels this configuration in reports.'));
+  private passThroughNote = el(
+    'div',
+    { class: 'note' },
+    codicon('info'),
+    el(
+      'span',
+      {},
+      'Pass-through: the traced responses are evaluated as they are; no model is called. The model name labels this configuration in reports.',
+    ),
+  );
   private reasoningRadios: (HTMLElement & { checked: boolean; value: string })[] = [];
   private effortSelect!: SingleSelect;
   private budgetField!: TextField;
@@ -86,12 +103,21 @@ export class FormApp {
 
   async start(): Promise<void> {
     document.body.append(this.root);
-    this.root.append(el('div', { class: 'form-header' }, el('div', {}, el('h1', {}, codicon('beaker'), 'New experiment'), el('p', {}, 'Loading…'))));
+    this.root.append(
+      el('div', { class: 'form-header' }, el('div', {}, el('h1', {}, codicon('beaker'), 'New experiment'), el('p', {}, 'Loading…'))),
+    );
     const saved = this.store.load();
     try {
       this.init = await this.rpc.request('init', {});
     } catch (error) {
-      this.root.replaceChildren(el('div', { class: 'banner error' }, codicon('error'), el('span', {}, `The form could not load: ${error instanceof Error ? error.message : String(error)}`)));
+      this.root.replaceChildren(
+        el(
+          'div',
+          { class: 'banner error' },
+          codicon('error'),
+          el('span', {}, `The form could not load: ${error instanceof Error ? error.message : String(error)}`),
+        ),
+      );
       return;
     }
     this.ctx = { models: this.init.models, judgeModel: this.init.judgeModel };
@@ -143,9 +169,30 @@ export class FormApp {
     const header = el(
       'div',
       { class: 'form-header' },
-      el('div', {}, el('h1', {}, codicon('beaker'), 'New experiment'), el('p', {}, 'Run conversations from your traces through a model and find where it made things up — in its answers and in its tool-call arguments.')),
+      el(
+        'div',
+        {},
+        el('h1', {}, codicon('beaker'), 'New experiment'),
+        el(
+          'p',
+          {},
+          'Run conversations from your traces through a model and find where it made things up — in its answers and in its tool-call arguments.',
+        ),
+      ),
     );
-    if (!init.workspaceTrusted) this.banners.append(el('div', { class: 'banner warning' }, codicon('shield'), el('span', {}, 'This workspace is not trusted: models and judges will not be called until you trust it. Pass-through with the local detector works.')));
+    if (!init.workspaceTrusted)
+      this.banners.append(
+        el(
+          'div',
+          { class: 'banner warning' },
+          codicon('shield'),
+          el(
+            'span',
+            {},
+            'This workspace is not trusted: models and judges will not be called until you trust it. Pass-through with the local detector works.',
+          ),
+        ),
+      );
 
     this.root.replaceChildren(
       header,
@@ -170,27 +217,55 @@ export class FormApp {
   }
 
   private buildBasics(): Node {
-    this.nameField = textField({ id: 'f-name', value: this.draft.name, placeholder: 'e.g. support agent — gpt-4.1 vs traced', label: 'Name', onInput: (v) => this.change({ name: v }, 'name') });
+    this.nameField = textField({
+      id: 'f-name',
+      value: this.draft.name,
+      placeholder: 'e.g. support agent — gpt-4.1 vs traced',
+      label: 'Name',
+      onInput: (v) => this.change({ name: v }, 'name'),
+    });
     this.nameField.setAttribute('maxlength', '255');
     return this.register(field('name', 'Name', { help: 'Shown in the experiments view and in reports.', forId: 'f-name' }, this.nameField));
   }
 
   private buildModel(): Node[] {
-    this.passThrough = checkbox('Pass-through — evaluate the traced responses as they are (no inference)', this.draft.pass_through, (v) => {
-      const patch: Partial<FormDraft> = { pass_through: v };
-      if (v && !this.draft.model.trim()) patch.model = 'traced';
-      this.change(patch, 'pass_through');
-      this.syncControls();
-    }, { toggle: true });
+    this.passThrough = checkbox(
+      'Pass-through — evaluate the traced responses as they are (no inference)',
+      this.draft.pass_through,
+      (v) => {
+        const patch: Partial<FormDraft> = { pass_through: v };
+        if (v && !this.draft.model.trim()) patch.model = 'traced';
+        this.change(patch, 'pass_through');
+        this.syncControls();
+      },
+      { toggle: true },
+    );
     const passField = this.register(field('pass_through', 'Responses', {}, this.passThrough));
 
-    this.modelField = textField({ id: 'f-model', value: this.draft.model, placeholder: 'e.g. gpt-4.1-mini', label: 'Target model', onInput: (v) => this.change({ model: v }, 'model') });
+    this.modelField = textField({
+      id: 'f-model',
+      value: this.draft.model,
+      placeholder: 'e.g. gpt-4.1-mini',
+      label: 'Target model',
+      onInput: (v) => this.change({ model: v }, 'model'),
+    });
     const modelField = this.register(
-      field('model', 'Target model', { help: 'The model each conversation is run with (the name your endpoint expects). Configured models:', forId: 'f-model' }, this.modelField, this.modelSuggestions),
+      field(
+        'model',
+        'Target model',
+        { help: 'The model each conversation is run with (the name your endpoint expects). Configured models:', forId: 'f-model' },
+        this.modelField,
+        this.modelSuggestions,
+      ),
     );
 
     const extras = this.register(
-      field('models', 'Extra configurations', { optional: true, help: 'Configured models to run alongside the target, compared side by side in the report.' }, this.extraList),
+      field(
+        'models',
+        'Extra configurations',
+        { optional: true, help: 'Configured models to run alongside the target, compared side by side in the report.' },
+        this.extraList,
+      ),
     );
 
     const radios = el('vscode-radio-group', { variant: 'horizontal', 'aria-label': 'Reasoning' });
@@ -219,17 +294,41 @@ export class FormApp {
       (v) => this.change({ effort: v as FormDraft['effort'] }, 'reasoning_config'),
       'Reasoning effort',
     );
-    this.budgetField = textField({ value: this.draft.budgetTokens, placeholder: 'e.g. 2048', type: 'number', label: 'Reasoning budget tokens', onInput: (v) => this.change({ budgetTokens: v }, 'reasoning_config') });
+    this.budgetField = textField({
+      value: this.draft.budgetTokens,
+      placeholder: 'e.g. 2048',
+      type: 'number',
+      label: 'Reasoning budget tokens',
+      onInput: (v) => this.change({ budgetTokens: v }, 'reasoning_config'),
+    });
     this.budgetField.setAttribute('min', '1');
-    const reasoning = field('reasoning_config', 'Reasoning', { optional: true, help: 'For reasoning models: an effort level, or a budget of thinking tokens.' }, el('div', { class: 'radio-row' }, radios, this.effortSelect, this.budgetField));
+    const reasoning = field(
+      'reasoning_config',
+      'Reasoning',
+      { optional: true, help: 'For reasoning models: an effort level, or a budget of thinking tokens.' },
+      el('div', { class: 'radio-row' }, radios, this.effortSelect, this.budgetField),
+    );
     reasoning.controls.push(this.budgetField);
     const reasoningEl = this.register(reasoning);
 
-    this.samplesField = textField({ id: 'f-samples', value: this.draft.numSamples, type: 'number', label: 'Samples per conversation', onInput: (v) => this.change({ numSamples: v }, 'num_samples') });
+    this.samplesField = textField({
+      id: 'f-samples',
+      value: this.draft.numSamples,
+      type: 'number',
+      label: 'Samples per conversation',
+      onInput: (v) => this.change({ numSamples: v }, 'num_samples'),
+    });
     this.samplesField.setAttribute('min', '1');
     this.samplesField.setAttribute('max', '10');
     this.samplesField.classList.add('number-field');
-    const samples = this.register(field('num_samples', 'Samples per conversation', { help: '1 to 10 responses per conversation and configuration, to see how stable the result is.', forId: 'f-samples' }, this.samplesField));
+    const samples = this.register(
+      field(
+        'num_samples',
+        'Samples per conversation',
+        { help: '1 to 10 responses per conversation and configuration, to see how stable the result is.', forId: 'f-samples' },
+        this.samplesField,
+      ),
+    );
 
     this.inferenceOnly = [extras, reasoningEl];
     return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl];
@@ -248,20 +347,35 @@ export class FormApp {
     this.promptArea.setAttribute('aria-label', 'System prompt override');
     this.promptArea.value = this.draft.systemPrompt;
     this.promptArea.addEventListener('input', () => this.change({ systemPrompt: this.promptArea.value }, 'system_prompt_override'));
-    const prompt = field('system_prompt_override', 'System prompt override', { optional: true, help: 'Try another system prompt on the same conversations.' }, this.overridePrompt, this.promptArea);
+    const prompt = field(
+      'system_prompt_override',
+      'System prompt override',
+      { optional: true, help: 'Try another system prompt on the same conversations.' },
+      this.overridePrompt,
+      this.promptArea,
+    );
     prompt.controls.push(this.promptArea);
     const promptEl = this.register(prompt);
     this.inferenceOnly.push(promptEl);
 
     this.useSchema = checkbox('Ask for structured output', this.draft.useOutputSchema, (v) => {
       const patch: Partial<FormDraft> = { useOutputSchema: v };
-      if (v && this.draft.outputSchema.length === 0) patch.outputSchema = [{ key: `f${Date.now().toString(36)}`, name: '', type: 'string', is_list: false, is_optional: false }];
+      if (v && this.draft.outputSchema.length === 0)
+        patch.outputSchema = [{ key: `f${Date.now().toString(36)}`, name: '', type: 'string', is_list: false, is_optional: false }];
       this.change(patch, 'output_schema');
       this.schemaEditor.setFields(this.draft.outputSchema);
       this.syncControls();
     });
     this.schemaEditor = new OutputSchemaEditor(this.draft.outputSchema, (fields) => this.change({ outputSchema: fields }, 'output_schema'));
-    const schemaEl = this.register(field('output_schema', 'Output schema', { optional: true, help: 'Fields of a JSON object the response must be; responses that do not conform are annotated.' }, this.useSchema, this.schemaEditor.element));
+    const schemaEl = this.register(
+      field(
+        'output_schema',
+        'Output schema',
+        { optional: true, help: 'Fields of a JSON object the response must be; responses that do not conform are annotated.' },
+        this.useSchema,
+        this.schemaEditor.element,
+      ),
+    );
     return [promptEl, schemaEl];
   }
 
@@ -278,7 +392,11 @@ export class FormApp {
       this.detectorBoxes.set(kind, box);
       list.append(box, el('div', { class: 'desc' }, desc));
     };
-    detector('local', 'Local checks', 'No model, no network: tool calls against their schemas, argument values and answer specifics (numbers, dates, URLs, names) against the context.');
+    detector(
+      'local',
+      'Local checks',
+      'No model, no network: tool calls against their schemas, argument values and answer specifics (numbers, dates, URLs, names) against the context.',
+    );
     detector('judge', 'LLM judge', 'A model reads each response with its context and quotes what is unsupported; needs a judge model.');
     const detectors = this.register(field('detectors', 'Detectors', {}, list));
 
@@ -288,17 +406,39 @@ export class FormApp {
       ...init.models.map((m) => ({ value: modelLabel(m), label: modelLabel(m), description: m.baseURL })),
       { value: CUSTOM_JUDGE, label: 'Other model…' },
     ];
-    this.judgeSelect = singleSelect(judgeOptions, this.draft.judgeModel, (v) => {
-      this.change({ judgeModel: v }, 'judge_model');
-      this.syncControls();
-    }, 'Judge model');
-    this.judgeCustom = textField({ value: this.draft.judgeCustomModel, placeholder: 'judge model name', label: 'Judge model name', onInput: (v) => this.change({ judgeCustomModel: v }, 'judge_model') });
+    this.judgeSelect = singleSelect(
+      judgeOptions,
+      this.draft.judgeModel,
+      (v) => {
+        this.change({ judgeModel: v }, 'judge_model');
+        this.syncControls();
+      },
+      'Judge model',
+    );
+    this.judgeCustom = textField({
+      value: this.draft.judgeCustomModel,
+      placeholder: 'judge model name',
+      label: 'Judge model name',
+      onInput: (v) => this.change({ judgeCustomModel: v }, 'judge_model'),
+    });
     this.judgeCustom.style.setProperty('margin-top', '6px');
-    this.judgeField = field('judge_model', 'Judge model', { help: 'Any OpenAI-compatible model; endpoint and key as configured in settings.' }, this.judgeSelect, this.judgeCustom);
+    this.judgeField = field(
+      'judge_model',
+      'Judge model',
+      { help: 'Any OpenAI-compatible model; endpoint and key as configured in settings.' },
+      this.judgeSelect,
+      this.judgeCustom,
+    );
     this.judgeField.controls.push(this.judgeCustom);
     const judge = this.register(this.judgeField);
 
-    this.labelSetField = textField({ id: 'f-labels', value: this.draft.labelSet, placeholder: init.labelSetSource ? `From settings (${init.labelSetSource})` : 'Built-in labels', label: 'Label set file', onInput: (v) => this.change({ labelSet: v }, 'label_set') });
+    this.labelSetField = textField({
+      id: 'f-labels',
+      value: this.draft.labelSet,
+      placeholder: init.labelSetSource ? `From settings (${init.labelSetSource})` : 'Built-in labels',
+      label: 'Label set file',
+      onInput: (v) => this.change({ labelSet: v }, 'label_set'),
+    });
     const browse = button('Browse…', {
       icon: 'folder-opened',
       secondary: true,
@@ -316,16 +456,30 @@ export class FormApp {
     });
     const row = el('div', { class: 'field inline-row' }, this.labelSetField, browse);
     row.style.setProperty('margin-bottom', '0');
-    this.renderLabels(init.labels.length > 0 ? init.labels : Object.entries(builtInLabels).map(([name, description]) => ({ name, description })));
+    this.renderLabels(
+      init.labels.length > 0 ? init.labels : Object.entries(builtInLabels).map(([name, description]) => ({ name, description })),
+    );
     const details = el('details', { class: 'labels' }, this.labelsSummary, this.labelsList);
-    const labels = field('label_set', 'Label set', { optional: true, help: 'A JSON file of {labels: [{name, description}], domain_context} for the judge; empty uses the labels in settings or the built-in ones.', forId: 'f-labels' }, row, details);
+    const labels = field(
+      'label_set',
+      'Label set',
+      {
+        optional: true,
+        help: 'A JSON file of {labels: [{name, description}], domain_context} for the judge; empty uses the labels in settings or the built-in ones.',
+        forId: 'f-labels',
+      },
+      row,
+      details,
+    );
     labels.controls.push(this.labelSetField);
     return [detectors, judge, this.register(labels)];
   }
 
   private renderLabels(labels: readonly LabelInfo[]): void {
     this.labelsSummary.textContent = `Labels in effect (${labels.length})`;
-    this.labelsList.replaceChildren(...labels.flatMap((l) => [el('span', { class: 'chip' }, humanizeLabel(l.name)), el('span', { class: 'dim' }, l.description)]));
+    this.labelsList.replaceChildren(
+      ...labels.flatMap((l) => [el('span', { class: 'chip' }, humanizeLabel(l.name)), el('span', { class: 'dim' }, l.description)]),
+    );
   }
 
   private buildConversations(): Node {
@@ -342,14 +496,33 @@ export class FormApp {
       this.filter,
       this.focusedId,
     );
-    const view = field('conversation_ids', `Conversations (1 to ${MAX_CONVERSATIONS})`, { help: 'From the trace files in the workspace. Click to select, Shift+click for a range, Space in the list toggles.' }, this.picker.element);
+    const view = field(
+      'conversation_ids',
+      `Conversations (1 to ${MAX_CONVERSATIONS})`,
+      { help: 'From the trace files in the workspace. Click to select, Shift+click for a range, Space in the list toggles.' },
+      this.picker.element,
+    );
     return this.register(view);
   }
 
   private buildFooter(): Node {
-    this.submitButton = button('Create experiment', { icon: 'play', title: 'Create and start (Ctrl+Enter)', onClick: () => void this.submit() });
+    this.submitButton = button('Create experiment', {
+      icon: 'play',
+      title: 'Create and start (Ctrl+Enter)',
+      onClick: () => void this.submit(),
+    });
     const cancel = button('Cancel', { secondary: true, onClick: () => void this.rpc.request('close', {}).catch(() => undefined) });
-    return el('footer', { class: 'form-footer' }, codicon('layers'), this.summary, this.issues, el('span', { class: 'spacer' }), el('span', { class: 'kbd' }, 'Ctrl+Enter'), cancel, this.submitButton);
+    return el(
+      'footer',
+      { class: 'form-footer' },
+      codicon('layers'),
+      this.summary,
+      this.issues,
+      el('span', { class: 'spacer' }),
+      el('span', { class: 'kbd' }, 'Ctrl+Enter'),
+      cancel,
+      this.submitButton,
+    );
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -365,7 +538,10 @@ export class FormApp {
     const modelLabelText = modelView?.root.querySelector('.field-label')?.firstChild;
     if (modelLabelText) modelLabelText.textContent = d.pass_through ? 'Configuration name' : 'Target model';
     const modelHelp = modelView?.root.querySelector('.field-help');
-    if (modelHelp) modelHelp.textContent = d.pass_through ? 'Names the traced responses in reports (e.g. the model that produced them). Configured models:' : 'The model each conversation is run with (the name your endpoint expects). Configured models:';
+    if (modelHelp)
+      modelHelp.textContent = d.pass_through
+        ? 'Names the traced responses in reports (e.g. the model that produced them). Configured models:'
+        : 'The model each conversation is run with (the name your endpoint expects). Configured models:';
     for (const e of this.inferenceOnly) e.hidden = d.pass_through;
 
     // model suggestions and extra configurations
@@ -374,7 +550,11 @@ export class FormApp {
       ...(models.length === 0
         ? [el('span', { class: 'dim' }, 'none in settings — '), this.settingsLink('Configure models', 'hallucinationLab.models')]
         : models.map((m) => {
-            const b = el('button', { type: 'button', class: `suggestion${d.model === m.model ? ' active' : ''}`, title: describeModel(m) }, modelLabel(m));
+            const b = el(
+              'button',
+              { type: 'button', class: `suggestion${d.model === m.model ? ' active' : ''}`, title: describeModel(m) },
+              modelLabel(m),
+            );
             b.addEventListener('click', () => {
               this.modelField.value = m.model;
               this.change({ model: m.model, extraModels: this.draft.extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
@@ -386,7 +566,10 @@ export class FormApp {
     const extraCandidates = models;
     this.extraList.replaceChildren(
       ...(extraCandidates.length === 0
-        ? [el('span', { class: 'dim' }, 'No other model configured. '), this.settingsLink('Add models in settings', 'hallucinationLab.models')]
+        ? [
+            el('span', { class: 'dim' }, 'No other model configured. '),
+            this.settingsLink('Add models in settings', 'hallucinationLab.models'),
+          ]
         : extraCandidates.flatMap((m) => {
             const label = modelLabel(m);
             const isTarget = m.model === d.model.trim();
@@ -448,7 +631,15 @@ export class FormApp {
     this.schemaEditor.showErrors(shown);
     const unplaced = Object.keys(shown).filter((k) => !this.fields.has(k) && !k.startsWith('output_schema.'));
     this.banners.querySelectorAll('.server-error').forEach((n) => n.remove());
-    for (const k of unplaced) this.banners.append(el('div', { class: 'banner error server-error', role: 'alert' }, codicon('error'), el('span', {}, `${fieldTitle(k)}: ${shown[k]!.join(' ')}`)));
+    for (const k of unplaced)
+      this.banners.append(
+        el(
+          'div',
+          { class: 'banner error server-error', role: 'alert' },
+          codicon('error'),
+          el('span', {}, `${fieldTitle(k)}: ${shown[k]!.join(' ')}`),
+        ),
+      );
 
     const size = runSizeSummary(this.draft, this.ctx);
     this.summary.textContent = size.text;
@@ -456,7 +647,11 @@ export class FormApp {
     this.issues.className = `issues${blocking.length === 0 ? ' ok' : ''}`;
     if (blocking.length === 0) this.issues.replaceChildren(codicon('pass'), el('span', {}, 'Ready'));
     else {
-      const link = el('span', { class: 'link', role: 'button', tabindex: 0, title: 'Show every problem and go to the first' }, blocking.slice(0, 4).map(fieldTitle).join(', ') + (blocking.length > 4 ? '…' : ''));
+      const link = el(
+        'span',
+        { class: 'link', role: 'button', tabindex: 0, title: 'Show every problem and go to the first' },
+        blocking.slice(0, 4).map(fieldTitle).join(', ') + (blocking.length > 4 ? '…' : ''),
+      );
       link.addEventListener('click', () => this.revealProblems());
       link.addEventListener('keydown', (e) => {
         if (e.key === 'Enter') this.revealProblems();
@@ -519,7 +714,8 @@ function describeModel(m: ModelConfig): string {
   if (m.baseURL) parts.push(m.baseURL);
   if (m.temperature !== undefined) parts.push(`temperature ${m.temperature}`);
   if (m.max_tokens !== undefined) parts.push(`max ${m.max_tokens} tokens`);
-  if (m.input_price_per_1m !== undefined || m.output_price_per_1m !== undefined) parts.push(`$${m.input_price_per_1m ?? '?'} / $${m.output_price_per_1m ?? '?'} per 1M tokens`);
+  if (m.input_price_per_1m !== undefined || m.output_price_per_1m !== undefined)
+    parts.push(`$${m.input_price_per_1m ?? '?'} / $${m.output_price_per_1m ?? '?'} per 1M tokens`);
   return parts.join(' · ');
 }
 

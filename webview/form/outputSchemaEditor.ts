@@ -19,7 +19,20 @@ export class OutputSchemaEditor {
     const table = el(
       'table',
       { class: 'schema-table' },
-      el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Name'), el('th', {}, 'Type'), el('th', {}, 'List'), el('th', {}, 'Optional'), el('th', {}, el('span', { class: 'sr-only' }, 'Actions')))),
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', {}, '#'),
+          el('th', {}, 'Name'),
+          el('th', {}, 'Type'),
+          el('th', {}, 'List'),
+          el('th', {}, 'Optional'),
+          el('th', {}, el('span', { class: 'sr-only' }, 'Actions')),
+        ),
+      ),
       this.tbody,
     );
     const add = el('vscode-button', { secondary: true, icon: 'add' }, 'Add field');
@@ -48,27 +61,45 @@ export class OutputSchemaEditor {
       return tr;
     });
     this.tbody.replaceChildren(...trs);
-    if (this.fields.length === 0) this.tbody.append(el('tr', {}, el('td', { colspan: 6, class: 'dim' }, 'No field yet. The response must then be a JSON object with no declared field.')));
+    if (this.fields.length === 0)
+      this.tbody.append(
+        el(
+          'tr',
+          {},
+          el('td', { colspan: 6, class: 'dim' }, 'No field yet. The response must then be a JSON object with no declared field.'),
+        ),
+      );
     this.renderPreview();
     if (focusKey) requestAnimationFrame(() => this.rows.get(focusKey)?.name.focus());
   }
 
   private rowFor(f: OutputFieldDraft, index: number): HTMLTableRowElement {
     // Rebuilt every structural render (cheap: a handful of rows); values come from the draft.
-    const name = textField({ value: f.name, placeholder: 'field_name', label: `Field ${index + 1} name`, onInput: (v) => this.commit(updateOutputField(this.fields, f.key, { name: v }), false) });
+    const name = textField({
+      value: f.name,
+      placeholder: 'field_name',
+      label: `Field ${index + 1} name`,
+      onInput: (v) => this.commit(updateOutputField(this.fields, f.key, { name: v }), false),
+    });
     const type = singleSelect(
       outputFieldTypes.map((t) => ({ value: t, label: t })),
       f.type,
       (v) => this.commit(updateOutputField(this.fields, f.key, { type: v as OutputFieldDraft['type'] }), false),
       `Field ${index + 1} type`,
     );
-    const list = checkbox('', f.is_list, (v) => this.commit(updateOutputField(this.fields, f.key, { is_list: v }), false), { title: 'A list of values' });
+    const list = checkbox('', f.is_list, (v) => this.commit(updateOutputField(this.fields, f.key, { is_list: v }), false), {
+      title: 'A list of values',
+    });
     list.setAttribute('aria-label', `Field ${index + 1} is a list`);
-    const optional = checkbox('', f.is_optional, (v) => this.commit(updateOutputField(this.fields, f.key, { is_optional: v }), false), { title: 'May be absent' });
+    const optional = checkbox('', f.is_optional, (v) => this.commit(updateOutputField(this.fields, f.key, { is_optional: v }), false), {
+      title: 'May be absent',
+    });
     optional.setAttribute('aria-label', `Field ${index + 1} is optional`);
     const up = iconButton('arrow-up', 'Move up', () => this.commit(moveOutputField(this.fields, f.key, -1), true, f.key));
     const down = iconButton('arrow-down', 'Move down', () => this.commit(moveOutputField(this.fields, f.key, 1), true, f.key));
-    const remove = iconButton('trash', 'Remove field', () => this.commit(removeOutputField(this.fields, f.key), true, this.fields[index + 1]?.key ?? this.fields[index - 1]?.key));
+    const remove = iconButton('trash', 'Remove field', () =>
+      this.commit(removeOutputField(this.fields, f.key), true, this.fields[index + 1]?.key ?? this.fields[index - 1]?.key),
+    );
     up.disabled = index === 0;
     down.disabled = index === this.fields.length - 1;
     const error = el('div', { class: 'row-error', role: 'alert' });

@@ -2,7 +2,16 @@
 // conversation, select all in view, and a live counter that enforces the 1..100 limit.
 import { MAX_CONVERSATIONS } from '../../common/schema';
 import type { ConversationSummary } from '../../common/protocol';
-import { button, checkbox, setSelectOptions, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
+import {
+  button,
+  checkbox,
+  setSelectOptions,
+  singleSelect,
+  textField,
+  type Checkbox,
+  type SingleSelect,
+  type TextField,
+} from '../lib/controls';
 import { codicon, el } from '../lib/dom';
 import { formatInt, plural } from '../lib/format';
 import {
@@ -46,7 +55,13 @@ export class ConversationPicker {
   private readonly selectAllLabel = el('span', { class: 'link' });
   private readonly clearLink = el('span', { class: 'link' }, 'Clear selection');
   private readonly counter = el('span', { class: 'counter', 'aria-live': 'polite' });
-  private readonly list = el('div', { class: 'conv-list', role: 'listbox', 'aria-multiselectable': 'true', 'aria-label': 'Conversations', tabindex: 0 });
+  private readonly list = el('div', {
+    class: 'conv-list',
+    role: 'listbox',
+    'aria-multiselectable': 'true',
+    'aria-label': 'Conversations',
+    tabindex: 0,
+  });
   private readonly preview = el('div', { class: 'preview-pane', 'aria-live': 'polite' });
   private readonly notices = el('div', { class: 'banners' });
 
@@ -55,7 +70,13 @@ export class ConversationPicker {
     private filter: ConversationFilter,
     private focusedId: string | null,
   ) {
-    this.search = textField({ value: filter.search, placeholder: 'Search id, file, model, messages…', icon: 'search', label: 'Search conversations', onInput: (v) => this.setFilter({ search: v }) });
+    this.search = textField({
+      value: filter.search,
+      placeholder: 'Search id, file, model, messages…',
+      icon: 'search',
+      label: 'Search conversations',
+      onInput: (v) => this.setFilter({ search: v }),
+    });
     this.search.classList.add('search');
     this.fileSelect = singleSelect([{ value: '', label: 'All files' }], filter.file, (v) => this.setFilter({ file: v }), 'Trace file');
     this.toolSelect = singleSelect(
@@ -79,12 +100,23 @@ export class ConversationPicker {
       }
     });
     this.selectAllLabel.addEventListener('click', toggleAll);
-    this.clearLink.addEventListener('click', () => this.apply({ selected: [], added: 0, removed: this.host.selected().length, skipped: 0 }));
+    this.clearLink.addEventListener('click', () =>
+      this.apply({ selected: [], added: 0, removed: this.host.selected().length, skipped: 0 }),
+    );
     this.list.addEventListener('click', (e) => this.onListClick(e as MouseEvent));
     this.list.addEventListener('keydown', (e) => this.onListKey(e));
     this.element.append(
       el('div', { class: 'picker-toolbar' }, this.search, this.fileSelect, this.toolSelect, this.selectedOnly),
-      el('div', { class: 'picker-bar' }, this.headerBox, this.selectAllLabel, el('span', { class: 'dim' }, '·'), this.clearLink, el('span', { class: 'spacer' }), this.counter),
+      el(
+        'div',
+        { class: 'picker-bar' },
+        this.headerBox,
+        this.selectAllLabel,
+        el('span', { class: 'dim' }, '·'),
+        this.clearLink,
+        el('span', { class: 'spacer' }),
+        this.counter,
+      ),
       this.notices,
       el('div', { class: 'picker-body' }, this.list, this.preview),
     );
@@ -97,7 +129,14 @@ export class ConversationPicker {
     this.error = null;
     const files = fileFacets(list);
     if (this.filter.file && !files.some((f) => f.file === this.filter.file)) this.filter = { ...this.filter, file: '' };
-    setSelectOptions(this.fileSelect, [{ value: '', label: `All files (${formatInt(list.length)})` }, ...files.map((f) => ({ value: f.file, label: `${baseName(f.file)} (${f.count})`, description: f.file }))], this.filter.file);
+    setSelectOptions(
+      this.fileSelect,
+      [
+        { value: '', label: `All files (${formatInt(list.length)})` },
+        ...files.map((f) => ({ value: f.file, label: `${baseName(f.file)} (${f.count})`, description: f.file })),
+      ],
+      this.filter.file,
+    );
     this.render();
   }
 
@@ -125,7 +164,8 @@ export class ConversationPicker {
 
   private apply(change: SelectionChange): void {
     this.host.setSelected(change.selected);
-    this.notice = change.skipped > 0 ? `${plural(change.skipped, 'conversation')} not added: an experiment takes at most ${MAX_CONVERSATIONS}.` : null;
+    this.notice =
+      change.skipped > 0 ? `${plural(change.skipped, 'conversation')} not added: an experiment takes at most ${MAX_CONVERSATIONS}.` : null;
     this.render();
   }
 
@@ -198,19 +238,34 @@ export class ConversationPicker {
     const meter = el('span', { class: 'meter' }, el('span'));
     (meter.firstChild as HTMLElement).style.setProperty('width', `${Math.min(100, (counter.count / counter.limit) * 100)}%`);
     this.counter.replaceChildren(codicon(atLimit ? 'warning' : 'checklist'), el('span', {}, counter.text), meter);
-    this.counter.title = atLimit ? `Limit reached: an experiment takes at most ${MAX_CONVERSATIONS} conversations.` : `Select 1 to ${MAX_CONVERSATIONS} conversations.`;
+    this.counter.title = atLimit
+      ? `Limit reached: an experiment takes at most ${MAX_CONVERSATIONS} conversations.`
+      : `Select 1 to ${MAX_CONVERSATIONS} conversations.`;
 
-    const viewState = viewSelectionState(selected, this.visible.map((c) => c.id));
+    const viewState = viewSelectionState(
+      selected,
+      this.visible.map((c) => c.id),
+    );
     this.headerBox.className = `cb ${viewState === 'all' ? 'on' : viewState === 'some' ? 'some' : ''}`;
     this.headerBox.replaceChildren(codicon(viewState === 'some' ? 'remove' : 'check'));
     this.headerBox.setAttribute('aria-checked', viewState === 'all' ? 'true' : viewState === 'some' ? 'mixed' : 'false');
-    this.selectAllLabel.textContent = viewState === 'all' ? `Deselect all in view (${formatInt(this.visible.length)})` : `Select all in view (${formatInt(this.visible.length)})`;
+    this.selectAllLabel.textContent =
+      viewState === 'all'
+        ? `Deselect all in view (${formatInt(this.visible.length)})`
+        : `Select all in view (${formatInt(this.visible.length)})`;
     this.clearLink.hidden = selectedList.length === 0;
 
     const rows: Node[] = [];
     if (this.loading) rows.push(el('div', { class: 'conv-empty' }, el('vscode-progress-ring'), 'Loading conversations…'));
     else if (this.error) rows.push(el('div', { class: 'conv-empty' }, codicon('error'), ` ${this.error}`));
-    else if (this.conversations.length === 0) rows.push(el('div', { class: 'conv-empty' }, 'No conversation found. Add JSON or JSONL trace files to the workspace (or choose trace files), then come back.'));
+    else if (this.conversations.length === 0)
+      rows.push(
+        el(
+          'div',
+          { class: 'conv-empty' },
+          'No conversation found. Add JSON or JSONL trace files to the workspace (or choose trace files), then come back.',
+        ),
+      );
     else if (this.visible.length === 0) rows.push(el('div', { class: 'conv-empty' }, 'No conversation matches the filters.'));
     for (const c of this.visible.slice(0, this.shown)) {
       const isSelected = selected.has(c.id);
@@ -238,13 +293,30 @@ export class ConversationPicker {
             el('span', { class: 'badge outline' }, `${c.messageCount} msgs`),
             c.model ? el('span', { class: 'badge outline', title: 'Traced model' }, c.model) : null,
           ),
-          el('div', { class: 'conv-line' }, el('span', { class: 'who' }, 'User'), el('span', { class: 'txt' }, c.firstUserMessage.slice(0, 300) || '—')),
-          el('div', { class: 'conv-line' }, el('span', { class: 'who' }, 'Traced'), el('span', { class: 'txt' }, c.tracedResponse.slice(0, 300) || '—')),
+          el(
+            'div',
+            { class: 'conv-line' },
+            el('span', { class: 'who' }, 'User'),
+            el('span', { class: 'txt' }, c.firstUserMessage.slice(0, 300) || '—'),
+          ),
+          el(
+            'div',
+            { class: 'conv-line' },
+            el('span', { class: 'who' }, 'Traced'),
+            el('span', { class: 'txt' }, c.tracedResponse.slice(0, 300) || '—'),
+          ),
         ),
       );
       rows.push(row);
     }
-    if (this.visible.length > this.shown) rows.push(el('div', { class: 'conv-more' }, button(`Show ${formatInt(Math.min(PAGE, this.visible.length - this.shown))} more`, { secondary: true })));
+    if (this.visible.length > this.shown)
+      rows.push(
+        el(
+          'div',
+          { class: 'conv-more' },
+          button(`Show ${formatInt(Math.min(PAGE, this.visible.length - this.shown))} more`, { secondary: true }),
+        ),
+      );
     this.list.replaceChildren(...rows);
     this.renderPreview();
 
@@ -253,8 +325,22 @@ export class ConversationPicker {
     const missing = this.loading || this.error ? [] : missingSelections(selectedList, this.conversations);
     if (missing.length > 0) {
       const remove = el('span', { class: 'link' }, 'Remove them');
-      remove.addEventListener('click', () => this.apply({ selected: selectedList.filter((id) => !missing.includes(id)), added: 0, removed: missing.length, skipped: 0 }));
-      notes.push(el('div', { class: 'banner warning' }, codicon('warning'), el('span', {}, `${plural(missing.length, 'selected conversation')} ${missing.length === 1 ? 'is' : 'are'} no longer in the trace index (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}). `, remove)));
+      remove.addEventListener('click', () =>
+        this.apply({ selected: selectedList.filter((id) => !missing.includes(id)), added: 0, removed: missing.length, skipped: 0 }),
+      );
+      notes.push(
+        el(
+          'div',
+          { class: 'banner warning' },
+          codicon('warning'),
+          el(
+            'span',
+            {},
+            `${plural(missing.length, 'selected conversation')} ${missing.length === 1 ? 'is' : 'are'} no longer in the trace index (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? '…' : ''}). `,
+            remove,
+          ),
+        ),
+      );
     }
     this.notices.replaceChildren(...notes);
   }

@@ -90,7 +90,8 @@ export function renderItemRow(row: ItemRow, expanded: boolean, multiConfig: bool
   const status = (cells[c++] as HTMLElement).firstElementChild as HTMLElement;
   status.classList.add(`st-${i.status}`);
   status.title = i.status === 'failed' && i.failure_reason ? `Failed: ${i.failure_reason}` : statusTitles[i.status];
-  (status.firstElementChild as HTMLElement).className = `codicon codicon-${statusIcons[i.status]}${i.status === 'in_progress' ? ' codicon-modifier-spin' : ''}`;
+  (status.firstElementChild as HTMLElement).className =
+    `codicon codicon-${statusIcons[i.status]}${i.status === 'in_progress' ? ' codicon-modifier-spin' : ''}`;
   (status.lastElementChild as HTMLElement).textContent = statusTitles[i.status];
   // hallucinations
   const count = (cells[c++] as HTMLElement).firstElementChild as HTMLElement;
@@ -114,12 +115,15 @@ export function renderItemRow(row: ItemRow, expanded: boolean, multiConfig: bool
   if (row.labels.length > 3) {
     const more = document.createElement('span');
     more.className = 'chip more';
-    more.title = row.labels.slice(3).map((l) => `${l.label} ×${l.count}`).join('\n');
+    more.title = row.labels
+      .slice(3)
+      .map((l) => `${l.label} ×${l.count}`)
+      .join('\n');
     more.textContent = `+${row.labels.length - 3}`;
     labels.append(more);
   }
   (cells[c++] as HTMLElement).textContent = formatDuration(i.latency_ms);
   (cells[c++] as HTMLElement).textContent = formatInt(i.input_tokens);
-  (cells[c++] as HTMLElement).textContent = formatInt(i.output_tokens);
+  (cells[c] as HTMLElement).textContent = formatInt(i.output_tokens);
   return el;
 }

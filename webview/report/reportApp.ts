@@ -2,9 +2,26 @@
 // the items table. Snapshots come from the host (init, then a notification per change); the
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState.
 import type { ExperimentResource } from '../../common/schema';
-import { ReportProtocol, type AnnotationLocation, type ConversationContext, type ExportFormat, type ReportInitResult, type ReportSnapshot } from '../../common/webviewProtocol';
+import {
+  ReportProtocol,
+  type AnnotationLocation,
+  type ConversationContext,
+  type ExportFormat,
+  type ReportInitResult,
+  type ReportSnapshot,
+} from '../../common/webviewProtocol';
 import { statusBar } from '../lib/charts';
-import { button, checkbox, iconButton, setSelectOptions, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
+import {
+  button,
+  checkbox,
+  iconButton,
+  setSelectOptions,
+  singleSelect,
+  textField,
+  type Checkbox,
+  type SingleSelect,
+  type TextField,
+} from '../lib/controls';
 import { codicon, el, mount, toDom } from '../lib/dom';
 import { experimentJson, exportFileName, itemsCsv, reportHtml } from '../lib/exportFormats';
 import { formatDateTime, formatDuration, formatInt, humanizeLabel, plural } from '../lib/format';
@@ -23,7 +40,15 @@ import {
   type SortKey,
   type SortState,
 } from '../lib/items';
-import { chartCards, configurationTable, itemDetail, labelDescriptions, metricCards, modelConfigsOf, type LabelDescriptions } from '../lib/reportViews';
+import {
+  chartCards,
+  configurationTable,
+  itemDetail,
+  labelDescriptions,
+  metricCards,
+  modelConfigsOf,
+  type LabelDescriptions,
+} from '../lib/reportViews';
 import { createRpcClient, type RpcClient } from '../lib/rpc';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
 import { h } from '../lib/vnode';
@@ -36,8 +61,6 @@ export interface ReportViewState {
   sort: SortState;
   filter: ItemFilter;
   expanded: string[];
-  /** The id of the embedded state this page last started from (see ReportBootstrap). */
-  stateId?: string;
 }
 
 const PAGE = 500;
@@ -117,13 +140,20 @@ export class ReportApp {
       sort: saved?.sort ?? defaultSort,
       filter: { ...emptyItemFilter, ...(saved?.filter ?? {}) },
       expanded: saved?.expanded ?? [],
-      ...(saved?.stateId ? { stateId: saved.stateId } : {}),
     };
   }
 
   async start(): Promise<void> {
     document.body.append(this.root);
-    this.root.append(this.headerHost, this.bannerHost, this.statusHost, this.metricsHost, this.chartsHost, this.configsHost, this.itemsSection);
+    this.root.append(
+      this.headerHost,
+      this.bannerHost,
+      this.statusHost,
+      this.metricsHost,
+      this.chartsHost,
+      this.configsHost,
+      this.itemsSection,
+    );
     this.buildItemsSection();
     this.renderLoading();
     this.rpc.onNotification('snapshot', (snapshot) => {
@@ -138,23 +168,33 @@ export class ReportApp {
     });
     document.addEventListener('keydown', (e) => this.onKeyDown(e));
     document.addEventListener('click', (e) => {
-      if (this.exportMenu && !this.exportMenu.contains(e.target as Node) && !(e.target as Element).closest?.('.export-trigger')) this.closeExportMenu();
+      if (this.exportMenu && !this.exportMenu.contains(e.target as Node) && !(e.target as Element).closest?.('.export-trigger'))
+        this.closeExportMenu();
     });
-    // The host embeds the state in the HTML: no request before the first paint. The same HTML
-    // loaded again (the panel was hidden, then shown) may be old: paint it, then ask for now.
+    // The host embeds the state in the HTML: no request before the first paint. Then the page
+    // says it listens; the answer carries a newer snapshot when the experiment changed since
+    // the HTML was made (also when this is the same HTML loaded again after being hidden).
     const embedded = readReportBootstrap();
     if (embedded) {
-      const { stateId, ...init } = embedded;
-      const reloaded = this.state.stateId === stateId;
-      this.state.stateId = stateId;
-      this.applyInit(init);
-      if (reloaded && init.snapshot) void this.refresh();
+      this.applyInit(embedded);
+      if (embedded.snapshot) void this.ready();
       return;
     }
     try {
       this.applyInit(await this.rpc.request('init', {}));
     } catch (error) {
       this.renderError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async ready(): Promise<void> {
+    try {
+      const { snapshot } = await this.rpc.request('ready', {});
+      if (!snapshot) return;
+      performance.mark('hl:data');
+      this.applySnapshot(snapshot);
+    } catch (error) {
+      this.showBanner('error', error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -194,7 +234,11 @@ export class ReportApp {
       else this.renderCharts(e);
       const configs = configurationTable(e);
       this.configsHost.hidden = configs === null;
-      if (configs) mount(this.configsHost, [h('h2', null, 'Configurations', h('span', { class: 'sub' }, 'best value of each metric marked')), configs]);
+      if (configs)
+        mount(this.configsHost, [
+          h('h2', null, 'Configurations', h('span', { class: 'sub' }, 'best value of each metric marked')),
+          configs,
+        ]);
     }
     if (!this.deleted) this.bannerHost.replaceChildren();
     // The filter dropdowns (counts per status/label/tool) are below the fold: refreshing them
@@ -234,25 +278,39 @@ export class ReportApp {
 
   private metricsSubtitle(e: ExperimentResource): string {
     const completed = e.status_summary.completed;
-    return completed === e.status_summary.total ? `over all ${plural(completed, 'item')}` : `over ${formatInt(completed)} completed of ${plural(e.status_summary.total, 'item')}`;
+    return completed === e.status_summary.total
+      ? `over all ${plural(completed, 'item')}`
+      : `over ${formatInt(completed)} completed of ${plural(e.status_summary.total, 'item')}`;
   }
 
   // ---- header ---------------------------------------------------------------------------
 
   private renderLoading(): void {
     this.headerHost.replaceChildren(
-      el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, el('vscode-progress-ring'), 'Loading report…'))),
+      el(
+        'header',
+        { class: 'report-header' },
+        el('div', { class: 'title-block' }, el('h1', {}, el('vscode-progress-ring'), 'Loading report…')),
+      ),
     );
   }
 
   private renderError(message: string): void {
-    this.headerHost.replaceChildren(el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, 'Report unavailable'))));
+    this.headerHost.replaceChildren(
+      el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, 'Report unavailable'))),
+    );
     this.showBanner('error', message, button('Retry', { icon: 'refresh', secondary: true, onClick: () => void this.refresh() }));
   }
 
   private showBanner(kind: 'error' | 'info' | 'warning', message: string, action?: HTMLElement): void {
     this.bannerHost.replaceChildren(
-      el('div', { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, codicon(kind === 'error' ? 'error' : kind === 'warning' ? 'warning' : 'info'), el('span', {}, message), action ?? null),
+      el(
+        'div',
+        { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+        codicon(kind === 'error' ? 'error' : kind === 'warning' ? 'warning' : 'info'),
+        el('span', {}, message),
+        action ?? null,
+      ),
     );
     this.bannerHost.style.setProperty('margin-top', '12px');
   }
@@ -260,7 +318,10 @@ export class ReportApp {
   private runState(e: ExperimentResource, running: boolean): { text: string; icon: string; cls: string } {
     const s = e.status_summary;
     if (running) return { text: 'Running', icon: 'loading', cls: 'running' };
-    if (s.total > 0 && s.completed + s.failed === s.total) return s.failed > 0 ? { text: `Finished · ${s.failed} failed`, icon: 'warning', cls: 'failed' } : { text: 'Completed', icon: 'pass-filled', cls: 'done' };
+    if (s.total > 0 && s.completed + s.failed === s.total)
+      return s.failed > 0
+        ? { text: `Finished · ${s.failed} failed`, icon: 'warning', cls: 'failed' }
+        : { text: 'Completed', icon: 'pass-filled', cls: 'done' };
     return { text: 'Stopped', icon: 'debug-pause', cls: '' };
   }
 
@@ -269,12 +330,30 @@ export class ReportApp {
     if (!snap) return;
     const e = snap.experiment;
     const s0 = e.status_summary;
-    const key = JSON.stringify([e.id, e.name, e.model, e.completed_at, snap.running, snap.active, this.deleted, s0.total, s0.completed, s0.failed, s0.pending + s0.in_progress + s0.inference_completed, Object.keys(e.metrics_by_model)]);
+    const key = JSON.stringify([
+      e.id,
+      e.name,
+      e.model,
+      e.completed_at,
+      snap.running,
+      snap.active,
+      this.deleted,
+      s0.total,
+      s0.completed,
+      s0.failed,
+      s0.pending + s0.in_progress + s0.inference_completed,
+      Object.keys(e.metrics_by_model),
+    ]);
     if (key === this.headerKey) return;
     this.headerKey = key;
     const configs = modelConfigsOf(e);
     const state = this.runState(e, snap.running && !this.deleted);
-    const stateBadge = el('span', { class: `badge outline run-state ${state.cls}` }, codicon(state.icon, state.icon === 'loading' ? 'codicon-modifier-spin' : ''), state.text);
+    const stateBadge = el(
+      'span',
+      { class: `badge outline run-state ${state.cls}` },
+      codicon(state.icon, state.icon === 'loading' ? 'codicon-modifier-spin' : ''),
+      state.text,
+    );
     const sub = el('div', { class: 'subtitle' });
     const item = (icon: string, text: string, title?: string) => el('span', { class: 'item', title }, codicon(icon), text);
     sub.append(
@@ -283,41 +362,105 @@ export class ReportApp {
       item('calendar', formatDateTime(e.created_at), `Created ${e.created_at}`),
       item('person', e.created_by, 'Created by'),
     );
-    if (e.completed_at) sub.append(item('watch', formatDuration(Date.parse(e.completed_at) - Date.parse(e.created_at)), `Completed ${e.completed_at}`));
-    if (e.pass_through) sub.append(el('span', { class: 'badge', title: 'Traced responses were evaluated as they are (no inference)' }, 'pass-through'));
-    if (e.reasoning_config) sub.append(el('span', { class: 'badge outline', title: 'Reasoning configuration' }, 'effort' in e.reasoning_config ? `reasoning: ${e.reasoning_config.effort}` : `reasoning: ${formatInt(e.reasoning_config.budget_tokens)} tokens`));
-    if (e.system_prompt_override !== null) sub.append(el('span', { class: 'badge outline', title: e.system_prompt_override.slice(0, 500) }, 'system prompt override'));
-    if (e.output_schema) sub.append(el('span', { class: 'badge outline', title: e.output_schema.map((f) => `${f.name}: ${f.type}${f.is_list ? '[]' : ''}${f.is_optional ? '?' : ''}`).join('\n') }, `output schema · ${plural(e.output_schema.length, 'field')}`));
+    if (e.completed_at)
+      sub.append(item('watch', formatDuration(Date.parse(e.completed_at) - Date.parse(e.created_at)), `Completed ${e.completed_at}`));
+    if (e.pass_through)
+      sub.append(el('span', { class: 'badge', title: 'Traced responses were evaluated as they are (no inference)' }, 'pass-through'));
+    if (e.reasoning_config)
+      sub.append(
+        el(
+          'span',
+          { class: 'badge outline', title: 'Reasoning configuration' },
+          'effort' in e.reasoning_config
+            ? `reasoning: ${e.reasoning_config.effort}`
+            : `reasoning: ${formatInt(e.reasoning_config.budget_tokens)} tokens`,
+        ),
+      );
+    if (e.system_prompt_override !== null)
+      sub.append(el('span', { class: 'badge outline', title: e.system_prompt_override.slice(0, 500) }, 'system prompt override'));
+    if (e.output_schema)
+      sub.append(
+        el(
+          'span',
+          {
+            class: 'badge outline',
+            title: e.output_schema.map((f) => `${f.name}: ${f.type}${f.is_list ? '[]' : ''}${f.is_optional ? '?' : ''}`).join('\n'),
+          },
+          `output schema · ${plural(e.output_schema.length, 'field')}`,
+        ),
+      );
 
     const actions = el('div', { class: 'actions' });
     const s = e.status_summary;
-    if (snap.running && !this.deleted) actions.append(button('Cancel', { icon: 'debug-stop', secondary: true, title: 'Stop the run (completed items are kept)', onClick: () => void this.act('cancel', () => this.rpc.request('cancel', {})) }));
-    else if (!this.deleted && s.pending + s.in_progress + s.inference_completed > 0) actions.append(button('Resume', { icon: 'debug-continue', secondary: true, title: 'Run the items that have not finished', onClick: () => void this.act('resume', () => this.rpc.request('resume', { failedOnly: false })) }));
-    if (!snap.running && !this.deleted && s.failed > 0) actions.append(button('Retry failed', { icon: 'refresh', secondary: true, title: `Run the ${s.failed} failed item${s.failed === 1 ? '' : 's'} again`, onClick: () => void this.act('retry', () => this.rpc.request('resume', { failedOnly: true })) }));
+    if (snap.running && !this.deleted)
+      actions.append(
+        button('Cancel', {
+          icon: 'debug-stop',
+          secondary: true,
+          title: 'Stop the run (completed items are kept)',
+          onClick: () => void this.act('cancel', () => this.rpc.request('cancel', {})),
+        }),
+      );
+    else if (!this.deleted && s.pending + s.in_progress + s.inference_completed > 0)
+      actions.append(
+        button('Resume', {
+          icon: 'debug-continue',
+          secondary: true,
+          title: 'Run the items that have not finished',
+          onClick: () => void this.act('resume', () => this.rpc.request('resume', { failedOnly: false })),
+        }),
+      );
+    if (!snap.running && !this.deleted && s.failed > 0)
+      actions.append(
+        button('Retry failed', {
+          icon: 'refresh',
+          secondary: true,
+          title: `Run the ${s.failed} failed item${s.failed === 1 ? '' : 's'} again`,
+          onClick: () => void this.act('retry', () => this.rpc.request('resume', { failedOnly: true })),
+        }),
+      );
     actions.append(
       button(snap.active ? 'Markers shown' : 'Show markers', {
         icon: snap.active ? 'eye' : 'eye-closed',
         secondary: true,
         disabled: this.deleted,
-        title: snap.active ? 'This experiment’s hallucinations are marked in the trace files — click to hide them' : 'Mark this experiment’s hallucinations in the trace files',
-        onClick: () => void this.act('active', async () => {
-          const r = await this.rpc.request('setActive', { active: !snap.active });
-          if (this.snapshot) this.snapshot = { ...this.snapshot, active: r.active };
-          this.headerKey = '';
-          this.renderHeader();
-        }),
+        title: snap.active
+          ? 'This experiment’s hallucinations are marked in the trace files — click to hide them'
+          : 'Mark this experiment’s hallucinations in the trace files',
+        onClick: () =>
+          void this.act('active', async () => {
+            const r = await this.rpc.request('setActive', { active: !snap.active });
+            if (this.snapshot) this.snapshot = { ...this.snapshot, active: r.active };
+            this.headerKey = '';
+            this.renderHeader();
+          }),
       }),
-      button('Compare…', { icon: 'diff-multiple', secondary: true, disabled: this.deleted, title: configs.length > 1 ? 'Compare the configurations of this experiment, or with other experiments' : 'Compare with other experiments', onClick: () => void this.act('compare', () => this.rpc.request('compare', { byConfiguration: configs.length > 1 })) }),
+      button('Compare…', {
+        icon: 'diff-multiple',
+        secondary: true,
+        disabled: this.deleted,
+        title:
+          configs.length > 1
+            ? 'Compare the configurations of this experiment, or with other experiments'
+            : 'Compare with other experiments',
+        onClick: () => void this.act('compare', () => this.rpc.request('compare', { byConfiguration: configs.length > 1 })),
+      }),
       this.exportButton(),
       iconButton('refresh', 'Refresh', () => void this.refresh()),
     );
-    this.headerHost.replaceChildren(el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub), actions));
+    this.headerHost.replaceChildren(
+      el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub), actions),
+    );
   }
 
   private exportButton(): HTMLElement {
     const wrap = el('div', { class: 'menu-wrap' });
     wrap.style.setProperty('position', 'relative');
-    const trigger = button('Export', { icon: 'export', secondary: true, title: 'Save the report as HTML, the items as CSV or the experiment as JSON' });
+    const trigger = button('Export', {
+      icon: 'export',
+      secondary: true,
+      title: 'Save the report as HTML, the items as CSV or the experiment as JSON',
+    });
     trigger.classList.add('export-trigger');
     trigger.setAttribute('aria-haspopup', 'menu');
     trigger.addEventListener('click', () => (this.exportMenu ? this.closeExportMenu() : this.openExportMenu(wrap)));
@@ -327,14 +470,26 @@ export class ReportApp {
 
   private openExportMenu(wrap: HTMLElement): void {
     const entry = (format: ExportFormat, icon: string, label: string, hint: string) => {
-      const b = el('button', { type: 'button', class: 'menu-item', role: 'menuitem' }, codicon(icon), el('span', {}, label), el('span', { class: 'dim' }, hint));
+      const b = el(
+        'button',
+        { type: 'button', class: 'menu-item', role: 'menuitem' },
+        codicon(icon),
+        el('span', {}, label),
+        el('span', { class: 'dim' }, hint),
+      );
       b.addEventListener('click', () => {
         this.closeExportMenu();
         void this.exportAs(format);
       });
       return b;
     };
-    const menu = el('div', { class: 'menu', role: 'menu' }, entry('html', 'file-code', 'HTML report', 'self-contained page'), entry('csv', 'table', 'Items as CSV', 'one row per item'), entry('json', 'json', 'Experiment as JSON', 'the full resource'));
+    const menu = el(
+      'div',
+      { class: 'menu', role: 'menu' },
+      entry('html', 'file-code', 'HTML report', 'self-contained page'),
+      entry('csv', 'table', 'Items as CSV', 'one row per item'),
+      entry('json', 'json', 'Experiment as JSON', 'the full resource'),
+    );
     wrap.append(menu);
     this.exportMenu = menu;
     (menu.querySelector('button') as HTMLButtonElement | null)?.focus();
@@ -350,7 +505,11 @@ export class ReportApp {
     if (!snap) return;
     const e = snap.experiment;
     const content =
-      format === 'json' ? experimentJson(e) : format === 'csv' ? itemsCsv(e, this.conversations) : reportHtml(e, { css: this.cssText, conversations: this.conversations, descriptions: this.descriptions });
+      format === 'json'
+        ? experimentJson(e)
+        : format === 'csv'
+          ? itemsCsv(e, this.conversations)
+          : reportHtml(e, { css: this.cssText, conversations: this.conversations, descriptions: this.descriptions });
     await this.act(`export-${format}`, () => this.rpc.request('export', { format, fileName: exportFileName(e, format), content }));
   }
 
@@ -385,7 +544,11 @@ export class ReportApp {
         'h2',
         null,
         'Progress',
-        h('span', { class: 'sub' }, `${formatInt(done)} of ${plural(s.total, 'item')} done (${pct}%)${s.failed ? ` · ${formatInt(s.failed)} failed` : ''}${this.snapshot!.running ? ` · ${formatInt(s.in_progress + s.inference_completed)} in flight` : ''}`),
+        h(
+          'span',
+          { class: 'sub' },
+          `${formatInt(done)} of ${plural(s.total, 'item')} done (${pct}%)${s.failed ? ` · ${formatInt(s.failed)} failed` : ''}${this.snapshot!.running ? ` · ${formatInt(s.in_progress + s.inference_completed)} in flight` : ''}`,
+        ),
       ),
       statusBar(s),
     ]);
@@ -395,14 +558,32 @@ export class ReportApp {
 
   private buildItemsSection(): void {
     const f = this.state.filter;
-    this.searchField = textField({ value: f.text, placeholder: 'Filter items…', icon: 'search', label: 'Filter by conversation, text, label, tool', onInput: (v) => this.setFilter({ text: v }) });
+    this.searchField = textField({
+      value: f.text,
+      placeholder: 'Filter items…',
+      icon: 'search',
+      label: 'Filter by conversation, text, label, tool',
+      onInput: (v) => this.setFilter({ text: v }),
+    });
     this.searchField.classList.add('search');
     this.searchField.title = 'Filter by conversation, text, label or tool (press /)';
-    this.statusSelect = singleSelect([{ value: '', label: 'All statuses' }], f.status, (v) => this.setFilter({ status: v as ItemFilter['status'] }), 'Status');
+    this.statusSelect = singleSelect(
+      [{ value: '', label: 'All statuses' }],
+      f.status,
+      (v) => this.setFilter({ status: v as ItemFilter['status'] }),
+      'Status',
+    );
     this.labelSelect = singleSelect([{ value: '', label: 'All labels' }], f.label, (v) => this.setFilter({ label: v }), 'Label');
     this.toolSelect = singleSelect([{ value: '', label: 'All tools' }], f.tool, (v) => this.setFilter({ tool: v }), 'Tool');
-    this.configSelect = singleSelect([{ value: '', label: 'All configurations' }], f.modelConfig, (v) => this.setFilter({ modelConfig: v }), 'Configuration');
-    this.hallucinatedBox = checkbox('With hallucinations', f.onlyHallucinated, (v) => this.setFilter({ onlyHallucinated: v }), { title: 'Only items with at least one hallucination' });
+    this.configSelect = singleSelect(
+      [{ value: '', label: 'All configurations' }],
+      f.modelConfig,
+      (v) => this.setFilter({ modelConfig: v }),
+      'Configuration',
+    );
+    this.hallucinatedBox = checkbox('With hallucinations', f.onlyHallucinated, (v) => this.setFilter({ onlyHallucinated: v }), {
+      title: 'Only items with at least one hallucination',
+    });
     const clear = iconButton('clear-all', 'Clear filters', () => {
       this.state.filter = { ...emptyItemFilter };
       this.searchField.value = '';
@@ -411,7 +592,18 @@ export class ReportApp {
       this.renderTable(false);
       this.persist();
     });
-    const toolbar = el('div', { class: 'items-toolbar' }, this.searchField, this.statusSelect, this.configSelect, this.labelSelect, this.toolSelect, this.hallucinatedBox, clear, this.countLabel);
+    const toolbar = el(
+      'div',
+      { class: 'items-toolbar' },
+      this.searchField,
+      this.statusSelect,
+      this.configSelect,
+      this.labelSelect,
+      this.toolSelect,
+      this.hallucinatedBox,
+      clear,
+      this.countLabel,
+    );
     this.table.append(el('div', { role: 'rowgroup', class: 'items-headgroup' }, this.theadRow), this.tbody);
     this.tbody.addEventListener('click', (e) => this.onTableClick(e));
     this.tbody.addEventListener('keydown', (e) => {
@@ -434,11 +626,44 @@ export class ReportApp {
   private renderFilters(): void {
     const all = facets(this.rows);
     const f = this.state.filter;
-    const keep = <T extends { value: string }>(list: T[], current: string) => (current && !list.some((x) => x.value === current) ? [...list, { value: current, count: 0 } as unknown as T] : list);
-    setSelectOptions(this.statusSelect, [{ value: '', label: 'All statuses' }, ...keep(all.statuses, f.status).map((s) => ({ value: s.value, label: `${statusTitles[s.value as keyof typeof statusTitles] ?? s.value} (${s.count})` }))], f.status);
-    setSelectOptions(this.labelSelect, [{ value: '', label: 'All labels' }, ...keep(all.labels, f.label).map((l) => ({ value: l.value, label: `${humanizeLabel(l.value)} (${l.count})`, description: this.descriptions[l.value] }))], f.label);
-    setSelectOptions(this.toolSelect, [{ value: '', label: 'All tools' }, ...keep(all.tools, f.tool).map((t) => ({ value: t.value, label: `${t.value} (${t.count})` }))], f.tool);
-    setSelectOptions(this.configSelect, [{ value: '', label: 'All configurations' }, ...keep(all.modelConfigs, f.modelConfig).map((c) => ({ value: c.value, label: `${c.value} (${c.count})` }))], f.modelConfig);
+    const keep = <T extends { value: string }>(list: T[], current: string) =>
+      current && !list.some((x) => x.value === current) ? [...list, { value: current, count: 0 } as unknown as T] : list;
+    setSelectOptions(
+      this.statusSelect,
+      [
+        { value: '', label: 'All statuses' },
+        ...keep(all.statuses, f.status).map((s) => ({
+          value: s.value,
+          label: `${statusTitles[s.value as keyof typeof statusTitles] ?? s.value} (${s.count})`,
+        })),
+      ],
+      f.status,
+    );
+    setSelectOptions(
+      this.labelSelect,
+      [
+        { value: '', label: 'All labels' },
+        ...keep(all.labels, f.label).map((l) => ({
+          value: l.value,
+          label: `${humanizeLabel(l.value)} (${l.count})`,
+          description: this.descriptions[l.value],
+        })),
+      ],
+      f.label,
+    );
+    setSelectOptions(
+      this.toolSelect,
+      [{ value: '', label: 'All tools' }, ...keep(all.tools, f.tool).map((t) => ({ value: t.value, label: `${t.value} (${t.count})` }))],
+      f.tool,
+    );
+    setSelectOptions(
+      this.configSelect,
+      [
+        { value: '', label: 'All configurations' },
+        ...keep(all.modelConfigs, f.modelConfig).map((c) => ({ value: c.value, label: `${c.value} (${c.count})` })),
+      ],
+      f.modelConfig,
+    );
     this.configSelect.hidden = all.modelConfigs.length < 2;
     this.toolSelect.hidden = all.tools.length === 0 && !f.tool;
   }
@@ -474,7 +699,12 @@ export class ReportApp {
         const key = c.key;
         const active = sort.key === key;
         if (active) th.setAttribute('aria-sort', sort.dir === 'asc' ? 'ascending' : 'descending');
-        const b = el('button', { type: 'button', title: c.title ? `Sort by ${c.title.toLowerCase()}` : `Sort by ${c.label.toLowerCase()}` }, c.label, active ? codicon(sort.dir === 'asc' ? 'arrow-up' : 'arrow-down') : null);
+        const b = el(
+          'button',
+          { type: 'button', title: c.title ? `Sort by ${c.title.toLowerCase()}` : `Sort by ${c.label.toLowerCase()}` },
+          c.label,
+          active ? codicon(sort.dir === 'asc' ? 'arrow-up' : 'arrow-down') : null,
+        );
         b.addEventListener('click', () => {
           this.state.sort = nextSort(this.state.sort, key);
           this.renderTable(false);
@@ -538,7 +768,8 @@ export class ReportApp {
     this.tbody.replaceChildren(...nodes);
     this.fillPlaceholders(token, deferred);
     const total = this.rows.length;
-    this.countLabel.textContent = visible.length === total ? plural(total, 'item') : `${formatInt(visible.length)} of ${plural(total, 'item')}`;
+    this.countLabel.textContent =
+      visible.length === total ? plural(total, 'item') : `${formatInt(visible.length)} of ${plural(total, 'item')}`;
     this.emptyRow.hidden = visible.length > 0;
     this.emptyRow.textContent = total === 0 ? 'No items yet.' : 'No item matches the filters.';
     this.moreHost.replaceChildren();

@@ -11,7 +11,11 @@ suite('activation', () => {
     assert.ok(ext);
     const api = await ext.activate();
     const traceDocs = vscode.workspace.textDocuments.filter((d) => d.uri.path.endsWith('.jsonl'));
-    assert.deepEqual(traceDocs.map((d) => d.uri.path), [], 'precondition: no trace file is open');
+    assert.deepEqual(
+      traceDocs.map((d) => d.uri.path),
+      [],
+      'precondition: no trace file is open',
+    );
     assert.equal(api.server.started, false, 'the server process was not started at activation');
     await withTimeout(api.ready(), 30_000, 'api.ready() starts it on demand');
     assert.equal(api.server.started, true);
@@ -57,8 +61,14 @@ suite('activation', () => {
     assert.ok(ext);
     const containers = (ext.packageJSON.contributes?.viewsContainers?.activitybar ?? []) as { id: string; title: string }[];
     const container = containers.find((c) => c.title === 'Hallucination Lab');
-    assert.ok(container, `an activity bar container titled "Hallucination Lab" (has: ${containers.map((c) => c.title).join(', ') || 'none'})`);
+    assert.ok(
+      container,
+      `an activity bar container titled "Hallucination Lab" (has: ${containers.map((c) => c.title).join(', ') || 'none'})`,
+    );
     const views = (ext.packageJSON.contributes?.views?.[container.id] ?? []) as { id: string; name: string }[];
-    assert.ok(views.length >= 2, `the container has the traces and experiments views (has: ${views.map((v) => v.name).join(', ') || 'none'})`);
+    assert.ok(
+      views.length >= 2,
+      `the container has the traces and experiments views (has: ${views.map((v) => v.name).join(', ') || 'none'})`,
+    );
   });
 });

@@ -98,7 +98,12 @@ export async function withTimeout<T>(p: Thenable<T>, ms: number, what: string): 
  * Polls `probe` until it returns something other than undefined/false; fails after `ms` with
  * `what` and the last value seen (or the last error thrown by the probe).
  */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms: number, what: string, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms: number,
+  what: string,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -220,7 +225,9 @@ export function fmtRange(r: vscode.Range): string {
 
 export function describeDiagnostics(document: vscode.TextDocument, diags: readonly vscode.Diagnostic[]): string {
   if (diags.length === 0) return '(none)';
-  return diags.map((d) => `${fmtRange(d.range)} ${JSON.stringify(document.getText(d.range))} [${d.source}] ${d.message.split('\n')[0]}`).join('\n  ');
+  return diags
+    .map((d) => `${fmtRange(d.range)} ${JSON.stringify(document.getText(d.range))} [${d.source}] ${d.message.split('\n')[0]}`)
+    .join('\n  ');
 }
 
 export function hallucinationDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -232,12 +239,20 @@ export function hallucinationDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
  * reads "pass-through"), `**`/backticks left in place (they do not split words).
  */
 export function hoverText(hovers: readonly vscode.Hover[]): string {
-  return rawHoverText(hovers).replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+  // What a reader sees: a backslash before any ASCII punctuation is a Markdown escape (the server
+  // escapes every one in trace-derived text, issue 14).
+  return rawHoverText(hovers).replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /** A label as the hover may show it: `ungrounded_parameter_value` or "ungrounded parameter value". */
 export function labelPattern(label: string): RegExp {
-  return new RegExp(label.split('_').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[ _]'), 'i');
+  return new RegExp(
+    label
+      .split('_')
+      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[ _]'),
+    'i',
+  );
 }
 
 function rawHoverText(hovers: readonly vscode.Hover[]): string {

@@ -76,7 +76,11 @@ suite('inference (OpenAI-compatible endpoint)', () => {
     const config = vscode.workspace.getConfiguration('hallucinationLab');
     await config.update('models', [{ model: MODEL, baseURL: mock.url }], vscode.ConfigurationTarget.Workspace);
     await waitFor(
-      () => vscode.workspace.getConfiguration('hallucinationLab').get<{ baseURL?: string }[]>('models')?.some((m) => m.baseURL === mock!.url),
+      () =>
+        vscode.workspace
+          .getConfiguration('hallucinationLab')
+          .get<{ baseURL?: string }[]>('models')
+          ?.some((m) => m.baseURL === mock!.url),
       10_000,
       'the hallucinationLab.models setting to name the mock server',
     );
@@ -113,13 +117,26 @@ suite('inference (OpenAI-compatible endpoint)', () => {
     for (const item of experiment.items) {
       assert.ok((item.input_tokens ?? 0) > 0, `${item.conversation_id}: input tokens counted (${item.input_tokens})`);
       assert.ok((item.output_tokens ?? 0) > 0, `${item.conversation_id}: output tokens counted (${item.output_tokens})`);
-      assert.ok(item.latency_ms !== null && item.latency_ms >= 40, `${item.conversation_id}: latency measured (${item.latency_ms} ms, the mock waits 40 ms)`);
+      assert.ok(
+        item.latency_ms !== null && item.latency_ms >= 40,
+        `${item.conversation_id}: latency measured (${item.latency_ms} ms, the mock waits 40 ms)`,
+      );
       const text = JSON.stringify(item.response_messages);
-      assert.match(text, /Mock answer to:/, `${item.conversation_id}: the response is the endpoint's answer, not the traced one (${text.slice(0, 200)})`);
+      assert.match(
+        text,
+        /Mock answer to:/,
+        `${item.conversation_id}: the response is the endpoint's answer, not the traced one (${text.slice(0, 200)})`,
+      );
     }
     const m = experiment.metrics;
-    assert.ok(m.total_input_tokens > 0 && m.total_output_tokens > 0, `token metrics are summed (${m.total_input_tokens} in, ${m.total_output_tokens} out)`);
-    assert.ok(m.avg_response_latency_ms !== null && m.avg_response_latency_ms >= 40, `latency metrics are set (avg ${m.avg_response_latency_ms} ms)`);
+    assert.ok(
+      m.total_input_tokens > 0 && m.total_output_tokens > 0,
+      `token metrics are summed (${m.total_input_tokens} in, ${m.total_output_tokens} out)`,
+    );
+    assert.ok(
+      m.avg_response_latency_ms !== null && m.avg_response_latency_ms >= 40,
+      `latency metrics are set (avg ${m.avg_response_latency_ms} ms)`,
+    );
   });
 
   test('the endpoint received the model and the key from SecretStorage, as a bearer token', () => {
@@ -136,9 +153,16 @@ suite('inference (OpenAI-compatible endpoint)', () => {
     assert.ok(experiment, 'the experiment ran');
     const store = path.join(workspaceRoot().fsPath, '.hallucination-lab');
     const stored = filesUnder(store);
-    assert.ok(stored.some((f) => f.includes(experiment!.id)), `the experiment is stored under ${store} (${stored.length} files)`);
+    assert.ok(
+      stored.some((f) => f.includes(experiment!.id)),
+      `the experiment is stored under ${store} (${stored.length} files)`,
+    );
     assert.deepEqual(filesContaining(stored, key), [], 'no stored file holds the key');
-    assert.deepEqual(filesContaining(filesUnder(path.join(workspaceRoot().fsPath, '.vscode')), key), [], 'no workspace settings file holds the key');
+    assert.deepEqual(
+      filesContaining(filesUnder(path.join(workspaceRoot().fsPath, '.vscode')), key),
+      [],
+      'no workspace settings file holds the key',
+    );
 
     const roots = logsRoots();
     assert.ok(roots.length > 0, 'the logs folder was found (HL_EDITOR_USER_DATA or open log files)');

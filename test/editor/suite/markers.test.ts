@@ -31,7 +31,11 @@ async function waitForMarker(rel: string, expected: vscode.Range, ms = 20_000): 
   const doc = await open(rel);
   const uri = workspaceFile(rel);
   try {
-    return await waitFor(() => hallucinationDiagnostics(uri).find((d) => d.range.isEqual(expected)), ms, `a marker at ${fmtRange(expected)}`);
+    return await waitFor(
+      () => hallucinationDiagnostics(uri).find((d) => d.range.isEqual(expected)),
+      ms,
+      `a marker at ${fmtRange(expected)}`,
+    );
   } catch {
     assert.fail(
       `no ${DIAGNOSTIC_SOURCE} diagnostic on ${rel} at exactly ${fmtRange(expected)} ${JSON.stringify(doc.getText(expected))}; ` +
@@ -120,7 +124,11 @@ suite('markers', () => {
       const doc = await open(rel);
       const line = rawRange(doc, conv, `"id": "${conv}"`, conv).start.line;
       const onLine = hallucinationDiagnostics(doc.uri).filter((d) => d.range.start.line === line);
-      assert.deepEqual(onLine.map((d) => doc.getText(d.range)), [], `no marker on ${conv}`);
+      assert.deepEqual(
+        onLine.map((d) => doc.getText(d.range)),
+        [],
+        `no marker on ${conv}`,
+      );
     }
   });
 
@@ -128,8 +136,13 @@ suite('markers', () => {
     const api = await getApi();
     for (const rel of [WEATHER, ORDERS]) {
       const uri = workspaceFile(rel);
-      const fromApi = api.diagnostics(uri).map((d) => fmtRange(d.range)).sort();
-      const fromEditor = hallucinationDiagnostics(uri).map((d) => fmtRange(d.range)).sort();
+      const fromApi = api
+        .diagnostics(uri)
+        .map((d) => fmtRange(d.range))
+        .sort();
+      const fromEditor = hallucinationDiagnostics(uri)
+        .map((d) => fmtRange(d.range))
+        .sort();
       assert.ok(fromApi.length > 0, `api.diagnostics() has markers for ${rel}`);
       assert.deepEqual(fromApi, fromEditor, rel);
     }
@@ -143,11 +156,15 @@ suite('markers', () => {
     assert.ok(annotation, 'the experiment annotates "Lyon"');
     const at = expected.start.translate(0, 2);
     let last = '';
-    const text = await waitFor(async () => {
-      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
-      last = hoverText(h ?? []);
-      return labelPattern(annotation.label).test(last) ? last : undefined;
-    }, 10_000, `a hover at ${at.line + 1}:${at.character + 1} mentioning ${annotation.label}`).catch((e: Error) => {
+    const text = await waitFor(
+      async () => {
+        const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+        last = hoverText(h ?? []);
+        return labelPattern(annotation.label).test(last) ? last : undefined;
+      },
+      10_000,
+      `a hover at ${at.line + 1}:${at.character + 1} mentioning ${annotation.label}`,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; hover text: ${JSON.stringify(last)}`);
     });
     assert.match(text, labelPattern(annotation.label), `the hover mentions the label; hover:\n${text}`);

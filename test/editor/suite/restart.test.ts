@@ -12,7 +12,10 @@ suite('persistence', () => {
     const dir = vscode.Uri.joinPath(workspaceRoot(), '.hallucination-lab').fsPath;
     assert.ok(fs.existsSync(dir), `${dir} exists`);
     const entries = fs.readdirSync(dir, { recursive: true }).map(String);
-    assert.ok(entries.some((e) => e.includes(shared.experimentId!)), `something under .hallucination-lab/ is named after ${shared.experimentId} (${entries.join(', ')})`);
+    assert.ok(
+      entries.some((e) => e.includes(shared.experimentId!)),
+      `something under .hallucination-lab/ is named after ${shared.experimentId} (${entries.join(', ')})`,
+    );
   });
 
   test('after hallucinationLab.restartServer the experiment is listed again with its items', async function () {
@@ -23,13 +26,21 @@ suite('persistence', () => {
     const before = await api.server.request(P.GetExperiment, { id: id });
     await withTimeout(vscode.commands.executeCommand('hallucinationLab.restartServer'), 45_000, 'hallucinationLab.restartServer');
     await withTimeout(api.ready(), 30_000, 'api.ready() after the restart');
-    const listed = await waitFor(async () => (await api.server.request(P.ListExperiments, {}).then((r) => r.experiments)).find((e) => e.id === id), 30_000, `experiment ${id} listed after the restart`);
+    const listed = await waitFor(
+      async () => (await api.server.request(P.ListExperiments, {}).then((r) => r.experiments)).find((e) => e.id === id),
+      30_000,
+      `experiment ${id} listed after the restart`,
+    );
     assert.equal(listed.name, fixture.experimentName);
     assert.equal(listed.items.length, before.items.length, 'same number of items');
     const after = await api.server.request(P.GetExperiment, { id: id });
     assert.deepEqual(
-      after.items.map((i) => [i.conversation_id, i.status, i.annotations.map((a) => [a.label, a.text, a.start_offset, a.end_offset])]).sort(),
-      before.items.map((i) => [i.conversation_id, i.status, i.annotations.map((a) => [a.label, a.text, a.start_offset, a.end_offset])]).sort(),
+      after.items
+        .map((i) => [i.conversation_id, i.status, i.annotations.map((a) => [a.label, a.text, a.start_offset, a.end_offset])])
+        .sort(),
+      before.items
+        .map((i) => [i.conversation_id, i.status, i.annotations.map((a) => [a.label, a.text, a.start_offset, a.end_offset])])
+        .sort(),
       'items, statuses and annotations reloaded from .hallucination-lab/',
     );
   });

@@ -11,12 +11,19 @@ import { fixture, getApi, shared, waitFor } from './helpers';
 function webviewTabs(viewType: string): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputWebview && (t.input.viewType === viewType || t.input.viewType.endsWith(`-${viewType}`)));
+    .filter(
+      (t) => t.input instanceof vscode.TabInputWebview && (t.input.viewType === viewType || t.input.viewType.endsWith(`-${viewType}`)),
+    );
 }
 
 function describeTabs(): string {
   return JSON.stringify(
-    vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} [${t.input instanceof vscode.TabInputWebview ? t.input.viewType : (t.input as { constructor?: { name?: string } } | undefined)?.constructor?.name}]`),
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .map(
+        (t) =>
+          `${t.label} [${t.input instanceof vscode.TabInputWebview ? t.input.viewType : (t.input as { constructor?: { name?: string } } | undefined)?.constructor?.name}]`,
+      ),
   );
 }
 
@@ -57,7 +64,11 @@ suite('webview panels', () => {
   test('opening the same report again reveals its panel instead of a second one', async () => {
     await vscode.commands.executeCommand('hallucinationLab.openReport', reportExperiment!.id);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(webviewTabs('hallucinationLab.report').filter((t) => t.label === `Report: ${reportExperiment!.name}`).length, 1, `one tab (tabs: ${describeTabs()})`);
+    assert.equal(
+      webviewTabs('hallucinationLab.report').filter((t) => t.label === `Report: ${reportExperiment!.name}`).length,
+      1,
+      `one tab (tabs: ${describeTabs()})`,
+    );
   });
 
   test('the inference experiment gets its own report panel', async function () {

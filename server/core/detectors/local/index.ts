@@ -9,7 +9,6 @@ import { checkToolCalls, originalWords } from './toolCallChecks';
 import { calibrated } from './confidence';
 
 export { buildContextIndex, type ContextIndex } from './context';
-export { parseJsonWithPositions, type JsonNode } from './jsonPositions';
 
 /** Roles whose messages are inputs, not responses: there is nothing of the model's to judge. */
 const INPUT_ROLES = new Set(['user', 'system', 'developer', 'tool', 'function']);
