@@ -25,7 +25,13 @@ const tsc = await run('type-check (tsc --noEmit)', process.execPath, ['node_modu
 if (tsc.code !== 0) failures.push('type-check');
 const lint = await run('lint (eslint)', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
 if (lint.code !== 0) failures.push('lint');
-const format = await run('format (prettier --check)', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']);
+const format = await run('format (prettier --check)', process.execPath, [
+  'node_modules/prettier/bin/prettier.cjs',
+  '--check',
+  '--log-level',
+  'warn',
+  '.',
+]);
 if (format.code !== 0) failures.push('format (run npm run format)');
 const build = await run('build (esbuild)', process.execPath, ['esbuild.mjs']);
 if (build.code !== 0) failures.push('build');

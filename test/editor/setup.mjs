@@ -15,15 +15,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CODE_SERVER_VERSION,
-  VSCODE_VERSION,
-  cacheDir,
-  codeServerEntry,
-  markerFile,
-  serverMain,
-  vscodeDir,
-} from './paths.mjs';
+import { CODE_SERVER_VERSION, VSCODE_VERSION, cacheDir, codeServerEntry, markerFile, serverMain, vscodeDir } from './paths.mjs';
 
 const log = (msg) => console.log(`[setup] ${msg}`);
 
