@@ -1,5 +1,6 @@
 // OpenAI chat-format conversations (`{id?, messages, tools?, model?, usage?, metadata?}`), as the
 // indexer has always read them, plus the anchor of the conversation object.
+import { saysToolDoesNotExist } from '../toolExecution';
 import { conversationSchema, formatZodError, type Conversation, type RawConversation, type SourceAnchor } from '../../../common/schema';
 import type { ProblemSink } from './types';
 
@@ -59,7 +60,8 @@ function executedIn(messages: RawConversation['messages']): { executedTools?: st
     for (const c of m.tool_calls ?? []) if (c.id) byId.set(c.id, c.function.name);
     if (m.role !== 'tool' && m.role !== 'function') continue;
     const name = (m.tool_call_id !== undefined ? byId.get(m.tool_call_id) : undefined) ?? m.name;
-    if (name) names.add(name);
+    const text = typeof m.content === 'string' ? m.content : '';
+    if (name && !saysToolDoesNotExist(text, name)) names.add(name);
   }
   return names.size ? { executedTools: [...names].sort() } : {};
 }

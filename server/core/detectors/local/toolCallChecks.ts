@@ -3,6 +3,7 @@
 // present, and every value is grounded in what came before the call.
 import type { Annotation, BuiltInLabel, Conversation, Message, ToolDefinition } from '../../../../common/schema';
 import { noteOnce, type DetectionReport } from '../detector';
+import { saysToolDoesNotExist } from '../../toolExecution';
 import { findUngroundedSpecifics } from './answerSpecifics';
 import { describeSources, quote, schemaNodeText, toolDescriptionText, type ContextIndex, type TextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
@@ -69,11 +70,19 @@ export function findTool(tools: readonly ToolDefinition[], name: string): ToolDe
  * exists, whatever the recorded definitions say.
  */
 function toolWasExecuted(conversation: Conversation, name: string, callId: string | undefined): boolean {
+  // Recorded by the reader (a tool span of the trace, a result answering the call).
+  if (conversation.executedTools?.includes(name)) return true;
   for (const m of conversation.messages) {
-    if (m.role === name || (m.name === name && m.role !== 'assistant' && m.role !== 'user')) return true;
-    if (callId !== undefined && m.tool_call_id === callId && m.role !== 'assistant') return true;
+    if (m.role === 'assistant' || m.role === 'user') continue;
+    const answersCall = m.role === name || m.name === name || (callId !== undefined && m.tool_call_id === callId);
+    if (answersCall && !saysToolDoesNotExist(messageText(m), name)) return true;
   }
   return false;
+}
+
+function messageText(m: Message): string {
+  if (typeof m.content === 'string') return m.content;
+  return Array.isArray(m.content) ? m.content.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ') : '';
 }
 
 export const NO_TOOL_DEFINITIONS_NOTE =
