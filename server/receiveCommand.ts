@@ -89,7 +89,9 @@ export async function runReceive(argv: string[], io: ReceiveIo): Promise<number>
     bound = await receiver.listen();
   } catch (e) {
     if (e instanceof PortInUse) {
-      io.err.write(`hallucination-lab receive: port ${e.port} on 127.0.0.1 is already in use: stop what listens there or choose another with --port N\n`);
+      io.err.write(
+        `hallucination-lab receive: port ${e.port} on 127.0.0.1 is already in use: stop what listens there or choose another with --port N\n`,
+      );
       return 1;
     }
     throw e;
@@ -111,7 +113,9 @@ export async function runReceive(argv: string[], io: ReceiveIo): Promise<number>
   await receiver.close();
   await queue.idle();
   const s = receiver.stats;
-  io.out.write(`Stopped: ${s.requests} requests, ${s.spans} spans, ${s.logRecords} log records, ${s.rejected} rejected; ${s.traces} traces, ${hallucinations} hallucinations.\n`);
+  io.out.write(
+    `Stopped: ${s.requests} requests, ${s.spans} spans, ${s.logRecords} log records, ${s.rejected} rejected; ${s.traces} traces, ${hallucinations} hallucinations.\n`,
+  );
   return 0;
 }
 
@@ -119,7 +123,11 @@ function traceLine(result: LiveTraceResult, cwd: string): string {
   const { trace, conversations } = result;
   const files = trace.files.map((f) => displayPath(f, cwd)).join(', ');
   const failed = conversations.filter((c) => c.status !== 'completed').length;
-  const found = conversations.flatMap((c) => c.annotations.map((a) => `${a.label} ${a.tool_name ?? ''}${a.parameter_name ? `.${a.parameter_name}` : ''} ${JSON.stringify(a.text)}`.replace(/\s+/g, ' ')));
+  const found = conversations.flatMap((c) =>
+    c.annotations.map((a) =>
+      `${a.label} ${a.tool_name ?? ''}${a.parameter_name ? `.${a.parameter_name}` : ''} ${JSON.stringify(a.text)}`.replace(/\s+/g, ' '),
+    ),
+  );
   return [
     `trace ${trace.traceId}`,
     `${conversations.length} conversation${conversations.length === 1 ? '' : 's'}`,

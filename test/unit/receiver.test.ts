@@ -16,7 +16,11 @@ const ROOT = 'a1b2c3d4e5f60001';
 const CHAT = 'a1b2c3d4e5f60002';
 
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
-const weatherTool = { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] } };
+const weatherTool = {
+  type: 'function',
+  name: 'get_weather',
+  parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] },
+};
 
 /** An agent root span and a chat span whose tool call asks 12 days where the user said 5. */
 function chatRequest(traceId = TRACE, withRoot = true) {
@@ -32,19 +36,50 @@ function chatRequest(traceId = TRACE, withRoot = true) {
       str('gen_ai.operation.name', 'chat'),
       str('gen_ai.request.model', 'gpt-4o'),
       str('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Oslo for 5 days' }] }])),
-      str('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', days: 12 } }], finish_reason: 'tool_call' }])),
+      str(
+        'gen_ai.output.messages',
+        JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', days: 12 } }],
+            finish_reason: 'tool_call',
+          },
+        ]),
+      ),
       str('gen_ai.tool.definitions', JSON.stringify([weatherTool])),
     ],
     status: {},
   };
-  const root = { traceId, spanId: ROOT, name: 'invoke_agent weather', kind: 1, startTimeUnixNano: '1741597200000000000', endTimeUnixNano: '1741597209100000000', attributes: [str('gen_ai.operation.name', 'invoke_agent')] };
-  return { resourceSpans: [{ resource: { attributes: [str('service.name', 'weather-app')] }, scopeSpans: [{ scope: { name: 'test' }, spans: withRoot ? [chat, root] : [chat] }] }] };
+  const root = {
+    traceId,
+    spanId: ROOT,
+    name: 'invoke_agent weather',
+    kind: 1,
+    startTimeUnixNano: '1741597200000000000',
+    endTimeUnixNano: '1741597209100000000',
+    attributes: [str('gen_ai.operation.name', 'invoke_agent')],
+  };
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'weather-app')] },
+        scopeSpans: [{ scope: { name: 'test' }, spans: withRoot ? [chat, root] : [chat] }],
+      },
+    ],
+  };
 }
 
 test('a trace is complete when its root span arrives, its children counted with it', () => {
   const c = new TraceCompletion({ idleMs: 1000 });
   assert.deepEqual(c.observe([{ traceId: 't1', parentSpanId: 'p' }], 'a.jsonl', 0), []);
-  const done = c.observe([{ traceId: 't1', parentSpanId: 'x' }, { traceId: 't1', parentSpanId: null }], 'b.jsonl', 10);
+  const done = c.observe(
+    [
+      { traceId: 't1', parentSpanId: 'x' },
+      { traceId: 't1', parentSpanId: null },
+    ],
+    'b.jsonl',
+    10,
+  );
   assert.deepEqual(done, [{ traceId: 't1', files: ['a.jsonl', 'b.jsonl'], spans: 3, reason: 'root-ended' }]);
   assert.equal(c.size, 0);
 });
@@ -55,9 +90,18 @@ test('a trace without a root is complete once idle; a late span reopens it', () 
   c.observe([{ traceId: 't2', parentSpanId: 'p' }], 'f', 600);
   assert.equal(c.nextDeadline(), 1000);
   assert.deepEqual(c.expire(999), []);
-  assert.deepEqual(c.expire(1000).map((t) => [t.traceId, t.reason]), [['t1', 'idle']]);
+  assert.deepEqual(
+    c.expire(1000).map((t) => [t.traceId, t.reason]),
+    [['t1', 'idle']],
+  );
   c.observe([{ traceId: 't1', parentSpanId: 'late' }], 'f', 1200);
-  assert.deepEqual(c.flush().map((t) => [t.traceId, t.reason, t.spans]), [['t2', 'shutdown', 1], ['t1', 'shutdown', 1]]);
+  assert.deepEqual(
+    c.flush().map((t) => [t.traceId, t.reason, t.spans]),
+    [
+      ['t2', 'shutdown', 1],
+      ['t1', 'shutdown', 1],
+    ],
+  );
   assert.equal(c.nextDeadline(), null);
 });
 
@@ -66,7 +110,10 @@ test('past the pending cap the least recently seen trace is reported as idle', (
   c.observe([{ traceId: 'a', parentSpanId: 'p' }], 'f', 0);
   c.observe([{ traceId: 'b', parentSpanId: 'p' }], 'f', 1);
   c.observe([{ traceId: 'a', parentSpanId: 'p' }], 'f', 2); // a is now more recent than b
-  assert.deepEqual(c.observe([{ traceId: 'c', parentSpanId: 'p' }], 'f', 3).map((t) => t.traceId), ['b']);
+  assert.deepEqual(
+    c.observe([{ traceId: 'c', parentSpanId: 'p' }], 'f', 3).map((t) => t.traceId),
+    ['b'],
+  );
 });
 
 test('protobuf decodes to the OTLP/JSON the collector writes: hex ids, string 64-bit integers', () => {
@@ -78,23 +125,35 @@ test('protobuf decodes to the OTLP/JSON the collector writes: hex ids, string 64
 
 test('an export response is empty on full success and carries partialSuccess otherwise', () => {
   assert.equal(encodeResponse('traces', 'json', null).toString(), '{}');
-  assert.deepEqual(JSON.parse(encodeResponse('traces', 'json', { rejected: 2, errorMessage: 'bad ids' }).toString()), { partialSuccess: { rejectedSpans: '2', errorMessage: 'bad ids' } });
+  assert.deepEqual(JSON.parse(encodeResponse('traces', 'json', { rejected: 2, errorMessage: 'bad ids' }).toString()), {
+    partialSuccess: { rejectedSpans: '2', errorMessage: 'bad ids' },
+  });
   assert.equal(encodeResponse('traces', 'protobuf', null).length, 0);
   assert.ok(encodeResponse('logs', 'protobuf', { rejected: 1, errorMessage: 'x' }).length > 0);
 });
 
 test('spans with invalid ids are rejected alone; a body that is not OTLP is malformed', () => {
   const request = chatRequest();
-  request.resourceSpans[0]!.scopeSpans[0]!.spans.push({ ...request.resourceSpans[0]!.scopeSpans[0]!.spans[1]!, spanId: '0000000000000000' });
+  request.resourceSpans[0]!.scopeSpans[0]!.spans.push({
+    ...request.resourceSpans[0]!.scopeSpans[0]!.spans[1]!,
+    spanId: '0000000000000000',
+  });
   const ids: { traceId: string; spanId: string; parentSpanId: string | null }[] = [];
   const accepted = acceptTraces(request, ids);
   assert.equal(accepted.accepted, 2);
   assert.equal(accepted.rejected, 1);
-  assert.deepEqual(ids.map((s) => s.parentSpanId), [ROOT, null]);
+  assert.deepEqual(
+    ids.map((s) => s.parentSpanId),
+    [ROOT, null],
+  );
   assert.throws(() => acceptTraces({ hello: 'world' }), MalformedRequest);
   assert.throws(() => acceptTraces({ resourceSpans: {} }), MalformedRequest);
   assert.throws(() => acceptTraces([1, 2]), MalformedRequest);
-  assert.equal(acceptLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'hi' }, traceId: TRACE }, { traceId: 'zz' }] }] }] }).rejected, 1);
+  assert.equal(
+    acceptLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'hi' }, traceId: TRACE }, { traceId: 'zz' }] }] }] })
+      .rejected,
+    1,
+  );
 });
 
 test('the live file rotates per day and above its size limit, and the indexer reads it', async () => {

@@ -26,7 +26,12 @@ export interface LiveTraceResult {
 
 const PASS_THROUGH = experimentConfigSchema.parse({ name: 'live', model: 'traced', pass_through: true, conversation_ids: ['live'] });
 
-export async function detectTrace(trace: CompletedTrace, detectors: readonly Detector[], signal: AbortSignal, warn: (m: string) => void = () => {}): Promise<LiveTraceResult> {
+export async function detectTrace(
+  trace: CompletedTrace,
+  detectors: readonly Detector[],
+  signal: AbortSignal,
+  warn: (m: string) => void = () => {},
+): Promise<LiveTraceResult> {
   const conversations: LiveConversationResult[] = [];
   for (const file of trace.files) {
     const index = new TraceIndex((f) => f);
@@ -48,7 +53,13 @@ export async function detectTrace(trace: CompletedTrace, detectors: readonly Det
         update: (item) => (last = item),
         warn,
       });
-      conversations.push({ id: conversation.id, file, status: last.status, failureReason: last.failure_reason ?? null, annotations: last.annotations });
+      conversations.push({
+        id: conversation.id,
+        file,
+        status: last.status,
+        failureReason: last.failure_reason ?? null,
+        annotations: last.annotations,
+      });
     }
   }
   return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };

@@ -15,9 +15,7 @@ const types = {
 
 // google.rpc.Status, the body of an OTLP error response; its three fields are all the receiver
 // needs of the googleapis definitions, so it is declared here with protobufjs' reflection.
-const statusType = new protobuf.Type('Status')
-  .add(new protobuf.Field('code', 1, 'int32'))
-  .add(new protobuf.Field('message', 2, 'string'));
+const statusType = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
 new protobuf.Root().define('google.rpc').add(statusType);
 
 export type Signal = 'traces' | 'logs';
@@ -73,7 +71,8 @@ export function encodeProtobufRequest(signal: Signal, request: unknown): Buffer 
     if (Array.isArray(value)) return value.map(withBase64Ids);
     if (value === null || typeof value !== 'object') return value;
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[key] = ID_FIELDS.has(key) && typeof v === 'string' ? Buffer.from(v, 'hex').toString('base64') : withBase64Ids(v);
+    for (const [key, v] of Object.entries(value))
+      out[key] = ID_FIELDS.has(key) && typeof v === 'string' ? Buffer.from(v, 'hex').toString('base64') : withBase64Ids(v);
     return out;
   };
   return Buffer.from(type.encode(type.fromObject(withBase64Ids(request) as Record<string, unknown>)).finish());

@@ -104,7 +104,8 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const encoding: Encoding | null = type === 'application/json' ? 'json' : type === 'application/x-protobuf' ? 'protobuf' : null;
-    if (!encoding) return this.answerError(res, 'json', 415, `unsupported Content-Type "${type}": application/json or application/x-protobuf`);
+    if (!encoding)
+      return this.answerError(res, 'json', 415, `unsupported Content-Type "${type}": application/json or application/x-protobuf`);
     this.stats.requests++;
     let body: Buffer;
     try {
@@ -165,11 +166,14 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     if (this.idleTimer) return;
     const next = this.completion.nextDeadline();
     if (next === null) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      this.report(this.completion.expire(Date.now()));
-      this.scheduleIdleCheck();
-    }, Math.max(0, next - Date.now()));
+    this.idleTimer = setTimeout(
+      () => {
+        this.idleTimer = null;
+        this.report(this.completion.expire(Date.now()));
+        this.scheduleIdleCheck();
+      },
+      Math.max(0, next - Date.now()),
+    );
     this.idleTimer.unref();
   }
 

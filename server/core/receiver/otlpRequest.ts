@@ -9,12 +9,16 @@ const ALL_ZERO = /^0+$/;
 
 const record = z.record(z.string(), z.unknown());
 const envelope = {
-  traces: z.object({
-    resourceSpans: z.array(z.looseObject({ scopeSpans: z.array(z.looseObject({ spans: z.array(record).optional() })).optional() })),
-  }).strict(),
-  logs: z.object({
-    resourceLogs: z.array(z.looseObject({ scopeLogs: z.array(z.looseObject({ logRecords: z.array(record).optional() })).optional() })),
-  }).strict(),
+  traces: z
+    .object({
+      resourceSpans: z.array(z.looseObject({ scopeSpans: z.array(z.looseObject({ spans: z.array(record).optional() })).optional() })),
+    })
+    .strict(),
+  logs: z
+    .object({
+      resourceLogs: z.array(z.looseObject({ scopeLogs: z.array(z.looseObject({ logRecords: z.array(record).optional() })).optional() })),
+    })
+    .strict(),
 };
 
 export type TraceRequest = z.infer<typeof envelope.traces>;
@@ -43,7 +47,9 @@ function validId(value: unknown, pattern: RegExp): value is string {
 
 function envelopeError(error: z.ZodError): MalformedRequest {
   const issue = error.issues[0];
-  return new MalformedRequest(issue ? `not an OTLP export request: ${issue.path.join('.') || 'body'}: ${issue.message}` : 'not an OTLP export request');
+  return new MalformedRequest(
+    issue ? `not an OTLP export request: ${issue.path.join('.') || 'body'}: ${issue.message}` : 'not an OTLP export request',
+  );
 }
 
 /** Keeps the spans with valid ids (lowercased), and lists their ids. */
@@ -93,12 +99,15 @@ export function acceptLogs(body: unknown): Accepted<LogsRequest> {
   for (const rl of parsed.data.resourceLogs) {
     const scopeLogs = [];
     for (const sl of rl.scopeLogs ?? []) {
-      const kept = sl.logRecords?.filter((r) => {
-        const ok = (r.traceId === undefined || r.traceId === '' || validId(r.traceId, HEX_TRACE_ID)) && (r.spanId === undefined || r.spanId === '' || validId(r.spanId, HEX_SPAN_ID));
-        if (ok) accepted++;
-        else rejected++;
-        return ok;
-      }) ?? [];
+      const kept =
+        sl.logRecords?.filter((r) => {
+          const ok =
+            (r.traceId === undefined || r.traceId === '' || validId(r.traceId, HEX_TRACE_ID)) &&
+            (r.spanId === undefined || r.spanId === '' || validId(r.spanId, HEX_SPAN_ID));
+          if (ok) accepted++;
+          else rejected++;
+          return ok;
+        }) ?? [];
       if (kept.length) scopeLogs.push({ ...sl, logRecords: kept });
     }
     if (scopeLogs.length) resourceLogs.push({ ...rl, scopeLogs });

@@ -16,7 +16,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   try {
     return zlib.gunzipSync(raw, { maxOutputLength: limit });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLarge(`the body inflates above the limit of ${limit} bytes`);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new BodyTooLarge(`the body inflates above the limit of ${limit} bytes`);
     throw new BadEncoding(`the gzip body cannot be inflated: ${(e as Error).message}`);
   }
 }

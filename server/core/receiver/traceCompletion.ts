@@ -66,7 +66,8 @@ export class TraceCompletion {
   /** When the next trace becomes idle, or null when none is pending. */
   nextDeadline(): number | null {
     let next: number | null = null;
-    for (const p of this.pending.values()) next = next === null ? p.lastSeen + this.options.idleMs : Math.min(next, p.lastSeen + this.options.idleMs);
+    for (const p of this.pending.values())
+      next = next === null ? p.lastSeen + this.options.idleMs : Math.min(next, p.lastSeen + this.options.idleMs);
     return next;
   }
 
