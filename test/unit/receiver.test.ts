@@ -10,6 +10,8 @@ import { decodeProtobufRequest, encodeProtobufRequest, encodeResponse } from '..
 import { acceptLogs, acceptTraces, MalformedRequest } from '../../server/core/receiver/otlpRequest';
 import { LiveTraceFile } from '../../server/core/receiver/liveTraceFile';
 import { TraceIndex } from '../../server/core/traceIndex';
+import { detectTrace } from '../../server/core/receiver/liveDetection';
+import { localDetector } from '../../server/core/detectors/local/index';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const ROOT = 'a1b2c3d4e5f60001';
@@ -69,32 +71,36 @@ function chatRequest(traceId = TRACE, withRoot = true) {
   };
 }
 
+const at = (file: string, offset = 0) => ({ file, offset, bytes: 10 });
+
 test('a trace is complete when its root span arrives, its children counted with it', () => {
   const c = new TraceCompletion({ idleMs: 1000 });
-  assert.deepEqual(c.observe([{ traceId: 't1', parentSpanId: 'p' }], 'a.jsonl', 0), []);
+  const a = at('a.jsonl');
+  const b = at('b.jsonl');
+  assert.deepEqual(c.observe([{ traceId: 't1', parentSpanId: 'p' }], a, 0), []);
   const done = c.observe(
     [
       { traceId: 't1', parentSpanId: 'x' },
       { traceId: 't1', parentSpanId: null },
     ],
-    'b.jsonl',
+    b,
     10,
   );
-  assert.deepEqual(done, [{ traceId: 't1', files: ['a.jsonl', 'b.jsonl'], spans: 3, reason: 'root-ended' }]);
+  assert.deepEqual(done, [{ traceId: 't1', files: ['a.jsonl', 'b.jsonl'], lines: [a, b], spans: 3, reason: 'root-ended' }]);
   assert.equal(c.size, 0);
 });
 
 test('a trace without a root is complete once idle; a late span reopens it', () => {
   const c = new TraceCompletion({ idleMs: 1000 });
-  c.observe([{ traceId: 't1', parentSpanId: 'p' }], 'f', 0);
-  c.observe([{ traceId: 't2', parentSpanId: 'p' }], 'f', 600);
+  c.observe([{ traceId: 't1', parentSpanId: 'p' }], at('f'), 0);
+  c.observe([{ traceId: 't2', parentSpanId: 'p' }], at('f'), 600);
   assert.equal(c.nextDeadline(), 1000);
   assert.deepEqual(c.expire(999), []);
   assert.deepEqual(
     c.expire(1000).map((t) => [t.traceId, t.reason]),
     [['t1', 'idle']],
   );
-  c.observe([{ traceId: 't1', parentSpanId: 'late' }], 'f', 1200);
+  c.observe([{ traceId: 't1', parentSpanId: 'late' }], at('f'), 1200);
   assert.deepEqual(
     c.flush().map((t) => [t.traceId, t.reason, t.spans]),
     [
@@ -107,11 +113,11 @@ test('a trace without a root is complete once idle; a late span reopens it', () 
 
 test('past the pending cap the least recently seen trace is reported as idle', () => {
   const c = new TraceCompletion({ idleMs: 60_000, maxPending: 2 });
-  c.observe([{ traceId: 'a', parentSpanId: 'p' }], 'f', 0);
-  c.observe([{ traceId: 'b', parentSpanId: 'p' }], 'f', 1);
-  c.observe([{ traceId: 'a', parentSpanId: 'p' }], 'f', 2); // a is now more recent than b
+  c.observe([{ traceId: 'a', parentSpanId: 'p' }], at('f'), 0);
+  c.observe([{ traceId: 'b', parentSpanId: 'p' }], at('f'), 1);
+  c.observe([{ traceId: 'a', parentSpanId: 'p' }], at('f'), 2); // a is now more recent than b
   assert.deepEqual(
-    c.observe([{ traceId: 'c', parentSpanId: 'p' }], 'f', 3).map((t) => t.traceId),
+    c.observe([{ traceId: 'c', parentSpanId: 'p' }], at('f'), 3).map((t) => t.traceId),
     ['b'],
   );
 });
@@ -161,12 +167,13 @@ test('the live file rotates per day and above its size limit, and the indexer re
   let now = new Date('2026-12-03T10:00:00Z');
   const lineBytes = JSON.stringify(acceptTraces(chatRequest()).request).length + 1;
   const file = new LiveTraceFile({ folder: dir, prefix: 'traces', maxFileBytes: lineBytes + 100, now: () => now });
-  const first = await file.append(acceptTraces(chatRequest()).request);
+  const first = (await file.append(acceptTraces(chatRequest()).request)).file;
   assert.equal(path.basename(first), 'traces-2026-12-03.jsonl');
   const second = await file.append(acceptTraces(chatRequest('6b8efff798038103d269b633813fc60c')).request);
-  assert.equal(path.basename(second), 'traces-2026-12-03.1.jsonl', 'the second line would pass the size limit');
+  assert.equal(path.basename(second.file), 'traces-2026-12-03.1.jsonl', 'the second line would pass the size limit');
+  assert.deepEqual([second.offset, second.bytes], [0, lineBytes]);
   now = new Date('2026-12-04T00:00:01Z');
-  assert.equal(path.basename(await file.append({ resourceSpans: [] })), 'traces-2026-12-04.jsonl');
+  assert.equal(path.basename((await file.append({ resourceSpans: [] })).file), 'traces-2026-12-04.jsonl');
   await file.close();
 
   const index = new TraceIndex((f) => path.basename(f));
@@ -176,5 +183,23 @@ test('the live file rotates per day and above its size limit, and the indexer re
   assert.equal(conversations.length, 1);
   assert.equal(conversations[0]!.metadata?.trace_id, TRACE);
   assert.equal(conversations[0]!.tools?.[0]?.function.name, 'get_weather');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('live detection reads the lines of its trace alone and reports the planted number', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-'));
+  const file = new LiveTraceFile({ folder: dir, prefix: 'traces' });
+  const other = '7c8efff798038103d269b633813fc60c';
+  await file.append(acceptTraces(chatRequest(other)).request);
+  const line = await file.append(acceptTraces(chatRequest()).request);
+  await file.close();
+  assert.ok(line.offset > 0);
+  const trace = { traceId: TRACE, files: [line.file], lines: [line], spans: 2, reason: 'root-ended' as const };
+  const result = await detectTrace(trace, [localDetector], new AbortController().signal);
+  assert.deepEqual(
+    result.conversations.map((c) => [c.status, c.annotations.map((a) => [a.label, a.parameter_name, a.text])]),
+    [['completed', [['ungrounded_parameter_value', 'days', '12']]]],
+  );
+  assert.equal(result.hallucinations, 1);
   fs.rmSync(dir, { recursive: true });
 });

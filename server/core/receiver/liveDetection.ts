@@ -1,13 +1,16 @@
-// Live detection of one completed trace: its live file(s) indexed again, and each conversation of
+// Live detection of one completed trace: the lines of the live file(s) that hold its spans read
+// alone and indexed (not the whole day's file again for every trace), and each conversation of
 // that trace judged exactly as a pass-through experiment item is (the item pipeline with the given
 // detectors), as `check` does for whole files. Traces are judged one after another, in the order
 // they completed, so a burst of traces does not index the live file many times at once.
+import * as fs from 'node:fs';
 import { experimentConfigSchema, type Annotation, type ExperimentItem } from '../../../common/schema';
 import type { Detector } from '../detectors/detector';
 import { pendingItem } from '../experiments/experimentItems';
 import { runItem } from '../experiments/itemPipeline';
 import { passThroughSource } from '../experiments/responses';
 import { TraceIndex } from '../traceIndex';
+import type { WrittenLine } from './liveTraceFile';
 import type { CompletedTrace } from './traceCompletion';
 
 export interface LiveConversationResult {
@@ -35,7 +38,13 @@ export async function detectTrace(
   const conversations: LiveConversationResult[] = [];
   for (const file of trace.files) {
     const index = new TraceIndex((f) => f);
-    await index.load(file);
+    index.update(
+      file,
+      await readLines(
+        file,
+        trace.lines.filter((l) => l.file === file),
+      ),
+    );
     for (let position = 0; position < index.count(file); position++) {
       const id = index.idAt(file, position);
       const conversation = id === undefined ? undefined : index.get(id);
@@ -63,6 +72,22 @@ export async function detectTrace(
     }
   }
   return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };
+}
+
+/** The given lines of a file, joined: a JSONL text holding every span of the trace. */
+async function readLines(file: string, lines: readonly WrittenLine[]): Promise<string> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const parts: Buffer[] = [];
+    for (const line of lines) {
+      const buf = Buffer.alloc(line.bytes);
+      const { bytesRead } = await handle.read(buf, 0, line.bytes, line.offset);
+      parts.push(buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(parts).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Runs detections one at a time; `idle()` resolves when every queued one has finished. */

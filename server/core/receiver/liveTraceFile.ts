@@ -8,6 +8,13 @@ import * as path from 'node:path';
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** Where one appended line is: live detection reads a trace's lines alone, not the whole file. */
+export interface WrittenLine {
+  file: string;
+  offset: number;
+  bytes: number;
+}
+
 export interface LiveTraceFileOptions {
   folder: string;
   /** File name prefix: `traces` gives traces-2026-12-03.jsonl, then traces-2026-12-03.1.jsonl… */
@@ -27,8 +34,8 @@ export class LiveTraceFile {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Appends one JSON value as a line; resolves with the file it went to once written. */
-  append(value: unknown): Promise<string> {
+  /** Appends one JSON value as a line; resolves with where it went once written. */
+  append(value: unknown): Promise<WrittenLine> {
     const line = Buffer.from(JSON.stringify(value) + '\n');
     const done = this.queue.then(() => this.write(line));
     this.queue = done.catch(() => undefined);
@@ -42,12 +49,13 @@ export class LiveTraceFile {
     this.current = null;
   }
 
-  private write(line: Buffer): string {
+  private write(line: Buffer): WrittenLine {
     const target = this.target(line.length);
+    const at = target.size;
     let offset = 0;
     while (offset < line.length) offset += fs.writeSync(target.fd, line, offset, line.length - offset);
     target.size += line.length;
-    return target.file;
+    return { file: target.file, offset: at, bytes: line.length };
   }
 
   private target(bytes: number): { day: string; file: string; fd: number; size: number } {

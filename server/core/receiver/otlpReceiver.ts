@@ -137,9 +137,9 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     const accepted = acceptTraces(decoded, spans);
     this.stats.rejected += accepted.rejected;
     if (accepted.request) {
-      const file = await this.traceFile.append(accepted.request);
+      const line = await this.traceFile.append(accepted.request);
       this.stats.spans += accepted.accepted;
-      this.report(this.completion.observe(spans, file, Date.now()));
+      this.report(this.completion.observe(spans, line, Date.now()));
       this.scheduleIdleCheck();
     }
     return accepted.rejected ? { rejected: accepted.rejected, errorMessage: accepted.errorMessage } : null;

@@ -4,16 +4,20 @@
 // A span arriving after its trace was reported starts the trace again, reported once more when
 // idle, so a late child is still detected.
 
+import type { WrittenLine } from './liveTraceFile';
+
 export interface CompletedTrace {
   traceId: string;
   /** The files its spans were written to (more than one across a day or size rotation). */
   files: string[];
+  /** The lines holding its spans, in the order written. */
+  lines: WrittenLine[];
   spans: number;
   reason: 'root-ended' | 'idle' | 'shutdown';
 }
 
 interface Pending {
-  files: Set<string>;
+  lines: WrittenLine[];
   spans: number;
   lastSeen: number;
   rootEnded: boolean;
@@ -24,14 +28,14 @@ export class TraceCompletion {
 
   constructor(private readonly options: { idleMs: number; maxPending?: number }) {}
 
-  /** Records the spans of one accepted request, written to `file`; returns the traces it completed. */
-  observe(spans: readonly { traceId: string; parentSpanId: string | null }[], file: string, now: number): CompletedTrace[] {
+  /** Records the spans of one accepted request, written as `line`; returns the traces it completed. */
+  observe(spans: readonly { traceId: string; parentSpanId: string | null }[], line: WrittenLine, now: number): CompletedTrace[] {
     for (const span of spans) {
       let p = this.pending.get(span.traceId);
       if (p) this.pending.delete(span.traceId); // re-inserted below: the map stays in least-recently-seen order
-      p ??= { files: new Set(), spans: 0, lastSeen: now, rootEnded: false };
+      p ??= { lines: [], spans: 0, lastSeen: now, rootEnded: false };
       this.pending.set(span.traceId, p);
-      p.files.add(file);
+      if (p.lines.at(-1) !== line) p.lines.push(line);
       p.spans++;
       p.lastSeen = now;
       if (span.parentSpanId === null) p.rootEnded = true;
@@ -77,6 +81,6 @@ export class TraceCompletion {
 
   private take(traceId: string, p: Pending, reason: CompletedTrace['reason']): CompletedTrace {
     this.pending.delete(traceId);
-    return { traceId, files: [...p.files], spans: p.spans, reason };
+    return { traceId, files: [...new Set(p.lines.map((l) => l.file))], lines: p.lines, spans: p.spans, reason };
   }
 }
