@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Detector } from './core/detectors/detector';
 import { localDetector } from './core/detectors/local/index';
 import { displayPath } from './core/check/scan';
-import { DetectionQueue, detectTrace, type LiveTraceResult } from './core/receiver/liveDetection';
+import { DetectionQueue, detectTraces, type LiveTraceResult } from './core/receiver/liveDetection';
 import { DEFAULT_IDLE_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_RECEIVER_PORT, OtlpReceiver, PortInUse } from './core/receiver/otlpReceiver';
 
 export const RECEIVE_USAGE = `Usage:
@@ -73,13 +73,14 @@ export async function runReceive(argv: string[], io: ReceiveIo): Promise<number>
   const receiver = new OtlpReceiver({ folder, port, idleMs: idleSeconds * 1000, maxBodyBytes: Math.floor(maxBodyMb * 1024 * 1024) });
   const stop = new AbortController(); // aborts a detection in progress only if a second Ctrl-C comes
   let hallucinations = 0;
-  const queue = new DetectionQueue(async (trace) => {
+  const queue = new DetectionQueue(async (traces) => {
     try {
-      const result = await detectTrace(trace, detectors, stop.signal, (m) => io.err.write(`${m}\n`));
-      hallucinations += result.hallucinations;
-      io.out.write(traceLine(result, cwd) + '\n');
+      for (const result of await detectTraces(traces, detectors, stop.signal, (m) => io.err.write(`${m}\n`))) {
+        hallucinations += result.hallucinations;
+        io.out.write(traceLine(result, cwd) + '\n');
+      }
     } catch (e) {
-      io.err.write(`trace ${trace.traceId}: could not be judged: ${(e as Error).message}\n`);
+      io.err.write(`${traces.map((t) => `trace ${t.traceId}`).join(', ')}: could not be judged: ${(e as Error).message}\n`);
     }
   });
   receiver.on('trace', (trace) => queue.push(trace));
@@ -98,20 +99,23 @@ export async function runReceive(argv: string[], io: ReceiveIo): Promise<number>
   }
   io.out.write(`Receiving OTLP/HTTP on http://127.0.0.1:${bound} (POST /v1/traces, /v1/logs) → ${displayPath(folder, cwd)}/\n`);
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onStop = (): void => {
-      if (stopping) return stop.abort(); // a second Ctrl-C: stop judging, keep what was written
-      stopping = true;
-      resolve();
-    };
-    process.on('SIGINT', onStop);
-    process.on('SIGTERM', onStop);
-    if (io.signal?.aborted) onStop();
-    io.signal?.addEventListener('abort', onStop, { once: true });
-  });
+  let stopping = false;
+  let stopped: () => void = () => {};
+  const onStop = (): void => {
+    if (stopping) return stop.abort(); // a second Ctrl-C: stop judging, keep what was written
+    stopping = true;
+    stopped();
+  };
+  const untilStopped = new Promise<void>((resolve) => (stopped = resolve));
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  io.signal?.addEventListener('abort', onStop, { once: true });
+  if (io.signal?.aborted) onStop();
+  await untilStopped;
   await receiver.close();
   await queue.idle();
+  process.off('SIGINT', onStop);
+  process.off('SIGTERM', onStop);
   const s = receiver.stats;
   io.out.write(
     `Stopped: ${s.requests} requests, ${s.spans} spans, ${s.logRecords} log records, ${s.rejected} rejected; ${s.traces} traces, ${hallucinations} hallucinations.\n`,

@@ -197,6 +197,29 @@ test('a gzip JSON body is accepted; spans with invalid ids are a partial success
   assert.equal(spansIn(path.join(dir, 'live')).filter((s) => s.traceId === good.traceId).length, 1);
 });
 
+test('GenAI log records posted to /v1/logs are kept in the logs file, in OTLP/JSON', async () => {
+  const record = {
+    timeUnixNano: '1741597202300000000',
+    traceId: 'ab'.repeat(16),
+    spanId: 'cd'.repeat(8),
+    eventName: 'gen_ai.client.inference.operation.details',
+    body: { stringValue: 'details' },
+  };
+  const res = await fetch(`http://127.0.0.1:${receiver.port}/v1/logs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] }),
+  });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {});
+  const logs = fs.readdirSync(path.join(dir, 'live')).filter((n) => n.startsWith('logs-'));
+  assert.equal(logs.length, 1);
+  const line = JSON.parse(fs.readFileSync(path.join(dir, 'live', logs[0]!), 'utf8').trim()) as {
+    resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[];
+  };
+  assert.deepEqual(line.resourceLogs[0]!.scopeLogs[0]!.logRecords, [record]);
+});
+
 test('bad input is answered 400, 413, 415, and the receiver goes on', async () => {
   const request = {
     resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '12'.repeat(16), spanId: '34'.repeat(8), name: 'truncated' }] }] }],

@@ -10,7 +10,7 @@ import { decodeProtobufRequest, encodeProtobufRequest, encodeResponse } from '..
 import { acceptLogs, acceptTraces, MalformedRequest } from '../../server/core/receiver/otlpRequest';
 import { LiveTraceFile } from '../../server/core/receiver/liveTraceFile';
 import { TraceIndex } from '../../server/core/traceIndex';
-import { detectTrace } from '../../server/core/receiver/liveDetection';
+import { DetectionQueue, detectTrace, detectTraces } from '../../server/core/receiver/liveDetection';
 import { localDetector } from '../../server/core/detectors/local/index';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
@@ -201,5 +201,34 @@ test('live detection reads the lines of its trace alone and reports the planted 
     [['completed', [['ungrounded_parameter_value', 'days', '12']]]],
   );
   assert.equal(result.hallucinations, 1);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('traces completed together are judged in one batch, each with its own result', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-'));
+  const file = new LiveTraceFile({ folder: dir, prefix: 'traces' });
+  const other = '7c8efff798038103d269b633813fc60c';
+  const both = acceptTraces(chatRequest()).request!;
+  both.resourceSpans.push(...acceptTraces(chatRequest(other)).request!.resourceSpans);
+  const line = await file.append(both);
+  await file.close();
+  const traces = [TRACE, other, '8d8efff798038103d269b633813fc60c'].map((traceId) => ({
+    traceId,
+    files: [line.file],
+    lines: [line],
+    spans: 2,
+    reason: 'root-ended' as const,
+  }));
+  const batches: string[][] = [];
+  const results: number[] = [];
+  const queue = new DetectionQueue(async (batch) => {
+    batches.push(batch.map((t) => t.traceId));
+    for (const r of await detectTraces(batch, [localDetector], new AbortController().signal))
+      results.push(r.conversations.length, r.hallucinations);
+  });
+  for (const t of traces) queue.push(t);
+  await queue.idle();
+  assert.deepEqual(batches, [traces.map((t) => t.traceId)]);
+  assert.deepEqual(results, [1, 1, 1, 1, 0, 0], 'a trace with no conversation in the lines has none');
   fs.rmSync(dir, { recursive: true });
 });

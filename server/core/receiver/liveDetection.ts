@@ -29,26 +29,45 @@ export interface LiveTraceResult {
 
 const PASS_THROUGH = experimentConfigSchema.parse({ name: 'live', model: 'traced', pass_through: true, conversation_ids: ['live'] });
 
+/** One trace: see detectTraces. */
 export async function detectTrace(
   trace: CompletedTrace,
   detectors: readonly Detector[],
   signal: AbortSignal,
   warn: (m: string) => void = () => {},
 ): Promise<LiveTraceResult> {
-  const conversations: LiveConversationResult[] = [];
-  for (const file of trace.files) {
+  return (await detectTraces([trace], detectors, signal, warn))[0]!;
+}
+
+/**
+ * Traces completed together (exporters batch many traces in one request): each line of the live
+ * files they share is read and indexed once for all of them, then their conversations are judged.
+ * Results come in the order of `traces`.
+ */
+export async function detectTraces(
+  traces: readonly CompletedTrace[],
+  detectors: readonly Detector[],
+  signal: AbortSignal,
+  warn: (m: string) => void = () => {},
+): Promise<LiveTraceResult[]> {
+  const byTrace = new Map(traces.map((trace) => [trace.traceId, [] as LiveConversationResult[]]));
+  for (const file of new Set(traces.flatMap((t) => t.files))) {
+    const lines = new Map<number, WrittenLine>();
+    for (const t of traces) for (const l of t.lines) if (l.file === file) lines.set(l.offset, l);
     const index = new TraceIndex((f) => f);
     index.update(
       file,
       await readLines(
         file,
-        trace.lines.filter((l) => l.file === file),
+        [...lines.values()].sort((a, b) => a.offset - b.offset),
       ),
     );
     for (let position = 0; position < index.count(file); position++) {
       const id = index.idAt(file, position);
       const conversation = id === undefined ? undefined : index.get(id);
-      if (!conversation || conversation.metadata?.trace_id !== trace.traceId) continue;
+      const traceId = conversation?.metadata?.trace_id;
+      const results = typeof traceId === 'string' ? byTrace.get(traceId) : undefined;
+      if (!conversation || !results) continue;
       let last: ExperimentItem = pendingItem('live', conversation.id, 'traced', 0);
       await runItem({
         experimentId: 'live',
@@ -62,7 +81,7 @@ export async function detectTrace(
         update: (item) => (last = item),
         warn,
       });
-      conversations.push({
+      results.push({
         id: conversation.id,
         file,
         status: last.status,
@@ -71,7 +90,10 @@ export async function detectTrace(
       });
     }
   }
-  return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };
+  return traces.map((trace) => {
+    const conversations = byTrace.get(trace.traceId)!;
+    return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };
+  });
 }
 
 /** The given lines of a file, joined: a JSONL text holding every span of the trace. */
@@ -90,17 +112,34 @@ async function readLines(file: string, lines: readonly WrittenLine[]): Promise<s
   }
 }
 
-/** Runs detections one at a time; `idle()` resolves when every queued one has finished. */
+/**
+ * Runs detections one batch at a time: the traces that completed while a batch was being judged
+ * form the next batch, so a burst is indexed a few times, not once per trace. `idle()` resolves
+ * when everything queued has been judged.
+ */
 export class DetectionQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private waiting: CompletedTrace[] = [];
+  private running: Promise<void> | null = null;
 
-  constructor(private readonly run: (trace: CompletedTrace) => Promise<void>) {}
+  constructor(private readonly run: (traces: CompletedTrace[]) => Promise<void>) {}
 
   push(trace: CompletedTrace): void {
-    this.tail = this.tail.then(() => this.run(trace)).catch(() => undefined);
+    this.waiting.push(trace);
+    this.running ??= this.drain();
   }
 
-  idle(): Promise<void> {
-    return this.tail;
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    // Let the traces of the same request (emitted synchronously one after another) join the batch.
+    await Promise.resolve();
+    while (this.waiting.length) {
+      const batch = this.waiting;
+      this.waiting = [];
+      await this.run(batch).catch(() => undefined);
+    }
+    this.running = null;
   }
 }
