@@ -342,7 +342,7 @@ function props(schema: Json | undefined): Record<string, JsonObject> {
 interface Pools {
   toolNames: string[];
   paramNames: string[];
-  /** string values of reference calls and schema words (enum members, description words) */
+  /** string values of reference calls and enum members of every tool (realistic fillings of other calls) */
   strings: string[];
 }
 
@@ -357,7 +357,6 @@ function pools(requests: Request[]): Pools {
         paramNames.add(k);
         if (Array.isArray(s['enum'])) for (const e of s['enum']) if (typeof e === 'string' && /\p{L}{3}/u.test(e)) strings.add(e);
       }
-      for (const w of (f.description ?? '').split(/[^\p{L}]+/u)) if (w.length >= 6) strings.add(w);
     }
     for (const c of r.calls) for (const v of Object.values(fill(c.acc, null, 0))) if (typeof v === 'string' && /\p{L}{4}/u.test(v) && v.length < 40) strings.add(v);
   }

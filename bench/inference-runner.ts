@@ -119,7 +119,8 @@ async function runOurs(url: string, withJudge: boolean): Promise<{ wallMs: numbe
       detectors: withJudge ? ['local', 'judge'] : ['local'],
       ...(withJudge ? { judge_model: model } : {}),
     });
-    if (!created.ok) throw new Error(`the bench experiment was refused: ${created.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    if (!created.ok)
+      throw new Error(`the bench experiment was refused: ${created.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
     const done = await service.whenIdle(created.experiment.id);
     return { wallMs: performance.now() - t0, ok: done.status_summary.completed, failed: done.status_summary.failed };
   } finally {
@@ -150,7 +151,9 @@ function ensurePromptfoo(): { ok: true } | { ok: false; why: string } {
 
 function pfVersion(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(pfPrefix, 'node_modules', 'promptfoo', 'package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(pfPrefix, 'node_modules', 'promptfoo', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '?';
   } catch {
     return '?';
@@ -163,7 +166,12 @@ async function runPromptfoo(url: string): Promise<{ wallMs: number; status: numb
   const tests = conversations(ITEMS).map((c) => ({ vars: { question: String(c.messages[1]!.content) } }));
   const config = {
     description: 'hallucination-lab inference bench',
-    prompts: [JSON.stringify([{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: '{{question}}' }])],
+    prompts: [
+      JSON.stringify([
+        { role: 'system', content: 'You are a concise assistant.' },
+        { role: 'user', content: '{{question}}' },
+      ]),
+    ],
     providers: [{ id: 'openai:chat:mock-model', config: { apiBaseUrl: url, apiKey: 'bench-key' } }],
     tests,
   };
@@ -179,11 +187,15 @@ async function runPromptfoo(url: string): Promise<{ wallMs: number; status: numb
     OPENAI_API_KEY: 'bench-key',
   };
   const t0 = performance.now();
-  const child = spawn(pfBin, ['eval', '-c', configPath, '-j', String(CONCURRENCY), '--no-cache', '--no-write', '--no-share', '--no-table', '--no-progress-bar'], {
-    cwd: dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    pfBin,
+    ['eval', '-c', configPath, '-j', String(CONCURRENCY), '--no-cache', '--no-write', '--no-share', '--no-table', '--no-progress-bar'],
+    {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -201,7 +213,11 @@ async function runPromptfoo(url: string): Promise<{ wallMs: number; status: numb
 async function main() {
   const floor = (calls: number) => Math.ceil(ITEMS / CONCURRENCY) * LATENCY * calls;
   process.stdout.write(`inference bench: ${ITEMS} conversations, mock latency ${LATENCY} ms, concurrency ${CONCURRENCY}\n`);
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   process.stdout.write(`machine: ${os.cpus().length} CPUs, load average ${load()} (the ratio suffers when the machine is busy)\n`);
   const server = await startServer();
   try {
@@ -253,7 +269,9 @@ async function main() {
     const s = await server.stats();
     const span = s.firstArrival !== null && s.lastFinish !== null ? s.lastFinish - s.firstArrival : NaN;
     if (r.status !== 0 && s.count < ITEMS) {
-      process.stdout.write(`\npromptfoo ${pfVersion()}: eval failed (exit ${r.status}, ${s.count} requests reached the server):\n${r.output.trim().split('\n').slice(-15).join('\n')}\n`);
+      process.stdout.write(
+        `\npromptfoo ${pfVersion()}: eval failed (exit ${r.status}, ${s.count} requests reached the server):\n${r.output.trim().split('\n').slice(-15).join('\n')}\n`,
+      );
       return;
     }
     const reported = /Duration:\s*([^\n(]+)/.exec(r.output)?.[1]?.trim();

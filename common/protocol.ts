@@ -39,12 +39,25 @@ export const traceProblemSchema = z.object({
 });
 export type TraceProblem = z.infer<typeof traceProblemSchema>;
 
+/**
+ * How much of a trace file was read: its LLM calls, how many became conversations, and each one
+ * left out (its response or input could not be read) with the span, the line and why.
+ */
+export const fileCoverageSchema = z.object({
+  llmCalls: z.number().int().nonnegative(),
+  read: z.number().int().nonnegative(),
+  unread: z.array(z.object({ spanId: z.string().nullable(), line: z.number().int().nonnegative(), reason: z.string() })),
+});
+export type FileCoverage = z.infer<typeof fileCoverageSchema>;
+
 export const traceFileSummarySchema = z.object({
   file: z.string(),
   conversationCount: z.number().int().nonnegative(),
   /** False when the file is not a trace at all (it is then ignored). */
   isTrace: z.boolean(),
   problems: z.array(traceProblemSchema),
+  /** Absent for files not indexed yet. */
+  coverage: fileCoverageSchema.optional(),
 });
 export type TraceFileSummary = z.infer<typeof traceFileSummarySchema>;
 
@@ -151,6 +164,14 @@ export const GetReportState = request(
   z.object({ id: z.string() }),
   z.object({ experiment: experimentResourceSchema, running: z.boolean(), conversations: z.array(conversationSummarySchema) }),
 );
+/** A trace file's conversations as read, one OpenAI chat-format conversation per line, with its coverage lines. */
+export const ConvertTraceFile = request(
+  'hallucinationLab/convertTraceFile',
+  z.object({ file: z.string() }),
+  z.object({ jsonl: z.string(), conversations: z.number().int(), notes: z.array(z.string()) }),
+);
+/** The experiment's annotations as SARIF 2.1.0 (JSON text), placed where their markers are. */
+export const ExportSarif = request('hallucinationLab/exportSarif', z.object({ id: z.string() }), z.object({ sarif: z.string(), results: z.number().int() }));
 export const CancelExperiment = request('hallucinationLab/cancelExperiment', z.object({ id: z.string() }), z.object({ cancelled: z.boolean() }));
 export const ResumeExperiment = request(
   'hallucinationLab/resumeExperiment',

@@ -210,6 +210,13 @@ export interface Conversation {
   sourcePath: Array<string | number>;
   messages: Message[];
   tools: ToolDefinition[];
+  /**
+   * False when the trace records no tool definitions at all: `tools` is then empty because
+   * nothing is known, not because no tool exists (no call can be called unknown). Absent: known.
+   */
+  toolsKnown?: boolean;
+  /** Names of the tools the trace shows were executed (a tool span, or a result for the call). */
+  executedTools?: string[];
   model?: string;
   usage?: z.infer<typeof usageSchema>;
   metadata?: Record<string, unknown>;

@@ -103,16 +103,25 @@ export function registerCommands(deps: CommandDeps): void {
   });
 
   register('removeTraceFile', async (arg?: unknown) => {
-    const file =
-      typeof arg === 'string'
-        ? arg
-        : arg instanceof vscode.Uri
-          ? arg.fsPath
-          : (arg as TraceNode | undefined)?.kind === 'file'
-            ? (arg as Extract<TraceNode, { kind: 'file' }>).summary.file
-            : undefined;
+    const file = traceFileOf(arg);
     if (!file) return;
     await selection.remove(file);
+  });
+
+  register('convertToOpenAIJsonl', async (arg?: unknown) => {
+    const file = traceFileOf(arg) ?? vscode.window.activeTextEditor?.document.uri.fsPath;
+    if (!file) return;
+    const { jsonl, conversations, notes } = await server.request(P.ConvertTraceFile, { file });
+    for (const note of notes) logger.info(note);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(file.replace(/(\.[^./\\]+)?$/, '.openai.jsonl')),
+      filters: { 'OpenAI chat JSONL': ['jsonl'] },
+      saveLabel: 'Convert',
+    });
+    if (!target) return;
+    if (target.fsPath === file) throw new Error('the converted conversations cannot replace the trace file itself: choose another file');
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(jsonl));
+    void vscode.window.showInformationMessage(`Hallucination Lab: ${conversations} conversation(s) written to ${vscode.workspace.asRelativePath(target)}. ${notes.join(' ')}`);
   });
 
   register('refresh', async () => {
@@ -258,6 +267,21 @@ export function registerCommands(deps: CommandDeps): void {
     return (await server.request(P.DeleteExperiment, { id })).deleted;
   });
 
+  register('exportSarif', async (arg?: unknown) => {
+    const id = await pickExperiment(arg, 'Export which experiment as SARIF?');
+    if (!id) return;
+    const { sarif, results } = await server.request(P.ExportSarif, { id });
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `hallucinations-${id}.sarif`) } : {}),
+      filters: { SARIF: ['sarif', 'json'] },
+      saveLabel: 'Export SARIF',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(sarif));
+    void vscode.window.showInformationMessage(`Hallucination Lab: ${results} result(s) written to ${vscode.workspace.asRelativePath(target)}.`);
+  });
+
   register('showMarkers', async (arg?: unknown) => {
     const id = await pickExperiment(arg, 'Show the markers of which experiment?');
     if (!id) return;
@@ -323,4 +347,12 @@ export function registerCommands(deps: CommandDeps): void {
     else await deps.keys.set(name, key, origins);
     void vscode.window.setStatusBarMessage(`Hallucination Lab: API key ${key === '' ? 'deleted' : 'saved'} for ${name}`, 3000);
   });
+}
+
+/** The trace file a command was invoked on: a path, an Explorer URI or a Trace Files node. */
+function traceFileOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  const node = arg as TraceNode | undefined;
+  return node?.kind === 'file' ? node.summary.file : undefined;
 }

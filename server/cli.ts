@@ -3,24 +3,36 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_CONVERSATIONS, type ExperimentResource, type Metrics } from '../common/schema';
+import { MAX_CONVERSATIONS, traceFormats, type ExperimentResource, type Metrics } from '../common/schema';
 import { settingsSchema, type ExperimentSummary } from '../common/protocol';
+import { convertFiles, coverageLines, refusal } from './core/formats/convert';
+import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
-import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
 import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
 import { runReceive } from './receiveCommand';
 
+const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
+
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
+  hallucination-lab convert <trace files…> [--format F] [--out FILE]
   hallucination-lab show <experiment id> [--out DIR] [--json]
   hallucination-lab list [--out DIR] [--json]
   hallucination-lab check <trace files or globs…> [--fail-on RULE]… [--sarif F] [--junit F] [--markdown F]
                                                  (the CI gate: hallucination-lab check --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
+
+Options for run and convert:
+  --format ${FORMAT_CHOICES.join('|')}
+                                read the files as this format (default: auto, detected from content)
+
+convert writes the conversations as read, one OpenAI chat-format conversation per line
+({id, messages, tools, model, metadata.source}), to --out FILE or stdout; what each file held
+and every LLM call that could not be read go to stderr.
 
 Options for run:
   --conversations ID,…          conversations to run (default: all in the files, at most ${MAX_CONVERSATIONS})
@@ -39,7 +51,7 @@ Options for run:
   --timeout-ms N                per-request timeout (default 60000)
   --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
-  --out DIR                     store folder (default: ./${STORE_DIR})
+  --out DIR                     store folder (default: ./${STORE_DIR}); for convert: the output file
   --json                        print exactly one JSON document: the experiment resource
   -h, --help                    this help
 
@@ -47,7 +59,10 @@ Keys are read from the environment only (OPENAI_API_KEY, or the variable --api-k
 Ctrl-C cancels: finished items are kept, the rest stay pending for \`resume\`. Even a crash or a
 kill loses no finished item: \`resume\` runs only what had not finished, never an item twice.`;
 
+/** The command line is wrong: exit 2 with the usage text. */
 class UsageError extends Error {}
+/** The input was refused or held nothing to do: exit 1 with this one line. */
+class InputError extends Error {}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   // `check` has options of its own (the CI gate): see checkCommand.ts.
@@ -76,6 +91,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       'api-key-env': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
+      format: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -85,8 +101,13 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     io.out.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
+  const format = values.format as FormatChoice | undefined;
+  if (format !== undefined && !FORMAT_CHOICES.includes(format)) throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${values.format}"`);
+  // Every message names a file the same way: relative to the working folder.
+  const display = (f: string) => path.relative(process.cwd(), f) || f;
+  if (command === 'convert') return convert(rest, format, values.out, display, io);
   const storeRoot = path.resolve(values.out ?? STORE_DIR);
-  const index = new TraceIndex((f) => path.relative(process.cwd(), f) || f);
+  const index = new TraceIndex(display);
   const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
   const endpoint = (model: string) => ({ model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}), apiKeyName: keyEnv });
   const settingsInput = {
@@ -144,20 +165,26 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
   if (rest.length === 0) throw new UsageError('run needs at least one trace file');
 
+  const read: Array<{ name: string; lines: string[]; refused: string | undefined }> = [];
   for (const file of rest) {
     const abs = path.resolve(file);
-    if (!fs.existsSync(abs)) throw new UsageError(`trace file not found: ${file}`);
-    const size = fs.statSync(abs).size;
-    if (size > MAX_TRACE_FILE_BYTES) throw new UsageError(`${file} is ${(size / 1048576).toFixed(0)} MB, above the ${MAX_TRACE_FILE_BYTES / 1048576} MB limit`);
-    const parsed = index.update(abs, fs.readFileSync(abs, 'utf8'));
-    if (!parsed.isTrace) io.err.write(`${file}: not a trace file, ignored\n`);
+    const name = display(abs);
+    if (!fs.existsSync(abs)) throw new InputError(`${name}: no such file`);
+    // Streamed as the server does: a large file keeps offsets only (no size limit, bounded memory).
+    const parsed = await index.load(abs, { listing: false, ...(format ? { format } : {}) });
+    const count = index.count(abs);
+    const refused = refusal(name, fs.statSync(abs).size === 0, parsed.isTrace, count, parsed.coverage);
+    read.push({ name, refused, lines: refused ? [`${refused}; ignored`] : coverageLines({ name, format: parsed.format ?? null, conversations: count, coverage: parsed.coverage ?? { llmCalls: count, read: count, unread: [] } }) });
   }
+  // Nothing to run: one line that says why, file by file.
+  if (index.conversations().length === 0 && !values.conversations) throw new InputError(read.map((r) => r.refused ?? `${r.name}: no conversations`).join('; '));
+  for (const r of read) for (const line of r.lines) io.err.write(`${line}\n`);
   for (const s of index.summaries()) for (const p of s.problems) if (p.severity !== 'info') io.err.write(`${p.severity}: ${p.message}\n`);
 
   const ids = values.conversations ? values.conversations.split(',').map((s) => s.trim()).filter(Boolean) : index.conversations().map((c) => c.id);
   if (!values.conversations && ids.length > MAX_CONVERSATIONS)
     throw new UsageError(`the files hold ${ids.length} conversations, more than the ${MAX_CONVERSATIONS} an experiment allows: choose some with --conversations`);
-  if (ids.length === 0) throw new UsageError('no conversations found in the given files');
+  if (ids.length === 0) throw new InputError(`no conversations found in ${rest.map((f) => display(path.resolve(f))).join(', ')}`);
 
   const passThrough = values['pass-through'];
   const models = values.model ?? [];
@@ -182,6 +209,24 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     return 1;
   }
   return follow(service, created.experiment.id, storeRoot, values.json, io);
+}
+
+/** `convert`: the conversations as read, one chat-format line each; coverage on stderr. */
+async function convert(files: string[], format: FormatChoice | undefined, outFile: string | undefined, display: (f: string) => string, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+  if (files.length === 0) throw new UsageError('convert needs at least one trace file');
+  const result = convertFiles(files.map((f) => path.resolve(f)), { ...(format ? { format } : {}), displayName: display });
+  // Nothing converted: the one line below says why.
+  if (result.lines.length) for (const f of result.files) {
+    for (const line of coverageLines(f)) io.err.write(`${line}\n`);
+    if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${p.message}\n`);
+  }
+  if (result.lines.length === 0) throw new InputError(result.files.map((f) => f.refused ?? `${f.name}: no conversations`).join('; '));
+  const body = result.lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+  if (outFile) {
+    fs.writeFileSync(outFile, body);
+    io.err.write(`${result.lines.length} conversation${result.lines.length === 1 ? '' : 's'} written to ${display(path.resolve(outFile))}\n`);
+  } else io.out.write(body);
+  return 0;
 }
 
 async function follow(service: ExperimentService, id: string, storeRoot: string, json: boolean, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
@@ -285,16 +330,33 @@ function safeUser(): string {
   }
 }
 
+/**
+ * Ends the process once stdout and stderr have handed over everything written: `process.exit`
+ * right after a large write to a pipe would cut it (at 64 KiB). A reader that went away (EPIPE,
+ * `| head`) ends it quietly.
+ */
+function finish(code: number): void {
+  process.exitCode = code;
+  const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())));
+  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`hallucination-lab: ${(e as Error).message}\n\n${USAGE}\n`);
-        process.exit(2);
-      }
-      process.stderr.write(`hallucination-lab: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  for (const s of [process.stdout, process.stderr])
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  main(process.argv.slice(2)).then(finish, (e: unknown) => {
+    if (e instanceof InputError) {
+      process.stderr.write(`hallucination-lab: ${e.message}\n`);
+      return finish(1);
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`hallucination-lab: ${(e as Error).message}\n\n${USAGE}\n`);
+      return finish(2);
+    }
+    process.stderr.write(`hallucination-lab: ${(e as Error).stack ?? String(e)}\n`);
+    finish(1);
+  });
 }

@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import { messageParts, type Annotation, type Conversation, type ExperimentItem } from '../common/schema';
 import type { TraceProblem } from '../common/protocol';
-import { markableItems, markersAt, type Range } from './core/annotationLookup';
+import { markableItems, markersAt, type ConversationLookup, type Range } from './core/annotationLookup';
 import { annotationRange, fileText } from './core/markers';
 import { AnchorRangeLocator } from './core/markerText';
 import { isolateBidiControls, markdownCode, markdownText } from './core/untrustedText';
@@ -32,12 +32,27 @@ export interface MarkerInputs {
   /** The indexed files. */
   fileNames(): string[];
   isIndexed(file: string): boolean;
-  /** The conversation indexed under `id` now (materialized from disk for a large file). */
-  conversation(id: string): Conversation | undefined;
+  /** Where conversations are indexed, and the conversations themselves. */
+  conversations: ConversationLookup;
   /** Format problems of a file, or why it is refused or unreadable. */
   problemsOf(file: string): TraceProblem[];
   /** How to read the file now; null when it may not or cannot be read. */
   source(file: string): TraceSource | null;
+}
+
+/** An annotation where its marker is (null: it has none). */
+export interface LocatedAnnotation {
+  file: string;
+  conversationId: string;
+  annotation: Annotation;
+  range: Range | null;
+}
+
+/** Parts longer than this get no markers: placing one maps the whole JSON string. */
+function isTooLongToMark(conversation: Conversation, annotation: Annotation): boolean {
+  const message = conversation.messages[annotation.message_index];
+  const part = message ? messageParts(message)[annotation.message_part_index] : undefined;
+  return part !== undefined && part.text.length > MAX_MARKED_PART_CHARS;
 }
 
 export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[]) => void;
@@ -51,7 +66,7 @@ interface Marker {
 /** Places annotations in one file's text, read once, on first need. */
 class FilePlacer {
   private source: TraceSource | null | undefined;
-  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument } | null = null;
+  private whole: { text: ReturnType<typeof fileText>; doc: TextDocument; bom: number } | null = null;
   private ranges: AnchorRangeLocator | null = null;
 
   constructor(
@@ -61,7 +76,7 @@ class FilePlacer {
 
   /** False when the file cannot be read (nothing can be placed). */
   readable(): boolean {
-    this.source ??= this.read(this.file);
+    if (this.source === undefined) this.source = this.read(this.file); // null (unreadable) is kept: read once
     return this.source !== null;
   }
 
@@ -69,9 +84,18 @@ class FilePlacer {
     if (!this.readable()) return null;
     const source = this.source!;
     if (source.kind === 'ranges') return (this.ranges ??= new AnchorRangeLocator(source.read)).range(conversation, annotation);
-    this.whole ??= { text: fileText(source.text), doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text) };
-    const r = annotationRange(this.whole.text, conversation, annotation);
-    return r ? { start: this.whole.doc.positionAt(r.start), end: this.whole.doc.positionAt(r.end) } : null;
+    if (!this.whole) {
+      // The editor drops a byte order mark when it opens a file: positions are counted without it.
+      const bom = source.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+      this.whole = {
+        text: fileText(source.text),
+        doc: TextDocument.create(pathToFileURL(this.file).toString(), 'json', 0, source.text.slice(bom)),
+        bom,
+      };
+    }
+    const { text, doc, bom } = this.whole;
+    const r = annotationRange(text, conversation, annotation);
+    return r ? { start: doc.positionAt(r.start - bom), end: doc.positionAt(r.end - bom) } : null;
   }
 }
 
@@ -111,7 +135,7 @@ export class MarkerPublisher {
     const shown = this.inputs.shownExperiment();
     if (shown) {
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
-      const marked = markableItems(shown.items, file, (id) => this.inputs.conversation(id));
+      const marked = markableItems(shown.items, file, this.inputs.conversations);
       let notShown = 0;
       const tooLong = new Map<string, { conversation: Conversation; messageIndex: number }>();
       for (const { item, conversation } of marked) {
@@ -121,9 +145,7 @@ export class MarkerPublisher {
             notShown++;
             continue;
           }
-          const message = conversation.messages[a.message_index];
-          const part = message ? messageParts(message)[a.message_part_index] : undefined;
-          if (part && part.text.length > MAX_MARKED_PART_CHARS) {
+          if (isTooLongToMark(conversation, a)) {
             tooLong.set(`${conversation.id}|${a.message_index}`, { conversation, messageIndex: a.message_index });
             continue;
           }
@@ -142,7 +164,10 @@ export class MarkerPublisher {
       }
       if (notShown > 0)
         diagnostics.push(
-          info(0, `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`),
+          info(
+            0,
+            `${notShown} more hallucination annotation(s) of experiment "${shown.name}" are not shown as markers in this file (at most ${MAX_MARKERS_PER_FILE}); the report lists them all`,
+          ),
         );
       for (const { conversation, messageIndex } of tooLong.values())
         diagnostics.push(
@@ -158,6 +183,25 @@ export class MarkerPublisher {
       uri,
       diagnostics.map((d) => ({ ...d, message: isolateBidiControls(d.message) })),
     );
+  }
+
+  /**
+   * Every annotation of `experiment` on the indexed files, placed exactly as its marker is (null
+   * where no marker can be: the text is no longer there, or its part is too long to mark) — what
+   * "Export as SARIF" writes, so markers and SARIF results agree one to one.
+   */
+  locateAll(experiment: ShownExperiment): LocatedAnnotation[] {
+    const out: LocatedAnnotation[] = [];
+    for (const file of this.inputs.fileNames()) {
+      if (!this.inputs.isIndexed(file)) continue;
+      const placer = new FilePlacer(file, (f) => this.inputs.source(f));
+      for (const { item, conversation } of markableItems(experiment.items, file, this.inputs.conversations))
+        for (const annotation of item.annotations) {
+          const range = !placer.readable() || isTooLongToMark(conversation, annotation) ? null : placer.range(conversation, annotation);
+          out.push({ file, conversationId: conversation.id, annotation, range });
+        }
+    }
+    return out;
   }
 
   /** Forgets a file's markers (it is no longer a trace file) and clears its diagnostics. */
@@ -204,8 +248,16 @@ function info(line: number, message: string): Diagnostic {
 
 function problemDiagnostic(p: TraceProblem): Diagnostic {
   return {
-    range: { start: { line: p.line, character: p.startCharacter ?? 0 }, end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER } },
-    severity: p.severity === 'error' ? DiagnosticSeverity.Error : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    range: {
+      start: { line: p.line, character: p.startCharacter ?? 0 },
+      end: { line: p.line, character: p.endCharacter ?? Number.MAX_SAFE_INTEGER },
+    },
+    severity:
+      p.severity === 'error'
+        ? DiagnosticSeverity.Error
+        : p.severity === 'warning'
+          ? DiagnosticSeverity.Warning
+          : DiagnosticSeverity.Information,
     source: 'hallucination-lab',
     code: 'trace-format',
     message: p.message,

@@ -37,7 +37,11 @@ export class ProgressNotifier {
     clearTimeout(this.trailing.get(id));
     const wait = interval - (Date.now() - (this.lastSent.get(id) ?? 0));
     if (wait <= 0 || !change.running) this.send(id);
-    else this.trailing.set(id, setTimeout(() => this.send(id), wait));
+    else
+      this.trailing.set(
+        id,
+        setTimeout(() => this.send(id), wait),
+      );
   }
 
   private send(id: string): void {

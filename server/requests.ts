@@ -5,6 +5,11 @@ import * as path from 'node:path';
 import type { z } from 'zod';
 import * as P from '../common/protocol';
 import { findAnnotation } from './core/annotationLookup';
+import { checkResultOfPlacements } from './core/check/experimentFindings';
+import { sarifLog } from './core/check/sarif';
+import { convertFiles, coverageLines } from './core/formats/convert';
+import { formatForFile } from './core/formats/formatSetting';
+import { refusalReason } from './traceFiles';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
@@ -12,6 +17,9 @@ import type { TraceFiles } from './traceFiles';
 /** A request's parameters as validated by server.ts, and its answer as sent. */
 type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
 type Result<S> = S extends P.MessageSpec<z.ZodType, infer R> ? z.input<R> : never;
+
+/** The server's version, as initialize reports it and SARIF names the tool. */
+export const SERVER_VERSION = '0.1.0';
 
 /** Notifications the requests send besides their answers. */
 export interface RequestEvents {
@@ -38,11 +46,45 @@ export class Requests {
     return { conversations: onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids) };
   }
 
+  /** What the reader understood of a trace file, as OpenAI chat JSONL (the CLI's `convert`). */
+  convertTraceFile({ file }: Params<typeof P.ConvertTraceFile>): Result<typeof P.ConvertTraceFile> {
+    const abs = path.resolve(file);
+    const refused = refusalReason(this.session.root, abs);
+    if (refused) throw new Error(refused);
+    const root = this.session.root;
+    const format = formatForFile(abs, root, this.session.settings.formats);
+    const { lines, files } = convertFiles([abs], {
+      displayName: (f) => (root ? path.relative(root, f) || f : f),
+      ...(format && format !== 'auto' ? { format } : {}),
+    });
+    const converted = files[0]!;
+    if (converted.refused) throw new Error(converted.refused);
+    return {
+      jsonl: lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''),
+      conversations: lines.length,
+      notes: coverageLines(converted),
+    };
+  }
+
+  /** The experiment's annotations as SARIF, each where its marker is (one result per annotation). */
+  exportSarif({ id }: Params<typeof P.ExportSarif>): Result<typeof P.ExportSarif> {
+    const experiment = this.session.requireService().resource(id);
+    const placed = this.markers.locateAll({ id, name: experiment.name, items: experiment.items });
+    const completed = experiment.items.filter((i) => i.status === 'completed').length;
+    const result = checkResultOfPlacements(placed, completed, this.session.root ?? process.cwd());
+    const log = sarifLog(result, { toolVersion: SERVER_VERSION });
+    return { sarif: JSON.stringify(log, null, 2) + '\n', results: placed.length };
+  }
+
   /** What a report opens with, in one round trip. */
   getReportState({ id }: Params<typeof P.GetReportState>): Result<typeof P.GetReportState> {
     const service = this.session.requireService();
     const experiment = service.resource(id);
-    return { experiment, running: service.summaryOf(id).running, conversations: onlyIds(this.session.index.conversationSummaries(), experiment.conversation_ids) };
+    return {
+      experiment,
+      running: service.summaryOf(id).running,
+      conversations: onlyIds(this.session.index.conversationSummaries(), experiment.conversation_ids),
+    };
   }
 
   createExperiment({ config }: Params<typeof P.CreateExperiment>): Result<typeof P.CreateExperiment> {

@@ -1,6 +1,7 @@
 // The language server: a separate Node process that owns the trace index, the experiments and
-// their markers. The extension only asks and shows. This file is wiring only: it builds the
-// session and its modules at initialize and routes each message to one call.
+// their markers. The extension only asks and shows. This file only routes: it builds the
+// modules at initialize (modules.ts) and hands each message to one call.
+//   modules.ts          the modules of one session, built and joined
 //   session.ts          what the server knows (folder, settings, trust, index, experiments)
 //   traceFiles.ts       the chosen trace files, in step with the disk and the editors
 //   markerPublisher.ts  annotations → diagnostics and hovers
@@ -10,92 +11,38 @@ import { createConnection, ProposedFeatures, ResponseError, TextDocuments, TextD
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { z } from 'zod';
 import * as P from '../common/protocol';
-import { MarkerPublisher } from './markerPublisher';
-import { ProgressNotifier } from './progressNotifier';
-import { Requests } from './requests';
-import { Session } from './session';
-import { TraceFiles } from './traceFiles';
+import { SERVER_VERSION } from './requests';
+import { buildServer, type Client, type ServerModules } from './modules';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const log = (m: string) => connection.console.log(m);
-const warn = (m: string) => connection.console.warn(m);
 
-interface Server {
-  session: Session;
-  traceFiles: TraceFiles;
-  markers: MarkerPublisher;
-  requests: Requests;
-}
 /** Built at initialize; the client sends nothing else before. */
-let server: Server | null = null;
-function ready(): Server {
+let server: ServerModules | null = null;
+function ready(): ServerModules {
   if (!server) throw new Error('the server is not initialized yet');
   return server;
 }
 
-function start(init: P.InitializationOptions): Server {
-  const notify = <S extends P.MessageSpec<z.ZodType, z.ZodVoid>>(spec: S, params: z.input<S['params']>) => void connection.sendNotification(spec.method, params);
-  // The modules refer to each other through these late-bound calls: the session exists before them.
-  let markers: MarkerPublisher | undefined;
-  let progress: ProgressNotifier | undefined;
-  const session = new Session(init, {
-    askKey: async (name, baseURL) => {
-      const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name, baseURL }));
-      return result.success ? result.data.key : null;
-    },
-    experimentChanged: (change) => progress?.changed(change),
-    experimentDeleted: (id) => {
-      notify(P.ExperimentChanged, { experiment: null, deletedId: id });
-      markers?.publishAll();
-    },
-    log,
-    warn,
-  });
-  const traceFiles = new TraceFiles(session, documents, {
-    cleared: (uri) => markers?.clear(uri),
-    indexChanged: (files) => notify(P.IndexChanged, { files }),
-    progress: (update) => notify(P.IndexProgress, update),
-    publishFile: (file) => markers?.publishFile(file),
-    publishAll: () => markers?.publishAll(),
-    warn,
-  });
-  markers = new MarkerPublisher(
-    {
-      shownExperiment: () => {
-        const id = session.shownExperimentId();
-        const service = session.service;
-        return id && service ? { id, name: service.configOf(id).name, items: service.items(id) } : null;
-      },
-      fileNames: () => session.index.fileNames(),
-      isIndexed: (file) => session.index.has(file),
-      conversation: (id) => session.index.get(id),
-      problemsOf: (file) => traceFiles.problemsOf(file),
-      source: (file) => traceFiles.source(file),
-    },
-    (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
-  );
-  const publisher = markers;
-  progress = new ProgressNotifier({
-    summaryOf: (id) => (session.service?.has(id) ? session.service.summaryOf(id) : null),
-    shownExperimentId: () => session.shownExperimentId(),
-    send: (experiment) => notify(P.ExperimentChanged, { experiment }),
-    publishMarkersSoon: (delayMs) => publisher.publishSoon(delayMs),
-  });
-  const requests = new Requests(session, traceFiles, markers, {
-    activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
-  });
-  return { session, traceFiles, markers, requests };
-}
+const client: Client = {
+  notify: (spec, params) => void connection.sendNotification(spec.method, params),
+  sendDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+  askKey: async (name, baseURL) => {
+    const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name, baseURL }));
+    return result.success ? result.data.key : null;
+  },
+  log: (m) => connection.console.log(m),
+  warn: (m) => connection.console.warn(m),
+};
 
 connection.onInitialize((params) => {
-  server = start(P.initializationOptionsSchema.parse(params.initializationOptions ?? {}));
+  server = buildServer(P.initializationOptionsSchema.parse(params.initializationOptions ?? {}), client, documents);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
     },
-    serverInfo: { name: 'hallucination-lab-server', version: '0.1.0' },
+    serverInfo: { name: 'hallucination-lab-server', version: SERVER_VERSION },
   };
 });
 
@@ -122,6 +69,8 @@ handle(P.CreateExperiment, (p) => ready().requests.createExperiment(p));
 handle(P.ListExperiments, () => ready().requests.listExperiments());
 handle(P.GetExperiment, (p) => ready().requests.getExperiment(p));
 handle(P.GetReportState, (p) => ready().requests.getReportState(p));
+handle(P.ExportSarif, (p) => ready().requests.exportSarif(p));
+handle(P.ConvertTraceFile, (p) => ready().requests.convertTraceFile(p));
 handle(P.CancelExperiment, (p) => ready().requests.cancelExperiment(p));
 handle(P.ResumeExperiment, (p) => ready().requests.resumeExperiment(p));
 handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));
@@ -130,7 +79,7 @@ handle(P.LocateAnnotation, (p) => ready().requests.locateAnnotation(p));
 
 connection.onNotification(P.UpdateSettings.method, (raw: unknown) => {
   const parsed = P.UpdateSettings.params.safeParse(raw);
-  if (!parsed.success) return log(`ignored settings update: ${P.formatZodError(parsed.error)}`);
+  if (!parsed.success) return client.log(`ignored settings update: ${P.formatZodError(parsed.error)}`);
   ready().requests.updateSettings(parsed.data);
 });
 
@@ -139,6 +88,6 @@ documents.onDidClose(({ document }) => ready().traceFiles.closed(document.uri));
 connection.onDidChangeWatchedFiles(({ changes }) => ready().traceFiles.changedOnDisk(changes));
 connection.onHover(({ textDocument, position }) => ready().markers.hover(textDocument.uri, position));
 
-connection.onShutdown(() => server?.session.dispose());
+connection.onShutdown(() => server?.dispose());
 documents.listen(connection);
 connection.listen();

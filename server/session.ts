@@ -31,7 +31,10 @@ export class Session {
   /** The experiment the user chose to see markers of; null lets `shownExperimentId` pick one. */
   private activeExperimentId: string | null = null;
 
-  constructor(init: InitializationOptions, private readonly hooks: SessionHooks) {
+  constructor(
+    init: InitializationOptions,
+    private readonly hooks: SessionHooks,
+  ) {
     const root = init.workspaceRoot;
     this.root = root;
     this.currentSettings = init.settings;
@@ -43,8 +46,10 @@ export class Session {
           conversations: this.index,
           createdBy: init.createdBy,
           concurrency: () => this.currentSettings.concurrency,
-          detectorsFor: (config) => detectorsFor(config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
-          inferenceFor: (model, config) => inferenceFor(model, config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
+          detectorsFor: (config) =>
+            detectorsFor(config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
+          inferenceFor: (model, config) =>
+            inferenceFor(model, config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
           onChange: (change) => hooks.experimentChanged(change),
           onDelete: (id) => {
             if (this.activeExperimentId === id) this.activeExperimentId = null;

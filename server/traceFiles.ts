@@ -231,7 +231,10 @@ export class TraceFiles {
         return;
       }
       if (size > MAX_STREAMED_TRACE_FILE_BYTES)
-        return index.setUnreadable(file, `${path.basename(file)} is ${(size / 1073741824).toFixed(0)} GB, above the ${MAX_STREAMED_TRACE_FILE_BYTES / 1073741824} GB limit for one trace file; split it to index it`);
+        return index.setUnreadable(
+          file,
+          `${path.basename(file)} is ${(size / 1073741824).toFixed(0)} GB, above the ${MAX_STREAMED_TRACE_FILE_BYTES / 1073741824} GB limit for one trace file; split it to index it`,
+        );
       this.stream(file, size, options);
     } catch (e) {
       index.setUnreadable(file, `${path.basename(file)} cannot be read: ${(e as Error).message}`);
@@ -245,7 +248,8 @@ export class TraceFiles {
     this.streaming.set(file, controller);
     index.setIndexing(file, size);
     let last = 0;
-    const progress = (bytesRead: number, totalBytes: number, done = false) => this.events.progress({ file, bytesRead, totalBytes, ...(done ? { done } : {}) });
+    const progress = (bytesRead: number, totalBytes: number, done = false) =>
+      this.events.progress({ file, bytesRead, totalBytes, ...(done ? { done } : {}) });
     progress(0, size);
     const settled = (failure: Error | null) => {
       if (this.streaming.get(file) !== controller) return; // superseded by a newer load (or removed)

@@ -14,7 +14,10 @@ export interface AnnotationKey {
 }
 
 /** The first annotation of `items` that `key` names, or undefined. */
-export function findAnnotation(items: readonly Pick<ExperimentItem, 'conversation_id' | 'annotations'>[], key: AnnotationKey): Annotation | undefined {
+export function findAnnotation(
+  items: readonly Pick<ExperimentItem, 'conversation_id' | 'annotations'>[],
+  key: AnnotationKey,
+): Annotation | undefined {
   for (const item of items) {
     if (item.conversation_id !== key.conversation_id) continue;
     const found = item.annotations.find(
@@ -35,21 +38,30 @@ export interface MarkableItem<Item> {
   conversation: Conversation;
 }
 
+/** The index as marker placement needs it: where an id is, and the conversation itself. */
+export interface ConversationLookup {
+  /** The file `id` is indexed from, known without reading the conversation. */
+  fileOf(id: string): string | undefined;
+  /** The conversation indexed under `id` now (read from disk for a large file). */
+  get(id: string): Conversation | undefined;
+}
+
 /**
  * The completed items with annotations whose conversation is indexed from `file`, in item order.
- * `conversationOf` is the index's lookup by id: only the conversations that carry annotations are
- * asked for (a large file's others are never materialized).
+ * Only the conversations of `file` that carry annotations are read (a large file's others, and
+ * those of other files, are never materialized).
  */
 export function markableItems<Item extends Pick<ExperimentItem, 'conversation_id' | 'status' | 'annotations'>>(
   items: readonly Item[],
   file: string,
-  conversationOf: (id: string) => Conversation | undefined,
+  conversations: ConversationLookup,
 ): Array<MarkableItem<Item>> {
   const out: Array<MarkableItem<Item>> = [];
   for (const item of items) {
     if (item.status !== 'completed' || item.annotations.length === 0) continue;
-    const conversation = conversationOf(item.conversation_id);
-    if (conversation && conversation.file === file) out.push({ item, conversation });
+    if (conversations.fileOf(item.conversation_id) !== file) continue;
+    const conversation = conversations.get(item.conversation_id);
+    if (conversation) out.push({ item, conversation });
   }
   return out;
 }

@@ -9,9 +9,16 @@ import type { Range } from './annotationLookup';
 /** Reads bytes [start, end) of the trace file as UTF-8; null when it cannot be read. */
 export type ByteRangeReader = (start: number, end: number) => string | null;
 
+/** Anchor texts kept: annotations of one conversation, and conversations of one record, come together. */
+const KEPT_ANCHOR_TEXTS = 8;
+
 /** Places annotations of the conversations of one file from their anchors' byte ranges. */
 export class AnchorRangeLocator {
-  /** Anchor text by byte start: conversations of one record (spans of a trace) share it. */
+  /**
+   * The last anchor texts read, by byte start (least recent first): conversations of one record
+   * (spans of a trace) share one. Few are kept, so that a pass over a large file holds a few
+   * records, not all it has read.
+   */
   private readonly texts = new Map<number, FileText | null>();
 
   constructor(private readonly read: ByteRangeReader) {}
@@ -49,14 +56,19 @@ export class AnchorRangeLocator {
     if (text === undefined) {
       const read = end >= start ? this.read(start, end) : null;
       text = read === null ? null : fileText(read);
-      this.texts.set(start, text);
-    }
+      if (this.texts.size >= KEPT_ANCHOR_TEXTS) this.texts.delete(this.texts.keys().next().value!);
+    } else this.texts.delete(start); // re-inserted below as the most recent
+    this.texts.set(start, text);
     return text;
   }
 }
 
 /** Line and character in the file of `offset` in the slice that starts at `anchor`. */
-export function filePosition(anchor: Pick<SourceAnchor, 'line' | 'character'>, slice: FileText, offset: number): { line: number; character: number } {
+export function filePosition(
+  anchor: Pick<SourceAnchor, 'line' | 'character'>,
+  slice: FileText,
+  offset: number,
+): { line: number; character: number } {
   let lo = 0;
   let hi = slice.lines.length - 1;
   while (lo < hi) {

@@ -3,7 +3,10 @@
 // A marker is placed only where the file still holds the annotated text.
 import * as fs from 'node:fs';
 import { messageParts, partOriginKey, type Annotation, type Conversation, type Message, type PartOrigin, type SourceAnchor } from '../../common/schema';
-import { findValueRange, lineOf, lineStarts, type JsonPath, type SourceRange } from './jsonSource';
+import { decodeStringLiteral, literalOffsets, outerOffsets, type Level } from './json/escapes';
+import { lineOf, lineStarts } from './json/lines';
+import { findValueRange, type JsonPath } from './json/locate';
+import type { SourceRange } from './json/scan';
 
 /** JSON path (inside the message) of a message part, as `messageParts` orders them. */
 export function partPath(message: Message, partIndex: number): JsonPath | null {
@@ -105,12 +108,6 @@ function anchorOffset(file: FileText, anchor: SourceAnchor): number {
   return c === '{' || c === '[' || c === '"' ? o : -1;
 }
 
-/** One level of text: the range of the value found in it. */
-interface Level {
-  text: string;
-  range: SourceRange;
-}
-
 interface Located {
   levels: Level[];
   /** The part's text (decoded string, or the raw JSON source of the value). */
@@ -136,14 +133,9 @@ export function locate(text: string, start: number, origin: { path: JsonPath; ne
   return decoded === null ? null : { levels, decoded, raw: false };
 }
 
+/** The string the literal at `level.range` decodes to (null when the value there is not a string). */
 function decodeLiteral(level: Level): string | null {
-  if (level.text[level.range.start] !== '"') return null;
-  try {
-    const v: unknown = JSON.parse(level.text.slice(level.range.start, level.range.end));
-    return typeof v === 'string' ? v : null;
-  } catch {
-    return null;
-  }
+  return decodeStringLiteral(level.text.slice(level.range.start, level.range.end));
 }
 
 function annotationIn(located: Located, annotation: Annotation): SourceRange | null {
@@ -165,36 +157,6 @@ function annotationIn(located: Located, annotation: Annotation): SourceRange | n
     }
   }
   // Up through the enclosing levels: offsets in a decoded string → offsets in its literal.
-  for (let k = levels.length - 2; k >= 0; k--) [a, b] = literalOffsets(levels[k]!, [a, b]) as [number, number];
+  [a, b] = outerOffsets(levels, [a, b]) as [number, number];
   return { start: a, end: b };
-}
-
-/** Offsets in the decoded value of the literal at `level.range` → offsets in `level.text`. */
-function literalOffsets(level: Level, offsets: number[]): number[] {
-  return decodedToRawMany(level.text, level.range, offsets).map((o) => level.range.start + o);
-}
-
-/**
- * For sorted-or-not decoded offsets, the offset in the literal (relative to its opening quote)
- * where each decoded unit starts (a decoded offset equal to the length maps to the closing quote).
- */
-export function decodedToRawMany(text: string, literal: SourceRange, offsets: readonly number[]): number[] {
-  const order = offsets.map((o, i) => [o, i] as const).sort((x, y) => x[0] - y[0]);
-  const out = new Array<number>(offsets.length);
-  let i = literal.start + 1;
-  const end = literal.end - 1;
-  let d = 0;
-  let k = 0;
-  while (k < order.length) {
-    const [want, idx] = order[k]!;
-    if (want <= d || i >= end) {
-      out[idx] = (want <= d ? i : end) - literal.start;
-      k++;
-      continue;
-    }
-    if (text.charCodeAt(i) === 0x5c) i += text[i + 1] === 'u' ? 6 : 2;
-    else i++;
-    d++;
-  }
-  return out;
 }

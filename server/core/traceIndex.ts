@@ -20,6 +20,12 @@ export interface LoadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Keep only offsets above this size (default LAZY_INDEX_BYTES). */
   lazyAboveBytes?: number;
+  /**
+   * Keep listing rows of a large file: OpenAI records' as they are read, a file of spans' in a
+   * pass over its traces before resolving (yielding between slices). Default true; the CLI,
+   * which lists nothing, says false (a listing then reads the conversations again).
+   */
+  listing?: boolean;
 }
 
 export class IndexSupersededError extends Error {
@@ -63,7 +69,7 @@ export class TraceIndex {
     try {
       const { size } = await fh.stat();
       const lazy = size > (options.lazyAboveBytes ?? LAZY_INDEX_BYTES);
-      const indexer = new TraceFileIndexer({ file, displayName: this.displayName(file), lineBased: isJsonl(file), lazy, ...(options.format ? { format: options.format } : {}) });
+      const indexer = new TraceFileIndexer({ file, displayName: this.displayName(file), lineBased: isJsonl(file), lazy, keepSummaries: options.listing !== false, ...(options.format ? { format: options.format } : {}) });
       let bytesRead = 0;
       const progress = { bytesRead: 0, totalBytes: size };
       this.indexing.set(file, progress);
@@ -80,6 +86,15 @@ export class TraceIndex {
       }
       if (options.signal?.aborted || this.generation.get(file) !== gen) throw new IndexSupersededError(file);
       const indexed = indexer.end();
+      const steps = options.listing === false ? null : indexed.summarySteps();
+      try {
+        while (steps && !steps.next().done) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (options.signal?.aborted || this.generation.get(file) !== gen) throw new IndexSupersededError(file);
+        }
+      } finally {
+        steps?.return?.();
+      }
       this.set(file, indexed);
       return this.file(file)!;
     } finally {
@@ -139,6 +154,7 @@ export class TraceIndex {
       },
       problems: f.problems,
       ...(f.format ? { format: f.format } : {}),
+      coverage: f.coverage,
     };
   }
 
@@ -149,6 +165,12 @@ export class TraceIndex {
   idAt(file: string, position: number): string | undefined {
     const f = this.files.get(file);
     return f && position < f.count ? this.effectiveId(file, f, position) : undefined;
+  }
+
+  /** The file `id` is indexed from, without reading the conversation (cheap for lazy files). */
+  fileOf(id: string): string | undefined {
+    const ref = this.byId.get(id);
+    return ref === undefined ? undefined : this.slots[Math.floor(ref / SLOT)];
   }
 
   get(id: string): Conversation | undefined {
@@ -177,9 +199,12 @@ export class TraceIndex {
     const f = this.files.get(file);
     if (!f) return [];
     const out: ConversationSummary[] = [];
+    const renamed = this.renamed.get(file);
     for (let p = 0; p < f.count; p++) {
       const s = f.summaryAt(p);
-      if (s) out.push({ id: this.effectiveId(file, f, p), file, line: f.lineAt(p), position: p, ...s });
+      if (!s) continue;
+      const { messageCount, hasToolCalls, firstUserMessage, tracedResponse, model } = s;
+      out.push({ id: renamed?.get(p) ?? f.idAt(p), file, line: f.lineAt(p), position: p, messageCount, hasToolCalls, firstUserMessage, tracedResponse, model });
     }
     return out;
   }
@@ -190,6 +215,7 @@ export class TraceIndex {
       conversationCount: f.count,
       isTrace: f.isTrace,
       problems: f.problems.concat(this.duplicateProblems.get(file) ?? []),
+      ...(this.indexing.has(file) ? {} : { coverage: f.coverage }),
     }));
   }
 

@@ -2,12 +2,12 @@
 // read. A bad conversation never hides the good ones beside it. The formats (OpenAI chat,
 // OpenTelemetry GenAI, OpenInference, Langfuse, LangSmith, Opik) live in ./formats.
 import type { Conversation, TraceFormat } from '../../common/schema';
-import type { TraceProblem } from '../../common/protocol';
+import type { FileCoverage, TraceProblem } from '../../common/protocol';
 import { TraceFileIndexer, type FormatChoice, type IndexedFile } from './formats/indexer';
 
 export { KNOWN_ROLES, isRawConversation } from './formats/openai';
 
-/** Largest file read whole into a string (the CLI, an open document). Larger files are streamed. */
+/** Largest file read whole into a string (an open document). Larger files are streamed (the server, the CLI). */
 export const MAX_TRACE_FILE_BYTES = 512 * 1024 * 1024;
 
 export interface ParsedTraceFile {
@@ -17,6 +17,8 @@ export interface ParsedTraceFile {
   problems: TraceProblem[];
   /** The detected (or forced) format; absent when the file is not a trace. */
   format?: TraceFormat;
+  /** LLM calls read and left out (absent for a file not indexed). */
+  coverage?: FileCoverage;
 }
 
 export interface ParseOptions {
@@ -38,7 +40,7 @@ export function indexTraceText(file: string, text: string, displayName = file, o
 /** `file` is used for ids and messages only; `text` is its content. */
 export function parseTraceText(file: string, text: string, displayName = file, options: ParseOptions = {}): ParsedTraceFile {
   const r = indexTraceText(file, text, displayName, options);
-  return { file, isTrace: r.isTrace, conversations: r.conversations ?? [], problems: r.problems, ...(r.format ? { format: r.format } : {}) };
+  return { file, isTrace: r.isTrace, conversations: r.conversations ?? [], problems: r.problems, ...(r.format ? { format: r.format } : {}), coverage: r.coverage };
 }
 
 /** Index of the traced response: the last assistant message, or -1. */

@@ -130,3 +130,76 @@ test('Ctrl-C cancels within a second, keeps finished items, and resume finishes 
     await slow.close();
   }
 });
+
+// ---- reading trace files: --format, refused input, convert, large output through a pipe --------
+
+const formats = path.join(repo, 'test', 'fixtures', 'formats');
+
+test('convert writes one OpenAI chat-format conversation per line, naming file, format and span; coverage on stderr', async () => {
+  const file = path.join(formats, 'otel-genai.otlp.json');
+  const r = await run(['convert', file]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; messages: Array<{ role: string }>; tools?: unknown[]; metadata: { source: { file: string; format: string; span_ids: string[] } } });
+  assert.ok(lines.length > 0);
+  for (const l of lines) {
+    assert.ok(l.messages.length > 1 && l.messages[l.messages.length - 1]!.role === 'assistant');
+    assert.equal(l.metadata.source.format, 'otel-genai');
+    assert.equal(l.metadata.source.file, path.relative(process.cwd(), file));
+    assert.equal(l.metadata.source.span_ids.length, 1);
+  }
+  assert.ok(lines.some((l) => (l.tools?.length ?? 0) > 0), 'the recorded tool definitions are written');
+  assert.match(r.stderr, new RegExp(`otel-genai\\.otlp\\.json: ${lines.length} conversations \\(otel-genai\\); \\d+ of \\d+ LLM calls read`));
+  // --out: the same lines in a file, stdout empty.
+  const out = path.join(tmp(), 'out.jsonl');
+  const r2 = await run(['convert', file, '--out', out]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.equal(r2.stdout, '');
+  assert.equal(fs.readFileSync(out, 'utf8'), r.stdout);
+});
+
+test('--format forces the reader; refused or empty input exits 1 with one line and no usage text', async () => {
+  const file = path.join(formats, 'otel-genai.otlp.json');
+  assert.equal((await run(['convert', file, '--format', 'otel-genai'])).code, 0);
+  const forced = await run(['convert', file, '--format', 'langsmith']);
+  assert.equal(forced.code, 1);
+  const dir = tmp();
+  const empty = path.join(dir, 'empty.json');
+  fs.writeFileSync(empty, '\n');
+  const notTrace = path.join(dir, 'config.json');
+  fs.writeFileSync(notTrace, '{"editor": {"tabSize": 2}}');
+  for (const args of [['convert', empty], ['run', empty, '--pass-through', '--out', dir], ['run', notTrace, '--pass-through', '--out', dir], ['run', path.join(dir, 'missing.jsonl'), '--pass-through', '--out', dir]]) {
+    const r = await run(args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /Usage:/);
+  }
+  const bad = await run(['convert', file, '--format', 'xml']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format must be one of auto, openai, otel-genai/);
+});
+
+test('--json is not cut when stdout is a pipe read slowly (more than 64 KiB), and a reader that leaves ends it quietly', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'big.jsonl');
+  const line = (i: number) => JSON.stringify({ id: `c${i}`, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'The value is 42. '.repeat(150) }] });
+  fs.writeFileSync(file, Array.from({ length: 40 }, (_, i) => line(i)).join('\n'));
+  const child = spawn(process.execPath, [cli, 'run', file, '--pass-through', '--json', '--out', dir]);
+  child.stdout.pause(); // a slow reader: the pipe fills before the process is done
+  const chunks: Buffer[] = [];
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise((r) => setTimeout(r, 1500));
+  child.stdout.on('data', (d: Buffer) => chunks.push(d));
+  child.stdout.resume();
+  assert.equal(await closed, 0);
+  const text = Buffer.concat(chunks).toString('utf8');
+  assert.ok(text.length > 65536, `only ${text.length} bytes`);
+  assert.equal(experimentResourceSchema.parse(JSON.parse(text)).items.length, 40);
+  // A reader that stops early (`| head -c 100`).
+  const early = spawn(process.execPath, [cli, 'convert', file]);
+  let stderr = '';
+  early.stderr.on('data', (d) => (stderr += d.toString()));
+  early.stdout.once('data', () => early.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => early.on('close', resolve));
+  assert.equal(code, 0);
+  assert.doesNotMatch(stderr, /EPIPE|Error/);
+});

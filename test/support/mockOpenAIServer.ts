@@ -1,7 +1,9 @@
 // A local OpenAI-compatible HTTP server for tests and benchmarks (node:http, 127.0.0.1, random
 // port). `/v1/chat/completions` answers like a model would: text, tool calls, JSON conforming to
 // a requested json_schema response_format, usage with completion_tokens_details.reasoning_tokens,
-// and SSE streaming when asked. Every request can be scripted: latency, errors with headers
+// and SSE streaming when asked. The same answers come in the providers' own shapes, not streamed:
+// OpenAI Responses (`/v1/responses`), Anthropic Messages (`/v1/messages`), Gemini GenerateContent
+// (`/v1beta/models/{model}:generateContent`), AWS Bedrock Converse (`/model/{modelId}/converse`). Every request can be scripted: latency, errors with headers
 // (429 + Retry-After), hangs, malformed JSON, dropped connections, any body.
 //
 // Standalone: node --import tsx test/support/mockOpenAIServer.ts --port 8787 [--latency 200]
@@ -183,7 +185,7 @@ function usageFor(body: Record<string, unknown>, completionText: string, b: Extr
   const reasoningAsked = body.reasoning_effort !== undefined || body.reasoning !== undefined || body.thinking !== undefined;
   const reasoning = b.usage?.reasoning_tokens ?? (reasoningAsked ? 8 : 0);
   return {
-    prompt_tokens: b.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4),
+    prompt_tokens: b.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(body.messages ?? body.input ?? body.contents ?? []).length / 4),
     completion_tokens: b.usage?.completion_tokens ?? Math.max(1, Math.ceil(completionText.length / 4)) + reasoning,
     reasoning_tokens: reasoning,
   };
@@ -195,6 +197,104 @@ function usageJson(u: MockUsage) {
     completion_tokens: u.completion_tokens,
     total_tokens: u.prompt_tokens + u.completion_tokens,
     completion_tokens_details: { reasoning_tokens: u.reasoning_tokens },
+  };
+}
+
+interface NativeAnswer {
+  n: number;
+  created: number;
+  model: string;
+  content: string | null;
+  calls: { id: string; function: { name: string; arguments: string } }[];
+  usage: MockUsage;
+  noUsage: boolean;
+}
+
+/** The answer in the shape of the API the path belongs to; null for Chat Completions. */
+function nativeAnswer(urlPath: string, a: NativeAnswer): Record<string, unknown> | null {
+  if (/\/responses\/?$/.test(urlPath)) return responsesAnswer(a);
+  if (/\/v1\/messages\/?$/.test(urlPath)) return anthropicAnswer(a);
+  if (/:generateContent$/.test(urlPath)) return geminiAnswer(a);
+  if (/\/model\/[^/]+\/converse$/.test(urlPath)) return bedrockConverseAnswer(a);
+  return null;
+}
+
+/** AWS Bedrock Converse (POST /model/{modelId}/converse): `toolUse` blocks or a text block. */
+function bedrockConverseAnswer(a: NativeAnswer) {
+  const content = a.calls.length > 0 ? a.calls.map((c) => ({ toolUse: { toolUseId: c.id, name: c.function.name, input: parseArgs(c.function.arguments) } })) : [{ text: a.content ?? '' }];
+  return {
+    output: { message: { role: 'assistant', content } },
+    stopReason: a.calls.length > 0 ? 'tool_use' : 'end_turn',
+    usage: { inputTokens: a.usage.prompt_tokens, outputTokens: a.usage.completion_tokens, totalTokens: a.usage.prompt_tokens + a.usage.completion_tokens },
+    metrics: { latencyMs: 0 },
+  };
+}
+
+const parseArgs = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return {};
+  }
+};
+
+/** Anthropic Messages API (POST /v1/messages): `tool_use` blocks (id, name, input) or a text block. */
+function anthropicAnswer(a: NativeAnswer) {
+  const content =
+    a.calls.length > 0
+      ? a.calls.map((c) => ({ type: 'tool_use', id: c.id, name: c.function.name, input: parseArgs(c.function.arguments) }))
+      : [{ type: 'text', text: a.content ?? '' }];
+  return {
+    id: `msg_mock_${a.n}`,
+    type: 'message',
+    role: 'assistant',
+    model: a.model,
+    content,
+    stop_reason: a.calls.length > 0 ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage: a.noUsage ? { input_tokens: 0, output_tokens: 0 } : { input_tokens: a.usage.prompt_tokens, output_tokens: a.usage.completion_tokens },
+  };
+}
+
+/** Gemini GenerateContent (POST …/models/{model}:generateContent): a candidate whose parts are
+ * `functionCall`s (name, args — Gemini gives no call id) or text. */
+function geminiAnswer(a: NativeAnswer) {
+  const parts = a.calls.length > 0 ? a.calls.map((c) => ({ functionCall: { name: c.function.name, args: parseArgs(c.function.arguments) } })) : [{ text: a.content ?? '' }];
+  return {
+    candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+    ...(a.noUsage ? {} : { usageMetadata: { promptTokenCount: a.usage.prompt_tokens, candidatesTokenCount: a.usage.completion_tokens, totalTokenCount: a.usage.prompt_tokens + a.usage.completion_tokens } }),
+    modelVersion: a.model,
+    responseId: `mock-${a.n}`,
+  };
+}
+
+/** The same answer as an OpenAI Responses API object (POST /v1/responses, not streamed): a
+ * `function_call` output item per call (its `call_id` is the call's id) or one `message` item. */
+function responsesAnswer(a: NativeAnswer) {
+  const output =
+    a.calls.length > 0
+      ? a.calls.map((c, i) => ({ type: 'function_call', id: `fc_mock_${a.n}_${i}`, call_id: c.id, name: c.function.name, arguments: c.function.arguments, status: 'completed' }))
+      : [{ type: 'message', id: `msg_mock_${a.n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: a.content ?? '', annotations: [] }] }];
+  return {
+    id: `resp_mock_${a.n}`,
+    object: 'response',
+    created_at: a.created,
+    status: 'completed',
+    model: a.model,
+    output,
+    parallel_tool_calls: true,
+    tool_choice: 'auto',
+    ...(a.noUsage
+      ? {}
+      : {
+          usage: {
+            input_tokens: a.usage.prompt_tokens,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: a.usage.completion_tokens,
+            output_tokens_details: { reasoning_tokens: a.usage.reasoning_tokens },
+            total_tokens: a.usage.prompt_tokens + a.usage.completion_tokens,
+          },
+        }),
   };
 }
 
@@ -212,7 +312,17 @@ export interface ToolConversationSpec {
 /** Whether a Chat Completions request already carries a tool result (role tool, or legacy function). */
 export function hasToolResult(body: unknown): boolean {
   const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
-  return messages.some((m: unknown) => isRecord(m) && (m.role === 'tool' || m.role === 'function'));
+  if (messages.some((m: unknown) => isRecord(m) && (m.role === 'tool' || m.role === 'function'))) return true;
+  // Anthropic Messages: a tool_result content block.
+  const blocks = messages.flatMap((m: unknown) => (isRecord(m) && Array.isArray(m.content) ? (m.content as unknown[]) : []));
+  if (blocks.some((c) => isRecord(c) && (c.type === 'tool_result' || isRecord(c.toolResult)))) return true; // Bedrock: toolResult
+  // Gemini GenerateContent: a functionResponse part.
+  const contents = isRecord(body) && Array.isArray(body.contents) ? body.contents : [];
+  const parts = contents.flatMap((c: unknown) => (isRecord(c) && Array.isArray(c.parts) ? (c.parts as unknown[]) : []));
+  if (parts.some((p) => isRecord(p) && (isRecord(p.functionResponse) || isRecord(p.function_response)))) return true;
+  // Responses API: a function_call_output input item.
+  const input = isRecord(body) && Array.isArray(body.input) ? body.input : [];
+  return input.some((i: unknown) => isRecord(i) && i.type === 'function_call_output');
 }
 
 /** A script that plays one tool-calling conversation the same way every time: tools offered and
@@ -222,7 +332,8 @@ export function toolConversationScript(spec: ToolConversationSpec): Script {
   return (req) => {
     const body = isRecord(req.body) ? req.body : {};
     if (hasToolResult(body)) return { kind: 'ok', content: spec.final };
-    const offersTools = Array.isArray(body.tools) && body.tools.length > 0;
+    const toolConfig = isRecord(body.toolConfig) ? body.toolConfig : {}; // Bedrock Converse
+    const offersTools = (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(toolConfig.tools) && toolConfig.tools.length > 0);
     if (offersTools) return { kind: 'ok', content: null, tool_calls: [spec.call] };
     return { kind: 'ok', content: spec.plain };
   };
@@ -336,6 +447,11 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
         const id = `chatcmpl-mock-${n}`;
         const created = Math.floor(Date.now() / 1000);
         const bodyModel = typeof body.model === 'string' ? body.model : model;
+        const native = nativeAnswer(rec.path, { n, created, model: bodyModel, content, calls, usage, noUsage: b.noUsage === true });
+        if (native !== null) {
+          later(b.latencyMs ?? 0, res, () => sendJson(res, 200, native));
+          return;
+        }
         if (body.stream === true) {
           later(b.latencyMs ?? 0, res, () => streamAnswer(res, { id, created, model: bodyModel, content, calls, refusal: b.refusal ?? null, finish, usage, body, b }));
           return;
@@ -451,7 +567,7 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
         sendJson(res, 200, { object: 'list', data: [{ id: opts.model ?? 'mock-model', object: 'model', created: 0, owned_by: 'mock' }] });
         return;
       }
-      if (req.method !== 'POST' || !/\/v1\/chat\/completions\/?$/.test(urlPath)) {
+      if (req.method !== 'POST' || !(/\/v1\/(chat\/completions|responses|messages)\/?$/.test(urlPath) || /:generateContent$/.test(urlPath) || /\/model\/[^/]+\/converse$/.test(urlPath))) {
         sendJson(res, 404, { error: { message: `no route for ${req.method} ${urlPath}`, type: 'invalid_request_error' } });
         return;
       }

@@ -4,8 +4,18 @@ import type { Annotation, Conversation } from '../../common/schema';
 import { findAnnotation, markableItems, markersAt, rangeContains } from '../../server/core/annotationLookup';
 
 const annotation = (over: Partial<Annotation>): Annotation => ({
-  label: 'fabricated_number', text: 'x', explanation: '', message_index: 1, message_part_index: 0, start_offset: 0, end_offset: 1,
-  tool_name: null, parameter_name: null, detector: 'local', confidence: 1, ...over,
+  label: 'fabricated_number',
+  text: 'x',
+  explanation: '',
+  message_index: 1,
+  message_part_index: 0,
+  start_offset: 0,
+  end_offset: 1,
+  tool_name: null,
+  parameter_name: null,
+  detector: 'local',
+  confidence: 1,
+  ...over,
 });
 
 test('findAnnotation: by conversation, message, part and offsets; the end is optional', () => {
@@ -25,11 +35,15 @@ test('findAnnotation: by conversation, message, part and offsets; the end is opt
   assert.equal(findAnnotation(items, { ...key, conversation_id: 'nope' }), undefined);
 });
 
-test('markableItems: completed items with annotations whose conversation is in the file, asking only for those', () => {
+test('markableItems: completed items with annotations whose conversation is in the file, reading only those', () => {
   const conv = (id: string, file: string) => ({ id, file }) as Conversation;
-  const index = new Map([['a', conv('a', '/f1')], ['b', conv('b', '/f2')], ['c', conv('c', '/f1')]]);
-  const asked: string[] = [];
-  const lookup = (id: string) => (asked.push(id), index.get(id));
+  const index = new Map([
+    ['a', conv('a', '/f1')],
+    ['b', conv('b', '/f2')],
+    ['c', conv('c', '/f1')],
+  ]);
+  const read: string[] = [];
+  const lookup = { fileOf: (id: string) => index.get(id)?.file, get: (id: string) => (read.push(id), index.get(id)) };
   const items = [
     { id: 1, conversation_id: 'a', status: 'completed' as const, annotations: [annotation({})] },
     { id: 2, conversation_id: 'b', status: 'completed' as const, annotations: [annotation({})] },
@@ -39,8 +53,14 @@ test('markableItems: completed items with annotations whose conversation is in t
     { id: 6, conversation_id: 'c', status: 'completed' as const, annotations: [annotation({})] },
   ];
   const got = markableItems(items, '/f1', lookup);
-  assert.deepEqual(got.map((m) => [m.item.id, m.conversation.id]), [[1, 'a'], [6, 'c']]);
-  assert.deepEqual(asked, ['a', 'b', 'gone', 'c'], 'items without annotations or not completed are not looked up');
+  assert.deepEqual(
+    got.map((m) => [m.item.id, m.conversation.id]),
+    [
+      [1, 'a'],
+      [6, 'c'],
+    ],
+  );
+  assert.deepEqual(read, ['a', 'c'], 'only the conversations of the file with annotations to mark are read');
 });
 
 test('rangeContains and markersAt: both ends included, across lines', () => {
@@ -56,7 +76,13 @@ test('rangeContains and markersAt: both ends included, across lines', () => {
   assert.equal(at(5, 0), false);
   const one = { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 6 } }, n: 1 };
   const two = { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 9 } }, n: 2 };
-  assert.deepEqual(markersAt([one, two], { line: 0, character: 5 }).map((m) => m.n), [1, 2]);
-  assert.deepEqual(markersAt([one, two], { line: 0, character: 8 }).map((m) => m.n), [2]);
+  assert.deepEqual(
+    markersAt([one, two], { line: 0, character: 5 }).map((m) => m.n),
+    [1, 2],
+  );
+  assert.deepEqual(
+    markersAt([one, two], { line: 0, character: 8 }).map((m) => m.n),
+    [2],
+  );
   assert.deepEqual(markersAt([one, two], { line: 1, character: 5 }), []);
 });

@@ -25,7 +25,13 @@ const noDetector: Detector = { name: 'none', detect: () => [] };
 function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-safety-unit-'));
   const index = new TraceIndex();
-  const lines = ['a', 'b', 'c', 'd'].map((id) => ({ id, messages: [{ role: 'user', content: `q ${id}` }, { role: 'assistant', content: 'traced' }] }));
+  const lines = ['a', 'b', 'c', 'd'].map((id) => ({
+    id,
+    messages: [
+      { role: 'user', content: `q ${id}` },
+      { role: 'assistant', content: 'traced' },
+    ],
+  }));
   index.update(path.join(dir, 't.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
   const store = new ExperimentStore(path.join(dir, '.hallucination-lab'));
   const calls: string[] = [];
@@ -43,7 +49,14 @@ function setup() {
     };
   };
   const make = (detector: Detector = noDetector) =>
-    new ExperimentService({ store, conversations: index, createdBy: 't', concurrency: () => 2, detectorsFor: () => [detector], inferenceFor: () => source });
+    new ExperimentService({
+      store,
+      conversations: index,
+      createdBy: 't',
+      concurrency: () => 2,
+      detectorsFor: () => [detector],
+      inferenceFor: () => source,
+    });
   return { dir, store, make, calls };
 }
 
@@ -59,8 +72,17 @@ test('after a crash: in-progress items are pending again; an item whose inferenc
   const items = first.items(id).map((i) => ({ ...i }));
   const file = path.join(store.dir(id), 'items.jsonl');
   const as = (i: ExperimentItem, status: ExperimentItem['status']): ExperimentItem =>
-    status === 'pending' ? { ...i, status, response_messages: [], annotations: [], completed_at: null } : status === 'completed' ? i : { ...i, status, annotations: [], completed_at: null };
-  fs.writeFileSync(file, [as(items[0]!, 'completed'), as(items[1]!, 'inference_completed'), as(items[2]!, 'in_progress'), as(items[3]!, 'pending')].map((i) => JSON.stringify(i)).join('\n') + '\n');
+    status === 'pending'
+      ? { ...i, status, response_messages: [], annotations: [], completed_at: null }
+      : status === 'completed'
+        ? i
+        : { ...i, status, annotations: [], completed_at: null };
+  fs.writeFileSync(
+    file,
+    [as(items[0]!, 'completed'), as(items[1]!, 'inference_completed'), as(items[2]!, 'in_progress'), as(items[3]!, 'pending')]
+      .map((i) => JSON.stringify(i))
+      .join('\n') + '\n',
+  );
   const record = JSON.parse(fs.readFileSync(path.join(store.dir(id), 'experiment.json'), 'utf8')) as ExperimentRecord;
   fs.writeFileSync(path.join(store.dir(id), 'experiment.json'), JSON.stringify({ ...record, completed_at: null }));
   fs.writeFileSync(path.join(store.dir(id), 'run.lock'), JSON.stringify({ pid: 2 ** 22 + 99, host: os.hostname() })); // left by the dead process
@@ -68,7 +90,10 @@ test('after a crash: in-progress items are pending again; an item whose inferenc
   calls.length = 0;
   const flagged: number[] = [];
   const second = make({ name: 'count', detect: ({ messageIndex }) => (flagged.push(messageIndex), []) });
-  assert.deepEqual(second.resource(id).items.map((i) => i.status), ['completed', 'inference_completed', 'pending', 'pending']);
+  assert.deepEqual(
+    second.resource(id).items.map((i) => i.status),
+    ['completed', 'inference_completed', 'pending', 'pending'],
+  );
   second.resume(id, false);
   await second.whenIdle(id);
   assert.deepEqual(calls.sort(), ['c', 'd'], 'the model is asked again only for the items it had not answered');
@@ -87,7 +112,7 @@ test('a torn last line is cut off before the next append, so it cannot swallow t
   const id = r.ok ? r.experiment.id : '';
   svc.dispose();
   const file = path.join(store.dir(id), 'items.jsonl');
-  const item = (JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]!) as ExperimentItem);
+  const item = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]!) as ExperimentItem;
   fs.appendFileSync(file, '{"id":"0001","status":"comp');
   assert.match(store.load(id).warnings.join(), /incomplete last line/);
   store.appendItem(id, { ...item, status: 'failed', failure_reason: 'x' });
@@ -107,7 +132,10 @@ test('the run lock: a live holder refuses, a dead one is taken over, the lock go
   assert.ok(!fs.existsSync(lock));
   // Another live process (our parent stands in for it) holds it.
   fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname() }));
-  assert.throws(() => svc.resume(id, true), (e: unknown) => e instanceof ExperimentLockedError && /being run by another process/.test((e as Error).message));
+  assert.throws(
+    () => svc.resume(id, true),
+    (e: unknown) => e instanceof ExperimentLockedError && /being run by another process/.test((e as Error).message),
+  );
   assert.throws(() => svc.delete(id), /being run by another process .*stop it first/);
   assert.ok(fs.existsSync(store.dir(id)));
   fs.writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 5, host: os.hostname() }));
@@ -121,7 +149,20 @@ test('symbolic links: the store, experiments/ or an experiment folder that is a 
   const elsewhere = path.join(dir, 'elsewhere');
   fs.mkdirSync(elsewhere);
   const config = experimentConfigSchema.parse({ name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a'] });
-  const record = (id: string): ExperimentRecord => ({ id, name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a'], created_at: '', completed_at: null, created_by: 't', reasoning_config: null, system_prompt_override: null, output_schema: null, config });
+  const record = (id: string): ExperimentRecord => ({
+    id,
+    name: 'n',
+    model: 'traced',
+    pass_through: true,
+    conversation_ids: ['a'],
+    created_at: '',
+    completed_at: null,
+    created_by: 't',
+    reasoning_config: null,
+    system_prompt_override: null,
+    output_schema: null,
+    config,
+  });
   // The store folder itself.
   fs.symlinkSync(elsewhere, path.join(dir, 'linked-root'));
   assert.throws(() => new ExperimentStore(path.join(dir, 'linked-root')).create(record('e1'), [], []), /is a symbolic link/);
@@ -170,7 +211,11 @@ test('a store that cannot be written refuses the experiment with a message, not 
 
 test('a response part longer than the limit is scanned up to it; a long tool call is not checked', () => {
   const long = 'word '.repeat(MAX_DETECTION_PART_CHARS);
-  const m: Message = { role: 'assistant', content: long, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: `{"x": "${'y'.repeat(MAX_DETECTION_PART_CHARS)}"}` } }] };
+  const m: Message = {
+    role: 'assistant',
+    content: long,
+    tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: `{"x": "${'y'.repeat(MAX_DETECTION_PART_CHARS)}"}` } }],
+  };
   const b = boundedForDetection(m);
   assert.ok((b.message.content as string).length <= MAX_DETECTION_PART_CHARS);
   assert.ok(long.startsWith(b.message.content as string), 'a prefix: offsets stay valid');
@@ -183,7 +228,11 @@ test('a response part longer than the limit is scanned up to it; a long tool cal
 
 test('a context longer than the limit: the longest messages are cut, the short ones kept whole', () => {
   const huge = 'a'.repeat(MAX_DETECTION_CONTEXT_CHARS * 2);
-  const messages: Message[] = [{ role: 'system', content: 'be brief' }, { role: 'user', content: huge }, { role: 'tool', content: 'b'.repeat(1000) }];
+  const messages: Message[] = [
+    { role: 'system', content: 'be brief' },
+    { role: 'user', content: huge },
+    { role: 'tool', content: 'b'.repeat(1000) },
+  ];
   const b = boundedContext(messages);
   const sizes = b.messages.map((m) => (m.content as string).length);
   assert.equal(sizes[0], 8);
@@ -197,7 +246,13 @@ test('pass-through judges at most the last responses of a very long conversation
   const messages: Message[] = [];
   for (let i = 0; i < 400; i++) messages.push({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` });
   const conversation: Conversation = { id: 'c', file: 'f.jsonl', line: 0, position: 0, sourcePath: [], messages, tools: [] };
-  const r = await passThroughSource({ conversation, config: {} as never, modelConfig: { model: 'traced' }, sampleIndex: 0, signal: new AbortController().signal });
+  const r = await passThroughSource({
+    conversation,
+    config: {} as never,
+    modelConfig: { model: 'traced' },
+    sampleIndex: 0,
+    signal: new AbortController().signal,
+  });
   assert.equal(r.responses.length, MAX_PASS_THROUGH_RESPONSES);
   assert.equal(r.responses.at(-1)!.message_index, 399);
   assert.match(r.notes![0]!, /200 assistant messages; pass-through judged the last 100/);

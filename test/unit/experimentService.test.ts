@@ -16,7 +16,19 @@ const fortyTwo: Detector = {
     const text = typeof message.content === 'string' ? message.content : '';
     const at = text.indexOf('42');
     if (at < 0) return [];
-    const a: Annotation = { label: 'fabricated_number', text: '42', explanation: '42 is nowhere', message_index: messageIndex, message_part_index: 0, start_offset: at, end_offset: at + 2, tool_name: null, parameter_name: null, detector: 'fake', confidence: 0.9 };
+    const a: Annotation = {
+      label: 'fabricated_number',
+      text: '42',
+      explanation: '42 is nowhere',
+      message_index: messageIndex,
+      message_part_index: 0,
+      start_offset: at,
+      end_offset: at + 2,
+      tool_name: null,
+      parameter_name: null,
+      detector: 'fake',
+      confidence: 0.9,
+    };
     return [a];
   },
 };
@@ -25,12 +37,26 @@ function setup(detector: Detector = fortyTwo) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-svc-'));
   const index = new TraceIndex();
   const lines = [
-    { id: 'a', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'It is 42.' }], usage: { prompt_tokens: 10, completion_tokens: 5 } },
-    { id: 'b', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Fine.' }] },
+    {
+      id: 'a',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'It is 42.' },
+      ],
+      usage: { prompt_tokens: 10, completion_tokens: 5 },
+    },
+    {
+      id: 'b',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'Fine.' },
+      ],
+    },
   ];
   index.update(path.join(dir, 't.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
   const store = new ExperimentStore(path.join(dir, '.hallucination-lab'));
-  const make = () => new ExperimentService({ store, conversations: index, createdBy: 'test', concurrency: () => 2, detectorsFor: () => [detector] });
+  const make = () =>
+    new ExperimentService({ store, conversations: index, createdBy: 'test', concurrency: () => 2, detectorsFor: () => [detector] });
   return { dir, index, store, make };
 }
 
@@ -42,7 +68,12 @@ test('a bad configuration is refused with a message naming each field', () => {
   const paths = !r.ok ? r.errors.map((e) => e.path) : [];
   assert.ok(paths.includes('name'));
   assert.ok(paths.includes('conversation_ids'));
-  const many = svc.create({ name: 'n', model: 'traced', pass_through: true, conversation_ids: Array.from({ length: 101 }, (_, i) => `c${i}`) });
+  const many = svc.create({
+    name: 'n',
+    model: 'traced',
+    pass_through: true,
+    conversation_ids: Array.from({ length: 101 }, (_, i) => `c${i}`),
+  });
   assert.ok(!many.ok && many.errors.some((e) => e.path === 'conversation_ids' && /at most 100/.test(e.message)));
   const unknown = svc.create({ name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a', 'zzz'] });
   assert.ok(!unknown.ok && unknown.errors.some((e) => e.path === 'conversation_ids.1' && /unknown conversation id "zzz"/.test(e.message)));
@@ -79,12 +110,21 @@ test('a reload from the store shows every experiment and item as it was', async 
   first.dispose();
   const second = make();
   const list = second.list();
-  assert.deepEqual(list.map((e) => e.name), ['kept']);
+  assert.deepEqual(
+    list.map((e) => e.name),
+    ['kept'],
+  );
   assert.deepEqual(second.resource(id).metrics, first.resource(id).metrics);
 });
 
 test('a failing detector fails its item with the reason; the others complete', async () => {
-  const boom: Detector = { name: 'boom', detect: ({ message }) => { if (message.content === 'Fine.') throw new Error('detector exploded'); return []; } };
+  const boom: Detector = {
+    name: 'boom',
+    detect: ({ message }) => {
+      if (message.content === 'Fine.') throw new Error('detector exploded');
+      return [];
+    },
+  };
   const svc = setup(boom).make();
   const r = svc.create({ name: 'f', model: 'traced', pass_through: true, conversation_ids: ['a', 'b'] });
   const id = r.ok ? r.experiment.id : '';
@@ -99,7 +139,16 @@ test('the experiment uses the conversations as they were at start, even if the t
   const { make, index, dir } = setup();
   const svc = make();
   const r = svc.create({ name: 's', model: 'traced', pass_through: true, conversation_ids: ['a'] });
-  index.update(path.join(dir, 't.jsonl'), JSON.stringify({ id: 'a', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'no number' }] }));
+  index.update(
+    path.join(dir, 't.jsonl'),
+    JSON.stringify({
+      id: 'a',
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: 'no number' },
+      ],
+    }),
+  );
   const id = r.ok ? r.experiment.id : '';
   await svc.whenIdle(id);
   assert.equal(svc.resource(id).items[0]!.annotations.length, 1);

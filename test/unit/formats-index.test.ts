@@ -156,3 +156,26 @@ test('the formats setting: glob → format, relative to the workspace or absolut
   assert.equal(formatForFile('/ws/other.json', '/ws', formats), undefined);
   assert.equal(settingsSchema.safeParse({ formats: { '*.json': 'csv' } }).success, false);
 });
+
+test('listing a large file keeps what indexing read: no re-read on each call, even once the file is gone', async () => {
+  for (const name of ['support-agent.jsonl', 'otel-genai.otlp.json', 'langfuse.json']) {
+    const source = name.endsWith('.jsonl') ? path.join(sampleDir, name) : path.join(fixtureDir, name);
+    for (const listing of [true, false]) {
+      const file = path.join(tmp(), name);
+      fs.copyFileSync(source, file);
+      const eager = new TraceIndex();
+      eager.update(file, fs.readFileSync(file, 'utf8'));
+      const expected = eager.conversationSummaries(file);
+      const lazy = new TraceIndex();
+      await lazy.load(file, { lazyAboveBytes: 0, listing });
+      // Kept: OpenAI records' rows as they are read, span traces' in a pass before the load
+      // resolves. With `listing: false` (the CLI) none are made ahead: a listing reads the file,
+      // and a file of spans then keeps them.
+      if (!listing) assert.deepEqual(lazy.conversationSummaries(file), expected, name);
+      fs.rmSync(file);
+      const rows = lazy.conversationSummaries(file);
+      assert.deepEqual(rows, !listing && name.endsWith('.jsonl') ? [] : expected, `${name}, listing ${listing}`);
+      assert.equal(lazy.get(expected[0]!.id), undefined, `${name}: the conversation itself is read from disk`);
+    }
+  }
+});

@@ -9,7 +9,7 @@ import { messageParts, traceFormats, type Annotation, type Conversation } from '
 import { annotationRange, fileText } from '../../server/core/markers';
 import { parseTraceText } from '../../server/core/traceParser';
 import { TraceFileIndexer } from '../../server/core/formats/indexer';
-import { salvageTruncated } from '../../server/core/formats/splitter';
+import { salvageTruncated } from '../../server/core/json/salvage';
 
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'formats');
 const sampleDir = path.join(__dirname, '..', '..', 'samples');

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { type Conversation, type ExperimentConfig, type OutputField, messageParts } from '../../common/schema';
 import { estimateRequestTokens } from '../../server/core/inference/chatClient';
-import { locateJsonPath, parseJsonWithPositions } from '../../server/core/inference/jsonLocate';
 import {
   outputResponseFormat,
   outputSchemaToZod,
@@ -213,21 +212,6 @@ describe('output schema', () => {
     }
     const empty = validateStructuredOutput(null, fields);
     assert.equal(empty.ok, false);
-  });
-
-  it('locateJsonPath finds a field’s value (strings without their quotes)', () => {
-    const text = '{ "a": {"b": [1, "two", {"c": true}]}, "s": "x\\"y" }';
-    const at = (p: (string | number)[]) => {
-      const s = locateJsonPath(text, p);
-      return s && { text: text.slice(s.start, s.end), found: s.found };
-    };
-    assert.deepEqual(at(['a', 'b', 1]), { text: 'two', found: true });
-    assert.deepEqual(at(['a', 'b', 2, 'c']), { text: 'true', found: true });
-    assert.deepEqual(at(['s']), { text: 'x\\"y', found: true });
-    assert.deepEqual(at(['a', 'zz']), { text: '{"b": [1, "two", {"c": true}]}', found: false });
-    assert.equal(locateJsonPath('{"a": ', ['a']), null);
-    assert.equal(parseJsonWithPositions('[1, 2,]'), null);
-    assert.equal(parseJsonWithPositions(' 12.5e3 ')?.kind, 'number');
   });
 });
 

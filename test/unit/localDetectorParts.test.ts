@@ -1,53 +1,10 @@
-// The local detector's building blocks: the positional JSON parser, folding, number and date
-// readings.
+// The local detector's building blocks: folding, number and date readings, grounding (its JSON
+// parser is tested with the JSON layer, in json.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import fc from 'fast-check';
 import { indexTexts } from '../../server/core/detectors/local/context';
 import { groundString } from '../../server/core/detectors/local/grounding';
-import { parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../server/core/detectors/local/jsonPositions';
 import { extractDates, fold, parseLooseNumber } from '../../server/core/detectors/local/normalize';
-
-function strings(node: JsonNode, out: JsonNode[] = []): JsonNode[] {
-  if (node.kind === 'string') out.push(node);
-  else if (node.kind === 'array') node.items.forEach((n) => strings(n, out));
-  else if (node.kind === 'object') node.entries.forEach((e) => strings(e.value, out));
-  return out;
-}
-
-test('JSON parser: same value as JSON.parse, and every string span decodes to its value', () => {
-  fc.assert(
-    fc.property(fc.jsonValue(), fc.boolean(), (value, pretty) => {
-      const text = JSON.stringify(value, null, pretty ? 2 : undefined);
-      const parsed = parseJsonWithPositions(text);
-      assert.ok(parsed.ok);
-      assert.deepEqual(toPlain(parsed.node), JSON.parse(text));
-      for (const s of strings(parsed.node)) {
-        const span = valueSpan(s);
-        assert.equal(JSON.parse(`"${text.slice(span.start, span.end)}"`), s.kind === 'string' ? s.value : null);
-      }
-    }),
-    { numRuns: 300 },
-  );
-});
-
-test('JSON parser: rejects what JSON.parse rejects, without throwing', () => {
-  for (const bad of ['{"a":1,}', '{a:1}', "{'a':1}", '[1 2]', '{"a":01}', '"\\x"', '{"a":1} x', '', '{"a":"line\nbreak"}', 'NaN']) {
-    assert.throws(() => JSON.parse(bad));
-    const r = parseJsonWithPositions(bad);
-    assert.equal(r.ok, false, bad);
-  }
-});
-
-test('JSON parser: number and key spans are the tokens', () => {
-  const text = '{ "n" : -1.5e3 , "k":true }';
-  const r = parseJsonWithPositions(text);
-  assert.ok(r.ok && r.node.kind === 'object');
-  const [n, k] = r.node.entries;
-  assert.equal(text.slice(n!.value.start, n!.value.end), '-1.5e3');
-  assert.equal(text.slice(n!.keyStart, n!.keyEnd), '"n"');
-  assert.equal(text.slice(k!.value.start, k!.value.end), 'true');
-});
 
 test('fold: case, accents, punctuation, letters split from digits, decimals and % kept', () => {
   assert.equal(fold('Café  "Noir" — 6cm, 3.5kg, 5% off!'), 'cafe noir 6 cm 3.5 kg 5 percent off');
@@ -102,11 +59,4 @@ test('grounding: the head of "Central Park, NY" must be grounded itself; the qua
   assert.deepEqual(groundString('New York City, NY', null, ctx), { grounded: true });
   const v = groundString('Central Park, NY', null, ctx);
   assert.equal(v.grounded, false);
-});
-
-test('JSON parser: a "__proto__" key is an own property, as with JSON.parse', () => {
-  const text = '[{"__proto__": null, "a": {"__proto__": [1]}}]';
-  const parsed = parseJsonWithPositions(text);
-  assert.ok(parsed.ok);
-  assert.deepEqual(toPlain(parsed.node), JSON.parse(text));
 });

@@ -98,3 +98,36 @@ test('one arithmetic step on two numbers the context gives', () => {
   assert.deepEqual(detect('I am 5 feet 11 inches tall', { count: 71 }), []);
   assert.deepEqual(flagged(detect('5 moles at 2800 joules per mole', { count: 15123 })), ['count']);
 });
+
+test('a city named in another script is that city; a qualifier may follow', () => {
+  assert.deepEqual(detect('请问北京的当前天气状况如何？', { place: 'Beijing, China' }), []);
+  assert.deepEqual(flagged(detect('请问北京的当前天气状况如何？', { place: 'Shanghai, China' })), ['place']);
+});
+
+test("a listed company's ticker is that company", () => {
+  assert.deepEqual(detect('How did Microsoft stock do?', { team: 'MSFT' }), []);
+  assert.deepEqual(flagged(detect('How did Microsoft stock do?', { team: 'AAPL' })), ['team']);
+});
+
+test('code and command lines: the language\'s own words are syntax, what they operate on must be grounded', () => {
+  assert.deepEqual(detect('filter the fruits that start with the letter b', { team: 'startswith(b)' }), []);
+  assert.deepEqual(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: sin(x)' }), []);
+  assert.deepEqual(flagged(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: cos(x) * tanh(y)' })), ['team']);
+});
+
+test('the state or country of a place the context names', () => {
+  assert.deepEqual(detect('Crime rate in San Francisco in 2020', { place: 'California' }), []);
+  assert.deepEqual(detect('Crime rate in San Francisco in 2020', { place: 'CA' }), []);
+  assert.deepEqual(flagged(detect('Crime rate in San Francisco in 2020', { place: 'Texas' })), ['place']);
+});
+
+test('feet and inches written 5\'11" are also inches; a season written short is its years', () => {
+  assert.deepEqual(detect('I am 5\'11" tall', { count: 71 }), []);
+  assert.deepEqual(detect('Compare the 2018-2019 and 2019-2020 seasons', { when: '18-19' }), []);
+  assert.deepEqual(flagged(detect('Compare the 2018-2019 and 2019-2020 seasons', { when: '16-17' })), ['when']);
+});
+
+test('an identifier in camelCase is its words run together', () => {
+  assert.deepEqual(detect('the builder that gets the concurrency', { team: 'getConcurrency' }), []);
+  assert.deepEqual(flagged(detect('the builder that gets the concurrency', { team: 'getTimeout' })), ['team']);
+});

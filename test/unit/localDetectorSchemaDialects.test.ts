@@ -121,3 +121,22 @@ test('minConfidence hides annotations below it and counts them in the report', (
   assert.equal(kept.length + report.hidden, all.length);
   assert.ok(report.hidden > 0);
 });
+
+test('an enum member written with its number in words or digits, or a leading "1", is that member', () => {
+  const spans: ToolDefinition = { type: 'function', function: { name: 'stats', parameters: { type: 'object', properties: { time_frame: { type: 'string', enum: ['six_months', 'year', 'five_years'] } } } } };
+  assert.deepEqual(detect('Rainfall over the last 5 years', 'stats', '{"time_frame":"5 years"}', [spans]), []);
+  assert.deepEqual(detect('Rainfall over the last year', 'stats', '{"time_frame":"1 year"}', [spans]), []);
+  assert.deepEqual(labels(detect('Rainfall over the last decade', 'stats', '{"time_frame":"10 years"}', [spans])), ['invalid_parameter_value:time_frame']);
+});
+
+test('an enum member of several words may be written as its initials', () => {
+  const recipes: ToolDefinition = { type: 'function', function: { name: 'recipes', parameters: { type: 'object', properties: { diet: { type: 'array', items: { type: 'string', enum: ['Gluten Free', 'Dairy Free', 'Vegan'] } } } } } };
+  assert.deepEqual(detect('Gluten-free cookies', 'recipes', '{"diet":["GF"]}', [recipes]), []);
+  assert.deepEqual(labels(detect('Gluten-free cookies', 'recipes', '{"diet":["KF"]}', [recipes])), ['invalid_parameter_value:diet']);
+});
+
+test('another name of an enum member is that member ("ft" for "feet")', () => {
+  const area: ToolDefinition = { type: 'function', function: { name: 'area', parameters: { type: 'object', properties: { unit: { type: 'string', enum: ['meter', 'feet'] } } } } };
+  assert.deepEqual(detect('Area of the room in feet', 'area', '{"unit":"ft"}', [area]), []);
+  assert.deepEqual(labels(detect('Area of the room in feet', 'area', '{"unit":"yd"}', [area])), ['invalid_parameter_value:unit']);
+});

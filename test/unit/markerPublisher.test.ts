@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { itemSchema, type Annotation, type Conversation, type ExperimentItem } from '../../common/schema';
+import { itemSchema, type Annotation, type ExperimentItem } from '../../common/schema';
 import type { TraceProblem } from '../../common/protocol';
 import { parseTraceText } from '../../server/core/traceParser';
 import { MAX_MARKED_PART_CHARS, MAX_MARKERS_PER_FILE, MarkerPublisher, type ShownExperiment } from '../../server/markerPublisher';
@@ -18,24 +18,56 @@ const weather = (id: string, city: string, answer: string, tool = 'get_weather',
   tools: [{ type: 'function', function: { name: tool, parameters: { type: 'object', properties: { [parameter]: { type: 'string' } } } } }],
   messages: [
     { role: 'user', content: `What is the weather in Paris? (${id})` },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: tool, arguments: JSON.stringify({ [parameter]: city }) } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: tool, arguments: JSON.stringify({ [parameter]: city }) } }],
+    },
     { role: 'tool', tool_call_id: 'c1', content: '{"temp_c": 18}' },
     { role: 'assistant', content: answer },
   ],
 });
 
-function annotationOn(conversation: Conversation, messageIndex: number, partIndex: number, partText: string, needle: string, over: Partial<Annotation> = {}): Annotation {
+function annotationOn(
+  messageIndex: number,
+  partIndex: number,
+  partText: string,
+  needle: string,
+  over: Partial<Annotation> = {},
+): Annotation {
   const start = partText.indexOf(needle);
   assert.ok(start >= 0, `${needle} not in ${partText}`);
   return {
-    label: 'fabricated_number', text: needle, explanation: `${needle} is not in the context`, message_index: messageIndex, message_part_index: partIndex,
-    start_offset: start, end_offset: start + needle.length, tool_name: null, parameter_name: null, detector: 'local', confidence: 0.9, ...over,
+    label: 'fabricated_number',
+    text: needle,
+    explanation: `${needle} is not in the context`,
+    message_index: messageIndex,
+    message_part_index: partIndex,
+    start_offset: start,
+    end_offset: start + needle.length,
+    tool_name: null,
+    parameter_name: null,
+    detector: 'local',
+    confidence: 0.9,
+    ...over,
   };
-  void conversation;
 }
 
-function item(id: string, conversationId: string, annotations: Annotation[], status: ExperimentItem['status'] = 'completed'): ExperimentItem {
-  return itemSchema.parse({ id, conversation_id: conversationId, model_config: 'traced', sample_index: 0, status, response_messages: [], annotations });
+function item(
+  id: string,
+  conversationId: string,
+  annotations: Annotation[],
+  status: ExperimentItem['status'] = 'completed',
+): ExperimentItem {
+  return itemSchema.parse({
+    id,
+    conversation_id: conversationId,
+    model_config: 'traced',
+    sample_index: 0,
+    status,
+    response_messages: [],
+    annotations,
+  });
 }
 
 /** A publisher over one in-memory file; `shown` and `text` may be changed by the test. */
@@ -52,7 +84,10 @@ function setup(lines: unknown[], problems: TraceProblem[] = []) {
       shownExperiment: () => state.shown,
       fileNames: () => [FILE],
       isIndexed: (f) => f === FILE,
-      conversation: (id) => parsed().conversations.find((c) => c.id === id),
+      conversations: {
+        fileOf: (id) => (parsed().conversations.some((c) => c.id === id) ? FILE : undefined),
+        get: (id) => parsed().conversations.find((c) => c.id === id),
+      },
       problemsOf: () => problems,
       source: (): TraceSource | null => (state.readable ? { kind: 'text', text: state.text } : null),
     },
@@ -64,21 +99,39 @@ function setup(lines: unknown[], problems: TraceProblem[] = []) {
   return { state, parsed, sent, publisher, last, markers, covered };
 }
 
-test('annotations become warnings on the exact characters, beside the file\'s problems', () => {
+test("annotations become warnings on the exact characters, beside the file's problems", () => {
   const problem: TraceProblem = { file: FILE, line: 2, message: 'weather.jsonl:3 is not valid JSON', severity: 'error' };
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris, humidity 73%.'), weather('w2', 'Nice', 'Sunny, 31 degrees.')], [problem]);
-  const [w1, w2] = t.parsed().conversations;
-  const lyon = annotationOn(w1!, 1, 0, '{"city":"Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
-  const humidity = annotationOn(w1!, 3, 0, 'It is 18 °C in Paris, humidity 73%.', '73%');
-  const degrees = annotationOn(w2!, 3, 0, 'Sunny, 31 degrees.', '31 degrees');
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [lyon, humidity]), item('i2', 'w2', [degrees]), item('i3', 'w2', [degrees], 'failed')] };
+  const lyon = annotationOn(1, 0, '{"city":"Lyon"}', 'Lyon', {
+    label: 'ungrounded_parameter_value',
+    tool_name: 'get_weather',
+    parameter_name: 'city',
+  });
+  const humidity = annotationOn(3, 0, 'It is 18 °C in Paris, humidity 73%.', '73%');
+  const degrees = annotationOn(3, 0, 'Sunny, 31 degrees.', '31 degrees');
+  t.state.shown = {
+    id: 'e1',
+    name: 'proto',
+    items: [item('i1', 'w1', [lyon, humidity]), item('i2', 'w2', [degrees]), item('i3', 'w2', [degrees], 'failed')],
+  };
   t.publisher.publishFile(FILE);
 
   assert.equal(t.last().uri, URI);
   const format = t.last().diagnostics.filter((d) => d.code === 'trace-format');
-  assert.deepEqual(format.map((d) => [d.range.start.line, d.severity, d.message]), [[2, 1, problem.message]]);
+  assert.deepEqual(
+    format.map((d) => [d.range.start.line, d.severity, d.message]),
+    [[2, 1, problem.message]],
+  );
   const ms = t.markers();
-  assert.deepEqual(ms.map((d) => [d.range.start.line, t.covered(d)]), [[0, 'Lyon'], [0, '73%'], [1, '31 degrees']], 'a failed item gets no marker');
+  assert.deepEqual(
+    ms.map((d) => [d.range.start.line, t.covered(d)]),
+    [
+      [0, 'Lyon'],
+      [0, '73%'],
+      [1, '31 degrees'],
+    ],
+    'a failed item gets no marker',
+  );
   assert.ok(ms.every((d) => d.severity === 2 && d.source === 'hallucination-lab' && d.range.start.line === d.range.end.line));
   assert.equal(ms[0]!.message, 'ungrounded parameter value: Lyon is not in the context');
   assert.equal(ms[0]!.code, 'ungrounded_parameter_value');
@@ -87,11 +140,14 @@ test('annotations become warnings on the exact characters, beside the file\'s pr
 
 test('the hover lists every marker under the cursor, with detector, confidence, experiment, tool and parameter', () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris, humidity 73%.')]);
-  const w1 = t.parsed().conversations[0]!;
   const text = 'It is 18 °C in Paris, humidity 73%.';
-  const wide = annotationOn(w1, 3, 0, text, 'humidity 73%', { label: 'fabricated_fact', explanation: 'no humidity was measured' });
-  const narrow = annotationOn(w1, 3, 0, text, '73%', { explanation: 'invented', detector: 'judge', confidence: 0.5 });
-  const lyon = annotationOn(w1, 1, 0, '{"city":"Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
+  const wide = annotationOn(3, 0, text, 'humidity 73%', { label: 'fabricated_fact', explanation: 'no humidity was measured' });
+  const narrow = annotationOn(3, 0, text, '73%', { explanation: 'invented', detector: 'judge', confidence: 0.5 });
+  const lyon = annotationOn(1, 0, '{"city":"Lyon"}', 'Lyon', {
+    label: 'ungrounded_parameter_value',
+    tool_name: 'get_weather',
+    parameter_name: 'city',
+  });
   t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [wide, narrow, lyon])] };
   t.publisher.publishFile(FILE);
   const [wideD, narrowD, lyonD] = t.markers();
@@ -115,11 +171,11 @@ test('nothing trace-derived in a hover is live Markdown: no link, image, autolin
   const tool = 'get`[click me](https://evil.example/t)`';
   const parameter = '![pixel](https://evil.example/p.png)';
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.', tool, parameter)]);
-  const w1 = t.parsed().conversations[0]!;
   const args = JSON.stringify({ [parameter]: 'Lyon' });
-  const hostile = annotationOn(w1, 1, 0, args, 'Lyon', {
+  const hostile = annotationOn(1, 0, args, 'Lyon', {
     label: 'made_up_[label](https://evil.example/l)',
-    explanation: 'see ![img](https://evil.example/i.png) <img src=x onerror=alert(1)> https://evil.example/a www.evil.example mail@evil.example &#60;b&#62; [ref]\n\n[ref]: https://evil.example/r',
+    explanation:
+      'see ![img](https://evil.example/i.png) <img src=x onerror=alert(1)> https://evil.example/a www.evil.example mail@evil.example &#60;b&#62; [ref]\n\n[ref]: https://evil.example/r',
     detector: 'local](https://evil.example/d)',
     tool_name: tool,
     parameter_name: parameter,
@@ -137,8 +193,10 @@ test('nothing trace-derived in a hover is live Markdown: no link, image, autolin
 
 test('bidi controls in trace text cannot reorder a diagnostic message', () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')]);
-  const w1 = t.parsed().conversations[0]!;
-  const a = annotationOn(w1, 3, 0, 'It is 18 °C in Paris.', '18 °C', { label: 'fabricated\u202e_number', explanation: 'safe \u2066evil\u2069 text \u202ereversed' });
+  const a = annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C', {
+    label: 'fabricated\u202e_number',
+    explanation: 'safe \u2066evil\u2069 text \u202ereversed',
+  });
   t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [a])] };
   t.publisher.publishFile(FILE);
   const [m] = t.markers();
@@ -148,18 +206,20 @@ test('bidi controls in trace text cannot reorder a diagnostic message', () => {
   assert.doesNotMatch(hover, /[\u202a-\u202e\u2066-\u2069]/);
 });
 
-test('deleting the shown experiment clears its markers and hovers; the file\'s problems stay', () => {
+test("deleting the shown experiment clears its markers and hovers; the file's problems stay", () => {
   const problem: TraceProblem = { file: FILE, line: 0, message: 'a problem', severity: 'warning' };
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')], [problem]);
-  const w1 = t.parsed().conversations[0]!;
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(w1, 3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
   t.publisher.publishAll();
   const marker = t.markers()[0]!;
   assert.ok(t.publisher.hover(URI, marker.range.start));
   t.state.shown = null; // what the session reports once the experiment is deleted
   t.publisher.publishAll();
   assert.deepEqual(t.markers(), []);
-  assert.deepEqual(t.last().diagnostics.map((d) => d.message), ['a problem']);
+  assert.deepEqual(
+    t.last().diagnostics.map((d) => d.message),
+    ['a problem'],
+  );
   assert.equal(t.publisher.hover(URI, marker.range.start), null);
   t.publisher.clear(URI);
   assert.deepEqual(t.last(), { uri: URI, diagnostics: [] });
@@ -167,25 +227,40 @@ test('deleting the shown experiment clears its markers and hovers; the file\'s p
 
 test(`at most ${MAX_MARKERS_PER_FILE} markers per file; the rest are counted in one note`, () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.'), weather('w2', 'Nice', 'It is 18 °C in Paris.')]);
-  const [w1, w2] = t.parsed().conversations;
-  const many = (c: Conversation, n: number) => Array.from({ length: n }, () => annotationOn(c, 3, 0, 'It is 18 °C in Paris.', 'Paris'));
-  t.state.shown = { id: 'e1', name: 'big', items: [item('i1', 'w1', many(w1!, 700)), item('i2', 'w2', many(w2!, 550))] };
+  const many = (n: number) => Array.from({ length: n }, () => annotationOn(3, 0, 'It is 18 °C in Paris.', 'Paris'));
+  t.state.shown = { id: 'e1', name: 'big', items: [item('i1', 'w1', many(700)), item('i2', 'w2', many(550))] };
   t.publisher.publishFile(FILE);
   assert.equal(t.markers().length, MAX_MARKERS_PER_FILE);
   assert.equal(t.markers().filter((d) => d.range.start.line === 1).length, 300, 'the first items fill the cap, in item order');
   const notes = t.last().diagnostics.filter((d) => d.code === 'markers-not-shown');
-  assert.deepEqual(notes.map((d) => [d.range.start.line, d.severity, d.message]), [
-    [0, 3, '250 more hallucination annotation(s) of experiment "big" are not shown as markers in this file (at most 1000); the report lists them all'],
-  ]);
+  assert.deepEqual(
+    notes.map((d) => [d.range.start.line, d.severity, d.message]),
+    [
+      [
+        0,
+        3,
+        '250 more hallucination annotation(s) of experiment "big" are not shown as markers in this file (at most 1000); the report lists them all',
+      ],
+    ],
+  );
 });
 
 test('a part too long to map gets a note on its conversation instead of markers', () => {
   const long = `${'x'.repeat(MAX_MARKED_PART_CHARS)} 42`;
   const t = setup([weather('w1', 'Lyon', 'short 18'), weather('w2', 'Nice', long)]);
-  const [w1, w2] = t.parsed().conversations;
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(w1!, 3, 0, 'short 18', '18')]), item('i2', 'w2', [annotationOn(w2!, 3, 0, long, '42'), annotationOn(w2!, 3, 0, long, '42')])] };
+  t.state.shown = {
+    id: 'e1',
+    name: 'proto',
+    items: [
+      item('i1', 'w1', [annotationOn(3, 0, 'short 18', '18')]),
+      item('i2', 'w2', [annotationOn(3, 0, long, '42'), annotationOn(3, 0, long, '42')]),
+    ],
+  };
   t.publisher.publishFile(FILE);
-  assert.deepEqual(t.markers().map((d) => t.covered(d)), ['18']);
+  assert.deepEqual(
+    t.markers().map((d) => t.covered(d)),
+    ['18'],
+  );
   const notes = t.last().diagnostics.filter((d) => d.code === 'markers-not-shown');
   assert.equal(notes.length, 1, 'one note per message');
   assert.equal(notes[0]!.range.start.line, 1);
@@ -194,8 +269,7 @@ test('a part too long to map gets a note on its conversation instead of markers'
 
 test('an unreadable file gets no markers; edited text no longer holding the annotation gets none either', () => {
   const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.')]);
-  const w1 = t.parsed().conversations[0]!;
-  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(w1, 3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C')])] };
   t.state.readable = false;
   t.publisher.publishFile(FILE);
   assert.deepEqual(t.last().diagnostics, []);
@@ -204,6 +278,23 @@ test('an unreadable file gets no markers; edited text no longer holding the anno
   t.publisher.publishFile(FILE);
   assert.deepEqual(t.markers(), []);
   assert.equal(t.publisher.place(FILE, t.parsed().conversations[0]!, t.state.shown.items[0]!.annotations[0]!), null);
+});
+
+test('a byte order mark on disk does not shift markers on the first line (the editor drops it)', () => {
+  const t = setup([weather('w1', 'Lyon', 'It is 18 °C in Paris.'), weather('w2', 'Nice', 'It is 18 °C in Paris.')]);
+  const withoutBom = t.state.text;
+  t.state.text = `\ufeff${withoutBom}`;
+  const a = annotationOn(3, 0, 'It is 18 °C in Paris.', '18 °C');
+  t.state.shown = { id: 'e1', name: 'proto', items: [item('i1', 'w1', [a]), item('i2', 'w2', [a])] };
+  t.publisher.publishFile(FILE);
+  const lines = withoutBom.split('\n');
+  assert.deepEqual(
+    t.markers().map((d) => [d.range.start.line, lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)]),
+    [
+      [0, '18 °C'],
+      [1, '18 °C'],
+    ],
+  );
 });
 
 test('publishSoon folds the calls of a burst into one publish', async () => {

@@ -13,13 +13,28 @@ import { AnchorRangeLocator, filePosition, type ByteRangeReader } from '../../se
 import { TraceIndex } from '../../server/core/traceIndex';
 
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'formats');
-const fixtures = fs.readdirSync(fixtureDir).filter((f) => /\.jsonl?$/.test(f)).map((f) => path.join(fixtureDir, f));
+const fixtures = fs
+  .readdirSync(fixtureDir)
+  .filter((f) => /\.jsonl?$/.test(f))
+  .map((f) => path.join(fixtureDir, f));
 
 function annotate(c: Conversation, mi: number, pi: number, needle: string): Annotation | null {
   const part = messageParts(c.messages[mi]!)[pi];
   const at = part && needle ? part.text.indexOf(needle) : -1;
   if (at < 0) return null;
-  return { label: 'x', text: needle, explanation: '', message_index: mi, message_part_index: pi, start_offset: at, end_offset: at + needle.length, tool_name: null, parameter_name: null, detector: 't', confidence: 1 };
+  return {
+    label: 'x',
+    text: needle,
+    explanation: '',
+    message_index: mi,
+    message_part_index: pi,
+    start_offset: at,
+    end_offset: at + needle.length,
+    tool_name: null,
+    parameter_name: null,
+    detector: 't',
+    confidence: 1,
+  };
 }
 
 /** Reads byte ranges of `file`, counting the bytes. */
@@ -71,7 +86,10 @@ test('byte-range placement equals whole-text placement for every fixture format'
     }
     assert.ok(checked > 10, `${file}: only ${checked} markers checked`);
     const anchors = new Set(index.conversations(file).flatMap((v) => (index.get(v.id)!.anchors ?? []).map((a) => a.byteStart)));
-    assert.ok(reader.reads() <= anchors.size, `${path.basename(file)}: each anchor is read once (${reader.reads()} reads, ${anchors.size} anchors)`);
+    assert.ok(
+      reader.reads() <= anchors.size,
+      `${path.basename(file)}: each anchor is read once (${reader.reads()} reads, ${anchors.size} anchors)`,
+    );
   }
 });
 
@@ -81,7 +99,15 @@ test('on a large file only the conversations that carry markers are read', async
   const filler = 'lorem ipsum '.repeat(400);
   const lines: string[] = [];
   for (let i = 0; i < 2000; i++)
-    lines.push(JSON.stringify({ id: `c${i}`, messages: [{ role: 'user', content: `${filler} question ${i}` }, { role: 'assistant', content: `Answer ${i}: it is ${i} °C, "quoted" é\\ 73%.` }] }));
+    lines.push(
+      JSON.stringify({
+        id: `c${i}`,
+        messages: [
+          { role: 'user', content: `${filler} question ${i}` },
+          { role: 'assistant', content: `Answer ${i}: it is ${i} °C, "quoted" é\\ 73%.` },
+        ],
+      }),
+    );
   fs.writeFileSync(file, lines.join('\r\n') + '\r\n');
   const size = fs.statSync(file).size;
   const index = new TraceIndex();
@@ -105,14 +131,61 @@ test('on a large file only the conversations that carry markers are read', async
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('the locator keeps only the last few anchor texts: a pass over a large file does not hold all it read', () => {
+  const line = (i: number) =>
+    JSON.stringify({
+      id: `c${i}`,
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: `It is ${i} degrees` },
+      ],
+    });
+  const conv = (i: number): Conversation => ({
+    id: `c${i}`,
+    file: '/x.jsonl',
+    line: i,
+    position: i,
+    sourcePath: [],
+    tools: [],
+    messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: `It is ${i} degrees` },
+    ],
+    anchors: [{ path: [], line: i, character: 0, byteStart: i * 1000, byteEnd: i * 1000 + 100 }],
+  });
+  const reads: number[] = [];
+  const locator = new AnchorRangeLocator((start) => (reads.push(start / 1000), line(start / 1000)));
+  for (let i = 0; i < 20; i++) assert.ok(locator.range(conv(i), annotate(conv(i), 1, 0, 'degrees')!));
+  assert.equal(reads.length, 20);
+  locator.range(conv(19), annotate(conv(19), 1, 0, 'It')!);
+  assert.equal(reads.length, 20, 'the latest are kept');
+  locator.range(conv(0), annotate(conv(0), 1, 0, 'It')!);
+  assert.deepEqual(reads.slice(20), [0], 'the first was let go');
+});
+
 test('no byte range (indexed from memory) or unreadable bytes: no marker, no throw', () => {
-  const c: Conversation = { id: 'c', file: '/x.jsonl', line: 3, position: 0, sourcePath: [], tools: [], messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'It is 18' }], anchors: [{ path: [], line: 3, character: 0 }] };
+  const c: Conversation = {
+    id: 'c',
+    file: '/x.jsonl',
+    line: 3,
+    position: 0,
+    sourcePath: [],
+    tools: [],
+    messages: [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'It is 18' },
+    ],
+    anchors: [{ path: [], line: 3, character: 0 }],
+  };
   const a = annotate(c, 1, 0, '18')!;
   assert.equal(new AnchorRangeLocator(() => 'never read').range(c, a), null);
   const ranged = { ...c, anchors: [{ path: [], line: 3, character: 0, byteStart: 10, byteEnd: 90 }] };
   assert.equal(new AnchorRangeLocator(() => null).range(ranged, a), null);
   const line = JSON.stringify({ id: 'c', messages: c.messages });
-  assert.deepEqual(new AnchorRangeLocator(() => line).range(ranged, a), { start: { line: 3, character: line.indexOf('18') }, end: { line: 3, character: line.indexOf('18') + 2 } });
+  assert.deepEqual(new AnchorRangeLocator(() => line).range(ranged, a), {
+    start: { line: 3, character: line.indexOf('18') },
+    end: { line: 3, character: line.indexOf('18') + 2 },
+  });
 });
 
 test('filePosition shifts slice offsets by the anchor: its character on the first line only', () => {

@@ -1,15 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Annotation, Conversation } from '../../common/schema';
-import { annotationRange, decodedToRawMany, fileText } from '../../server/core/markers';
-import { findValueRange } from '../../server/core/jsonSource';
+import { annotationRange, fileText } from '../../server/core/markers';
 import { parseTraceText } from '../../server/core/traceParser';
-
-/** Raw offset (from the opening quote) of every decoded offset 0..length of a JSON string literal. */
-function decodedToRawOffsets(literal: string): number[] {
-  const length = (JSON.parse(literal) as string).length;
-  return decodedToRawMany(literal, { start: 0, end: literal.length }, Array.from({ length: length + 1 }, (_, i) => i));
-}
 
 function annotation(over: Partial<Annotation>): Annotation {
   return {
@@ -25,30 +18,6 @@ function markedSource(source: string, conv: Conversation, messageIndex: number, 
   const r = annotationRange(fileText(source), conv, annotation({ message_index: messageIndex, message_part_index: part, start_offset: start, end_offset: start + needle.length, text: needle }));
   return r ? source.slice(r.start, r.end) : null;
 }
-
-test('decoded offsets map through \\n, \\", \\\\ and \\u escapes', () => {
-  const literal = JSON.stringify('a\nb"c\\dé😀x');
-  const map = decodedToRawOffsets(literal);
-  const decoded = JSON.parse(literal) as string;
-  assert.equal(map.length, decoded.length + 1);
-  const x = decoded.indexOf('x');
-  assert.equal(literal[map[x]!], 'x');
-  const ascii = '"caf\\u00e9 \\ud83d\\ude00!"';
-  const m2 = decodedToRawOffsets(ascii);
-  const d2 = JSON.parse(ascii) as string;
-  assert.equal(ascii.slice(m2[d2.indexOf('!')]!, m2[d2.indexOf('!')]! + 1), '!');
-  assert.equal(ascii.slice(m2[3]!, m2[4]!), '\\u00e9');
-});
-
-test('findValueRange follows object keys and array indices, last duplicate key wins', () => {
-  const src = '{"a": [1, {"b": "x"}, "y"], "a2": 3, "c": 1, "c": "last"}';
-  const r = findValueRange(src, ['a', 1, 'b'])!;
-  assert.equal(src.slice(r.start, r.end), '"x"');
-  const c = findValueRange(src, ['c'])!;
-  assert.equal(src.slice(c.start, c.end), '"last"');
-  assert.equal(findValueRange(src, ['a', 5]), null);
-  assert.equal(findValueRange(src, ['zz']), null);
-});
 
 test('a marker on answer text after a \\n escape covers exactly the annotated characters', () => {
   const conv = { id: 'c1', messages: [{ role: 'user', content: 'Price?' }, { role: 'assistant', content: 'Line one\nThe price is "42" euros' }] };

@@ -4,15 +4,47 @@ import type { Annotation, ExperimentItem } from '../../common/schema';
 import { computeMetrics, statusSummary } from '../../server/core/experiments/metrics';
 
 const ann = (label: string, tool: string | null = null, param: string | null = null): Annotation => ({
-  label, text: 'x', explanation: '', message_index: 1, message_part_index: 0, start_offset: 0, end_offset: 1, tool_name: tool, parameter_name: param, detector: 'local', confidence: 1,
+  label,
+  text: 'x',
+  explanation: '',
+  message_index: 1,
+  message_part_index: 0,
+  start_offset: 0,
+  end_offset: 1,
+  tool_name: tool,
+  parameter_name: param,
+  detector: 'local',
+  confidence: 1,
 });
 const item = (over: Partial<ExperimentItem>): ExperimentItem => ({
-  id: '1', conversation_id: 'c', model_config: 'm', sample_index: 0, status: 'completed', failure_reason: null, response_messages: [], annotations: [],
-  input_tokens: null, output_tokens: null, reasoning_tokens: null, latency_ms: null, time_to_first_token_ms: null, finish_reason: null, cost_usd: null, started_at: null, completed_at: null, ...over,
+  id: '1',
+  conversation_id: 'c',
+  model_config: 'm',
+  sample_index: 0,
+  status: 'completed',
+  failure_reason: null,
+  response_messages: [],
+  annotations: [],
+  input_tokens: null,
+  output_tokens: null,
+  reasoning_tokens: null,
+  latency_ms: null,
+  time_to_first_token_ms: null,
+  finish_reason: null,
+  cost_usd: null,
+  started_at: null,
+  completed_at: null,
+  ...over,
 });
 
 const items = [
-  item({ annotations: [ann('fabricated_number'), ann('ungrounded_parameter_value', 'book_hotel', 'city')], input_tokens: 100, output_tokens: 10, latency_ms: 200, cost_usd: 0.002 }),
+  item({
+    annotations: [ann('fabricated_number'), ann('ungrounded_parameter_value', 'book_hotel', 'city')],
+    input_tokens: 100,
+    output_tokens: 10,
+    latency_ms: 200,
+    cost_usd: 0.002,
+  }),
   item({ annotations: [], input_tokens: 300, output_tokens: 30, latency_ms: 600, cost_usd: 0.004 }),
   item({ annotations: [ann('unknown_tool', 'cancel', null)], input_tokens: 200, output_tokens: 20, latency_ms: 400, cost_usd: 0.003 }),
   item({ status: 'failed', annotations: [ann('fabricated_number')], input_tokens: 9999, latency_ms: 9999, cost_usd: 1 }),

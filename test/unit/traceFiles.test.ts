@@ -11,7 +11,14 @@ import * as P from '../../common/protocol';
 import { Session } from '../../server/session';
 import { TraceFiles } from '../../server/traceFiles';
 
-const line = (id: string, answer: string) => JSON.stringify({ id, messages: [{ role: 'user', content: `question ${id}` }, { role: 'assistant', content: answer }] });
+const line = (id: string, answer: string) =>
+  JSON.stringify({
+    id,
+    messages: [
+      { role: 'user', content: `question ${id}` },
+      { role: 'assistant', content: answer },
+    ],
+  });
 
 function setup() {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-trace-files-'));
@@ -26,15 +33,23 @@ function setup() {
   });
   const open = new Map<string, string>();
   const events = { indexChanged: 0, published: [] as string[], cleared: [] as string[], warnings: [] as string[] };
-  const traceFiles = new TraceFiles(session, { get: (uri) => (open.has(uri) ? { getText: () => open.get(uri)! } : undefined) }, {
-    cleared: (uri) => events.cleared.push(uri),
-    indexChanged: () => events.indexChanged++,
-    progress: () => undefined,
-    publishFile: (file) => events.published.push(file),
-    publishAll: () => undefined,
-    warn: (m) => events.warnings.push(m),
-  });
-  const ids = () => session.index.conversationSummaries().map((c) => c.id).sort();
+  const traceFiles = new TraceFiles(
+    session,
+    { get: (uri) => (open.has(uri) ? { getText: () => open.get(uri)! } : undefined) },
+    {
+      cleared: (uri) => events.cleared.push(uri),
+      indexChanged: () => events.indexChanged++,
+      progress: () => undefined,
+      publishFile: (file) => events.published.push(file),
+      publishAll: () => undefined,
+      warn: (m) => events.warnings.push(m),
+    },
+  );
+  const ids = () =>
+    session.index
+      .conversationSummaries()
+      .map((c) => c.id)
+      .sort();
   const done = () => {
     traceFiles.dispose();
     session.dispose();
@@ -61,7 +76,10 @@ test('a trace file replaced by a link to a file outside the workspace is refused
   assert.deepEqual(t.ids(), [], 'nothing of the outside file is indexed');
   const [summary] = t.traceFiles.summaries();
   assert.equal(summary!.conversationCount, 0);
-  assert.match(summary!.problems[0]!.message, /is outside the workspace folder .*: Hallucination Lab reads trace files only inside the workspace/);
+  assert.match(
+    summary!.problems[0]!.message,
+    /is outside the workspace folder .*: Hallucination Lab reads trace files only inside the workspace/,
+  );
   assert.equal(summary!.problems[0]!.severity, 'error');
   assert.ok(t.events.warnings.some((w) => w.includes('outside the workspace')));
   assert.ok(!JSON.stringify(t.traceFiles.summaries()).includes('hunter2'));

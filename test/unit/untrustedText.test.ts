@@ -23,3 +23,11 @@ test('markdownCode fences with more backticks than the text holds, on one line',
   assert.equal(markdownCode('`x'), '`` `x ``');
   assert.equal(markdownCode('two\nlines\r\nhere'), '`two lines here`');
 });
+
+test('markdownText loses nothing: removing the backslash escapes gives the text back (bidi controls aside)', () => {
+  const unescape = (md: string) => md.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  const samples = ['The number "1000" does not appear in the user\'s messages.', 'a\\b `c` [d](e) <f> & g: h@i.j ~k~ 100%', ''];
+  let s = '';
+  for (let c = 0x20; c < 0x7f; c++) s += String.fromCharCode(c);
+  for (const text of [...samples, s, s.split('').reverse().join('')]) assert.equal(unescape(markdownText(text)), text);
+});

@@ -3,6 +3,7 @@
 import type { ExperimentItem, ExperimentResource, Metrics, StatusSummary } from '../../common/schema';
 import { formatCompact, formatInt, humanizeLabel, truncate } from './format';
 import { h, s, type VNode } from './vnode';
+import { own } from './ownRecord';
 
 // ---- scales ------------------------------------------------------------------------------
 
@@ -41,9 +42,13 @@ export interface CategoryData {
 export function labelChartData(experiment: Pick<ExperimentResource, 'metrics' | 'metrics_by_model'>, byModel: boolean): CategoryData {
   const sources: [string, Metrics][] = byModel ? Object.entries(experiment.metrics_by_model) : [['All', experiment.metrics]];
   const totals = new Map<string, number>();
-  for (const [, m] of sources) for (const [label, n] of Object.entries(m.hallucination_labels)) totals.set(label, (totals.get(label) ?? 0) + n);
-  const categories = [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l);
-  return { categories, series: sources.map(([name, m]) => ({ name, values: categories.map((c) => m.hallucination_labels[c] ?? 0) })) };
+  for (const [, m] of sources)
+    for (const [label, n] of Object.entries(m.hallucination_labels)) totals.set(label, (totals.get(label) ?? 0) + n);
+  const categories = [...totals]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([l]) => l);
+  return { categories, series: sources.map(([name, m]) => ({ name, values: categories.map((c) => own(m.hallucination_labels, c) ?? 0) })) };
 }
 
 export interface HeatTableData {
@@ -68,7 +73,7 @@ export function paramHeatData(parameterHallucinations: Metrics['parameter_halluc
   const order = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
   const tools = order(toolTotals);
   const params = order(paramTotals);
-  const cells = tools.map((t) => params.map((p) => parameterHallucinations[t]?.[p] ?? 0));
+  const cells = tools.map((t) => params.map((p) => own(own(parameterHallucinations, t), p) ?? 0));
   const max = Math.max(0, ...cells.flat());
   return { tools, params, cells, max, toolTotals: tools.map((t) => toolTotals.get(t) ?? 0) };
 }
@@ -172,7 +177,14 @@ function legend(names: readonly string[], prefix = 's'): VNode | null {
 /** Horizontal bars, grouped by series; category names left, values at the bar ends. */
 export function barChart(
   data: CategoryData,
-  opts: { width?: number; format?: (v: number) => string; tickFormat?: (v: number) => string; humanize?: boolean; colorByCategory?: boolean; title: string },
+  opts: {
+    width?: number;
+    format?: (v: number) => string;
+    tickFormat?: (v: number) => string;
+    humanize?: boolean;
+    colorByCategory?: boolean;
+    title: string;
+  },
 ): VNode {
   const width = opts.width ?? 520;
   const fmt = opts.format ?? formatInt;
@@ -199,7 +211,12 @@ export function barChart(
     const y0 = ci * (groupH + groupGap) + 4;
     const name = names[ci]!;
     children.push(
-      s('text', { class: 'cat', x: labelW - 8, y: y0 + groupH / 2 + 4, 'text-anchor': 'end' }, s('title', null, cat), truncate(name, Math.floor((labelW - 12) / CHAR_W))),
+      s(
+        'text',
+        { class: 'cat', x: labelW - 8, y: y0 + groupH / 2 + 4, 'text-anchor': 'end' },
+        s('title', null, cat),
+        truncate(name, Math.floor((labelW - 12) / CHAR_W)),
+      ),
     );
     data.series.forEach((series, si) => {
       const v = series.values[ci] ?? 0;
@@ -208,7 +225,14 @@ export function barChart(
       children.push(
         s(
           'rect',
-          { class: ['bar', nSeries > 1 ? `s${si % 8}` : opts.colorByCategory ? `s${ci % 8}` : 's0'], x: labelW, y, width: w, height: barH, rx: 2 },
+          {
+            class: ['bar', nSeries > 1 ? `s${si % 8}` : opts.colorByCategory ? `s${ci % 8}` : 's0'],
+            x: labelW,
+            y,
+            width: w,
+            height: barH,
+            rx: 2,
+          },
           s('title', null, `${nSeries > 1 ? `${series.name} · ` : ''}${name}: ${fmt(v)}`),
         ),
       );
@@ -224,7 +248,10 @@ export function barChart(
 }
 
 /** Vertical stacked histogram with bin edges on the x axis. */
-export function histogramChart(data: HistogramData, opts: { width?: number; height?: number; format: (v: number) => string; title: string; unit: string }): VNode {
+export function histogramChart(
+  data: HistogramData,
+  opts: { width?: number; height?: number; format: (v: number) => string; title: string; unit: string },
+): VNode {
   const width = opts.width ?? 520;
   const height = opts.height ?? 190;
   const left = 36;
@@ -257,8 +284,18 @@ export function histogramChart(data: HistogramData, opts: { width?: number; heig
       children.push(
         s(
           'rect',
-          { class: ['bar', data.seriesNames.length > 1 ? `s${si % 8}` : 's0'], x: x0, y: yTop, width: Math.max(1, bw - 2), height: Math.max(1, hgt) },
-          s('title', null, `${data.seriesNames.length > 1 ? `${data.seriesNames[si]} · ` : ''}${range}: ${formatInt(n)} ${n === 1 ? 'item' : 'items'}`),
+          {
+            class: ['bar', data.seriesNames.length > 1 ? `s${si % 8}` : 's0'],
+            x: x0,
+            y: yTop,
+            width: Math.max(1, bw - 2),
+            height: Math.max(1, hgt),
+          },
+          s(
+            'title',
+            null,
+            `${data.seriesNames.length > 1 ? `${data.seriesNames[si]} · ` : ''}${range}: ${formatInt(n)} ${n === 1 ? 'item' : 'items'}`,
+          ),
         ),
       );
     });
@@ -320,7 +357,13 @@ export function tokensChart(bars: readonly TokenBar[], opts: { width?: number; h
   });
   children.push(s('path', { class: 'bar tok-in', d: dIn }), s('path', { class: 'bar tok-out', d: dOut }), ...hits);
   children.push(s('line', { class: 'axis', x1: left, x2: width - 8, y1: 8 + plotH, y2: 8 + plotH }));
-  children.push(s('text', { class: 'axis-title', x: left + plotW / 2, y: height - 4, 'text-anchor': 'middle' }, `${formatInt(bars.length)} items, largest first`));
+  children.push(
+    s(
+      'text',
+      { class: 'axis-title', x: left + plotW / 2, y: height - 4, 'text-anchor': 'middle' },
+      `${formatInt(bars.length)} items, largest first`,
+    ),
+  );
   const hover = opts.live
     ? {
         mousemove: (event: Event) => {
@@ -350,7 +393,11 @@ export function tokensChart(bars: readonly TokenBar[], opts: { width?: number; h
   return h(
     'div',
     { class: ['chart', opts.live && 'has-tip'] },
-    s('svg', { class: 'chart-svg', role: 'img', 'aria-label': opts.title, viewBox: `0 0 ${width} ${height}`, width, height, on: hover }, children),
+    s(
+      'svg',
+      { class: 'chart-svg', role: 'img', 'aria-label': opts.title, viewBox: `0 0 ${width} ${height}`, width, height, on: hover },
+      children,
+    ),
     opts.live ? h('div', { class: 'chart-tip', hidden: true, role: 'tooltip' }) : null,
     h(
       'div',
@@ -374,7 +421,17 @@ export function heatTable(data: HeatTableData): VNode {
     h(
       'table',
       { class: 'heat' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'corner' }, 'Tool \\ parameter'), data.params.map((p) => h('th', { scope: 'col', title: p }, truncate(p, 18))), h('th', { scope: 'col' }, 'Total'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col', class: 'corner' }, 'Tool \\ parameter'),
+          data.params.map((p) => h('th', { scope: 'col', title: p }, truncate(p, 18))),
+          h('th', { scope: 'col' }, 'Total'),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -387,7 +444,11 @@ export function heatTable(data: HeatTableData): VNode {
               const n = data.cells[ti]![pi]!;
               return h(
                 'td',
-                { class: n > 0 ? 'hot' : 'cold', title: n > 0 ? `${tool}.${p}: ${n} hallucinated value${n === 1 ? '' : 's'}` : undefined, style: n > 0 ? { '--heat': (0.15 + 0.85 * (n / data.max)).toFixed(3) } : undefined },
+                {
+                  class: n > 0 ? 'hot' : 'cold',
+                  title: n > 0 ? `${tool}.${p}: ${n} hallucinated value${n === 1 ? '' : 's'}` : undefined,
+                  style: n > 0 ? { '--heat': (0.15 + 0.85 * (n / data.max)).toFixed(3) } : undefined,
+                },
                 n > 0 ? formatInt(n) : '',
               );
             }),
@@ -415,14 +476,30 @@ export function statusBar(summary: StatusSummary): VNode {
     { class: 'status-bar-wrap' },
     h(
       'div',
-      { class: 'status-bar', role: 'img', 'aria-label': segments.map((g) => `${statusLabels[g.status]} ${g.count}`).join(', ') || 'No items' },
-      segments.map((g) => h('span', { class: ['seg', `st-${g.status}`], style: { 'flex-grow': g.count }, title: `${statusLabels[g.status]}: ${formatInt(g.count)} of ${formatInt(summary.total)}` })),
+      {
+        class: 'status-bar',
+        role: 'img',
+        'aria-label': segments.map((g) => `${statusLabels[g.status]} ${g.count}`).join(', ') || 'No items',
+      },
+      segments.map((g) =>
+        h('span', {
+          class: ['seg', `st-${g.status}`],
+          style: { 'flex-grow': g.count },
+          title: `${statusLabels[g.status]}: ${formatInt(g.count)} of ${formatInt(summary.total)}`,
+        }),
+      ),
     ),
     h(
       'div',
       { class: 'legend status-legend' },
       statusOrder.map((k) =>
-        h('span', { class: ['legend-item', summary[k] === 0 && 'zero'] }, h('span', { class: ['swatch', `st-${k}`] }), `${statusLabels[k]} `, h('strong', null, formatInt(summary[k]))),
+        h(
+          'span',
+          { class: ['legend-item', summary[k] === 0 && 'zero'] },
+          h('span', { class: ['swatch', `st-${k}`] }),
+          `${statusLabels[k]} `,
+          h('strong', null, formatInt(summary[k])),
+        ),
       ),
     ),
   );

@@ -3,6 +3,7 @@
 import type { Annotation, ExperimentItem, ExperimentResource, ItemStatus, Metrics } from '../../common/schema';
 import { metricDefs, metricDelta, type MetricDef, type MetricDelta } from './metricDefs';
 import { bestIndex, modelConfigsOf } from './reportViews';
+import { own } from './ownRecord';
 
 export interface Subject {
   /** `experimentId` or `experimentId::config`. */
@@ -27,7 +28,15 @@ export function allSubjects(experiments: readonly ExperimentResource[]): Subject
   const out: Subject[] = [];
   for (const e of experiments) {
     const configs = modelConfigsOf(e);
-    out.push({ key: e.id, experimentId: e.id, modelConfig: null, name: e.name, detail: configs.join(', ') || e.model, metrics: e.metrics, items: e.items });
+    out.push({
+      key: e.id,
+      experimentId: e.id,
+      modelConfig: null,
+      name: e.name,
+      detail: configs.join(', ') || e.model,
+      metrics: e.metrics,
+      items: e.items,
+    });
     if (configs.length > 1) {
       for (const c of configs) {
         out.push({
@@ -36,7 +45,7 @@ export function allSubjects(experiments: readonly ExperimentResource[]): Subject
           modelConfig: c,
           name: c,
           detail: e.name,
-          metrics: e.metrics_by_model[c] ?? e.metrics,
+          metrics: own(e.metrics_by_model, c) ?? e.metrics,
           items: e.items.filter((i) => i.model_config === c),
         });
       }
@@ -82,8 +91,14 @@ export function metricRows(subjects: readonly Subject[], baseline = 0): MetricRo
 export function labelComparison(subjects: readonly Subject[]): { categories: string[]; series: { name: string; values: number[] }[] } {
   const totals = new Map<string, number>();
   for (const s of subjects) for (const [l, n] of Object.entries(s.metrics.hallucination_labels)) totals.set(l, (totals.get(l) ?? 0) + n);
-  const categories = [...totals].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l);
-  return { categories, series: subjects.map((s) => ({ name: s.name, values: categories.map((c) => s.metrics.hallucination_labels[c] ?? 0) })) };
+  const categories = [...totals]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([l]) => l);
+  return {
+    categories,
+    series: subjects.map((s) => ({ name: s.name, values: categories.map((c) => own(s.metrics.hallucination_labels, c) ?? 0) })),
+  };
 }
 
 export interface MatrixCell {
@@ -127,7 +142,10 @@ export function conversationMatrix(subjects: readonly Subject[]): MatrixRow[] {
         const annotations = completed.flatMap((item) => item.annotations.map((annotation) => ({ item, annotation })));
         const labelCounts = new Map<string, number>();
         for (const { annotation } of annotations) labelCounts.set(annotation.label, (labelCounts.get(annotation.label) ?? 0) + 1);
-        const worst = items.reduce<ItemStatus | null>((w, i) => (w === null || statusSeverity[i.status] > statusSeverity[w] ? i.status : w), null);
+        const worst = items.reduce<ItemStatus | null>(
+          (w, i) => (w === null || statusSeverity[i.status] > statusSeverity[w] ? i.status : w),
+          null,
+        );
         return {
           count: completed.length > 0 ? annotations.length : null,
           items: items.length,

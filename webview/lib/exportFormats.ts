@@ -138,13 +138,29 @@ export function reportHtml(experiment: ExperimentResource, opts: HtmlReportOptio
     h(
       'header',
       { class: 'report-header' },
-      h('div', { class: 'title-block' }, h('h1', null, experiment.name), h('div', { class: 'subtitle' }, `${experiment.id} · ${configs.join(' vs ') || experiment.model}${experiment.pass_through ? ' · pass-through' : ''} · created ${formatDateTime(experiment.created_at, true)} by ${experiment.created_by}`)),
+      h(
+        'div',
+        { class: 'title-block' },
+        h('h1', null, experiment.name),
+        h(
+          'div',
+          { class: 'subtitle' },
+          `${experiment.id} · ${configs.join(' vs ') || experiment.model}${experiment.pass_through ? ' · pass-through' : ''} · created ${formatDateTime(experiment.created_at, true)} by ${experiment.created_by}`,
+        ),
+      ),
     ),
     h('section', { class: 'section' }, statusBar(experiment.status_summary)),
     h('section', { class: 'section' }, h('h2', null, 'Metrics'), metricCards(experiment)),
     h('section', { class: 'section' }, h('h2', null, 'Charts'), chartCards(experiment)),
     configTable ? h('section', { class: 'section' }, h('h2', null, 'Configurations'), configTable) : null,
-    experiment.system_prompt_override !== null ? h('section', { class: 'section' }, h('h2', null, 'System prompt override'), h('pre', { class: 'prompt' }, experiment.system_prompt_override)) : null,
+    experiment.system_prompt_override !== null
+      ? h(
+          'section',
+          { class: 'section' },
+          h('h2', null, 'System prompt override'),
+          h('pre', { class: 'prompt' }, experiment.system_prompt_override),
+        )
+      : null,
     h(
       'section',
       { class: 'section' },
@@ -159,7 +175,11 @@ export function reportHtml(experiment: ExperimentResource, opts: HtmlReportOptio
             h('strong', null, row.item.conversation_id),
             configs.length > 1 ? ` · ${row.item.model_config}` : '',
             row.item.sample_index > 0 ? ` · sample ${row.item.sample_index + 1}` : '',
-            h('span', { class: 'sum-meta' }, `${statusTitles[row.item.status]} · ${row.hallucinations} hallucination${row.hallucinations === 1 ? '' : 's'} · ${formatDuration(row.item.latency_ms)}`),
+            h(
+              'span',
+              { class: 'sum-meta' },
+              `${statusTitles[row.item.status]} · ${row.hallucinations} hallucination${row.hallucinations === 1 ? '' : 's'} · ${formatDuration(row.item.latency_ms)}`,
+            ),
             ' ',
             labelChips(row.labels, opts.descriptions),
           ),

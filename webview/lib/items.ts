@@ -1,6 +1,7 @@
 // The report's items table: one row per item, with the values it is sorted and filtered on.
 import { itemStatuses, type ExperimentItem, type ExperimentResource, type ItemStatus } from '../../common/schema';
 import type { ConversationContext } from '../../common/webviewProtocol';
+import { own } from './ownRecord';
 
 export interface ItemRow {
   item: ExperimentItem;
@@ -15,7 +16,16 @@ export interface ItemRow {
   search: string;
 }
 
-export const sortKeys = ['conversation', 'model_config', 'status', 'hallucinations', 'latency', 'input_tokens', 'output_tokens', 'cost'] as const;
+export const sortKeys = [
+  'conversation',
+  'model_config',
+  'status',
+  'hallucinations',
+  'latency',
+  'input_tokens',
+  'output_tokens',
+  'cost',
+] as const;
 export type SortKey = (typeof sortKeys)[number];
 export interface SortState {
   key: SortKey;
@@ -41,20 +51,32 @@ export function buildRow(item: ExperimentItem, conversation: ConversationContext
     labelCounts.set(a.label, (labelCounts.get(a.label) ?? 0) + 1);
     if (a.tool_name) tools.add(a.tool_name);
   }
-  const labels = [...labelCounts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-  const totalTokens = item.input_tokens === null && item.output_tokens === null ? null : (item.input_tokens ?? 0) + (item.output_tokens ?? 0);
+  const labels = [...labelCounts]
+    .map(([label, count]) => ({ label, count }))
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  const totalTokens =
+    item.input_tokens === null && item.output_tokens === null ? null : (item.input_tokens ?? 0) + (item.output_tokens ?? 0);
   const responseText = item.response_messages
     .map((m) => (typeof m.message.content === 'string' ? m.message.content : ''))
     .join(' ')
     .slice(0, 2000);
-  const search = [item.conversation_id, item.model_config, conversation?.file ?? '', conversation?.firstUserMessage ?? '', responseText, item.failure_reason ?? '', ...labels.map((l) => l.label), ...tools]
+  const search = [
+    item.conversation_id,
+    item.model_config,
+    conversation?.file ?? '',
+    conversation?.firstUserMessage ?? '',
+    responseText,
+    item.failure_reason ?? '',
+    ...labels.map((l) => l.label),
+    ...tools,
+  ]
     .join('\n')
     .toLowerCase();
   return { item, conversation, hallucinations: item.annotations.length, labels, tools: [...tools].sort(), totalTokens, search };
 }
 
 export function buildRows(experiment: ExperimentResource, conversations: Readonly<Record<string, ConversationContext>>): ItemRow[] {
-  return experiment.items.map((item) => buildRow(item, conversations[item.conversation_id]));
+  return experiment.items.map((item) => buildRow(item, own(conversations, item.conversation_id)));
 }
 
 export function filterRows(rows: readonly ItemRow[], filter: ItemFilter): ItemRow[] {
@@ -143,7 +165,8 @@ export function facets(rows: readonly ItemRow[]): Facets {
     for (const l of r.labels) labels.set(l.label, (labels.get(l.label) ?? 0) + 1);
     for (const t of r.tools) tools.set(t, (tools.get(t) ?? 0) + 1);
   }
-  const byCount = <T extends string>(m: Map<T, number>) => [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || collator.compare(a.value, b.value));
+  const byCount = <T extends string>(m: Map<T, number>) =>
+    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || collator.compare(a.value, b.value));
   return {
     statuses: itemStatuses.filter((s) => status.has(s)).map((s) => ({ value: s, count: status.get(s)! })),
     labels: byCount(labels),

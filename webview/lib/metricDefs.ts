@@ -158,6 +158,6 @@ export function metricDelta(def: MetricDef, value: number | null, baseline: numb
   }
   if (baseline !== 0 && def.kind !== 'rate' && diff !== 0) text += ` (${sign}${Math.round((abs / Math.abs(baseline)) * 100)}%)`;
   let tone: DeltaTone = 'neutral';
-  if (diff !== 0 && def.better !== 'none') tone = (diff < 0) === (def.better === 'lower') ? 'better' : 'worse';
+  if (diff !== 0 && def.better !== 'none') tone = diff < 0 === (def.better === 'lower') ? 'better' : 'worse';
   return { value: diff, text, tone };
 }

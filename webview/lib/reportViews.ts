@@ -19,6 +19,7 @@ import { responseViews, type Segment } from './highlight';
 import { statusIcons, statusTitles } from './items';
 import { metricDef, metricDefs, type ScalarMetricKey } from './metricDefs';
 import { h, type Child, type VNode } from './vnode';
+import { own } from './ownRecord';
 
 export type LabelDescriptions = Readonly<Record<string, string>>;
 
@@ -42,7 +43,7 @@ export function modelConfigsOf(experiment: Pick<ExperimentResource, 'metrics_by_
 export function labelChip(label: string, descriptions: LabelDescriptions, count?: number): VNode {
   return h(
     'span',
-    { class: ['chip', `l${labelColorIndex(label)}`], title: `${label}${descriptions[label] ? ` — ${descriptions[label]}` : ''}` },
+    { class: ['chip', `l${labelColorIndex(label)}`], title: `${label}${own(descriptions, label) ? ` — ${own(descriptions, label)}` : ''}` },
     humanizeLabel(label),
     count !== undefined && count > 1 ? h('span', { class: 'chip-count' }, `×${count}`) : null,
   );
@@ -117,7 +118,7 @@ export function metricCards(experiment: ExperimentResource): VNode {
     cardSpecs.map((spec) => {
       const def = metricDef(spec.key);
       const value = experiment.metrics[spec.key];
-      const perConfig = configs.map((c) => experiment.metrics_by_model[c]?.[spec.key] ?? null);
+      const perConfig = configs.map((c) => own(experiment.metrics_by_model, c)?.[spec.key] ?? null);
       const best = byModel ? bestIndex(spec.key, perConfig) : -1;
       return h(
         'div',
@@ -187,7 +188,7 @@ export function chartCards(experiment: ExperimentResource, opts: { live?: boolea
   if (byModel) {
     const rates = {
       categories: configs,
-      series: [{ name: 'Hallucination rate', values: configs.map((c) => (experiment.metrics_by_model[c]?.hallucination_rate ?? 0) * 100) }],
+      series: [{ name: 'Hallucination rate', values: configs.map((c) => (own(experiment.metrics_by_model, c)?.hallucination_rate ?? 0) * 100) }],
     };
     cards.push(
       chartCard(
@@ -215,7 +216,7 @@ export function configurationTable(experiment: ExperimentResource): VNode | null
         'tbody',
         null,
         metricDefs.map((def) => {
-          const values = configs.map((c) => experiment.metrics_by_model[c]?.[def.key] ?? null);
+          const values = configs.map((c) => own(experiment.metrics_by_model, c)?.[def.key] ?? null);
           const best = bestIndex(def.key, values);
           return h(
             'tr',
@@ -238,7 +239,7 @@ export interface DetailOptions {
 
 function annotationTitle(a: Annotation, descriptions: LabelDescriptions): string {
   const where = a.tool_name ? ` · ${a.tool_name}${a.parameter_name ? `.${a.parameter_name}` : ''}` : '';
-  return `${humanizeLabel(a.label)}${where}: ${a.explanation || descriptions[a.label] || ''} (${a.detector}, confidence ${Math.round(a.confidence * 100)}%)`;
+  return `${humanizeLabel(a.label)}${where}: ${a.explanation || own(descriptions, a.label) || ''} (${a.detector}, confidence ${Math.round(a.confidence * 100)}%)`;
 }
 
 function locationOf(item: ExperimentItem, a: Annotation): AnnotationLocation {

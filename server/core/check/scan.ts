@@ -14,7 +14,8 @@ import type { FormatChoice } from '../formats/indexer';
 import { AnchorRangeLocator } from '../markerText';
 import { TraceIndex } from '../traceIndex';
 import { conversationFingerprints } from './fingerprint';
-import type { CheckedConversation, CheckFinding, CheckResult, FileRegion, SkippedInput } from './findings';
+import type { CheckedConversation, CheckFinding, CheckResult, SkippedInput } from './findings';
+import { regionOf } from './experimentFindings';
 
 export interface ScanOptions {
   detectors: readonly Detector[];
@@ -124,7 +125,3 @@ async function judge(conversation: Conversation, options: ScanOptions): Promise<
   return last;
 }
 
-function regionOf(range: { start: { line: number; character: number }; end: { line: number; character: number } } | null): FileRegion | null {
-  if (!range) return null;
-  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
-}

@@ -44,14 +44,20 @@ export function boundedForDetection(message: Message): { message: Message; skipp
   const copy: Message = { ...message };
   if (typeof message.content === 'string') copy.content = cut(message.content, MAX_DETECTION_PART_CHARS);
   else if (Array.isArray(message.content))
-    copy.content = message.content.map((p) => (typeof p.text === 'string' && p.text.length > MAX_DETECTION_PART_CHARS ? { ...p, text: cut(p.text, MAX_DETECTION_PART_CHARS) } : p));
+    copy.content = message.content.map((p) =>
+      typeof p.text === 'string' && p.text.length > MAX_DETECTION_PART_CHARS ? { ...p, text: cut(p.text, MAX_DETECTION_PART_CHARS) } : p,
+    );
   if (message.tool_calls)
-    copy.tool_calls = message.tool_calls.map((c) => (c.function.arguments.length > MAX_DETECTION_PART_CHARS ? { ...c, function: { ...c.function, arguments: '{}' } } : c));
+    copy.tool_calls = message.tool_calls.map((c) =>
+      c.function.arguments.length > MAX_DETECTION_PART_CHARS ? { ...c, function: { ...c.function, arguments: '{}' } } : c,
+    );
   parts.forEach((p, i) => {
     if (p.text.length <= MAX_DETECTION_PART_CHARS) return;
     if (p.kind === 'tool_call') {
       skippedParts.add(i);
-      notes.push(`part ${i} (arguments of ${p.toolName}) is ${fmtChars(p.text.length)}, above the ${fmtChars(MAX_DETECTION_PART_CHARS)} detectors check; it was not checked`);
+      notes.push(
+        `part ${i} (arguments of ${p.toolName}) is ${fmtChars(p.text.length)}, above the ${fmtChars(MAX_DETECTION_PART_CHARS)} detectors check; it was not checked`,
+      );
     } else notes.push(`part ${i} is ${fmtChars(p.text.length)}; detectors scanned its first ${fmtChars(MAX_DETECTION_PART_CHARS)} only`);
   });
   return { message: copy, skippedParts, notes };
@@ -91,8 +97,10 @@ export function boundedContext(messages: Message[]): { messages: Message[]; note
     const perPart = Math.max(0, Math.floor(limit / parts));
     const copy: Message = { ...m };
     if (typeof m.content === 'string') copy.content = clip(m.content, perPart);
-    else if (Array.isArray(m.content)) copy.content = m.content.map((p) => (typeof p.text === 'string' ? { ...p, text: clip(p.text, perPart) } : p));
-    if (m.tool_calls) copy.tool_calls = m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: clip(c.function.arguments, perPart) } }));
+    else if (Array.isArray(m.content))
+      copy.content = m.content.map((p) => (typeof p.text === 'string' ? { ...p, text: clip(p.text, perPart) } : p));
+    if (m.tool_calls)
+      copy.tool_calls = m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: clip(c.function.arguments, perPart) } }));
     return copy;
   });
   return {
@@ -103,7 +111,9 @@ export function boundedContext(messages: Message[]): { messages: Message[]; note
 
 /** Annotations in order of position, the first MAX_ANNOTATIONS_PER_ITEM kept; the note says how many were found. */
 export function capAnnotations(annotations: readonly Annotation[]): { annotations: Annotation[]; note: string | null } {
-  const sorted = [...annotations].sort((x, y) => x.message_index - y.message_index || x.message_part_index - y.message_part_index || x.start_offset - y.start_offset);
+  const sorted = [...annotations].sort(
+    (x, y) => x.message_index - y.message_index || x.message_part_index - y.message_part_index || x.start_offset - y.start_offset,
+  );
   if (sorted.length <= MAX_ANNOTATIONS_PER_ITEM) return { annotations: sorted, note: null };
   return {
     annotations: sorted.slice(0, MAX_ANNOTATIONS_PER_ITEM),

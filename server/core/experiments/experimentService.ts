@@ -9,32 +9,28 @@ import {
   type ExperimentItem,
   type ExperimentRecord,
   type ExperimentResource,
-  type ModelConfig,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import type { Detector } from '../detectors/detector';
 import { ExperimentStore, newExperimentId } from './experimentStore';
+import { summarize } from './experimentSummary';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
-import type { ResponseSource } from './responses';
 import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
-import { resolveRun, runItems } from './runner';
+import { resolveRun, runItems, type RunResolvers } from './runner';
 import { withoutUrlCredentials } from './storedConfig';
 
 export { modelLabel } from './experimentItems';
+export { summarize } from './experimentSummary';
 
 export interface ConversationLookup {
   get(id: string): Conversation | undefined;
 }
 
-export interface ServiceOptions {
+/** detectorsFor / inferenceFor (RunResolvers): what can run, or a message saying why it cannot. */
+export interface ServiceOptions extends RunResolvers {
   store: ExperimentStore;
   conversations: ConversationLookup;
   createdBy: string;
   concurrency: () => number;
-  /** Detectors for a configuration, or a message saying why they cannot run. */
-  detectorsFor: (config: ExperimentConfig) => Detector[] | { error: string; path: string };
-  /** A response source for a model configuration, or a message saying why inference cannot run. */
-  inferenceFor?: (model: ModelConfig, config: ExperimentConfig) => ResponseSource | { error: string; path: string };
   /**
    * An experiment was created, progressed, or its run ended. Cheap to call often: the summary is
    * built only when asked for (`summaryOf`), so callers can throttle.
@@ -68,7 +64,10 @@ interface LiveExperiment {
 
 export class ExperimentService {
   private readonly live = new Map<string, LiveExperiment>();
-  private loadedAll = false;
+  /** Summaries of experiments not open here, as last listed, with the files' stamp then. */
+  private readonly listed = new Map<string, { stamp: string; summary: ExperimentSummary }>();
+  /** Problems of the store already said (each once per process). */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -86,11 +85,15 @@ export class ExperimentService {
       if (!this.opts.conversations.get(id)) errors.push({ path: `conversation_ids.${i}`, message: `unknown conversation id "${id}"` });
     });
     if (config.pass_through && config.models?.length)
-      errors.push({ path: 'models', message: 'pass_through copies the traced responses; extra model configurations need pass_through false' });
+      errors.push({
+        path: 'models',
+        message: 'pass_through copies the traced responses; extra model configurations need pass_through false',
+      });
     if (!config.pass_through) {
       for (const m of modelConfigs(config)) {
         const source = this.opts.inferenceFor?.(m, config) ?? {
-          error: 'pass_through false needs inference, which is not available here; set pass_through to true to evaluate the traced responses',
+          error:
+            'pass_through false needs inference, which is not available here; set pass_through to true to evaluate the traced responses',
           path: 'pass_through',
         };
         if (typeof source !== 'function') errors.push({ path: source.path, message: source.error });
@@ -123,25 +126,66 @@ export class ExperimentService {
       config: stored,
     };
     const items = newItems(config, conversations);
+    const exp: LiveExperiment = {
+      record,
+      runConfig: config,
+      items,
+      conversations: new Map(conversations.map((c) => [c.id, c])),
+      run: null,
+    };
     try {
-      this.opts.store.create(record, conversations, items);
+      this.opts.store.create(record, conversations, items, summarize(record, items));
     } catch (e) {
       return { ok: false, errors: [{ path: '(root)', message: `the experiment could not be stored: ${(e as Error).message}` }] };
     }
-    const exp: LiveExperiment = { record, runConfig: config, items, conversations: new Map(conversations.map((c) => [c.id, c])), run: null };
     this.live.set(id, exp);
     this.startRun(exp);
     return { ok: true, experiment: this.summary(exp) };
   }
 
+  /**
+   * Every stored experiment's summary. Experiments not open here are listed from their stored
+   * summaries (small files), so that listing does not read every item and conversation; an
+   * experiment whose summary is missing or out of date is loaded once and its summary rewritten.
+   */
   list(): ExperimentSummary[] {
-    this.loadAll();
-    return [...this.live.values()].sort((a, b) => a.record.created_at.localeCompare(b.record.created_at)).map((e) => this.summary(e));
+    const { ids, problems } = this.opts.store.scan();
+    this.reportOnce(problems);
+    const out: ExperimentSummary[] = [];
+    for (const id of new Set([...ids, ...this.live.keys()])) {
+      const exp = this.live.get(id);
+      if (exp) {
+        out.push(this.summary(exp));
+        continue;
+      }
+      // Listed before and its files unchanged since (the server lists on every progress event).
+      const stamp = this.opts.store.listingStamp(id);
+      const cached = this.listed.get(id);
+      if (cached?.stamp === stamp) {
+        out.push(cached.summary);
+        continue;
+      }
+      try {
+        // No summary yet (a store from before summaries) or out of date (a run elsewhere, a
+        // crash): read in full, summarise, and let go of the items (listing must not keep them all).
+        const stored = this.opts.store.readSummary(id);
+        const summary = stored ? { ...stored, running: false } : this.summary(this.read(id));
+        this.listed.set(id, { stamp, summary });
+        out.push(summary);
+      } catch (e) {
+        this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
+      }
+    }
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   has(id: string): boolean {
-    this.loadAll();
-    return this.live.has(id);
+    if (this.live.has(id)) return true;
+    try {
+      return this.opts.store.exists(id);
+    } catch {
+      return false; // not a valid id
+    }
   }
 
   resource(id: string): ExperimentResource {
@@ -196,7 +240,8 @@ export class ExperimentService {
         exp.items.forEach((item, i) => {
           if (item.status === 'failed') {
             exp.items[i] = pendingItem(item.id, item.conversation_id, item.model_config, item.sample_index);
-            this.opts.store.appendItem(id, exp.items[i]!);
+            // Written now; flushed with the run's first item (a failure to flush is said there too).
+            this.opts.store.appendItem(id, exp.items[i]!).catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`));
           }
         });
     } catch (e) {
@@ -214,6 +259,7 @@ export class ExperimentService {
     exp.run?.controller.abort();
     this.opts.store.delete(id);
     this.live.delete(id);
+    this.listed.delete(id);
     this.opts.onDelete?.(id);
     return true;
   }
@@ -247,29 +293,40 @@ export class ExperimentService {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /** The experiment, loaded in full from the store the first time it is asked for. */
   private get(id: string): LiveExperiment {
-    this.loadAll();
     const exp = this.live.get(id);
-    if (!exp) throw new Error(`no experiment with id "${id}"`);
+    if (exp) return exp;
+    if (!this.has(id)) throw new Error(`no experiment with id "${id}"`);
+    return this.open(id);
+  }
+
+  /** Loads experiment `id` in full and keeps it. */
+  private open(id: string): LiveExperiment {
+    const exp = this.read(id);
+    this.live.set(id, exp);
     return exp;
   }
 
-  private loadAll(): void {
-    if (this.loadedAll) return;
-    this.loadedAll = true;
-    const { ids, problems } = this.opts.store.scan();
-    for (const p of problems) this.warn(p);
-    for (const id of ids) {
-      if (this.live.has(id)) continue;
-      try {
-        const loaded = this.opts.store.load(id);
-        for (const w of loaded.warnings) this.warn(`experiment ${id} (${loaded.record.name}): ${w}`);
-        const items = itemsAfterReload(loaded.items);
-        this.live.set(id, { record: loaded.record, runConfig: loaded.record.config, items, conversations: new Map(loaded.conversations.map((c) => [c.id, c])), run: null });
-      } catch (e) {
-        this.warn(`experiment ${id} could not be loaded: ${(e as Error).message}`);
+  /** Experiment `id` as stored, not kept. Nothing is written (a store may only be viewed). */
+  private read(id: string): LiveExperiment {
+    const loaded = this.opts.store.load(id);
+    for (const w of loaded.warnings) this.reportOnce([`experiment ${id} (${loaded.record.name}): ${w}`]);
+    return {
+      record: loaded.record,
+      runConfig: loaded.record.config,
+      items: itemsAfterReload(loaded.items),
+      conversations: new Map(loaded.conversations.map((c) => [c.id, c])),
+      run: null,
+    };
+  }
+
+  private reportOnce(problems: readonly string[]): void {
+    for (const p of problems)
+      if (!this.reported.has(p)) {
+        this.reported.add(p);
+        this.warn(p);
       }
-    }
   }
 
   /** Replaces the in-memory copy of `exp` with the store's (the caller holds the run lock). */
@@ -302,26 +359,29 @@ export class ExperimentService {
     // Started synchronously (the first items are in progress when create returns), an async
     // function so that a refusal from resolveRun becomes the run's failure.
     const start = async () =>
-        runItems(
-          { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
-          resolveRun(exp.runConfig, this.opts),
-          {
-            concurrency: this.opts.concurrency(),
-            persist: (item) => this.opts.store.appendItem(id, item),
-            changed: () => this.changed(exp),
-            warn: (m) => this.warn(m),
-          },
-          controller,
-        );
+      runItems(
+        { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
+        resolveRun(exp.runConfig, this.opts),
+        {
+          concurrency: this.opts.concurrency(),
+          persist: (item) => this.opts.store.appendItem(id, item),
+          changed: () => this.changed(exp),
+          warn: (m) => this.warn(m),
+        },
+        controller,
+      );
     run.done = start()
       .catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`))
       .finally(() => {
         exp.run = null;
         try {
           const s = statusSummary(exp.items);
-          if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at && this.live.has(id)) {
-            exp.record = { ...exp.record, completed_at: new Date().toISOString() };
-            this.opts.store.writeRecord(exp.record);
+          if (this.live.has(id)) {
+            if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at)
+              exp.record = { ...exp.record, completed_at: new Date().toISOString() };
+            // The record carries the summary `list` reads; written while the run lock is held,
+            // so nothing else appends to the items meanwhile.
+            this.opts.store.writeRecord(exp.record, summarize(exp.record, exp.items));
           }
         } catch (e) {
           this.warn(`experiment ${id}: ${(e as Error).message}`);
@@ -334,29 +394,7 @@ export class ExperimentService {
   }
 
   private summary(exp: LiveExperiment): ExperimentSummary {
-    const s = statusSummary(exp.items);
-    const done = exp.items.filter((i) => i.status === 'completed');
-    return {
-      id: exp.record.id,
-      name: exp.record.name,
-      model: exp.record.model,
-      pass_through: exp.record.pass_through,
-      created_at: exp.record.created_at,
-      completed_at: exp.record.completed_at,
-      status_summary: s,
-      total_hallucinations: done.reduce((n, i) => n + i.annotations.length, 0),
-      hallucination_rate: done.length ? done.filter((i) => i.annotations.length > 0).length / done.length : null,
-      running: exp.run !== null,
-      items: exp.items.map((i) => ({
-        id: i.id,
-        conversation_id: i.conversation_id,
-        model_config: i.model_config,
-        sample_index: i.sample_index,
-        status: i.status,
-        failure_reason: i.failure_reason,
-        hallucinations: i.annotations.length,
-      })),
-    };
+    return { ...summarize(exp.record, exp.items), running: exp.run !== null };
   }
 }
 

@@ -1,26 +1,27 @@
 // `.hallucination-lab/experiments/<id>/`: experiment.json (the record, replaced atomically),
 // conversations.jsonl (the traces as they were at start) and items.jsonl (item snapshots,
-// appended and flushed as they change; the last line of an item wins). A crash loses at most
+// appended as they change and flushed off the event loop; the last line of an item wins). A crash loses at most
 // the line being written, which is detected and dropped on load (and cut off before the next
-// append, so that it cannot swallow the line written after it).
+// append, so that it cannot swallow the line written after it). experiment.json also carries
+// the summary `list` shows (status counts and item rows, stamped with the items.jsonl it was
+// computed from), so that listing never reads items or conversations; a summary whose stamp no
+// longer matches is ignored.
 //
 // Writes stay inside the store: ids are checked against a strict pattern, and the store folder,
 // `experiments/` and each experiment folder must be real folders, not symbolic links (a cloned
 // repository could otherwise point `.hallucination-lab` anywhere on the disk). Files are opened
 // without following a final symbolic link. A `run.lock` file marks an experiment that a live
-// process is running, so that two processes (two windows, the CLI and the editor) never run
+// process is running (runLock.ts), so that two processes (two windows, the CLI and the editor) never run
 // the same items at once.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import {
-  experimentRecordSchema,
-  itemSchema,
-  type Conversation,
-  type ExperimentItem,
-  type ExperimentRecord,
-} from '../../../common/schema';
+import { z } from 'zod';
+import { assertNotHeldElsewhere, releaseRunLock, takeRunLock } from './runLock';
+
+export { ExperimentLockedError } from './runLock';
+import { experimentSummarySchema, type ExperimentSummary } from '../../../common/protocol';
+import { experimentRecordSchema, itemSchema, type Conversation, type ExperimentItem, type ExperimentRecord } from '../../../common/schema';
 
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
@@ -33,6 +34,15 @@ export interface LoadedExperiment {
   conversations: Conversation[];
   warnings: string[];
 }
+
+/** Size and time of items.jsonl: both change whenever a line is appended or the file is replaced. */
+const itemsStampSchema = z.object({ items_bytes: z.number(), items_mtime_ms: z.number() });
+export type ItemsStamp = z.infer<typeof itemsStampSchema>;
+
+/** An experiment's summary as listed (without `running`, which only the live process knows). */
+export type StoredSummary = Omit<ExperimentSummary, 'running'>;
+const storedSummarySchema = z.object({ stamp: itemsStampSchema, summary: experimentSummarySchema.omit({ running: true }) });
+const recordFileSchema = z.object({ summary: storedSummarySchema.optional() });
 
 export interface StoreOptions {
   /**
@@ -47,14 +57,10 @@ export function newExperimentId(now = new Date()): string {
   return `exp-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Thrown when an experiment is being run by another live process. */
-export class ExperimentLockedError extends Error {
-  override readonly name = 'ExperimentLockedError';
-}
-
 export class ExperimentStore {
   private readonly fds = new Map<string, number>();
   private readonly locks = new Set<string>();
+  private readonly flushers = new Map<string, GroupFlush>();
 
   /** `root` is the `.hallucination-lab` folder itself. */
   constructor(
@@ -64,41 +70,59 @@ export class ExperimentStore {
 
   /** The folder of experiment `id`; refuses any id that could leave the store. */
   dir(id: string): string {
-    if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`invalid experiment id "${String(id).replace(/[\u0000-\u001f]/g, '?')}": only letters, digits, "-" and "_" are allowed`);
+    if (typeof id !== 'string' || !ID_PATTERN.test(id))
+      throw new Error(`invalid experiment id "${printable(String(id))}": only letters, digits, "-" and "_" are allowed`);
     const base = path.resolve(this.root, 'experiments');
     const dir = path.resolve(base, id);
     if (path.dirname(dir) !== base) throw new Error(`invalid experiment id "${id}"`);
     return dir;
   }
 
-  create(record: ExperimentRecord, conversations: readonly Conversation[], items: readonly ExperimentItem[]): void {
+  /** `summary`: what `list` shows for it (see writeRecord). */
+  create(
+    record: ExperimentRecord,
+    conversations: readonly Conversation[],
+    items: readonly ExperimentItem[],
+    summary?: StoredSummary,
+  ): void {
     const dir = this.dir(record.id);
     this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot);
     this.ensureRealDir(path.dirname(dir), true);
     try {
       fs.mkdirSync(dir);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`, { cause: e });
       throw e;
     }
     this.writeGitignore();
     writeFileDurable(path.join(dir, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
     writeFileDurable(path.join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
-    this.writeRecord(record);
+    this.writeRecord(record, summary);
     syncDir(path.dirname(dir));
   }
 
-  writeRecord(record: ExperimentRecord): void {
+  /**
+   * Replaces experiment.json. With `summary` (the items as they are now in items.jsonl), the
+   * record carries it, stamped with items.jsonl's size and time, so that `list` reads this one
+   * small file per experiment; a later append makes the stamp differ and the summary unused.
+   */
+  writeRecord(record: ExperimentRecord, summary?: StoredSummary): void {
     const dir = this.writableDir(record.id);
     const file = path.join(dir, 'experiment.json');
     const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-    writeFileDurable(tmp, JSON.stringify(record, null, 2) + '\n', 'wx');
+    const body = summary ? { ...record, summary: { stamp: this.itemsStamp(record.id), summary } } : record;
+    writeFileDurable(tmp, JSON.stringify(body, null, 2) + '\n', 'wx');
     fs.renameSync(tmp, file);
     syncDir(dir);
   }
 
-  /** Appends one item snapshot and flushes it to disk before returning. */
-  appendItem(id: string, item: ExperimentItem): void {
+  /**
+   * Appends one item snapshot. The line is written before this returns (a killed process loses
+   * nothing); the returned promise resolves once it is flushed to disk. Flushes run off the event
+   * loop and one flush covers every line written before it started (group commit), so that
+   * items running side by side do not wait for each other's disk writes.
+   */
+  appendItem(id: string, item: ExperimentItem): Promise<void> {
     let fd = this.fds.get(id);
     if (fd === undefined) {
       const file = path.join(this.writableDir(id), 'items.jsonl');
@@ -112,12 +136,18 @@ export class ExperimentStore {
       this.fds.set(id, fd);
     }
     writeAll(fd, JSON.stringify(item) + '\n');
-    fs.fdatasyncSync(fd);
+    let flusher = this.flushers.get(id);
+    if (!flusher) this.flushers.set(id, (flusher = new GroupFlush(fd)));
+    return flusher.flush();
   }
 
+  /** Flushes and closes the items file of `id` (of every experiment without one). */
   close(id?: string): void {
     for (const [k, fd] of this.fds) {
       if (id !== undefined && k !== id) continue;
+      fs.fdatasyncSync(fd);
+      this.flushers.get(k)?.closed();
+      this.flushers.delete(k);
       fs.closeSync(fd);
       this.fds.delete(k);
     }
@@ -129,41 +159,19 @@ export class ExperimentStore {
    * is taken over.
    */
   lockRun(id: string): void {
-    const file = path.join(this.writableDir(id), LOCK_FILE);
-    const mine: LockHolder = { pid: process.pid, host: os.hostname(), started_at: new Date().toISOString(), process_start: processStart(process.pid) };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, 0o644);
-        try {
-          writeAll(fd, JSON.stringify(mine) + '\n');
-        } finally {
-          fs.closeSync(fd);
-        }
-        this.locks.add(id);
-        return;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const holder = readLock(file);
-      if (holder && holder.pid !== process.pid && (holder.host !== os.hostname() || holderAlive(holder))) throw new ExperimentLockedError(lockedMessage(id, holder, file));
-      // Stale (its process is gone, or its id now belongs to another process) or ours: replace it.
-      fs.rmSync(file, { force: true });
-    }
-    throw new ExperimentLockedError(`experiment ${id}: could not take ${LOCK_FILE}`);
+    takeRunLock(path.join(this.writableDir(id), LOCK_FILE), id);
+    this.locks.add(id);
   }
 
   /** Throws ExperimentLockedError when another live process runs experiment `id`. */
   assertNotRunElsewhere(id: string): void {
-    const file = path.join(this.dir(id), LOCK_FILE);
-    const holder = readLock(file);
-    if (holder && holder.pid !== process.pid && holder.host === os.hostname() && holderAlive(holder)) throw new ExperimentLockedError(lockedMessage(id, holder, file, 'stop it first'));
+    assertNotHeldElsewhere(path.join(this.dir(id), LOCK_FILE), id);
   }
 
   unlockRun(id: string): void {
     if (!this.locks.delete(id)) return;
     try {
-      const file = path.join(this.dir(id), LOCK_FILE);
-      if (readLock(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+      releaseRunLock(path.join(this.dir(id), LOCK_FILE));
     } catch {
       /* the experiment may have been deleted */
     }
@@ -193,6 +201,11 @@ export class ExperimentStore {
     return { ids: ids.sort(), problems };
   }
 
+  /** Whether experiment `id` is stored (its experiment.json exists). */
+  exists(id: string): boolean {
+    return fs.existsSync(path.join(this.dir(id), 'experiment.json'));
+  }
+
   load(id: string): LoadedExperiment {
     const dir = this.dir(id);
     const warnings: string[] = [];
@@ -207,6 +220,45 @@ export class ExperimentStore {
     const conversations: Conversation[] = [];
     readJsonLines(path.join(dir, 'conversations.jsonl'), warnings, (value) => conversations.push(value as Conversation));
     return { record, items: [...byId.values()], conversations, warnings };
+  }
+
+  /** items.jsonl as it is now. */
+  itemsStamp(id: string): ItemsStamp {
+    try {
+      const st = fs.statSync(path.join(this.dir(id), 'items.jsonl'));
+      return { items_bytes: st.size, items_mtime_ms: st.mtimeMs };
+    } catch {
+      return { items_bytes: -1, items_mtime_ms: -1 };
+    }
+  }
+
+  /** Changes whenever experiment.json is replaced or items.jsonl written: what a cached listing is checked against. */
+  listingStamp(id: string): string {
+    const items = this.itemsStamp(id);
+    let record = '-';
+    try {
+      const st = fs.statSync(path.join(this.dir(id), 'experiment.json'));
+      record = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      /* reported by the reader */
+    }
+    return `${items.items_bytes}:${items.items_mtime_ms}:${record}`;
+  }
+
+  /**
+   * The summary experiment.json carries, or null when it has none or items.jsonl changed since it
+   * was written (a run elsewhere, a crash): then the caller reads the experiment in full.
+   */
+  readSummary(id: string): StoredSummary | null {
+    try {
+      const parsed = recordFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(this.dir(id), 'experiment.json'), 'utf8')));
+      const stored = parsed.success ? parsed.data.summary : undefined;
+      if (!stored || stored.summary.id !== id) return null;
+      const now = this.itemsStamp(id);
+      return now.items_bytes === stored.stamp.items_bytes && now.items_mtime_ms === stored.stamp.items_mtime_ms ? stored.summary : null;
+    } catch {
+      return null;
+    }
   }
 
   delete(id: string): void {
@@ -240,7 +292,9 @@ export class ExperimentStore {
     }
     if (st.isSymbolicLink()) {
       if (!refuseSymlink && fs.statSync(dir).isDirectory()) return;
-      throw new Error(`${dir} is a symbolic link: Hallucination Lab writes results only into a real ${STORE_DIR} folder inside the workspace (remove the link to go on)`);
+      throw new Error(
+        `${dir} is a symbolic link: Hallucination Lab writes results only into a real ${STORE_DIR} folder inside the workspace (remove the link to go on)`,
+      );
     }
     if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
   }
@@ -256,9 +310,56 @@ export class ExperimentStore {
   }
 }
 
+/**
+ * fdatasync for one file, off the event loop: callers wait for a flush that starts after their
+ * write; callers arriving while one runs share the next. After `closed()` (the file was flushed
+ * synchronously and closed), waiters resolve.
+ */
+class GroupFlush {
+  private running = false;
+  private waiting: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private isClosed = false;
+
+  constructor(private readonly fd: number) {}
+
+  flush(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      if (!this.running) this.start();
+    });
+  }
+
+  closed(): void {
+    this.isClosed = true;
+    const batch = this.waiting;
+    this.waiting = [];
+    for (const w of batch) w.resolve();
+  }
+
+  private start(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    this.running = true;
+    fs.fdatasync(this.fd, (err) => {
+      this.running = false;
+      // Closed meanwhile: close() flushed everything synchronously first.
+      for (const w of batch) {
+        if (err && !this.isClosed) w.reject(err);
+        else w.resolve();
+      }
+      if (this.waiting.length > 0 && !this.isClosed) this.start();
+    });
+  }
+}
+
+/** `text` with control characters shown as "?" (an id in a message must not drive a terminal). */
+function printable(text: string): string {
+  return [...text].map((c) => (c.charCodeAt(0) < 0x20 ? '?' : c)).join('');
+}
+
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text, 'utf8');
-  for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Writes, flushes and closes a new file (`flag` 'w' or 'wx'), never through a symbolic link. */
@@ -308,68 +409,6 @@ function cutTornTail(fd: number): void {
     end = start;
   }
   fs.ftruncateSync(fd, 0);
-}
-
-interface LockHolder {
-  pid: number;
-  host: string;
-  started_at?: string;
-  /** When the holding process started (Linux: /proc start time), so that a reused pid is not taken for it. */
-  process_start?: string | null;
-}
-
-function readLock(file: string): LockHolder | null {
-  try {
-    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-    if (typeof v['pid'] !== 'number' || typeof v['host'] !== 'string') return null;
-    return {
-      pid: v['pid'],
-      host: v['host'],
-      ...(typeof v['started_at'] === 'string' ? { started_at: v['started_at'] } : {}),
-      ...(typeof v['process_start'] === 'string' ? { process_start: v['process_start'] } : {}),
-    };
-  } catch {
-    return null;
-  }
-}
-
-function lockedMessage(id: string, holder: LockHolder, file: string, action = 'wait for it to finish or stop it'): string {
-  const since = holder.started_at ? ` since ${holder.started_at}` : '';
-  const who = holder.host === os.hostname() ? `another process (pid ${holder.pid}${since})` : `${holder.host} (pid ${holder.pid}${since})`;
-  return `experiment ${id} is being run by ${who}; ${action}. If no such run is going on (the process is gone or its id was reused), delete ${file} and try again`;
-}
-
-/** A process on this host holds the lock: its pid is alive and, where we can tell, is the same process. */
-function holderAlive(holder: LockHolder): boolean {
-  if (!processAlive(holder.pid)) return false;
-  if (!holder.process_start) return true;
-  const now = processStart(holder.pid);
-  return now === null || now === holder.process_start;
-}
-
-/**
- * When process `pid` started, as an opaque token (Linux: field 22 of /proc/<pid>/stat, clock
- * ticks since boot); null where it cannot be read (other systems: the pid alone is used).
- */
-export function processStart(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: fields resume after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const start = fields[19];
-    return start && /^\d+$/.test(start) ? start : null;
-  } catch {
-    return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Reads JSON lines; a torn last line (a crash mid-write) is dropped with a warning. */

@@ -20,8 +20,12 @@ export interface ItemRun {
   modelConfig: ModelConfig;
   detectors: readonly Detector[];
   signal: AbortSignal;
-  /** The item changed; `persist`: append it to the store (throws when the store cannot). */
-  update(item: ExperimentItem, persist: boolean): void;
+  /**
+   * The item changed; `persist`: append it to the store, resolving once it is on disk (throws or
+   * rejects when the store cannot keep it). A returned promise is awaited; callers that keep
+   * nothing may answer synchronously.
+   */
+  update(item: ExperimentItem, persist: boolean): unknown;
   warn(message: string): void;
 }
 
@@ -30,25 +34,29 @@ const now = () => new Date().toISOString();
 /** Runs one item to completed or failed; returns early (nothing more stored) when cancelled. */
 export async function runItem(run: ItemRun): Promise<void> {
   const { item: base, signal } = run;
+  const update = async (item: ExperimentItem, persist: boolean): Promise<void> => {
+    await run.update(item, persist);
+  };
   const where = `experiment ${run.experimentId}, item ${base.id} (conversation ${base.conversation_id})`;
   const conversation = run.conversation;
-  if (!conversation) return run.update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
+  if (!conversation)
+    return await update(failed(base, `conversation "${base.conversation_id}" is missing from the experiment's snapshot`), true);
   // An item whose inference completed before (then the process stopped or the run was
   // cancelled) goes on from its stored responses: the model is not asked twice.
   let inferred: ExperimentItem | null = base.status === 'inference_completed' ? base : null;
   try {
-    if (inferred) run.update(inferred, false);
+    if (inferred) await update(inferred, false);
     else {
       const started: ExperimentItem = { ...base, status: 'in_progress', started_at: now() };
-      run.update(started, false);
+      await update(started, false);
       inferred = await respond(run, conversation, started, where);
-      if (!inferred) return run.update(base, false);
-      run.update(inferred, true);
+      if (!inferred) return await update(base, false);
+      await update(inferred, true);
     }
     const report: DetectionReport = { notes: [], hidden: 0 };
     const annotations = await detectAll(run, conversation, inferred, where, report);
     // Cancelled during detection: the responses are kept, a resume only detects again.
-    if (annotations === null) return run.update(inferred, false);
+    if (annotations === null) return await update(inferred, false);
     const capped = capAnnotations(annotations);
     if (capped.note) run.warn(`${where}: ${capped.note}`);
     // What the detectors hid below the confidence threshold, and what they could not judge, stay on the item.
@@ -56,23 +64,35 @@ export async function runItem(run: ItemRun): Promise<void> {
       ...(report.hidden > 0 ? { hidden_annotations: report.hidden } : {}),
       ...(report.notes.length > 0 ? { detection_notes: report.notes } : {}),
     };
-    run.update({ ...inferred, status: 'completed', annotations: capped.annotations, ...detection, completed_at: now() }, true);
+    await update({ ...inferred, status: 'completed', annotations: capped.annotations, ...detection, completed_at: now() }, true);
   } catch (e) {
     // Nothing to store: the item is as the store has it (pending, or its responses kept).
-    if (signal.aborted) return run.update(inferred ?? base, false);
+    if (signal.aborted) return await update(inferred ?? base, false);
     // Any failure text (a detector's, a source's) may quote a URL with credentials or a token.
-    run.update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
+    await update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
   }
 }
 
 /** respond: the source's responses, usage checked on the way in. Null when cancelled meanwhile. */
 async function respond(run: ItemRun, conversation: Conversation, started: ExperimentItem, where: string): Promise<ExperimentItem | null> {
-  const produced = await run.source({ conversation, config: run.config, modelConfig: run.modelConfig, sampleIndex: started.sample_index, signal: run.signal });
+  const produced = await run.source({
+    conversation,
+    config: run.config,
+    modelConfig: run.modelConfig,
+    sampleIndex: started.sample_index,
+    signal: run.signal,
+  });
   if (run.signal.aborted) return null;
   for (const note of produced.notes ?? []) run.warn(`${where}: ${note}`);
   const { usage, warnings } = normalizeUsage(produced);
   for (const w of warnings) run.warn(`${where}: ${w}`);
-  return { ...started, ...usage, status: 'inference_completed', response_messages: produced.responses, annotations: produced.annotations ?? [] };
+  return {
+    ...started,
+    ...usage,
+    status: 'inference_completed',
+    response_messages: produced.responses,
+    annotations: produced.annotations ?? [],
+  };
 }
 
 /**
@@ -103,8 +123,16 @@ async function detectAll(
       // Detectors may be synchronous and long: let requests and notifications through between them.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (run.signal.aborted) return null;
-      const found = await d.detect({ conversation: seen, messageIndex: r.message_index + shift, message: bounded.message, signal: run.signal, report });
-      lists.push(found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)));
+      const found = await d.detect({
+        conversation: seen,
+        messageIndex: r.message_index + shift,
+        message: bounded.message,
+        signal: run.signal,
+        report,
+      });
+      lists.push(
+        found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)),
+      );
     }
     if (run.signal.aborted) return null;
     all.push(...mergeAnnotationLists(lists));

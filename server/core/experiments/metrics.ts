@@ -1,4 +1,9 @@
 // The metrics of the design, computed from items only. Each definition is pinned by a test.
+// Labels, tools, parameters and configuration labels come from traces and model output: they are
+// counted in Maps and returned as objects whose every key is an own data property (defined, never
+// assigned: a tool named `__proto__` or `constructor` is a key like any other, never a way to reach
+// Object.prototype). Plain objects, not null-prototype ones, because they are the wire format the
+// schema and its readers compare; readers take them with Object.entries or Object.hasOwn.
 import type { ExperimentItem, Metrics, StatusSummary } from '../../../common/schema';
 
 export function statusSummary(items: readonly Pick<ExperimentItem, 'status'>[]): StatusSummary {
@@ -14,14 +19,15 @@ const known = (xs: Array<number | null>) => xs.filter((x): x is number => x !== 
 export function computeMetrics(items: readonly ExperimentItem[]): Metrics {
   const done = items.filter((i) => i.status === 'completed');
   const annotations = done.flatMap((i) => i.annotations);
-  const labels: Record<string, number> = {};
-  const params: Record<string, Record<string, number>> = {};
+  const labels = new Map<string, number>();
+  const params = new Map<string, Map<string, number>>();
   for (const a of annotations) {
-    labels[a.label] = (labels[a.label] ?? 0) + 1;
+    labels.set(a.label, (labels.get(a.label) ?? 0) + 1);
     // Only annotations naming both a tool and a parameter; a whole-call fault has parameter_name null.
     if (a.tool_name !== null && a.parameter_name !== null) {
-      const byParam = (params[a.tool_name] ??= {});
-      byParam[a.parameter_name] = (byParam[a.parameter_name] ?? 0) + 1;
+      let byParam = params.get(a.tool_name);
+      if (!byParam) params.set(a.tool_name, (byParam = new Map()));
+      byParam.set(a.parameter_name, (byParam.get(a.parameter_name) ?? 0) + 1);
     }
   }
   const withHallucination = done.filter((i) => i.annotations.length > 0).length;
@@ -35,8 +41,8 @@ export function computeMetrics(items: readonly ExperimentItem[]): Metrics {
     total_hallucinations: annotations.length,
     hallucination_free_count: done.length - withHallucination,
     avg_hallucinations_per_prompt: done.length ? annotations.length / done.length : null,
-    hallucination_labels: labels,
-    parameter_hallucinations: params,
+    hallucination_labels: record(labels),
+    parameter_hallucinations: record(new Map([...params].map(([tool, byParam]) => [tool, record(byParam)]))),
     total_input_tokens: sum(inputTokens),
     total_output_tokens: sum(outputTokens),
     avg_input_tokens: avgOrNull(inputTokens),
@@ -55,6 +61,12 @@ export function metricsByModel(items: readonly ExperimentItem[]): Record<string,
     if (group) group.push(i);
     else groups.set(i.model_config, [i]);
   }
-  return Object.fromEntries([...groups].map(([k, v]) => [k, computeMetrics(v)]));
+  return record(new Map([...groups].map(([k, v]) => [k, computeMetrics(v)])));
 }
 
+/** An object with the entries of `map`, each an own data property (`__proto__` included). */
+export function record<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of map) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}

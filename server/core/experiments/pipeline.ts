@@ -7,6 +7,7 @@ import { localDetector } from '../detectors/local';
 import { createInferenceSource, schemaViolationAnnotations } from '../inference/responseSource';
 import { DEFAULT_BASE_URL } from '../inference/chatClient';
 import { RateLimiter } from '../inference/rateLimiter';
+import { type EndpointOptions, usageOf } from '../inference/contract';
 import { createJudgeDetector } from '../judge/judgeDetector';
 import type { ResponseSource } from './responses';
 import { tracedResponseIndex } from '../traceParser';
@@ -33,14 +34,40 @@ function limiterFor(model: ModelConfig, settings: Settings): RateLimiter | undef
   const key = `${model.baseURL ?? DEFAULT_BASE_URL}|${settings.requestsPerMinute}|${settings.tokensPerMinute}|${windowMs}`;
   let limiter = limiters.get(key);
   if (!limiter)
-    limiters.set(key, (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute, windowMs })));
+    limiters.set(
+      key,
+      (limiter = new RateLimiter({ requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute, windowMs })),
+    );
   return limiter;
 }
 
 /** A model named in the configuration takes its endpoint, key name and prices from the settings. */
 export function resolveModel(model: ModelConfig, settings: Settings): ModelConfig {
-  const known = settings.models.find((m) => m.id === model.model || m.model === model.model || (model.id !== undefined && m.id === model.id));
+  const known = settings.models.find(
+    (m) => m.id === model.model || m.model === model.model || (model.id !== undefined && m.id === model.id),
+  );
   return known ? { ...known, ...stripUndefined(model), model: known.model } : model;
+}
+
+/** How `model` is called with these settings: its key (asked for where it will be sent), timeouts, retries, limiter. */
+async function endpointFor(model: ModelConfig, settings: Settings, keys: KeyLookup): Promise<EndpointOptions> {
+  const apiKey = await keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME, model.baseURL ?? DEFAULT_BASE_URL);
+  return { model, apiKey, timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, limiter: limiterFor(model, settings) };
+}
+
+/**
+ * `make()` on first use, once: the key is asked for once, not by every item running at once.
+ * A failure is not kept (the next call asks again).
+ */
+function onFirstUse<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => {
+    if (!made) {
+      made = make();
+      made.catch(() => (made = null));
+    }
+    return made;
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -57,64 +84,44 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
     }
     const judgeModel = config.judge_model ?? settings.judgeModel;
     if (!judgeModel)
-      return { path: 'judge_model', error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)' };
+      return {
+        path: 'judge_model',
+        error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)',
+      };
     const model = resolveModel(judgeModel, settings);
     const labelSet = settings.labelSet;
-    // Created on first use, once (the key is asked for once, not by every item running at once).
-    let judge: Promise<Detector> | null = null;
+    const judge = onFirstUse(async () => createJudgeDetector(await endpointFor(model, settings, keys)));
     detectors.push({
       name: 'judge',
       async detect(input) {
-        if (!judge) {
-          judge = keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME, model.baseURL ?? DEFAULT_BASE_URL).then((apiKey) =>
-            createJudgeDetector({
-              model,
-              apiKey,
-              timeoutMs: settings.requestTimeoutMs,
-              maxRetries: settings.maxRetries,
-              limiter: limiterFor(model, settings),
-            }),
-          );
-          judge.catch(() => (judge = null));
-        }
-        return (await judge).detect({ ...input, labelSet: input.labelSet ?? labelSet });
+        return (await judge()).detect({ ...input, labelSet: input.labelSet ?? labelSet });
       },
     });
   }
   return detectors.map((d) => withMinConfidence(d, settings.minConfidence));
 }
 
-export function inferenceFor(model: ModelConfig, _config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): ResponseSource | Refusal {
+export function inferenceFor(
+  model: ModelConfig,
+  _config: ExperimentConfig,
+  settings: Settings,
+  keys: KeyLookup,
+  trusted: boolean,
+): ResponseSource | Refusal {
   if (!trusted) return UNTRUSTED;
   const resolved = resolveModel(model, settings);
-  // Created on first use, once (the key is asked for once, not by every item running at once).
-  let source: Promise<ReturnType<typeof createInferenceSource>> | null = null;
+  const source = onFirstUse(async () => createInferenceSource(await endpointFor(resolved, settings, keys)));
   return async ({ conversation, config, signal }) => {
     const responseIndex = tracedResponseIndex(conversation);
     if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');
-    if (!source) {
-      source = keys(resolved.apiKeyName ?? DEFAULT_API_KEY_NAME, resolved.baseURL ?? DEFAULT_BASE_URL).then((apiKey) =>
-        createInferenceSource({
-          model: resolved,
-          apiKey,
-          timeoutMs: settings.requestTimeoutMs,
-          maxRetries: settings.maxRetries,
-          limiter: limiterFor(resolved, settings),
-        }),
-      );
-      source.catch(() => (source = null));
-    }
-    const r = await (await source)({ conversation, responseIndex, config, signal });
+    const r = await (await source())({ conversation, responseIndex, config, signal });
     return {
+      ...usageOf(r),
       responses: [{ message_index: responseIndex, message: r.message }],
-      input_tokens: r.input_tokens,
-      output_tokens: r.output_tokens,
-      reasoning_tokens: r.reasoning_tokens,
-      latency_ms: r.latency_ms,
-      time_to_first_token_ms: r.time_to_first_token_ms,
-      finish_reason: r.finish_reason,
-      cost_usd: r.cost_usd,
-      annotations: r.structured && !r.structured.ok ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured }) : [],
+      annotations:
+        r.structured && !r.structured.ok
+          ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured })
+          : [],
     };
   };
 }

@@ -8,9 +8,8 @@ import type { Detector } from '../detectors/detector';
 import { runPool } from '../inference/workPool';
 import { modelConfigs, modelLabel } from './experimentItems';
 import { runItem } from './itemPipeline';
+import type { Refusal } from './pipeline';
 import { passThroughSource, type ResponseSource } from './responses';
-
-export type Refusal = { error: string; path: string };
 
 /** What a run needs from its host: detectors and sources for a configuration. */
 export interface RunResolvers {
@@ -47,8 +46,8 @@ export interface RunTarget {
 
 export interface RunHooks {
   concurrency: number;
-  /** Appends an item snapshot to the store (throws when it cannot). */
-  persist(item: ExperimentItem): void;
+  /** Appends an item snapshot to the store; resolves once it is on disk (throws or rejects when it cannot). */
+  persist(item: ExperimentItem): Promise<void>;
   /** An item changed (cheap; callers throttle). */
   changed(): void;
   warn(message: string): void;
@@ -86,10 +85,11 @@ export async function runItems(target: RunTarget, tools: RunTools, hooks: RunHoo
           modelConfig: model,
           detectors: tools.detectors,
           signal,
-          update: (next, persist) => {
+          update: async (next, persist) => {
             target.items[index] = next;
-            if (persist) hooks.persist(next);
+            const stored = persist ? hooks.persist(next) : undefined;
             hooks.changed();
+            await stored;
           },
           warn: hooks.warn,
         });

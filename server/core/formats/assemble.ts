@@ -4,7 +4,9 @@
 // latency, and the source map of every text taken verbatim from the file.
 import { partOriginKey, type Conversation, type Message, type PartOrigin, type SourceAnchor, type ToolDefinition } from '../../../common/schema';
 import { pathArray, type Text } from './located';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
+import type { FileCoverage } from '../../../common/protocol';
+import { mergeToolDefinitions } from './normalize';
 import type { IRMessage, ProblemSink, SpanRecord } from './types';
 
 export type AssembledConversation = Omit<Conversation, 'position'>;
@@ -23,6 +25,15 @@ export interface AssembleOptions {
   budget?: { rebuilt: number };
   /** Build only the conversation at this index of the trace (the others: ids only). */
   only?: number;
+  /** Filled with what was read and what was not (each LLM call left out, and why). */
+  coverage?: Coverage;
+}
+
+/** How many LLM calls of a file became conversations, and each one that did not, with why. */
+export type Coverage = FileCoverage;
+
+export function emptyCoverage(): Coverage {
+  return { llmCalls: 0, read: 0, unread: [] };
 }
 
 /** Default budget of rebuilt messages per file held in memory. */
@@ -42,21 +53,23 @@ export function groupByTrace(spans: readonly SpanRecord[]): SpanRecord[][] {
 
 /** The conversations of one trace, with problems reported through `opts.problem`. */
 export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOptions): AssembledConversation[] {
-  const spans = timeOrder(trace);
-  const traceId = spans.find((s) => s.traceId)?.traceId ?? null;
   const where = (s: SpanRecord) => `${opts.displayName}:${s.anchor.line + 1}`;
   const problem = (s: SpanRecord, message: string, severity: 'error' | 'warning' | 'info') =>
     opts.problem({ line: s.anchor.line, character: s.anchor.character }, `${where(s)}: ${message}`, severity);
+  const spans = timeOrder(attachEvents(trace));
+  const traceId = spans.find((s) => s.traceId)?.traceId ?? null;
+  const coverage = opts.coverage;
+  const leftOut = (s: SpanRecord, reason: string) => coverage?.unread.push({ spanId: s.spanId, line: s.anchor.line, reason });
 
   if (!traceId)
-    for (const s of spans) if (!s.isTrace && s.kind !== 'other') problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
+    for (const s of spans) if (!s.isTrace && s.kind !== 'other' && !s.attributesOnly) problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
   const ids = new Set<string>();
   for (const s of spans) {
     if (s.spanId) ids.add(s.spanId);
     if (s.isTrace && s.traceId) ids.add(s.traceId); // Langfuse/Opik spans may name the trace as parent
   }
   for (const s of spans) {
-    if (!s.isTrace && !s.spanId && s.kind !== 'other') problem(s, `${describe(s)} has no span id`, 'warning');
+    if (!s.isTrace && !s.spanId && s.kind !== 'other' && !s.attributesOnly) problem(s, `${describe(s)} has no span id`, 'warning');
     if (s.parentId && !ids.has(s.parentId) && !s.isTrace)
       problem(s, `${describe(s)}: its parent "${s.parentId}" is not in this file; read without it`, 'warning');
   }
@@ -68,10 +81,29 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     const agents = spans.filter((s) => s.kind === 'agent' && s.output?.length);
     if (agents.length) responders = agents.slice(0, 1);
   }
+  // The same call recorded twice by two instrumentations (one nested in the other), once without
+  // content: the call is the one that was read, not a second call left unread.
+  const readIds = new Set(responders.filter((s) => s.output?.length && s.spanId).map((s) => s.spanId!));
+  const readParents = new Set(responders.filter((s) => s.output?.length && s.parentId).map((s) => s.parentId!));
+  responders = responders.filter((s) => s.output?.length || !((s.parentId && readIds.has(s.parentId)) || (s.spanId && readParents.has(s.spanId))));
+  if (coverage) coverage.llmCalls += responders.length;
   for (const s of responders)
-    if ((!s.output || s.output.length === 0) && !s.metadata.unreadable_output)
-      problem(s, `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`, s.metadata.error ? 'info' : 'warning');
-  const llm = responders.filter((s) => s.output && s.output.length > 0);
+    if (!s.output || s.output.length === 0) {
+      if (!s.metadata.unreadable_output)
+        problem(s, `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`, s.metadata.error ? 'info' : 'warning');
+      leftOut(s, s.metadata.unreadable_output ? 'its response could not be read' : s.metadata.error ? `the call failed (${String(s.metadata.error)}) and recorded no response` : 'it recorded no response (content capture off?)');
+    }
+  let llm = responders.filter((s) => s.output && s.output.length > 0);
+  // A response with nothing before it (no recorded input, nothing earlier in the trace to rebuild
+  // it from) cannot be judged: every claim would look ungrounded. It is named, not scored.
+  const anyInput = spans.some((s) => (s.input?.length ?? 0) > 0 || (s.traceInput?.length ?? 0) > 0 || (s.system?.length ?? 0) > 0);
+  if (!anyInput) {
+    for (const s of llm) {
+      problem(s, `${describe(s)} recorded its response but not what the model was given; no conversation is made from it`, 'warning');
+      leftOut(s, 'its input (the messages the model was given) was not recorded');
+    }
+    llm = [];
+  }
 
   const tools = spans.filter((s) => s.kind === 'tool');
   const pool = new ToolPool(tools);
@@ -80,31 +112,49 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   for (const s of responders) for (const m of s.output ?? []) for (const c of m.toolCalls) if (c.id) knownCallIds.add(c.id);
 
   const firstInput = traceRoot?.traceInput ?? spans.find((s) => s.traceInput?.length)?.traceInput ?? null;
+  // System instructions an agent or root span recorded apply to the calls that record none.
+  const traceSystem = spans.find((s) => s.kind !== 'llm' && s.system?.length)?.system ?? null;
+  /** Ids the recorded inputs give calls (by name and arguments): for responses that kept none. */
+  const historyIds = new Map<string, string>();
+  for (const s of spans) for (const m of s.input ?? []) if (m.role === 'assistant') for (const c of m.toolCalls) if (c.id && !historyIds.has(callKey(c))) historyIds.set(callKey(c), c.id);
   const out: AssembledConversation[] = [];
   /** The conversation so far when LLM spans do not record their input: grows, never copied. */
   const history: IRMessage[] = [];
   const historyAnswered = new Set<string>();
   let historyFilled = 0;
-  let lastTools: ToolDefinition[] = [];
+  /** The definitions an earlier call of the trace recorded (null: none so far). */
+  let lastTools: ToolDefinition[] | null = null;
+  // Any call of the trace that records definitions tells which tools the agent had.
+  const traceTools = spans.reduce<ToolDefinition[] | null>((acc, s) => (s.kind === 'llm' || s.kind === 'agent' ? mergeToolDefinitions(acc, s.tools) : acc), null);
+  const executed = executedToolNames(spans);
   let overBudget = false;
   for (let k = 0; k < llm.length; k++) {
     const span = llm[k]!;
     if (opts.idsOnly) {
+      if (coverage) coverage.read++;
       out.push({ id: conversationId(llm, k, traceId, opts), file: opts.file, line: span.anchor.line, sourcePath: [], messages: [], tools: [] });
       continue;
     }
     let messages: IRMessage[];
     let rebuilt = false;
-    if (span.input && span.input.length) {
-      messages = span.input.slice();
-      if (span.system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: span.system, toolCalls: [] });
+    let recoveredIds: Array<string | null> | null = null;
+    if (span.input && span.input.length && !degenerate(span.input)) {
+      const own = withoutOwnResponse(span.input, span.output!);
+      messages = restoreDroppedCalls(own.messages, llm.slice(0, k));
+      recoveredIds = own.ids;
+      const system = span.system?.length ? span.system : traceSystem;
+      if (system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: system, toolCalls: [] });
       const answered = answeredIn(messages);
       pool.answered(answered);
       messages = fillToolResults(messages, 0, answered, pool, span);
     } else {
       if (k === 0 || history.length === 0) {
         history.length = 0;
-        if (span.system?.length && !(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) history.push({ role: 'system', parts: span.system, toolCalls: [] });
+        // A recorded input of only system messages still says what the instructions were.
+        const ownSystem = (span.input ?? []).filter((m) => m.role === 'system' || m.role === 'developer');
+        const system = span.system?.length ? span.system : traceSystem;
+        const start = ownSystem.length ? ownSystem : system?.length ? [{ role: 'system', parts: system, toolCalls: [] }] : [];
+        if (!(firstInput ?? []).some((m) => m.role === 'system' || m.role === 'developer')) append(history, start);
         append(history, firstInput ?? []);
         historyAnswered.clear();
         for (const id of answeredIn(history)) historyAnswered.add(id);
@@ -120,7 +170,14 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       messages = history;
       rebuilt = true;
     }
-    const response = span.output!.map((m) => ({ ...m, role: 'assistant' }));
+    // A streamed response may keep no call ids; the recorded history that holds it has them
+    // (this call's input recorded by reference, or a later call's input).
+    const ids = recoveredIds;
+    const response = span.output!.map((m) => ({
+      ...m,
+      role: 'assistant',
+      toolCalls: m.toolCalls.map((c, n) => (c.id !== null ? c : ids?.[n] ? { ...c, id: ids[n]! } : historyIds.has(callKey(c)) ? { ...c, id: historyIds.get(callKey(c))! } : c)),
+    }));
     const responseIndex = messages.length;
     if (rebuilt) {
       append(history, response);
@@ -134,7 +191,7 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       for (const id of answeredIn(history)) historyAnswered.add(id);
       historyFilled = messages.length;
     }
-    if (span.tools?.length) lastTools = span.tools;
+    if (span.tools) lastTools = span.tools;
     const latency = span.startMs !== null && span.endMs !== null && span.endMs >= span.startMs ? Math.round((span.endMs - span.startMs) * 1000) / 1000 : null;
     const id = conversationId(llm, k, traceId, opts);
     const fields: BuildFields = {
@@ -142,13 +199,15 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       file: opts.file,
       line: span.anchor.line,
       sourcePath: span.anchor.path.slice(),
-      tools: span.tools ?? lastTools,
+      tools: span.tools ?? lastTools ?? traceTools,
+      executed,
       model: span.model,
       usage: span.usage,
       format: span.format,
       metadata: {},
     };
     if (opts.only !== undefined && opts.only !== k) {
+      if (coverage) coverage.read++;
       out.push({ id, file: opts.file, line: fields.line, sourcePath: fields.sourcePath, messages: [], tools: [] });
       continue;
     }
@@ -173,11 +232,13 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
         if (!overBudget)
           problem(span, `the trace${traceId ? ` "${traceId}"` : ''} has ${llm.length} LLM calls that did not record their input; conversations from here on are too large to keep in memory and are left out (split the trace, or open a larger file: it is then read on demand)`, 'warning');
         overBudget = true;
+        leftOut(span, 'the rebuilt conversation is too large to keep in memory');
         continue;
       }
     }
     const all = messages.slice(0, responseIndex);
     append(all, response);
+    if (coverage) coverage.read++;
     out.push(build(all, fields));
   }
 
@@ -190,6 +251,123 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       problem(t, `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} that no tool call in the trace asked for`, 'warning');
   }
   return out;
+}
+
+/**
+ * Log records (and events recorded apart) joined to the span they name: their input and output
+ * messages become that span's, in time order. Records of a span that is not in the file make
+ * an LLM call of their own (a logs-only export).
+ */
+function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
+  if (!trace.some((s) => s.eventOf !== undefined)) return trace.slice();
+  const out: SpanRecord[] = [];
+  const byId = new Map<string, SpanRecord>();
+  for (const s of trace)
+    if (s.eventOf === undefined) {
+      const copy = { ...s };
+      out.push(copy);
+      if (s.spanId) byId.set(s.spanId, copy);
+    }
+  const events = trace.filter((s) => s.eventOf !== undefined).sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0) || a.seq - b.seq);
+  for (const e of events) {
+    let target = byId.get(e.eventOf!);
+    if (!target) {
+      target = { ...e, spanId: e.eventOf!, kind: 'llm', input: null, output: null, system: null, finishReasons: null };
+      delete target.eventOf;
+      byId.set(e.eventOf!, target);
+      out.push(target);
+    }
+    if (e.input?.length) target.input = [...(target.input ?? []), ...e.input];
+    if (e.output?.length) {
+      // One response however many records carry it (no filtering: a lazy index keeps no texts).
+      const all = [...(target.output ?? []), ...e.output];
+      target.output = [{ role: 'assistant', parts: all.flatMap((m) => m.parts), toolCalls: all.flatMap((m) => m.toolCalls), ...(all.some((m) => m.reasoning?.length) ? { reasoning: all.flatMap((m) => m.reasoning ?? []) } : {}) }];
+    }
+    if (e.system?.length) target.system = [...(target.system ?? []), ...e.system];
+    if (e.finishReasons?.length) target.finishReasons ??= e.finishReasons;
+    if (target.kind === 'other' && (e.input?.length || e.output?.length)) target.kind = 'llm';
+  }
+  return out;
+}
+
+/**
+ * The recorded input up to the response itself: some SDKs record the request's message list by
+ * reference, and the app appends the response (and its tool results) before the run is sent —
+ * the input then already holds the calls it answered with. Cut at the first assistant message
+ * that makes one of the response's own tool calls.
+ */
+function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMessage[]): { messages: IRMessage[]; ids: Array<string | null> | null } {
+  const own = new Set<string>();
+  // A call is known by its id, or (a streamed response keeps none) by its name and arguments.
+  const key = callKey;
+  const calls = output.flatMap((m) => m.toolCalls);
+  for (const c of calls) if (c.id) own.add(c.id);
+  const ownCalls = new Set(calls.map(key));
+  if (ownCalls.size) {
+    const cut = input.findIndex((m) => m.role === 'assistant' && m.toolCalls.some((c) => (c.id !== null && own.has(c.id)) || (own.size === 0 && ownCalls.has(key(c)))));
+    if (cut > 0) {
+      // The ids the recorded turn gives the response's calls (by position, when they match).
+      const made = input[cut]!.toolCalls;
+      const ids = own.size === 0 && made.length === calls.length && made.every((c, n) => key(c) === key(calls[n]!)) ? made.map((c) => c.id) : null;
+      return { messages: input.slice(0, cut), ids };
+    }
+  }
+  return { messages: input.slice(), ids: null };
+}
+
+/** A tool call by name and arguments (whitespace aside): how a call without an id is recognised. */
+function callKey(c: IRMessage['toolCalls'][number]): string {
+  return `${c.name}\u0000${c.args.text.replace(/\s/g, '')}`;
+}
+
+/**
+ * Some tracers record an earlier assistant turn of the history without its tool calls (an empty
+ * message followed by the results). The trace's own earlier response that made calls of those
+ * tools is that turn: its calls are restored and the results get their ids.
+ */
+function restoreDroppedCalls(messages: IRMessage[], earlier: readonly SpanRecord[]): IRMessage[] {
+  let out = messages;
+  for (let i = 0; i < out.length; i++) {
+    const m = out[i]!;
+    if (m.role !== 'assistant' || m.parts.some((p) => p.text !== '') || m.toolCalls.length) continue;
+    let j = i + 1;
+    while (j < out.length && out[j]!.role === 'tool') j++;
+    const results = out.slice(i + 1, j);
+    if (results.length === 0 || results.some((r) => !r.name)) continue;
+    const made = earlier
+      .map((s) => s.output?.[0])
+      .find((r) => r && r.toolCalls.length === results.length && results.every((t, n) => r.toolCalls[n]!.name === t.name));
+    if (!made) continue;
+    if (out === messages) out = messages.slice();
+    out[i] = { ...m, parts: [], toolCalls: made.toolCalls };
+    results.forEach((t, n) => {
+      const id = made.toolCalls[n]!.id;
+      if (t.toolCallId === undefined && id) out[i + 1 + n] = { ...t, toolCallId: id };
+    });
+  }
+  return out;
+}
+
+/** An input that holds no turn at all (only system messages, or only empty messages). */
+function degenerate(input: readonly IRMessage[]): boolean {
+  return !input.some((m) => m.role !== 'system' && m.role !== 'developer' && (m.parts.length > 0 || m.toolCalls.length > 0));
+}
+
+/** Tools that ran: tool spans, and calls a tool message of the trace answers. */
+function executedToolNames(spans: readonly SpanRecord[]): string[] {
+  const names = new Set<string>();
+  const callNames = new Map<string, string>();
+  for (const s of spans) {
+    if (s.kind === 'tool' && s.tool?.name) names.add(s.tool.name);
+    for (const m of [...(s.input ?? []), ...(s.output ?? []), ...(s.traceInput ?? [])]) for (const c of m.toolCalls) if (c.id) callNames.set(c.id, c.name);
+  }
+  for (const s of spans)
+    for (const m of [...(s.input ?? []), ...(s.traceInput ?? [])])
+      if (m.role === 'tool') {
+        const n = (m.toolCallId !== undefined ? callNames.get(m.toolCallId) : undefined) ?? m.name;
+        if (n) names.add(n);
+      }
+  return [...names].sort();
 }
 
 /** The trace id when the trace made one LLM call, else the LLM span's id. */
@@ -320,7 +498,10 @@ interface BuildFields {
   file: string;
   line: number;
   sourcePath: Array<string | number>;
-  tools: ToolDefinition[];
+  /** Null: the trace records no tool definitions. */
+  tools: ToolDefinition[] | null;
+  /** Tools the trace shows were executed. */
+  executed?: string[];
   model: string | null;
   usage: SpanRecord['usage'];
   format: Conversation['format'];
@@ -394,7 +575,9 @@ export function build(messages: readonly IRMessage[], f: BuildFields): Assembled
     line: f.line,
     sourcePath: f.sourcePath,
     messages: out,
-    tools: f.tools,
+    tools: f.tools ?? [],
+    ...(f.tools === null ? { toolsKnown: false } : {}),
+    ...(f.executed?.length ? { executedTools: f.executed } : {}),
     ...(f.model ? { model: f.model } : {}),
     ...(usage ? { usage } : {}),
     metadata: f.metadata,

@@ -2,7 +2,7 @@
 // in memory for a small input, else ids and lines at hand with the rest read again from disk.
 // Built in one place from the columns either path (OpenAI records, assembled spans) keeps.
 import type { Conversation, TraceFormat } from '../../../common/schema';
-import type { TraceProblem } from '../../../common/protocol';
+import type { FileCoverage, TraceProblem } from '../../../common/protocol';
 import { contentSummary, type ContentSummary } from './summaries';
 
 export interface IndexedFile {
@@ -21,10 +21,17 @@ export interface IndexedFile {
   materialize(position: number): Conversation | null;
   /** The listing row's content of the conversation at `position` (null if gone). */
   summaryAt(position: number): ContentSummary | null;
+  /**
+   * Work left to make the listing rows ahead (a lazy file of spans reads its traces again), in
+   * steps to yield between; null when there is none. Left undone, the first listing does it.
+   */
+  summarySteps(): Iterator<void> | null;
+  /** How many LLM calls became conversations, and each one left out with why. */
+  coverage: FileCoverage;
 }
 
 /** What the file as a whole is. */
-export type FileHead = Pick<IndexedFile, 'file' | 'isTrace' | 'problems' | 'format'>;
+export type FileHead = Pick<IndexedFile, 'file' | 'isTrace' | 'problems' | 'format' | 'coverage'>;
 
 /** The conversations of a file as columns: ids and lines, and the conversations or how to get them again. */
 export interface ConversationColumns {
@@ -36,11 +43,14 @@ export interface ConversationColumns {
   reread(position: number): Conversation | null;
   /** Lazy file: the kept summary (null when none was kept: it is made from `reread`). */
   keptSummary(position: number): ContentSummary | null;
+  /** Lazy file: the work left to keep summaries (null: none). */
+  summarySteps?(): Iterator<void> | null;
 }
 
 export function buildIndexedFile(head: FileHead, columns: ConversationColumns): IndexedFile {
   const { ids, conversations } = columns;
-  const materialize = (p: number): Conversation | null => (conversations ? (conversations[p] ?? null) : p < ids.length ? columns.reread(p) : null);
+  const materialize = (p: number): Conversation | null =>
+    conversations ? (conversations[p] ?? null) : p < ids.length ? columns.reread(p) : null;
   return {
     ...head,
     lazy: conversations === null,
@@ -55,10 +65,14 @@ export function buildIndexedFile(head: FileHead, columns: ConversationColumns): 
       const c = materialize(p);
       return c && contentSummary(c);
     },
+    summarySteps: () => (conversations ? null : (columns.summarySteps?.() ?? null)),
   };
 }
 
 /** A file with no conversations (being read, unreadable, or empty). */
 export function emptyIndexedFile(file: string, isTrace: boolean, problems: TraceProblem[]): IndexedFile {
-  return buildIndexedFile({ file, isTrace, problems, format: null }, { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null });
+  return buildIndexedFile(
+    { file, isTrace, problems, format: null, coverage: { llmCalls: 0, read: 0, unread: [] } },
+    { ids: [], lineAt: () => 0, conversations: [], reread: () => null, keptSummary: () => null },
+  );
 }

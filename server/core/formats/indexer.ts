@@ -6,7 +6,7 @@
 // Here: the input, the records and the decision; the rest in the modules named below.
 import type { SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { buildIndexedFile, type IndexedFile } from './indexedFile';
 import { isObj } from './located';
 import { looksLikeConversation } from './openai';
@@ -36,6 +36,8 @@ export interface IndexerOptions {
   format?: FormatChoice;
   /** Keep only offsets and re-read conversations from `file` on demand. */
   lazy?: boolean;
+  /** Lazy: keep listing rows as records are read (default true; false when nothing will list them). */
+  keepSummaries?: boolean;
 }
 
 /** A record waiting for the format to be known. */
@@ -78,7 +80,7 @@ export class TraceFileIndexer {
       if (f === 'otel-genai' || f === 'openinference') this.forcedConvention = f;
     }
     const { file, displayName, lineBased } = opts;
-    this.openai = new OpenAIConversations({ file, displayName, lineBased, lazy: this.lazy }, this.sink);
+    this.openai = new OpenAIConversations({ file, displayName, lineBased, lazy: this.lazy, keepSummaries: opts.keepSummaries !== false }, this.sink);
     this.spans = new SpanConversations({ file, displayName, lazy: this.lazy }, this.sink);
     this.rereader = new RecordRereader({ file, displayName, records: this.records, contexts: this.contexts, stamp: this.lazy ? fileStamp(file) : null });
   }
@@ -279,6 +281,8 @@ export class TraceFileIndexer {
       this.problems.push({ file, line: 0, message: `${displayName}: ${this.droppedProblems} more problems are not listed`, severity: 'warning' });
     const format: TraceFormat | null = family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
     const columns = spanPath ? this.spans.columns(this.rereader, family, this.forcedConvention) : this.openai.columns(this.rereader);
-    return buildIndexedFile({ file, isTrace, problems: this.problems, format }, columns);
+    // An OpenAI chat file: every record that is a conversation is one LLM call read.
+    const coverage = spanPath ? this.spans.coverage : { llmCalls: columns.ids.length, read: columns.ids.length, unread: [] };
+    return buildIndexedFile({ file, isTrace, problems: this.problems, format, coverage }, columns);
   }
 }

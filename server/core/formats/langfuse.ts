@@ -3,7 +3,8 @@
 // usageDetails, costDetails, toolDefinitions, toolCalls, level, statusMessage}`.
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, items, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { readInput, readMode, readOutput, readToolCall, readTools } from './messages';
+import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, readToolCall, type ReadOptions } from './normalize';
+import { Attrs, attributeSystem, attributeToolDefinitions } from './otel';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 const OBSERVATION_TYPES = new Set(['GENERATION', 'SPAN', 'EVENT', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
@@ -19,22 +20,22 @@ export function isLangfuseTrace(v: unknown): boolean {
 }
 
 /** A trace (with its observations) or one observation → span records. */
-export function readLangfuse(x: LV, anchor: SourceAnchor, seq: () => number): SpanRecord[] {
+export function readLangfuse(x: LV, anchor: SourceAnchor, seq: () => number, o: ReadOptions): SpanRecord[] {
   const v = x.v;
   if (!isObj(v)) return [];
   if (isObj(v.trace) && Array.isArray(v.observations)) {
     // {trace: {...}, observations: [...]}
-    const trace = readTrace(get(x, 'trace'), anchor, seq());
-    return [trace, ...subRecords(x, 'observations').flatMap((o) => readObservation(o.x, o.anchor, seq(), trace.traceId))];
+    const trace = readTrace(get(x, 'trace'), anchor, seq(), o);
+    return [trace, ...subRecords(x, 'observations').flatMap((r) => readObservation(r.x, r.anchor, seq(), trace.traceId, o))];
   }
   if (Array.isArray(v.observations)) {
-    const trace = readTrace(x, anchor, seq());
-    return [trace, ...subRecords(x, 'observations').flatMap((o) => readObservation(o.x, o.anchor, seq(), trace.traceId))];
+    const trace = readTrace(x, anchor, seq(), o);
+    return [trace, ...subRecords(x, 'observations').flatMap((r) => readObservation(r.x, r.anchor, seq(), trace.traceId, o))];
   }
-  return readObservation(x, anchor, seq(), null);
+  return readObservation(x, anchor, seq(), null, o);
 }
 
-function readTrace(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
+function readTrace(x: LV, anchor: SourceAnchor, seq: number, o: ReadOptions): SpanRecord {
   const t = x.v as Record<string, unknown>;
   const rec = emptySpan('langfuse', anchor, seq);
   rec.isTrace = true;
@@ -42,7 +43,7 @@ function readTrace(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
   rec.name = typeof t.name === 'string' ? t.name : null;
   rec.startMs = timeMs(t.timestamp);
   const input = get(x, 'input');
-  if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input);
+  if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input, o).messages;
   if (typeof t.sessionId === 'string') rec.metadata.session_id = t.sessionId;
   if (typeof t.userId === 'string') rec.metadata.user_id = t.userId;
   const latency = num(get(x, 'latency'));
@@ -50,7 +51,7 @@ function readTrace(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
   return rec;
 }
 
-function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: string | null): SpanRecord[] {
+function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: string | null, opts: ReadOptions): SpanRecord[] {
   const o = x.v;
   if (!isObj(o)) return [];
   const rec = emptySpan('langfuse', anchor, seq);
@@ -68,23 +69,31 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     rec.model = typeof o.model === 'string' ? o.model : null;
     if (isObj(o.modelParameters)) rec.metadata.model_parameters = o.modelParameters;
     const input = jsonish(get(x, 'input'));
-    if (input.v !== undefined && input.v !== null) rec.input = readInput(input);
+    const request = input.v !== undefined && input.v !== null ? readInput(input, opts) : null;
+    if (request && request.messages.length) rec.input = request.messages;
     const output = get(x, 'output');
     if (output.v !== undefined && output.v !== null) {
-      const out = readOutput(output);
-      rec.output = out.length ? [{ ...out[0]!, role: 'assistant' }] : null;
+      const out = readOutput(output, opts);
+      rec.output = out.length ? out : null;
       if (!out.length) rec.notes.push({ message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`, severity: 'error' });
       if (!out.length) rec.metadata.unreadable_output = true;
     }
     const toolCalls = get(x, 'toolCalls');
     if (Array.isArray(toolCalls.v) && rec.output && rec.output[0]!.toolCalls.length === 0)
       for (const c of items(toolCalls)) {
-        const call = readToolCall(c);
+        const call = readToolCall(c, opts);
         if (call) rec.output[0]!.toolCalls.push(call);
       }
-    const defs = getAny(x, 'toolDefinitions', 'tools');
-    if (defs.v !== undefined) rec.tools = readMode.light ? null : readTools(defs);
-    else if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(input, 'tools'));
+    // Definitions: the observation's own, the request's, the span attributes Langfuse keeps in
+    // metadata (an OTel-ingested observation), the model parameters.
+    const attrs = new Attrs(get(get(x, 'metadata'), 'attributes'));
+    if (!opts.light) {
+      rec.tools = mergeToolDefinitions(
+        mergeToolDefinitions(findToolDefinitions([get(x, 'toolDefinitions'), get(x, 'tools')]), request?.tools ?? null),
+        mergeToolDefinitions(attributeToolDefinitions(attrs), findToolDefinitions([get(get(x, 'modelParameters'), 'tools'), get(get(x, 'metadata'), 'tools')])),
+      );
+      rec.system = attributeSystem(attrs);
+    }
     const u = isObj(o.usageDetails) ? get(x, 'usageDetails') : get(x, 'usage');
     const inTok = num(getAny(u, 'input', 'promptTokens', 'prompt_tokens')) ?? num(get(x, 'promptTokens'));
     const outTok = num(getAny(u, 'output', 'completionTokens', 'completion_tokens')) ?? num(get(x, 'completionTokens'));
@@ -101,14 +110,14 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     rec.tool = {
       name: rec.name,
       callId: str(getAny(meta, 'tool_call_id', 'toolCallId')) ?? (isObj(input.v) ? (str(getAny(input, 'tool_call_id', 'toolCallId')) ?? null) : null),
-      args: textOrRaw(isObj(input.v) && input.v.arguments !== undefined ? get(input, 'arguments') : input),
-      result: textOrRaw(get(x, 'output')),
+      args: textOrRaw(isObj(input.v) && input.v.arguments !== undefined ? get(input, 'arguments') : input, opts.light),
+      result: textOrRaw(get(x, 'output'), opts.light),
       error,
     };
   } else if (type === 'AGENT') {
     rec.kind = 'agent';
     const input = get(x, 'input');
-    if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input);
+    if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input, opts).messages;
   }
   if (isObj(o.metadata)) rec.metadata.observation_metadata = o.metadata;
   return [rec];

@@ -3,7 +3,7 @@
 // usage_metadata, start_time, end_time, child_runs?}`.
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { readInput, readMode, readOutput, readTools } from './messages';
+import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, type ReadOptions } from './normalize';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 export function isLangSmithRun(v: unknown): boolean {
@@ -14,7 +14,7 @@ export function isLangSmithRun(v: unknown): boolean {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-export function readLangSmith(x: LV, anchor: SourceAnchor, seq: () => number, parentId: string | null = null, traceId: string | null = null): SpanRecord[] {
+export function readLangSmith(x: LV, anchor: SourceAnchor, seq: () => number, o: ReadOptions, parentId: string | null = null, traceId: string | null = null): SpanRecord[] {
   const r = x.v;
   if (!isObj(r)) return [];
   const rec = emptySpan('langsmith', anchor, seq());
@@ -39,17 +39,17 @@ export function readLangSmith(x: LV, anchor: SourceAnchor, seq: () => number, pa
     rec.kind = 'llm';
     rec.provider = str(get(meta, 'ls_provider')) ?? null;
     rec.model = str(get(meta, 'ls_model_name')) ?? str(getAny(invocation, 'model', 'model_name')) ?? null;
-    const msgs = getAny(inputs, 'messages', 'prompts', 'prompt', 'input');
-    if (msgs.v !== undefined) rec.input = readInput(msgs);
+    const request = inputs.v !== undefined && inputs.v !== null ? readInput(inputs, o) : null;
+    if (request && request.messages.length) rec.input = request.messages;
+    else if (isObj(inputs.v) && Object.keys(inputs.v).length) rec.notes.push({ message: 'has "inputs" that hold no readable message; the input is rebuilt from the trace', severity: 'warning' });
     if (outputs.v !== undefined && outputs.v !== null) {
-      const out = readOutput(outputs);
-      rec.output = out.length ? [{ ...out[0]!, role: 'assistant' }] : null;
+      const out = readOutput(outputs, o);
+      rec.output = out.length ? out : null;
       if (!out.length) rec.notes.push({ message: `has "outputs" that hold no readable message (${Array.isArray(outputs.v) ? 'array' : typeof outputs.v}); no response is read from it`, severity: 'error' });
       if (!out.length) rec.metadata.unreadable_output = true;
     }
-    const tools = get(invocation, 'tools');
-    if (tools.v !== undefined) rec.tools = readMode.light ? null : readTools(tools);
-    else if (isObj(inputs.v) && inputs.v.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(inputs, 'tools'));
+    // Definitions: the request's own `tools`, or the framework's invocation parameters.
+    if (!o.light) rec.tools = mergeToolDefinitions(request?.tools ?? null, findToolDefinitions([get(invocation, 'tools'), get(invocation, 'functions'), get(get(meta, 'ls_invocation_params'), 'tools'), get(meta, 'tools')]));
     const um = get(x, 'usage_metadata');
     const tu = get(get(get(outputs, 'llm_output'), 'token_usage'), 'prompt_tokens').v !== undefined ? get(get(outputs, 'llm_output'), 'token_usage') : get(outputs, 'usage');
     const inTok = num(get(um, 'input_tokens')) ?? num(get(tu, 'prompt_tokens')) ?? num(get(x, 'prompt_tokens'));
@@ -70,18 +70,18 @@ export function readLangSmith(x: LV, anchor: SourceAnchor, seq: () => number, pa
     rec.tool = {
       name: rec.name,
       callId: callId ?? null,
-      args: textOrRaw(argsLv),
-      result: lcKwargs ? textOrRaw(get(lcKwargs, 'content')) : output.v !== undefined ? textOrRaw(output) : textOrRaw(outputs),
+      args: textOrRaw(argsLv, o.light),
+      result: lcKwargs ? textOrRaw(get(lcKwargs, 'content'), o.light) : output.v !== undefined ? textOrRaw(output, o.light) : textOrRaw(outputs, o.light),
       error,
     };
   } else {
     rec.kind = runType === 'chain' && rec.parentId === null ? 'agent' : 'other';
     if (rec.parentId === null && inputs.v !== undefined) {
-      const m = readInput(inputs);
+      const m = readInput(inputs, o).messages;
       if (m.length) rec.traceInput = m;
     }
   }
   const out = [rec];
-  for (const child of subRecords(x, 'child_runs')) out.push(...readLangSmith(child.x, child.anchor, seq, rec.spanId, rec.traceId));
+  for (const child of subRecords(x, 'child_runs')) out.push(...readLangSmith(child.x, child.anchor, seq, o, rec.spanId, rec.traceId));
   return out;
 }

@@ -3,7 +3,8 @@
 // path from an anchor (a value of the file whose position is known) through zero or more
 // levels of "JSON inside a JSON string".
 import type { SourceAnchor } from '../../../common/schema';
-import { elementRanges, findValueRange, offsetPositions, type JsonPath } from '../jsonSource';
+import { offsetPositions } from '../json/lines';
+import { elementRanges, findValueRange, type JsonPath } from '../json/locate';
 
 /** A path built key by key without copying: an array, or a key below another path. */
 export type Path = JsonPath | { readonly up: Path; readonly key: string | number };
@@ -99,20 +100,18 @@ export function textOf(x: LV): Text | null {
  * text in the file when it can be sliced from there (so markers still land), else serialized
  * (synthesized: no location).
  */
-export function textOrRaw(x: LV): Text | null {
+export function textOrRaw(x: LV, light = false): Text | null {
   if (x.v === undefined || x.v === null) return null;
   if (typeof x.v === 'string') return { text: x.v, loc: x.loc };
-  return rawText(x);
+  return rawText(x, light);
 }
 
 /**
- * Light reading (the first pass over a large file, which keeps only ids): recorded inputs are
- * not walked, tool arguments and results not sliced — a conversation is read whole when opened.
+ * `light`: the first pass over a large file, which keeps only ids — a value is not sliced from
+ * the source (the conversation is read whole when opened).
  */
-export const readMode = { light: false };
-
-export function rawText(x: LV): Text {
-  if (readMode.light) return { text: '', loc: null };
+export function rawText(x: LV, light = false): Text {
+  if (light) return { text: '', loc: null };
   const loc = x.loc;
   if (loc?.src != null) {
     const r = findValueRange(loc.src, pathArray(loc.path), 0);

@@ -41,11 +41,27 @@ export function readOpenAIConversation(value: unknown, at: OpenAIPlace, problem:
     sourcePath: at.sourcePath,
     messages: raw.messages,
     tools: raw.tools ?? [],
+    // A file without `tools` says nothing about which tools exist.
+    ...(raw.tools === undefined ? { toolsKnown: false } : {}),
+    ...executedIn(raw.messages),
     ...(raw.model !== undefined ? { model: raw.model } : {}),
     ...(raw.usage !== undefined ? { usage: raw.usage } : {}),
     ...(raw.metadata !== undefined ? { metadata: raw.metadata } : {}),
     anchors: [at.anchor],
   };
+}
+
+/** The tools a tool message answers a call of (by call id, or by the result's own name). */
+function executedIn(messages: RawConversation['messages']): { executedTools?: string[] } {
+  const byId = new Map<string, string>();
+  const names = new Set<string>();
+  for (const m of messages) {
+    for (const c of m.tool_calls ?? []) if (c.id) byId.set(c.id, c.function.name);
+    if (m.role !== 'tool' && m.role !== 'function') continue;
+    const name = (m.tool_call_id !== undefined ? byId.get(m.tool_call_id) : undefined) ?? m.name;
+    if (name) names.add(name);
+  }
+  return names.size ? { executedTools: [...names].sort() } : {};
 }
 
 /** Warnings that do not stop indexing: unknown roles, missing content, orphan tool results. */

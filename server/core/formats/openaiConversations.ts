@@ -2,7 +2,7 @@
 // whole; a large file keeps, per conversation, its id, line, record and listing summary, and
 // reads the conversation again when it is asked for.
 import type { Conversation, SourceAnchor } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import type { ConversationColumns } from './indexedFile';
 import { readOpenAIConversation } from './openai';
 import { Column, valueAtPath } from './recordTable';
@@ -17,6 +17,8 @@ export interface OpenAIPathOptions {
   /** JSONL: records are named by line, not by path. */
   lineBased: boolean;
   lazy: boolean;
+  /** Lazy: keep each conversation's listing row (else a listing reads the conversations again). */
+  keepSummaries: boolean;
 }
 
 export class OpenAIConversations {
@@ -51,8 +53,8 @@ export class OpenAIConversations {
     this.ids.push(c.id);
     this.lines.push(line);
     this.recordOf.push(ordinal);
-    if (lazy) this.summaries.push(contentSummary(c));
-    else this.whole.push(c);
+    if (!lazy) this.whole.push(c);
+    else if (this.opts.keepSummaries) this.summaries.push(contentSummary(c));
   }
 
   columns(rereader: RecordRereader): ConversationColumns {

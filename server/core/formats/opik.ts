@@ -3,7 +3,7 @@
 // output, usage, error_info, start_time, end_time}` (a trace may carry its `spans`).
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { readInput, readMode, readOutput, readTools } from './messages';
+import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, type ReadOptions } from './normalize';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 const SPAN_TYPES = new Set(['general', 'llm', 'tool', 'guardrail']);
@@ -19,10 +19,10 @@ export function isOpikTrace(v: unknown): boolean {
   return opikish && v.id !== undefined && (v.input !== undefined || v.output !== undefined) && v.start_time !== undefined;
 }
 
-export function readOpik(x: LV, anchor: SourceAnchor, seq: () => number, hint: 'trace' | 'span' | null): SpanRecord[] {
+export function readOpik(x: LV, anchor: SourceAnchor, seq: () => number, hint: 'trace' | 'span' | null, o: ReadOptions): SpanRecord[] {
   const v = x.v;
   if (!isObj(v)) return [];
-  if (hint === 'span' || isOpikSpan(v)) return [readSpan(x, anchor, seq())];
+  if (hint === 'span' || isOpikSpan(v)) return [readSpan(x, anchor, seq(), o)];
   const rec = emptySpan('opik', anchor, seq());
   rec.isTrace = true;
   rec.traceId = typeof v.id === 'string' ? v.id : null;
@@ -30,18 +30,18 @@ export function readOpik(x: LV, anchor: SourceAnchor, seq: () => number, hint: '
   rec.startMs = timeMs(v.start_time);
   rec.endMs = timeMs(v.end_time);
   const input = get(x, 'input');
-  if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input);
+  if (input.v !== undefined && input.v !== null) rec.traceInput = readInput(input, o).messages;
   if (typeof v.thread_id === 'string') rec.metadata.thread_id = v.thread_id;
   const out = [rec];
   for (const s of subRecords(x, 'spans')) {
-    const span = readSpan(s.x, s.anchor, seq());
+    const span = readSpan(s.x, s.anchor, seq(), o);
     span.traceId ??= rec.traceId;
     out.push(span);
   }
   return out;
 }
 
-function readSpan(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
+function readSpan(x: LV, anchor: SourceAnchor, seq: number, o: ReadOptions): SpanRecord {
   const s = x.v as Record<string, unknown>;
   const rec = emptySpan('opik', anchor, seq);
   rec.traceId = typeof s.trace_id === 'string' ? s.trace_id : null;
@@ -60,15 +60,15 @@ function readSpan(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
     rec.kind = 'llm';
     rec.model = typeof s.model === 'string' ? s.model : null;
     rec.provider = typeof s.provider === 'string' ? s.provider : null;
-    if (input.v !== undefined && input.v !== null) rec.input = readInput(input);
+    const request = input.v !== undefined && input.v !== null ? readInput(input, o) : null;
+    if (request && request.messages.length) rec.input = request.messages;
     if (output.v !== undefined && output.v !== null) {
-      const out = readOutput(output);
-      rec.output = out.length ? [{ ...out[0]!, role: 'assistant' }] : null;
+      const out = readOutput(output, o);
+      rec.output = out.length ? out : null;
       if (!out.length) rec.notes.push({ message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`, severity: 'error' });
       if (!out.length) rec.metadata.unreadable_output = true;
     }
-    if (isObj(input.v) && input.v.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(input, 'tools'));
-    else if (isObj(s.metadata) && s.metadata.tools !== undefined) rec.tools = readMode.light ? null : readTools(get(get(x, 'metadata'), 'tools'));
+    if (!o.light) rec.tools = mergeToolDefinitions(request?.tools ?? null, findToolDefinitions([get(get(x, 'metadata'), 'tools'), get(get(get(x, 'metadata'), 'invocation_params'), 'tools')]));
     const u = get(x, 'usage');
     const inTok = num(getAny(u, 'prompt_tokens', 'input_tokens', 'original_usage.prompt_tokens'));
     const outTok = num(getAny(u, 'completion_tokens', 'output_tokens'));
@@ -84,10 +84,10 @@ function readSpan(x: LV, anchor: SourceAnchor, seq: number): SpanRecord {
     const callId = str(get(meta, 'tool_call_id')) ?? (isObj(input.v) ? str(get(input, 'tool_call_id')) : undefined);
     const argsLv = isObj(input.v) && Object.keys(input.v).length === 1 && input.v.input !== undefined ? get(input, 'input') : input;
     const resLv = isObj(output.v) && Object.keys(output.v).length === 1 && output.v.output !== undefined ? get(output, 'output') : output;
-    rec.tool = { name: rec.name, callId: callId ?? null, args: textOrRaw(argsLv), result: textOrRaw(resLv), error };
+    rec.tool = { name: rec.name, callId: callId ?? null, args: textOrRaw(argsLv, o.light), result: textOrRaw(resLv, o.light), error };
   } else if (rec.parentId === null && input.v !== undefined && input.v !== null) {
     rec.kind = 'agent';
-    const m = readInput(input);
+    const m = readInput(input, o).messages;
     if (m.length) rec.traceInput = m;
   }
   return rec;

@@ -1,7 +1,7 @@
 // Where every record of a trace file is, so that one can be read again alone: a table of typed
 // columns (a large file may hold millions of records, so no object per record).
 import type { SourceAnchor } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 
 /** The empty path, shared (never mutated). */
 export const EMPTY_PATH: JsonPath = Object.freeze([]) as unknown as JsonPath;

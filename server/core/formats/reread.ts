@@ -11,16 +11,22 @@ import type { Family } from './sniff';
 import { readFamily } from './spanRecords';
 import type { SpanRecord } from './types';
 
-/** Size and modification time of a file when it was indexed. */
+/**
+ * Size, modification time and identity of a file when it was indexed. The identity (device and
+ * inode) tells a file swapped for another, or for a link to one elsewhere, even one made to
+ * the same size and time.
+ */
 export interface FileStamp {
   size: number;
   mtimeMs: number;
+  dev: number;
+  ino: number;
 }
 
 export function fileStamp(file: string): FileStamp | null {
   try {
     const st = fs.statSync(file);
-    return { size: st.size, mtimeMs: st.mtimeMs };
+    return { size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
   } catch {
     return null;
   }
@@ -51,7 +57,15 @@ export class RecordRereader {
       const path = [...anchor.path, ...inner];
       const c = readOpenAIConversation(
         inner.length ? valueAtPath(value, inner) : value,
-        { file, displayName, where: () => '', line: anchor.line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor },
+        {
+          file,
+          displayName,
+          where: () => '',
+          line: anchor.line,
+          sourcePath: path,
+          position,
+          anchor: inner.length ? { ...anchor, path } : anchor,
+        },
         null,
       );
       return c && c.id === id ? c : null;
@@ -61,7 +75,7 @@ export class RecordRereader {
   /**
    * The conversations of one trace, from the records (`ordinals`, in file order) its spans came
    * from; `traceId` picks its spans among others of a shared record. Problems were reported at
-   * indexing: none here.
+   * indexing: none here. `fd`: the file already opened by `open` (for many traces in a row).
    */
   traceConversations(
     family: Family,
@@ -69,27 +83,76 @@ export class RecordRereader {
     ordinals: readonly number[],
     traceId: string | null,
     opts: Pick<AssembleOptions, 'only' | 'budget'>,
+    fd?: number,
+  ): AssembledConversation[] | null {
+    const read = (fd: number) => this.assembleTrace(fd, family, convention, ordinals, traceId, opts);
+    if (fd === undefined) return this.withFile(read);
+    try {
+      return read(fd);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Opens the file for several reads (null: gone, or changed since it was indexed). Close it with `close`. */
+  open(): number | null {
+    try {
+      return this.unchanged() ? fs.openSync(this.src.file, 'r') : null;
+    } catch {
+      return null;
+    }
+  }
+
+  close(fd: number): void {
+    fs.closeSync(fd);
+  }
+
+  /** Whether the file is still as it was indexed. */
+  unchanged(): boolean {
+    const { file, stamp } = this.src;
+    if (!stamp) return true;
+    try {
+      const st = fs.statSync(file);
+      return st.size === stamp.size && st.mtimeMs === stamp.mtimeMs && st.dev === stamp.dev && st.ino === stamp.ino;
+    } catch {
+      return false;
+    }
+  }
+
+  private assembleTrace(
+    fd: number,
+    family: Family,
+    convention: 'otel-genai' | 'openinference' | null,
+    ordinals: readonly number[],
+    traceId: string | null,
+    opts: Pick<AssembleOptions, 'only' | 'budget'>,
   ): AssembledConversation[] | null {
     const { records, contexts, file, displayName } = this.src;
-    return this.withFile((fd) => {
-      const cache = new Map<number, string>();
-      const parsed = new Map<number, unknown>();
-      const spans: SpanRecord[] = [];
-      for (const ordinal of ordinals) {
-        const source = this.recordText(ordinal, fd, cache);
-        if (source === null) return null;
-        const start = records.byteStart(ordinal);
-        let value = parsed.get(start);
-        if (value === undefined) {
-          value = JSON.parse(source) as unknown;
-          parsed.set(start, value);
-        }
-        const record = { value, inner: records.inner(ordinal), source, anchor: records.anchor(ordinal), ordinal, resource: contexts[records.ctx(ordinal)] ?? null, hint: records.hint(ordinal) };
-        const got = readFamily(family, record, convention, false);
-        if (got) for (const s of got) if ((s.traceId ?? null) === traceId || (traceId === null && ordinals.length === 1)) spans.push(s);
+    const cache = new Map<number, string>();
+    const parsed = new Map<number, unknown>();
+    const spans: SpanRecord[] = [];
+    for (const ordinal of ordinals) {
+      const source = this.recordText(ordinal, fd, cache);
+      if (source === null) return null;
+      const start = records.byteStart(ordinal);
+      let value = parsed.get(start);
+      if (value === undefined) {
+        value = JSON.parse(source) as unknown;
+        parsed.set(start, value);
       }
-      return assembleTrace(spans, { file, displayName, problem: () => {}, ...opts });
-    });
+      const record = {
+        value,
+        inner: records.inner(ordinal),
+        source,
+        anchor: records.anchor(ordinal),
+        ordinal,
+        resource: contexts[records.ctx(ordinal)] ?? null,
+        hint: records.hint(ordinal),
+      };
+      const got = readFamily(family, record, convention, false);
+      if (got) for (const s of got) if ((s.traceId ?? null) === traceId || (traceId === null && ordinals.length === 1)) spans.push(s);
+    }
+    return assembleTrace(spans, { file, displayName, problem: () => {}, ...opts });
   }
 
   /** The text of a record (several records may share one: an OTLP export line). */
@@ -114,17 +177,8 @@ export class RecordRereader {
   }
 
   private withFile<T>(fn: (fd: number) => T): T | null {
-    const { file, stamp } = this.src;
-    let fd: number;
-    try {
-      if (stamp) {
-        const st = fs.statSync(file);
-        if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) return null; // changed: wait for the re-index
-      }
-      fd = fs.openSync(file, 'r');
-    } catch {
-      return null;
-    }
+    const fd = this.open(); // null when changed: wait for the re-index
+    if (fd === null) return null;
     try {
       return fn(fd);
     } catch {

@@ -3,7 +3,7 @@
 // a parsed value may itself hold records (an OTLP export, `{"data": [...]}`); a record tells its
 // family by its fields.
 import type { TraceFormat } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { isObj } from './located';
 import { isLangfuseObservation, isLangfuseTrace } from './langfuse';
 import { isLangSmithRun } from './langsmith';
@@ -17,8 +17,10 @@ export type FormatChoice = TraceFormat | 'auto';
 
 /** Keys of a root object whose arrays hold the records (`{"data": [...]}`, Opik `{traces, spans}`). */
 export const CONTAINER_KEYS = new Set(['traces', 'spans', 'runs', 'data', 'items', 'records', 'conversations', 'results', 'observations']);
-export const OTLP_ROOT = new Set(['resourceSpans', 'resource_spans']);
-const OTLP_SCOPE = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans']);
+export const OTLP_ROOT = new Set(['resourceSpans', 'resource_spans', 'resourceLogs', 'resource_logs']);
+const OTLP_SCOPE = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'scopeLogs', 'scope_logs']);
+/** Where an OTLP scope keeps its records: spans, or log records (GenAI events). */
+const OTLP_RECORDS = new Set(['spans', 'logRecords', 'log_records']);
 
 export const FAMILY_NAMES: Record<Family, string> = {
   openai: 'OpenAI chat',
@@ -48,7 +50,7 @@ export function classify(v: unknown, hint: string | null): Family | null {
 /** Whether a value may be a container of records (OTLP export, {data: [...]}, …). */
 export function mayHoldRecords(v: unknown): boolean {
   if (!isObj(v)) return false;
-  if ('resourceSpans' in v || 'resource_spans' in v) return true;
+  for (const k of OTLP_ROOT) if (k in v) return true;
   for (const k of CONTAINER_KEYS) if (k in v) return true;
   return false;
 }
@@ -67,9 +69,9 @@ export interface InnerRecord {
  */
 export function innerRecords(value: unknown, resourceCtx: Map<string, number>, contexts: Array<Record<string, unknown> | null>, ctxKey: string): InnerRecord[] {
   if (!isObj(value)) return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
-  const rsKey = 'resourceSpans' in value ? 'resourceSpans' : 'resource_spans' in value ? 'resource_spans' : undefined;
-  if (rsKey !== undefined && Array.isArray(value[rsKey])) {
-    const out: InnerRecord[] = [];
+  // OTLP: spans and log records (a collector's file exporter may write both in one document).
+  const out: InnerRecord[] = [];
+  for (const rsKey of Object.keys(value).filter((k) => OTLP_ROOT.has(k) && Array.isArray(value[k])))
     (value[rsKey] as unknown[]).forEach((rs, i) => {
       if (!isObj(rs)) return;
       let ctx = 0;
@@ -85,13 +87,16 @@ export function innerRecords(value: unknown, resourceCtx: Map<string, number>, c
         const scopes = rs[ssKey];
         if (!Array.isArray(scopes)) continue;
         scopes.forEach((ss, j) => {
-          if (!isObj(ss) || !Array.isArray(ss.spans)) return;
-          ss.spans.forEach((span, k) => out.push({ value: span, inner: [rsKey, i, ssKey, j, 'spans', k], ctx, hint: 'otlp' }));
+          if (!isObj(ss)) return;
+          for (const recKey of Object.keys(ss).filter((k) => OTLP_RECORDS.has(k) && Array.isArray(ss[k])))
+            (ss[recKey] as unknown[]).forEach((span, k) => out.push({ value: span, inner: [rsKey, i, ssKey, j, recKey, k], ctx, hint: 'otlp' }));
         });
       }
     });
-    return out;
-  }
+  if (out.length || Object.keys(value).some((k) => OTLP_ROOT.has(k))) return out;
+  // MLflow trace JSON: {info, data: {spans: [...]}}.
+  if (isObj(value.data) && Array.isArray(value.data.spans) && isObj(value.info))
+    return (value.data.spans as unknown[]).map((el, i) => ({ value: el, inner: ['data', 'spans', i] as JsonPath, ctx: 0, hint: 'spans' }));
   if (classify(value, null) === null) {
     const containers = Object.keys(value).filter((k) => CONTAINER_KEYS.has(k) && Array.isArray(value[k]));
     if (containers.length && !(isObj(value.trace) && containers.includes('observations')))
@@ -149,7 +154,7 @@ export function planFor(head: Uint8Array): Plan {
       if (d === 2) return kind === 'object' ? 'descend' : 'skip';
       if (d === 3) return path[2] === 'resource' ? 'context' : OTLP_SCOPE.has(String(path[2])) && kind === 'array' ? 'descend' : 'skip';
       if (d === 4) return kind === 'object' ? 'descend' : 'skip';
-      if (d === 5) return path[4] === 'spans' && kind === 'array' ? 'descend' : 'skip';
+      if (d === 5) return OTLP_RECORDS.has(String(path[4])) && kind === 'array' ? 'descend' : 'skip';
       return 'record';
     }
     if (CONTAINER_KEYS.has(k0) && !single.has(k0)) {

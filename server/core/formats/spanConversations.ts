@@ -2,10 +2,10 @@
 // into conversations at the end. A small input keeps the conversations; a large file keeps span
 // skeletons while it is read, then per conversation its id, line and trace (the records its
 // spans came from), and reads a trace again when one of its conversations is asked for.
-// Listing summaries of a large file are made in one pass over its traces when first asked for,
-// then kept.
+// Listing summaries of a large file are made in one pass over its traces (in slices, so that the
+// caller can yield between them; or at once when a listing asks first), then kept.
 import type { Conversation, TraceFormat } from '../../../common/schema';
-import { assembleTrace, groupByTrace, REBUILT_MESSAGES_BUDGET } from './assemble';
+import { assembleTrace, emptyCoverage, groupByTrace, REBUILT_MESSAGES_BUDGET, type Coverage } from './assemble';
 import type { ConversationColumns } from './indexedFile';
 import { Column } from './recordTable';
 import type { RecordRereader } from './reread';
@@ -33,6 +33,10 @@ export class SpanConversations {
   private readonly traceRecords: number[][] = [];
   private readonly traceIds: Array<string | null> = [];
   private summaries: SummaryTable | null = null;
+  /** The pass making `summaries` while it runs: whoever asks next resumes it. */
+  private summarizing: Generator<void, void, void> | null = null;
+  /** LLM calls read and left out (filled by `assemble`). */
+  readonly coverage: Coverage = emptyCoverage();
 
   constructor(
     private readonly opts: SpanPathOptions,
@@ -42,7 +46,12 @@ export class SpanConversations {
   /** The span records of one record; what could not be read in them is reported. */
   add(spans: readonly SpanRecord[]): void {
     for (const s of spans) {
-      for (const n of s.notes) this.problem({ line: s.anchor.line, character: s.anchor.character }, `${this.opts.displayName}:${s.anchor.line + 1}: ${describeSpan(s)} ${n.message}`, n.severity);
+      for (const n of s.notes)
+        this.problem(
+          { line: s.anchor.line, character: s.anchor.character },
+          `${this.opts.displayName}:${s.anchor.line + 1}: ${describeSpan(s)} ${n.message}`,
+          n.severity,
+        );
       if (s.kind === 'llm' && this.firstConvention === null) this.firstConvention = s.format;
       this.spans.push(this.opts.lazy ? skeleton(s) : s);
     }
@@ -53,7 +62,7 @@ export class SpanConversations {
     const { file, displayName, lazy } = this.opts;
     const groups = groupByTrace(this.spans);
     this.spans = [];
-    const opts = { file, displayName, problem: this.problem, idsOnly: lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET } };
+    const opts = { file, displayName, problem: this.problem, idsOnly: lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET }, coverage: this.coverage };
     for (let t = 0; t < groups.length; t++) {
       const g = groups[t]!;
       if (lazy) {
@@ -73,6 +82,7 @@ export class SpanConversations {
 
   columns(rereader: RecordRereader, family: Family, convention: 'otel-genai' | 'openinference' | null): ConversationColumns {
     const { ids, lines } = this;
+    const steps = () => (this.summarizing ??= this.summarize(rereader, family, convention));
     return {
       ids,
       lineAt: (p) => lines.get(p),
@@ -84,37 +94,67 @@ export class SpanConversations {
         return c && c.id === ids[p] ? ({ ...c, position: p } as Conversation) : null;
       },
       keptSummary: (p) => {
-        this.summaries ??= this.summarizeAll(rereader, family, convention);
+        if (!this.summaries) {
+          const rest = steps();
+          while (!rest.next().done);
+        }
         return this.summaries?.get(p) ?? null;
       },
+      summarySteps: () => (this.opts.lazy ? steps() : null),
     };
   }
 
   /**
-   * Lazy file: the summaries of all conversations, each trace read and assembled once (null when
-   * the file changed meanwhile: nothing is kept, the re-index replaces this one). A conversation
-   * its trace could not rebuild within the memory budget has none (made on demand).
+   * Lazy file: the summaries of all conversations, each trace read and assembled once, a slice of
+   * traces per step. None are kept when the file changed meanwhile (its re-index replaces this
+   * one). A conversation its trace could not rebuild within the memory budget has none (made on
+   * demand when listed).
    */
-  private summarizeAll(rereader: RecordRereader, family: Family, convention: 'otel-genai' | 'openinference' | null): SummaryTable | null {
+  private *summarize(
+    rereader: RecordRereader,
+    family: Family,
+    convention: 'otel-genai' | 'openinference' | null,
+  ): Generator<void, void, void> {
+    const fd = rereader.open();
+    if (fd === null) return;
     const table = new SummaryTable();
-    for (let t = 0; t < this.traceRecords.length; t++) {
-      const first = this.traceFirst.get(t);
-      const end = t + 1 < this.traceRecords.length ? this.traceFirst.get(t + 1) : this.ids.length;
-      const convs = rereader.traceConversations(family, convention, this.traceRecords[t]!, this.traceIds[t]!, { budget: { rebuilt: REBUILT_MESSAGES_BUDGET } });
-      if (!convs) return null;
-      // Conversations over the budget are left out of `convs`: the others keep their order.
-      let j = 0;
-      for (let p = first; p < end; p++) {
-        const c = convs[j];
-        if (c && c.id === this.ids[p]) {
-          table.push(contentSummary(c));
-          j++;
-        } else table.push(null);
+    try {
+      for (let t = 0; t < this.traceRecords.length; t++) {
+        if (t > 0 && t % TRACES_PER_STEP === 0) {
+          yield;
+          if (!rereader.unchanged()) return;
+        }
+        const first = this.traceFirst.get(t);
+        const end = t + 1 < this.traceRecords.length ? this.traceFirst.get(t + 1) : this.ids.length;
+        if (first === end) continue; // a trace without conversations: nothing to read
+        const convs = rereader.traceConversations(
+          family,
+          convention,
+          this.traceRecords[t]!,
+          this.traceIds[t]!,
+          { budget: { rebuilt: REBUILT_MESSAGES_BUDGET } },
+          fd,
+        );
+        if (!convs) return;
+        // Conversations over the budget are left out of `convs`: the others keep their order.
+        let j = 0;
+        for (let p = first; p < end; p++) {
+          const c = convs[j];
+          if (c && c.id === this.ids[p]) {
+            table.push(contentSummary(c));
+            j++;
+          } else table.push(null);
+        }
       }
+      this.summaries = table;
+    } finally {
+      rereader.close(fd);
     }
-    return table;
   }
 }
+
+/** Traces read per step of the summary pass. */
+const TRACES_PER_STEP = 256;
 
 function describeSpan(s: SpanRecord): string {
   const kind = s.isTrace ? 'trace' : s.kind === 'llm' ? 'LLM span' : s.kind === 'tool' ? 'tool span' : 'span';

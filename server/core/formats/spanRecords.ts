@@ -2,11 +2,11 @@
 // the skeleton of a span a large file keeps while it is indexed (what grouping, ids and problems
 // need; its texts are read again when a conversation is asked for).
 import type { SourceAnchor } from '../../../common/schema';
-import type { JsonPath } from '../jsonSource';
+import type { JsonPath } from '../json/locate';
 import { isLangfuseObservation, isLangfuseTrace, readLangfuse } from './langfuse';
 import { isLangSmithRun, readLangSmith } from './langsmith';
 import { isObj, type LV } from './located';
-import { readMode } from './messages';
+import type { ReadOptions } from './normalize';
 import { isOpikSpan, isOpikTrace, readOpik } from './opik';
 import { isSpanLike, readOtelSpan } from './otel';
 import { EMPTY_PATH, valueAtPath } from './recordTable';
@@ -40,16 +40,10 @@ export interface FamilyRecord {
  * reads no texts (a large file being indexed keeps skeletons only).
  */
 export function readFamily(family: Family, r: FamilyRecord, convention: 'otel-genai' | 'openinference' | null, light: boolean): SpanRecord[] | null {
-  // The readers still take the light read from a module flag: set here only, for this call.
-  readMode.light = light;
-  try {
-    return readRecord(family, r, convention);
-  } finally {
-    readMode.light = false;
-  }
+  return readRecord(family, r, convention, { light });
 }
 
-function readRecord(family: Family, r: FamilyRecord, convention: 'otel-genai' | 'openinference' | null): SpanRecord[] | null {
+function readRecord(family: Family, r: FamilyRecord, convention: 'otel-genai' | 'openinference' | null, o: ReadOptions): SpanRecord[] | null {
   const { anchor, inner, hint } = r;
   const v = inner.length ? valueAtPath(r.value, inner) : r.value;
   const root: LV = { v, loc: { a: anchor, outer: [], path: inner.slice(), src: r.source } };
@@ -59,15 +53,15 @@ function readRecord(family: Family, r: FamilyRecord, convention: 'otel-genai' | 
   switch (family) {
     case 'otel': {
       if (!isSpanLike(v) && hint !== 'otlp') return null;
-      const s = readOtelSpan(root, anchor, seq(), convention, r.resource);
+      const s = readOtelSpan(root, anchor, seq(), convention, r.resource, o);
       return s ? [s] : null;
     }
     case 'langfuse':
-      return isLangfuseTrace(v) || isLangfuseObservation(v) ? readLangfuse(root, anchor, seq) : null;
+      return isLangfuseTrace(v) || isLangfuseObservation(v) ? readLangfuse(root, anchor, seq, o) : null;
     case 'langsmith':
-      return isLangSmithRun(v) ? readLangSmith(root, anchor, seq) : null;
+      return isLangSmithRun(v) ? readLangSmith(root, anchor, seq, o) : null;
     case 'opik':
-      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans' ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null) : null;
+      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans' ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null, o) : null;
     default:
       return null;
   }
@@ -90,8 +84,9 @@ export function skeleton(s: SpanRecord): SpanRecord {
     endMs: null,
     seq: s.seq,
     anchor: { path: EMPTY_PATH as Array<string | number>, line: s.anchor.line, character: s.anchor.character },
-    input: null,
-    system: null,
+    // Whether an input was recorded decides whether the call can be read (kept as a mark).
+    input: s.input?.length ? RECORDED : null,
+    system: s.system?.length ? NO_TEXTS : null,
     output,
     tools: null,
     model: null,
@@ -100,7 +95,9 @@ export function skeleton(s: SpanRecord): SpanRecord {
     finishReasons: null,
     costUsd: null,
     tool: s.tool && { name: s.tool.name, callId: s.tool.callId, args: null, result: null, error: s.tool.error ? NO_TEXT : null },
-    traceInput: null,
+    ...(s.eventOf !== undefined ? { eventOf: s.eventOf } : {}),
+    ...(s.attributesOnly ? { attributesOnly: true } : {}),
+    traceInput: s.traceInput?.length ? RECORDED : null,
     isTrace: s.isTrace,
     metadata: meta,
     notes: NO_NOTES,
@@ -110,6 +107,7 @@ const NO_TEXT = Object.freeze({ text: '', loc: null });
 const NO_TEXTS = Object.freeze([]) as unknown as SpanRecord['system'] & [];
 const NO_CALLS = Object.freeze([]) as unknown as IRMessage['toolCalls'];
 const NO_NOTES = Object.freeze([]) as unknown as SpanRecord['notes'];
+const RECORDED = Object.freeze([Object.freeze({ role: 'user', parts: NO_TEXTS, toolCalls: NO_CALLS })]) as unknown as IRMessage[];
 const NO_META = Object.freeze({}) as Record<string, unknown>;
 const ERROR_ONLY = Object.freeze({ error: true }) as Record<string, unknown>;
 const UNREADABLE_ONLY = Object.freeze({ unreadable_output: true }) as Record<string, unknown>;

@@ -18,6 +18,8 @@ export interface IRMessage {
   name?: string;
   /** A tool result that is an error. */
   isError?: boolean;
+  /** The model's recorded reasoning (thinking, reasoning summaries): context, never scored. */
+  reasoning?: Text[];
 }
 
 export type SpanKind = 'llm' | 'tool' | 'agent' | 'other';
@@ -59,6 +61,13 @@ export interface SpanRecord {
   /** The record is the trace itself (not a span of it). */
   isTrace: boolean;
   metadata: Record<string, unknown>;
+  /**
+   * A log record (or a span event recorded apart) that carries messages of the span with this
+   * id: its input and output join that span's when the trace is assembled.
+   */
+  eventOf?: string;
+  /** Read from a bare attribute map: it has no ids or times by nature (no problem about them). */
+  attributesOnly?: boolean;
   /** What could not be read in this record (reported where the record is). */
   notes: Array<{ message: string; severity: Severity }>;
 }
@@ -102,6 +111,8 @@ export interface ProblemSink {
 /** Time in ms since the epoch from ISO strings, epoch ns/µs/ms/s numbers or numeric strings. */
 export function timeMs(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return epochToMs(v);
+  // OTel JS HrTime: [seconds, nanoseconds].
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number' && v[0] > 0) return v[0] * 1000 + v[1] / 1e6;
   if (typeof v === 'string' && v !== '') {
     // The common shapes first: ISO 8601 with a zone, or without one (UTC).
     if (ISO_ZONED.test(v)) {

@@ -2,20 +2,12 @@
 // per-attempt timeout, the rate limiter and zod parsing of whatever comes back. Shared by the
 // inference source (target model) and the LLM judge.
 import OpenAI from 'openai';
-import type {
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import type { Message } from '../../../common/schema';
 import type { EndpointOptions, ResponseUsage } from './contract';
 import { redactKey } from './redact';
-import {
-  MalformedResponseError,
-  abortedError,
-  classifyError,
-  withRetry,
-} from './retry';
+import { MalformedResponseError, abortedError, classifyError, withRetry } from './retry';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -190,9 +182,7 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
       if (signal.aborted) throw abortedError();
       redactAnswer(result, apiKey);
       const tokens =
-        result.input_tokens !== null || result.output_tokens !== null
-          ? (result.input_tokens ?? 0) + (result.output_tokens ?? 0)
-          : null;
+        result.input_tokens !== null || result.output_tokens !== null ? (result.input_tokens ?? 0) + (result.output_tokens ?? 0) : null;
       permit?.settle(tokens);
       return { ...result, attempts };
     } catch (e) {
@@ -280,7 +270,9 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
     if (!sawChunk || finish === null) {
       // The connection closed before the answer was complete.
       const e = new Error('terminated');
-      throw Object.assign(e, { cause: Object.assign(new Error('the stream ended before the answer was complete'), { code: 'UND_ERR_SOCKET' }) });
+      throw Object.assign(e, {
+        cause: Object.assign(new Error('the stream ended before the answer was complete'), { code: 'UND_ERR_SOCKET' }),
+      });
     }
     const latency_ms = Math.round(performance.now() - started);
     const message: Message = { role: 'assistant', content };

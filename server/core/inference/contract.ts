@@ -87,7 +87,10 @@ export function normalizeUsage(usage: ResponseUsage): { usage: ResponseUsage; wa
  * (its role is kept), or adds a system message first. `shift` is 1 when a message was added, so
  * that callers can map indices back to the trace.
  */
-export function applySystemPromptOverride(messages: readonly Message[], override: string | null | undefined): { messages: Message[]; shift: number } {
+export function applySystemPromptOverride(
+  messages: readonly Message[],
+  override: string | null | undefined,
+): { messages: Message[]; shift: number } {
   if (override === undefined || override === null) return { messages: messages.slice(), shift: 0 };
   const i = messages.findIndex((m) => m.role === 'system' || m.role === 'developer');
   if (i >= 0) return { messages: messages.map((m, j) => (j === i ? { ...m, content: override } : m)), shift: 0 };

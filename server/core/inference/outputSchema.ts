@@ -99,9 +99,7 @@ export interface StructuredIssue {
   message: string;
 }
 
-export type StructuredResult =
-  | { ok: true; value: unknown }
-  | { ok: false; error: string; issues?: StructuredIssue[] };
+export type StructuredResult = { ok: true; value: unknown } | { ok: false; error: string; issues?: StructuredIssue[] };
 
 export function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
@@ -114,7 +112,11 @@ export function formatPath(path: readonly (string | number)[]): string {
  */
 export function validateStructuredOutput(content: string | null | undefined, fields: readonly FieldInput[]): StructuredResult {
   if (content === null || content === undefined || content.trim() === '') {
-    return { ok: false, error: 'the response has no content, but the output schema asks for a JSON object', issues: [{ path: [], message: 'empty response' }] };
+    return {
+      ok: false,
+      error: 'the response has no content, but the output schema asks for a JSON object',
+      issues: [{ path: [], message: 'empty response' }],
+    };
   }
   let parsed: unknown;
   try {

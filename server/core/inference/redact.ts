@@ -37,7 +37,8 @@ export function redactKey(text: string, key: string | null | undefined): string 
   return out;
 }
 
-const CREDENTIAL_PARAMS = /([?&#;](?:api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|pwd|secret|client[-_]?secret|sig|signature|code)=)[^&#\s"'<>]*/gi;
+const CREDENTIAL_PARAMS =
+  /([?&#;](?:api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|pwd|secret|client[-_]?secret|sig|signature|code)=)[^&#\s"'<>]*/gi;
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@"'<>]+@/gi;
 
 /** Credentials inside URLs of a text: the user-info part and credential-like query parameters. */
@@ -56,7 +57,8 @@ export function redactSecret(text: string, secret: string | null | undefined): s
   return redactUrlCredentials(out);
 }
 
-const CREDENTIAL_PARAM_NAME = /^(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|pwd|secret|client[-_]?secret|sig|signature|code)$/i;
+const CREDENTIAL_PARAM_NAME =
+  /^(?:api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|pwd|secret|client[-_]?secret|sig|signature|code)$/i;
 
 /**
  * One URL as it may be stored: no user name or password, no credential-like query parameter.

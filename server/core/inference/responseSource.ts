@@ -46,7 +46,7 @@ import {
 } from '../../../common/schema';
 import { type ChatRequestBody, createChatCaller } from './chatClient';
 import { type EndpointOptions, type ResponseUsage, applySystemPromptOverride, usageOf } from './contract';
-import { locateJsonPath } from './jsonLocate';
+import { locateJsonPath } from '../json/locate';
 import { type StructuredIssue, formatPath, outputResponseFormat, validateStructuredOutput } from './outputSchema';
 import { InferenceError } from './retry';
 
@@ -271,8 +271,8 @@ export function schemaViolationAnnotations(input: SchemaViolationInput): Annotat
   const issues = structured.issues && structured.issues.length > 0 ? structured.issues : [{ path: [], message: structured.error }];
   const bySpan = new Map<string, { start: number; end: number; explanations: string[] }>();
   for (const issue of issues) {
-    let start = 0;
-    let end = text.length;
+    let start: number;
+    let end: number;
     const span = issue.path.length > 0 ? locateJsonPath(text, issue.path) : null;
     if (span) {
       start = span.start;

@@ -12,23 +12,11 @@
 //   malformed responses      → never retried (invalid JSON, a body that is not a chat completion)
 //   cancellation             → never retried; the wait between attempts stops at once
 // `x-should-retry: false` from the server turns a retryable status into a final one.
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { redactSecret } from './redact';
 
 export type FailureKind =
-  | 'http'
-  | 'rate_limited'
-  | 'server_error'
-  | 'timeout'
-  | 'connection'
-  | 'malformed_response'
-  | 'aborted'
-  | 'unknown';
+  'http' | 'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'malformed_response' | 'aborted' | 'unknown';
 
 /**
  * The one error type that leaves the inference and judge modules. Its message is meant for the
@@ -61,12 +49,6 @@ export class InferenceError extends Error {
 
 export function abortedError(message = 'cancelled'): InferenceError {
   return new InferenceError(message, 'aborted');
-}
-
-export function isAbortLike(e: unknown): boolean {
-  if (e instanceof InferenceError) return e.kind === 'aborted';
-  if (e instanceof APIUserAbortError) return true;
-  return e instanceof Error && e.name === 'AbortError';
 }
 
 // ---- secrets --------------------------------------------------------------------------------
@@ -162,10 +144,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       clearTimeout(timer);
       reject(abortedError());
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -51,18 +51,20 @@ export async function runPool<T>(
           } catch (e) {
             run = Promise.reject(e);
           }
-          run.then(
-            () => {
-              result.completed++;
-            },
-            (error: unknown) => {
-              result.failed.push({ item, error });
-            },
-          ).finally(() => {
-            active--;
-            if (finishedAll()) resolve();
-            else launch();
-          });
+          run
+            .then(
+              () => {
+                result.completed++;
+              },
+              (error: unknown) => {
+                result.failed.push({ item, error });
+              },
+            )
+            .finally(() => {
+              active--;
+              if (finishedAll()) resolve();
+              else launch();
+            });
         }
         if (finishedAll()) resolve();
       };

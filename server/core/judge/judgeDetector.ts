@@ -35,7 +35,7 @@ import {
 import type { DetectionInput, Detector } from '../detectors/detector';
 import { type ChatRequestBody, createChatCaller } from '../inference/chatClient';
 import type { EndpointOptions } from '../inference/contract';
-import { locateJsonPath } from '../inference/jsonLocate';
+import { locateJsonPath } from '../json/locate';
 import { contextMessages } from '../inference/responseSource';
 import { toWireJsonSchema } from '../inference/outputSchema';
 import { InferenceError } from '../inference/retry';

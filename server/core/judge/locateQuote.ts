@@ -8,6 +8,7 @@
 //                   (Sellers' approximate substring matching), kept when its similarity
 //                   1 − distance / quote length is at least `minSimilarity` (default 0.8).
 // Offsets are always into the original string.
+import { escapeAt } from '../json/escapes';
 
 export interface QuoteLocation {
   start: number;
@@ -80,16 +81,11 @@ export function normalizeForMatch(s: string, decodeJsonEscapes = false): Normali
   while (i < s.length) {
     let c = s[i]!;
     let len = 1;
-    if (decodeJsonEscapes && c === '\\' && i + 1 < s.length) {
-      const n = s[i + 1]!;
-      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', b: ' ', f: ' ' };
-      if (n in simple) {
-        c = simple[n]!;
-        len = 2;
-      } else if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) {
-        c = String.fromCharCode(parseInt(s.slice(i + 2, i + 6), 16));
-        len = 6;
-      }
+    const escape = decodeJsonEscapes && c === '\\' ? escapeAt(s, i) : null;
+    if (escape) {
+      // Backspace and form feed read as spaces: a quote shows neither.
+      c = escape.value === '\b' || escape.value === '\f' ? ' ' : escape.value;
+      len = escape.length;
     } else {
       // Keep surrogate pairs together.
       const cp = s.codePointAt(i)!;

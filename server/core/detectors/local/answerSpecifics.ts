@@ -246,13 +246,16 @@ const WORD_RE = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'’&.-]*/gu;
 function findEntities(text: string, ctx: ContextIndex, claims: Claims): void {
   // Headings and title-case lines are capitalised for style, not because they name things.
   const lines = text.split('\n');
+  // A whole answer that is one short phrase ("Marie Curie.", "Paris") is the answer itself, not a
+  // heading: its capitals name something even at the start.
+  const bare = text.length <= 80 && lines.filter((l) => l.trim() !== '').length === 1 && lineWords(text, 0).length <= 6 && !/[.!?]\s+\S/.test(text.trim());
   let lineOffset = 0;
   for (const line of lines) {
     const words = lineWords(line, lineOffset);
     lineOffset += line.length + 1;
     if (/^\s*#/.test(line) || words.length === 0) continue;
     const capitals = words.filter((w) => w.capital).length;
-    if (words.length >= 3 && capitals / words.length >= 0.7) continue;
+    if (!bare && words.length >= 3 && capitals / words.length >= 0.7) continue;
 
     let i = 0;
     while (i < words.length) {
@@ -277,7 +280,8 @@ function findEntities(text: string, ctx: ContextIndex, claims: Claims): void {
         }
         break;
       }
-      checkRun(words.slice(i, j), text, ctx, claims);
+      // the bare-answer reading only where the run is the whole answer
+      checkRun(words.slice(i, j), text, ctx, claims, bare && i === 0 && j === words.length);
       i = j;
     }
   }
@@ -328,7 +332,7 @@ function opensSentence(text: string, start: number): boolean {
   return false;
 }
 
-function checkRun(run: Word[], text: string, ctx: ContextIndex, claims: Claims): void {
+function checkRun(run: Word[], text: string, ctx: ContextIndex, claims: Claims, bare = false): void {
   // An ordinary word opening a sentence is capitalised for grammar: "Today", "The", "Hotels".
   while (run.length > 0) {
     const first = run[0]!;
@@ -347,9 +351,15 @@ function checkRun(run: Word[], text: string, ctx: ContextIndex, claims: Claims):
     const w = run[0]!;
     // A lone capitalised word is often emphasis or a UI term ("check your Inbox"); only one that
     // follows a word introducing a place, organisation or person reads as a name.
-    if (w.text.length < 3 || opensSentence(text, w.start)) return;
-    const prev = /([\p{L}]+)[ \t]+$/u.exec(text.slice(Math.max(0, w.start - 20), w.start));
-    if (!prev || !NAME_INTRODUCERS.has(prev[1]!.toLowerCase())) return;
+    if (w.text.length < 3) return;
+    // ... or the whole answer: a bare capitalised word that is not an ordinary one
+    const folded = fold(w.text);
+    const bareName = bare && !isStopword(folded) && !isCommonStem(stem(folded)) && !looksLikeOrdinaryWord(folded);
+    if (!bareName) {
+      if (opensSentence(text, w.start)) return;
+      const prev = /([\p{L}]+)[ \t]+$/u.exec(text.slice(Math.max(0, w.start - 20), w.start));
+      if (!prev || !NAME_INTRODUCERS.has(prev[1]!.toLowerCase())) return;
+    }
   }
   const tokens = fold(span).split(' ');
   const a = analyse(tokens, ctx);

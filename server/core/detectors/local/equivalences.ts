@@ -37,6 +37,31 @@ const GROUPS_SOURCE: string[][] = [
   ['cny', 'rmb', 'yuan', 'renminbi', 'china', 'chinese'], ['inr', 'rupee', 'indian rupee', 'india', 'indian'],
   ['ils', 'nis', 'shekel', 'new israeli shekel', 'israel', 'israeli'], ['mxn', 'mexican peso', 'peso', 'mexico'],
   ['krw', 'won', 'korean won', 'korea', 'south korea'], ['btc', 'bitcoin'], ['eth', 'ether', 'ethereum'],
+  // stock tickers of the largest listed companies
+  ['aapl', 'apple', 'apple inc'], ['msft', 'microsoft', 'microsoft corporation'], ['goog', 'googl', 'google', 'alphabet'],
+  ['amzn', 'amazon', 'amazon com'], ['tsla', 'tesla', 'tesla inc'], ['meta', 'fb', 'facebook', 'meta platforms'],
+  ['nvda', 'nvidia'], ['nflx', 'netflix'], ['ibm', 'international business machines'], ['intc', 'intel'],
+  ['amd', 'advanced micro devices'], ['orcl', 'oracle'], ['crm', 'salesforce'], ['adbe', 'adobe'], ['csco', 'cisco'],
+  ['dis', 'disney', 'walt disney'], ['ko', 'coca cola', 'coca-cola', 'coke'], ['pep', 'pepsico', 'pepsi'],
+  ['wmt', 'walmart'], ['jpm', 'jpmorgan', 'jp morgan'], ['v', 'visa'], ['ma', 'mastercard'], ['ba', 'boeing'],
+  ['nke', 'nike'], ['sbux', 'starbucks'], ['mcd', 'mcdonald s', 'mcdonalds'], ['baba', 'alibaba'], ['tsm', 'tsmc'],
+  ['uber', 'uber technologies'], ['pypl', 'paypal'], ['brk', 'berkshire hathaway'], ['xom', 'exxon', 'exxonmobil'],
+  // major cities as written in other scripts
+  ['beijing', 'peking', '北京'], ['shanghai', '上海'], ['guangzhou', 'canton', '广州', '廣州'], ['shenzhen', '深圳'],
+  ['hong kong', '香港'], ['taipei', '台北', '臺北'], ['tokyo', '東京', '东京', 'とうきょう'], ['osaka', '大阪'], ['kyoto', '京都'],
+  ['seoul', '서울', '首尔', '首爾'], ['busan', '부산'], ['bangkok', 'กรุงเทพ', 'กรุงเทพฯ', 'กรุงเทพมหานคร'],
+  ['singapore', '新加坡'], ['moscow', 'москва', 'москве'], ['saint petersburg', 'st petersburg', 'санкт петербург'],
+  ['new york', '纽约', '紐約', 'ニューヨーク', '뉴욕'], ['london', '伦敦', '倫敦', 'ロンドン', '런던', 'лондон'],
+  ['paris', '巴黎', 'パリ', '파리', 'париж'], ['berlin', '柏林', 'ベルリン', '베를린', 'берлин'],
+  ['los angeles', '洛杉矶', '洛杉磯', 'ロサンゼルス', '로스앤젤레스'], ['san francisco', '旧金山', '舊金山', 'サンフランシスコ'],
+  ['sydney', '悉尼', 'シドニー', '시드니'], ['rome', 'roma', '罗马', 'ローマ'], ['madrid', '马德里'],
+  ['tel aviv', 'תל אביב'], ['jerusalem', 'ירושלים', 'القدس'], ['cairo', 'القاهرة'], ['dubai', 'دبي', '迪拜'],
+  ['munich', 'münchen', 'muenchen'], ['cologne', 'köln'], ['vienna', 'wien'], ['prague', 'praha'], ['warsaw', 'warszawa'],
+  ['lisbon', 'lisboa'], ['florence', 'firenze'], ['venice', 'venezia'], ['milan', 'milano'], ['naples', 'napoli'],
+  ['copenhagen', 'københavn'], ['athens', 'αθήνα'], ['mexico city', 'ciudad de mexico', 'cdmx'],
+  // countries written in other scripts
+  ['china', '中国', '中國'], ['japan', '日本'], ['south korea', 'korea', '한국', '韩国', '韓國'], ['thailand', 'ประเทศไทย', 'ไทย'],
+  ['russia', 'россия'], ['germany', 'deutschland'], ['spain', 'españa', 'espana'], ['italy', 'italia'],
   // units
   ['km', 'kilometer', 'kilometre', 'kms'], ['mi', 'mile'], ['m', 'meter', 'metre', 'mtr'],
   ['cm', 'centimeter', 'centimetre'], ['mm', 'millimeter', 'millimetre'], ['kg', 'kilogram', 'kilo', 'kgs'],
@@ -109,5 +134,15 @@ export function findGroupPhrases(tokens: readonly string[], allowShort: (token: 
       break;
     }
   }
+  return out;
+}
+
+/** Phrases written in a script without spaces, with their groups (found by substring, not by token). */
+const UNSPACED_PHRASES: [string, number[]][] = [...PHRASE_GROUPS].filter(([p]) => /[\u0e00-\u0eff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(p));
+
+/** Groups of the unspaced-script phrases that occur anywhere in a folded text. */
+export function findUnspacedGroupPhrases(folded: string): number[] {
+  const out: number[] = [];
+  for (const [phrase, groups] of UNSPACED_PHRASES) if (folded.includes(phrase)) out.push(...groups);
   return out;
 }

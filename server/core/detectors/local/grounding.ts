@@ -25,6 +25,9 @@ import {
   unspacedGrounded,
 } from './restatements';
 import type { YMD } from './relativeDates';
+import { isVocabularyOption } from './vocabularies';
+import { regionOfGroundedPlace } from './regions';
+import { isCodeWord } from './words';
 
 export type Verdict =
   | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
@@ -66,6 +69,11 @@ export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean
   return false;
 }
 
+const CAMEL = /[a-z\d][A-Z]/;
+
+/** A season or span of years: "2018-19", "18-19", "2018/2019". */
+const YEAR_RANGE = /^((?:19|20)?\d{2})\s*[-/–]\s*((?:19|20)?\d{2})$/;
+
 /** Two values joined as a range: "2024-05-01 to 2024-05-03", "May 1 - May 3". */
 const RANGE = /^(.+?)\s*(?:\bto\b|\buntil\b|\bthrough\b|\s[-–—]\s|–|—|\/(?=\d{4}-))\s*(.+)$/i;
 
@@ -87,7 +95,7 @@ const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?
 /** Content tokens beyond which a string is composed text (a message body), not a name or key. */
 const FREE_TEXT_TOKENS = 8;
 
-export function groundString(value: string, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
+export function groundString(value: string, schema: SchemaNode | null, ctx: ContextIndex, paramName: string | null = null): Verdict {
   const v = value.trim();
   if (v === '') return OK;
   if (inSchemaLiterals(v, schema)) return OK;
@@ -95,6 +103,7 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   // Punctuation only (">", "*"): nothing specific to be made up.
   if (f === '') return OK;
   if (ctx.hasPhrase(f) || unspacedGrounded(f, ctx)) return OK;
+  if (isVocabularyOption(v, paramName, schema && typeof schema['description'] === 'string' ? schema['description'] : null)) return OK;
   const filled = schema && typeof schema['description'] === 'string' ? templateFillings(v, schema['description']) : null;
   if (filled && filled.every((part) => groundString(part, null, ctx).grounded)) return OK;
 
@@ -122,6 +131,13 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx));
     const timeOk = dated.minutes.some((m) => m === 0 || ctx.times.has(m));
     return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75 };
+  }
+  const years = YEAR_RANGE.exec(v);
+  if (years) {
+    // "18-19" for the 2018-2019 season: each year, its century supplied, said in the context
+    const full = [years[1]!, years[2]!].map((y) => (y.length === 4 ? Number(y) : [1900, 2000].map((c) => c + Number(y))));
+    const said = (y: number | number[]): boolean => (Array.isArray(y) ? y : [y]).some((x) => ctx.numbers.has(numberKey(x)));
+    if (full.every(said)) return OK;
   }
   const range = RANGE.exec(v);
   if (range) {
@@ -158,7 +174,9 @@ export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
   if (ymd) {
     if (ctx.dates.has(ymd)) return true;
     const [y, m, d] = ymd.slice(4).split('-');
-    if (ctx.dates.has(`md:${m}-${d}`) && ctx.numbers.has(numberKey(Number(y)))) return true;
+    // the day and month stated, the year left implicit ("20th June" → 2023-06-20): the model
+    // supplied the year the conversation leaves open
+    if (ctx.dates.has(`md:${m}-${d}`)) return true;
     // a month and year stand for its first day
     if (Number(d) === 1 && ctx.dates.has(`ym:${y}-${m}`)) return true;
     const rel = ctx.relativeDates;
@@ -168,7 +186,7 @@ export function dateGrounded(keys: string[], ctx: ContextIndex): boolean {
   const md = keys.find((k) => k.startsWith('md:'));
   if (md) {
     if (ctx.dates.has(md)) return true;
-    for (const k of ctx.relativeDates) if (k.startsWith('ymd:') && k.endsWith(`-${md.slice(3)}`)) return true;
+    for (const k of ctx.relativeDates.keys()) if (k.startsWith('ymd:') && k.endsWith(`-${md.slice(3)}`)) return true;
     return false;
   }
   if (keys.some((k) => ctx.dates.has(k))) return true;
@@ -208,12 +226,32 @@ export interface TokenAnalysis {
   soft: number;
 }
 
-export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE): TokenAnalysis {
+/** Runs of 2–5 capitalised tokens whose initials are a context token or joined pair ("l a" → "la"). */
+function initialsRuns(tokens: readonly string[], capitalised: ReadonlySet<string>, ctx: ContextIndex): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let initials = '';
+    for (let k = i; k < tokens.length && k < i + 5 && capitalised.has(tokens[k]!); k++) {
+      initials += tokens[k]![0];
+      if (initials.length >= 2 && (ctx.tokens.has(initials) || ctx.joined.has(initials))) out.push([i, k + 1]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Content tokens of a value against the context. `capitalised` (the value's own capitalised
+ * tokens) enables abbreviations; `value` marks an argument value, where a corrected typo and code
+ * syntax are restatements too (answer text keeps the stricter reading).
+ */
+export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE, code = false, value = false): TokenAnalysis {
   const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
   const viaGroup = new Set<number>();
   for (const g of findGroupPhrases(tokens, () => true)) {
     if (g.groups.some((id) => ctx.groups.has(id))) for (let k = g.start; k < g.end; k++) viaGroup.add(k);
   }
+  // capitalised words whose initials the context writes as an abbreviation ("Los Angeles" for "L.A.")
+  if (capitalised.size >= 2) for (const [start, end] of initialsRuns(tokens, capitalised, ctx)) for (let k = start; k < end; k++) viaGroup.add(k);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (isStopword(t)) continue;
@@ -230,8 +268,9 @@ export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalise
         (i + 1 < tokens.length && ctx.tokens.has(t + tokens[i + 1])) ||
         (i > 0 && ctx.tokens.has(tokens[i - 1] + t)) ||
         unspacedGrounded(t, ctx) ||
+        (code && isCodeWord(t)) ||
         abbreviationGrounded(t, capitalised.has(t), ctx) ||
-        typoGrounded(t, ctx);
+        (value && typoGrounded(t, ctx));
     if (ok) res.grounded++;
     else if (num === null && (t.length === 1 || isCommonStem(stem(t)))) res.soft++;
     else res.hard.push(t);
@@ -259,10 +298,28 @@ function properLooking(q: string): boolean {
   return words.every((w) => /^(?:[A-Z][\p{L}'’.-]*|[A-Z]{2,4}\.?|(?:[A-Z]\.){1,3}|of|the|and|de|del|da|di)$/u.test(w));
 }
 
+/** A value written as code or a command line: call syntax, operators, a path, a redirection. */
+const CODE_LIKE = /[()=<>|\\]|\*\*|::|^\s*[a-z]+\s+(?:-{1,2}\w|[./~])/;
+
 function groundTokens(v: string, ctx: ContextIndex): Verdict {
+  const verdict = groundTokensLiterally(v, ctx);
+  // an identifier in camelCase or PascalCase is words run together ("getConcurrency")
+  if (!verdict.grounded && CAMEL.test(v)) {
+    const split = groundTokensLiterally(v.replace(/([a-z\d])([A-Z])/g, '$1 $2'), ctx);
+    if (split.grounded) return split;
+  }
+  // the region of a place the context names ("California" for San Francisco)
+  if (!verdict.grounded && regionOfGroundedPlace(v, ctx)) return OK;
+  return verdict;
+}
+
+function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
   const f = fold(v);
   const caps = capitalisedTokens(v);
-  const all = analyse(f.split(' '), ctx, caps);
+  // In code or a command line the model composed, the language's own words (a command name, a
+  // keyword, a builtin) are syntax, not specifics: what it operates on must still be grounded.
+  const code = CODE_LIKE.test(v);
+  const all = analyse(f.split(' '), ctx, caps, code, true);
   if (all.content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
     if (!/^[A-Z]{2,4}$/.test(v) || ctx.tokens.has(f) || findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))) return OK;
@@ -275,11 +332,11 @@ function groundTokens(v: string, ctx: ContextIndex): Verdict {
     // The head is the specific part ("Central Park" in "Central Park, NY"): it must be grounded
     // itself; a grounded qualifier does not vouch for it.
     const fh = fold(head);
-    const h = analyse(fh.split(' '), ctx, caps);
+    const h = analyse(fh.split(' '), ctx, caps, code, true);
     if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
       // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
       const badQualifier = qualifiers.find((q) => {
-        const a = analyse(fold(q).split(' '), ctx, caps);
+        const a = analyse(fold(q).split(' '), ctx, caps, code, true);
         return a.hard.length > 0 && !properLooking(q);
       });
       if (badQualifier === undefined) return OK;
@@ -295,6 +352,9 @@ function groundTokens(v: string, ctx: ContextIndex): Verdict {
   // two of its own ("2022 World Cup final winner"); an added number is still a specific.
   if (all.content >= 4 && all.grounded >= 0.75 * all.content && all.hard.every((t) => parseNumberToken(t) === null)) return OK;
   if (all.grounded === 0) return { grounded: false, confidence: all.hard.length > 0 ? 0.85 : 0.5 };
-  // partly grounded: some specific word was added ("Lionel Messi" for "Messi")
+  // A name the context gives, written in full: a grounded capitalised word completed by other
+  // capitalised words ("Lionel Messi" for "Messi", "FC Barcelona" for "Barcelona").
+  if (all.hard.length <= 2 && all.content <= 4 && all.hard.every((t) => caps.has(t) && parseNumberToken(t) === null) && f.split(' ').some((t) => caps.has(t) && t.length >= 3 && ctx.tokens.has(t))) return OK;
+  // partly grounded: some specific word was added
   return { grounded: false, confidence: 0.6, missing: all.hard.join(' ') };
 }

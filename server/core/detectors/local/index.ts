@@ -4,11 +4,11 @@
 import { messageParts, type Annotation } from '../../../../common/schema';
 import type { DetectionInput, Detector } from '../detector';
 import { findUngroundedSpecifics } from './answerSpecifics';
-import { allToolsSchemaText, buildContextIndex, describeSources, earlierToolArguments, quote, type ContextIndex } from './context';
+import { allToolsSchemaText, buildContextIndex, describeSources, quote, withEarlierToolArguments, type ContextIndex } from './context';
 import { checkToolCalls, originalWords } from './toolCallChecks';
+import { calibrated } from './confidence';
 
 export { buildContextIndex, type ContextIndex } from './context';
-export { parseJsonWithPositions, type JsonNode } from './jsonPositions';
 
 /** Roles whose messages are inputs, not responses: there is nothing of the model's to judge. */
 const INPUT_ROLES = new Set(['user', 'system', 'developer', 'tool', 'function']);
@@ -45,7 +45,7 @@ export function detectLocal(input: DetectionInput): Annotation[] {
     contentParts++;
     if (answerCtx === null) {
       const schema = allToolsSchemaText(conversation.tools ?? []);
-      answerCtx = (schema ? ctx.withTexts([schema], 'schema') : ctx).extendedWith(earlierToolArguments(conversation, messageIndex), 'assistant');
+      answerCtx = withEarlierToolArguments(schema ? ctx.withTexts([schema], 'schema') : ctx, conversation, messageIndex);
     }
     out.push(...checkAnswerText(part.text, messageIndex, partIndex, answerCtx));
   });
@@ -72,7 +72,7 @@ export function checkAnswerText(text: string, messageIndex: number, partIndex: n
       tool_name: null,
       parameter_name: null,
       detector: 'local',
-      confidence: f.confidence,
+      confidence: calibrated(f.label, f.confidence),
     };
   });
 }

@@ -70,7 +70,8 @@ export function arithmeticGrounded(n: number, ctx: ContextIndex): boolean {
   for (const list of ctx.numberValueLists)
     for (const v of list) {
       const k = numberKey(v);
-      if (seen.has(k) || v === 0) continue;
+      // 0 and 1 make every number one step from another
+      if (seen.has(k) || v === 0 || v === 1) continue;
       seen.add(k);
       values.push(v);
       if (values.length > ARITHMETIC_OPERANDS) return false;

@@ -6,8 +6,10 @@ import { noteOnce, type DetectionReport } from '../detector';
 import { findUngroundedSpecifics } from './answerSpecifics';
 import { describeSources, quote, schemaNodeText, toolDescriptionText, type ContextIndex, type TextIndex } from './context';
 import { groundNumber, groundString, type Verdict } from './grounding';
-import { decodedToRawOffsets, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from './jsonPositions';
-import { fold } from './normalize';
+import { decodedToRawOffsets } from '../../json/escapes';
+import { parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../json/parse';
+import { findGroupPhrases } from './equivalences';
+import { fold, NUMBER_WORDS } from './normalize';
 import { calibrated, confidenceOf } from './confidence';
 import {
   allowedTypes,
@@ -48,7 +50,7 @@ function annotation(
     tool_name: t.toolName,
     parameter_name: parameterName,
     detector: 'local',
-    confidence,
+    confidence: calibrated(label, confidence),
   };
 }
 
@@ -144,6 +146,12 @@ function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: Context
   walker.object(root, tool?.function.parameters ?? null, '', true, null);
 }
 
+/** A parameter's grounding context: the conversation, and (on first need) the tool's own schema added. */
+interface Scoped {
+  base: ContextIndex;
+  full: () => ContextIndex;
+}
+
 class ArgumentWalker {
   constructor(
     private readonly t: CallTarget,
@@ -152,16 +160,29 @@ class ArgumentWalker {
     private readonly description: TextIndex | null,
   ) {}
 
-  /** The context a top-level parameter's values are grounded in: the conversation, the tool's description, the parameter's own schema. */
-  private paramContext(propSchema: SchemaNode | undefined): ContextIndex {
-    const texts: TextIndex[] = [];
-    if (this.description) texts.push(this.description);
-    const own = propSchema ? schemaNodeText(propSchema) : null;
-    if (own) texts.push(own);
-    return this.ctx.withTexts(texts, 'schema');
+  /**
+   * The context a top-level parameter's values are grounded in: the conversation, the tool's
+   * description, the parameter's own schema. Built on first need (most values are grounded in
+   * the conversation alone, and more context only grounds more).
+   */
+  private paramContext(propSchema: SchemaNode | undefined): Scoped {
+    let built: ContextIndex | null = null;
+    return {
+      base: this.ctx,
+      full: () => {
+        if (built === null) {
+          const texts: TextIndex[] = [];
+          if (this.description) texts.push(this.description);
+          const own = propSchema ? schemaNodeText(propSchema) : null;
+          if (own) texts.push(own);
+          built = this.ctx.withTexts(texts, 'schema');
+        }
+        return built;
+      },
+    };
   }
 
-  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean, ctx: ContextIndex | null): void {
+  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean, ctx: Scoped | null): void {
     const props = schema ? propertiesOf(schema) : null;
     // The top-level property list is the tool's whole signature. A nested object's listed
     // properties are often examples: it is open unless it says additionalProperties: false.
@@ -196,11 +217,11 @@ class ArgumentWalker {
     }
   }
 
-  value(node: JsonNode, schema: SchemaNode | null, path: string, ctx: ContextIndex, required: boolean): void {
+  value(node: JsonNode, schema: SchemaNode | null, path: string, ctx: Scoped, required: boolean): void {
     if (schema) {
       const verdict = acceptedBySchema(node, schema, required);
       if (verdict === 'settled') return;
-      if (verdict === 'check' && !this.valid(node, schema, path, ctx)) return;
+      if (verdict === 'check' && !this.valid(node, schema, path, ctx.base)) return;
     }
     switch (node.kind) {
       case 'object':
@@ -213,14 +234,19 @@ class ArgumentWalker {
         return;
       }
       case 'string': {
-        const verdict = groundString(node.value, schema, ctx);
+        const name = path.slice(path.lastIndexOf('.') + 1);
+        let verdict = groundString(node.value, schema, ctx.base, name);
+        if (!verdict.grounded) verdict = groundString(node.value, schema, ctx.full(), name);
         if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx);
         else this.report(node, path, verdict, node.value, ctx);
         return;
       }
-      case 'number':
-        this.report(node, path, groundNumber(node.value, schema, ctx), this.t.args.slice(node.start, node.end), ctx);
+      case 'number': {
+        let verdict = groundNumber(node.value, schema, ctx.base);
+        if (!verdict.grounded) verdict = groundNumber(node.value, schema, ctx.full());
+        this.report(node, path, verdict, this.t.args.slice(node.start, node.end), ctx);
         return;
+      }
       default:
         // booleans and null choose between fixed options: nothing to have made up
         return;
@@ -233,8 +259,7 @@ class ArgumentWalker {
     // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
     // identifier or expression the user wrote stands for the value, whatever its declared type.
     const types = allowedTypes(schema);
-    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && EXPRESSION.test(node.value) && ctx.rawIncludes(node.value.toLowerCase()))
-      return true;
+    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && namesContextValue(node.value, types, ctx)) return true;
     const span = valueSpan(node);
     const allowed = enumOf(schema);
     if (types && !typeMatches(plain, types) && !(allowed && enumAdmits(allowed, plain))) {
@@ -274,19 +299,22 @@ class ArgumentWalker {
     return true;
   }
 
-  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, ctx: ContextIndex): void {
+  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped): void {
     if (verdict.grounded) return;
+    const ctx = scoped.full();
     const span = valueSpan(node);
     const where = describeSources(ctx.kinds);
     const explanation =
       verdict.missing !== undefined
         ? `${quote(originalWords(shown, verdict.missing))} (in ${quote(shown)}) does not appear in ${where}.`
         : `${quote(shown)} does not appear in ${where}.`;
-    this.out.push(annotation(this.t, 'ungrounded_parameter_value', span.start, span.end, path, calibrated('ungrounded_parameter_value', verdict.confidence), explanation));
+    this.out.push(annotation(this.t, 'ungrounded_parameter_value', span.start, span.end, path, verdict.confidence, explanation));
   }
 
   /** Composed text (a message body): report the made-up specifics inside it, at their own offsets. */
-  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, ctx: ContextIndex): void {
+  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, scoped: Scoped): void {
+    if (findUngroundedSpecifics(node.value, scoped.base).length === 0) return;
+    const ctx = scoped.full();
     const findings = findUngroundedSpecifics(node.value, ctx);
     if (findings.length === 0) return;
     const innerStart = node.start + 1;
@@ -295,7 +323,7 @@ class ArgumentWalker {
     for (const f of findings) {
       const shown = node.value.slice(f.start, f.end);
       this.out.push(
-        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, calibrated('ungrounded_parameter_value', f.confidence),
+        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, f.confidence,
           `The ${f.kind} ${quote(shown)} in ${quote(path)} does not appear in ${where}.`),
       );
     }
@@ -326,11 +354,56 @@ export function enumAdmits(allowed: readonly unknown[], v: unknown): boolean {
   if (allowed.some((a) => sameLiteral(a, v))) return true;
   if (typeof v === 'string') {
     // letter case and separators ("open-hole" for "open hole") do not make another member
-    const f = fold(v);
-    return f !== '' && allowed.some((a) => typeof a === 'string' && fold(a) === f);
+    const f = enumKey(v);
+    if (f !== '' && allowed.some((a) => typeof a === 'string' && enumKey(a) === f)) return true;
+    // a member of several words written as its initials ("GF" for "Gluten Free")
+    if (/^[A-Z]{2,5}$/.test(v) && allowed.some((a) => typeof a === 'string' && initialsOf(a) === f)) return true;
+    // another name of a member ("ft" for "feet", "USD" for "dollar")
+    const groups = wholePhraseGroups(v);
+    return groups.length > 0 && allowed.some((a) => typeof a === 'string' && wholePhraseGroups(a).some((g) => groups.includes(g)));
   }
   if (typeof v === 'boolean' || typeof v === 'number') return allowed.some((a) => typeof a === 'string' && a.toLowerCase() === String(v));
   return false;
+}
+
+/**
+ * How an enum member is compared: letter case and separators aside ("open-hole" is "open hole"),
+ * numbers as digits ("five_years" is "5 years"), a leading one dropped ("1 year" is "year"),
+ * plurals as singulars.
+ */
+function enumKey(s: string): string {
+  return fold(s)
+    .split(' ')
+    .map((t) => {
+      const n = NUMBER_WORDS.get(t);
+      return n !== undefined && Number.isInteger(n) ? String(n) : t.length > 3 && t.endsWith('s') && !t.endsWith('ss') ? t.slice(0, -1) : t;
+    })
+    .join(' ')
+    .replace(/^1 /, '');
+}
+
+/** Equivalence groups (equivalences.ts) the whole of `s` names. */
+function wholePhraseGroups(s: string): number[] {
+  const tokens = fold(s).split(' ');
+  return findGroupPhrases(tokens, () => true)
+    .filter((g) => g.start === 0 && g.end === tokens.length)
+    .flatMap((g) => g.groups);
+}
+
+function initialsOf(s: string): string {
+  const words = fold(s).split(' ');
+  return words.length >= 2 ? words.map((w) => w[0]).join('') : '';
+}
+
+/**
+ * A string standing for a value the user named, where the schema wants the value itself: an
+ * identifier or expression ("listElement", "ResultSet.CONCUR_READ_ONLY"), or — for an array or
+ * object — a key or name the user wrote verbatim ("user:online:both").
+ */
+function namesContextValue(v: string, types: ReadonlySet<string>, ctx: ContextIndex): boolean {
+  const verbatim = (): boolean => ctx.rawIncludes(v.toLowerCase());
+  if (EXPRESSION.test(v)) return verbatim();
+  return (types.has('array') || types.has('object')) && v.length >= 3 && !/\s/.test(v) && verbatim();
 }
 
 /** An identifier, member access, call or index expression: "listElement", "ResultSet.CONCUR_READ_ONLY", "data['sales']". */

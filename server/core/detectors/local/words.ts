@@ -114,3 +114,20 @@ export function isStopword(token: string): boolean {
 export function isCommonStem(stemmed: string): boolean {
   return COMMON_STEMS.has(stemmed);
 }
+
+/**
+ * Words of code and command lines: shell commands, keywords and builtins of common languages,
+ * query words. In a value written as code they are syntax the model composed (see grounding.ts).
+ */
+const CODE = `ls dir cd pwd cat type echo touch mkdir rmdir rm del erase cp copy mv move ren rename grep findstr find sort
+uniq wc head tail diff chmod chown sudo git npm npx pip python python3 node java javac go cargo make curl wget ssh
+scp tar zip unzip gzip kill ps top df du start open cls clear set export env sh bash cmd powershell
+lambda def return function const let var new null none true false nil self this class import from print
+len str int float bool list dict map filter reduce range sum min max abs round exp log ln sqrt pow sin cos tan
+startswith endswith contains includes split join replace lower upper strip trim match test
+select where order group by limit insert update delete values into join on and or not like in is as asc desc
+count avg distinct having create drop table index`;
+const CODE_WORDS: ReadonlySet<string> = new Set(CODE.split(/\s+/).filter(Boolean));
+export function isCodeWord(token: string): boolean {
+  return CODE_WORDS.has(token);
+}

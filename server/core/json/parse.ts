@@ -1,6 +1,9 @@
-// A strict JSON parser (RFC 8259, what JSON.parse accepts) that records where each value sits in
-// the source text. Annotation offsets point into the raw arguments string, so a string value's
-// span is the characters between its quotes exactly as written (escapes included).
+// The one position-keeping JSON parser: strict (RFC 8259, exactly what JSON.parse accepts), it
+// records where each value sits in the source text. Annotation offsets point into raw text (tool
+// arguments, structured output), so a string value's span is the characters between its quotes
+// exactly as written (escapes included). Recursive, so its depth is bounded: a text nested deeper
+// than `MAX_JSON_DEPTH` is refused with a clear error instead of overflowing the call stack.
+import { escapeAt } from './escapes';
 
 interface Span {
   /** offset of the first character of the token (the opening quote for strings) */
@@ -24,7 +27,14 @@ export type JsonNode =
   | (Span & { kind: 'boolean'; value: boolean })
   | (Span & { kind: 'null' });
 
-export type JsonParseResult = { ok: true; node: JsonNode } | { ok: false; error: string; offset: number };
+/**
+ * `syntax`: not JSON. `too_deep`: JSON (perhaps) but nested deeper than `MAX_JSON_DEPTH`, which
+ * this parser does not follow — a caller may tell the two apart (JSON.parse would accept it).
+ */
+export type JsonParseResult = { ok: true; node: JsonNode } | { ok: false; reason: 'syntax' | 'too_deep'; error: string; offset: number };
+
+/** Containers inside containers this deep are refused (two stack frames per level). */
+export const MAX_JSON_DEPTH = 200;
 
 class JsonSyntaxError extends Error {
   constructor(
@@ -35,7 +45,12 @@ class JsonSyntaxError extends Error {
   }
 }
 
-const MAX_DEPTH = 200;
+/** Thrown by the parser at the first container past `MAX_JSON_DEPTH` (returned as `too_deep`). */
+export class JsonTooDeepError extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON nested deeper than ${MAX_JSON_DEPTH} levels at offset ${offset}`);
+  }
+}
 
 export function parseJsonWithPositions(text: string): JsonParseResult {
   const p = new Parser(text);
@@ -46,7 +61,8 @@ export function parseJsonWithPositions(text: string): JsonParseResult {
     if (p.i < text.length) p.fail('unexpected text after the JSON value');
     return { ok: true, node };
   } catch (e) {
-    if (e instanceof JsonSyntaxError) return { ok: false, error: e.message, offset: e.offset };
+    if (e instanceof JsonSyntaxError) return { ok: false, reason: 'syntax', error: e.message, offset: e.offset };
+    if (e instanceof JsonTooDeepError) return { ok: false, reason: 'too_deep', error: e.message, offset: e.offset };
     throw e;
   }
 }
@@ -69,7 +85,7 @@ class Parser {
   }
 
   value(depth: number): JsonNode {
-    if (depth > MAX_DEPTH) this.fail('nesting too deep');
+    if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError(this.i);
     const c = this.s[this.i];
     switch (c) {
       case '{':
@@ -137,31 +153,13 @@ class Parser {
       if (c < 0x20) this.fail('control character in string');
       if (c === 92 /* \ */) {
         out += s.slice(chunkStart, this.i);
-        const e = s[this.i + 1];
-        switch (e) {
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
-          case '/': out += '/'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
-          case 'u': {
-            const hex = s.slice(this.i + 2, this.i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-              this.i++;
-              this.fail('invalid \\u escape');
-            }
-            out += String.fromCharCode(parseInt(hex, 16));
-            this.i += 4;
-            break;
-          }
-          default:
-            this.i++;
-            this.fail('invalid escape');
+        const escape = escapeAt(s, this.i);
+        if (!escape) {
+          this.i++;
+          this.fail(s[this.i] === 'u' ? 'invalid \\u escape' : 'invalid escape');
         }
-        this.i += 2;
+        out += escape.value;
+        this.i += escape.length;
         chunkStart = this.i;
         continue;
       }
@@ -237,7 +235,8 @@ export function toPlain(node: JsonNode): unknown {
     case 'object': {
       const o: Record<string, unknown> = {};
       // defineProperty, as JSON.parse does: a "__proto__" key is an own property, not the prototype.
-      for (const e of node.entries) Object.defineProperty(o, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+      for (const e of node.entries)
+        Object.defineProperty(o, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case 'array':
@@ -255,21 +254,4 @@ export function toPlain(node: JsonNode): unknown {
  */
 export function valueSpan(node: JsonNode): { start: number; end: number } {
   return node.kind === 'string' ? { start: node.start + 1, end: node.end - 1 } : { start: node.start, end: node.end };
-}
-
-/**
- * Maps an offset in a string token's decoded value to the raw source offset, walking escapes.
- * `token` is the raw text between the quotes. Offsets at the end map to the end.
- */
-export function decodedToRawOffsets(rawInner: string): number[] {
-  // map[k] = raw offset of decoded character k; map[decoded.length] = rawInner.length
-  const map: number[] = [];
-  let i = 0;
-  while (i < rawInner.length) {
-    map.push(i);
-    if (rawInner[i] === '\\') i += rawInner[i + 1] === 'u' ? 6 : 2;
-    else i++;
-  }
-  map.push(rawInner.length);
-  return map;
 }

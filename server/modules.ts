@@ -1,0 +1,89 @@
+// The server's modules built and joined for one session: what server.ts runs over the LSP
+// connection, and what tests run over a fake client. Nothing here reads or writes the
+// connection itself; `client` is every way out.
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { z } from 'zod';
+import * as P from '../common/protocol';
+import { MarkerPublisher } from './markerPublisher';
+import { ProgressNotifier } from './progressNotifier';
+import { Requests } from './requests';
+import { Session } from './session';
+import { TraceFiles, type OpenDocuments } from './traceFiles';
+
+/** Everything the server sends to the extension. */
+export interface Client {
+  notify<S extends P.MessageSpec<z.ZodType, z.ZodVoid>>(spec: S, params: z.input<S['params']>): void;
+  sendDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
+  /** The key stored under `name` for a request to `baseURL` (SecretStorage); null when there is none. */
+  askKey(name: string, baseURL: string): Promise<string | null>;
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ServerModules {
+  session: Session;
+  traceFiles: TraceFiles;
+  markers: MarkerPublisher;
+  requests: Requests;
+  dispose(): void;
+}
+
+export function buildServer(init: P.InitializationOptions, client: Client, documents: OpenDocuments): ServerModules {
+  const { notify, log, warn } = client;
+  // The hooks below are called only after buildServer returns (on requests, edits and runs), so
+  // they may name the modules built after them.
+  const session = new Session(init, {
+    askKey: (name, baseURL) => client.askKey(name, baseURL),
+    experimentChanged: (change) => progress.changed(change),
+    experimentDeleted: (id) => {
+      notify(P.ExperimentChanged, { experiment: null, deletedId: id });
+      markers.publishAll();
+    },
+    log,
+    warn,
+  });
+  const markers = new MarkerPublisher(
+    {
+      shownExperiment: () => {
+        const id = session.shownExperimentId();
+        const service = session.service;
+        return id && service ? { id, name: service.configOf(id).name, items: service.items(id) } : null;
+      },
+      fileNames: () => session.index.fileNames(),
+      isIndexed: (file) => session.index.has(file),
+      conversations: session.index,
+      problemsOf: (file) => traceFiles.problemsOf(file),
+      source: (file) => traceFiles.source(file),
+    },
+    (uri, diagnostics) => client.sendDiagnostics(uri, diagnostics),
+  );
+  const traceFiles = new TraceFiles(session, documents, {
+    cleared: (uri) => markers.clear(uri),
+    indexChanged: (files) => notify(P.IndexChanged, { files }),
+    progress: (update) => notify(P.IndexProgress, update),
+    publishFile: (file) => markers.publishFile(file),
+    publishAll: () => markers.publishAll(),
+    warn,
+  });
+  const progress = new ProgressNotifier({
+    summaryOf: (id) => (session.service?.has(id) ? session.service.summaryOf(id) : null),
+    shownExperimentId: () => session.shownExperimentId(),
+    send: (experiment) => notify(P.ExperimentChanged, { experiment }),
+    publishMarkersSoon: (delayMs) => markers.publishSoon(delayMs),
+  });
+  const requests = new Requests(session, traceFiles, markers, {
+    activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
+  });
+  return {
+    session,
+    traceFiles,
+    markers,
+    requests,
+    /** Shutdown: runs stopped, streaming and pending re-indexing and publishing cancelled. */
+    dispose() {
+      traceFiles.dispose();
+      markers.dispose();
+      session.dispose();
+    },
+  };
+}
