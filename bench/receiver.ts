@@ -78,20 +78,26 @@ interface Server {
   child: ChildProcess;
   port: number;
   stdout: () => string;
+  /** When each `trace <id>` line was read from the receiver's output. */
+  judgedAt: Map<string, number>;
 }
 
 async function start(command: string[], cwd: string): Promise<Server> {
   const child = spawn(process.execPath, command, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
+  const judgedAt = new Map<string, number>();
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
+      const now = Date.now();
+      const text = d.toString();
+      for (const m of text.matchAll(/^trace ([0-9a-f]{32}) /gm)) judgedAt.set(m[1]!, now);
+      out += text;
       const m = /127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  return { child, port, stdout: () => out };
+  return { child, port, stdout: () => out, judgedAt };
 }
 
 const BARE_SERVER = `
@@ -104,13 +110,28 @@ server.listen(0, '127.0.0.1', () => console.log('listening on 127.0.0.1:' + serv
 process.on('SIGINT', () => server.close(() => process.exit(0)));
 `;
 
-function rssMb(pid: number): number {
+function currentRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** Sends every batch through the exporter, IN_FLIGHT at a time; spans per second. */
-async function send(spans: ReadableSpan[], Exporter: typeof JsonExporter | typeof ProtoExporter, port: number): Promise<number> {
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+interface Sent {
+  spansPerSecond: number;
+  /** When the export holding each trace's last span was acknowledged. */
+  ackedAt: Map<string, number>;
+  /** Server RSS (MB) after each quarter of the exports. */
+  rss: number[];
+}
+
+/** Sends every batch through the exporter, IN_FLIGHT at a time. */
+async function send(spans: ReadableSpan[], Exporter: typeof JsonExporter | typeof ProtoExporter, port: number, pid: number): Promise<Sent> {
+  const ackedAt = new Map<string, number>();
+  const rss: number[] = [];
+  let done = 0;
   const exporter = new Exporter({ url: `http://127.0.0.1:${port}/v1/traces`, concurrencyLimit: IN_FLIGHT * 2 });
   const batches: ReadableSpan[][] = [];
   for (let i = 0; i < spans.length; i += BATCH) batches.push(spans.slice(i, i + BATCH));
@@ -123,13 +144,16 @@ async function send(spans: ReadableSpan[], Exporter: typeof JsonExporter | typeo
         const batch = batches[next++]!;
         const code = await new Promise<number>((resolve) => exporter.export(batch, (r) => resolve(r.code)));
         if (code !== 0) failed++;
+        const now = Date.now();
+        for (const span of batch) ackedAt.set(span.spanContext().traceId, now);
+        if (++done % Math.ceil(batches.length / 4) === 0 || done === batches.length) rss.push(currentRssMb(pid));
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await exporter.shutdown();
   if (failed) throw new Error(`${failed} exports failed`);
-  return spans.length / seconds;
+  return { spansPerSecond: spans.length / seconds, ackedAt, rss };
 }
 
 async function main(): Promise<void> {
@@ -143,19 +167,20 @@ async function main(): Promise<void> {
   ] as const) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-bench-receiver-'));
     const bare = await start(['-e', BARE_SERVER], work);
-    const bareRate = await send(spans, Exporter, bare.port);
+    const bareRate = (await send(spans, Exporter, bare.port, bare.child.pid!)).spansPerSecond;
     bare.child.kill('SIGINT');
 
     const receiver = await start(
       ['--import', require.resolve('tsx'), path.join(repo, 'server', 'cli.ts'), 'receive', '--port', '0', '--out', 'live'],
       work,
     );
-    const rate = await send(spans, Exporter, receiver.port);
+    const sent = await send(spans, Exporter, receiver.port, receiver.child.pid!);
+    const rate = sent.spansPerSecond;
     const sentAt = Date.now();
     const traces = spans.length / SPANS_PER_TRACE;
     while ((receiver.stdout().match(/^trace /gm) ?? []).length < traces) await new Promise((r) => setTimeout(r, 20));
     const drainMs = Date.now() - sentAt;
-    const peakRss = rssMb(receiver.child.pid!);
+    const latencies = [...sent.ackedAt].map(([traceId, at]) => receiver.judgedAt.get(traceId)! - at).sort((a, b) => a - b);
     const exited = new Promise((r) => receiver.child.on('exit', r));
     receiver.child.kill('SIGINT');
     await exited;
@@ -163,7 +188,9 @@ async function main(): Promise<void> {
     const found = /(\d+) hallucinations\.$/m.exec(receiver.stdout())?.[1];
     rows.push(
       `${encoding.padEnd(8)}  receiver ${Math.round(rate).toLocaleString('en-US').padStart(7)} spans/s   bare ${Math.round(bareRate).toLocaleString('en-US').padStart(7)} spans/s   ratio ${(rate / bareRate).toFixed(2)}   ` +
-        `last trace judged ${drainMs} ms after the last export   peak RSS ${peakRss.toFixed(0)} MB   ${(written / 1024 / 1024).toFixed(1)} MB written   ${found} hallucinations`,
+        `${found} hallucinations   ${(written / 1024 / 1024).toFixed(1)} MB written\n` +
+        `          export acknowledged → trace judged: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, last ${drainMs} ms after the last export; ` +
+        `receiver RSS after each quarter ${sent.rss.map((r) => r.toFixed(0)).join(' / ')} MB`,
     );
     fs.rmSync(work, { recursive: true, force: true });
   }
