@@ -15,6 +15,7 @@ import { TraceCompletion, type CompletedTrace } from './traceCompletion';
 export const DEFAULT_RECEIVER_PORT = 4318;
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024; // the collector's default max_request_body_size
 export const DEFAULT_IDLE_MS = 5_000;
+const CLOSE_GRACE_MS = 5_000;
 
 export interface ReceiverOptions {
   /** Folder of the live files (traces-DAY.jsonl, logs-DAY.jsonl). */
@@ -88,6 +89,8 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
+      // A client that stalls mid-body must not hold the stop forever; its request was never answered 200.
+      setTimeout(() => this.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
     });
     if (this.idleTimer) clearTimeout(this.idleTimer);
     await Promise.all([this.traceFile.close(), this.logFile.close()]);
