@@ -114,7 +114,7 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     try {
       body = await readBody(req, this.maxBodyBytes);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return this.answerError(res, encoding, 413, e.message, true);
+      if (e instanceof BodyTooLarge) return this.answerError(res, encoding, 413, e.message);
       if (e instanceof BadEncoding) return this.answerError(res, encoding, 400, e.message);
       throw e;
     }
@@ -180,12 +180,10 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     this.idleTimer.unref();
   }
 
-  private answerError(res: http.ServerResponse, encoding: Encoding, status: number, message: string, closeConnection = false): void {
+  private answerError(res: http.ServerResponse, encoding: Encoding, status: number, message: string): void {
     this.emit('refused', { status, message });
     if (res.headersSent) return void res.destroy();
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': encoding === 'json' ? 'application/json' : 'application/x-protobuf' };
-    // The rest of an oversized body is not read: the connection cannot be reused.
-    if (closeConnection) headers.Connection = 'close';
     res.writeHead(status, headers);
     res.end(encodeStatus(encoding, status === 400 ? 3 : status === 413 ? 8 : 2, message));
   }

@@ -8,7 +8,10 @@ export class BadEncoding extends Error {}
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(`the body is ${declared} bytes, above the limit of ${limit}`);
+  if (Number.isFinite(declared) && declared > limit) {
+    discardRest(req, limit);
+    throw new BodyTooLarge(`the body is ${declared} bytes, above the limit of ${limit}`);
+  }
   const raw = await collect(req, limit);
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding === 'identity') return raw;
@@ -22,6 +25,22 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
 }
 
+/**
+ * Past the limit nothing more is kept: the rest of the body is read and dropped, so the client,
+ * still sending, receives the 413 instead of a reset connection (closing a socket with unread
+ * data resets it). A client that sends more than a few limits' worth is cut off.
+ */
+function discardRest(req: IncomingMessage, limit: number): void {
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_LIMITS * limit) req.socket.destroy();
+  });
+  req.resume();
+}
+
+const LINGER_LIMITS = 4;
+
 function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -30,8 +49,7 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        // Stop reading: what the client still sends is not buffered (the answer closes the connection).
-        req.pause();
+        discardRest(req, limit);
         reject(new BodyTooLarge(`the body is above the limit of ${limit} bytes`));
         return;
       }
