@@ -5,7 +5,9 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test/artifacts/**', 'test/fixtures/**', 'samples/**', 'media/**'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test/artifacts/**', 'test/fixtures/**', 'samples/**', 'media/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -17,6 +19,8 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': 'off',
+      // It flags initialisations kept for the reader or the type checker (a value every branch overwrites).
+      'no-useless-assignment': 'off',
     },
   },
   {

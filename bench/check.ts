@@ -39,7 +39,13 @@ for (let i = 0; i < runs; i++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const b = median(bare.map((x) => x.s));
 const c = median(check.map((x) => x.s));
-console.log(`file: ${path.relative(process.cwd(), file)} (${sizeMb.toFixed(1)} MB, ${lines} conversations); ${runs} interleaved runs, medians (range)`);
-console.log(`bare JSON.parse per line (whole process): ${b.toFixed(2)} s (${Math.min(...bare.map((x) => x.s)).toFixed(2)}–${Math.max(...bare.map((x) => x.s)).toFixed(2)})  ${(lines / b).toFixed(0)} conversations/s  peak RSS ${median(bare.map((x) => x.rssMb)).toFixed(0)} MB`);
-console.log(`hallucination-lab check (whole process) : ${c.toFixed(2)} s (${Math.min(...check.map((x) => x.s)).toFixed(2)}–${Math.max(...check.map((x) => x.s)).toFixed(2)})  ${(lines / c).toFixed(0)} conversations/s  peak RSS ${median(check.map((x) => x.rssMb)).toFixed(0)} MB`);
+console.log(
+  `file: ${path.relative(process.cwd(), file)} (${sizeMb.toFixed(1)} MB, ${lines} conversations); ${runs} interleaved runs, medians (range)`,
+);
+console.log(
+  `bare JSON.parse per line (whole process): ${b.toFixed(2)} s (${Math.min(...bare.map((x) => x.s)).toFixed(2)}–${Math.max(...bare.map((x) => x.s)).toFixed(2)})  ${(lines / b).toFixed(0)} conversations/s  peak RSS ${median(bare.map((x) => x.rssMb)).toFixed(0)} MB`,
+);
+console.log(
+  `hallucination-lab check (whole process) : ${c.toFixed(2)} s (${Math.min(...check.map((x) => x.s)).toFixed(2)}–${Math.max(...check.map((x) => x.s)).toFixed(2)})  ${(lines / c).toFixed(0)} conversations/s  peak RSS ${median(check.map((x) => x.rssMb)).toFixed(0)} MB`,
+);
 console.log(`ratio check / bare: ${(c / b).toFixed(2)}× (check also detects on every response and places every finding)`);

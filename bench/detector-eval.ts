@@ -97,13 +97,19 @@ function main(): void {
     if (verbose) {
       const calls = msg.tool_calls!.map((x) => `${x.function.name}(${x.function.arguments})`).join(' ; ');
       if (c.group !== 'positive' && flagged)
-        lines.push(`FP ${c.category} ${c.kind} ${c.id}: ${calls}\n   ${anns.map((a) => `${a.label} ${a.parameter_name}=${JSON.stringify(a.text)} (${a.confidence}) ${a.explanation}`).join('\n   ')}`);
+        lines.push(
+          `FP ${c.category} ${c.kind} ${c.id}: ${calls}\n   ${anns.map((a) => `${a.label} ${a.parameter_name}=${JSON.stringify(a.text)} (${a.confidence}) ${a.explanation}`).join('\n   ')}`,
+        );
       if (c.group === 'positive' && !locatedBy(c, anns))
-        lines.push(`MISS ${c.category} ${c.kind} ${c.id} expected ${c.expected!.label} ${c.expected!.tool}/${c.expected!.param}: ${calls}\n   → ${anns.map((a) => `${a.label} ${a.parameter_name}`).join(', ') || 'nothing'}`);
+        lines.push(
+          `MISS ${c.category} ${c.kind} ${c.id} expected ${c.expected!.label} ${c.expected!.tool}/${c.expected!.param}: ${calls}\n   → ${anns.map((a) => `${a.label} ${a.parameter_name}`).join(', ') || 'nothing'}`,
+        );
     }
   }
 
-  console.log(`${cases.length} cases (${results.filter((r) => r.c.group === 'positive').length} positives, ${results.filter((r) => r.c.group === 'reference').length} reference calls, ${results.filter((r) => r.c.group === 'hard_negative').length} hard negatives)\n`);
+  console.log(
+    `${cases.length} cases (${results.filter((r) => r.c.group === 'positive').length} positives, ${results.filter((r) => r.c.group === 'reference').length} reference calls, ${results.filter((r) => r.c.group === 'hard_negative').length} hard negatives)\n`,
+  );
   const header = `${'category'.padEnd(24)} ${'pos'.padStart(5)} ${'neg'.padStart(5)}  precision recall   F1     located  ref-FPR  hard-FPR (n)`;
   console.log(header);
   const row = (name: string, t: Tally): void => {
@@ -119,9 +125,12 @@ function main(): void {
   row('OVERALL', overall);
 
   console.log('\nflagged per kind:');
-  for (const [kind, k] of [...byKind.entries()].sort()) console.log(`  ${kind.padEnd(22)} ${String(k.flagged).padStart(5)} / ${k.n}  (${fmt(k.flagged / k.n)})`);
+  for (const [kind, k] of [...byKind.entries()].sort())
+    console.log(`  ${kind.padEnd(22)} ${String(k.flagged).padStart(5)} / ${k.n}  (${fmt(k.flagged / k.n)})`);
   console.log(`annotations whose text ≠ the arguments' slice at their offsets: ${offsetErrors}`);
-  console.log(`\nthroughput: ${cases.length} conversations in ${cpuSecs.toFixed(2)} CPU-s → ${Math.round(cases.length / cpuSecs)} conversations per CPU-second (one core)`);
+  console.log(
+    `\nthroughput: ${cases.length} conversations in ${cpuSecs.toFixed(2)} CPU-s → ${Math.round(cases.length / cpuSecs)} conversations per CPU-second (one core)`,
+  );
 
   console.log('\ncalibration: label, raw strength → annotations, share right (Laplace-smoothed), confidence shipped');
   const table: Record<string, Record<string, number>> = {};

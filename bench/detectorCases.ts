@@ -68,7 +68,8 @@ function fill(acc: Acceptable, at: string | null, pick: number, prefix = ''): Js
 function expand(v: Json, at: string | null, pick: number, p: string): Json {
   // a nested dict of the answer key is itself {key: [acceptable…]}
   if (isObject(v) && Object.values(v).every((x) => Array.isArray(x))) return fill(v as Acceptable, at, pick, p);
-  if (Array.isArray(v)) return v.map((x) => (isObject(x) && Object.values(x).every((y) => Array.isArray(y)) ? fill(x as Acceptable, null, 0) : x));
+  if (Array.isArray(v))
+    return v.map((x) => (isObject(x) && Object.values(x).every((y) => Array.isArray(y)) ? fill(x as Acceptable, null, 0) : x));
   return v;
 }
 /** Every (path, index) of an acceptable value other than the first, "" excluded. */
@@ -205,7 +206,11 @@ function assistantCalls(calls: Call[], turn = 0): Message {
   return {
     role: 'assistant',
     content: null,
-    tool_calls: calls.map((c, k) => ({ id: `call_${turn}_${k}`, type: 'function', function: { name: c.name, arguments: typeof c.args === 'string' ? c.args : JSON.stringify(c.args) } })),
+    tool_calls: calls.map((c, k) => ({
+      id: `call_${turn}_${k}`,
+      type: 'function',
+      function: { name: c.name, arguments: typeof c.args === 'string' ? c.args : JSON.stringify(c.args) },
+    })),
   };
 }
 
@@ -251,9 +256,15 @@ function singleTurnRequests(category: string, questionsFile: string, answersFile
 
 /** BFCL's class → function-document file (the data set's own naming, used to load it). */
 const MULTI_TURN_DOCS: Record<string, string> = {
-  GorillaFileSystem: 'gorilla_file_system.json', MathAPI: 'math_api.json', MessageAPI: 'message_api.json',
-  TwitterAPI: 'posting_api.json', TicketAPI: 'ticket_api.json', TradingBot: 'trading_bot.json',
-  TravelAPI: 'travel_booking.json', VehicleControlAPI: 'vehicle_control.json', WebSearchAPI: 'web_search.json',
+  GorillaFileSystem: 'gorilla_file_system.json',
+  MathAPI: 'math_api.json',
+  MessageAPI: 'message_api.json',
+  TwitterAPI: 'posting_api.json',
+  TicketAPI: 'ticket_api.json',
+  TradingBot: 'trading_bot.json',
+  TravelAPI: 'travel_booking.json',
+  VehicleControlAPI: 'vehicle_control.json',
+  WebSearchAPI: 'web_search.json',
 };
 
 /**
@@ -294,9 +305,17 @@ function multiTurnRequests(dir: string): Request[] {
       for (const m of turn) context.push({ role: m.role, content: m.content });
       const parsed = (gt[t] ?? []).map((s) => parsePythonCall(s, fns));
       if (parsed.length === 0 || parsed.some((p) => p === null || !fns.some((f) => f.name === p.name))) return;
-      const calls = parsed.map((p) => ({ name: p!.name, acc: Object.fromEntries(Object.entries(p!.args).map(([k, v]) => [k, [v]])) as Acceptable }));
+      const calls = parsed.map((p) => ({
+        name: p!.name,
+        acc: Object.fromEntries(Object.entries(p!.args).map(([k, v]) => [k, [v]])) as Acceptable,
+      }));
       out.push({ id: `${q.id}#${t}`, category: 'multi_turn_base', context: [...context], fns, calls });
-      context.push(assistantCalls(parsed.map((p) => ({ name: p!.name, args: p!.args })), t));
+      context.push(
+        assistantCalls(
+          parsed.map((p) => ({ name: p!.name, args: p!.args })),
+          t,
+        ),
+      );
       parsed.forEach((_, k) => context.push({ role: 'tool', tool_call_id: `call_${t}_${k}`, content: 'null' }));
     });
   }
@@ -329,7 +348,12 @@ function hash(s: string): number {
 }
 /** Lower-case words of a text (letters of any script; digits kept apart), for "avoids the conversation". */
 function wordsOf(s: string): Set<string> {
-  return new Set(s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1));
+  return new Set(
+    s
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length > 1),
+  );
 }
 function props(schema: Json | undefined): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = {};
@@ -358,7 +382,9 @@ function pools(requests: Request[]): Pools {
         if (Array.isArray(s['enum'])) for (const e of s['enum']) if (typeof e === 'string' && /\p{L}{3}/u.test(e)) strings.add(e);
       }
     }
-    for (const c of r.calls) for (const v of Object.values(fill(c.acc, null, 0))) if (typeof v === 'string' && /\p{L}{4}/u.test(v) && v.length < 40) strings.add(v);
+    for (const c of r.calls)
+      for (const v of Object.values(fill(c.acc, null, 0)))
+        if (typeof v === 'string' && /\p{L}{4}/u.test(v) && v.length < 40) strings.add(v);
   }
   return { toolNames: [...toolNames].sort(), paramNames: [...paramNames].sort(), strings: [...strings].sort() };
 }
@@ -372,7 +398,14 @@ export function buildCases(requests: Request[] = loadRequests()): Case[] {
     const userText = r.context.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
     const heard = wordsOf(userText);
     const push = (group: CaseGroup, kind: string, calls: Call[], expected?: Expected): void => {
-      cases.push({ id: r.id, category: r.category, group, kind, conversation: conversationOf(r, calls), ...(expected ? { expected } : {}) });
+      cases.push({
+        id: r.id,
+        category: r.category,
+        group,
+        kind,
+        conversation: conversationOf(r, calls),
+        ...(expected ? { expected } : {}),
+      });
     };
     push('reference', 'reference', base);
     r.calls.forEach((c, k) => {
@@ -406,19 +439,37 @@ export function buildCases(requests: Request[] = loadRequests()): Case[] {
     }
     {
       const extra = pick(pool.paramNames, (p) => !(p in ps), 2);
-      if (extra) push('positive', 'made_up_parameter', replaced({ name: call.name, args: { ...args, [extra]: args[Object.keys(args)[0] ?? ''] ?? 'yes' } }), { tool: call.name, param: extra, label: 'unknown_parameter' });
+      if (extra)
+        push(
+          'positive',
+          'made_up_parameter',
+          replaced({ name: call.name, args: { ...args, [extra]: args[Object.keys(args)[0] ?? ''] ?? 'yes' } }),
+          { tool: call.name, param: extra, label: 'unknown_parameter' },
+        );
     }
     {
-      const name = Object.keys(ps).find((p) => Array.isArray(ps[p]!['enum']) && (ps[p]!['enum'] as Json[]).every((e) => typeof e === 'string'));
+      const name = Object.keys(ps).find(
+        (p) => Array.isArray(ps[p]!['enum']) && (ps[p]!['enum'] as Json[]).every((e) => typeof e === 'string'),
+      );
       if (name) {
         const members = new Set((ps[name]!['enum'] as string[]).map((e) => e.toLowerCase()));
         const bad = pick(pool.strings, (s) => !members.has(s.toLowerCase()) && avoids(s), 3);
-        if (bad) push('positive', 'made_up_enum_value', replaced({ name: call.name, args: { ...args, [name]: bad } }), { tool: call.name, param: name, label: 'invalid_parameter_value' });
+        if (bad)
+          push('positive', 'made_up_enum_value', replaced({ name: call.name, args: { ...args, [name]: bad } }), {
+            tool: call.name,
+            param: name,
+            label: 'invalid_parameter_value',
+          });
       }
     }
     for (const want of ['string', 'number'] as const) {
       const change = ungroundedChange(args, ps, want, userText, (salt) => pick(pool.strings, avoids, salt), h);
-      if (change) push('positive', `ungrounded_${want}`, replaced({ name: call.name, args: change.args }), { tool: call.name, param: change.path, label: 'ungrounded_parameter_value' });
+      if (change)
+        push('positive', `ungrounded_${want}`, replaced({ name: call.name, args: change.args }), {
+          tool: call.name,
+          param: change.path,
+          label: 'ungrounded_parameter_value',
+        });
     }
   }
   return cases;
@@ -439,7 +490,8 @@ function ungroundedChange(
     return n;
   };
   const leaf = (v: Json, schema: JsonObject | undefined): Json | undefined => {
-    if (schema && (schema['enum'] !== undefined || isObject(schema['items']) && (schema['items'] as JsonObject)['enum'] !== undefined)) return undefined;
+    if (schema && (schema['enum'] !== undefined || (isObject(schema['items']) && (schema['items'] as JsonObject)['enum'] !== undefined)))
+      return undefined;
     if (want === 'number' && typeof v === 'number' && v !== 0 && v !== 1 && typeof v !== 'boolean') return freshNumber(v);
     if (want === 'string' && typeof v === 'string' && v.trim() !== '') return freshString(5) ?? undefined;
     return undefined;

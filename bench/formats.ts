@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { TraceIndex } from '../server/core/traceIndex';
 
@@ -227,9 +228,16 @@ async function phase(kind: string, file: string): Promise<Result> {
         const text = carry + buf.toString('utf8', 0, got);
         const lines = text.split('\n');
         carry = lines.pop()!;
-        for (const l of lines) if (l) (JSON.parse(l), n++);
+        for (const l of lines)
+          if (l) {
+            JSON.parse(l);
+            n++;
+          }
       }
-      if (carry) (JSON.parse(carry), n++);
+      if (carry) {
+        JSON.parse(carry);
+        n++;
+      }
       fs.closeSync(fd);
     } else {
       const v = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -302,7 +310,7 @@ async function main(): Promise<void> {
   const only = (arg('only')?.split(',') as Format[] | undefined) ?? FORMATS;
   const idle = measure('idle', __filename);
   console.log(
-    `node ${process.version}, ${require('node:os').cpus().length} CPUs, load ${require('node:os').loadavg()[0].toFixed(1)}; every figure from its own child process running the esbuild bundle (idle child: ${idle.rssMb.toFixed(0)} MB RSS)`,
+    `node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}; every figure from its own child process running the esbuild bundle (idle child: ${idle.rssMb.toFixed(0)} MB RSS)`,
   );
   console.log('');
   if (!flag('skip-layout')) layoutTable((arg('layout-mb') ?? '10,20').split(',').map(Number));

@@ -22,16 +22,60 @@ function conversation(i: number): string {
     id: `conv-${i}`,
     model: 'gpt-4o-mini',
     tools: [
-      { type: 'function', function: { name: 'book_hotel', description: 'Book a hotel room.', parameters: { type: 'object', properties: { city: { type: 'string' }, check_in: { type: 'string' }, nights: { type: 'integer' }, guests: { type: 'integer', default: 1 } }, required: ['city', 'check_in', 'nights'] } } },
-      { type: 'function', function: { name: 'get_weather', description: 'Weather for a city.', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] } } },
+      {
+        type: 'function',
+        function: {
+          name: 'book_hotel',
+          description: 'Book a hotel room.',
+          parameters: {
+            type: 'object',
+            properties: {
+              city: { type: 'string' },
+              check_in: { type: 'string' },
+              nights: { type: 'integer' },
+              guests: { type: 'integer', default: 1 },
+            },
+            required: ['city', 'check_in', 'nights'],
+          },
+        },
+      },
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city.',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+            required: ['city'],
+          },
+        },
+      },
     ],
     messages: [
       { role: 'system', content: 'You are a travel assistant for Example Travel. Be brief and accurate. Prices are in EUR.' },
-      { role: 'user', content: `Please book a hotel in ${city} from December ${1 + (i % 28)} for ${nights} nights. Also, what's the weather like there? I'd like something close to the old town, with breakfast if possible.` },
-      { role: 'assistant', content: null, tool_calls: [{ id: `c${i}a`, type: 'function', function: { name: 'book_hotel', arguments: args } }, { id: `c${i}b`, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city }) } }] },
-      { role: 'tool', tool_call_id: `c${i}a`, content: JSON.stringify({ confirmation: `HX-${10000 + i}`, hotel: 'Hotel Central', price_eur: 80 + (i % 50) }) },
+      {
+        role: 'user',
+        content: `Please book a hotel in ${city} from December ${1 + (i % 28)} for ${nights} nights. Also, what's the weather like there? I'd like something close to the old town, with breakfast if possible.`,
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: `c${i}a`, type: 'function', function: { name: 'book_hotel', arguments: args } },
+          { id: `c${i}b`, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city }) } },
+        ],
+      },
+      {
+        role: 'tool',
+        tool_call_id: `c${i}a`,
+        content: JSON.stringify({ confirmation: `HX-${10000 + i}`, hotel: 'Hotel Central', price_eur: 80 + (i % 50) }),
+      },
       { role: 'tool', tool_call_id: `c${i}b`, content: JSON.stringify({ temp_c: 5 + (i % 15), sky: 'cloudy' }) },
-      { role: 'assistant', content: `Booked Hotel Central in ${city}, confirmation HX-${10000 + i}, ${80 + (i % 50)} EUR per night. It's ${5 + (i % 15)} °C and cloudy${i % 7 === 0 ? `, and it will be ${20 + (i % 9)} °C on Friday` : ''}.` },
+      {
+        role: 'assistant',
+        content: `Booked Hotel Central in ${city}, confirmation HX-${10000 + i}, ${80 + (i % 50)} EUR per night. It's ${5 + (i % 15)} °C and cloudy${i % 7 === 0 ? `, and it will be ${20 + (i % 9)} °C on Friday` : ''}.`,
+      },
     ],
     usage: { prompt_tokens: 420, completion_tokens: 64, total_tokens: 484 },
   });
@@ -56,7 +100,11 @@ function runPhase(phase: Phase): { ms: number; count: number; rssMb: number } {
   const t0 = performance.now();
   let count = 0;
   if (phase === 'bare') {
-    for (const line of text.split('\n')) if (line) (JSON.parse(line), count++);
+    for (const line of text.split('\n'))
+      if (line) {
+        JSON.parse(line);
+        count++;
+      }
   } else if (phase === 'bareKeep') {
     // The same loop keeping what it parsed, as an index must: the garbage collector's share shows.
     const kept: unknown[] = [];
@@ -69,7 +117,8 @@ function runPhase(phase: Phase): { ms: number; count: number; rssMb: number } {
       const t1 = performance.now();
       for (const c of parsed.conversations)
         c.messages.forEach((message, messageIndex) => {
-          if (message.role === 'assistant') detectLocal({ conversation: { ...c, messages: c.messages.slice(0, messageIndex) }, messageIndex, message });
+          if (message.role === 'assistant')
+            detectLocal({ conversation: { ...c, messages: c.messages.slice(0, messageIndex) }, messageIndex, message });
         });
       return { ms: performance.now() - t1, count, rssMb: process.resourceUsage().maxRSS / 1024 };
     }
@@ -84,7 +133,12 @@ if (phaseArg > 0) {
   ensureData();
   const sizeMb = fs.statSync(file).size / 1048576;
   const measure = (phase: Phase) =>
-    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', __filename, '--phase', phase, '--mb', String(targetMb)], { encoding: 'utf8', maxBuffer: 1 << 20 })) as ReturnType<typeof runPhase>;
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', __filename, '--phase', phase, '--mb', String(targetMb)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      }),
+    ) as ReturnType<typeof runPhase>;
   const best = (phase: Phase) => [measure(phase), measure(phase), measure(phase)].sort((a, b) => a.ms - b.ms)[0]!;
   const bare = best('bare');
   const bareKeep = best('bareKeep');
@@ -92,8 +146,14 @@ if (phaseArg > 0) {
   const detect = best('detect');
   console.log(`file: ${path.relative(process.cwd(), file)} (${sizeMb.toFixed(1)} MB, ${index.count} conversations); best of 3 runs each`);
   console.log(`bare JSON.parse per line : ${bare.ms.toFixed(0)} ms  peak RSS ${bare.rssMb.toFixed(0)} MB`);
-  console.log(`indexing (parseTraceText): ${index.ms.toFixed(0)} ms  peak RSS ${index.rssMb.toFixed(0)} MB  (${(sizeMb / (index.ms / 1000)).toFixed(1)} MB/s)`);
+  console.log(
+    `indexing (parseTraceText): ${index.ms.toFixed(0)} ms  peak RSS ${index.rssMb.toFixed(0)} MB  (${(sizeMb / (index.ms / 1000)).toFixed(1)} MB/s)`,
+  );
   console.log(`bare, keeping the values : ${bareKeep.ms.toFixed(0)} ms  peak RSS ${bareKeep.rssMb.toFixed(0)} MB`);
-  console.log(`ratio indexing / bare    : ${(index.ms / bare.ms).toFixed(2)}×  (goal ≤ 1.5×); / bare keeping the values: ${(index.ms / bareKeep.ms).toFixed(2)}×`);
-  console.log(`local detector           : ${((detect.count / detect.ms) * 1000).toFixed(0)} conversations/s on one core (goal ≥ 2,000/s), ${detect.ms.toFixed(0)} ms for ${detect.count}`);
+  console.log(
+    `ratio indexing / bare    : ${(index.ms / bare.ms).toFixed(2)}×  (goal ≤ 1.5×); / bare keeping the values: ${(index.ms / bareKeep.ms).toFixed(2)}×`,
+  );
+  console.log(
+    `local detector           : ${((detect.count / detect.ms) * 1000).toFixed(0)} conversations/s on one core (goal ≥ 2,000/s), ${detect.ms.toFixed(0)} ms for ${detect.count}`,
+  );
 }

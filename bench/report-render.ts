@@ -29,7 +29,9 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 async function bundleSizes(): Promise<void> {
   const file = path.join(repoRoot, 'dist', 'webview', 'report.js');
   const built = readFileSync(file);
-  console.log(`report bundle  dist/webview/report.js: ${(built.length / 1024).toFixed(1)} KiB (gzip ${(gzipSync(built).length / 1024).toFixed(1)} KiB)`);
+  console.log(
+    `report bundle  dist/webview/report.js: ${(built.length / 1024).toFixed(1)} KiB (gzip ${(gzipSync(built).length / 1024).toFixed(1)} KiB)`,
+  );
   const minified = await esbuild.build({
     absWorkingDir: repoRoot,
     entryPoints: ['webview/report.ts'],
@@ -43,16 +45,21 @@ async function bundleSizes(): Promise<void> {
     legalComments: 'none',
   });
   const min = minified.outputFiles[0]!.contents;
-  console.log(`               minified (as --production): ${(min.length / 1024).toFixed(1)} KiB (gzip ${(gzipSync(min).length / 1024).toFixed(1)} KiB)`);
+  console.log(
+    `               minified (as --production): ${(min.length / 1024).toFixed(1)} KiB (gzip ${(gzipSync(min).length / 1024).toFixed(1)} KiB)`,
+  );
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(repoRoot, 'dist', 'webview', 'report.js'))) throw new Error('dist/webview/report.js is missing: run `node esbuild.mjs` first');
+  if (!existsSync(path.join(repoRoot, 'dist', 'webview', 'report.js')))
+    throw new Error('dist/webview/report.js is missing: run `node esbuild.mjs` first');
   const finished = experimentFixture();
   const live = experimentFixture({ live: true });
   const labels = Object.entries(builtInLabels).map(([name, description]) => ({ name, description }));
   const conversations = conversationContexts(100);
-  console.log(`data: ${finished.items.length} items (${finished.conversation_ids.length} conversations × ${Object.keys(finished.metrics_by_model).length} configurations), ${totalAnnotations(finished)} annotations, ${(JSON.stringify(finished).length / 1024).toFixed(0)} KiB of JSON`);
+  console.log(
+    `data: ${finished.items.length} items (${finished.conversation_ids.length} conversations × ${Object.keys(finished.metrics_by_model).length} configurations), ${totalAnnotations(finished)} annotations, ${(JSON.stringify(finished).length / 1024).toFixed(0)} KiB of JSON`,
+  );
   await bundleSizes();
 
   const browser = await launch();
@@ -69,7 +76,15 @@ async function main(): Promise<void> {
         theme: 'dark',
         width: 1280,
         height: 900,
-        responses: { 'report/init': { experimentId: finished.id, snapshot: { experiment: live, running: true, active: false }, error: null, conversations, labels } },
+        responses: {
+          'report/init': {
+            experimentId: finished.id,
+            snapshot: { experiment: live, running: true, active: false },
+            error: null,
+            conversations,
+            labels,
+          },
+        },
       });
       await waitForPainted(h.page);
       const m1 = await h.page.evaluate(() => {
@@ -81,7 +96,11 @@ async function main(): Promise<void> {
       first.push(m1.fromData);
       firstFromDispatch.push(m1.fromDispatch);
       await h.page.waitForFunction(() => performance.getEntriesByName('hl:rows-complete').length >= 1, undefined, { timeout: 20_000 });
-      complete.push(await h.page.evaluate(() => performance.getEntriesByName('hl:rows-complete')[0]!.startTime - performance.getEntriesByName('hl:data')[0]!.startTime));
+      complete.push(
+        await h.page.evaluate(
+          () => performance.getEntriesByName('hl:rows-complete')[0]!.startTime - performance.getEntriesByName('hl:data')[0]!.startTime,
+        ),
+      );
 
       // Live update: the run finishes; the host pushes the full snapshot.
       await h.notify('report/snapshot', { experiment: finished, running: false, active: false });
@@ -128,12 +147,21 @@ async function main(): Promise<void> {
   const s4 = stats(complete);
   const sc = stats(calibration);
   console.log(`\n${RUNS} runs, headless Chromium, 1280×900`);
-  console.log(`first render  (init data → painted):         median ${ms(s1.median)}  p90 ${ms(s1.p90)}  min ${ms(s1.min)}  max ${ms(s1.max)}`);
+  console.log(
+    `first render  (init data → painted):         median ${ms(s1.median)}  p90 ${ms(s1.p90)}  min ${ms(s1.min)}  max ${ms(s1.max)}`,
+  );
   console.log(`              (message dispatched → painted): median ${ms(s1d.median)}  p90 ${ms(s1d.p90)}`);
-  console.log(`live update   (snapshot message → painted):  median ${ms(s2.median)}  p90 ${ms(s2.p90)}  min ${ms(s2.min)}  max ${ms(s2.max)}`);
+  console.log(
+    `live update   (snapshot message → painted):  median ${ms(s2.median)}  p90 ${ms(s2.p90)}  min ${ms(s2.min)}  max ${ms(s2.max)}`,
+  );
   console.log(`all 300 rows built (init data → idle fill done): median ${ms(s4.median)}  p90 ${ms(s4.p90)}`);
   console.log(`expand a row  (click → painted):             median ${ms(s3.median)}  p90 ${ms(s3.p90)}`);
-  console.log(`machine: calibration loop median ${ms(sc.median)} (≈25 ms on an idle laptop core); load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} CPUs`);
+  console.log(
+    `machine: calibration loop median ${ms(sc.median)} (≈25 ms on an idle laptop core); load average ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${(await import('node:os')).cpus().length} CPUs`,
+  );
   const ok = s1.p90 < GOAL_MS && s2.p90 < GOAL_MS;
   console.log(`goal < ${GOAL_MS} ms (p90 of first render and of live update): ${ok ? 'MET' : 'MISSED'}`);
   process.exit(ok ? 0 : 1);

@@ -14,16 +14,60 @@ export function travelConversation(i: number): string {
     id: `conv-${i}`,
     model: 'gpt-4o-mini',
     tools: [
-      { type: 'function', function: { name: 'book_hotel', description: 'Book a hotel room.', parameters: { type: 'object', properties: { city: { type: 'string' }, check_in: { type: 'string' }, nights: { type: 'integer' }, guests: { type: 'integer', default: 1 } }, required: ['city', 'check_in', 'nights'] } } },
-      { type: 'function', function: { name: 'get_weather', description: 'Weather for a city.', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] } } },
+      {
+        type: 'function',
+        function: {
+          name: 'book_hotel',
+          description: 'Book a hotel room.',
+          parameters: {
+            type: 'object',
+            properties: {
+              city: { type: 'string' },
+              check_in: { type: 'string' },
+              nights: { type: 'integer' },
+              guests: { type: 'integer', default: 1 },
+            },
+            required: ['city', 'check_in', 'nights'],
+          },
+        },
+      },
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city.',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+            required: ['city'],
+          },
+        },
+      },
     ],
     messages: [
       { role: 'system', content: 'You are a travel assistant for Example Travel. Be brief and accurate. Prices are in EUR.' },
-      { role: 'user', content: `Please book a hotel in ${city} from December ${1 + (i % 28)} for ${nights} nights. Also, what's the weather like there? I'd like something close to the old town, with breakfast if possible.` },
-      { role: 'assistant', content: null, tool_calls: [{ id: `c${i}a`, type: 'function', function: { name: 'book_hotel', arguments: args } }, { id: `c${i}b`, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city }) } }] },
-      { role: 'tool', tool_call_id: `c${i}a`, content: JSON.stringify({ confirmation: `HX-${10000 + i}`, hotel: 'Hotel Central', price_eur: 80 + (i % 50) }) },
+      {
+        role: 'user',
+        content: `Please book a hotel in ${city} from December ${1 + (i % 28)} for ${nights} nights. Also, what's the weather like there? I'd like something close to the old town, with breakfast if possible.`,
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: `c${i}a`, type: 'function', function: { name: 'book_hotel', arguments: args } },
+          { id: `c${i}b`, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ city }) } },
+        ],
+      },
+      {
+        role: 'tool',
+        tool_call_id: `c${i}a`,
+        content: JSON.stringify({ confirmation: `HX-${10000 + i}`, hotel: 'Hotel Central', price_eur: 80 + (i % 50) }),
+      },
       { role: 'tool', tool_call_id: `c${i}b`, content: JSON.stringify({ temp_c: 5 + (i % 15), sky: 'cloudy' }) },
-      { role: 'assistant', content: `Booked Hotel Central in ${city}, confirmation HX-${10000 + i}, ${80 + (i % 50)} EUR per night. It's ${5 + (i % 15)} °C and cloudy${i % 7 === 0 ? `, and it will be ${20 + (i % 9)} °C on Friday` : ''}.` },
+      {
+        role: 'assistant',
+        content: `Booked Hotel Central in ${city}, confirmation HX-${10000 + i}, ${80 + (i % 50)} EUR per night. It's ${5 + (i % 15)} °C and cloudy${i % 7 === 0 ? `, and it will be ${20 + (i % 9)} °C on Friday` : ''}.`,
+      },
     ],
     usage: { prompt_tokens: 420, completion_tokens: 64, total_tokens: 484 },
   });

@@ -1,14 +1,7 @@
 // Every custom LSP request and notification between the extension and the server, with the
 // zod schemas of their params and results. Method names, types and validation live side by side.
 import { z } from 'zod';
-import {
-  experimentResourceSchema,
-  itemSchema,
-  labelSetSchema,
-  modelConfigSchema,
-  statusSummarySchema,
-  traceFormats,
-} from './schema';
+import { experimentResourceSchema, itemSchema, labelSetSchema, modelConfigSchema, statusSummarySchema, traceFormats } from './schema';
 
 export * from './schema';
 
@@ -141,7 +134,11 @@ export const SetTraceFiles = request(
   z.object({ files: z.array(z.string()) }),
   z.object({ files: z.array(traceFileSummarySchema) }),
 );
-export const ListTraceFiles = request('hallucinationLab/listTraceFiles', z.object({}), z.object({ files: z.array(traceFileSummarySchema) }));
+export const ListTraceFiles = request(
+  'hallucinationLab/listTraceFiles',
+  z.object({}),
+  z.object({ files: z.array(traceFileSummarySchema) }),
+);
 export const ListConversations = request(
   'hallucinationLab/listConversations',
   /** `ids`: only these conversations (a report needs a few, not the whole index). */
@@ -156,7 +153,11 @@ export const CreateExperiment = request(
     z.object({ ok: z.literal(false), errors: z.array(fieldErrorSchema) }),
   ]),
 );
-export const ListExperiments = request('hallucinationLab/listExperiments', z.object({}), z.object({ experiments: z.array(experimentSummarySchema) }));
+export const ListExperiments = request(
+  'hallucinationLab/listExperiments',
+  z.object({}),
+  z.object({ experiments: z.array(experimentSummarySchema) }),
+);
 export const GetExperiment = request('hallucinationLab/getExperiment', z.object({ id: z.string() }), experimentResourceSchema);
 /** What a report opens with, in one round trip: the experiment, whether it runs, and its conversations. */
 export const GetReportState = request(
@@ -171,14 +172,26 @@ export const ConvertTraceFile = request(
   z.object({ jsonl: z.string(), conversations: z.number().int(), notes: z.array(z.string()) }),
 );
 /** The experiment's annotations as SARIF 2.1.0 (JSON text), placed where their markers are. */
-export const ExportSarif = request('hallucinationLab/exportSarif', z.object({ id: z.string() }), z.object({ sarif: z.string(), results: z.number().int() }));
-export const CancelExperiment = request('hallucinationLab/cancelExperiment', z.object({ id: z.string() }), z.object({ cancelled: z.boolean() }));
+export const ExportSarif = request(
+  'hallucinationLab/exportSarif',
+  z.object({ id: z.string() }),
+  z.object({ sarif: z.string(), results: z.number().int() }),
+);
+export const CancelExperiment = request(
+  'hallucinationLab/cancelExperiment',
+  z.object({ id: z.string() }),
+  z.object({ cancelled: z.boolean() }),
+);
 export const ResumeExperiment = request(
   'hallucinationLab/resumeExperiment',
   z.object({ id: z.string(), failedOnly: z.boolean().default(false) }),
   z.object({ experiment: experimentSummarySchema }),
 );
-export const DeleteExperiment = request('hallucinationLab/deleteExperiment', z.object({ id: z.string() }), z.object({ deleted: z.boolean() }));
+export const DeleteExperiment = request(
+  'hallucinationLab/deleteExperiment',
+  z.object({ id: z.string() }),
+  z.object({ deleted: z.boolean() }),
+);
 export const SetActiveExperiment = request(
   'hallucinationLab/setActiveExperiment',
   z.object({ id: z.string().nullable() }),
@@ -206,10 +219,7 @@ export const LocateAnnotation = request(
 // ---- notifications -----------------------------------------------------------------------
 
 /** extension → server: settings or trust changed. */
-export const UpdateSettings = notification(
-  'hallucinationLab/updateSettings',
-  z.object({ settings: settingsSchema, trusted: z.boolean() }),
-);
+export const UpdateSettings = notification('hallucinationLab/updateSettings', z.object({ settings: settingsSchema, trusted: z.boolean() }));
 /** server → extension: the trace index changed. */
 export const IndexChanged = notification('hallucinationLab/indexChanged', z.object({ files: z.array(traceFileSummarySchema) }));
 /** server → extension: an experiment was created, progressed, finished or was deleted. */

@@ -40,29 +40,28 @@ export const detectorKinds = ['local', 'judge'] as const;
 export const detectorKindSchema = z.enum(detectorKinds);
 export type DetectorKind = z.infer<typeof detectorKindSchema>;
 
-export const experimentConfigSchema = z
-  .strictObject({
-    name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
-    model: z.string().min(1, 'model must not be empty'),
-    pass_through: z.boolean().default(false),
-    conversation_ids: z
-      .array(z.string().min(1))
-      .min(1, 'conversation_ids needs at least 1 conversation')
-      .max(MAX_CONVERSATIONS, `conversation_ids allows at most ${MAX_CONVERSATIONS} conversations`)
-      .refine((ids) => new Set(ids).size === ids.length, 'conversation_ids has duplicates'),
-    reasoning_config: reasoningConfigSchema.optional(),
-    system_prompt_override: z.string().optional(),
-    output_schema: z
-      .array(outputFieldSchema)
-      .refine((f) => new Set(f.map((x) => x.name)).size === f.length, 'output_schema has duplicate field names')
-      .optional(),
-    /** Extra model configurations compared side by side with `model`. */
-    models: z.array(modelConfigSchema).max(10).optional(),
-    num_samples: z.number().int().min(1).max(10).default(1),
-    detectors: z.array(detectorKindSchema).min(1).default(['local']),
-    judge_model: modelConfigSchema.optional(),
-    label_set: z.string().optional(),
-  });
+export const experimentConfigSchema = z.strictObject({
+  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
+  model: z.string().min(1, 'model must not be empty'),
+  pass_through: z.boolean().default(false),
+  conversation_ids: z
+    .array(z.string().min(1))
+    .min(1, 'conversation_ids needs at least 1 conversation')
+    .max(MAX_CONVERSATIONS, `conversation_ids allows at most ${MAX_CONVERSATIONS} conversations`)
+    .refine((ids) => new Set(ids).size === ids.length, 'conversation_ids has duplicates'),
+  reasoning_config: reasoningConfigSchema.optional(),
+  system_prompt_override: z.string().optional(),
+  output_schema: z
+    .array(outputFieldSchema)
+    .refine((f) => new Set(f.map((x) => x.name)).size === f.length, 'output_schema has duplicate field names')
+    .optional(),
+  /** Extra model configurations compared side by side with `model`. */
+  models: z.array(modelConfigSchema).max(10).optional(),
+  num_samples: z.number().int().min(1).max(10).default(1),
+  detectors: z.array(detectorKindSchema).min(1).default(['local']),
+  judge_model: modelConfigSchema.optional(),
+  label_set: z.string().optional(),
+});
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
 
@@ -350,7 +349,10 @@ export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
 export function formatZodError(error: z.ZodError, prefix = ''): string {
   return error.issues
     .map((i) => {
-      const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      const path = i.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
       return `${prefix}${path || '(root)'}: ${i.message}`;
     })
     .join('\n');

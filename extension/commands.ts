@@ -121,7 +121,9 @@ export function registerCommands(deps: CommandDeps): void {
     if (!target) return;
     if (target.fsPath === file) throw new Error('the converted conversations cannot replace the trace file itself: choose another file');
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(jsonl));
-    void vscode.window.showInformationMessage(`Hallucination Lab: ${conversations} conversation(s) written to ${vscode.workspace.asRelativePath(target)}. ${notes.join(' ')}`);
+    void vscode.window.showInformationMessage(
+      `Hallucination Lab: ${conversations} conversation(s) written to ${vscode.workspace.asRelativePath(target)}. ${notes.join(' ')}`,
+    );
   });
 
   register('refresh', async () => {
@@ -279,7 +281,9 @@ export function registerCommands(deps: CommandDeps): void {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(sarif));
-    void vscode.window.showInformationMessage(`Hallucination Lab: ${results} result(s) written to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `Hallucination Lab: ${results} result(s) written to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   });
 
   register('showMarkers', async (arg?: unknown) => {

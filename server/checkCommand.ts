@@ -97,14 +97,18 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   const missing = files.filter((f) => f.missing).map((f) => f.pattern);
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
   const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) throw new CheckUsageError(`--detector must be local, judge or both, not "${detector}"`);
+  if (!['local', 'judge', 'both'].includes(detector))
+    throw new CheckUsageError(`--detector must be local, judge or both, not "${detector}"`);
   const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
   const judgeModel = values['judge-model'];
   const settings = settingsSchema.safeParse({
-    judgeModel: judgeModel ? { model: judgeModel, apiKeyName: keyEnv, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) } : null,
+    judgeModel: judgeModel
+      ? { model: judgeModel, apiKeyName: keyEnv, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) }
+      : null,
     ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
   });
-  if (!settings.success) throw new CheckUsageError(settings.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  if (!settings.success)
+    throw new CheckUsageError(settings.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
   const config = experimentConfigSchema.parse({
     name: 'check',
     model: 'traced',
@@ -124,7 +128,8 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
       keepClean: values.junit !== undefined,
       ...(baseline ? { baseline } : {}),
       warn: (m) => io.err.write(`warning: ${m}\n`),
-      onFile: (file, conversations, findings) => io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
+      onFile: (file, conversations, findings) =>
+        io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
     },
   );
   for (const pattern of missing) result.skipped.unshift({ file: pattern, conversationId: null, reason: 'no file matches it' });
@@ -155,7 +160,8 @@ function printSummary(result: CheckResult, outcomes: readonly RuleOutcome[], io:
     }
   const found = result.conversations.reduce((n, c) => n + c.findings.filter((f) => !f.inBaseline).length, 0);
   io.out.write(`${result.checked} conversations checked, ${found} hallucinations counted, ${result.skipped.length} left out\n`);
-  for (const o of outcomes) io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
+  for (const o of outcomes)
+    io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
 }
 
 /** Trace text printed to a terminal: control characters (escape sequences) shown, not obeyed. */

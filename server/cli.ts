@@ -102,7 +102,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     return values.help ? 0 : 2;
   }
   const format = values.format as FormatChoice | undefined;
-  if (format !== undefined && !FORMAT_CHOICES.includes(format)) throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${values.format}"`);
+  if (format !== undefined && !FORMAT_CHOICES.includes(format))
+    throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${values.format}"`);
   // Every message names a file the same way: relative to the working folder.
   const display = (f: string) => path.relative(process.cwd(), f) || f;
   if (command === 'convert') return convert(rest, format, values.out, display, io);
@@ -136,7 +137,11 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (command === 'list') {
     const list = service.list();
     if (values.json) io.out.write(JSON.stringify(list, null, 2) + '\n');
-    else for (const e of list) io.out.write(`${e.id}  ${e.name}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`);
+    else
+      for (const e of list)
+        io.out.write(
+          `${e.id}  ${e.name}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`,
+        );
     return 0;
   }
   if (command === 'show') {
@@ -174,21 +179,41 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     const parsed = await index.load(abs, { listing: false, ...(format ? { format } : {}) });
     const count = index.count(abs);
     const refused = refusal(name, fs.statSync(abs).size === 0, parsed.isTrace, count, parsed.coverage);
-    read.push({ name, refused, lines: refused ? [`${refused}; ignored`] : coverageLines({ name, format: parsed.format ?? null, conversations: count, coverage: parsed.coverage ?? { llmCalls: count, read: count, unread: [] } }) });
+    read.push({
+      name,
+      refused,
+      lines: refused
+        ? [`${refused}; ignored`]
+        : coverageLines({
+            name,
+            format: parsed.format ?? null,
+            conversations: count,
+            coverage: parsed.coverage ?? { llmCalls: count, read: count, unread: [] },
+          }),
+    });
   }
   // Nothing to run: one line that says why, file by file.
-  if (index.conversations().length === 0 && !values.conversations) throw new InputError(read.map((r) => r.refused ?? `${r.name}: no conversations`).join('; '));
+  if (index.conversations().length === 0 && !values.conversations)
+    throw new InputError(read.map((r) => r.refused ?? `${r.name}: no conversations`).join('; '));
   for (const r of read) for (const line of r.lines) io.err.write(`${line}\n`);
   for (const s of index.summaries()) for (const p of s.problems) if (p.severity !== 'info') io.err.write(`${p.severity}: ${p.message}\n`);
 
-  const ids = values.conversations ? values.conversations.split(',').map((s) => s.trim()).filter(Boolean) : index.conversations().map((c) => c.id);
+  const ids = values.conversations
+    ? values.conversations
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : index.conversations().map((c) => c.id);
   if (!values.conversations && ids.length > MAX_CONVERSATIONS)
-    throw new UsageError(`the files hold ${ids.length} conversations, more than the ${MAX_CONVERSATIONS} an experiment allows: choose some with --conversations`);
+    throw new UsageError(
+      `the files hold ${ids.length} conversations, more than the ${MAX_CONVERSATIONS} an experiment allows: choose some with --conversations`,
+    );
   if (ids.length === 0) throw new InputError(`no conversations found in ${rest.map((f) => display(path.resolve(f))).join(', ')}`);
 
   const passThrough = values['pass-through'];
   const models = values.model ?? [];
-  if (!passThrough && models.length === 0) throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
+  if (!passThrough && models.length === 0)
+    throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
   const detector = values.detector ?? 'local';
   if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
   const effort = values['reasoning-effort'];
@@ -212,24 +237,42 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
 }
 
 /** `convert`: the conversations as read, one chat-format line each; coverage on stderr. */
-async function convert(files: string[], format: FormatChoice | undefined, outFile: string | undefined, display: (f: string) => string, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+async function convert(
+  files: string[],
+  format: FormatChoice | undefined,
+  outFile: string | undefined,
+  display: (f: string) => string,
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+): Promise<number> {
   if (files.length === 0) throw new UsageError('convert needs at least one trace file');
-  const result = convertFiles(files.map((f) => path.resolve(f)), { ...(format ? { format } : {}), displayName: display });
+  const result = convertFiles(
+    files.map((f) => path.resolve(f)),
+    { ...(format ? { format } : {}), displayName: display },
+  );
   // Nothing converted: the one line below says why.
-  if (result.lines.length) for (const f of result.files) {
-    for (const line of coverageLines(f)) io.err.write(`${line}\n`);
-    if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${p.message}\n`);
-  }
+  if (result.lines.length)
+    for (const f of result.files) {
+      for (const line of coverageLines(f)) io.err.write(`${line}\n`);
+      if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${p.message}\n`);
+    }
   if (result.lines.length === 0) throw new InputError(result.files.map((f) => f.refused ?? `${f.name}: no conversations`).join('; '));
   const body = result.lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
   if (outFile) {
     fs.writeFileSync(outFile, body);
-    io.err.write(`${result.lines.length} conversation${result.lines.length === 1 ? '' : 's'} written to ${display(path.resolve(outFile))}\n`);
+    io.err.write(
+      `${result.lines.length} conversation${result.lines.length === 1 ? '' : 's'} written to ${display(path.resolve(outFile))}\n`,
+    );
   } else io.out.write(body);
   return 0;
 }
 
-async function follow(service: ExperimentService, id: string, storeRoot: string, json: boolean, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+async function follow(
+  service: ExperimentService,
+  id: string,
+  storeRoot: string,
+  json: boolean,
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+): Promise<number> {
   const stop = () => {
     io.err.write('\nCancelling: finished items are kept, the rest stay pending (hallucination-lab resume ' + id + ')\n');
     service.cancel(id);
@@ -270,7 +313,9 @@ function readJsonFile(file: string, name: string): unknown {
 function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
   const st = s.status_summary;
   const done = st.completed + st.failed;
-  err.write(`\r${s.name}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `);
+  err.write(
+    `\r${s.name}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
+  );
 }
 
 function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableStream): void {
@@ -285,14 +330,26 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
   for (const i of r.items) {
     const labels = [...new Set(i.annotations.map((a) => a.label))].join(', ');
     const status = i.status === 'failed' ? `failed: ${i.failure_reason ?? ''}` : i.status;
-    rows.push([i.conversation_id, ...(multi ? [i.model_config, String(i.sample_index + 1)] : []), status, String(i.annotations.length), labels]);
+    rows.push([
+      i.conversation_id,
+      ...(multi ? [i.model_config, String(i.sample_index + 1)] : []),
+      status,
+      String(i.annotations.length),
+      labels,
+    ]);
   }
   out.write(table(rows) + '\n\n');
   if (models.length > 1) {
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
     const byModel = [['model', 'hallucination_rate', 'total_hallucinations', 'avg_latency_ms', 'cost_per_1k']];
     for (const [m, x] of Object.entries(r.metrics_by_model))
-      byModel.push([m, pct(x.hallucination_rate), String(x.total_hallucinations), x.avg_response_latency_ms === null ? 'n/a' : x.avg_response_latency_ms.toFixed(0), x.cost_per_1k === null ? 'n/a' : `$${x.cost_per_1k.toFixed(4)}`]);
+      byModel.push([
+        m,
+        pct(x.hallucination_rate),
+        String(x.total_hallucinations),
+        x.avg_response_latency_ms === null ? 'n/a' : x.avg_response_latency_ms.toFixed(0),
+        x.cost_per_1k === null ? 'n/a' : `$${x.cost_per_1k.toFixed(4)}`,
+      ]);
     out.write('By model configuration\n' + table(byModel) + '\n\n');
   }
   out.write(formatMetrics(r.metrics) + '\n');
@@ -306,8 +363,18 @@ export function formatMetrics(m: Metrics): string {
     ['total_hallucinations', String(m.total_hallucinations)],
     ['hallucination_free_count', String(m.hallucination_free_count)],
     ['avg_hallucinations_per_prompt', num(m.avg_hallucinations_per_prompt, 2)],
-    ['hallucination_labels', Object.entries(m.hallucination_labels).map(([k, v]) => `${k}=${v}`).join(', ') || '-'],
-    ['parameter_hallucinations', Object.entries(m.parameter_hallucinations).flatMap(([t, ps]) => Object.entries(ps).map(([p, n]) => `${t}.${p}=${n}`)).join(', ') || '-'],
+    [
+      'hallucination_labels',
+      Object.entries(m.hallucination_labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || '-',
+    ],
+    [
+      'parameter_hallucinations',
+      Object.entries(m.parameter_hallucinations)
+        .flatMap(([t, ps]) => Object.entries(ps).map(([p, n]) => `${t}.${p}=${n}`))
+        .join(', ') || '-',
+    ],
     ['total_input_tokens / output', `${m.total_input_tokens} / ${m.total_output_tokens}`],
     ['avg_input_tokens / output', `${num(m.avg_input_tokens)} / ${num(m.avg_output_tokens)}`],
     ['cost_per_1k', m.cost_per_1k === null ? 'n/a' : `$${m.cost_per_1k.toFixed(4)}`],
@@ -337,7 +404,8 @@ function safeUser(): string {
  */
 function finish(code: number): void {
   process.exitCode = code;
-  const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())));
+  const flushed = (s: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())));
   void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
 }
 

@@ -1,4 +1,4 @@
-// `npm test`: type-check, build, unit + protocol tests, then the real-editor tests where they can run.
+// `npm test`: type-check, lint and format check, build, unit + protocol tests, then the real-editor tests where they can run.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { testFiles } from './run-node-tests.mjs';
@@ -23,10 +23,25 @@ let failed = 0;
 
 const tsc = await run('type-check (tsc --noEmit)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
 if (tsc.code !== 0) failures.push('type-check');
+const lint = await run('lint (eslint)', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+if (lint.code !== 0) failures.push('lint');
+const format = await run('format (prettier --check)', process.execPath, [
+  'node_modules/prettier/bin/prettier.cjs',
+  '--check',
+  '--log-level',
+  'warn',
+  '.',
+]);
+if (format.code !== 0) failures.push('format (run npm run format)');
 const build = await run('build (esbuild)', process.execPath, ['esbuild.mjs']);
 if (build.code !== 0) failures.push('build');
 
-const node = await run('unit and protocol tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles('unit', 'protocol')], { capture: true });
+const node = await run(
+  'unit and protocol tests',
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', ...testFiles('unit', 'protocol')],
+  { capture: true },
+);
 const count = (name) => Number((node.out.match(new RegExp(`^ℹ ${name} (\\d+)`, 'm')) ?? [])[1] ?? 0);
 passed += count('pass');
 failed += count('fail');

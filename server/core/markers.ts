@@ -2,7 +2,15 @@
 // also through JSON held in a string held in a string (converted formats: see `partOrigins`).
 // A marker is placed only where the file still holds the annotated text.
 import * as fs from 'node:fs';
-import { messageParts, partOriginKey, type Annotation, type Conversation, type Message, type PartOrigin, type SourceAnchor } from '../../common/schema';
+import {
+  messageParts,
+  partOriginKey,
+  type Annotation,
+  type Conversation,
+  type Message,
+  type PartOrigin,
+  type SourceAnchor,
+} from '../../common/schema';
 import { decodeStringLiteral, literalOffsets, outerOffsets, type Level } from './json/escapes';
 import { lineOf, lineStarts } from './json/lines';
 import { findValueRange, type JsonPath } from './json/locate';
@@ -89,10 +97,14 @@ export function annotationPositionFromDisk(
 }
 
 /** The origin of the annotated part: explicit for converted formats, implicit for OpenAI ones. */
-export function originOf(conversation: Conversation, annotation: Pick<Annotation, 'message_index' | 'message_part_index'>): PartOrigin | null {
+export function originOf(
+  conversation: Conversation,
+  annotation: Pick<Annotation, 'message_index' | 'message_part_index'>,
+): PartOrigin | null {
   const message = conversation.messages[annotation.message_index];
   if (!message) return null;
-  if (conversation.partOrigins) return conversation.partOrigins[partOriginKey(annotation.message_index, annotation.message_part_index)] ?? null;
+  if (conversation.partOrigins)
+    return conversation.partOrigins[partOriginKey(annotation.message_index, annotation.message_part_index)] ?? null;
   const inner = partPath(message, annotation.message_part_index);
   if (!inner) return null;
   return { anchor: 0, path: ['messages', annotation.message_index, ...inner] };
@@ -116,7 +128,11 @@ interface Located {
 }
 
 /** Follows an origin from `start` in `text` through each level of JSON-in-a-string. */
-export function locate(text: string, start: number, origin: { path: JsonPath; nested?: readonly JsonPath[] | undefined; raw?: boolean | undefined }): Located | null {
+export function locate(
+  text: string,
+  start: number,
+  origin: { path: JsonPath; nested?: readonly JsonPath[] | undefined; raw?: boolean | undefined },
+): Located | null {
   let r = findValueRange(text, origin.path, start);
   if (!r) return null;
   const levels: Level[] = [{ text, range: r }];

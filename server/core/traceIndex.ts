@@ -69,7 +69,14 @@ export class TraceIndex {
     try {
       const { size } = await fh.stat();
       const lazy = size > (options.lazyAboveBytes ?? LAZY_INDEX_BYTES);
-      const indexer = new TraceFileIndexer({ file, displayName: this.displayName(file), lineBased: isJsonl(file), lazy, keepSummaries: options.listing !== false, ...(options.format ? { format: options.format } : {}) });
+      const indexer = new TraceFileIndexer({
+        file,
+        displayName: this.displayName(file),
+        lineBased: isJsonl(file),
+        lazy,
+        keepSummaries: options.listing !== false,
+        ...(options.format ? { format: options.format } : {}),
+      });
       let bytesRead = 0;
       const progress = { bytesRead: 0, totalBytes: size };
       this.indexing.set(file, progress);
@@ -204,7 +211,17 @@ export class TraceIndex {
       const s = f.summaryAt(p);
       if (!s) continue;
       const { messageCount, hasToolCalls, firstUserMessage, tracedResponse, model } = s;
-      out.push({ id: renamed?.get(p) ?? f.idAt(p), file, line: f.lineAt(p), position: p, messageCount, hasToolCalls, firstUserMessage, tracedResponse, model });
+      out.push({
+        id: renamed?.get(p) ?? f.idAt(p),
+        file,
+        line: f.lineAt(p),
+        position: p,
+        messageCount,
+        hasToolCalls,
+        firstUserMessage,
+        tracedResponse,
+        model,
+      });
     }
     return out;
   }
@@ -263,7 +280,9 @@ export class TraceIndex {
   }
 
   private lazyView(file: string, f: IndexedFile, position: number): Conversation {
-    return new LazyConversation(this.effectiveId(file, f, position), file, f.lineAt(position), position, () => this.at(file, position)) as unknown as Conversation;
+    return new LazyConversation(this.effectiveId(file, f, position), file, f.lineAt(position), position, () =>
+      this.at(file, position),
+    ) as unknown as Conversation;
   }
 
   /** Ids are unique across files: a repeated id keeps the first; later ones get a positional id. */

@@ -32,7 +32,12 @@ export function isJsonl(file: string): boolean {
 
 /** Indexes a whole text in memory. */
 export function indexTraceText(file: string, text: string, displayName = file, options: ParseOptions = {}): IndexedFile {
-  const indexer = new TraceFileIndexer({ file, displayName, lineBased: isJsonl(file), ...(options.format ? { format: options.format } : {}) });
+  const indexer = new TraceFileIndexer({
+    file,
+    displayName,
+    lineBased: isJsonl(file),
+    ...(options.format ? { format: options.format } : {}),
+  });
   indexer.pushText(text);
   return indexer.end();
 }
@@ -40,7 +45,14 @@ export function indexTraceText(file: string, text: string, displayName = file, o
 /** `file` is used for ids and messages only; `text` is its content. */
 export function parseTraceText(file: string, text: string, displayName = file, options: ParseOptions = {}): ParsedTraceFile {
   const r = indexTraceText(file, text, displayName, options);
-  return { file, isTrace: r.isTrace, conversations: r.conversations ?? [], problems: r.problems, ...(r.format ? { format: r.format } : {}), coverage: r.coverage };
+  return {
+    file,
+    isTrace: r.isTrace,
+    conversations: r.conversations ?? [],
+    problems: r.problems,
+    ...(r.format ? { format: r.format } : {}),
+    coverage: r.coverage,
+  };
 }
 
 /** Index of the traced response: the last assistant message, or -1. */

@@ -19,7 +19,16 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { artifactsDir, chromiumArgs, chromiumPath, quietEditorSettings, repoRoot, serverMain, suiteIndex, workspaceFixture } from './paths.mjs';
+import {
+  artifactsDir,
+  chromiumArgs,
+  chromiumPath,
+  quietEditorSettings,
+  repoRoot,
+  serverMain,
+  suiteIndex,
+  workspaceFixture,
+} from './paths.mjs';
 import { isInstalled } from './setup.mjs';
 import { onCleanup } from './cleanup.mjs';
 
@@ -127,14 +136,7 @@ export async function launchSuite(opts) {
   const resultsFile = path.join(tmp, 'results.json');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify(
-      quietEditorSettings,
-      null,
-      2,
-    ),
-  );
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(quietEditorSettings, null, 2));
   const workspace = copyWorkspace(opts.workspace, tmp);
   const logDir = path.join(artifactsDir, 'editor');
   mkdirSync(logDir, { recursive: true });
@@ -151,12 +153,16 @@ export async function launchSuite(opts) {
     process.execPath,
     [
       serverMain,
-      '--host', host,
-      '--port', String(port),
+      '--host',
+      host,
+      '--port',
+      String(port),
       '--without-connection-token',
       '--accept-server-license-terms',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
     ],
     {
@@ -288,10 +294,15 @@ export function printResults(results) {
   }
   for (const [i, f] of (results.failures ?? []).entries()) {
     console.log(`\n  ${i + 1}) ${f.fullTitle}\n     ${String(f.message).split('\n').join('\n     ')}`);
-    const at = String(f.stack ?? '').split('\n').filter((l) => /^\s*at /.test(l)).slice(0, 4);
+    const at = String(f.stack ?? '')
+      .split('\n')
+      .filter((l) => /^\s*at /.test(l))
+      .slice(0, 4);
     if (at.length) console.log(`     ${at.map((l) => l.trim()).join('\n     ')}`);
   }
-  console.log(`\n[suite] ${results.passed} passed, ${results.failed} failed, ${results.pending ?? 0} pending (${results.durationMs ?? '?'} ms in the extension host)`);
+  console.log(
+    `\n[suite] ${results.passed} passed, ${results.failed} failed, ${results.pending ?? 0} pending (${results.durationMs ?? '?'} ms in the extension host)`,
+  );
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -121,7 +121,9 @@ if (!suiteOnly) {
     const r = await runUiTests({ extensionDir: repoRoot });
     passed += r.passed;
     failed += r.failed + r.notRun;
-    summary.push(`ui: ${r.passed} passed, ${r.failed} failed${r.notRun ? `, ${r.notRun} not run after a failure` : ''} (${r.seconds.toFixed(0)} s)`);
+    summary.push(
+      `ui: ${r.passed} passed, ${r.failed} failed${r.notRun ? `, ${r.notRun} not run after a failure` : ''} (${r.seconds.toFixed(0)} s)`,
+    );
   } catch (e) {
     failed += 1;
     summary.push(`ui: could not run — ${e?.message ?? e}`);

@@ -15,7 +15,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODE_SERVER_VERSION, VSCODE_VERSION, cacheDir, codeServerDir, codeServerEntry, markerFile, serverMain, vscodeDir } from './paths.mjs';
+import { CODE_SERVER_VERSION, VSCODE_VERSION, cacheDir, codeServerEntry, markerFile, serverMain, vscodeDir } from './paths.mjs';
 
 const log = (msg) => console.log(`[setup] ${msg}`);
 
@@ -31,7 +31,11 @@ function npmCliDir() {
   } catch {
     /* npm not on PATH: the fallbacks below */
   }
-  candidates.push(path.resolve(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'), '/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm');
+  candidates.push(
+    path.resolve(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'),
+    '/usr/lib/node_modules/npm',
+    '/usr/local/lib/node_modules/npm',
+  );
   return candidates.find((c) => existsSync(path.join(c, 'package.json'))) ?? null;
 }
 
@@ -137,10 +141,22 @@ export function install({ force = false } = {}) {
   mkdirSync(cacheDir, { recursive: true });
   const pkgJson = path.join(cacheDir, 'package.json');
   if (!existsSync(pkgJson))
-    writeFileSync(pkgJson, JSON.stringify({ name: 'hallucination-lab-vscode-cache', private: true, description: 'VS Code for the editor tests (test/editor/setup.mjs)' }, null, 2) + '\n');
+    writeFileSync(
+      pkgJson,
+      JSON.stringify(
+        { name: 'hallucination-lab-vscode-cache', private: true, description: 'VS Code for the editor tests (test/editor/setup.mjs)' },
+        null,
+        2,
+      ) + '\n',
+    );
 
   // 1. code-server itself. --ignore-scripts: its postinstall refuses root and downloads ripgrep.
-  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], cacheDir, `npm install code-server@${CODE_SERVER_VERSION}`);
+  run(
+    'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`],
+    cacheDir,
+    `npm install code-server@${CODE_SERVER_VERSION}`,
+  );
   // 2. argon2 (code-server's password hashing; loaded at start even with --auth none).
   run('npm', ['rebuild', 'argon2'], cacheDir, 'npm rebuild argon2');
   // 3. VS Code's own production dependencies.
@@ -162,17 +178,33 @@ export function install({ force = false } = {}) {
   log('link lib/vscode/node_modules.asar -> node_modules');
   linkForce('node_modules', path.join(vscodeDir, 'node_modules.asar'));
   // 7. Dependencies of the built-in extensions (git, typescript-language-features, …).
-  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], path.join(vscodeDir, 'extensions'), 'npm install --omit=dev in lib/vscode/extensions');
+  run(
+    'npm',
+    ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
+    path.join(vscodeDir, 'extensions'),
+    'npm install --omit=dev in lib/vscode/extensions',
+  );
 
   // Sanity: the product is the version we expect.
   const product = JSON.parse(readFileSync(path.join(vscodeDir, 'product.json'), 'utf8'));
   const version = JSON.parse(readFileSync(path.join(vscodeDir, 'package.json'), 'utf8')).version;
   if (version !== VSCODE_VERSION) throw new SetupError(`expected VS Code ${VSCODE_VERSION}, found ${version}`);
-  if (!existsSync(serverMain) || !existsSync(codeServerEntry)) throw new SetupError(`install incomplete: ${serverMain} or ${codeServerEntry} missing`);
+  if (!existsSync(serverMain) || !existsSync(codeServerEntry))
+    throw new SetupError(`install incomplete: ${serverMain} or ${codeServerEntry} missing`);
 
   writeFileSync(
     markerFile,
-    JSON.stringify({ codeServer: CODE_SERVER_VERSION, vscode: version, commit: product.commit ?? null, node: process.version, installedAt: new Date().toISOString() }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        codeServer: CODE_SERVER_VERSION,
+        vscode: version,
+        commit: product.commit ?? null,
+        node: process.version,
+        installedAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    ) + '\n',
   );
   log(`complete in ${((Date.now() - t0) / 1000).toFixed(1)} s (marker ${path.relative(process.cwd(), markerFile)})`);
 }

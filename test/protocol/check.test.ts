@@ -13,9 +13,14 @@ import type { Log } from 'sarif';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
-const sarifSchema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+const sarifSchema = JSON.parse(
+  fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+) as object;
 
-const WEATHER_TOOL = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+const WEATHER_TOOL = {
+  type: 'function',
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+};
 /** Escaped characters before the flagged text, and a flagged value inside JSON held in a string. */
 const ESCAPED = [
   {
@@ -31,7 +36,11 @@ const ESCAPED = [
     tools: [WEATHER_TOOL],
     messages: [
       { role: 'user', content: 'What is the weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Lyon"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Lyon"}' } }],
+      },
     ],
   },
   {
@@ -39,7 +48,11 @@ const ESCAPED = [
     tools: [WEATHER_TOOL],
     messages: [
       { role: 'user', content: 'What is the weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } }],
+      },
     ],
   },
 ];
@@ -47,10 +60,14 @@ const ESCAPED = [
 function workspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-check-'));
   // \u escapes written as escapes (ensure_ascii style), as many producers write them.
-  const jsonl = ESCAPED.map((c) => JSON.stringify(c).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('\n') + '\n';
+  const jsonl =
+    ESCAPED.map((c) => JSON.stringify(c).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)).join(
+      '\n',
+    ) + '\n';
   fs.mkdirSync(path.join(dir, 'traces'));
   fs.writeFileSync(path.join(dir, 'traces', 'escaped.jsonl'), jsonl);
-  for (const f of ['support-agent.jsonl', 'booking-flow.jsonl', 'rag-answers.json']) fs.copyFileSync(path.join(repo, 'samples', f), path.join(dir, 'traces', f));
+  for (const f of ['support-agent.jsonl', 'booking-flow.jsonl', 'rag-answers.json'])
+    fs.copyFileSync(path.join(repo, 'samples', f), path.join(dir, 'traces', f));
   return dir;
 }
 
@@ -64,7 +81,11 @@ function readSarif(file: string): Log {
 }
 
 /** The file's raw text in a SARIF region (1-based lines and columns). */
-function regionText(cwd: string, uri: string, region: { startLine?: number; startColumn?: number; endLine?: number; endColumn?: number }): string {
+function regionText(
+  cwd: string,
+  uri: string,
+  region: { startLine?: number; startColumn?: number; endLine?: number; endColumn?: number },
+): string {
   const lines = fs.readFileSync(path.join(cwd, uri), 'utf8').split('\n');
   assert.equal(region.startLine, region.endLine, 'a JSON string value sits on one line');
   return lines[region.startLine! - 1]!.slice(region.startColumn! - 1, region.endColumn! - 1);
@@ -105,7 +126,13 @@ test('fingerprints stay when unrelated lines are added above, and a baseline lea
   assert.equal(check(cwd, ['traces/escaped.jsonl', '--sarif', 'first.sarif']).code, 1);
   const first = readSarif(path.join(cwd, 'first.sarif')).runs[0]!.results!;
   const file = path.join(cwd, 'traces', 'escaped.jsonl');
-  const unrelated = JSON.stringify({ id: 'added', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] });
+  const unrelated = JSON.stringify({
+    id: 'added',
+    messages: [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+    ],
+  });
   fs.writeFileSync(file, `${unrelated}\n${unrelated.replace('added', 'added-2')}\n${fs.readFileSync(file, 'utf8')}`);
   assert.equal(check(cwd, ['traces/escaped.jsonl', '--sarif', 'second.sarif']).code, 1);
   const second = readSarif(path.join(cwd, 'second.sarif')).runs[0]!.results!;
@@ -118,10 +145,17 @@ test('fingerprints stay when unrelated lines are added above, and a baseline lea
   const withBaseline = check(cwd, ['traces/escaped.jsonl', '--baseline', 'first.sarif', '--sarif', 'third.sarif']);
   assert.equal(withBaseline.code, 0, withBaseline.stdout + withBaseline.stderr);
   const third = readSarif(path.join(cwd, 'third.sarif')).runs[0]!.results!;
-  assert.deepEqual(third.map((x) => x.baselineState), first.map(() => 'unchanged'));
+  assert.deepEqual(
+    third.map((x) => x.baselineState),
+    first.map(() => 'unchanged'),
+  );
 
   // A new finding is counted even with the baseline.
-  const added = JSON.stringify({ ...ESCAPED[1], id: 'new-call', messages: [{ role: 'user', content: 'Weather in Rome?' }, ESCAPED[1]!.messages[1]] });
+  const added = JSON.stringify({
+    ...ESCAPED[1],
+    id: 'new-call',
+    messages: [{ role: 'user', content: 'Weather in Rome?' }, ESCAPED[1]!.messages[1]],
+  });
   fs.appendFileSync(file, added + '\n');
   const fourth = check(cwd, ['traces/escaped.jsonl', '--baseline', 'first.sarif', '--json']);
   assert.equal(fourth.code, 1);
@@ -150,16 +184,21 @@ test('threshold rules decide the exit code; a bad rule is a usage error (2); an 
 test('JUnit: a test case per conversation, failed where a hallucination is; Markdown for the step summary', () => {
   const cwd = workspace();
   assert.equal(check(cwd, ['traces/escaped.jsonl', '--junit', 'junit.xml', '--markdown', 'summary.md']).code, 1);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(fs.readFileSync(path.join(cwd, 'junit.xml'), 'utf8')) as {
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+    fs.readFileSync(path.join(cwd, 'junit.xml'), 'utf8'),
+  ) as {
     testsuites: { testsuite: { name: string; tests: string; failures: string; testcase: Array<{ name: string; failure?: unknown }> } };
   };
   const suite = doc.testsuites.testsuite;
   assert.equal(suite.name, 'traces/escaped.jsonl');
-  assert.deepEqual(suite.testcase.map((c) => [c.name, c.failure !== undefined]), [
-    ['esc-phone', true],
-    ['esc-call', true],
-    ['clean', false],
-  ]);
+  assert.deepEqual(
+    suite.testcase.map((c) => [c.name, c.failure !== undefined]),
+    [
+      ['esc-phone', true],
+      ['esc-call', true],
+      ['clean', false],
+    ],
+  );
   assert.match(fs.readFileSync(path.join(cwd, 'summary.md'), 'utf8'), /\*\*2\*\* hallucinations in \*\*2\*\* of \*\*3\*\* conversations/);
 });
 

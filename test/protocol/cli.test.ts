@@ -33,7 +33,10 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr }))));
 }
 function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? d.path, d.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath ?? d.path, d.name));
 }
 
 test('--json prints exactly one JSON document: the experiment resource with metrics and items', async () => {
@@ -45,7 +48,8 @@ test('--json prints exactly one JSON document: the experiment resource with metr
   assert.ok(resource.items.every((i) => i.status === 'completed' && Array.isArray(i.annotations)));
   assert.ok(resource.metrics.total_hallucinations > 0);
   const labels = new Set(resource.items.flatMap((i) => i.annotations.map((a) => a.label)));
-  for (const l of ['unknown_tool', 'missing_required_parameter', 'invalid_parameter_value', 'ungrounded_parameter_value']) assert.ok(labels.has(l), `missing ${l}`);
+  for (const l of ['unknown_tool', 'missing_required_parameter', 'invalid_parameter_value', 'ungrounded_parameter_value'])
+    assert.ok(labels.has(l), `missing ${l}`);
   // The grounded "Tel Aviv" → "Tel Aviv, Israel" call is not a hallucination.
   const telAviv = resource.items.find((i) => i.conversation_id === 'booking-001')!;
   assert.deepEqual(telAviv.annotations, []);
@@ -62,7 +66,14 @@ test('without --json: a summary table on stdout and a progress line on stderr', 
 test('more than 100 conversations is an error naming the count', async () => {
   const dir = tmp();
   const file = path.join(dir, 'many.jsonl');
-  const line = (i: number) => JSON.stringify({ id: `c${i}`, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] });
+  const line = (i: number) =>
+    JSON.stringify({
+      id: `c${i}`,
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    });
   fs.writeFileSync(file, Array.from({ length: 101 }, (_, i) => line(i)).join('\n'));
   const r = await run(['run', file, '--pass-through', '--out', dir]);
   assert.equal(r.code, 2);
@@ -72,7 +83,27 @@ test('more than 100 conversations is an error naming the count', async () => {
 test('inference on two models with the judge: items per model, metrics per model, and the key is never written', async () => {
   const out = tmp();
   const r = await run(
-    ['run', samples[2]!, '--model', 'model-a', '--model', 'model-b', '--base-url', mock.url, '--judge-model', 'judge', '--detector', 'both', '--samples', '2', '--json', '--out', out, '--system-prompt-override', 'Be exact.'],
+    [
+      'run',
+      samples[2]!,
+      '--model',
+      'model-a',
+      '--model',
+      'model-b',
+      '--base-url',
+      mock.url,
+      '--judge-model',
+      'judge',
+      '--detector',
+      'both',
+      '--samples',
+      '2',
+      '--json',
+      '--out',
+      out,
+      '--system-prompt-override',
+      'Be exact.',
+    ],
     { OPENAI_API_KEY: KEY },
   );
   assert.equal(r.code, 0, r.stderr);
@@ -81,8 +112,13 @@ test('inference on two models with the judge: items per model, metrics per model
   assert.deepEqual(Object.keys(resource.metrics_by_model).sort(), ['model-a', 'model-b']);
   assert.ok(resource.items.every((i) => i.status === 'completed' && i.input_tokens !== null && i.latency_ms !== null));
   const chat = mock.chatRequests();
-  const system = chat.map((c) => (c.body as { messages?: Array<{ role: string; content: unknown }> }).messages?.[0]).filter((m) => m?.role === 'system');
-  assert.ok(system.some((m) => m!.content === 'Be exact.'), 'the system prompt override reached the model');
+  const system = chat
+    .map((c) => (c.body as { messages?: Array<{ role: string; content: unknown }> }).messages?.[0])
+    .filter((m) => m?.role === 'system');
+  assert.ok(
+    system.some((m) => m!.content === 'Be exact.'),
+    'the system prompt override reached the model',
+  );
   for (const f of allFiles(out)) assert.ok(!fs.readFileSync(f, 'utf8').includes(KEY), `${f} holds the key`);
   assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
 });
@@ -90,7 +126,10 @@ test('inference on two models with the judge: items per model, metrics per model
 test('a wrong key fails each item with a reason that does not contain the key', async () => {
   const out = tmp();
   const wrong = 'sk-wrong-key-0000-abcdef';
-  const r = await run(['run', samples[2]!, '--conversations', 'booking-001', '--model', 'm', '--base-url', mock.url, '--json', '--out', out], { OPENAI_API_KEY: wrong });
+  const r = await run(
+    ['run', samples[2]!, '--conversations', 'booking-001', '--model', 'm', '--base-url', mock.url, '--json', '--out', out],
+    { OPENAI_API_KEY: wrong },
+  );
   assert.equal(r.code, 1);
   const resource = experimentResourceSchema.parse(JSON.parse(r.stdout));
   assert.equal(resource.items[0]!.status, 'failed');
@@ -103,14 +142,19 @@ test('Ctrl-C cancels within a second, keeps finished items, and resume finishes 
   const slow = await startMockOpenAI({ apiKey: KEY, latencyMs: 1500 });
   try {
     const out = tmp();
-    const child = spawn(process.execPath, [cli, 'run', ...samples, '--model', 'm', '--base-url', slow.url, '--concurrency', '2', '--out', out], {
-      env: { ...process.env, OPENAI_API_KEY: KEY },
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'run', ...samples, '--model', 'm', '--base-url', slow.url, '--concurrency', '2', '--out', out],
+      {
+        env: { ...process.env, OPENAI_API_KEY: KEY },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d.toString()));
     const closed = new Promise<number | null>((r) => child.on('close', r));
     // Interrupt once two items have completed (a fixed delay was flaky on a busy machine).
-    for (const end = Date.now() + 20_000; !/\((?:[2-9]|1\d) completed/.test(stderr) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    for (const end = Date.now() + 20_000; !/\((?:[2-9]|1\d) completed/.test(stderr) && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 50));
     const sent = Date.now();
     child.kill('SIGINT');
     const code = await closed;
@@ -139,7 +183,18 @@ test('convert writes one OpenAI chat-format conversation per line, naming file, 
   const file = path.join(formats, 'otel-genai.otlp.json');
   const r = await run(['convert', file]);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; messages: Array<{ role: string }>; tools?: unknown[]; metadata: { source: { file: string; format: string; span_ids: string[] } } });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          id: string;
+          messages: Array<{ role: string }>;
+          tools?: unknown[];
+          metadata: { source: { file: string; format: string; span_ids: string[] } };
+        },
+    );
   assert.ok(lines.length > 0);
   for (const l of lines) {
     assert.ok(l.messages.length > 1 && l.messages[l.messages.length - 1]!.role === 'assistant');
@@ -147,8 +202,14 @@ test('convert writes one OpenAI chat-format conversation per line, naming file, 
     assert.equal(l.metadata.source.file, path.relative(process.cwd(), file));
     assert.equal(l.metadata.source.span_ids.length, 1);
   }
-  assert.ok(lines.some((l) => (l.tools?.length ?? 0) > 0), 'the recorded tool definitions are written');
-  assert.match(r.stderr, new RegExp(`otel-genai\\.otlp\\.json: ${lines.length} conversations \\(otel-genai\\); \\d+ of \\d+ LLM calls read`));
+  assert.ok(
+    lines.some((l) => (l.tools?.length ?? 0) > 0),
+    'the recorded tool definitions are written',
+  );
+  assert.match(
+    r.stderr,
+    new RegExp(`otel-genai\\.otlp\\.json: ${lines.length} conversations \\(otel-genai\\); \\d+ of \\d+ LLM calls read`),
+  );
   // --out: the same lines in a file, stdout empty.
   const out = path.join(tmp(), 'out.jsonl');
   const r2 = await run(['convert', file, '--out', out]);
@@ -167,7 +228,12 @@ test('--format forces the reader; refused or empty input exits 1 with one line a
   fs.writeFileSync(empty, '\n');
   const notTrace = path.join(dir, 'config.json');
   fs.writeFileSync(notTrace, '{"editor": {"tabSize": 2}}');
-  for (const args of [['convert', empty], ['run', empty, '--pass-through', '--out', dir], ['run', notTrace, '--pass-through', '--out', dir], ['run', path.join(dir, 'missing.jsonl'), '--pass-through', '--out', dir]]) {
+  for (const args of [
+    ['convert', empty],
+    ['run', empty, '--pass-through', '--out', dir],
+    ['run', notTrace, '--pass-through', '--out', dir],
+    ['run', path.join(dir, 'missing.jsonl'), '--pass-through', '--out', dir],
+  ]) {
     const r = await run(args);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -181,7 +247,14 @@ test('--format forces the reader; refused or empty input exits 1 with one line a
 test('--json is not cut when stdout is a pipe read slowly (more than 64 KiB), and a reader that leaves ends it quietly', async () => {
   const dir = tmp();
   const file = path.join(dir, 'big.jsonl');
-  const line = (i: number) => JSON.stringify({ id: `c${i}`, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'The value is 42. '.repeat(150) }] });
+  const line = (i: number) =>
+    JSON.stringify({
+      id: `c${i}`,
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'The value is 42. '.repeat(150) },
+      ],
+    });
   fs.writeFileSync(file, Array.from({ length: 40 }, (_, i) => line(i)).join('\n'));
   const child = spawn(process.execPath, [cli, 'run', file, '--pass-through', '--json', '--out', dir]);
   child.stdout.pause(); // a slow reader: the pipe fills before the process is done

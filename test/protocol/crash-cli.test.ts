@@ -11,7 +11,18 @@ import * as path from 'node:path';
 import { experimentResourceSchema, type ExperimentResource } from '../../common/schema';
 import { startMockOpenAI, type MockServer } from '../support/mockOpenAIServer';
 import { until } from '../support/lspClient';
-import { clockFreeMetrics, cliJs, conversationOf, countBy, itemOutcome, qConversation, runCli, scriptedAnswer, tmpWorkspace, writeJsonl } from './safetyFixtures';
+import {
+  clockFreeMetrics,
+  cliJs,
+  conversationOf,
+  countBy,
+  itemOutcome,
+  qConversation,
+  runCli,
+  scriptedAnswer,
+  tmpWorkspace,
+  writeJsonl,
+} from './safetyFixtures';
 
 const N = 12;
 const KEY = 'sk-cli-crash-test-key-5d1e';
@@ -28,7 +39,10 @@ before(async () => {
     },
   });
   root = tmpWorkspace('hl-cli-crash-');
-  trace = writeJsonl(path.join(root, 'traces', 'questions.jsonl'), Array.from({ length: N }, (_, i) => qConversation(i)));
+  trace = writeJsonl(
+    path.join(root, 'traces', 'questions.jsonl'),
+    Array.from({ length: N }, (_, i) => qConversation(i)),
+  );
 });
 after(async () => mock.close());
 
@@ -36,7 +50,20 @@ const parse = (stdout: string) => experimentResourceSchema.parse(JSON.parse(stdo
 
 test('SIGKILL of the CLI mid-run: show keeps every completed item, resume runs each of the others exactly once', async () => {
   const out = path.join(root, 'store');
-  const args = (name: string, store: string) => ['run', trace, '--model', 'm', '--base-url', mock.url, '--concurrency', '3', '--name', name, '--out', store];
+  const args = (name: string, store: string) => [
+    'run',
+    trace,
+    '--model',
+    'm',
+    '--base-url',
+    mock.url,
+    '--concurrency',
+    '3',
+    '--name',
+    name,
+    '--out',
+    store,
+  ];
   const child = spawn(process.execPath, [cliJs, ...args('killed', out)], { env: { ...process.env, OPENAI_API_KEY: KEY } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d.toString()));
@@ -45,7 +72,11 @@ test('SIGKILL of the CLI mid-run: show keeps every completed item, resume runs e
   const reported = await until(
     'a few completed items',
     () => {
-      const last = stderr.split('\r').filter((l) => /done \(/.test(l)).at(-1) ?? '';
+      const last =
+        stderr
+          .split('\r')
+          .filter((l) => /done \(/.test(l))
+          .at(-1) ?? '';
       const m = /\((\d+) completed, \d+ failed, (\d+) running\)/.exec(last);
       return m && Number(m[1]) >= 4 && Number(m[2]) > 0 ? Number(m[1]) : null;
     },
@@ -60,13 +91,21 @@ test('SIGKILL of the CLI mid-run: show keeps every completed item, resume runs e
 
   const shown = await runCli(['show', id, '--json', '--out', out]);
   assert.equal(shown.code, 0, shown.stderr);
-  assert.match(shown.stderr, new RegExp(`experiment ${id} \\(killed\\): items\\.jsonl:\\d+: incomplete last line \\(interrupted write\\) dropped`));
+  assert.match(
+    shown.stderr,
+    new RegExp(`experiment ${id} \\(killed\\): items\\.jsonl:\\d+: incomplete last line \\(interrupted write\\) dropped`),
+  );
   const before = parse(shown.stdout);
-  assert.ok(before.status_summary.completed >= reported, `${before.status_summary.completed} completed, ${reported} reported before the kill`);
+  assert.ok(
+    before.status_summary.completed >= reported,
+    `${before.status_summary.completed} completed, ${reported} reported before the kill`,
+  );
   assert.equal(before.status_summary.in_progress, 0);
   assert.ok(before.status_summary.pending > 0);
   assert.equal(before.completed_at, null);
-  const answered = new Set(before.items.filter((i) => i.status === 'completed' || i.status === 'inference_completed').map((i) => i.conversation_id));
+  const answered = new Set(
+    before.items.filter((i) => i.status === 'completed' || i.status === 'inference_completed').map((i) => i.conversation_id),
+  );
 
   const resumed = await runCli(['resume', id, '--json', '--out', out, '--base-url', mock.url], { OPENAI_API_KEY: KEY });
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -97,7 +136,9 @@ test('SIGKILL of the CLI mid-run: show keeps every completed item, resume runs e
 
 test('a run another live process holds cannot be resumed twice', async () => {
   const out = path.join(root, 'locked');
-  const first = await runCli(['run', trace, '--conversations', 'q000', '--model', 'm', '--base-url', mock.url, '--json', '--out', out], { OPENAI_API_KEY: KEY });
+  const first = await runCli(['run', trace, '--conversations', 'q000', '--model', 'm', '--base-url', mock.url, '--json', '--out', out], {
+    OPENAI_API_KEY: KEY,
+  });
   assert.equal(first.code, 0, first.stderr);
   const id = parse(first.stdout).id;
   // A lock held by a live process (this test process) on this machine.

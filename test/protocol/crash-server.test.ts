@@ -39,7 +39,10 @@ before(async () => {
     },
   });
   root = tmpWorkspace('hl-crash-');
-  trace = writeJsonl(path.join(root, 'traces', 'questions.jsonl'), Array.from({ length: N }, (_, i) => qConversation(i)));
+  trace = writeJsonl(
+    path.join(root, 'traces', 'questions.jsonl'),
+    Array.from({ length: N }, (_, i) => qConversation(i)),
+  );
 });
 after(async () => {
   for (const s of servers) await s.stop().catch(() => undefined);
@@ -60,7 +63,12 @@ async function start(): Promise<TestServer> {
   return s;
 }
 
-const config = (name: string) => ({ name, model: 'm', pass_through: false, conversation_ids: Array.from({ length: N }, (_, i) => qConversation(i).id) });
+const config = (name: string) => ({
+  name,
+  model: 'm',
+  pass_through: false,
+  conversation_ids: Array.from({ length: N }, (_, i) => qConversation(i).id),
+});
 
 test('SIGKILL mid-run: completed items survive, running ones are pending, resume runs each of the others exactly once', async () => {
   // 1. Start a run and kill the server while items are in flight.
@@ -92,12 +100,20 @@ test('SIGKILL mid-run: completed items survive, running ones are pending, resume
   for (const id of reportedCompleted) assert.equal(byId.get(id)?.status, 'completed', `item ${id} completed before the kill`);
   assert.equal(afterRestart.items.length, N);
   assert.ok(afterRestart.status_summary.pending > 0, JSON.stringify(afterRestart.status_summary));
-  assert.ok(afterRestart.items.every((i) => ['pending', 'completed', 'inference_completed'].includes(i.status)), JSON.stringify(afterRestart.status_summary));
+  assert.ok(
+    afterRestart.items.every((i) => ['pending', 'completed', 'inference_completed'].includes(i.status)),
+    JSON.stringify(afterRestart.status_summary),
+  );
   const warning = await until('the torn line to be reported', () => second.logs.find((l) => /incomplete last line/.test(l.message)));
   assert.equal(warning.type, 2, 'reported as a warning');
-  assert.match(warning.message, new RegExp(`experiment ${exp.id}.*items\\.jsonl:\\d+: incomplete last line \\(interrupted write\\) dropped`));
+  assert.match(
+    warning.message,
+    new RegExp(`experiment ${exp.id}.*items\\.jsonl:\\d+: incomplete last line \\(interrupted write\\) dropped`),
+  );
   // The model answered these already: they must not be asked again.
-  const answered = new Set(afterRestart.items.filter((i) => i.status === 'completed' || i.status === 'inference_completed').map((i) => i.conversation_id));
+  const answered = new Set(
+    afterRestart.items.filter((i) => i.status === 'completed' || i.status === 'inference_completed').map((i) => i.conversation_id),
+  );
 
   // 4. Resume finishes the rest.
   await request(second, P.ResumeExperiment, { id: exp.id });
@@ -115,7 +131,9 @@ test('SIGKILL mid-run: completed items survive, running ones are pending, resume
   }
   for (const id of reportedCompleted) assert.deepEqual(itemOutcome(done.items.find((i) => i.id === id)!), itemOutcome(byId.get(id)!));
   const lost = [...requestsBefore.keys()].filter((c) => !answered.has(c));
-  console.log(`server kill: ${answered.size} items kept, ${lost.length} request(s) in flight lost and re-run, ${N - requestsBefore.size} never started`);
+  console.log(
+    `server kill: ${answered.size} items kept, ${lost.length} request(s) in flight lost and re-run, ${N - requestsBefore.size} never started`,
+  );
   await second.stop();
 
   // 5. The store is whole again: the torn line was cut off before the first append after it.

@@ -16,7 +16,17 @@ import { computeMetrics, metricsByModel, statusSummary } from '../../server/core
 import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { startMockOpenAI, type Behaviour, type MockServer } from '../support/mockOpenAIServer';
 import { startServer, type TestServer } from '../support/lspClient';
-import { conversationOf, createExperiment, modelOf, qConversation, request, scriptedAnswer, tmpWorkspace, waitIdle, writeJsonl } from './safetyFixtures';
+import {
+  conversationOf,
+  createExperiment,
+  modelOf,
+  qConversation,
+  request,
+  scriptedAnswer,
+  tmpWorkspace,
+  waitIdle,
+  writeJsonl,
+} from './safetyFixtures';
 
 const CONVERSATIONS = 100;
 const MODELS = ['m1', 'm2', 'm3', 'm4'];
@@ -55,11 +65,18 @@ before(async () => {
       const r = random();
       const latencyMs = 30 + Math.floor(random() * 170);
       // The second experiment's model is never faulted: its results must be exact.
-      const outcome: Outcome = model === 'solo' ? 'ok' : r < 0.1 ? '429' : r < 0.15 ? '500' : r < 0.17 ? 'hang' : r < 0.19 ? 'malformed' : 'ok';
+      const outcome: Outcome =
+        model === 'solo' ? 'ok' : r < 0.1 ? '429' : r < 0.15 ? '500' : r < 0.17 ? 'hang' : r < 0.19 ? 'malformed' : 'ok';
       answered.push({ conversation, model, outcome });
       switch (outcome) {
         case '429':
-          return { kind: 'error', status: 429, latencyMs: 5, headers: { 'retry-after-ms': '50' }, message: 'Rate limit reached for requests' };
+          return {
+            kind: 'error',
+            status: 429,
+            latencyMs: 5,
+            headers: { 'retry-after-ms': '50' },
+            message: 'Rate limit reached for requests',
+          };
         case '500':
           return { kind: 'error', status: 500, latencyMs, message: 'The server had an error while processing your request' };
         case 'hang':
@@ -81,7 +98,10 @@ before(async () => {
     rateLimitWindowMs: WINDOW_MS,
   });
   server = await startServer(root, { settings });
-  const trace = writeJsonl(path.join(root, 'traces', 'load.jsonl'), Array.from({ length: CONVERSATIONS }, (_, i) => qConversation(i)));
+  const trace = writeJsonl(
+    path.join(root, 'traces', 'load.jsonl'),
+    Array.from({ length: CONVERSATIONS }, (_, i) => qConversation(i)),
+  );
   await request(server, P.SetTraceFiles, { files: [trace] });
 });
 after(async () => {
@@ -94,8 +114,20 @@ const key = (conversation: string, model: string) => `${conversation}|${model}`;
 test('1,200 items with 429s, 500s, hangs and malformed JSON: nothing lost or doubled, limits kept', { timeout: 120_000 }, async () => {
   const ids = Array.from({ length: CONVERSATIONS }, (_, i) => qConversation(i).id);
   const t0 = Date.now();
-  const big = await createExperiment(server, { name: 'load', model: 'm1', models: MODELS.slice(1).map((model) => ({ model })), pass_through: false, conversation_ids: ids, num_samples: SAMPLES });
-  const solo = await createExperiment(server, { name: 'alongside', model: 'solo', pass_through: false, conversation_ids: ids.slice(0, 20) });
+  const big = await createExperiment(server, {
+    name: 'load',
+    model: 'm1',
+    models: MODELS.slice(1).map((model) => ({ model })),
+    pass_through: false,
+    conversation_ids: ids,
+    num_samples: SAMPLES,
+  });
+  const solo = await createExperiment(server, {
+    name: 'alongside',
+    model: 'solo',
+    pass_through: false,
+    conversation_ids: ids.slice(0, 20),
+  });
   const res = await waitIdle(server, big.id, 110_000);
   const wall = Date.now() - t0;
   const other = await waitIdle(server, solo.id, 10_000);
@@ -108,7 +140,8 @@ test('1,200 items with 429s, 500s, hangs and malformed JSON: nothing lost or dou
   assert.equal(new Set(res.items.map((i) => i.id)).size, res.items.length);
   for (const i of res.items) {
     assert.ok(i.status === 'completed' || i.status === 'failed', `${i.id} is ${i.status}`);
-    if (i.status === 'failed') assert.match(i.failure_reason ?? '', /^(malformed response|request timed out|HTTP 429|HTTP 500)/, i.failure_reason ?? '');
+    if (i.status === 'failed')
+      assert.match(i.failure_reason ?? '', /^(malformed response|request timed out|HTTP 429|HTTP 500)/, i.failure_reason ?? '');
     else assert.ok(i.response_messages.length === 1 && i.input_tokens !== null && i.latency_ms !== null);
   }
 

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
+import type { z } from 'zod';
 import * as P from '../../common/protocol';
 import type { Behaviour, RecordedRequest } from '../support/mockOpenAIServer';
 import { until, type TestServer } from '../support/lspClient';
@@ -53,7 +54,10 @@ export function modelOf(req: RecordedRequest): string {
  */
 export function scriptedAnswer(conversationId: string, model = ''): Behaviour & { kind: 'ok' } {
   const n = Number(conversationId.slice(1));
-  const content = n % 3 === 0 ? `Paris has exactly ${1000 + n} bridges${model ? ` (${model})` : ''}.` : `Paris has many bridges${model ? ` (${model})` : ''}.`;
+  const content =
+    n % 3 === 0
+      ? `Paris has exactly ${1000 + n} bridges${model ? ` (${model})` : ''}.`
+      : `Paris has many bridges${model ? ` (${model})` : ''}.`;
   return { kind: 'ok', content };
 }
 
@@ -67,7 +71,11 @@ export function countBy(requests: RecordedRequest[], key: (r: RecordedRequest) =
   return m;
 }
 
-export async function request<S extends P.MessageSpec<any, any>>(server: TestServer, spec: S, params: P.ParamsOf<S>): Promise<P.ResultOf<S>> {
+export async function request<S extends P.MessageSpec<z.ZodType, z.ZodType>>(
+  server: TestServer,
+  spec: S,
+  params: P.ParamsOf<S>,
+): Promise<P.ResultOf<S>> {
   return spec.result.parse(await server.connection.sendRequest(spec.method, params)) as P.ResultOf<S>;
 }
 
@@ -102,7 +110,9 @@ export function allFiles(dir: string): string[] {
 }
 
 /** The metrics that do not depend on the clock (latencies are measured, so they differ run to run). */
-export function clockFreeMetrics(m: P.Metrics): Omit<P.Metrics, 'total_generation_time_ms' | 'avg_response_latency_ms' | 'max_response_latency_ms'> {
+export function clockFreeMetrics(
+  m: P.Metrics,
+): Omit<P.Metrics, 'total_generation_time_ms' | 'avg_response_latency_ms' | 'max_response_latency_ms'> {
   const { total_generation_time_ms: _a, avg_response_latency_ms: _b, max_response_latency_ms: _c, ...rest } = m;
   return rest;
 }

@@ -11,7 +11,19 @@ import { pathToFileURL } from 'node:url';
 import * as P from '../../common/protocol';
 import { startMockOpenAI, type MockServer } from '../support/mockOpenAIServer';
 import { startServer, until, type TestServer } from '../support/lspClient';
-import { allFiles, conversationOf, modelOf, createExperiment, lastSummary, qConversation, request, scriptedAnswer, tmpWorkspace, waitIdle, writeJsonl } from './safetyFixtures';
+import {
+  allFiles,
+  conversationOf,
+  modelOf,
+  createExperiment,
+  lastSummary,
+  qConversation,
+  request,
+  scriptedAnswer,
+  tmpWorkspace,
+  waitIdle,
+  writeJsonl,
+} from './safetyFixtures';
 
 let mock: MockServer;
 const GOOD = 'hlk-good-4b1d7e9a2c';
@@ -33,7 +45,11 @@ after(async () => {
   await mock.close();
 });
 
-async function start(root: string, options: Partial<P.InitializationOptions> = {}, apiKeys: Record<string, string> = {}): Promise<TestServer> {
+async function start(
+  root: string,
+  options: Partial<P.InitializationOptions> = {},
+  apiKeys: Record<string, string> = {},
+): Promise<TestServer> {
   const s = await startServer(root, options, { apiKeys });
   started.push(s);
   return s;
@@ -71,7 +87,14 @@ describe('workspace trust', () => {
     // Results made while the workspace was trusted.
     const trusted = await start(root, { settings: settings() }, { GOOD_KEY: GOOD });
     await request(trusted, P.SetTraceFiles, { files: [trace] });
-    stored = (await createExperiment(trusted, { name: 'made while trusted', model: 'traced', pass_through: true, conversation_ids: ['q000', 'q003'] })).id;
+    stored = (
+      await createExperiment(trusted, {
+        name: 'made while trusted',
+        model: 'traced',
+        pass_through: true,
+        conversation_ids: ['q000', 'q003'],
+      })
+    ).id;
     await waitIdle(trusted, stored);
     await trusted.stop();
   });
@@ -82,12 +105,17 @@ describe('workspace trust', () => {
     await request(server, P.SetTraceFiles, { files: [trace] });
     // Viewing works.
     const list = await request(server, P.ListExperiments, {});
-    assert.deepEqual(list.experiments.map((e) => e.name), ['made while trusted']);
+    assert.deepEqual(
+      list.experiments.map((e) => e.name),
+      ['made while trusted'],
+    );
     const res = await request(server, P.GetExperiment, { id: stored });
     assert.equal(res.status_summary.completed, 2);
     assert.ok(res.metrics.total_hallucinations > 0);
     // Markers of stored results are shown too.
-    await until('markers', () => server.diagnostics.get(pathToUri(trace))?.diagnostics.some((d) => d.source === 'hallucination-lab' && d.code !== 'trace-format'));
+    await until('markers', () =>
+      server.diagnostics.get(pathToUri(trace))?.diagnostics.some((d) => d.source === 'hallucination-lab' && d.code !== 'trace-format'),
+    );
     // Nothing runs: pass-through, inference and the judge are refused with a clear message.
     for (const config of [
       { name: 'p', model: 'traced', pass_through: true, conversation_ids: ['q000'] },
@@ -96,9 +124,15 @@ describe('workspace trust', () => {
     ]) {
       const r = await request(server, P.CreateExperiment, { config });
       assert.equal(r.ok, false, config.name);
-      assert.ok(!r.ok && r.errors.some((e) => /this workspace is not trusted: experiments cannot run here/.test(e.message)), JSON.stringify(r));
+      assert.ok(
+        !r.ok && r.errors.some((e) => /this workspace is not trusted: experiments cannot run here/.test(e.message)),
+        JSON.stringify(r),
+      );
     }
-    await assert.rejects(server.connection.sendRequest(P.ResumeExperiment.method, { id: stored, failedOnly: true }), /this workspace is not trusted: experiments cannot run here \(results can still be viewed\)/);
+    await assert.rejects(
+      server.connection.sendRequest(P.ResumeExperiment.method, { id: stored, failedOnly: true }),
+      /this workspace is not trusted: experiments cannot run here \(results can still be viewed\)/,
+    );
     await assert.rejects(server.connection.sendRequest(P.ResumeExperiment.method, { id: stored }), /not trusted/);
     assert.deepEqual(server.keyRequests, [], 'no key was asked for');
     assert.equal((await request(server, P.ListExperiments, {})).experiments.length, 1);
@@ -108,9 +142,24 @@ describe('workspace trust', () => {
   test('trust withdrawn mid-run: the run stops, finished items stay, no key is asked for afterwards', async () => {
     const slow = await startMockOpenAI({ apiKey: GOOD, latencyMs: 400 });
     try {
-      const server = await start(root, { settings: P.settingsSchema.parse({ models: [{ model: 'good-model', baseURL: slow.url, apiKeyName: 'GOOD_KEY' }], concurrency: 1 }) }, { GOOD_KEY: GOOD });
+      const server = await start(
+        root,
+        {
+          settings: P.settingsSchema.parse({
+            models: [{ model: 'good-model', baseURL: slow.url, apiKeyName: 'GOOD_KEY' }],
+            concurrency: 1,
+          }),
+        },
+        { GOOD_KEY: GOOD },
+      );
       await request(server, P.SetTraceFiles, { files: [trace] });
-      const exp = await createExperiment(server, { name: 'withdrawn', model: 'good-model', pass_through: false, conversation_ids: ['q000', 'q003'], num_samples: 3 });
+      const exp = await createExperiment(server, {
+        name: 'withdrawn',
+        model: 'good-model',
+        pass_through: false,
+        conversation_ids: ['q000', 'q003'],
+        num_samples: 3,
+      });
       await until('one item completed', () => (lastSummary(server, exp.id)?.status_summary.completed ?? 0) >= 1);
       const asked = server.keyRequests.length;
       await server.connection.sendNotification(P.UpdateSettings.method, { settings: P.settingsSchema.parse({}), trusted: false });
@@ -129,7 +178,10 @@ describe('workspace trust', () => {
 describe('the API key', () => {
   test('a key the endpoint accepts and one it rejects: neither appears in any file, log, error or result', async () => {
     const root = tmpWorkspace('hl-key-');
-    const trace = writeJsonl(path.join(root, 'traces', 'q.jsonl'), Array.from({ length: 4 }, (_, i) => qConversation(i)));
+    const trace = writeJsonl(
+      path.join(root, 'traces', 'q.jsonl'),
+      Array.from({ length: 4 }, (_, i) => qConversation(i)),
+    );
     const server = await start(root, { settings: settings() }, { GOOD_KEY: GOOD, WRONG_KEY: WRONG });
     await request(server, P.SetTraceFiles, { files: [trace] });
     const exp = await createExperiment(server, {
@@ -144,15 +196,26 @@ describe('the API key', () => {
     // The key reached the endpoint (accepted) and the wrong one was rejected (401, echoed back).
     const good = res.items.filter((i) => i.model_config === 'good-model');
     const wrong = res.items.filter((i) => i.model_config === 'wrong-model');
-    assert.ok(good.every((i) => i.status === 'completed'), JSON.stringify(good.map((i) => i.failure_reason)));
-    assert.ok(wrong.every((i) => i.status === 'failed' && /401/.test(i.failure_reason ?? '')), JSON.stringify(wrong.map((i) => i.failure_reason)));
-    assert.ok(mock.requests.some((r) => r.headers.authorization === `Bearer ${WRONG}`), 'the wrong key was sent');
+    assert.ok(
+      good.every((i) => i.status === 'completed'),
+      JSON.stringify(good.map((i) => i.failure_reason)),
+    );
+    assert.ok(
+      wrong.every((i) => i.status === 'failed' && /401/.test(i.failure_reason ?? '')),
+      JSON.stringify(wrong.map((i) => i.failure_reason)),
+    );
+    assert.ok(
+      mock.requests.some((r) => r.headers.authorization === `Bearer ${WRONG}`),
+      'the wrong key was sent',
+    );
     assert.ok(mock.requests.some((r) => r.rawBody.length > 0 && r.headers.authorization === `Bearer ${GOOD}`));
     // The server asked for each key once (not once per item).
     // The server asked for each key once per use (model, judge), not once per item.
     assert.deepEqual([...server.keyRequests].sort(), ['GOOD_KEY', 'GOOD_KEY', 'WRONG_KEY']);
 
-    await request(server, P.DeleteExperiment, { id: (await createExperiment(server, { name: 'tmp', model: 'traced', pass_through: true, conversation_ids: ['q000'] })).id });
+    await request(server, P.DeleteExperiment, {
+      id: (await createExperiment(server, { name: 'tmp', model: 'traced', pass_through: true, conversation_ids: ['q000'] })).id,
+    });
     const seen = [
       JSON.stringify(res),
       JSON.stringify(await request(server, P.ListExperiments, {})),
@@ -180,19 +243,35 @@ describe('paths', () => {
     const trace = writeJsonl(path.join(root, 'traces', 'q.jsonl'), [qConversation(0)]);
     const server = await start(root, { settings: settings() });
     await request(server, P.SetTraceFiles, { files: [trace] });
-    const names = ['../../escaped', '/etc/passwd', 'a\u0000b', '..\\..\\win', 'x/../../../y', '.hallucination-lab/../../z', '~/.ssh/id_rsa', '\n'.repeat(3) + 'multi\nline'];
+    const names = [
+      '../../escaped',
+      '/etc/passwd',
+      'a\u0000b',
+      '..\\..\\win',
+      'x/../../../y',
+      '.hallucination-lab/../../z',
+      '~/.ssh/id_rsa',
+      '\n'.repeat(3) + 'multi\nline',
+    ];
     const ids: string[] = [];
     for (const name of names) {
       const e = await createExperiment(server, { name, model: 'traced', pass_through: true, conversation_ids: ['q000'] });
       assert.match(e.id, /^exp-\d{8}-\d{6}-[0-9a-f]{6}$/);
       ids.push(e.id);
       await waitIdle(server, e.id);
-      const stored = JSON.parse(fs.readFileSync(path.join(root, '.hallucination-lab', 'experiments', e.id, 'experiment.json'), 'utf8')) as { name: string };
+      const stored = JSON.parse(fs.readFileSync(path.join(root, '.hallucination-lab', 'experiments', e.id, 'experiment.json'), 'utf8')) as {
+        name: string;
+      };
       assert.equal(stored.name, name.trim());
     }
-    assert.deepEqual((await request(server, P.ListExperiments, {})).experiments.map((e) => e.name), names.map((n) => n.trim()));
+    assert.deepEqual(
+      (await request(server, P.ListExperiments, {})).experiments.map((e) => e.name),
+      names.map((n) => n.trim()),
+    );
     // Too long a name is refused like any invalid field.
-    const long = await request(server, P.CreateExperiment, { config: { name: 'n'.repeat(256), model: 'traced', pass_through: true, conversation_ids: ['q000'] } });
+    const long = await request(server, P.CreateExperiment, {
+      config: { name: 'n'.repeat(256), model: 'traced', pass_through: true, conversation_ids: ['q000'] },
+    });
     assert.ok(!long.ok && long.errors.some((e) => e.path === 'name'));
 
     // Ids from requests never reach the file system.
@@ -204,9 +283,16 @@ describe('paths', () => {
         [P.ResumeExperiment.method, { id }],
         [P.CancelExperiment.method, { id }],
         [P.SetActiveExperiment.method, { id }],
-        [P.LocateAnnotation.method, { experiment_id: id, conversation_id: 'q000', message_index: 0, message_part_index: 0, start_offset: 0 }],
+        [
+          P.LocateAnnotation.method,
+          { experiment_id: id, conversation_id: 'q000', message_index: 0, message_part_index: 0, start_offset: 0 },
+        ],
       ] as const)
-        await assert.rejects(server.connection.sendRequest(method, params), /no experiment with id|invalid experiment id/, `${method} ${JSON.stringify(id)}`);
+        await assert.rejects(
+          server.connection.sendRequest(method, params),
+          /no experiment with id|invalid experiment id/,
+          `${method} ${JSON.stringify(id)}`,
+        );
     }
     assert.ok(fs.existsSync(path.join(parent, 'victim.json')));
     assert.equal((await request(server, P.ListExperiments, {})).experiments.length, names.length);
@@ -217,8 +303,15 @@ describe('paths', () => {
       f === path.join('traces', 'q.jsonl') ||
       f === path.join('..', 'victim.json') ||
       f === path.join('.hallucination-lab', '.gitignore') ||
-      ids.some((id) => path.dirname(f) === path.join('.hallucination-lab', 'experiments', id) && ['experiment.json', 'items.jsonl', 'conversations.jsonl'].includes(path.basename(f)));
-    assert.deepEqual(written.filter((f) => !allowed(f)), []);
+      ids.some(
+        (id) =>
+          path.dirname(f) === path.join('.hallucination-lab', 'experiments', id) &&
+          ['experiment.json', 'items.jsonl', 'conversations.jsonl'].includes(path.basename(f)),
+      );
+    assert.deepEqual(
+      written.filter((f) => !allowed(f)),
+      [],
+    );
   });
 
   test('a .hallucination-lab that is a symbolic link is not written through', async () => {
@@ -231,8 +324,16 @@ describe('paths', () => {
     const trace = writeJsonl(path.join(root, 'traces', 'q.jsonl'), [qConversation(0)]);
     const server = await start(root, { settings: settings() });
     await request(server, P.SetTraceFiles, { files: [trace] });
-    const r = await request(server, P.CreateExperiment, { config: { name: 'linked', model: 'traced', pass_through: true, conversation_ids: ['q000'] } });
-    assert.ok(!r.ok && r.errors.some((e) => /is a symbolic link: Hallucination Lab writes results only into a real \.hallucination-lab folder/.test(e.message)), JSON.stringify(r));
+    const r = await request(server, P.CreateExperiment, {
+      config: { name: 'linked', model: 'traced', pass_through: true, conversation_ids: ['q000'] },
+    });
+    assert.ok(
+      !r.ok &&
+        r.errors.some((e) =>
+          /is a symbolic link: Hallucination Lab writes results only into a real \.hallucination-lab folder/.test(e.message),
+        ),
+      JSON.stringify(r),
+    );
     assert.deepEqual(fs.readdirSync(elsewhere), []);
   });
 
@@ -245,7 +346,9 @@ describe('paths', () => {
     const link = path.join(root, 'traces', 'link.jsonl');
     fs.symlinkSync(outside, link);
     const server = await start(root, { settings: settings() });
-    const { files } = await request(server, P.SetTraceFiles, { files: [inside, outside, path.join(root, '..', 'secret.jsonl'), link, path.join(root, 'traces', '..', '..', 'secret.jsonl')] });
+    const { files } = await request(server, P.SetTraceFiles, {
+      files: [inside, outside, path.join(root, '..', 'secret.jsonl'), link, path.join(root, 'traces', '..', '..', 'secret.jsonl')],
+    });
     const byFile = new Map(files.map((f) => [f.file, f]));
     assert.equal(byFile.get(inside)?.conversationCount, 1);
     assert.deepEqual(byFile.get(inside)?.problems, []);
@@ -253,14 +356,19 @@ describe('paths', () => {
       const s = byFile.get(f)!;
       assert.equal(s.conversationCount, 0, f);
       assert.equal(s.problems[0]!.severity, 'error');
-      assert.match(s.problems[0]!.message, /is outside the workspace folder .*: Hallucination Lab reads trace files only inside the workspace/);
+      assert.match(
+        s.problems[0]!.message,
+        /is outside the workspace folder .*: Hallucination Lab reads trace files only inside the workspace/,
+      );
     }
     assert.equal(files.length, 3, 'paths are resolved before they are judged');
     // Nothing of the outside file was read.
     const conversations = (await request(server, P.ListConversations, {})).conversations.map((c) => c.id);
     assert.deepEqual(conversations, ['q000']);
     assert.equal((await request(server, P.ListTraceFiles, {})).files.length, 3);
-    const r = await request(server, P.CreateExperiment, { config: { name: 'x', model: 'traced', pass_through: true, conversation_ids: ['q001'] } });
+    const r = await request(server, P.CreateExperiment, {
+      config: { name: 'x', model: 'traced', pass_through: true, conversation_ids: ['q001'] },
+    });
     assert.ok(!r.ok && /unknown conversation id "q001"/.test(r.errors[0]!.message));
   });
 });

@@ -15,10 +15,23 @@ const trace = () => path.join(root, 'traces', 'weather.jsonl');
 
 const weather = {
   id: 'weather-1',
-  tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }],
+  tools: [
+    {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    },
+  ],
   messages: [
     { role: 'user', content: 'What is the weather in Paris?' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Lyon"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Lyon"}' } }],
+    },
     { role: 'tool', tool_call_id: 'c1', content: '{"temp_c": 18}' },
     { role: 'assistant', content: 'Line one\nIt is 18 °C in Paris, humidity 73%.' },
   ],
@@ -43,26 +56,43 @@ test('setTraceFiles indexes the files, reports problems, and ignores a .json tha
   assert.equal(w.conversationCount, 1);
   assert.equal(w.problems[0]!.line, 1);
   assert.equal(files.find((f) => f.file.endsWith('package.json'))!.isTrace, false);
-  const diag = await until('a parse diagnostic', () => server.diagnostics.get(pathToFileURL(trace()).toString())?.diagnostics.find((d) => d.code === 'trace-format'));
+  const diag = await until('a parse diagnostic', () =>
+    server.diagnostics.get(pathToFileURL(trace()).toString())?.diagnostics.find((d) => d.code === 'trace-format'),
+  );
   assert.equal(diag.range.start.line, 1);
 });
 
 test('a bad configuration comes back as field errors', async () => {
-  const r = P.CreateExperiment.result.parse(await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: '', model: 'traced', pass_through: true, conversation_ids: ['nope'] } }));
+  const r = P.CreateExperiment.result.parse(
+    await server.connection.sendRequest(P.CreateExperiment.method, {
+      config: { name: '', model: 'traced', pass_through: true, conversation_ids: ['nope'] },
+    }),
+  );
   assert.equal(r.ok, false);
   assert.deepEqual(!r.ok && r.errors.map((e) => e.path).sort(), ['name']);
-  const r2 = P.CreateExperiment.result.parse(await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: 'x', model: 'traced', pass_through: true, conversation_ids: ['nope'] } }));
+  const r2 = P.CreateExperiment.result.parse(
+    await server.connection.sendRequest(P.CreateExperiment.method, {
+      config: { name: 'x', model: 'traced', pass_through: true, conversation_ids: ['nope'] },
+    }),
+  );
   assert.ok(!r2.ok && r2.errors[0]!.message.includes('unknown conversation id "nope"'));
 });
 
 test('a pass-through experiment runs, notifies progress, and publishes markers on the exact characters', async () => {
   const created = P.CreateExperiment.result.parse(
-    await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: 'proto', model: 'traced', pass_through: true, conversation_ids: ['weather-1'] } }),
+    await server.connection.sendRequest(P.CreateExperiment.method, {
+      config: { name: 'proto', model: 'traced', pass_through: true, conversation_ids: ['weather-1'] },
+    }),
   );
   assert.ok(created.ok);
   const id = created.ok ? created.experiment.id : '';
   await until('the experiment to finish', () =>
-    server.notifications.some((n) => n.method === P.ExperimentChanged.method && (n.params as { experiment?: { id: string; running: boolean } }).experiment?.id === id && !(n.params as { experiment: { running: boolean } }).experiment.running),
+    server.notifications.some(
+      (n) =>
+        n.method === P.ExperimentChanged.method &&
+        (n.params as { experiment?: { id: string; running: boolean } }).experiment?.id === id &&
+        !(n.params as { experiment: { running: boolean } }).experiment.running,
+    ),
   );
   const res = P.GetExperiment.result.parse(await server.connection.sendRequest(P.GetExperiment.method, { id }));
   assert.equal(res.status_summary.completed, 1);
@@ -78,7 +108,10 @@ test('a pass-through experiment runs, notifies progress, and publishes markers o
   assert.ok(ms.some((d) => covered(d).startsWith('73')));
 
   const lyon = ms.find((d) => covered(d) === 'Lyon')!;
-  const hover = (await server.connection.sendRequest('textDocument/hover', { textDocument: { uri: pathToFileURL(trace()).toString() }, position: lyon.range.start })) as { contents: { value: string } };
+  const hover = (await server.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri: pathToFileURL(trace()).toString() },
+    position: lyon.range.start,
+  })) as { contents: { value: string } };
   assert.match(hover.contents.value, /ungrounded parameter value/);
   assert.match(hover.contents.value, /proto/);
   assert.match(hover.contents.value, /local/);
@@ -86,7 +119,9 @@ test('a pass-through experiment runs, notifies progress, and publishes markers o
 
 test('the judge without a judge model is refused with a message naming the field', async () => {
   const r = P.CreateExperiment.result.parse(
-    await server.connection.sendRequest(P.CreateExperiment.method, { config: { name: 'j', model: 'traced', pass_through: true, detectors: ['judge'], conversation_ids: ['weather-1'] } }),
+    await server.connection.sendRequest(P.CreateExperiment.method, {
+      config: { name: 'j', model: 'traced', pass_through: true, detectors: ['judge'], conversation_ids: ['weather-1'] },
+    }),
   );
   assert.ok(!r.ok && r.errors.some((e) => e.path === 'judge_model' && /judge model/.test(e.message)), JSON.stringify(r));
 });
@@ -95,16 +130,28 @@ test('a restarted server reloads the stored experiment', async () => {
   await server.stop();
   server = await startServer(root);
   const list = P.ListExperiments.result.parse(await server.connection.sendRequest(P.ListExperiments.method, {}));
-  assert.deepEqual(list.experiments.map((e) => e.name), ['proto']);
+  assert.deepEqual(
+    list.experiments.map((e) => e.name),
+    ['proto'],
+  );
   assert.equal(list.experiments[0]!.status_summary.completed, 1);
 });
 
 test('the index follows edits in the editor and changes on disk', async () => {
   const uri = pathToFileURL(trace()).toString();
-  const extra = JSON.stringify({ id: 'weather-2', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }] });
+  const extra = JSON.stringify({
+    id: 'weather-2',
+    messages: [
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello' },
+    ],
+  });
   const count = async () => {
     const r = P.ListConversations.result.parse(await server.connection.sendRequest(P.ListConversations.method, { file: trace() }));
-    return r.conversations.map((c) => c.id).sort().join(',');
+    return r.conversations
+      .map((c) => c.id)
+      .sort()
+      .join(',');
   };
   await server.connection.sendRequest(P.SetTraceFiles.method, { files: [trace()] });
   assert.equal(await count(), 'weather-1');

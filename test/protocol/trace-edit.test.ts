@@ -26,7 +26,9 @@ const ORIGINAL = 'It is 18 degrees in Paris, humidity 73 percent.';
 
 before(async () => {
   // The judge is slow and finds nothing: it keeps the run going while the files change.
-  mock = await startMockOpenAI({ script: (req) => (modelOf(req) === 'judge' ? { kind: 'ok', latencyMs: 1200, content: '{"annotations": []}' } : undefined) });
+  mock = await startMockOpenAI({
+    script: (req) => (modelOf(req) === 'judge' ? { kind: 'ok', latencyMs: 1200, content: '{"annotations": []}' } : undefined),
+  });
   root = tmpWorkspace('hl-edit-');
   server = await startServer(root, { settings: P.settingsSchema.parse({ concurrency: 1 }) });
 });
@@ -72,27 +74,46 @@ test('edits and deletions mid-run: the run uses the snapshot; markers only where
   assert.ok(judged.every((r) => r.rawBody.includes('18 degrees') && !r.rawBody.includes('21 degrees')));
   for (const item of done.items) {
     assert.deepEqual(item.annotations.map((x) => x.text).sort(), ['18', '73 percent'], item.conversation_id);
-    assert.equal((item.response_messages[0]!.message.content as string), ORIGINAL);
+    assert.equal(item.response_messages[0]!.message.content as string, ORIGINAL);
   }
 
   // Markers: on the unchanged conversation only.
   const uri = pathToFileURL(a).toString();
   const lines = fs.readFileSync(a, 'utf8').split('\n');
   const covered = await until('markers on a.jsonl', () => {
-    const ds = (server.diagnostics.get(uri)?.diagnostics ?? []).filter((d) => d.source === 'hallucination-lab' && d.code !== 'trace-format');
+    const ds = (server.diagnostics.get(uri)?.diagnostics ?? []).filter(
+      (d) => d.source === 'hallucination-lab' && d.code !== 'trace-format',
+    );
     return ds.length > 0 ? ds : null;
   });
-  assert.deepEqual(covered.map((d) => [d.range.start.line, lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)]).sort(), [
-    [0, '18'],
-    [0, '73 percent'],
-  ]);
+  assert.deepEqual(
+    covered.map((d) => [d.range.start.line, lines[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)]).sort(),
+    [
+      [0, '18'],
+      [0, '73 percent'],
+    ],
+  );
   // The deleted file: no marker, and revealing its annotation finds no range.
   assert.equal((server.diagnostics.get(pathToFileURL(b).toString())?.diagnostics ?? []).filter((d) => d.code !== 'trace-format').length, 0);
   const gone = done.items.find((i) => i.conversation_id === 'gone')!.annotations[0]!;
-  const where = await request(server, P.LocateAnnotation, { experiment_id: exp.id, conversation_id: 'gone', message_index: gone.message_index, message_part_index: gone.message_part_index, start_offset: gone.start_offset, end_offset: gone.end_offset });
+  const where = await request(server, P.LocateAnnotation, {
+    experiment_id: exp.id,
+    conversation_id: 'gone',
+    message_index: gone.message_index,
+    message_part_index: gone.message_part_index,
+    start_offset: gone.start_offset,
+    end_offset: gone.end_offset,
+  });
   assert.equal(where.range, null);
   // The edited conversation: its annotation cannot be placed on text that is no longer there.
   const edited = done.items.find((i) => i.conversation_id === 'edit')!.annotations[0]!;
-  const whereEdited = await request(server, P.LocateAnnotation, { experiment_id: exp.id, conversation_id: 'edit', message_index: edited.message_index, message_part_index: edited.message_part_index, start_offset: edited.start_offset, end_offset: edited.end_offset });
+  const whereEdited = await request(server, P.LocateAnnotation, {
+    experiment_id: exp.id,
+    conversation_id: 'edit',
+    message_index: edited.message_index,
+    message_part_index: edited.message_part_index,
+    start_offset: edited.start_offset,
+    end_offset: edited.end_offset,
+  });
   assert.equal(whereEdited.range, null);
 });

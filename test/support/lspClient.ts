@@ -35,7 +35,11 @@ export interface TestClientOptions {
   apiKeys?: Record<string, string>;
 }
 
-export async function startServer(workspaceRoot: string, options: Partial<InitializationOptions> = {}, client: TestClientOptions = {}): Promise<TestServer> {
+export async function startServer(
+  workspaceRoot: string,
+  options: Partial<InitializationOptions> = {},
+  client: TestClientOptions = {},
+): Promise<TestServer> {
   const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
@@ -48,7 +52,9 @@ export async function startServer(workspaceRoot: string, options: Partial<Initia
   const keyRequests: string[] = [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.set(p.uri, p));
   for (const method of ['hallucinationLab/experimentChanged', 'hallucinationLab/indexChanged', 'hallucinationLab/activeExperimentChanged'])
-    connection.onNotification(method, (params: unknown) => notifications.push({ method, params, at: Date.now(), bytes: JSON.stringify(params).length }));
+    connection.onNotification(method, (params: unknown) =>
+      notifications.push({ method, params, at: Date.now(), bytes: JSON.stringify(params).length }),
+    );
   for (const method of ['window/logMessage', 'window/showMessage'])
     connection.onNotification(method, (p: { type: number; message: string }) => logs.push({ type: p.type, message: p.message }));
   connection.onRequest('hallucinationLab/getApiKey', (p: { name: string }) => {

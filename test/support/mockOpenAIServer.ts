@@ -221,11 +221,18 @@ function nativeAnswer(urlPath: string, a: NativeAnswer): Record<string, unknown>
 
 /** AWS Bedrock Converse (POST /model/{modelId}/converse): `toolUse` blocks or a text block. */
 function bedrockConverseAnswer(a: NativeAnswer) {
-  const content = a.calls.length > 0 ? a.calls.map((c) => ({ toolUse: { toolUseId: c.id, name: c.function.name, input: parseArgs(c.function.arguments) } })) : [{ text: a.content ?? '' }];
+  const content =
+    a.calls.length > 0
+      ? a.calls.map((c) => ({ toolUse: { toolUseId: c.id, name: c.function.name, input: parseArgs(c.function.arguments) } }))
+      : [{ text: a.content ?? '' }];
   return {
     output: { message: { role: 'assistant', content } },
     stopReason: a.calls.length > 0 ? 'tool_use' : 'end_turn',
-    usage: { inputTokens: a.usage.prompt_tokens, outputTokens: a.usage.completion_tokens, totalTokens: a.usage.prompt_tokens + a.usage.completion_tokens },
+    usage: {
+      inputTokens: a.usage.prompt_tokens,
+      outputTokens: a.usage.completion_tokens,
+      totalTokens: a.usage.prompt_tokens + a.usage.completion_tokens,
+    },
     metrics: { latencyMs: 0 },
   };
 }
@@ -252,17 +259,30 @@ function anthropicAnswer(a: NativeAnswer) {
     content,
     stop_reason: a.calls.length > 0 ? 'tool_use' : 'end_turn',
     stop_sequence: null,
-    usage: a.noUsage ? { input_tokens: 0, output_tokens: 0 } : { input_tokens: a.usage.prompt_tokens, output_tokens: a.usage.completion_tokens },
+    usage: a.noUsage
+      ? { input_tokens: 0, output_tokens: 0 }
+      : { input_tokens: a.usage.prompt_tokens, output_tokens: a.usage.completion_tokens },
   };
 }
 
 /** Gemini GenerateContent (POST …/models/{model}:generateContent): a candidate whose parts are
  * `functionCall`s (name, args — Gemini gives no call id) or text. */
 function geminiAnswer(a: NativeAnswer) {
-  const parts = a.calls.length > 0 ? a.calls.map((c) => ({ functionCall: { name: c.function.name, args: parseArgs(c.function.arguments) } })) : [{ text: a.content ?? '' }];
+  const parts =
+    a.calls.length > 0
+      ? a.calls.map((c) => ({ functionCall: { name: c.function.name, args: parseArgs(c.function.arguments) } }))
+      : [{ text: a.content ?? '' }];
   return {
     candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
-    ...(a.noUsage ? {} : { usageMetadata: { promptTokenCount: a.usage.prompt_tokens, candidatesTokenCount: a.usage.completion_tokens, totalTokenCount: a.usage.prompt_tokens + a.usage.completion_tokens } }),
+    ...(a.noUsage
+      ? {}
+      : {
+          usageMetadata: {
+            promptTokenCount: a.usage.prompt_tokens,
+            candidatesTokenCount: a.usage.completion_tokens,
+            totalTokenCount: a.usage.prompt_tokens + a.usage.completion_tokens,
+          },
+        }),
     modelVersion: a.model,
     responseId: `mock-${a.n}`,
   };
@@ -273,8 +293,23 @@ function geminiAnswer(a: NativeAnswer) {
 function responsesAnswer(a: NativeAnswer) {
   const output =
     a.calls.length > 0
-      ? a.calls.map((c, i) => ({ type: 'function_call', id: `fc_mock_${a.n}_${i}`, call_id: c.id, name: c.function.name, arguments: c.function.arguments, status: 'completed' }))
-      : [{ type: 'message', id: `msg_mock_${a.n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: a.content ?? '', annotations: [] }] }];
+      ? a.calls.map((c, i) => ({
+          type: 'function_call',
+          id: `fc_mock_${a.n}_${i}`,
+          call_id: c.id,
+          name: c.function.name,
+          arguments: c.function.arguments,
+          status: 'completed',
+        }))
+      : [
+          {
+            type: 'message',
+            id: `msg_mock_${a.n}`,
+            status: 'completed',
+            role: 'assistant',
+            content: [{ type: 'output_text', text: a.content ?? '', annotations: [] }],
+          },
+        ];
   return {
     id: `resp_mock_${a.n}`,
     object: 'response',
@@ -333,7 +368,8 @@ export function toolConversationScript(spec: ToolConversationSpec): Script {
     const body = isRecord(req.body) ? req.body : {};
     if (hasToolResult(body)) return { kind: 'ok', content: spec.final };
     const toolConfig = isRecord(body.toolConfig) ? body.toolConfig : {}; // Bedrock Converse
-    const offersTools = (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(toolConfig.tools) && toolConfig.tools.length > 0);
+    const offersTools =
+      (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(toolConfig.tools) && toolConfig.tools.length > 0);
     if (offersTools) return { kind: 'ok', content: null, tool_calls: [spec.call] };
     return { kind: 'ok', content: spec.plain };
   };
@@ -368,8 +404,16 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
     maxConcurrent: 0,
     arrivals: [],
     tokens: [],
-    maxInWindow: (windowMs = 60_000) => maxInWindow(stats.arrivals.map((at) => ({ at, w: 1 })), windowMs),
-    maxTokensInWindow: (windowMs = 60_000) => maxInWindow(stats.tokens.map((t) => ({ at: t.at, w: t.tokens })), windowMs),
+    maxInWindow: (windowMs = 60_000) =>
+      maxInWindow(
+        stats.arrivals.map((at) => ({ at, w: 1 })),
+        windowMs,
+      ),
+    maxTokensInWindow: (windowMs = 60_000) =>
+      maxInWindow(
+        stats.tokens.map((t) => ({ at: t.at, w: t.tokens })),
+        windowMs,
+      ),
     perMinute: (windowMs = 60_000) => {
       const from = Date.now() - windowMs;
       return stats.arrivals.filter((t) => t > from).length;
@@ -429,7 +473,11 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
       case 'error':
         later(b.latencyMs ?? 0, res, () => {
           const errBody = b.body ?? {
-            error: { message: b.message ?? `mock error ${b.status}`, type: b.status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null },
+            error: {
+              message: b.message ?? `mock error ${b.status}`,
+              type: b.status === 429 ? 'rate_limit_exceeded' : 'server_error',
+              code: null,
+            },
           };
           sendJson(res, b.status, errBody, b.headers);
         });
@@ -453,7 +501,9 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
           return;
         }
         if (body.stream === true) {
-          later(b.latencyMs ?? 0, res, () => streamAnswer(res, { id, created, model: bodyModel, content, calls, refusal: b.refusal ?? null, finish, usage, body, b }));
+          later(b.latencyMs ?? 0, res, () =>
+            streamAnswer(res, { id, created, model: bodyModel, content, calls, refusal: b.refusal ?? null, finish, usage, body, b }),
+          );
           return;
         }
         later(b.latencyMs ?? 0, res, () =>
@@ -504,10 +554,19 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
     }
     if (a.refusal) events.push(chunk([{ index: 0, delta: { refusal: a.refusal }, finish_reason: null }]));
     a.calls.forEach((c, i) => {
-      events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: i, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }] }, finish_reason: null }]));
+      events.push(
+        chunk([
+          {
+            index: 0,
+            delta: { tool_calls: [{ index: i, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }] },
+            finish_reason: null,
+          },
+        ]),
+      );
       const half = Math.ceil(c.function.arguments.length / 2);
       for (const piece of [c.function.arguments.slice(0, half), c.function.arguments.slice(half)]) {
-        if (piece) events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null }]));
+        if (piece)
+          events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null }]));
       }
     });
     events.push(chunk([{ index: 0, delta: {}, finish_reason: a.finish }]));
@@ -544,18 +603,39 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
       const urlPath = (req.url ?? '/').split('?')[0]!;
-      const rec: RecordedRequest = { n: requests.length, method: req.method ?? 'GET', path: urlPath, headers, body, rawBody, receivedAt: Date.now() };
+      const rec: RecordedRequest = {
+        n: requests.length,
+        method: req.method ?? 'GET',
+        path: urlPath,
+        headers,
+        body,
+        rawBody,
+        receivedAt: Date.now(),
+      };
       requests.push(rec);
 
       if (opts.apiKey !== undefined && headers.authorization !== `Bearer ${opts.apiKey}`) {
         const sent = (headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-        sendJson(res, 401, { error: { message: `Incorrect API key provided: ${sent}. You can find your API key at the mock server.`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+        sendJson(res, 401, {
+          error: {
+            message: `Incorrect API key provided: ${sent}. You can find your API key at the mock server.`,
+            type: 'invalid_request_error',
+            code: 'invalid_api_key',
+          },
+        });
         return;
       }
       // Out-of-band control for a server in another process (benchmarks, editor tests).
       if (urlPath === '/__mock/stats') {
         const { count, inFlight, maxConcurrent, arrivals } = stats;
-        sendJson(res, 200, { count, inFlight, maxConcurrent, firstArrival: arrivals[0] ?? null, lastArrival: arrivals.at(-1) ?? null, lastFinish });
+        sendJson(res, 200, {
+          count,
+          inFlight,
+          maxConcurrent,
+          firstArrival: arrivals[0] ?? null,
+          lastArrival: arrivals.at(-1) ?? null,
+          lastFinish,
+        });
         return;
       }
       if (urlPath === '/__mock/reset' && req.method === 'POST') {
@@ -567,7 +647,14 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
         sendJson(res, 200, { object: 'list', data: [{ id: opts.model ?? 'mock-model', object: 'model', created: 0, owned_by: 'mock' }] });
         return;
       }
-      if (req.method !== 'POST' || !(/\/v1\/(chat\/completions|responses|messages)\/?$/.test(urlPath) || /:generateContent$/.test(urlPath) || /\/model\/[^/]+\/converse$/.test(urlPath))) {
+      if (
+        req.method !== 'POST' ||
+        !(
+          /\/v1\/(chat\/completions|responses|messages)\/?$/.test(urlPath) ||
+          /:generateContent$/.test(urlPath) ||
+          /\/model\/[^/]+\/converse$/.test(urlPath)
+        )
+      ) {
         sendJson(res, 404, { error: { message: `no route for ${req.method} ${urlPath}`, type: 'invalid_request_error' } });
         return;
       }
@@ -654,7 +741,10 @@ if (isMain) {
     .then((srv) => {
       process.stdout.write(`mock OpenAI server listening on ${srv.url}\n`);
       const stop = () => {
-        srv.close().then(() => process.exit(0), () => process.exit(1));
+        srv.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

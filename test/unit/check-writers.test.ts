@@ -36,7 +36,13 @@ function annotation(over: Partial<Annotation>): Annotation {
 function result(): CheckResult {
   const a1 = annotation({});
   const a2 = annotation({ label: 'unknown_tool', text: 'book_hotel', tool_name: 'book_hotel', confidence: 0.97, message_part_index: 1 });
-  const a3 = annotation({ label: 'ungrounded_parameter_value', text: 'Paris', tool_name: 'book_hotel', parameter_name: 'city', confidence: 0.6 });
+  const a3 = annotation({
+    label: 'ungrounded_parameter_value',
+    text: 'Paris',
+    tool_name: 'book_hotel',
+    parameter_name: 'city',
+    confidence: 0.6,
+  });
   const [f1, f2] = conversationFingerprints('c1', [a1, a2]);
   const [f3] = conversationFingerprints('c2', [a3]);
   return {
@@ -50,7 +56,13 @@ function result(): CheckResult {
           { annotation: a2, fingerprint: f2!, inBaseline: false, region: null },
         ],
       },
-      { id: 'c2', file: 'traces/a.jsonl', findings: [{ annotation: a3, fingerprint: f3!, inBaseline: true, region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 10 } }] },
+      {
+        id: 'c2',
+        file: 'traces/a.jsonl',
+        findings: [
+          { annotation: a3, fingerprint: f3!, inBaseline: true, region: { startLine: 2, startColumn: 5, endLine: 2, endColumn: 10 } },
+        ],
+      },
       { id: 'c3', file: 'traces/b.json', findings: [] },
       { id: 'c4', file: 'traces/b.json', findings: [] },
     ],
@@ -62,12 +74,21 @@ test('every documented rule form parses; anything else is refused with the rule 
   for (const r of ['rate>0.05', 'count>0', 'label:unknown_tool>0', 'tool:book_hotel>2', 'confidence>=0.8', 'count <= 3', 'rate!=0'])
     assert.doesNotThrow(() => parseRule(r), r);
   for (const r of ['rate>', 'speed>1', 'count=>1', 'rate>1.5', 'label:>0', ''])
-    assert.throws(() => parseRule(r), (e: unknown) => e instanceof RuleSyntaxError && e.message.includes(JSON.stringify(r)), r);
+    assert.throws(
+      () => parseRule(r),
+      (e: unknown) => e instanceof RuleSyntaxError && e.message.includes(JSON.stringify(r)),
+      r,
+    );
 });
 
 test('thresholds count only findings a baseline did not hold', () => {
   const r = result();
-  const outcomes = evaluateRules(['count>1', 'count>2', 'rate>0.25', 'rate>0.3', 'label:unknown_tool>0', 'tool:book_hotel>1', 'label:ungrounded_parameter_value>0'].map(parseRule), r);
+  const outcomes = evaluateRules(
+    ['count>1', 'count>2', 'rate>0.25', 'rate>0.3', 'label:unknown_tool>0', 'tool:book_hotel>1', 'label:ungrounded_parameter_value>0'].map(
+      parseRule,
+    ),
+    r,
+  );
   assert.deepEqual(
     outcomes.map((o) => [o.rule.source, o.value, o.failed]),
     [
@@ -110,11 +131,23 @@ test('SARIF is valid against the official 2.1.0 schema and carries regions, fing
   assert.equal(results.length, 3);
   const first = results[0]!;
   assert.equal(first.ruleId, 'fabricated_number');
-  assert.deepEqual(first.locations![0]!.physicalLocation!.region, { startLine: 1, startColumn: 40, endLine: 1, endColumn: 42, snippet: { text: '42' } });
+  assert.deepEqual(first.locations![0]!.physicalLocation!.region, {
+    startLine: 1,
+    startColumn: 40,
+    endLine: 1,
+    endColumn: 42,
+    snippet: { text: '42' },
+  });
   assert.equal(first.locations![0]!.physicalLocation!.artifactLocation!.uri, 'traces/a.jsonl');
   assert.equal(typeof first.partialFingerprints![FINGERPRINT_KEY], 'string');
-  assert.deepEqual(results.map((r) => r.baselineState), ['new', 'new', 'unchanged']);
-  assert.deepEqual(log.runs[0]!.tool.driver.rules!.map((r) => r.id), ['fabricated_number', 'ungrounded_parameter_value', 'unknown_tool']);
+  assert.deepEqual(
+    results.map((r) => r.baselineState),
+    ['new', 'new', 'unchanged'],
+  );
+  assert.deepEqual(
+    log.runs[0]!.tool.driver.rules!.map((r) => r.id),
+    ['fabricated_number', 'ungrounded_parameter_value', 'unknown_tool'],
+  );
   assert.match(log.runs[0]!.tool.driver.rules![2]!.shortDescription!.text, /tool that the trace does not define/);
   assert.equal(log.runs[0]!.invocations![0]!.toolExecutionNotifications![0]!.message.text, 'not a trace file: no conversation found');
   assert.deepEqual([...baselineFingerprints(log)].sort(), results.map((r) => r.partialFingerprints![FINGERPRINT_KEY]).sort());
@@ -130,11 +163,14 @@ test('JUnit: a suite per file, a failed case per conversation with counted findi
     testsuites: { testsuite: Array<{ name: string; tests: string; failures: string; testcase: unknown }> };
   };
   const suites = doc.testsuites.testsuite;
-  assert.deepEqual(suites.map((s) => [s.name, s.tests, s.failures]), [
-    ['traces/a.jsonl', '2', '1'],
-    ['traces/b.json', '2', '0'],
-    ['traces/c.json (left out)', '1', '0'],
-  ]);
+  assert.deepEqual(
+    suites.map((s) => [s.name, s.tests, s.failures]),
+    [
+      ['traces/a.jsonl', '2', '1'],
+      ['traces/b.json', '2', '0'],
+      ['traces/c.json (left out)', '1', '0'],
+    ],
+  );
   assert.match(xml, /traces\/a.jsonl:1:40 fabricated_number: “42”/);
 });
 

@@ -14,15 +14,22 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 const FILE = '/ws/traces/t.jsonl';
 const conversation = {
   id: 'c1',
-  tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+  tools: [
+    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+  ],
   messages: [
     { role: 'user', content: 'Weather in Paris, caf\u00e9 district?' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'k', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Lyon"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'k', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Lyon"}' } }],
+    },
     { role: 'tool', tool_call_id: 'k', content: '{"temp_c": 18}' },
     { role: 'assistant', content: 'In the \u201ccaf\u00e9\u201d district: 18 \u00b0C, humidity 73%.' },
   ],
 };
-const text = JSON.stringify(conversation).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+const text =
+  JSON.stringify(conversation).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 
 function annotation(messageIndex: number, part: string, needle: string, over: Partial<Annotation> = {}): Annotation {
   const start = part.indexOf(needle);
@@ -42,10 +49,24 @@ function annotation(messageIndex: number, part: string, needle: string, over: Pa
   };
 }
 
-test('the SARIF of an experiment has one result per annotation, each on its marker\'s exact range', () => {
-  const lyon = annotation(1, '{"city": "Lyon"}', 'Lyon', { label: 'ungrounded_parameter_value', tool_name: 'get_weather', parameter_name: 'city' });
+test("the SARIF of an experiment has one result per annotation, each on its marker's exact range", () => {
+  const lyon = annotation(1, '{"city": "Lyon"}', 'Lyon', {
+    label: 'ungrounded_parameter_value',
+    tool_name: 'get_weather',
+    parameter_name: 'city',
+  });
   const humidity = annotation(3, conversation.messages[3]!.content!, '73%');
-  const items = [itemSchema.parse({ id: 'i1', conversation_id: 'c1', model_config: 'traced', sample_index: 0, status: 'completed', response_messages: [], annotations: [lyon, humidity] })];
+  const items = [
+    itemSchema.parse({
+      id: 'i1',
+      conversation_id: 'c1',
+      model_config: 'traced',
+      sample_index: 0,
+      status: 'completed',
+      response_messages: [],
+      annotations: [lyon, humidity],
+    }),
+  ];
   const sent: Diagnostic[][] = [];
   const publisher = new MarkerPublisher(
     {

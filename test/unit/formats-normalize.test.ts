@@ -19,7 +19,10 @@ function show(messages: readonly IRMessage[]): string {
 }
 const read = (v: unknown) => readRequest(lv(v, null));
 const answer = (v: unknown) => show(readOutput(lv(v, null)));
-const toolNames = (v: unknown) => (findToolDefinitions([lv(v, null)]) ?? []).map((t) => `${t.function.name}:${Object.keys((t.function.parameters?.properties as object) ?? {}).join(',')}`);
+const toolNames = (v: unknown) =>
+  (findToolDefinitions([lv(v, null)]) ?? []).map(
+    (t) => `${t.function.name}:${Object.keys((t.function.parameters?.properties as object) ?? {}).join(',')}`,
+  );
 
 const EXPECTED = 'system:Be brief. | user:Weather in Paris? | assistant:[get_weather#c1({"city":"Paris"})] | tool#c1:18C';
 const WEATHER_SCHEMA = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
@@ -30,13 +33,20 @@ test('OpenAI Chat Completions: tool_calls, tool role, content-part arrays, legac
     messages: [
       { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
       { role: 'user', content: 'Weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
       { role: 'tool', tool_call_id: 'c1', content: '18C' },
     ],
     tools: [{ type: 'function', function: { name: 'get_weather', parameters: WEATHER_SCHEMA } }],
   });
   assert.equal(show(r.messages), EXPECTED);
-  assert.deepEqual(r.tools?.map((t) => t.function.name), ['get_weather']);
+  assert.deepEqual(
+    r.tools?.map((t) => t.function.name),
+    ['get_weather'],
+  );
   const legacy = read([
     { role: 'user', content: 'Weather in Paris?' },
     { role: 'assistant', content: null, function_call: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
@@ -44,7 +54,10 @@ test('OpenAI Chat Completions: tool_calls, tool role, content-part arrays, legac
   ]);
   assert.equal(show(legacy.messages), 'user:Weather in Paris? | assistant:[get_weather#-({"city":"Paris"})] | tool#-:18C');
   assert.equal(legacy.messages[2]!.name, 'get_weather');
-  assert.equal(answer({ choices: [{ index: 0, message: { role: 'assistant', content: 'It is 18C.' }, finish_reason: 'stop' }] }), 'assistant:It is 18C.');
+  assert.equal(
+    answer({ choices: [{ index: 0, message: { role: 'assistant', content: 'It is 18C.' }, finish_reason: 'stop' }] }),
+    'assistant:It is 18C.',
+  );
 });
 
 test('OpenAI Responses: instructions, input items, function_call known by call_id, function_call_output, reasoning, output items', () => {
@@ -61,9 +74,19 @@ test('OpenAI Responses: instructions, input items, function_call known by call_i
   });
   assert.equal(show(r.messages), EXPECTED);
   assert.equal(r.messages[2]!.reasoning?.[0]?.text, 'Need the tool.');
-  assert.deepEqual(r.tools?.map((t) => t.function.name), ['get_weather']);
+  assert.deepEqual(
+    r.tools?.map((t) => t.function.name),
+    ['get_weather'],
+  );
   assert.equal(
-    answer({ object: 'response', output: [{ type: 'reasoning', summary: [] }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'It is 18C.' }] }, { type: 'function_call', id: 'fc_2', call_id: 'c2', name: 'log', arguments: '{}' }] }),
+    answer({
+      object: 'response',
+      output: [
+        { type: 'reasoning', summary: [] },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'It is 18C.' }] },
+        { type: 'function_call', id: 'fc_2', call_id: 'c2', name: 'log', arguments: '{}' },
+      ],
+    }),
     'assistant:It is 18C.[log#c2({})]',
   );
 });
@@ -75,16 +98,28 @@ test('Anthropic Messages: top-level system (string or blocks), tool_use, tool_re
       system,
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: [{ type: 'thinking', thinking: 'Use the tool.', signature: 'x' }, { type: 'tool_use', id: 'c1', name: 'get_weather', input: { city: 'Paris' } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Use the tool.', signature: 'x' },
+            { type: 'tool_use', id: 'c1', name: 'get_weather', input: { city: 'Paris' } },
+          ],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: [{ type: 'text', text: '18C' }] }] },
       ],
       tools: [{ name: 'get_weather', description: 'Weather', input_schema: WEATHER_SCHEMA }],
     });
     assert.equal(show(r.messages), EXPECTED);
     assert.equal(r.messages[2]!.reasoning?.[0]?.text, 'Use the tool.');
-    assert.deepEqual(r.tools?.map((t) => t.function.parameters), [WEATHER_SCHEMA]);
+    assert.deepEqual(
+      r.tools?.map((t) => t.function.parameters),
+      [WEATHER_SCHEMA],
+    );
   }
-  assert.equal(answer({ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'It is 18C.' }], stop_reason: 'end_turn' }), 'assistant:It is 18C.');
+  assert.equal(
+    answer({ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'It is 18C.' }], stop_reason: 'end_turn' }),
+    'assistant:It is 18C.',
+  );
 });
 
 test('Gemini GenerateContent: contents/parts in camelCase and snake_case, systemInstruction, function declarations, candidates', () => {
@@ -98,7 +133,10 @@ test('Gemini GenerateContent: contents/parts in camelCase and snake_case, system
     tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: WEATHER_SCHEMA }] }],
   });
   assert.equal(show(camel.messages), EXPECTED.replace('tool#c1:18C', 'tool#c1:{"result":"18C"}'));
-  assert.deepEqual(camel.tools?.map((t) => t.function.name), ['get_weather']);
+  assert.deepEqual(
+    camel.tools?.map((t) => t.function.name),
+    ['get_weather'],
+  );
   // The Python SDK: snake_case, calls without ids, system instruction and tools in `config`.
   const snake = read({
     contents: [
@@ -106,12 +144,28 @@ test('Gemini GenerateContent: contents/parts in camelCase and snake_case, system
       { role: 'model', parts: [{ function_call: { name: 'get_weather', args: { city: 'Paris' } } }] },
       { role: 'tool', parts: [{ function_response: { name: 'get_weather', response: { output: '18C' } } }] },
     ],
-    config: { system_instruction: 'Be brief.', tools: [{ function_declarations: [{ name: 'get_weather', parameters_json_schema: WEATHER_SCHEMA }] }] },
+    config: {
+      system_instruction: 'Be brief.',
+      tools: [{ function_declarations: [{ name: 'get_weather', parameters_json_schema: WEATHER_SCHEMA }] }],
+    },
   });
-  assert.equal(show(snake.messages), 'system:Be brief. | user:Weather in Paris? | assistant:[get_weather#-({"city":"Paris"})] | tool#-:{"output":"18C"}');
+  assert.equal(
+    show(snake.messages),
+    'system:Be brief. | user:Weather in Paris? | assistant:[get_weather#-({"city":"Paris"})] | tool#-:{"output":"18C"}',
+  );
   assert.equal(snake.messages[3]!.name, 'get_weather');
-  assert.deepEqual(snake.tools?.map((t) => t.function.parameters), [WEATHER_SCHEMA]);
-  assert.equal(answer({ candidates: [{ content: { role: 'model', parts: [{ text: 'thinking', thought: true }, { text: 'It is 18C.' }] }, finishReason: 'STOP' }] }), 'assistant:It is 18C.');
+  assert.deepEqual(
+    snake.tools?.map((t) => t.function.parameters),
+    [WEATHER_SCHEMA],
+  );
+  assert.equal(
+    answer({
+      candidates: [
+        { content: { role: 'model', parts: [{ text: 'thinking', thought: true }, { text: 'It is 18C.' }] }, finishReason: 'STOP' },
+      ],
+    }),
+    'assistant:It is 18C.',
+  );
 });
 
 test('AWS Bedrock Converse: system blocks, toolUse, toolResult with text and json, toolConfig, output.message', () => {
@@ -126,8 +180,14 @@ test('AWS Bedrock Converse: system blocks, toolUse, toolResult with text and jso
     toolConfig: { tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: WEATHER_SCHEMA } } }] },
   });
   assert.equal(show(r.messages), EXPECTED);
-  assert.deepEqual(r.tools?.map((t) => t.function.parameters), [WEATHER_SCHEMA]);
-  assert.equal(answer({ output: { message: { role: 'assistant', content: [{ text: 'It is 18C.' }] } }, stopReason: 'end_turn' }), 'assistant:It is 18C.');
+  assert.deepEqual(
+    r.tools?.map((t) => t.function.parameters),
+    [WEATHER_SCHEMA],
+  );
+  assert.equal(
+    answer({ output: { message: { role: 'assistant', content: [{ text: 'It is 18C.' }] } }, stopReason: 'end_turn' }),
+    'assistant:It is 18C.',
+  );
 });
 
 test('AI SDK ModelMessage: tool-call with input (v5) or args (v4), tool-result with output or result', () => {
@@ -146,12 +206,17 @@ test('AI SDK ModelMessage: tool-call with input (v5) or args (v4), tool-result w
   assert.equal(show(v4.messages), 'user:Weather in Paris? | assistant:[get_weather#c1({"city":"Paris"})] | tool#c1:18C');
 });
 
-test('LangChain: serialized constructor form, dict form, stored {type, data} form; handlers\' trailing tool-definition messages are definitions', () => {
+test("LangChain: serialized constructor form, dict form, stored {type, data} form; handlers' trailing tool-definition messages are definitions", () => {
   const serialized = read([
     [
       { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'SystemMessage'], kwargs: { content: 'Be brief.' } },
       { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'HumanMessage'], kwargs: { content: 'Weather in Paris?' } },
-      { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'AIMessage'], kwargs: { content: '', tool_calls: [{ name: 'get_weather', args: { city: 'Paris' }, id: 'c1', type: 'tool_call' }] } },
+      {
+        lc: 1,
+        type: 'constructor',
+        id: ['langchain_core', 'messages', 'AIMessage'],
+        kwargs: { content: '', tool_calls: [{ name: 'get_weather', args: { city: 'Paris' }, id: 'c1', type: 'tool_call' }] },
+      },
       { lc: 1, type: 'constructor', id: ['langchain_core', 'messages', 'ToolMessage'], kwargs: { content: '18C', tool_call_id: 'c1' } },
     ],
   ]);
@@ -170,14 +235,23 @@ test('LangChain: serialized constructor form, dict form, stored {type, data} for
     { role: 'tool', content: { type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: WEATHER_SCHEMA } } },
   ]);
   assert.equal(show(withDefs.messages), 'system:Be brief. | user:Weather in Paris?');
-  assert.deepEqual(withDefs.tools?.map((t) => t.function.name), ['get_weather']);
+  assert.deepEqual(
+    withDefs.tools?.map((t) => t.function.name),
+    ['get_weather'],
+  );
 });
 
 test('OTel GenAI parts: text, tool_call, tool_call_response, reasoning; several output messages are one response', () => {
   const r = read([
     { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
     { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
-    { role: 'assistant', parts: [{ type: 'reasoning', content: 'Use the tool.' }, { type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+    {
+      role: 'assistant',
+      parts: [
+        { type: 'reasoning', content: 'Use the tool.' },
+        { type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } },
+      ],
+    },
     { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: '18C' }] },
   ]);
   assert.equal(show(r.messages), EXPECTED);
@@ -188,10 +262,14 @@ test('OTel GenAI parts: text, tool_call, tool_call_response, reasoning; several 
   assert.equal(answer(output), 'assistant:It is 18C.[log#c2({})]');
 });
 
-test('a tool result whose role is the tool\'s own name is that tool\'s result', () => {
+test("a tool result whose role is the tool's own name is that tool's result", () => {
   const r = read([
     { role: 'user', content: 'Weather in Paris?' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+    },
     { role: 'get_weather', content: '18C' },
   ]);
   assert.equal(show(r.messages), 'user:Weather in Paris? | assistant:[get_weather#c1({"city":"Paris"})] | tool#c1:18C');
@@ -202,7 +280,10 @@ test('tool definitions in every recorded shape', () => {
   assert.deepEqual(toolNames([{ type: 'function', name: 'b', inputSchema: WEATHER_SCHEMA }]), ['b:city']); // AI SDK
   assert.deepEqual(toolNames([JSON.stringify({ type: 'function', name: 'c', parameters: WEATHER_SCHEMA })]), ['c:city']); // ai.prompt.tools
   assert.deepEqual(toolNames(JSON.stringify([{ type: 'function', function: { name: 'd', parameters: WEATHER_SCHEMA } }])), ['d:city']); // gen_ai.tool.definitions
-  assert.deepEqual(toolNames([{ tool: { json_schema: JSON.stringify({ type: 'function', function: { name: 'e', parameters: WEATHER_SCHEMA } }) } }]), ['e:city']); // OpenInference
+  assert.deepEqual(
+    toolNames([{ tool: { json_schema: JSON.stringify({ type: 'function', function: { name: 'e', parameters: WEATHER_SCHEMA } }) } }]),
+    ['e:city'],
+  ); // OpenInference
   assert.deepEqual(toolNames([{ function_declarations: [{ name: 'f', parameters: WEATHER_SCHEMA }] }]), ['f:city']);
   assert.deepEqual(toolNames({ tools: [{ toolSpec: { name: 'g', inputSchema: { json: WEATHER_SCHEMA } } }] }), ['g:city']);
   assert.deepEqual(toolNames([{ name: 'h', input_schema: WEATHER_SCHEMA }]), ['h:city']);

@@ -14,13 +14,44 @@ import { salvageTruncated } from '../../server/core/json/salvage';
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'formats');
 const sampleDir = path.join(__dirname, '..', '..', 'samples');
 const fixtures = [
-  ...fs.readdirSync(fixtureDir).filter((f) => /\.jsonl?$/.test(f)).map((f) => path.join(fixtureDir, f)),
-  ...fs.readdirSync(sampleDir).filter((f) => /\.jsonl?$/.test(f)).map((f) => path.join(sampleDir, f)),
+  ...fs
+    .readdirSync(fixtureDir)
+    .filter((f) => /\.jsonl?$/.test(f))
+    .map((f) => path.join(fixtureDir, f)),
+  ...fs
+    .readdirSync(sampleDir)
+    .filter((f) => /\.jsonl?$/.test(f))
+    .map((f) => path.join(sampleDir, f)),
 ].map((file) => ({ name: path.basename(file), text: fs.readFileSync(file, 'utf8') }));
 
 const RUNS = Number(process.env.FC_RUNS ?? 150);
 
-const token = fc.constantFrom('{', '}', '[', ']', '"', '\\', '\\"', ',', ':', 'null', '\n', '\r\n', ' ', '0', '-1e5', 'é', '😀', '\u2028', '\\u00e9', '\\ud83d', '{"a":', '"gen_ai.', 'parts', 'messages');
+const token = fc.constantFrom(
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  '\\',
+  '\\"',
+  ',',
+  ':',
+  'null',
+  '\n',
+  '\r\n',
+  ' ',
+  '0',
+  '-1e5',
+  'é',
+  '😀',
+  '\u2028',
+  '\\u00e9',
+  '\\ud83d',
+  '{"a":',
+  '"gen_ai.',
+  'parts',
+  'messages',
+);
 type Mutation = { kind: 'delete' | 'insert' | 'duplicate' | 'truncate' | 'replace'; at: number; len: number; text: string };
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('delete', 'insert', 'duplicate', 'truncate', 'replace'),
@@ -43,11 +74,18 @@ function mutate(text: string, ms: Mutation[]): string {
 }
 
 /** Every position the parse produced is inside `text`; every marker of a random annotation too. */
-function checkInside(text: string, name: string, conversations: Conversation[], problems: Array<{ line: number; startCharacter?: number | undefined }>, pick: (n: number) => number): void {
+function checkInside(
+  text: string,
+  name: string,
+  conversations: Conversation[],
+  problems: Array<{ line: number; startCharacter?: number | undefined }>,
+  pick: (n: number) => number,
+): void {
   const lines = text.split('\n');
   for (const p of problems) {
     assert.ok(p.line >= 0 && p.line < lines.length, `${name}: problem line ${p.line} of ${lines.length}`);
-    if (p.startCharacter !== undefined) assert.ok(p.startCharacter <= lines[p.line]!.length + 1, `${name}: problem column ${p.startCharacter}`);
+    if (p.startCharacter !== undefined)
+      assert.ok(p.startCharacter <= lines[p.line]!.length + 1, `${name}: problem column ${p.startCharacter}`);
   }
   const ft = fileText(text);
   for (const c of conversations) {
@@ -60,9 +98,25 @@ function checkInside(text: string, name: string, conversations: Conversation[], 
       messageParts(m).forEach((part, pi) => {
         const from = pick(part.text.length + 1);
         const to = from + pick(part.text.length - from + 1);
-        const annotation: Annotation = { label: 'x', text: part.text.slice(from, to), explanation: '', message_index: mi, message_part_index: pi, start_offset: from, end_offset: to, tool_name: null, parameter_name: null, detector: 'p', confidence: 1 };
+        const annotation: Annotation = {
+          label: 'x',
+          text: part.text.slice(from, to),
+          explanation: '',
+          message_index: mi,
+          message_part_index: pi,
+          start_offset: from,
+          end_offset: to,
+          tool_name: null,
+          parameter_name: null,
+          detector: 'p',
+          confidence: 1,
+        };
         const r = annotationRange(ft, c, annotation);
-        if (r) assert.ok(r.start >= 0 && r.start <= r.end && r.end <= text.length, `${name}: range ${r.start}-${r.end} outside 0-${text.length}`);
+        if (r)
+          assert.ok(
+            r.start >= 0 && r.start <= r.end && r.end <= text.length,
+            `${name}: range ${r.start}-${r.end} outside 0-${text.length}`,
+          );
       }),
     );
   }
@@ -90,34 +144,46 @@ test('parsers never throw on mutated traces of every format, and all positions l
 
 test('any JSON value, any text, as a trace file: no throw, positions inside', () => {
   fc.assert(
-    fc.property(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v, null, 1) ?? ''), fc.string({ unit: 'binary', maxLength: 200 })), fc.constantFrom('t.json', 't.jsonl'), (text, name) => {
-      const r = parseTraceText(`/w/${name}`, text, name);
-      checkInside(text, name, r.conversations, r.problems, () => 0);
-    }),
+    fc.property(
+      fc.oneof(
+        fc.jsonValue().map((v) => JSON.stringify(v, null, 1) ?? ''),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+      ),
+      fc.constantFrom('t.json', 't.jsonl'),
+      (text, name) => {
+        const r = parseTraceText(`/w/${name}`, text, name);
+        checkInside(text, name, r.conversations, r.problems, () => 0);
+      },
+    ),
     { numRuns: RUNS * 2 },
   );
 });
 
 test('streaming in chunks of any size gives the same index as the whole text', () => {
   fc.assert(
-    fc.property(fc.constantFrom(...fixtures), fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 40 }), fc.array(mutation, { maxLength: 2 }), (fixture, sizes, ms) => {
-      const text = mutate(fixture.text, ms);
-      const lineBased = fixture.name.endsWith('.jsonl');
-      const whole = new TraceFileIndexer({ file: `/w/${fixture.name}`, displayName: fixture.name, lineBased });
-      whole.push(Buffer.from(text));
-      const a = whole.end();
-      const chunked = new TraceFileIndexer({ file: `/w/${fixture.name}`, displayName: fixture.name, lineBased });
-      const buf = Buffer.from(text);
-      let at = 0;
-      for (let i = 0; at < buf.length; i++) {
-        const n = sizes[i % sizes.length]!;
-        chunked.push(buf.subarray(at, at + n));
-        at += n;
-      }
-      const b = chunked.end();
-      assert.deepEqual(JSON.parse(JSON.stringify(b.conversations)), JSON.parse(JSON.stringify(a.conversations)));
-      assert.deepEqual(b.problems, a.problems);
-    }),
+    fc.property(
+      fc.constantFrom(...fixtures),
+      fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 40 }),
+      fc.array(mutation, { maxLength: 2 }),
+      (fixture, sizes, ms) => {
+        const text = mutate(fixture.text, ms);
+        const lineBased = fixture.name.endsWith('.jsonl');
+        const whole = new TraceFileIndexer({ file: `/w/${fixture.name}`, displayName: fixture.name, lineBased });
+        whole.push(Buffer.from(text));
+        const a = whole.end();
+        const chunked = new TraceFileIndexer({ file: `/w/${fixture.name}`, displayName: fixture.name, lineBased });
+        const buf = Buffer.from(text);
+        let at = 0;
+        for (let i = 0; at < buf.length; i++) {
+          const n = sizes[i % sizes.length]!;
+          chunked.push(buf.subarray(at, at + n));
+          at += n;
+        }
+        const b = chunked.end();
+        assert.deepEqual(JSON.parse(JSON.stringify(b.conversations)), JSON.parse(JSON.stringify(a.conversations)));
+        assert.deepEqual(b.problems, a.problems);
+      },
+    ),
     { numRuns: RUNS },
   );
 });
@@ -130,7 +196,16 @@ test('offset mapping through one to three levels of JSON-in-a-string lands on ex
       let inner: unknown = [{ role: 'assistant', parts: [{ type: 'text', content: s }] }];
       for (let k = 1; k < depth; k++) inner = JSON.stringify(inner);
       const attr = JSON.stringify(inner);
-      const span = { traceId: 't', spanId: 's', name: 'chat', attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.input.messages', value: { stringValue: '[{"role":"user","parts":[{"type":"text","content":"q"}]}]' } }, { key: 'gen_ai.output.messages', value: { stringValue: attr } }] };
+      const span = {
+        traceId: 't',
+        spanId: 's',
+        name: 'chat',
+        attributes: [
+          { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+          { key: 'gen_ai.input.messages', value: { stringValue: '[{"role":"user","parts":[{"type":"text","content":"q"}]}]' } },
+          { key: 'gen_ai.output.messages', value: { stringValue: attr } },
+        ],
+      };
       const file = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }, null, pretty ? 2 : 0);
       const r = parseTraceText('/w/x.json', file, 'x.json');
       const c = r.conversations[0];
@@ -140,7 +215,19 @@ test('offset mapping through one to three levels of JSON-in-a-string lands on ex
       // A non-empty span (an empty one means "the whole value").
       const from = i % s.length;
       const to = from + 1 + (j % (s.length - from));
-      const a: Annotation = { label: 'x', text: s.slice(from, to), explanation: '', message_index: 1, message_part_index: 0, start_offset: from, end_offset: to, tool_name: null, parameter_name: null, detector: 'p', confidence: 1 };
+      const a: Annotation = {
+        label: 'x',
+        text: s.slice(from, to),
+        explanation: '',
+        message_index: 1,
+        message_part_index: 0,
+        start_offset: from,
+        end_offset: to,
+        tool_name: null,
+        parameter_name: null,
+        detector: 'p',
+        confidence: 1,
+      };
       const range = annotationRange(fileText(file), c, a);
       assert.ok(range, 'no range');
       assert.ok(range.start >= 0 && range.end <= file.length && range.start <= range.end);

@@ -20,7 +20,14 @@ const conversation: Conversation = {
   ],
   tools: [],
 };
-const config = { name: 'x', model: 'm', pass_through: false, conversation_ids: ['c1'], num_samples: 1, detectors: ['local'] } as ExperimentConfig;
+const config = {
+  name: 'x',
+  model: 'm',
+  pass_through: false,
+  conversation_ids: ['c1'],
+  num_samples: 1,
+  detectors: ['local'],
+} as ExperimentConfig;
 const KEY = 'sk-proj-SUPERSECRET-abcdef0123456789';
 
 async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {

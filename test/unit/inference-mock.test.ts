@@ -7,7 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { type Behaviour, type MockServer, exampleForSchema, startMockOpenAI } from '../support/mockOpenAIServer';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${url}/chat/completions`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 describe('mock OpenAI server', () => {
@@ -32,8 +36,15 @@ describe('mock OpenAI server', () => {
 
   it('records requests; answers text with usage incl. reasoning tokens', async () => {
     server.reset();
-    const res = await post(server.url, { model: 'm', messages: [{ role: 'user', content: 'hello there' }], reasoning_effort: 'low' }, { authorization: 'Bearer k' });
-    const body = (await res.json()) as { choices: { message: { content: string } }[]; usage: { completion_tokens_details: { reasoning_tokens: number } } };
+    const res = await post(
+      server.url,
+      { model: 'm', messages: [{ role: 'user', content: 'hello there' }], reasoning_effort: 'low' },
+      { authorization: 'Bearer k' },
+    );
+    const body = (await res.json()) as {
+      choices: { message: { content: string } }[];
+      usage: { completion_tokens_details: { reasoning_tokens: number } };
+    };
     assert.equal(body.choices[0]!.message.content, 'Mock answer to: hello there');
     assert.equal(body.usage.completion_tokens_details.reasoning_tokens, 8);
     assert.equal(server.requests.length, 1);
@@ -53,7 +64,11 @@ describe('mock OpenAI server', () => {
       },
     };
     assert.deepEqual(exampleForSchema(schema), { s: 'example s', n: 1.5, e: 'a', l: [{ ok: true }], i: 1 });
-    const res = await post(server.url, { model: 'm', messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } });
+    const res = await post(server.url, {
+      model: 'm',
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'x', schema } },
+    });
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
     assert.deepEqual(JSON.parse(body.choices[0]!.message.content), exampleForSchema(schema));
   });
@@ -69,10 +84,18 @@ describe('mock OpenAI server', () => {
   });
 
   it('streams SSE with usage when asked', async () => {
-    const res = await post(server.url, { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'stream me' }] });
+    const res = await post(server.url, {
+      model: 'm',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'stream me' }],
+    });
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
     const text = await res.text();
-    const events = text.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+    const events = text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.replace(/^data: /, ''));
     assert.equal(events.at(-1), '[DONE]');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { choices: { delta: { content?: string } }[]; usage?: unknown });
     assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), 'Mock answer to: stream me');
@@ -100,7 +123,10 @@ describe('mock OpenAI server', () => {
 
   it('runs standalone: node --import tsx test/support/mockOpenAIServer.ts --port 0', async () => {
     const repo = path.resolve(__dirname, '..', '..');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'test', 'support', 'mockOpenAIServer.ts'), '--port', '0'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'test', 'support', 'mockOpenAIServer.ts'), '--port', '0'], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let buf = '';

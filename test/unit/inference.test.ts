@@ -60,7 +60,15 @@ const noSystem: Conversation = {
 };
 
 function config(extra: Partial<ExperimentConfig> = {}): ExperimentConfig {
-  return { name: 'exp', model: 'target', pass_through: false, conversation_ids: ['conv-1'], num_samples: 1, detectors: ['local'], ...extra };
+  return {
+    name: 'exp',
+    model: 'target',
+    pass_through: false,
+    conversation_ids: ['conv-1'],
+    num_samples: 1,
+    detectors: ['local'],
+    ...extra,
+  };
 }
 
 const fields: OutputField[] = [
@@ -73,13 +81,22 @@ const fields: OutputField[] = [
 
 describe('request building', () => {
   it('sends the messages before the traced response, cleaned, with the tools', () => {
-    const { body, outputFields } = buildInferenceRequest({ model: { model: 'gpt-x' }, conversation: agent, responseIndex: 4, config: config() });
+    const { body, outputFields } = buildInferenceRequest({
+      model: { model: 'gpt-x' },
+      conversation: agent,
+      responseIndex: 4,
+      config: config(),
+    });
     assert.equal(outputFields, null);
     assert.equal(body.model, 'gpt-x');
     assert.deepEqual(body.messages, [
       { role: 'system', content: 'You are a weather bot.' },
       { role: 'user', content: 'Weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_2_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_2_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_2_0', content: '{"temp_c": 18}' },
     ]);
     assert.deepEqual(body.tools, [{ type: 'function', function: tools[0]!.function }]);
@@ -88,13 +105,23 @@ describe('request building', () => {
   });
 
   it('system_prompt_override replaces the system message, or is added first', () => {
-    const replaced = buildInferenceRequest({ model: { model: 'm' }, conversation: agent, responseIndex: 2, config: config({ system_prompt_override: 'Be terse.' }) }).body;
+    const replaced = buildInferenceRequest({
+      model: { model: 'm' },
+      conversation: agent,
+      responseIndex: 2,
+      config: config({ system_prompt_override: 'Be terse.' }),
+    }).body;
     assert.deepEqual(replaced.messages.slice(0, 2), [
       { role: 'system', content: 'Be terse.' },
       { role: 'user', content: 'Weather in Paris?' },
     ]);
     assert.equal(replaced.messages.length, 2);
-    const added = buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 1, config: config({ system_prompt_override: 'Be kind.' }) }).body;
+    const added = buildInferenceRequest({
+      model: { model: 'm' },
+      conversation: noSystem,
+      responseIndex: 1,
+      config: config({ system_prompt_override: 'Be kind.' }),
+    }).body;
     assert.deepEqual(added.messages, [
       { role: 'system', content: 'Be kind.' },
       { role: 'user', content: 'Hello' },
@@ -110,21 +137,41 @@ describe('request building', () => {
   });
 
   it('reasoning_config: effort → reasoning_effort; budget → thinking + reasoning.max_tokens', () => {
-    const effort = buildInferenceRequest({ model: { model: 'm', max_tokens: 500 }, conversation: noSystem, responseIndex: 1, config: config({ reasoning_config: { effort: 'high' } }) }).body;
+    const effort = buildInferenceRequest({
+      model: { model: 'm', max_tokens: 500 },
+      conversation: noSystem,
+      responseIndex: 1,
+      config: config({ reasoning_config: { effort: 'high' } }),
+    }).body;
     assert.equal(effort.reasoning_effort, 'high');
     assert.equal(effort.max_completion_tokens, 500, 'reasoning models take max_completion_tokens');
     assert.equal(effort.max_tokens, undefined);
-    const budget = buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 1, config: config({ reasoning_config: { budget_tokens: 2048 } }) }).body;
+    const budget = buildInferenceRequest({
+      model: { model: 'm' },
+      conversation: noSystem,
+      responseIndex: 1,
+      config: config({ reasoning_config: { budget_tokens: 2048 } }),
+    }).body;
     assert.deepEqual(budget.thinking, { type: 'enabled', budget_tokens: 2048 });
     assert.deepEqual(budget.reasoning, { max_tokens: 2048 });
     assert.equal(budget.reasoning_effort, undefined);
-    const plain = buildInferenceRequest({ model: { model: 'm', max_tokens: 64, temperature: 0.2 }, conversation: noSystem, responseIndex: 1, config: config() }).body;
+    const plain = buildInferenceRequest({
+      model: { model: 'm', max_tokens: 64, temperature: 0.2 },
+      conversation: noSystem,
+      responseIndex: 1,
+      config: config(),
+    }).body;
     assert.equal(plain.max_tokens, 64);
     assert.equal(plain.temperature, 0.2);
   });
 
   it('output_schema → response_format json_schema, strict', () => {
-    const { body, outputFields } = buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 1, config: config({ output_schema: fields }) });
+    const { body, outputFields } = buildInferenceRequest({
+      model: { model: 'm' },
+      conversation: noSystem,
+      responseIndex: 1,
+      config: config({ output_schema: fields }),
+    });
     assert.deepEqual(outputFields, fields);
     assert.deepEqual(body.response_format, {
       type: 'json_schema',
@@ -155,26 +202,53 @@ describe('request building', () => {
 
   it('tool results without ids are paired with the open calls; content parts are kept', () => {
     const wire = toWireMessages([
-      { role: 'assistant', content: '', tool_calls: [{ function: { name: 'a', arguments: '{}' } }, { id: 'x', function: { name: 'b', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ function: { name: 'a', arguments: '{}' } }, { id: 'x', function: { name: 'b', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'x', content: 'B' },
       { role: 'tool', content: 'A' },
-      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:,' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'look' },
+          { type: 'image_url', image_url: { url: 'data:,' } },
+        ],
+      },
     ]);
     assert.equal((wire[0] as { content: unknown }).content, null);
     assert.deepEqual(wire.slice(1, 3), [
       { role: 'tool', tool_call_id: 'x', content: 'B' },
       { role: 'tool', tool_call_id: 'call_0_0', content: 'A' },
     ]);
-    assert.deepEqual(wire[3], { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:,' } }] });
+    assert.deepEqual(wire[3], {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'look' },
+        { type: 'image_url', image_url: { url: 'data:,' } },
+      ],
+    });
   });
 
   it('refuses a response index outside the conversation, or an empty context', () => {
-    assert.throws(() => buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 9, config: config() }), /outside the conversation/);
-    assert.throws(() => buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 0, config: config() }), /no context/);
+    assert.throws(
+      () => buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 9, config: config() }),
+      /outside the conversation/,
+    );
+    assert.throws(
+      () => buildInferenceRequest({ model: { model: 'm' }, conversation: noSystem, responseIndex: 0, config: config() }),
+      /no context/,
+    );
   });
 
   it('estimates tokens from the characters and the output budget', () => {
-    const { body } = buildInferenceRequest({ model: { model: 'm', max_tokens: 100 }, conversation: noSystem, responseIndex: 1, config: config() });
+    const { body } = buildInferenceRequest({
+      model: { model: 'm', max_tokens: 100 },
+      conversation: noSystem,
+      responseIndex: 1,
+      config: config(),
+    });
     assert.equal(estimateRequestTokens(body), Math.ceil(JSON.stringify(body.messages).length / 4) + 100);
   });
 });
@@ -207,7 +281,10 @@ describe('output schema', () => {
     const wrong = validateStructuredOutput('{"answer": 3, "sources": [], "count": 1, "final": true, "extra": 1}', fields);
     assert.equal(wrong.ok, false);
     if (!wrong.ok) {
-      assert.deepEqual(wrong.issues?.map((i) => i.path), [['answer'], ['extra']]);
+      assert.deepEqual(
+        wrong.issues?.map((i) => i.path),
+        [['answer'], ['extra']],
+      );
       assert.match(wrong.error, /answer: .*expected string/i);
     }
     const empty = validateStructuredOutput(null, fields);
@@ -237,20 +314,32 @@ describe('schema violation annotations', () => {
     const missing = '{"answer": "x", "count": 1, "final": true}';
     const m = validateStructuredOutput(missing, fields);
     assert.ok(!m.ok);
-    const mAnn = schemaViolationAnnotation({ message: { role: 'assistant', content: missing }, messageIndex: 1, structured: m as { ok: false; error: string } });
+    const mAnn = schemaViolationAnnotation({
+      message: { role: 'assistant', content: missing },
+      messageIndex: 1,
+      structured: m as { ok: false; error: string },
+    });
     assert.equal(mAnn.text, missing, 'the object that lacks the field');
     assert.match(mAnn.explanation, /sources/);
 
     const prose = '  Here you go: answer is x  ';
     const p = validateStructuredOutput(prose, fields);
     assert.ok(!p.ok);
-    const pAnn = schemaViolationAnnotation({ message: { role: 'assistant', content: prose }, messageIndex: 1, structured: p as { ok: false; error: string } });
+    const pAnn = schemaViolationAnnotation({
+      message: { role: 'assistant', content: prose },
+      messageIndex: 1,
+      structured: p as { ok: false; error: string },
+    });
     assert.equal(pAnn.text, 'Here you go: answer is x');
     assert.equal(pAnn.start_offset, 2);
   });
 
   it('a message without content gets one response-level annotation', () => {
-    const a = schemaViolationAnnotation({ message: { role: 'assistant', content: null }, messageIndex: 3, structured: { ok: false, error: 'empty' } });
+    const a = schemaViolationAnnotation({
+      message: { role: 'assistant', content: null },
+      messageIndex: 3,
+      structured: { ok: false, error: 'empty' },
+    });
     assert.deepEqual([a.message_part_index, a.start_offset, a.end_offset, a.text], [0, 0, 0, '']);
   });
 });
@@ -273,7 +362,12 @@ describe('inference against the mock server', () => {
       timeoutMs: 5000,
       maxRetries: 0,
     });
-    const r = await source({ conversation: agent, responseIndex: 4, config: config({ reasoning_config: { effort: 'low' } }), signal: signal() });
+    const r = await source({
+      conversation: agent,
+      responseIndex: 4,
+      config: config({ reasoning_config: { effort: 'low' } }),
+      signal: signal(),
+    });
     assert.deepEqual(r.message, { role: 'assistant', content: 'It is 21 °C.' });
     assert.equal(r.input_tokens, 1000);
     assert.equal(r.output_tokens, 500);
@@ -294,7 +388,12 @@ describe('inference against the mock server', () => {
 
   it('cost is null without a price table, tokens null without usage', async () => {
     script = () => ({ kind: 'ok', content: 'x', noUsage: true });
-    const source = createInferenceSource({ model: { model: 'm', baseURL: server.url, input_price_per_1m: 1 }, apiKey: null, timeoutMs: 5000, maxRetries: 0 });
+    const source = createInferenceSource({
+      model: { model: 'm', baseURL: server.url, input_price_per_1m: 1 },
+      apiKey: null,
+      timeoutMs: 5000,
+      maxRetries: 0,
+    });
     const r = await source({ conversation: noSystem, responseIndex: 1, config: config(), signal: signal() });
     assert.deepEqual([r.input_tokens, r.output_tokens, r.reasoning_tokens, r.cost_usd], [null, null, null, null]);
     assert.equal(computeCost({ model: 'm', input_price_per_1m: 1 }, 10, 10), null, 'output price unknown');
@@ -321,7 +420,11 @@ describe('inference against the mock server', () => {
     const r = await source({ conversation: agent, responseIndex: 2, config: config(), signal: signal() });
     assert.equal(r.message.content, null);
     const calls = r.message.tool_calls ?? [];
-    assert.deepEqual(calls[0], { id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris, France"}' } });
+    assert.deepEqual(calls[0], {
+      id: 'call_a',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '{"city":"Paris, France"}' },
+    });
     assert.match(calls[1]!.id ?? '', /^call_mock_\d+_1$/);
     assert.deepEqual(calls[1]!.function, { name: 'get_weather', arguments: '{"city":"Lyon"}' });
     assert.equal(r.finish_reason, 'tool_calls');
@@ -333,7 +436,10 @@ describe('inference against the mock server', () => {
     script = undefined; // the mock answers an object built from the schema
     const source = createInferenceSource({ model: { model: 'm', baseURL: server.url }, apiKey: 'k', timeoutMs: 5000, maxRetries: 0 });
     const r = await source({ conversation: noSystem, responseIndex: 1, config: config({ output_schema: fields }), signal: signal() });
-    assert.deepEqual(r.structured, { ok: true, value: { answer: 'example answer', confidence: 1.5, sources: ['example sources'], count: 1, final: true } });
+    assert.deepEqual(r.structured, {
+      ok: true,
+      value: { answer: 'example answer', confidence: 1.5, sources: ['example sources'], count: 1, final: true },
+    });
     const rf = (server.chatRequests()[0]!.body as { response_format: { type: string; json_schema: { strict: boolean } } }).response_format;
     assert.equal(rf.type, 'json_schema');
     assert.equal(rf.json_schema.strict, true);
@@ -373,10 +479,18 @@ describe('inference against the mock server', () => {
       tool_calls: [{ id: 'call_s', name: 'get_weather', arguments: '{"city":"Rome"}' }],
       usage: { prompt_tokens: 10, completion_tokens: 7, reasoning_tokens: 3 },
     });
-    const source = createInferenceSource({ model: { model: 'm', baseURL: server.url }, apiKey: 'k', timeoutMs: 5000, maxRetries: 0, streaming: true });
+    const source = createInferenceSource({
+      model: { model: 'm', baseURL: server.url },
+      apiKey: 'k',
+      timeoutMs: 5000,
+      maxRetries: 0,
+      streaming: true,
+    });
     const r = await source({ conversation: agent, responseIndex: 2, config: config(), signal: signal() });
     assert.equal(r.message.content, 'Streaming works fine.');
-    assert.deepEqual(r.message.tool_calls, [{ id: 'call_s', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }]);
+    assert.deepEqual(r.message.tool_calls, [
+      { id: 'call_s', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+    ]);
     assert.deepEqual([r.input_tokens, r.output_tokens, r.reasoning_tokens], [10, 7, 3]);
     assert.ok(r.time_to_first_token_ms !== null && r.time_to_first_token_ms >= 55, `ttft ${r.time_to_first_token_ms}`);
     assert.ok(r.latency_ms >= r.time_to_first_token_ms! + 150, `latency ${r.latency_ms} covers the chunks after the first`);

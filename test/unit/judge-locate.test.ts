@@ -27,7 +27,11 @@ describe('locateQuote', () => {
   });
 
   it('an ellipsis in the quote matches the pieces in order', () => {
-    assert.deepEqual(at(hay, 'The Eiffel Tower … in 1889'), { text: 'The Eiffel Tower was completed in 1889', method: 'normalized', start: 0 });
+    assert.deepEqual(at(hay, 'The Eiffel Tower … in 1889'), {
+      text: 'The Eiffel Tower was completed in 1889',
+      method: 'normalized',
+      start: 0,
+    });
     assert.deepEqual(at(hay, 'Eiffel Tower ... 1889'), { text: 'Eiffel Tower was completed in 1889', method: 'normalized', start: 4 });
   });
 
@@ -64,7 +68,13 @@ describe('locateQuote', () => {
   it('normalizeForMatch maps every character back', () => {
     const n = normalizeForMatch('  A\t\tB  ');
     assert.equal(n.text, 'a b');
-    assert.deepEqual([n.from, n.to], [[2, 3, 5], [3, 5, 6]]);
+    assert.deepEqual(
+      [n.from, n.to],
+      [
+        [2, 3, 5],
+        [3, 5, 6],
+      ],
+    );
   });
 
   it('bestWindow prefers including a substituted last character', () => {
@@ -84,7 +94,16 @@ describe('locateJudgeAnnotations', () => {
       { id: 'c2', function: { name: 'send_email', arguments: '{"to": "bob@example.com"}' } },
     ],
   };
-  const raw = (o: Record<string, unknown>) => ({ label: 'x', text: '', explanation: 'why', message_part_index: null, tool_name: null, parameter_name: null, confidence: 0.8, ...o });
+  const raw = (o: Record<string, unknown>) => ({
+    label: 'x',
+    text: '',
+    explanation: 'why',
+    message_part_index: null,
+    tool_name: null,
+    parameter_name: null,
+    confidence: 0.8,
+    ...o,
+  });
 
   it('the part the judge named first, then the others', () => {
     const [a, b] = locateJudgeAnnotations(message, 2, [
@@ -93,13 +112,15 @@ describe('locateJudgeAnnotations', () => {
     ]);
     assert.deepEqual([a!.message_part_index, a!.text, a!.tool_name, a!.parameter_name], [0, '09:40', null, null]);
     assert.deepEqual([b!.message_part_index, b!.text, b!.tool_name, b!.parameter_name], [1, '12C', 'book_flight', 'seat']);
-    assert.equal((message.tool_calls![0]!.function.arguments).slice(b!.start_offset, b!.end_offset), '12C');
+    assert.equal(message.tool_calls![0]!.function.arguments.slice(b!.start_offset, b!.end_offset), '12C');
   });
 
   it('tool_name follows the call, whatever the judge wrote; tools of that name are tried first', () => {
     const [a] = locateJudgeAnnotations(message, 2, [raw({ text: 'bob@example.com', tool_name: 'send_email', parameter_name: 'to' })]);
     assert.deepEqual([a!.message_part_index, a!.tool_name, a!.parameter_name, a!.text], [2, 'send_email', 'to', 'bob@example.com']);
-    const [b] = locateJudgeAnnotations(message, 2, [raw({ text: 'AF 123', tool_name: 'wrong_name', message_part_index: 1, parameter_name: 'flight' })]);
+    const [b] = locateJudgeAnnotations(message, 2, [
+      raw({ text: 'AF 123', tool_name: 'wrong_name', message_part_index: 1, parameter_name: 'flight' }),
+    ]);
     assert.deepEqual([b!.message_part_index, b!.tool_name], [1, 'book_flight']);
   });
 
@@ -110,7 +131,9 @@ describe('locateJudgeAnnotations', () => {
   });
 
   it('not found anywhere: response level, offsets 0–0, the explanation says so', () => {
-    const [a] = locateJudgeAnnotations(message, 2, [raw({ text: 'free upgrade to business', message_part_index: 0, explanation: 'Never offered.' })]);
+    const [a] = locateJudgeAnnotations(message, 2, [
+      raw({ text: 'free upgrade to business', message_part_index: 0, explanation: 'Never offered.' }),
+    ]);
     assert.deepEqual([a!.message_part_index, a!.start_offset, a!.end_offset, a!.text], [0, 0, 0, 'free upgrade to business']);
     assert.equal(a!.explanation, `Never offered. ${UNLOCATED_NOTE}`);
     const [b] = locateJudgeAnnotations(message, 2, [raw({ text: 'nope nope', message_part_index: 17, explanation: '' })]);
@@ -124,7 +147,13 @@ describe('locateJudgeAnnotations', () => {
       raw({ text: 'CDG', confidence: 0.7 }),
       raw({ text: 'AF 123', confidence: null }),
     ]);
-    assert.deepEqual(anns.map((a) => [a.text, a.confidence]), [['CDG', 0.7], ['AF 123', 0.5]]);
+    assert.deepEqual(
+      anns.map((a) => [a.text, a.confidence]),
+      [
+        ['CDG', 0.7],
+        ['AF 123', 0.5],
+      ],
+    );
   });
 
   it('a message without parts yields nothing', () => {
@@ -146,7 +175,13 @@ describe('mergeAnnotations', () => {
     detector: 'local',
     confidence: 0.7,
   };
-  const judge = (o: Partial<Annotation>): Annotation => ({ ...base, detector: 'judge', explanation: 'judge: the tool said 180.', confidence: 0.9, ...o });
+  const judge = (o: Partial<Annotation>): Annotation => ({
+    ...base,
+    detector: 'judge',
+    explanation: 'judge: the tool said 180.',
+    confidence: 0.9,
+    ...o,
+  });
 
   it('same span, same label: one annotation, local+judge, max confidence, explanations joined', () => {
     const out = mergeAnnotations([base], [judge({})]);
@@ -171,7 +206,10 @@ describe('mergeAnnotations', () => {
 
   it('one judge annotation can merge into several local ones', () => {
     const a1 = { ...base, text: '2', start_offset: 27, end_offset: 28 };
-    const out = mergeAnnotations([a1, base], [judge({ label: 'unsupported_claim', text: '2 nights at 150', start_offset: 27, end_offset: 42 })]);
+    const out = mergeAnnotations(
+      [a1, base],
+      [judge({ label: 'unsupported_claim', text: '2 nights at 150', start_offset: 27, end_offset: 42 })],
+    );
     assert.equal(out.length, 2);
     assert.ok(out.every((a) => a.detector === 'local+judge'));
   });
@@ -204,7 +242,10 @@ describe('mergeAnnotations', () => {
     const b = [judge({ start_offset: 0, end_offset: 6, text: 'Booked' }), judge({})];
     const before = JSON.stringify([a, b]);
     const out = mergeAnnotations(a, b);
-    assert.deepEqual(out.map((x) => x.detector), ['local+judge', 'judge']);
+    assert.deepEqual(
+      out.map((x) => x.detector),
+      ['local+judge', 'judge'],
+    );
     assert.equal(JSON.stringify([a, b]), before);
     assert.deepEqual(mergeAnnotations([], []), []);
   });

@@ -2,12 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Conversation, LabelSet, Message } from '../../common/schema';
-import {
-  UNLOCATED_NOTE,
-  createJudgeDetector,
-  judgeRequestBody,
-  parseJudgeReply,
-} from '../../server/core/judge/judgeDetector';
+import { UNLOCATED_NOTE, createJudgeDetector, judgeRequestBody, parseJudgeReply } from '../../server/core/judge/judgeDetector';
 import { JUDGE_PROMPT_VERSION, buildJudgeMessages, defaultJudgeLabelSet } from '../../server/core/judge/judgePrompt';
 import { InferenceError } from '../../server/core/inference/retry';
 import { type MockServer, type Script, startMockOpenAI } from '../support/mockOpenAIServer';
@@ -27,7 +22,11 @@ const conversation: Conversation = {
   messages: [
     { role: 'system', content: 'You book hotels.' },
     { role: 'user', content: 'Book the Grand in Paris for 2 nights.' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', function: { name: 'search_hotels', arguments: '{"city":"Paris"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_1', function: { name: 'search_hotels', arguments: '{"city":"Paris"}' } }],
+    },
     { role: 'tool', tool_call_id: 'call_1', content: '[{"name":"Grand Hotel","price_eur":180}]' },
     response,
   ],
@@ -194,18 +193,35 @@ describe('judge request and reply', () => {
   });
 
   it('parses the reply leniently: fences tolerated, unknown labels and junk dropped', () => {
-    const reply = '```json\n' + JSON.stringify({
-      annotations: [
-        { label: 'wrong_price', text: '150 EUR', explanation: 'x', message_part_index: 0, tool_name: null, parameter_name: null, confidence: 0.9 },
-        { label: 'made_up_label', text: 'x' },
-        'junk',
-        { label: 'ungrounded_parameter_value', text: '3' },
-      ],
-    }) + '\n```';
+    const reply =
+      '```json\n' +
+      JSON.stringify({
+        annotations: [
+          {
+            label: 'wrong_price',
+            text: '150 EUR',
+            explanation: 'x',
+            message_part_index: 0,
+            tool_name: null,
+            parameter_name: null,
+            confidence: 0.9,
+          },
+          { label: 'made_up_label', text: 'x' },
+          'junk',
+          { label: 'ungrounded_parameter_value', text: '3' },
+        ],
+      }) +
+      '\n```';
     const parsed = parseJudgeReply(reply, labelSet);
-    assert.deepEqual(parsed.map((p) => p.label), ['wrong_price', 'ungrounded_parameter_value']);
+    assert.deepEqual(
+      parsed.map((p) => p.label),
+      ['wrong_price', 'ungrounded_parameter_value'],
+    );
     assert.deepEqual(parseJudgeReply('{"annotations": []}', labelSet), []);
-    assert.throws(() => parseJudgeReply('I think it is fine.', labelSet), (e: unknown) => e instanceof InferenceError && /not valid JSON/.test(e.message));
+    assert.throws(
+      () => parseJudgeReply('I think it is fine.', labelSet),
+      (e: unknown) => e instanceof InferenceError && /not valid JSON/.test(e.message),
+    );
     assert.throws(() => parseJudgeReply('{"result": 1}', labelSet), /no "annotations" array/);
   });
 });
@@ -224,9 +240,33 @@ describe('judge detector against the mock server', () => {
       kind: 'ok',
       content: JSON.stringify({
         annotations: [
-          { label: 'wrong_price', text: '150 EUR', explanation: 'The tool said 180 EUR.', message_part_index: 0, tool_name: null, parameter_name: null, confidence: 0.92 },
-          { label: 'ungrounded_parameter_value', text: '3', explanation: 'The user asked for 2 nights.', message_part_index: 1, tool_name: 'book', parameter_name: 'nights', confidence: 1.7 },
-          { label: 'wrong_price', text: 'a breakfast included', explanation: 'Nothing says so.', message_part_index: 0, tool_name: null, parameter_name: null, confidence: 0.4 },
+          {
+            label: 'wrong_price',
+            text: '150 EUR',
+            explanation: 'The tool said 180 EUR.',
+            message_part_index: 0,
+            tool_name: null,
+            parameter_name: null,
+            confidence: 0.92,
+          },
+          {
+            label: 'ungrounded_parameter_value',
+            text: '3',
+            explanation: 'The user asked for 2 nights.',
+            message_part_index: 1,
+            tool_name: 'book',
+            parameter_name: 'nights',
+            confidence: 1.7,
+          },
+          {
+            label: 'wrong_price',
+            text: 'a breakfast included',
+            explanation: 'Nothing says so.',
+            message_part_index: 0,
+            tool_name: null,
+            parameter_name: null,
+            confidence: 0.4,
+          },
         ],
       }),
     });
@@ -288,7 +328,13 @@ describe('judge detector against the mock server', () => {
     script = () => ({ kind: 'ok', content: '{"annotations": []}' });
     const judge = createJudgeDetector({ model: { model: 'j', baseURL: server.url }, apiKey: null, timeoutMs: 5000, maxRetries: 0 });
     assert.deepEqual(await judge.detect({ conversation, messageIndex: 4, message: response }), []);
-    const rf = (server.chatRequests()[0]!.body as { response_format: { json_schema: { schema: { properties: { annotations: { items: { properties: { label: { enum: string[] } } } } } } } } }).response_format;
+    const rf = (
+      server.chatRequests()[0]!.body as {
+        response_format: {
+          json_schema: { schema: { properties: { annotations: { items: { properties: { label: { enum: string[] } } } } } } };
+        };
+      }
+    ).response_format;
     assert.ok(rf.json_schema.schema.properties.annotations.items.properties.label.enum.includes('fabricated_number'));
     assert.deepEqual(await judge.detect({ conversation, messageIndex: 4, message: { role: 'assistant', content: null } }), []);
     assert.equal(server.stats.count, 1, 'no call for an empty response');
@@ -296,7 +342,13 @@ describe('judge detector against the mock server', () => {
 
   it('a judge that answers prose fails with the reason; HTTP errors are retried like inference', async () => {
     script = () => ({ kind: 'ok', content: 'Looks fine to me!' });
-    const judge = createJudgeDetector({ model: { model: 'j', baseURL: server.url }, apiKey: 'k', timeoutMs: 5000, maxRetries: 1, retryPolicy: { baseDelayMs: 5, maxDelayMs: 5 } });
+    const judge = createJudgeDetector({
+      model: { model: 'j', baseURL: server.url },
+      apiKey: 'k',
+      timeoutMs: 5000,
+      maxRetries: 1,
+      retryPolicy: { baseDelayMs: 5, maxDelayMs: 5 },
+    });
     await assert.rejects(judge.detect({ conversation, messageIndex: 4, message: response }), /the judge's answer is not valid JSON/);
     server.reset();
     script = (_r, n) => (n === 0 ? { kind: 'error', status: 503 } : { kind: 'ok', content: '{"annotations": []}' });
@@ -308,13 +360,34 @@ describe('judge detector against the mock server', () => {
     server.reset();
     script = () => ({
       kind: 'ok',
-      content: JSON.stringify({ annotations: [{ label: 'wrong_price', text: '99 EUR', explanation: 'No such price.', message_part_index: 0, tool_name: null, parameter_name: null, confidence: 0.8 }] }),
+      content: JSON.stringify({
+        annotations: [
+          {
+            label: 'wrong_price',
+            text: '99 EUR',
+            explanation: 'No such price.',
+            message_part_index: 0,
+            tool_name: null,
+            parameter_name: null,
+            confidence: 0.8,
+          },
+        ],
+      }),
     });
     const judge = createJudgeDetector({ model: { model: 'j', baseURL: server.url }, apiKey: 'k', timeoutMs: 5000, maxRetries: 0 });
     const generated: Message = { role: 'assistant', content: 'The Grand Hotel costs 99 EUR.' };
     const noSystem: Conversation = { ...conversation, messages: conversation.messages.slice(1) };
-    const anns = await judge.detectGenerated({ conversation: noSystem, responseIndex: 3, systemPromptOverride: 'Be precise.', message: generated, labelSet });
-    assert.deepEqual(anns.map((a) => [a.message_index, a.message_part_index, a.start_offset, a.end_offset, a.text]), [[3, 0, 22, 28, '99 EUR']]);
+    const anns = await judge.detectGenerated({
+      conversation: noSystem,
+      responseIndex: 3,
+      systemPromptOverride: 'Be precise.',
+      message: generated,
+      labelSet,
+    });
+    assert.deepEqual(
+      anns.map((a) => [a.message_index, a.message_part_index, a.start_offset, a.end_offset, a.text]),
+      [[3, 0, 22, 28, '99 EUR']],
+    );
     const sent = (server.chatRequests()[0]!.body as { messages: { content: string }[] }).messages[1]!.content;
     assert.match(sent, /<message index="0" role="system">\nBe precise\.\n<\/message>/);
     assert.match(sent, /<response message_index="4">\n<part index="0" kind="text">\nThe Grand Hotel costs 99 EUR\.\n<\/part>/);

@@ -242,13 +242,10 @@ test('nested parameters are named by dotted path and marked on the leaf', () => 
 
 test('nested required and unknown keys are found', () => {
   const anns = detectCall('Route from France', 'plan_route', '{"origin":{"country":"France","zip":"75001"}}');
-  assert.deepEqual(
-    anns.map((a) => [a.label, a.parameter_name]).sort(),
-    [
-      ['missing_required_parameter', 'origin.city'],
-      ['unknown_parameter', 'origin.zip'],
-    ],
-  );
+  assert.deepEqual(anns.map((a) => [a.label, a.parameter_name]).sort(), [
+    ['missing_required_parameter', 'origin.city'],
+    ['unknown_parameter', 'origin.zip'],
+  ]);
 });
 
 test('each array element is checked; the annotation names the array', () => {
@@ -264,7 +261,10 @@ test('made-up specifics inside composed text are marked where they are', () => {
     type: 'function',
     function: { name: 'send_email', parameters: { type: 'object', properties: { to: { type: 'string' }, body: { type: 'string' } } } },
   };
-  const args = JSON.stringify({ to: 'dana@example.org', body: 'Hi Dana, your table for four is booked. Call us at +1 415 555 0134 if plans change.' });
+  const args = JSON.stringify({
+    to: 'dana@example.org',
+    body: 'Hi Dana, your table for four is booked. Call us at +1 415 555 0134 if plans change.',
+  });
   const messages: Message[] = [
     { role: 'user', content: 'Email dana@example.org that her table for four is booked.' },
     callMessage('send_email', args),
@@ -299,7 +299,11 @@ test('messages that are not responses (user, tool) yield nothing', () => {
 
 test('localDetector is named "local", synchronous, and confidences are in [0, 1]', () => {
   assert.equal(localDetector.name, 'local');
-  const messages: Message[] = [{ role: 'user', content: 'hi' }, callMessage('nope', '{"a":1}'), callMessage('get_weather', '{"city":"X",}')];
+  const messages: Message[] = [
+    { role: 'user', content: 'hi' },
+    callMessage('nope', '{"a":1}'),
+    callMessage('get_weather', '{"city":"X",}'),
+  ];
   const result = localDetector.detect({ conversation: conversation(messages), messageIndex: 1, message: messages[1]! });
   assert.ok(Array.isArray(result));
   for (const a of result) assert.ok(a.confidence >= 0 && a.confidence <= 1 && a.detector === 'local');
@@ -308,10 +312,17 @@ test('localDetector is named "local", synchronous, and confidences are in [0, 1]
 test('dates the context names relatively ("tomorrow", "last month") ground absolute values', () => {
   const event: ToolDefinition = {
     type: 'function',
-    function: { name: 'create_event', parameters: { type: 'object', properties: { start: { type: 'string' }, month: { type: 'string' } } } },
+    function: {
+      name: 'create_event',
+      parameters: { type: 'object', properties: { start: { type: 'string' }, month: { type: 'string' } } },
+    },
   };
   const run = (user: string, args: string): Annotation[] => {
-    const messages: Message[] = [{ role: 'system', content: 'Today is 2025-06-01 (Sunday).' }, { role: 'user', content: user }, callMessage('create_event', args)];
+    const messages: Message[] = [
+      { role: 'system', content: 'Today is 2025-06-01 (Sunday).' },
+      { role: 'user', content: user },
+      callMessage('create_event', args),
+    ];
     return detectLocal({ conversation: conversation(messages, [event]), messageIndex: 2, message: messages[2]! });
   };
   assert.deepEqual(run('Set it for tomorrow at 3pm', '{"start":"2025-06-02T15:00:00"}'), []);

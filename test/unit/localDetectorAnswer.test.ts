@@ -95,7 +95,7 @@ test('a URL present in the context with different scheme/www/slash is grounded',
   assert.deepEqual(answer('Track it at acme.example.com/track/A-10293.'), []);
 });
 
-test('a made-up URL is fabricated_url, without the sentence\'s final period', () => {
+test("a made-up URL is fabricated_url, without the sentence's final period", () => {
   const text = 'See https://acme.example.com/returns/policy.';
   const a = only(answer(text));
   assert.equal(a.label, 'fabricated_url');
@@ -151,7 +151,10 @@ test('offsets point into the right content part', () => {
 });
 
 test('earlier assistant text counts as context', () => {
-  const extra: Message[] = [{ role: 'assistant', content: 'A $20 credit is on your account.' }, { role: 'user', content: 'How much?' }];
+  const extra: Message[] = [
+    { role: 'assistant', content: 'A $20 credit is on your account.' },
+    { role: 'user', content: 'How much?' },
+  ];
   assert.deepEqual(answer('The credit is $20.', extra), []);
 });
 
@@ -162,7 +165,10 @@ test('a made-up reference code is fabricated_number; one from a tool result is n
 });
 
 test('code blocks and inline code are not claims', () => {
-  assert.deepEqual(answer('Run `curl -s localhost:8080/v2 | jq .total` or:\n```py\nprint(round(1249.5 * 1.17, 2))  # Jane Whitfield\n```'), []);
+  assert.deepEqual(
+    answer('Run `curl -s localhost:8080/v2 | jq .total` or:\n```py\nprint(round(1249.5 * 1.17, 2))  # Jane Whitfield\n```'),
+    [],
+  );
 });
 
 test('a US number with a leading 1 is one phone number, not three numbers', () => {
@@ -173,7 +179,11 @@ test('a US number with a leading 1 is one phone number, not three numbers', () =
 test('an answer may report the arguments of an earlier call', () => {
   const extra: Message[] = [
     { role: 'user', content: 'Book 3 nights please.' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'b', type: 'function', function: { name: 'book', arguments: '{"nights":3,"confirmation":"QX-77120"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'b', type: 'function', function: { name: 'book', arguments: '{"nights":3,"confirmation":"QX-77120"}' } }],
+    },
     { role: 'tool', tool_call_id: 'b', content: 'ok' },
   ];
   assert.deepEqual(answer('Done: confirmation QX-77120 for 3 nights.', extra), []);

@@ -6,7 +6,10 @@ import type { Annotation, Conversation, Message } from '../../common/schema';
 import { detectLocal } from '../../server/core/detectors/local/index';
 
 function answer(text: string, question = 'Who discovered penicillin? The passage: Alexander Fleming found it in 1928.'): Annotation[] {
-  const messages: Message[] = [{ role: 'user', content: question }, { role: 'assistant', content: text }];
+  const messages: Message[] = [
+    { role: 'user', content: question },
+    { role: 'assistant', content: text },
+  ];
   const conversation: Conversation = { id: 'c', file: 'f', line: 0, position: 0, sourcePath: [], messages, tools: [] };
   return detectLocal({ conversation, messageIndex: 1, message: messages[1]! });
 }
@@ -14,8 +17,14 @@ function answer(text: string, question = 'Who discovered penicillin? The passage
 test('a bare capitalised answer not in the context is a made-up name', () => {
   assert.deepEqual(answer('Alexander Fleming.'), []);
   assert.deepEqual(answer('Fleming'), []);
-  assert.deepEqual(answer('Pasteur.').map((a) => [a.label, a.text]), [['fabricated_entity', 'Pasteur']]);
-  assert.deepEqual(answer('Louis Pasteur').map((a) => a.text), ['Louis Pasteur']);
+  assert.deepEqual(
+    answer('Pasteur.').map((a) => [a.label, a.text]),
+    [['fabricated_entity', 'Pasteur']],
+  );
+  assert.deepEqual(
+    answer('Louis Pasteur').map((a) => a.text),
+    ['Louis Pasteur'],
+  );
 });
 
 test('a sentence or a heading is not a bare answer: its first word is capitalised for grammar', () => {

@@ -6,7 +6,13 @@ import type { Annotation, Conversation, Message, ToolDefinition } from '../../co
 import { detectLocal } from '../../server/core/detectors/local/index';
 
 const tools: ToolDefinition[] = [
-  { type: 'function', function: { name: 'refund', parameters: { type: 'object', properties: { order_id: { type: 'string' }, amount: { type: 'number' } }, required: ['order_id'] } } },
+  {
+    type: 'function',
+    function: {
+      name: 'refund',
+      parameters: { type: 'object', properties: { order_id: { type: 'string' }, amount: { type: 'number' } }, required: ['order_id'] },
+    },
+  },
 ];
 const amount = (r: number): number => 1000 + r * 337;
 function rounds(n: number): Message[] {
@@ -14,7 +20,17 @@ function rounds(n: number): Message[] {
   for (let r = 0; r < n; r++) {
     m.push({ role: 'user', content: `Refund order O-${r} of $${amount(r)}, please.` });
     // each call repeats the order of round r and the amount of the NEXT round (said only later)
-    m.push({ role: 'assistant', content: null, tool_calls: [{ id: `c${r}`, type: 'function', function: { name: 'refund', arguments: JSON.stringify({ order_id: `O-${r}`, amount: amount(r + 1) }) } }] });
+    m.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          id: `c${r}`,
+          type: 'function',
+          function: { name: 'refund', arguments: JSON.stringify({ order_id: `O-${r}`, amount: amount(r + 1) }) },
+        },
+      ],
+    });
     m.push({ role: 'tool', tool_call_id: `c${r}`, content: `{"refunded": ${amount(r)}}` });
   }
   return m;
@@ -26,9 +42,13 @@ test('a value said only after the response is not context for it, in whatever or
   const messages = rounds(6);
   const assistants = messages.flatMap((m, i) => (m.role === 'assistant' ? [i] : []));
   // fresh conversations (copies): nothing shared
-  const expected = assistants.map((i) => key(detectLocal({ conversation: conv(structuredClone(messages)), messageIndex: i, message: messages[i]! })));
+  const expected = assistants.map((i) =>
+    key(detectLocal({ conversation: conv(structuredClone(messages)), messageIndex: i, message: messages[i]! })),
+  );
   // one conversation, judged last response first, each on a new slice of the same messages
-  const shared = [...assistants].reverse().map((i) => key(detectLocal({ conversation: conv(messages.slice(0, i)), messageIndex: i, message: messages[i]! })));
+  const shared = [...assistants]
+    .reverse()
+    .map((i) => key(detectLocal({ conversation: conv(messages.slice(0, i)), messageIndex: i, message: messages[i]! })));
   assert.deepEqual(shared.reverse(), expected);
   // round 0's call uses round 1's amount (1337), said only later: ungrounded there
   assert.match(expected[0]!, /"amount","1337"/);

@@ -23,13 +23,10 @@ test('loose numbers: amounts, thousands separators, percentages, multipliers, ca
 test('dates: month-name and numeric forms, ambiguous day/month kept as two readings', () => {
   assert.deepEqual(extractDates('on March 3, 2024')[0]!.readings, [{ m: 3, d: 3, y: 2024 }]);
   assert.deepEqual(extractDates('on 10th of December 2022')[0]!.readings, [{ d: 10, m: 12, y: 2022 }]);
-  assert.deepEqual(
-    extractDates('on 04/05/2023')[0]!.readings,
-    [
-      { y: 2023, m: 4, d: 5 },
-      { y: 2023, m: 5, d: 4 },
-    ],
-  );
+  assert.deepEqual(extractDates('on 04/05/2023')[0]!.readings, [
+    { y: 2023, m: 4, d: 5 },
+    { y: 2023, m: 5, d: 4 },
+  ]);
   assert.equal(extractDates('version 1.2.3 and 10/20 cats').length, 0);
 });
 

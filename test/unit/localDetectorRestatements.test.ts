@@ -26,7 +26,14 @@ const tool: ToolDefinition = {
 
 function detect(context: string | Message[], args: Record<string, unknown>): Annotation[] {
   const before: Message[] = typeof context === 'string' ? [{ role: 'user', content: context }] : context;
-  const messages: Message[] = [...before, { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'act', arguments: JSON.stringify(args) } }] }];
+  const messages: Message[] = [
+    ...before,
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c', type: 'function', function: { name: 'act', arguments: JSON.stringify(args) } }],
+    },
+  ];
   const conversation: Conversation = { id: 'c', file: 'f', line: 0, position: 0, sourcePath: [], messages, tools: [tool] };
   return detectLocal({ conversation, messageIndex: messages.length - 1, message: messages.at(-1)! });
 }
@@ -67,7 +74,10 @@ test('a date a stated number of days or weeks from a stated date', () => {
 });
 
 test('weekday arithmetic from the date the conversation states', () => {
-  const context: Message[] = [{ role: 'system', content: 'Today is 2025-06-04 (Wednesday).' }, { role: 'user', content: 'Book it for next Monday' }];
+  const context: Message[] = [
+    { role: 'system', content: 'Today is 2025-06-04 (Wednesday).' },
+    { role: 'user', content: 'Book it for next Monday' },
+  ];
   assert.deepEqual(detect(context, { date: '2025-06-09' }), []);
 });
 
@@ -78,7 +88,7 @@ test('scripts without spaces: a verbatim substring of the user text is grounded'
 });
 
 test("a value filled into the template of the parameter's description", () => {
-  assert.deepEqual(detect("Open the profile of user dana_levi", { url: 'https://example.com/users/dana_levi/profile' }), []);
+  assert.deepEqual(detect('Open the profile of user dana_levi', { url: 'https://example.com/users/dana_levi/profile' }), []);
   assert.deepEqual(flagged(detect('Open the profile of user dana_levi', { url: 'https://example.com/users/omer_k/profile' })), ['url']);
 });
 
@@ -109,7 +119,7 @@ test("a listed company's ticker is that company", () => {
   assert.deepEqual(flagged(detect('How did Microsoft stock do?', { team: 'AAPL' })), ['team']);
 });
 
-test('code and command lines: the language\'s own words are syntax, what they operate on must be grounded', () => {
+test("code and command lines: the language's own words are syntax, what they operate on must be grounded", () => {
   assert.deepEqual(detect('filter the fruits that start with the letter b', { team: 'startswith(b)' }), []);
   assert.deepEqual(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: sin(x)' }), []);
   assert.deepEqual(flagged(detect('integrate sin(x) from 0 to 2', { team: 'lambda x: cos(x) * tanh(y)' })), ['team']);

@@ -33,7 +33,11 @@ const weather: ToolDefinition = {
   function: {
     name: 'get_weather',
     description: 'Weather for a place.',
-    parameters: { type: 'object', properties: { place: { type: 'string', description: 'A place such as Reykjavik or Nairobi' } }, required: ['place'] },
+    parameters: {
+      type: 'object',
+      properties: { place: { type: 'string', description: 'A place such as Reykjavik or Nairobi' } },
+      required: ['place'],
+    },
   },
 };
 
@@ -43,9 +47,21 @@ function conversation(messages: Message[], tools: ToolDefinition[]): Conversatio
 function call(name: string, args: string, id = 'call_1'): Message {
   return { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] };
 }
-function detect(user: string, name: string, args: string, tools: ToolDefinition[] = [search, weather], after: Message[] = [], report?: DetectionReport): Annotation[] {
+function detect(
+  user: string,
+  name: string,
+  args: string,
+  tools: ToolDefinition[] = [search, weather],
+  after: Message[] = [],
+  report?: DetectionReport,
+): Annotation[] {
   const messages = [{ role: 'user', content: user }, call(name, args), ...after];
-  return detectLocal({ conversation: conversation(messages, tools), messageIndex: 1, message: messages[1]!, ...(report ? { report } : {}) });
+  return detectLocal({
+    conversation: conversation(messages, tools),
+    messageIndex: 1,
+    message: messages[1]!,
+    ...(report ? { report } : {}),
+  });
 }
 const labels = (anns: Annotation[]): string[] => anns.map((a) => `${a.label}:${a.parameter_name ?? ''}`).sort();
 
@@ -77,8 +93,13 @@ test('an enum member written in another letter case is that member', () => {
 });
 
 test('a nested object is open unless it says additionalProperties: false', () => {
-  assert.deepEqual(detect('Open now in Lyon, with parking', 'find_restaurants', '{"city":"Lyon","filters":{"open_now":true,"parking":true}}'), []);
-  assert.deepEqual(labels(detect('Lyon within 5 km', 'find_restaurants', '{"city":"Lyon","strict":{"max_km":5,"parking":true}}')), ['unknown_parameter:strict.parking']);
+  assert.deepEqual(
+    detect('Open now in Lyon, with parking', 'find_restaurants', '{"city":"Lyon","filters":{"open_now":true,"parking":true}}'),
+    [],
+  );
+  assert.deepEqual(labels(detect('Lyon within 5 km', 'find_restaurants', '{"city":"Lyon","strict":{"max_km":5,"parking":true}}')), [
+    'unknown_parameter:strict.parking',
+  ]);
 });
 
 test("a value is grounded in the called tool's own schema, not in another tool's", () => {
@@ -105,12 +126,20 @@ test('a tool that ran is never unknown: a result answers its call id', () => {
 test("a message whose role is the tool's name is that tool's result: it ran, and it grounds later values", () => {
   const ran: Message = { role: 'lookup_weather', content: 'Lyon: 21 degrees, wind 14 km/h' };
   assert.deepEqual(detect('Weather in Lyon', 'lookup_weather', '{"city":"Lyon"}', [search], [ran]), []);
-  const messages: Message[] = [{ role: 'user', content: 'Weather in Lyon?' }, call('lookup_weather', '{"city":"Lyon"}'), ran, { role: 'assistant', content: 'It is 21 degrees with wind at 14 km/h.' }];
+  const messages: Message[] = [
+    { role: 'user', content: 'Weather in Lyon?' },
+    call('lookup_weather', '{"city":"Lyon"}'),
+    ran,
+    { role: 'assistant', content: 'It is 21 degrees with wind at 14 km/h.' },
+  ];
   assert.deepEqual(detectLocal({ conversation: conversation(messages, [search]), messageIndex: 3, message: messages[3]! }), []);
 });
 
 test('minConfidence hides annotations below it and counts them in the report', () => {
-  const messages: Message[] = [{ role: 'user', content: 'Restaurants in Lyon' }, call('find_restaurants', '{"city":"Lyon","limit":7,"party":2}')];
+  const messages: Message[] = [
+    { role: 'user', content: 'Restaurants in Lyon' },
+    call('find_restaurants', '{"city":"Lyon","limit":7,"party":2}'),
+  ];
   const input = { conversation: conversation(messages, [search]), messageIndex: 1, message: messages[1]! };
   const all = detectLocal(input);
   assert.ok(all.length >= 2);
@@ -123,20 +152,40 @@ test('minConfidence hides annotations below it and counts them in the report', (
 });
 
 test('an enum member written with its number in words or digits, or a leading "1", is that member', () => {
-  const spans: ToolDefinition = { type: 'function', function: { name: 'stats', parameters: { type: 'object', properties: { time_frame: { type: 'string', enum: ['six_months', 'year', 'five_years'] } } } } };
+  const spans: ToolDefinition = {
+    type: 'function',
+    function: {
+      name: 'stats',
+      parameters: { type: 'object', properties: { time_frame: { type: 'string', enum: ['six_months', 'year', 'five_years'] } } },
+    },
+  };
   assert.deepEqual(detect('Rainfall over the last 5 years', 'stats', '{"time_frame":"5 years"}', [spans]), []);
   assert.deepEqual(detect('Rainfall over the last year', 'stats', '{"time_frame":"1 year"}', [spans]), []);
-  assert.deepEqual(labels(detect('Rainfall over the last decade', 'stats', '{"time_frame":"10 years"}', [spans])), ['invalid_parameter_value:time_frame']);
+  assert.deepEqual(labels(detect('Rainfall over the last decade', 'stats', '{"time_frame":"10 years"}', [spans])), [
+    'invalid_parameter_value:time_frame',
+  ]);
 });
 
 test('an enum member of several words may be written as its initials', () => {
-  const recipes: ToolDefinition = { type: 'function', function: { name: 'recipes', parameters: { type: 'object', properties: { diet: { type: 'array', items: { type: 'string', enum: ['Gluten Free', 'Dairy Free', 'Vegan'] } } } } } };
+  const recipes: ToolDefinition = {
+    type: 'function',
+    function: {
+      name: 'recipes',
+      parameters: {
+        type: 'object',
+        properties: { diet: { type: 'array', items: { type: 'string', enum: ['Gluten Free', 'Dairy Free', 'Vegan'] } } },
+      },
+    },
+  };
   assert.deepEqual(detect('Gluten-free cookies', 'recipes', '{"diet":["GF"]}', [recipes]), []);
   assert.deepEqual(labels(detect('Gluten-free cookies', 'recipes', '{"diet":["KF"]}', [recipes])), ['invalid_parameter_value:diet']);
 });
 
 test('another name of an enum member is that member ("ft" for "feet")', () => {
-  const area: ToolDefinition = { type: 'function', function: { name: 'area', parameters: { type: 'object', properties: { unit: { type: 'string', enum: ['meter', 'feet'] } } } } };
+  const area: ToolDefinition = {
+    type: 'function',
+    function: { name: 'area', parameters: { type: 'object', properties: { unit: { type: 'string', enum: ['meter', 'feet'] } } } },
+  };
   assert.deepEqual(detect('Area of the room in feet', 'area', '{"unit":"ft"}', [area]), []);
   assert.deepEqual(labels(detect('Area of the room in feet', 'area', '{"unit":"yd"}', [area])), ['invalid_parameter_value:unit']);
 });

@@ -11,13 +11,28 @@ import { TraceIndex } from '../../server/core/traceIndex';
 import { parseTraceText } from '../../server/core/traceParser';
 
 const fixtureDir = path.join(__dirname, '..', 'fixtures', 'formats');
-const files = fs.readdirSync(fixtureDir).filter((f) => /\.jsonl?$/.test(f)).map((f) => path.join(fixtureDir, f));
+const files = fs
+  .readdirSync(fixtureDir)
+  .filter((f) => /\.jsonl?$/.test(f))
+  .map((f) => path.join(fixtureDir, f));
 
 function annotate(c: Conversation, mi: number, pi: number, needle: string): Annotation | null {
   const part = messageParts(c.messages[mi]!)[pi];
   const at = part ? part.text.indexOf(needle) : -1;
   if (at < 0) return null;
-  return { label: 'x', text: needle, explanation: '', message_index: mi, message_part_index: pi, start_offset: at, end_offset: at + needle.length, tool_name: null, parameter_name: null, detector: 't', confidence: 1 };
+  return {
+    label: 'x',
+    text: needle,
+    explanation: '',
+    message_index: mi,
+    message_part_index: pi,
+    start_offset: at,
+    end_offset: at + needle.length,
+    tool_name: null,
+    parameter_name: null,
+    detector: 't',
+    confidence: 1,
+  };
 }
 
 test('reading only the anchored record from disk gives the same marker positions as the whole text', async () => {
@@ -40,7 +55,11 @@ test('reading only the anchored record from disk gives the same marker positions
               assert.equal(p, null);
               continue;
             }
-            assert.deepEqual(p, { start: doc.positionAt(r.start), end: doc.positionAt(r.end) }, `${path.basename(file)} ${c.id} ${mi}:${pi} ${needle}`);
+            assert.deepEqual(
+              p,
+              { start: doc.positionAt(r.start), end: doc.positionAt(r.end) },
+              `${path.basename(file)} ${c.id} ${mi}:${pi} ${needle}`,
+            );
             checked++;
           }
         }),
@@ -64,7 +83,13 @@ test('an edit above the anchors (not yet re-indexed) falls back to the JSON path
 });
 
 test('OpenAI-format conversations in a large JSON array are found from their own anchor', () => {
-  const convs = Array.from({ length: 300 }, (_, i) => ({ id: `c${i}`, messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `The answer is ${i * 7}.` }] }));
+  const convs = Array.from({ length: 300 }, (_, i) => ({
+    id: `c${i}`,
+    messages: [
+      { role: 'user', content: `q${i}` },
+      { role: 'assistant', content: `The answer is ${i * 7}.` },
+    ],
+  }));
   const text = JSON.stringify(convs, null, 2);
   const r = parseTraceText('/w/big.json', text);
   const c = r.conversations[250]!;
@@ -73,7 +98,10 @@ test('OpenAI-format conversations in a large JSON array are found from their own
   const range = annotationRange(fileText(text), c, a)!;
   assert.equal(text.slice(range.start, range.end), '1750');
   // A stale anchor (an element inserted above, not yet re-indexed) never marks another conversation.
-  const edited = text.replace('[\n', '[\n  {"id": "new", "messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "The answer is 1750."}]},\n');
+  const edited = text.replace(
+    '[\n',
+    '[\n  {"id": "new", "messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "The answer is 1750."}]},\n',
+  );
   assert.equal(annotationRange(fileText(edited), c, a), null);
   // Re-indexed, it is found again.
   const c2 = parseTraceText('/w/big.json', edited).conversations.find((x) => x.id === 'c250')!;

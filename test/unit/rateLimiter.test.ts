@@ -77,10 +77,14 @@ describe('RateLimiter (unit)', () => {
   it('serves waiters first-in first-out', async () => {
     const limiter = new RateLimiter({ requestsPerMinute: 1, windowMs: 40 });
     const order: number[] = [];
-    await Promise.all([0, 1, 2, 3].map((i) => limiter.acquire(1).then((p) => {
-      order.push(i);
-      p.settle(1);
-    })));
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        limiter.acquire(1).then((p) => {
+          order.push(i);
+          p.settle(1);
+        }),
+      ),
+    );
     assert.deepEqual(order, [0, 1, 2, 3]);
   });
 
@@ -146,7 +150,14 @@ describe('RateLimiter against the mock server', () => {
     ],
     tools: [],
   };
-  const config = { name: 'x', model: 'm', pass_through: false, conversation_ids: ['c'], num_samples: 1, detectors: ['local'] } as ExperimentConfig;
+  const config = {
+    name: 'x',
+    model: 'm',
+    pass_through: false,
+    conversation_ids: ['c'],
+    num_samples: 1,
+    detectors: ['local'],
+  } as ExperimentConfig;
 
   before(async () => {
     server = await startMockOpenAI({
@@ -160,11 +171,22 @@ describe('RateLimiter against the mock server', () => {
     server.reset();
     const windowMs = 400;
     const limiter = new RateLimiter({ requestsPerMinute: 4, windowMs });
-    const source = createInferenceSource({ model: { model: 'm', baseURL: server.url }, apiKey: 'k', timeoutMs: 5000, maxRetries: 0, limiter });
+    const source = createInferenceSource({
+      model: { model: 'm', baseURL: server.url },
+      apiKey: 'k',
+      timeoutMs: 5000,
+      maxRetries: 0,
+      limiter,
+    });
     const ctl = new AbortController();
-    const res = await runPool(Array.from({ length: 12 }, (_, i) => i), 8, async (_i, signal) => {
-      await source({ conversation, responseIndex: 1, config, signal });
-    }, ctl.signal);
+    const res = await runPool(
+      Array.from({ length: 12 }, (_, i) => i),
+      8,
+      async (_i, signal) => {
+        await source({ conversation, responseIndex: 1, config, signal });
+      },
+      ctl.signal,
+    );
     assert.equal(res.completed, 12);
     assert.equal(server.stats.count, 12);
     // Exact window: a request counts from its grant until a window after its answer, and the
@@ -177,14 +199,28 @@ describe('RateLimiter against the mock server', () => {
     const windowMs = 400;
     // Each call really costs 10 tokens; the estimate before the call is larger (≈ 30).
     const limiter = new RateLimiter({ tokensPerMinute: 40, windowMs });
-    const source = createInferenceSource({ model: { model: 'm', baseURL: server.url, max_tokens: 20 }, apiKey: 'k', timeoutMs: 5000, maxRetries: 0, limiter });
+    const source = createInferenceSource({
+      model: { model: 'm', baseURL: server.url, max_tokens: 20 },
+      apiKey: 'k',
+      timeoutMs: 5000,
+      maxRetries: 0,
+      limiter,
+    });
     const ctl = new AbortController();
     const t0 = Date.now();
-    await runPool(Array.from({ length: 12 }, (_, i) => i), 8, async (_i, signal) => {
-      await source({ conversation, responseIndex: 1, config, signal });
-    }, ctl.signal);
+    await runPool(
+      Array.from({ length: 12 }, (_, i) => i),
+      8,
+      async (_i, signal) => {
+        await source({ conversation, responseIndex: 1, config, signal });
+      },
+      ctl.signal,
+    );
     assert.equal(server.stats.count, 12);
-    assert.ok(server.stats.maxTokensInWindow(windowMs) <= 40, `server counted ${server.stats.maxTokensInWindow(windowMs)} tokens in a window`);
+    assert.ok(
+      server.stats.maxTokensInWindow(windowMs) <= 40,
+      `server counted ${server.stats.maxTokensInWindow(windowMs)} tokens in a window`,
+    );
     assert.ok(Date.now() - t0 >= windowMs, 'the budget made it wait');
   });
 });

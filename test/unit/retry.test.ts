@@ -70,11 +70,15 @@ describe('classifyError', () => {
   it('timeouts, connection errors, malformed bodies, aborts', () => {
     assert.equal(classifyError(new APIConnectionTimeoutError()).kind, 'timeout');
     assert.equal(classifyError(new Error('x'), { timedOut: true, timeoutMs: 50 }).message, 'request timed out after 50 ms');
-    const conn = classifyError(new APIConnectionError({ cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }));
+    const conn = classifyError(
+      new APIConnectionError({ cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }),
+    );
     assert.equal(conn.kind, 'connection');
     assert.equal(conn.retryable, true);
     assert.match(conn.message, /ECONNREFUSED/);
-    const bodyCut = classifyError(Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }));
+    const bodyCut = classifyError(
+      Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }),
+    );
     assert.equal(bodyCut.kind, 'connection');
     const syntax = classifyError(new SyntaxError('Unexpected end of JSON input'));
     assert.equal(syntax.kind, 'malformed_response');
@@ -102,47 +106,67 @@ describe('withRetry', () => {
   it('retries retryable failures up to maxRetries, then fails with the count', async () => {
     let calls = 0;
     await assert.rejects(
-      withRetry(async () => {
-        calls++;
-        throw httpError(503);
-      }, { maxRetries: 3, ...fast }),
+      withRetry(
+        async () => {
+          calls++;
+          throw httpError(503);
+        },
+        { maxRetries: 3, ...fast },
+      ),
       (e: unknown) => e instanceof InferenceError && e.attempts === 4 && /gave up after 4 attempts/.test(e.message) && e.status === 503,
     );
     assert.equal(calls, 4);
   });
   it('returns as soon as an attempt succeeds', async () => {
     let calls = 0;
-    const v = await withRetry(async (n) => {
-      calls++;
-      if (n < 2) throw httpError(500);
-      return 'ok';
-    }, { maxRetries: 5, ...fast });
+    const v = await withRetry(
+      async (n) => {
+        calls++;
+        if (n < 2) throw httpError(500);
+        return 'ok';
+      },
+      { maxRetries: 5, ...fast },
+    );
     assert.equal(v, 'ok');
     assert.equal(calls, 3);
   });
   it('does not retry 400/401/403/404', async () => {
     for (const status of [400, 401, 403, 404]) {
       let calls = 0;
-      await assert.rejects(withRetry(async () => {
-        calls++;
-        throw httpError(status);
-      }, { maxRetries: 5, ...fast }), (e: unknown) => e instanceof InferenceError && e.attempts === 1 && !/gave up/.test(e.message));
+      await assert.rejects(
+        withRetry(
+          async () => {
+            calls++;
+            throw httpError(status);
+          },
+          { maxRetries: 5, ...fast },
+        ),
+        (e: unknown) => e instanceof InferenceError && e.attempts === 1 && !/gave up/.test(e.message),
+      );
       assert.equal(calls, 1, String(status));
     }
   });
   it('reports each retry with its delay', async () => {
     const seen: number[] = [];
-    await assert.rejects(withRetry(async () => {
-      throw httpError(429, { 'retry-after-ms': '20' });
-    }, { maxRetries: 2, random: () => 0, onRetry: (r) => seen.push(r.delayMs) }));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          throw httpError(429, { 'retry-after-ms': '20' });
+        },
+        { maxRetries: 2, random: () => 0, onRetry: (r) => seen.push(r.delayMs) },
+      ),
+    );
     assert.deepEqual(seen, [20, 20]);
   });
   it('cancelling stops a pending wait immediately', async () => {
     const ctl = new AbortController();
     const started = Date.now();
-    const p = withRetry(async () => {
-      throw httpError(429, { 'retry-after': '30' });
-    }, { maxRetries: 3, signal: ctl.signal });
+    const p = withRetry(
+      async () => {
+        throw httpError(429, { 'retry-after': '30' });
+      },
+      { maxRetries: 3, signal: ctl.signal },
+    );
     setTimeout(() => ctl.abort(), 30);
     await assert.rejects(p, (e: unknown) => e instanceof InferenceError && e.kind === 'aborted');
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
@@ -151,9 +175,14 @@ describe('withRetry', () => {
     const ctl = new AbortController();
     ctl.abort();
     let calls = 0;
-    await assert.rejects(withRetry(async () => {
-      calls++;
-    }, { maxRetries: 1, signal: ctl.signal }));
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+        },
+        { maxRetries: 1, signal: ctl.signal },
+      ),
+    );
     assert.equal(calls, 0);
   });
   it('abortableSleep resolves, or rejects on abort', async () => {

@@ -4,17 +4,33 @@ import { isRawConversation, parseTraceText, tracedResponseIndex } from '../../se
 import { conversationSchema } from '../../common/schema';
 import { TraceIndex } from '../../server/core/traceIndex';
 
-const conv = (id?: string) => JSON.stringify({ ...(id ? { id } : {}), messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
+const conv = (id?: string) =>
+  JSON.stringify({
+    ...(id ? { id } : {}),
+    messages: [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+    ],
+  });
 
 test('JSONL: one conversation per line, ids from the file or from path and position', () => {
   const r = parseTraceText('/w/a.jsonl', `${conv('x')}\n\n${conv()}\n`, 'a.jsonl');
-  assert.deepEqual(r.conversations.map((c) => [c.id, c.line, c.position]), [['x', 0, 0], ['a.jsonl#2', 2, 1]]);
+  assert.deepEqual(
+    r.conversations.map((c) => [c.id, c.line, c.position]),
+    [
+      ['x', 0, 0],
+      ['a.jsonl#2', 2, 1],
+    ],
+  );
   assert.deepEqual(r.problems, []);
 });
 
 test('JSONL: a malformed line is an error on that line and the others are still indexed', () => {
   const r = parseTraceText('/w/a.jsonl', `${conv('a')}\n{"id": "b", "messages": [\n${conv('c')}\n`, 'a.jsonl');
-  assert.deepEqual(r.conversations.map((c) => c.id), ['a', 'c']);
+  assert.deepEqual(
+    r.conversations.map((c) => c.id),
+    ['a', 'c'],
+  );
   assert.equal(r.problems.length, 1);
   assert.equal(r.problems[0]!.line, 1);
   assert.equal(r.problems[0]!.severity, 'error');
@@ -30,7 +46,13 @@ test('a line that is JSON but not a conversation names the field at fault', () =
 test('JSON: an array of conversations with their start lines, or a single conversation', () => {
   const arr = JSON.stringify([JSON.parse(conv('a')), JSON.parse(conv('b'))], null, 2);
   const r = parseTraceText('/w/t.json', arr);
-  assert.deepEqual(r.conversations.map((c) => [c.id, c.sourcePath]), [['a', [0]], ['b', [1]]]);
+  assert.deepEqual(
+    r.conversations.map((c) => [c.id, c.sourcePath]),
+    [
+      ['a', [0]],
+      ['b', [1]],
+    ],
+  );
   assert.equal(arr.split('\n')[r.conversations[1]!.line]!.trim(), '{');
   assert.equal(parseTraceText('/w/s.json', conv('s')).conversations[0]!.id, 's');
 });
@@ -44,7 +66,11 @@ test('a .json that is not a trace is ignored with one message', () => {
 
 test('empty files, unknown roles and missing content are named, not fatal', () => {
   assert.match(parseTraceText('/w/e.jsonl', '\n\n', 'e.jsonl').problems[0]!.message, /e\.jsonl is empty/);
-  const r = parseTraceText('/w/r.jsonl', JSON.stringify({ id: 'r', messages: [{ role: 'robot', content: 'x' }, { role: 'user' }, { role: 'assistant', content: 'ok' }] }), 'r.jsonl');
+  const r = parseTraceText(
+    '/w/r.jsonl',
+    JSON.stringify({ id: 'r', messages: [{ role: 'robot', content: 'x' }, { role: 'user' }, { role: 'assistant', content: 'ok' }] }),
+    'r.jsonl',
+  );
   assert.equal(r.conversations.length, 1);
   const messages = r.problems.map((p) => p.message).join('\n');
   assert.match(messages, /messages\[0\] has unknown role "robot"/);
@@ -52,7 +78,16 @@ test('empty files, unknown roles and missing content are named, not fatal', () =
 });
 
 test('the traced response is the last assistant message', () => {
-  const r = parseTraceText('/w/a.jsonl', JSON.stringify({ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'tool', content: 'c', tool_call_id: 'x' }] }));
+  const r = parseTraceText(
+    '/w/a.jsonl',
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+        { role: 'tool', content: 'c', tool_call_id: 'x' },
+      ],
+    }),
+  );
   assert.equal(tracedResponseIndex(r.conversations[0]!), 1);
 });
 
@@ -69,7 +104,14 @@ test('the index keeps ids unique across files and says which one was renamed', (
 });
 
 test('the fast conversation check agrees with the zod schema on valid and invalid shapes', () => {
-  const base = { id: 'x', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'f', arguments: '{}' } }] }], tools: [{ type: 'function', function: { name: 'f', parameters: {} } }] };
+  const base = {
+    id: 'x',
+    messages: [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+    ],
+    tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+  };
   const variants: unknown[] = [
     base,
     { ...base, id: 3 },

@@ -33,12 +33,21 @@ describe('scales', () => {
 
 describe('histogramData', () => {
   it('bins several series on shared edges', () => {
-    const h = histogramData([
-      { name: 'a', values: [0, 90, 110, 450] },
-      { name: 'b', values: [100, 480, 499] },
-    ], 5);
+    const h = histogramData(
+      [
+        { name: 'a', values: [0, 90, 110, 450] },
+        { name: 'b', values: [100, 480, 499] },
+      ],
+      5,
+    );
     assert.deepEqual(h.edges, [0, 100, 200, 300, 400, 500]);
-    assert.deepEqual(h.counts, [[2, 0], [1, 1], [0, 0], [0, 0], [1, 2]]);
+    assert.deepEqual(h.counts, [
+      [2, 0],
+      [1, 1],
+      [0, 0],
+      [0, 0],
+      [1, 2],
+    ]);
     assert.equal(h.maxTotal, 3);
   });
 
@@ -52,8 +61,17 @@ describe('histogramData', () => {
 
   it('groups latencies per configuration when asked', () => {
     const e = experimentFixture({ conversations: 6, configs: ['x', 'y'] });
-    assert.deepEqual(latencySeries(e.items, true).map((s) => [s.name, s.values.length]), [['x', 6], ['y', 6]]);
-    assert.deepEqual(latencySeries(e.items, false).map((s) => s.values.length), [12]);
+    assert.deepEqual(
+      latencySeries(e.items, true).map((s) => [s.name, s.values.length]),
+      [
+        ['x', 6],
+        ['y', 6],
+      ],
+    );
+    assert.deepEqual(
+      latencySeries(e.items, false).map((s) => s.values.length),
+      [12],
+    );
   });
 });
 
@@ -61,17 +79,28 @@ describe('labels and parameters', () => {
   const metrics = (labels: Record<string, number>) => ({ hallucination_labels: labels }) as never;
 
   it('orders labels by total over configurations, one series each', () => {
-    const d = labelChartData({ metrics: metrics({ a: 3, b: 5 }), metrics_by_model: { m1: metrics({ a: 3, b: 1 }), m2: metrics({ b: 4, c: 0 }) } }, true);
+    const d = labelChartData(
+      { metrics: metrics({ a: 3, b: 5 }), metrics_by_model: { m1: metrics({ a: 3, b: 1 }), m2: metrics({ b: 4, c: 0 }) } },
+      true,
+    );
     assert.deepEqual(d.categories, ['b', 'a']);
-    assert.deepEqual(d.series, [{ name: 'm1', values: [1, 3] }, { name: 'm2', values: [4, 0] }]);
-    assert.deepEqual(labelChartData({ metrics: metrics({ a: 3, b: 5 }), metrics_by_model: {} }, false).series, [{ name: 'All', values: [5, 3] }]);
+    assert.deepEqual(d.series, [
+      { name: 'm1', values: [1, 3] },
+      { name: 'm2', values: [4, 0] },
+    ]);
+    assert.deepEqual(labelChartData({ metrics: metrics({ a: 3, b: 5 }), metrics_by_model: {} }, false).series, [
+      { name: 'All', values: [5, 3] },
+    ]);
   });
 
   it('builds the tool × parameter table ordered by totals', () => {
     const d = paramHeatData({ book: { date: 2, seat: 5 }, search: { date: 1 } });
     assert.deepEqual(d.tools, ['book', 'search']);
     assert.deepEqual(d.params, ['seat', 'date']);
-    assert.deepEqual(d.cells, [[5, 2], [0, 1]]);
+    assert.deepEqual(d.cells, [
+      [5, 2],
+      [0, 1],
+    ]);
     assert.equal(d.max, 5);
     assert.deepEqual(d.toolTotals, [7, 1]);
   });
@@ -100,15 +129,37 @@ describe('tokens and status', () => {
 
   it('segments the status summary in a fixed order, without empty segments', () => {
     const segs = statusSegments({ pending: 2, in_progress: 1, inference_completed: 0, completed: 6, failed: 1, total: 10 });
-    assert.deepEqual(segs.map((s) => [s.status, s.count]), [['completed', 6], ['in_progress', 1], ['pending', 2], ['failed', 1]]);
+    assert.deepEqual(
+      segs.map((s) => [s.status, s.count]),
+      [
+        ['completed', 6],
+        ['in_progress', 1],
+        ['pending', 2],
+        ['failed', 1],
+      ],
+    );
     assert.equal(segs[0]!.fraction, 0.6);
-    assert.match(textOf(statusBar({ pending: 0, in_progress: 0, inference_completed: 0, completed: 3, failed: 0, total: 3 })), /Completed 3/);
+    assert.match(
+      textOf(statusBar({ pending: 0, in_progress: 0, inference_completed: 0, completed: 3, failed: 0, total: 3 })),
+      /Completed 3/,
+    );
   });
 });
 
 describe('barChart', () => {
   it('draws one bar per category and series with escaped titles', () => {
-    const svg = toHtml(barChart({ categories: ['<b>label</b>', 'b'], series: [{ name: 'm<1>', values: [3, 1] }, { name: 'm2', values: [0, 2] }] }, { title: 'x' }));
+    const svg = toHtml(
+      barChart(
+        {
+          categories: ['<b>label</b>', 'b'],
+          series: [
+            { name: 'm<1>', values: [3, 1] },
+            { name: 'm2', values: [0, 2] },
+          ],
+        },
+        { title: 'x' },
+      ),
+    );
     assert.equal(svg.match(/<rect/g)?.length, 4);
     assert.ok(!svg.includes('<b>'));
     assert.ok(svg.includes('&lt;b&gt;label&lt;/b&gt;'));

@@ -2,7 +2,16 @@
 // conversation which one hallucinated where.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allSubjects, conversationMatrix, defaultSubjectKeys, labelComparison, metricRows, pickSubjects, regressionCounts, subjectKey } from '../../webview/lib/compare';
+import {
+  allSubjects,
+  conversationMatrix,
+  defaultSubjectKeys,
+  labelComparison,
+  metricRows,
+  pickSubjects,
+  regressionCounts,
+  subjectKey,
+} from '../../webview/lib/compare';
 import { experimentFixture } from '../webview-harness/fixtures';
 
 const single = experimentFixture({ id: 'one', conversations: 6, configs: ['gpt'], seed: 1 });
@@ -11,7 +20,10 @@ const multi = experimentFixture({ id: 'multi', conversations: 6, configs: ['a', 
 
 describe('subjects', () => {
   it('offers each experiment, and each configuration of multi-configuration ones', () => {
-    assert.deepEqual(allSubjects([single, multi]).map((s) => s.key), ['one', 'multi', 'multi::a', 'multi::b']);
+    assert.deepEqual(
+      allSubjects([single, multi]).map((s) => s.key),
+      ['one', 'multi', 'multi::a', 'multi::b'],
+    );
     const b = allSubjects([multi]).find((s) => s.key === 'multi::b')!;
     assert.equal(b.items.length, 6);
     assert.equal(b.metrics, multi.metrics_by_model.b);
@@ -20,7 +32,10 @@ describe('subjects', () => {
   it('compares the configurations of a lone multi-configuration experiment by default', () => {
     assert.deepEqual(defaultSubjectKeys([multi]), [subjectKey('multi', 'a'), subjectKey('multi', 'b')]);
     assert.deepEqual(defaultSubjectKeys([single, other]), ['one', 'two']);
-    assert.deepEqual(pickSubjects(allSubjects([single]), ['nope', 'one']).map((s) => s.key), ['one']);
+    assert.deepEqual(
+      pickSubjects(allSubjects([single]), ['nope', 'one']).map((s) => s.key),
+      ['one'],
+    );
   });
 });
 
@@ -43,7 +58,10 @@ describe('conversationMatrix', () => {
 
   it('has one row per conversation of any subject, in natural order', () => {
     assert.equal(rows.length, 8);
-    assert.deepEqual(rows.slice(0, 2).map((r) => r.conversationId), ['conv-001', 'conv-002']);
+    assert.deepEqual(
+      rows.slice(0, 2).map((r) => r.conversationId),
+      ['conv-001', 'conv-002'],
+    );
   });
 
   it('counts annotations per subject; absent conversations are null', () => {

@@ -59,14 +59,23 @@ describe('file names', () => {
 
 describe('HTML report', () => {
   const hostile = experimentFixture({ conversations: 6, configs: ['a', 'b'], name: 'Evil </title><script>alert(1)</script>' });
-  const html = reportHtml(hostile, { css: 'body{color:red}</style><script>alert(3)</script>', conversations: conversationContexts(6), descriptions: labelDescriptions([]), generatedAt: new Date('2025-01-01T00:00:00Z') });
+  const html = reportHtml(hostile, {
+    css: 'body{color:red}</style><script>alert(3)</script>',
+    conversations: conversationContexts(6),
+    descriptions: labelDescriptions([]),
+    generatedAt: new Date('2025-01-01T00:00:00Z'),
+  });
 
   it('is a complete page without any script', () => {
     assert.ok(html.startsWith('<!DOCTYPE html>'));
     assert.ok(!/<script/i.test(html), 'no <script> anywhere');
     const tags = html.replace(/<style>[\s\S]*<\/style>/, '').match(/<[a-zA-Z][^>]*>/g) ?? [];
     assert.ok(tags.length > 100);
-    assert.deepEqual(tags.filter((t) => /\son[a-z]+\s*=/i.test(t)), [], 'no tag carries an event handler');
+    assert.deepEqual(
+      tags.filter((t) => /\son[a-z]+\s*=/i.test(t)),
+      [],
+      'no tag carries an event handler',
+    );
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"/);
   });
 

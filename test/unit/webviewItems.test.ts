@@ -28,13 +28,34 @@ function item(id: string, patch: Partial<ExperimentItem> = {}): ExperimentItem {
 }
 
 function ann(label: string, tool: string | null = null) {
-  return { label, text: 't', explanation: 'e', message_index: 1, message_part_index: 0, start_offset: 0, end_offset: 1, tool_name: tool, parameter_name: tool ? 'p' : null, detector: 'local', confidence: 1 };
+  return {
+    label,
+    text: 't',
+    explanation: 'e',
+    message_index: 1,
+    message_part_index: 0,
+    start_offset: 0,
+    end_offset: 1,
+    tool_name: tool,
+    parameter_name: tool ? 'p' : null,
+    detector: 'local',
+    confidence: 1,
+  };
 }
 
 const rows = [
-  buildRow(item('conv-10', { annotations: [ann('fabricated_number'), ann('fabricated_number'), ann('unknown_tool', 'search')], latency_ms: 3000 }), undefined),
+  buildRow(
+    item('conv-10', { annotations: [ann('fabricated_number'), ann('fabricated_number'), ann('unknown_tool', 'search')], latency_ms: 3000 }),
+    undefined,
+  ),
   buildRow(item('conv-2', { model_config: 'm2', latency_ms: null, status: 'pending', input_tokens: null, output_tokens: null }), undefined),
-  buildRow(item('conv-1', { annotations: [ann('unsupported_claim')], latency_ms: 500 }), { id: 'conv-1', file: 'f.jsonl', line: 4, messageCount: 3, firstUserMessage: 'Where is the Louvre?' }),
+  buildRow(item('conv-1', { annotations: [ann('unsupported_claim')], latency_ms: 500 }), {
+    id: 'conv-1',
+    file: 'f.jsonl',
+    line: 4,
+    messageCount: 3,
+    firstUserMessage: 'Where is the Louvre?',
+  }),
   buildRow(item('conv-3', { status: 'failed', failure_reason: 'HTTP 429' }), undefined),
 ];
 const order = (rs: typeof rows) => rs.map((r) => r.item.id);
@@ -42,7 +63,10 @@ const order = (rs: typeof rows) => rs.map((r) => r.item.id);
 describe('buildRow', () => {
   it('counts labels (most frequent first) and annotated tools', () => {
     assert.equal(rows[0]!.hallucinations, 3);
-    assert.deepEqual(rows[0]!.labels, [{ label: 'fabricated_number', count: 2 }, { label: 'unknown_tool', count: 1 }]);
+    assert.deepEqual(rows[0]!.labels, [
+      { label: 'fabricated_number', count: 2 },
+      { label: 'unknown_tool', count: 1 },
+    ]);
     assert.deepEqual(rows[0]!.tools, ['search']);
     assert.equal(rows[0]!.totalTokens, 110);
     assert.equal(rows[1]!.totalTokens, null);
@@ -100,9 +124,16 @@ describe('sortRows', () => {
 describe('facets', () => {
   it('offers each value with its count', () => {
     const f = facets(rows);
-    assert.deepEqual(f.statuses, [{ value: 'pending', count: 1 }, { value: 'completed', count: 2 }, { value: 'failed', count: 1 }]);
+    assert.deepEqual(f.statuses, [
+      { value: 'pending', count: 1 },
+      { value: 'completed', count: 2 },
+      { value: 'failed', count: 1 },
+    ]);
     assert.deepEqual(f.labels[0], { value: 'fabricated_number', count: 1 });
     assert.deepEqual(f.tools, [{ value: 'search', count: 1 }]);
-    assert.deepEqual(f.modelConfigs, [{ value: 'm1', count: 3 }, { value: 'm2', count: 1 }]);
+    assert.deepEqual(f.modelConfigs, [
+      { value: 'm1', count: 3 },
+      { value: 'm2', count: 1 },
+    ]);
   });
 });

@@ -58,7 +58,15 @@ describe('request / response over the wire', () => {
   it('answers each request with the result of the same id', async () => {
     const { transport, port } = wire();
     serveRequests(port, FormProtocol, {
-      init: async () => ({ models: [], judgeModel: null, labels: [], labelSetSource: null, traceFiles: [], prefill: null, workspaceTrusted: true }),
+      init: async () => ({
+        models: [],
+        judgeModel: null,
+        labels: [],
+        labelSetSource: null,
+        traceFiles: [],
+        prefill: null,
+        workspaceTrusted: true,
+      }),
       listConversations: async () => ({ conversations: [] }),
       submit: async ({ config }) => ({ ok: false as const, errors: [{ path: 'name', message: `got ${JSON.stringify(config)}` }] }),
       browseLabelSet: async () => ({ path: 'labels.json' }),
@@ -84,8 +92,20 @@ describe('request / response over the wire', () => {
       },
     } as never);
     const rpc = createRpcClient(ReportProtocol, transport);
-    await assert.rejects(rpc.request('cancel', {}), (e: unknown) => e instanceof RpcError && e.message === 'server not ready' && e.method === 'report/cancel');
-    await assert.rejects(rpc.request('openTraceLocation', { experiment_id: 'e', conversation_id: '', message_index: 0, message_part_index: 0, start_offset: 0 }), /Invalid report\/openTraceLocation params: conversation_id/);
+    await assert.rejects(
+      rpc.request('cancel', {}),
+      (e: unknown) => e instanceof RpcError && e.message === 'server not ready' && e.method === 'report/cancel',
+    );
+    await assert.rejects(
+      rpc.request('openTraceLocation', {
+        experiment_id: 'e',
+        conversation_id: '',
+        message_index: 0,
+        message_part_index: 0,
+        start_offset: 0,
+      }),
+      /Invalid report\/openTraceLocation params: conversation_id/,
+    );
     assert.equal(calls, 0);
   });
 
@@ -155,7 +175,14 @@ describe('webview HTML', () => {
     const nonce = createNonce();
     assert.match(nonce, /^[A-Za-z0-9]{32}$/);
     assert.notEqual(nonce, createNonce());
-    const html = renderWebviewHtml({ cspSource: 'vscode-webview://abc', nonce, scriptUri: 'vscode-webview://abc/report.js', codiconCssUri: 'vscode-webview://abc/codicon.css', title: 'R "<x>"', app: 'compare' });
+    const html = renderWebviewHtml({
+      cspSource: 'vscode-webview://abc',
+      nonce,
+      scriptUri: 'vscode-webview://abc/report.js',
+      codiconCssUri: 'vscode-webview://abc/codicon.css',
+      title: 'R "<x>"',
+      app: 'compare',
+    });
     assert.ok(html.includes(`content="${contentSecurityPolicy('vscode-webview://abc', nonce).replace(/'/g, '&#39;')}"`));
     assert.equal(
       contentSecurityPolicy('SRC', 'N'),
@@ -166,6 +193,8 @@ describe('webview HTML', () => {
     assert.ok(html.includes('id="vscode-codicon-stylesheet"'));
     assert.ok(html.includes('<title>R &quot;&lt;x&gt;&quot;</title>'));
     assert.ok(html.includes('data-app="compare"'));
-    assert.throws(() => renderWebviewHtml({ cspSource: 'x', nonce: "a' 'unsafe-inline", scriptUri: '', codiconCssUri: '', title: '', app: 'form' }));
+    assert.throws(() =>
+      renderWebviewHtml({ cspSource: 'x', nonce: "a' 'unsafe-inline", scriptUri: '', codiconCssUri: '', title: '', app: 'form' }),
+    );
   });
 });

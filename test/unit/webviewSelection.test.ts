@@ -16,7 +16,18 @@ import {
 } from '../../webview/lib/selection';
 
 function conv(id: string, patch: Partial<ConversationSummary> = {}): ConversationSummary {
-  return { id, file: 'a.jsonl', line: 0, position: 0, messageCount: 3, hasToolCalls: false, firstUserMessage: '', tracedResponse: '', model: null, ...patch };
+  return {
+    id,
+    file: 'a.jsonl',
+    line: 0,
+    position: 0,
+    messageCount: 3,
+    hasToolCalls: false,
+    firstUserMessage: '',
+    tracedResponse: '',
+    model: null,
+    ...patch,
+  };
 }
 
 const list = [

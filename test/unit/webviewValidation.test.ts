@@ -28,10 +28,7 @@ import {
 } from '../../webview/lib/validation';
 
 const ctx: FormContext = {
-  models: [
-    { id: 'big', model: 'gpt-4.1', input_price_per_1m: 2 },
-    { model: 'gpt-4.1-mini' },
-  ],
+  models: [{ id: 'big', model: 'gpt-4.1', input_price_per_1m: 2 }, { model: 'gpt-4.1-mini' }],
   judgeModel: { model: 'judge-1' },
 };
 
@@ -53,7 +50,9 @@ describe('draftToConfig', () => {
 
   it('maps reasoning modes to the two shapes of reasoning_config', () => {
     assert.deepEqual(draftToConfig(validDraft({ reasoningMode: 'effort', effort: 'high' }), ctx).reasoning_config, { effort: 'high' });
-    assert.deepEqual(draftToConfig(validDraft({ reasoningMode: 'budget', budgetTokens: '2048' }), ctx).reasoning_config, { budget_tokens: 2048 });
+    assert.deepEqual(draftToConfig(validDraft({ reasoningMode: 'budget', budgetTokens: '2048' }), ctx).reasoning_config, {
+      budget_tokens: 2048,
+    });
     assert.equal(draftToConfig(validDraft({ reasoningMode: 'none', budgetTokens: '5' }), ctx).reasoning_config, undefined);
   });
 
@@ -63,7 +62,10 @@ describe('draftToConfig', () => {
   });
 
   it('drops inference-only settings in pass-through', () => {
-    const config = draftToConfig(validDraft({ pass_through: true, extraModels: ['big'], reasoningMode: 'effort', overrideSystemPrompt: true, systemPrompt: 'x' }), ctx);
+    const config = draftToConfig(
+      validDraft({ pass_through: true, extraModels: ['big'], reasoningMode: 'effort', overrideSystemPrompt: true, systemPrompt: 'x' }),
+      ctx,
+    );
     assert.equal(config.models, undefined);
     assert.equal(config.reasoning_config, undefined);
     assert.equal(config.system_prompt_override, undefined);
@@ -71,8 +73,13 @@ describe('draftToConfig', () => {
 
   it('resolves the judge: default (omitted), configured, or a custom model name', () => {
     assert.equal(draftToConfig(validDraft({ detectors: ['judge'] }), ctx).judge_model, undefined);
-    assert.deepEqual(draftToConfig(validDraft({ detectors: ['judge'], judgeModel: 'gpt-4.1-mini' }), ctx).judge_model, { model: 'gpt-4.1-mini' });
-    assert.deepEqual(draftToConfig(validDraft({ detectors: ['judge'], judgeModel: CUSTOM_JUDGE, judgeCustomModel: ' claude ' }), ctx).judge_model, { model: 'claude' });
+    assert.deepEqual(draftToConfig(validDraft({ detectors: ['judge'], judgeModel: 'gpt-4.1-mini' }), ctx).judge_model, {
+      model: 'gpt-4.1-mini',
+    });
+    assert.deepEqual(
+      draftToConfig(validDraft({ detectors: ['judge'], judgeModel: CUSTOM_JUDGE, judgeCustomModel: ' claude ' }), ctx).judge_model,
+      { model: 'claude' },
+    );
     assert.equal(draftToConfig(validDraft({ detectors: ['local'], judgeModel: 'gpt-4.1-mini' }), ctx).judge_model, undefined);
   });
 
@@ -113,8 +120,12 @@ describe('validateDraft', () => {
 
   it('enforces the 100-conversation limit and rejects duplicates', () => {
     const many = Array.from({ length: 101 }, (_, i) => `c${i}`);
-    assert.deepEqual(validateDraft(validDraft({ conversationIds: many }), ctx).errors.conversation_ids, ['Select at most 100 conversations.']);
-    assert.deepEqual(validateDraft(validDraft({ conversationIds: ['a', 'a'] }), ctx).errors.conversation_ids, ['conversation_ids has duplicates']);
+    assert.deepEqual(validateDraft(validDraft({ conversationIds: many }), ctx).errors.conversation_ids, [
+      'Select at most 100 conversations.',
+    ]);
+    assert.deepEqual(validateDraft(validDraft({ conversationIds: ['a', 'a'] }), ctx).errors.conversation_ids, [
+      'conversation_ids has duplicates',
+    ]);
   });
 
   it('reports a bad token budget on reasoning_config (the union branch that was meant)', () => {
@@ -177,7 +188,10 @@ describe('error paths and visibility', () => {
     const local = { name: ['empty'], model: ['empty'], 'output_schema.0.name': ['bad'] };
     const server = { label_set: ['not found'] };
     assert.deepEqual(Object.keys(visibleErrors(local, server, new Set(['name']), false)).sort(), ['label_set', 'name']);
-    assert.deepEqual(Object.keys(visibleErrors(local, server, new Set(['output_schema']), false)).sort(), ['label_set', 'output_schema.0.name']);
+    assert.deepEqual(Object.keys(visibleErrors(local, server, new Set(['output_schema']), false)).sort(), [
+      'label_set',
+      'output_schema.0.name',
+    ]);
     assert.deepEqual(Object.keys(visibleErrors(local, {}, new Set(), true)).sort(), ['model', 'name', 'output_schema.0.name']);
   });
 
@@ -221,14 +235,19 @@ describe('prefill and saved drafts', () => {
   });
 
   it('ignores garbage in a prefill', () => {
-    const draft = configToDraft({ conversation_ids: [1, null, 'ok'] as never, detectors: ['nope'] as never, reasoning_config: 'x' as never }, ctx);
+    const draft = configToDraft(
+      { conversation_ids: [1, null, 'ok'] as never, detectors: ['nope'] as never, reasoning_config: 'x' as never },
+      ctx,
+    );
     assert.deepEqual(draft.conversationIds, ['ok']);
     assert.deepEqual(draft.detectors, ['local']);
     assert.equal(draft.reasoningMode, 'none');
   });
 
   it('revives a saved draft and refuses unknown shapes', () => {
-    const saved = JSON.parse(JSON.stringify(validDraft({ outputSchema: [{ key: '', name: 'a', type: 'string', is_list: false, is_optional: false }] })));
+    const saved = JSON.parse(
+      JSON.stringify(validDraft({ outputSchema: [{ key: '', name: 'a', type: 'string', is_list: false, is_optional: false }] })),
+    );
     const revived = reviveDraft(saved, ctx)!;
     assert.equal(revived.name, 'run 1');
     assert.ok(revived.outputSchema[0]!.key.length > 0);
@@ -243,18 +262,31 @@ describe('output schema rows', () => {
     const [a, b, c] = rows.map((r) => r.key);
     rows = updateOutputField(rows, b!, { name: 'second', is_list: true });
     rows = moveOutputField(rows, c!, -2);
-    assert.deepEqual(rows.map((r) => r.key), [c, a, b]);
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      [c, a, b],
+    );
     rows = moveOutputField(rows, c!, -1);
-    assert.deepEqual(rows.map((r) => r.key), [c, a, b], 'clamped at the top');
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      [c, a, b],
+      'clamped at the top',
+    );
     rows = removeOutputField(rows, a!);
-    assert.deepEqual(rows.map((r) => r.name), ['', 'second']);
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      ['', 'second'],
+    );
     assert.equal(rows[1]!.is_list, true);
   });
 });
 
 describe('runSizeSummary', () => {
   it('multiplies conversations, configurations and samples', () => {
-    assert.equal(runSizeSummary(validDraft({ extraModels: ['gpt-4.1-mini'], numSamples: '3' }), ctx).text, '2 conversations × 2 configurations × 3 samples = 12 items');
+    assert.equal(
+      runSizeSummary(validDraft({ extraModels: ['gpt-4.1-mini'], numSamples: '3' }), ctx).text,
+      '2 conversations × 2 configurations × 3 samples = 12 items',
+    );
     assert.equal(runSizeSummary(validDraft({ conversationIds: ['a'] }), ctx).text, '1 item');
     assert.equal(runSizeSummary(validDraft({ pass_through: true, extraModels: ['gpt-4.1-mini'] }), ctx).items, 2);
   });

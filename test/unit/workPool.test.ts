@@ -17,10 +17,14 @@ async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new Error('aborted'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new Error('aborted'));
+      },
+      { once: true },
+    );
   });
 
 describe('runPool', () => {
@@ -28,30 +32,51 @@ describe('runPool', () => {
     let active = 0;
     let peak = 0;
     const startedOrder: number[] = [];
-    const res = await runPool(Array.from({ length: 40 }, (_, i) => i), 5, async (i) => {
-      startedOrder.push(i);
-      active++;
-      peak = Math.max(peak, active);
-      await sleep(2 + (i % 4));
-      active--;
-    }, new AbortController().signal);
+    const res = await runPool(
+      Array.from({ length: 40 }, (_, i) => i),
+      5,
+      async (i) => {
+        startedOrder.push(i);
+        active++;
+        peak = Math.max(peak, active);
+        await sleep(2 + (i % 4));
+        active--;
+      },
+      new AbortController().signal,
+    );
     assert.equal(peak, 5);
-    assert.deepEqual(startedOrder, Array.from({ length: 40 }, (_, i) => i));
+    assert.deepEqual(
+      startedOrder,
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     assert.deepEqual({ ...res, failed: res.failed.length }, { started: 40, completed: 40, failed: 0, aborted: false });
   });
 
   it('collects failures and goes on with the other items', async () => {
-    const res = await runPool([1, 2, 3, 4], 2, async (i) => {
-      if (i % 2 === 0) throw new Error(`bad ${i}`);
-    }, new AbortController().signal);
+    const res = await runPool(
+      [1, 2, 3, 4],
+      2,
+      async (i) => {
+        if (i % 2 === 0) throw new Error(`bad ${i}`);
+      },
+      new AbortController().signal,
+    );
     assert.equal(res.completed, 2);
-    assert.deepEqual(res.failed.map((f) => f.item), [2, 4]);
+    assert.deepEqual(
+      res.failed.map((f) => f.item),
+      [2, 4],
+    );
   });
 
   it('a worker that throws synchronously is a failure, not a crash', async () => {
-    const res = await runPool([1], 1, (() => {
-      throw new Error('sync');
-    }) as unknown as (i: number) => Promise<void>, new AbortController().signal);
+    const res = await runPool(
+      [1],
+      1,
+      (() => {
+        throw new Error('sync');
+      }) as unknown as (i: number) => Promise<void>,
+      new AbortController().signal,
+    );
     assert.equal(res.failed.length, 1);
   });
 
@@ -60,15 +85,20 @@ describe('runPool', () => {
     const started: number[] = [];
     let sawAbort = 0;
     const t0 = Date.now();
-    const p = runPool(Array.from({ length: 100 }, (_, i) => i), 4, async (i, signal) => {
-      started.push(i);
-      try {
-        await sleep(10_000, signal);
-      } catch {
-        sawAbort++;
-        throw new Error('aborted');
-      }
-    }, ctl.signal);
+    const p = runPool(
+      Array.from({ length: 100 }, (_, i) => i),
+      4,
+      async (i, signal) => {
+        started.push(i);
+        try {
+          await sleep(10_000, signal);
+        } catch {
+          sawAbort++;
+          throw new Error('aborted');
+        }
+      },
+      ctl.signal,
+    );
     await sleep(20);
     ctl.abort();
     const res = await p;
@@ -84,9 +114,14 @@ describe('runPool', () => {
     const ctl = new AbortController();
     ctl.abort();
     let calls = 0;
-    const res = await runPool([1, 2], 2, async () => {
-      calls++;
-    }, ctl.signal);
+    const res = await runPool(
+      [1, 2],
+      2,
+      async () => {
+        calls++;
+      },
+      ctl.signal,
+    );
     assert.equal(calls, 0);
     assert.equal(res.aborted, true);
   });
@@ -95,12 +130,17 @@ describe('runPool', () => {
     assert.equal((await runPool([], 3, async () => {}, new AbortController().signal)).started, 0);
     let peak = 0;
     let active = 0;
-    await runPool([1, 2, 3], 0, async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await sleep(1);
-      active--;
-    }, new AbortController().signal);
+    await runPool(
+      [1, 2, 3],
+      0,
+      async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await sleep(1);
+        active--;
+      },
+      new AbortController().signal,
+    );
     assert.equal(peak, 1, 'concurrency below 1 means 1');
   });
 });
@@ -119,7 +159,14 @@ describe('runPool + inference against the mock server', () => {
     ],
     tools: [],
   };
-  const config = { name: 'x', model: 'm', pass_through: false, conversation_ids: ['c'], num_samples: 1, detectors: ['local'] } as ExperimentConfig;
+  const config = {
+    name: 'x',
+    model: 'm',
+    pass_through: false,
+    conversation_ids: ['c'],
+    num_samples: 1,
+    detectors: ['local'],
+  } as ExperimentConfig;
 
   before(async () => {
     server = await startMockOpenAI({ latencyMs: 100 });
@@ -129,9 +176,14 @@ describe('runPool + inference against the mock server', () => {
   it('the server never sees more than `concurrency` requests at once', async () => {
     server.reset();
     const source = createInferenceSource({ model: { model: 'm', baseURL: server.url }, apiKey: 'k', timeoutMs: 5000, maxRetries: 0 });
-    const res = await runPool(Array.from({ length: 30 }, (_, i) => i), 6, async (_i, signal) => {
-      await source({ conversation, responseIndex: 1, config, signal });
-    }, new AbortController().signal);
+    const res = await runPool(
+      Array.from({ length: 30 }, (_, i) => i),
+      6,
+      async (_i, signal) => {
+        await source({ conversation, responseIndex: 1, config, signal });
+      },
+      new AbortController().signal,
+    );
     assert.equal(res.completed, 30);
     assert.equal(server.stats.count, 30);
     assert.ok(server.stats.maxConcurrent <= 6, `server saw ${server.stats.maxConcurrent} at once`);
@@ -144,14 +196,19 @@ describe('runPool + inference against the mock server', () => {
     const source = createInferenceSource({ model: { model: 'm', baseURL: server.url }, apiKey: 'k', timeoutMs: 60_000, maxRetries: 3 });
     const ctl = new AbortController();
     const errors: unknown[] = [];
-    const p = runPool(Array.from({ length: 20 }, (_, i) => i), 4, async (_i, signal) => {
-      try {
-        await source({ conversation, responseIndex: 1, config, signal });
-      } catch (e) {
-        errors.push(e);
-        throw e;
-      }
-    }, ctl.signal);
+    const p = runPool(
+      Array.from({ length: 20 }, (_, i) => i),
+      4,
+      async (_i, signal) => {
+        try {
+          await source({ conversation, responseIndex: 1, config, signal });
+        } catch (e) {
+          errors.push(e);
+          throw e;
+        }
+      },
+      ctl.signal,
+    );
     await until(() => server.stats.inFlight === 4);
     const t0 = Date.now();
     ctl.abort();

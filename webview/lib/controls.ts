@@ -19,9 +19,10 @@ export function button(label: string, opts: ButtonOptions = {}): HTMLElement {
   if (opts.iconOnly) b.setAttribute('icon-only', '');
   if (opts.iconOnly) b.setAttribute('aria-label', label);
   else b.textContent = label;
-  if (opts.onClick) b.addEventListener('click', (e) => {
-    if (!b.hasAttribute('disabled')) opts.onClick!(e);
-  });
+  if (opts.onClick)
+    b.addEventListener('click', (e) => {
+      if (!b.hasAttribute('disabled')) opts.onClick!(e);
+    });
   return b;
 }
 
@@ -50,7 +51,12 @@ export interface SelectOption {
 
 export type SingleSelect = HTMLElement & { value: string };
 
-export function singleSelect(options: readonly SelectOption[], value: string, onChange: (value: string) => void, label?: string): SingleSelect {
+export function singleSelect(
+  options: readonly SelectOption[],
+  value: string,
+  onChange: (value: string) => void,
+  label?: string,
+): SingleSelect {
   const select = document.createElement('vscode-single-select') as SingleSelect;
   if (label) select.setAttribute('aria-label', label);
   setSelectOptions(select, options, value);
@@ -65,11 +71,19 @@ export function singleSelect(options: readonly SelectOption[], value: string, on
  */
 export function setSelectOptions(select: SingleSelect, options: readonly SelectOption[], value: string): void {
   const signature = JSON.stringify(options);
-  const target = select as SingleSelect & { options: { label: string; value: string; description: string; selected: boolean; disabled: boolean }[] };
+  const target = select as SingleSelect & {
+    options: { label: string; value: string; description: string; selected: boolean; disabled: boolean }[];
+  };
   const changed = select.dataset.options !== signature;
   if (changed) {
     select.dataset.options = signature;
-    target.options = options.map((o) => ({ label: o.label, value: o.value, description: o.description ?? '', selected: o.value === value, disabled: false }));
+    target.options = options.map((o) => ({
+      label: o.label,
+      value: o.value,
+      description: o.description ?? '',
+      selected: o.value === value,
+      disabled: false,
+    }));
   }
   // `options` does not select anything by itself, and the face only repaints on an update.
   if (changed || select.value !== value) {
@@ -80,7 +94,15 @@ export function setSelectOptions(select: SingleSelect, options: readonly SelectO
 
 export type TextField = HTMLElement & { value: string; invalid: boolean };
 
-export function textField(opts: { value: string; placeholder?: string; type?: string; icon?: string; label?: string; onInput: (value: string) => void; id?: string }): TextField {
+export function textField(opts: {
+  value: string;
+  placeholder?: string;
+  type?: string;
+  icon?: string;
+  label?: string;
+  onInput: (value: string) => void;
+  id?: string;
+}): TextField {
   const field = document.createElement('vscode-textfield') as TextField;
   if (opts.id) field.id = opts.id;
   if (opts.placeholder) field.setAttribute('placeholder', opts.placeholder);
@@ -98,7 +120,12 @@ export function textField(opts: { value: string; placeholder?: string; type?: st
 
 export type Checkbox = HTMLElement & { checked: boolean; disabled: boolean; indeterminate: boolean };
 
-export function checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void, opts: { toggle?: boolean; title?: string } = {}): Checkbox {
+export function checkbox(
+  label: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+  opts: { toggle?: boolean; title?: string } = {},
+): Checkbox {
   const box = document.createElement('vscode-checkbox') as Checkbox;
   box.setAttribute('label', label);
   if (opts.toggle) box.setAttribute('toggle', '');

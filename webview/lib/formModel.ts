@@ -1,13 +1,7 @@
 // The experiment form's draft: what the person has typed, kept as strings and toggles so that
 // nothing is lost mid-edit (a half-typed number, a disabled section), and its conversion to the
 // experiment configuration that experimentConfigSchema validates.
-import {
-  detectorKinds,
-  outputFieldTypes,
-  type DetectorKind,
-  type ExperimentConfigInput,
-  type ModelConfig,
-} from '../../common/schema';
+import { detectorKinds, outputFieldTypes, type DetectorKind, type ExperimentConfigInput, type ModelConfig } from '../../common/schema';
 import type { FormPrefill } from '../../common/webviewProtocol';
 
 export type OutputFieldType = (typeof outputFieldTypes)[number];
@@ -114,12 +108,19 @@ export function draftToConfig(draft: FormDraft, ctx: FormContext): ExperimentCon
     if (extras.length > 0) config.models = extras.map((m) => ({ ...m }));
   }
   if (draft.useOutputSchema && draft.outputSchema.length > 0) {
-    config.output_schema = draft.outputSchema.map((f) => ({ name: f.name.trim(), type: f.type, is_list: f.is_list, is_optional: f.is_optional }));
+    config.output_schema = draft.outputSchema.map((f) => ({
+      name: f.name.trim(),
+      type: f.type,
+      is_list: f.is_list,
+      is_optional: f.is_optional,
+    }));
   }
   if (draft.detectors.includes('judge')) {
     if (draft.judgeModel === CUSTOM_JUDGE) config.judge_model = { model: draft.judgeCustomModel.trim() };
     else if (draft.judgeModel) {
-      const configured = ctx.models.find((m) => modelLabel(m) === draft.judgeModel) ?? (ctx.judgeModel && modelLabel(ctx.judgeModel) === draft.judgeModel ? ctx.judgeModel : undefined);
+      const configured =
+        ctx.models.find((m) => modelLabel(m) === draft.judgeModel) ??
+        (ctx.judgeModel && modelLabel(ctx.judgeModel) === draft.judgeModel ? ctx.judgeModel : undefined);
       if (configured) config.judge_model = { ...configured };
     }
   }
@@ -149,7 +150,8 @@ export function configToDraft(prefill: FormPrefill | null | undefined, ctx: Form
   if (str(p.name) !== undefined) draft.name = p.name as string;
   if (str(p.model) !== undefined) draft.model = p.model as string;
   if (typeof p.pass_through === 'boolean') draft.pass_through = p.pass_through;
-  if (Array.isArray(p.conversation_ids)) draft.conversationIds = [...new Set(p.conversation_ids.filter((x): x is string => typeof x === 'string' && x.length > 0))];
+  if (Array.isArray(p.conversation_ids))
+    draft.conversationIds = [...new Set(p.conversation_ids.filter((x): x is string => typeof x === 'string' && x.length > 0))];
   const rc = p.reasoning_config as Record<string, unknown> | undefined;
   if (rc && typeof rc === 'object') {
     if (rc.effort === 'low' || rc.effort === 'medium' || rc.effort === 'high') {
@@ -177,8 +179,13 @@ export function configToDraft(prefill: FormPrefill | null | undefined, ctx: Form
       }));
   }
   if (Array.isArray(p.models)) {
-    const wanted = p.models.filter((m): m is ModelConfig => typeof m === 'object' && m !== null && typeof (m as ModelConfig).model === 'string');
-    draft.extraModels = wanted.map((m) => ctx.models.find((c) => sameModel(c, m))).filter((m): m is ModelConfig => !!m).map(modelLabel);
+    const wanted = p.models.filter(
+      (m): m is ModelConfig => typeof m === 'object' && m !== null && typeof (m as ModelConfig).model === 'string',
+    );
+    draft.extraModels = wanted
+      .map((m) => ctx.models.find((c) => sameModel(c, m)))
+      .filter((m): m is ModelConfig => !!m)
+      .map(modelLabel);
   }
   if (typeof p.num_samples === 'number') draft.numSamples = String(p.num_samples);
   if (Array.isArray(p.detectors)) {
@@ -233,7 +240,11 @@ export function moveOutputField(fields: readonly OutputFieldDraft[], key: string
   return next;
 }
 
-export function updateOutputField(fields: readonly OutputFieldDraft[], key: string, patch: Partial<Omit<OutputFieldDraft, 'key'>>): OutputFieldDraft[] {
+export function updateOutputField(
+  fields: readonly OutputFieldDraft[],
+  key: string,
+  patch: Partial<Omit<OutputFieldDraft, 'key'>>,
+): OutputFieldDraft[] {
   return fields.map((f) => (f.key === key ? { ...f, ...patch } : f));
 }
 

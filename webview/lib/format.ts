@@ -74,11 +74,18 @@ export function truncate(text: string, max: number): string {
 }
 
 // A Map: labels come from traces, and a word such as `constructor` must not find Object's.
-const acronyms = new Map<string, string>(Object.entries({ url: 'URL', urls: 'URLs', json: 'JSON', id: 'ID', api: 'API', llm: 'LLM', pii: 'PII' }));
+const acronyms = new Map<string, string>(
+  Object.entries({ url: 'URL', urls: 'URLs', json: 'JSON', id: 'ID', api: 'API', llm: 'LLM', pii: 'PII' }),
+);
 
 /** snake_case label → "Snake case" (known acronyms upper-cased: fabricated_url → "Fabricated URL"). */
 export function humanizeLabel(label: string): string {
-  const words = label.replace(/[_-]+/g, ' ').trim().split(/\s+/).map((w) => acronyms.get(w.toLowerCase()) ?? w).join(' ');
+  const words = label
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .map((w) => acronyms.get(w.toLowerCase()) ?? w)
+    .join(' ');
   return words ? words[0]!.toUpperCase() + words.slice(1) : label;
 }
 

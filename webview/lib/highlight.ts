@@ -84,7 +84,8 @@ export function responseViews(
     const parts = messageParts(message).map((part, partIndex) => {
       const annotationIndices: number[] = [];
       annotations.forEach((a, i) => {
-        if (a.message_index === message_index && a.message_part_index === partIndex && clampRange(a, part.text.length)) annotationIndices.push(i);
+        if (a.message_index === message_index && a.message_part_index === partIndex && clampRange(a, part.text.length))
+          annotationIndices.push(i);
       });
       annotationIndices.forEach((i) => placed.add(i));
       const local = segmentText(

@@ -52,7 +52,10 @@ export function labelChip(label: string, descriptions: LabelDescriptions, count?
 export function statusChip(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): VNode {
   return h(
     'span',
-    { class: ['status', `st-${item.status}`], title: item.status === 'failed' && item.failure_reason ? `Failed: ${item.failure_reason}` : statusTitles[item.status] },
+    {
+      class: ['status', `st-${item.status}`],
+      title: item.status === 'failed' && item.failure_reason ? `Failed: ${item.failure_reason}` : statusTitles[item.status],
+    },
     codiconNode(statusIcons[item.status], item.status === 'in_progress' ? 'codicon-modifier-spin' : undefined),
     statusTitles[item.status],
   );
@@ -72,7 +75,11 @@ const cardSpecs: CardSpec[] = [
     primary: true,
     sub: (m, completed) => `${formatInt(completed - m.hallucination_free_count)} of ${plural(completed, 'completed item')}`,
   },
-  { key: 'total_hallucinations', primary: true, sub: (m) => `over ${formatInt(m.total_hallucinations > 0 ? Object.keys(m.hallucination_labels).length : 0)} labels` },
+  {
+    key: 'total_hallucinations',
+    primary: true,
+    sub: (m) => `over ${formatInt(m.total_hallucinations > 0 ? Object.keys(m.hallucination_labels).length : 0)} labels`,
+  },
   { key: 'hallucination_free_count', sub: (_m, completed) => `of ${plural(completed, 'completed item')}` },
   { key: 'avg_hallucinations_per_prompt', sub: () => 'hallucinations per completed item' },
   { key: 'avg_response_latency_ms', sub: (m) => `max ${formatDuration(m.max_response_latency_ms)}` },
@@ -122,7 +129,11 @@ export function metricCards(experiment: ExperimentResource): VNode {
       const best = byModel ? bestIndex(spec.key, perConfig) : -1;
       return h(
         'div',
-        { class: ['card', spec.primary && 'primary', spec.key === 'hallucination_rate' && value !== null && value > 0 && 'alert'], title: def.description, 'data-metric': spec.key },
+        {
+          class: ['card', spec.primary && 'primary', spec.key === 'hallucination_rate' && value !== null && value > 0 && 'alert'],
+          title: def.description,
+          'data-metric': spec.key,
+        },
         h('div', { class: 'card-label' }, def.label),
         h('div', { class: 'card-value' }, def.format(value)),
         spec.sub ? h('div', { class: 'card-sub' }, spec.sub(experiment.metrics, completed.get('') ?? 0)) : null,
@@ -149,7 +160,12 @@ export function metricCards(experiment: ExperimentResource): VNode {
 // ---- charts ------------------------------------------------------------------------------
 
 function chartCard(title: string, subtitle: string | null, body: Child, wide = false): VNode {
-  return h('section', { class: ['chart-card', wide && 'wide'] }, h('h3', null, title, subtitle ? h('span', { class: 'sub' }, subtitle) : null), body);
+  return h(
+    'section',
+    { class: ['chart-card', wide && 'wide'] },
+    h('h3', null, title, subtitle ? h('span', { class: 'sub' }, subtitle) : null),
+    body,
+  );
 }
 
 /** `live`: the webview (pointer tooltips); otherwise static (the exported page). */
@@ -167,7 +183,9 @@ export function chartCards(experiment: ExperimentResource, opts: { live?: boolea
     chartCard(
       'Hallucinations by label',
       `${formatInt(experiment.metrics.total_hallucinations)} total`,
-      labels.categories.length > 0 ? barChart(labels, { title: 'Hallucinations by label' }) : h('p', { class: 'empty-note' }, `No hallucination found${yet}.`),
+      labels.categories.length > 0
+        ? barChart(labels, { title: 'Hallucinations by label' })
+        : h('p', { class: 'empty-note' }, `No hallucination found${yet}.`),
     ),
     chartCard('Parameter hallucinations', 'tool × parameter', heatTable(heat)),
     chartCard(
@@ -182,19 +200,29 @@ export function chartCards(experiment: ExperimentResource, opts: { live?: boolea
       experiment.metrics.total_input_tokens + experiment.metrics.total_output_tokens > 0
         ? `${formatInt(experiment.metrics.total_input_tokens)} in · ${formatInt(experiment.metrics.total_output_tokens)} out`
         : null,
-      tokens.length > 0 ? tokensChart(tokens, { title: 'Tokens per item', live: opts.live }) : h('p', { class: 'empty-note' }, `No token counts${yet}.`),
+      tokens.length > 0
+        ? tokensChart(tokens, { title: 'Tokens per item', live: opts.live })
+        : h('p', { class: 'empty-note' }, `No token counts${yet}.`),
     ),
   ];
   if (byModel) {
     const rates = {
       categories: configs,
-      series: [{ name: 'Hallucination rate', values: configs.map((c) => (own(experiment.metrics_by_model, c)?.hallucination_rate ?? 0) * 100) }],
+      series: [
+        { name: 'Hallucination rate', values: configs.map((c) => (own(experiment.metrics_by_model, c)?.hallucination_rate ?? 0) * 100) },
+      ],
     };
     cards.push(
       chartCard(
         'Hallucination rate by configuration',
         `${configs.length} configurations`,
-        barChart(rates, { title: 'Hallucination rate by configuration', format: (v) => `${formatDecimal(v, 1)}%`, tickFormat: (v) => `${v}%`, humanize: false, colorByCategory: true }),
+        barChart(rates, {
+          title: 'Hallucination rate by configuration',
+          format: (v) => `${formatDecimal(v, 1)}%`,
+          tickFormat: (v) => `${v}%`,
+          humanize: false,
+          colorByCategory: true,
+        }),
       ),
     );
   }
@@ -211,7 +239,16 @@ export function configurationTable(experiment: ExperimentResource): VNode | null
     h(
       'table',
       { class: 'grid-table config-table' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Metric'), configs.map((c, i) => h('th', { scope: 'col', class: 'num' }, h('span', { class: ['swatch', `s${i % 8}`] }), c)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Metric'),
+          configs.map((c, i) => h('th', { scope: 'col', class: 'num' }, h('span', { class: ['swatch', `s${i % 8}`] }), c)),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -222,7 +259,9 @@ export function configurationTable(experiment: ExperimentResource): VNode | null
             'tr',
             null,
             h('th', { scope: 'row', title: def.description }, def.label),
-            values.map((v, i) => h('td', { class: ['num', i === best && 'best'] }, def.format(v), i === best ? codiconNode('star-full', 'best-icon') : null)),
+            values.map((v, i) =>
+              h('td', { class: ['num', i === best && 'best'] }, def.format(v), i === best ? codiconNode('star-full', 'best-icon') : null),
+            ),
           );
         }),
       ),
@@ -243,10 +282,22 @@ function annotationTitle(a: Annotation, descriptions: LabelDescriptions): string
 }
 
 function locationOf(item: ExperimentItem, a: Annotation): AnnotationLocation {
-  return { conversation_id: item.conversation_id, message_index: a.message_index, message_part_index: a.message_part_index, start_offset: a.start_offset, end_offset: a.end_offset };
+  return {
+    conversation_id: item.conversation_id,
+    message_index: a.message_index,
+    message_part_index: a.message_part_index,
+    start_offset: a.start_offset,
+    end_offset: a.end_offset,
+  };
 }
 
-function renderSegments(segments: readonly Segment[], textLength: number, item: ExperimentItem, descriptions: LabelDescriptions, opts: DetailOptions): Child[] {
+function renderSegments(
+  segments: readonly Segment[],
+  textLength: number,
+  item: ExperimentItem,
+  descriptions: LabelDescriptions,
+  opts: DetailOptions,
+): Child[] {
   const out: Child[] = [];
   for (const seg of segments) {
     if (seg.covering.length === 0) {
@@ -291,18 +342,37 @@ export function itemDetail(
 ): VNode {
   const { messages, unplaced } = responseViews(item.response_messages, item.annotations);
   const meta: Child[] = [];
-  const fact = (label: string, value: string, title?: string) => h('span', { class: 'fact', title }, h('span', { class: 'k' }, label), ' ', value);
+  const fact = (label: string, value: string, title?: string) =>
+    h('span', { class: 'fact', title }, h('span', { class: 'k' }, label), ' ', value);
   if (conversation) meta.push(fact('Trace', `${conversation.file}:${conversation.line + 1}`, conversation.file));
   meta.push(fact('Configuration', item.model_config));
   if (item.sample_index > 0) meta.push(fact('Sample', `#${item.sample_index + 1}`));
-  meta.push(fact('Tokens', `${formatInt(item.input_tokens)} in · ${formatInt(item.output_tokens)} out${item.reasoning_tokens ? ` · ${formatInt(item.reasoning_tokens)} reasoning` : ''}`));
-  meta.push(fact('Latency', formatDuration(item.latency_ms), item.time_to_first_token_ms !== null ? `first token after ${formatDuration(item.time_to_first_token_ms)}` : undefined));
+  meta.push(
+    fact(
+      'Tokens',
+      `${formatInt(item.input_tokens)} in · ${formatInt(item.output_tokens)} out${item.reasoning_tokens ? ` · ${formatInt(item.reasoning_tokens)} reasoning` : ''}`,
+    ),
+  );
+  meta.push(
+    fact(
+      'Latency',
+      formatDuration(item.latency_ms),
+      item.time_to_first_token_ms !== null ? `first token after ${formatDuration(item.time_to_first_token_ms)}` : undefined,
+    ),
+  );
   if (item.finish_reason) meta.push(fact('Finish', item.finish_reason));
   if (item.cost_usd !== null) meta.push(fact('Cost', formatUsd(item.cost_usd)));
 
   const convo: Child[] = [];
   if (conversation?.firstUserMessage) {
-    convo.push(h('div', { class: 'msg msg-user' }, h('div', { class: 'role' }, codiconNode('account'), 'User ', h('span', { class: 'dim' }, '(first message)')), h('div', { class: 'text' }, conversation.firstUserMessage)));
+    convo.push(
+      h(
+        'div',
+        { class: 'msg msg-user' },
+        h('div', { class: 'role' }, codiconNode('account'), 'User ', h('span', { class: 'dim' }, '(first message)')),
+        h('div', { class: 'text' }, conversation.firstUserMessage),
+      ),
+    );
   }
   for (const m of messages) {
     const parts = m.parts.map((p) =>
@@ -319,12 +389,19 @@ export function itemDetail(
       h(
         'div',
         { class: ['msg', `msg-${m.role === 'assistant' ? 'assistant' : 'other'}`] },
-        h('div', { class: 'role' }, codiconNode(m.role === 'assistant' ? 'sparkle' : 'comment'), roleTitle(m.role), h('span', { class: 'dim' }, ` · message ${m.messageIndex}`)),
+        h(
+          'div',
+          { class: 'role' },
+          codiconNode(m.role === 'assistant' ? 'sparkle' : 'comment'),
+          roleTitle(m.role),
+          h('span', { class: 'dim' }, ` · message ${m.messageIndex}`),
+        ),
         parts.length > 0 ? parts : h('div', { class: 'text dim' }, '(empty)'),
       ),
     );
   }
-  if (messages.length === 0 && item.status !== 'failed') convo.push(h('p', { class: 'empty-note' }, item.status === 'completed' ? 'No response recorded.' : 'No response yet.'));
+  if (messages.length === 0 && item.status !== 'failed')
+    convo.push(h('p', { class: 'empty-note' }, item.status === 'completed' ? 'No response recorded.' : 'No response yet.'));
 
   const annotations = item.annotations.length
     ? h(
@@ -333,7 +410,16 @@ export function itemDetail(
         h(
           'thead',
           null,
-          h('tr', null, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Label'), h('th', { scope: 'col' }, 'Text'), h('th', { scope: 'col' }, 'Explanation'), h('th', { scope: 'col' }, 'Detector'), opts.onOpen ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Open')) : null),
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col' }, '#'),
+            h('th', { scope: 'col' }, 'Label'),
+            h('th', { scope: 'col' }, 'Text'),
+            h('th', { scope: 'col' }, 'Explanation'),
+            h('th', { scope: 'col' }, 'Detector'),
+            opts.onOpen ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Open')) : null,
+          ),
         ),
         h(
           'tbody',
@@ -343,8 +429,25 @@ export function itemDetail(
               'tr',
               { class: unplaced.includes(i) && 'unplaced', 'data-ann': i },
               h('td', { class: 'num' }, String(i + 1)),
-              h('td', null, labelChip(a.label, descriptions), a.tool_name ? h('div', { class: 'where' }, codiconNode('symbol-method'), `${a.tool_name}${a.parameter_name ? `.${a.parameter_name}` : ''}`) : null),
-              h('td', { class: 'quote' }, a.text ? h('q', null, a.text) : h('span', { class: 'dim' }, DASH), unplaced.includes(i) ? h('div', { class: 'dim' }, 'not found in the response text') : null),
+              h(
+                'td',
+                null,
+                labelChip(a.label, descriptions),
+                a.tool_name
+                  ? h(
+                      'div',
+                      { class: 'where' },
+                      codiconNode('symbol-method'),
+                      `${a.tool_name}${a.parameter_name ? `.${a.parameter_name}` : ''}`,
+                    )
+                  : null,
+              ),
+              h(
+                'td',
+                { class: 'quote' },
+                a.text ? h('q', null, a.text) : h('span', { class: 'dim' }, DASH),
+                unplaced.includes(i) ? h('div', { class: 'dim' }, 'not found in the response text') : null,
+              ),
               h('td', null, a.explanation),
               h('td', { class: 'det' }, a.detector, h('div', { class: 'dim' }, `${Math.round(a.confidence * 100)}%`)),
               opts.onOpen
@@ -353,7 +456,13 @@ export function itemDetail(
                     null,
                     h(
                       'button',
-                      { class: 'icon-btn', type: 'button', title: 'Open the trace file at this hallucination', 'aria-label': 'Open in trace', on: { click: () => opts.onOpen!(locationOf(item, a)) } },
+                      {
+                        class: 'icon-btn',
+                        type: 'button',
+                        title: 'Open the trace file at this hallucination',
+                        'aria-label': 'Open in trace',
+                        on: { click: () => opts.onOpen!(locationOf(item, a)) },
+                      },
                       codiconNode('go-to-file'),
                     ),
                   )
@@ -370,7 +479,9 @@ export function itemDetail(
     'div',
     { class: 'detail' },
     h('div', { class: 'facts' }, meta),
-    item.status === 'failed' ? h('div', { class: 'banner error' }, codiconNode('error'), h('span', null, item.failure_reason ?? 'Failed')) : null,
+    item.status === 'failed'
+      ? h('div', { class: 'banner error' }, codiconNode('error'), h('span', null, item.failure_reason ?? 'Failed'))
+      : null,
     h('div', { class: 'convo' }, convo),
     annotations,
   );
@@ -379,7 +490,19 @@ export function itemDetail(
 /** Top labels of a row, as chips ("+2" when there are more). */
 export function labelChips(labels: readonly { label: string; count: number }[], descriptions: LabelDescriptions, max = 3): Child[] {
   const shown = labels.slice(0, max).map((l) => labelChip(l.label, descriptions, l.count));
-  if (labels.length > max) shown.push(h('span', { class: 'chip more', title: labels.slice(max).map((l) => `${l.label} ×${l.count}`).join('\n') }, `+${labels.length - max}`));
+  if (labels.length > max)
+    shown.push(
+      h(
+        'span',
+        {
+          class: 'chip more',
+          title: labels
+            .slice(max)
+            .map((l) => `${l.label} ×${l.count}`)
+            .join('\n'),
+        },
+        `+${labels.length - max}`,
+      ),
+    );
   return shown;
 }
-

@@ -33,7 +33,9 @@ export function fieldKeyOf(path: readonly PropertyKey[]): string {
   const [head, index, sub] = path;
   if (typeof head !== 'string' || !topLevelFields.has(head)) return 'form';
   if (head === 'output_schema' && typeof index === 'number') {
-    return typeof sub === 'string' && ['name', 'type', 'is_list', 'is_optional'].includes(sub) ? `output_schema.${index}.${sub}` : `output_schema.${index}.name`;
+    return typeof sub === 'string' && ['name', 'type', 'is_list', 'is_optional'].includes(sub)
+      ? `output_schema.${index}.${sub}`
+      : `output_schema.${index}.name`;
   }
   return head;
 }
@@ -136,7 +138,8 @@ export function validateDraft(draft: FormDraft, ctx: FormContext): DraftValidati
   const result = experimentConfigSchema.safeParse(input);
   const errors: FieldErrors = result.success ? {} : issuesToFieldErrors(result.error.issues);
   duplicateFieldNames(draft, errors);
-  if (draft.useOutputSchema && draft.outputSchema.length === 0) addError(errors, 'output_schema', 'Add at least one field, or turn the output schema off.');
+  if (draft.useOutputSchema && draft.outputSchema.length === 0)
+    addError(errors, 'output_schema', 'Add at least one field, or turn the output schema off.');
   if (draft.overrideSystemPrompt && !draft.pass_through && draft.systemPrompt.trim() === '') {
     addError(errors, 'system_prompt_override', 'Enter the system prompt, or turn the override off.');
   }
@@ -148,12 +151,7 @@ export function validateDraft(draft: FormDraft, ctx: FormContext): DraftValidati
 }
 
 /** Errors to show: the field's own validation once touched (or after "show all"), plus server errors. */
-export function visibleErrors(
-  local: FieldErrors,
-  server: FieldErrors,
-  touched: ReadonlySet<string>,
-  showAll: boolean,
-): FieldErrors {
+export function visibleErrors(local: FieldErrors, server: FieldErrors, touched: ReadonlySet<string>, showAll: boolean): FieldErrors {
   const out: FieldErrors = {};
   for (const [key, messages] of Object.entries(local)) {
     const shown = showAll || touched.has(key) || (key.startsWith('output_schema.') && touched.has('output_schema'));

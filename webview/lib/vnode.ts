@@ -96,7 +96,8 @@ export function toHtml(child: Child): string {
   const node = child as VNode;
   if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(node.tag)) throw new Error(`invalid tag ${node.tag}`);
   let attrs = '';
-  for (const [name, value] of attributesOf(node)) attrs += value === '' && node.props[name] === true ? ` ${name}` : ` ${name}="${escapeHtml(value)}"`;
+  for (const [name, value] of attributesOf(node))
+    attrs += value === '' && node.props[name] === true ? ` ${name}` : ` ${name}="${escapeHtml(value)}"`;
   const style = styleText(node.props.style);
   if (style) attrs += ` style="${escapeHtml(style)}"`;
   if (voidTags.has(node.tag) && !node.svg) return `<${node.tag}${attrs}>`;

@@ -75,7 +75,9 @@ export class CompareApp {
       this.state.experimentIds = init.experimentIds;
       this.setExperiments(init.experiments, !sameSet || this.state.subjectKeys.length === 0);
     } catch (error) {
-      this.root.replaceChildren(el('div', { class: 'banner error' }, codicon('error'), el('span', {}, error instanceof Error ? error.message : String(error))));
+      this.root.replaceChildren(
+        el('div', { class: 'banner error' }, codicon('error'), el('span', {}, error instanceof Error ? error.message : String(error))),
+      );
     }
   }
 
@@ -107,7 +109,13 @@ export class CompareApp {
         'div',
         { class: 'title-block' },
         el('h1', {}, codicon('diff-multiple'), 'Compare'),
-        el('div', { class: 'subtitle' }, subjects.length >= 2 ? `${subjects.length} subjects · deltas against the baseline (click a subject to make it the baseline)` : 'Choose at least two experiments or configurations'),
+        el(
+          'div',
+          { class: 'subtitle' },
+          subjects.length >= 2
+            ? `${subjects.length} subjects · deltas against the baseline (click a subject to make it the baseline)`
+            : 'Choose at least two experiments or configurations',
+        ),
       ),
       el(
         'div',
@@ -126,7 +134,14 @@ export class CompareApp {
     if (this.pickerOpen) parts.push(this.picker());
     parts.push(this.subjectHeads(subjects));
     if (subjects.length < 2) {
-      parts.push(el('div', { class: 'banner info' }, codicon('info'), el('span', {}, 'Pick two or more experiments, or the configurations of a multi-configuration experiment, with “Choose…”.')));
+      parts.push(
+        el(
+          'div',
+          { class: 'banner info' },
+          codicon('info'),
+          el('span', {}, 'Pick two or more experiments, or the configurations of a multi-configuration experiment, with “Choose…”.'),
+        ),
+      );
     } else {
       const baseline = Math.min(this.state.baseline, subjects.length - 1);
       parts.push(this.metricsTable(subjects, baseline));
@@ -156,7 +171,11 @@ export class CompareApp {
     const sorted = [...this.available].sort((a, b) => b.created_at.localeCompare(a.created_at));
     list.append(el('div', { class: 'group' }, 'Experiments'));
     for (const summary of sorted) {
-      const box = checkbox(`${summary.name} — ${summary.model} · ${formatDateTime(summary.created_at)} · ${plural(summary.status_summary.total, 'item')}`, selectedIds.has(summary.id), (checked) => void this.toggleExperiment(summary.id, checked));
+      const box = checkbox(
+        `${summary.name} — ${summary.model} · ${formatDateTime(summary.created_at)} · ${plural(summary.status_summary.total, 'item')}`,
+        selectedIds.has(summary.id),
+        (checked) => void this.toggleExperiment(summary.id, checked),
+      );
       list.append(box);
       const experiment = loaded.get(summary.id);
       const configs = experiment ? modelConfigsOf(experiment) : [];
@@ -197,7 +216,9 @@ export class CompareApp {
       this.state.subjectKeys = keys;
       this.setExperiments(experiments, keys.length === 0);
     } catch (error) {
-      this.root.prepend(el('div', { class: 'banner error' }, codicon('error'), el('span', {}, error instanceof Error ? error.message : String(error))));
+      this.root.prepend(
+        el('div', { class: 'banner error' }, codicon('error'), el('span', {}, error instanceof Error ? error.message : String(error))),
+      );
     }
   }
 
@@ -207,9 +228,19 @@ export class CompareApp {
       const isBase = i === Math.min(this.state.baseline, subjects.length - 1);
       const head = el(
         'div',
-        { class: `subject-head s${i % 8}${isBase ? ' baseline' : ''}`, title: isBase ? 'Baseline' : 'Click to use as the baseline', role: 'button', tabindex: 0 },
+        {
+          class: `subject-head s${i % 8}${isBase ? ' baseline' : ''}`,
+          title: isBase ? 'Baseline' : 'Click to use as the baseline',
+          role: 'button',
+          tabindex: 0,
+        },
         el('span', { class: 'swatch' }),
-        el('div', {}, el('div', { class: 'name' }, s.name, isBase ? el('span', { class: 'badge outline' }, 'baseline') : null), el('div', { class: 'detail-line' }, s.detail)),
+        el(
+          'div',
+          {},
+          el('div', { class: 'name' }, s.name, isBase ? el('span', { class: 'badge outline' }, 'baseline') : null),
+          el('div', { class: 'detail-line' }, s.detail),
+        ),
         iconButton('go-to-file', 'Open this experiment’s report', (e) => {
           e.stopPropagation();
           void this.rpc.request('openReport', { id: s.experimentId });
@@ -243,7 +274,16 @@ export class CompareApp {
     const table = h(
       'table',
       { class: 'grid-table compare-table' },
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Metric'), subjects.map((s, i) => h('th', { scope: 'col', class: 'num' }, h('span', { class: ['swatch', `s${i % 8}`] }), s.name)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Metric'),
+          subjects.map((s, i) => h('th', { scope: 'col', class: 'num' }, h('span', { class: ['swatch', `s${i % 8}`] }), s.name)),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -266,12 +306,21 @@ export class CompareApp {
         h(
           'tr',
           null,
-          h('th', { scope: 'row', title: 'Conversations where this subject hallucinated and the baseline did not (worse), and the reverse (better)' }, 'vs baseline'),
+          h(
+            'th',
+            {
+              scope: 'row',
+              title: 'Conversations where this subject hallucinated and the baseline did not (worse), and the reverse (better)',
+            },
+            'vs baseline',
+          ),
           regressions.map((r, i) =>
             h(
               'td',
               { class: 'num reg' },
-              i === baseline ? h('span', { class: 'dim' }, 'baseline') : [h('span', { class: 'worse' }, `${r.worse} worse`), ' · ', h('span', { class: 'better' }, `${r.better} better`)],
+              i === baseline
+                ? h('span', { class: 'dim' }, 'baseline')
+                : [h('span', { class: 'worse' }, `${r.worse} worse`), ' · ', h('span', { class: 'better' }, `${r.better} better`)],
             ),
           ),
         ),
@@ -292,7 +341,16 @@ export class CompareApp {
       this.render();
     });
     section.append(
-      el('h2', {}, 'Per conversation', el('span', { class: 'sub' }, `${formatInt(all.filter((r) => r.differs).length)} of ${plural(all.length, 'conversation')} differ · hallucinations per subject`)),
+      el(
+        'h2',
+        {},
+        'Per conversation',
+        el(
+          'span',
+          { class: 'sub' },
+          `${formatInt(all.filter((r) => r.differs).length)} of ${plural(all.length, 'conversation')} differ · hallucinations per subject`,
+        ),
+      ),
       el('div', { class: 'items-toolbar' }, only),
     );
     const body: Child[] = [];
@@ -301,32 +359,61 @@ export class CompareApp {
       body.push(
         h(
           'tr',
-          { class: ['row', r.differs && 'differs', open && 'expanded'], 'data-id': r.conversationId, tabindex: 0, 'aria-expanded': open ? 'true' : 'false' },
+          {
+            class: ['row', r.differs && 'differs', open && 'expanded'],
+            'data-id': r.conversationId,
+            tabindex: 0,
+            'aria-expanded': open ? 'true' : 'false',
+          },
           h(
             'th',
             { scope: 'row' },
             h('span', { class: 'conv-id' }, r.conversationId),
-            this.conversations[r.conversationId] ? h('div', { class: 'conv-preview' }, this.conversations[r.conversationId]!.firstUserMessage.slice(0, 160)) : null,
+            this.conversations[r.conversationId]
+              ? h('div', { class: 'conv-preview' }, this.conversations[r.conversationId]!.firstUserMessage.slice(0, 160))
+              : null,
           ),
           r.cells.map((c) => {
-            const title = c.count === null ? (c.status ? `not completed (${c.status})` : 'not in this subject') : c.labels.map((l) => `${humanizeLabel(l.label)} ×${l.count}`).join('\n') || 'no hallucination';
+            const title =
+              c.count === null
+                ? c.status
+                  ? `not completed (${c.status})`
+                  : 'not in this subject'
+                : c.labels.map((l) => `${humanizeLabel(l.label)} ×${l.count}`).join('\n') || 'no hallucination';
             return h(
               'td',
               { class: 'cell', title },
               c.count === null
                 ? h('span', { class: 'cnt na' }, '—')
-                : h('span', { class: ['cnt', c.count > 0 ? 'some' : 'zero'], style: c.count > 0 ? { '--heat': (c.count / max).toFixed(3) } : undefined }, c.count > 0 ? String(c.count) : '0'),
+                : h(
+                    'span',
+                    {
+                      class: ['cnt', c.count > 0 ? 'some' : 'zero'],
+                      style: c.count > 0 ? { '--heat': (c.count / max).toFixed(3) } : undefined,
+                    },
+                    c.count > 0 ? String(c.count) : '0',
+                  ),
             );
           }),
         ),
       );
-      if (open) body.push(h('tr', { class: 'detail-row' }, h('td', { colspan: subjects.length + 1 }, this.matrixDetail(r, subjects, baseline))));
+      if (open)
+        body.push(h('tr', { class: 'detail-row' }, h('td', { colspan: subjects.length + 1 }, this.matrixDetail(r, subjects, baseline))));
     }
     const table = toDom(
       h(
         'table',
         { class: 'grid-table matrix' },
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Conversation'), subjects.map((s, i) => h('th', { scope: 'col', class: 'cell' }, h('span', { class: ['swatch', `s${i % 8}`] }), s.name)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col' }, 'Conversation'),
+            subjects.map((s, i) => h('th', { scope: 'col', class: 'cell' }, h('span', { class: ['swatch', `s${i % 8}`] }), s.name)),
+          ),
+        ),
         h('tbody', null, body),
       ),
     ) as HTMLTableElement;
@@ -356,7 +443,13 @@ export class CompareApp {
         h(
           'div',
           { class: 'col' },
-          h('h4', null, h('span', { class: ['swatch', `s${i % 8}`] }), subjects[i]!.name, i === baseline ? h('span', { class: 'dim' }, ' (baseline)') : null),
+          h(
+            'h4',
+            null,
+            h('span', { class: ['swatch', `s${i % 8}`] }),
+            subjects[i]!.name,
+            i === baseline ? h('span', { class: 'dim' }, ' (baseline)') : null,
+          ),
           c.count === null
             ? h('div', { class: 'dim' }, c.status ? `Not completed (${c.status}).` : 'Not in this subject.')
             : c.annotations.length === 0

@@ -16,7 +16,12 @@ export interface PlacedAnnotation {
 
 export function regionOf(range: Range | null): FileRegion | null {
   if (!range) return null;
-  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
 }
 
 /**
@@ -39,7 +44,12 @@ export function checkResultOfPlacements(placed: readonly PlacedAnnotation[], che
     return {
       id: g.id,
       file: displayPath(g.file, root),
-      findings: g.placed.map((p, i) => ({ annotation: p.annotation, region: regionOf(p.range), fingerprint: fingerprints[i]!, inBaseline: false })),
+      findings: g.placed.map((p, i) => ({
+        annotation: p.annotation,
+        region: regionOf(p.range),
+        fingerprint: fingerprints[i]!,
+        inBaseline: false,
+      })),
     };
   });
   return { checked, conversations, skipped: [] };

@@ -30,7 +30,13 @@ export function junitXml(result: CheckResult): string {
   for (const s of result.skipped) skippedByFile.set(s.file, [...(skippedByFile.get(s.file) ?? []), s]);
   for (const [file, skipped] of skippedByFile) {
     const suite = builder.testSuite().name(`${file} (left out)`);
-    for (const s of skipped) suite.testCase().className(file).name(s.conversationId ?? file).skipped().standardOutput(s.reason);
+    for (const s of skipped)
+      suite
+        .testCase()
+        .className(file)
+        .name(s.conversationId ?? file)
+        .skipped()
+        .standardOutput(s.reason);
   }
   return builder.build();
 }

@@ -26,11 +26,15 @@ export function markdownSummary(result: CheckResult, outcomes: readonly RuleOutc
   const lines: string[] = [];
   lines.push(`## Hallucination Lab check: ${failed.length ? '❌ failed' : '✅ passed'}`, '');
   const rate = total ? ((withAny / total) * 100).toFixed(1) : '0.0';
-  lines.push(`**${all.length}** hallucination${all.length === 1 ? '' : 's'} in **${withAny}** of **${total}** conversations (${rate} %)` + (baseline ? `; ${baseline} more already in the baseline, not counted.` : '.'));
+  lines.push(
+    `**${all.length}** hallucination${all.length === 1 ? '' : 's'} in **${withAny}** of **${total}** conversations (${rate} %)` +
+      (baseline ? `; ${baseline} more already in the baseline, not counted.` : '.'),
+  );
   if (result.skipped.length) lines.push('', `Left out, because they could not be read or judged: ${result.skipped.length} (listed below).`);
   if (outcomes.length) {
     lines.push('', '| rule | value | result |', '|---|---|---|');
-    for (const o of outcomes) lines.push(`| ${cell(o.rule.source)} | ${o.value === null ? '—' : Number(o.value.toFixed(4))} | ${o.failed ? 'failed' : 'passed'} |`);
+    for (const o of outcomes)
+      lines.push(`| ${cell(o.rule.source)} | ${o.value === null ? '—' : Number(o.value.toFixed(4))} | ${o.failed ? 'failed' : 'passed'} |`);
   }
   const labels = countBy(all.map((f) => f.annotation.label));
   if (labels.length) {
@@ -51,12 +55,15 @@ export function markdownSummary(result: CheckResult, outcomes: readonly RuleOutc
     for (const { c, findings } of worst) {
       const first = findings[0]!;
       const where = first.region ? `${c.file}:${first.region.startLine}` : c.file;
-      lines.push(`| ${cell(c.id)} | ${cell(where)} | ${findings.length} | ${cell(first.annotation.label)}: “${cell(first.annotation.text.slice(0, 60))}” |`);
+      lines.push(
+        `| ${cell(c.id)} | ${cell(where)} | ${findings.length} | ${cell(first.annotation.label)}: “${cell(first.annotation.text.slice(0, 60))}” |`,
+      );
     }
   }
   if (result.skipped.length) {
     lines.push('', '| left out | reason |', '|---|---|');
-    for (const s of result.skipped.slice(0, 50)) lines.push(`| ${cell(s.conversationId ? `${s.file} · ${s.conversationId}` : s.file)} | ${cell(s.reason)} |`);
+    for (const s of result.skipped.slice(0, 50))
+      lines.push(`| ${cell(s.conversationId ? `${s.file} · ${s.conversationId}` : s.file)} | ${cell(s.reason)} |`);
   }
   return lines.join('\n') + '\n';
 }

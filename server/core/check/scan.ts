@@ -124,4 +124,3 @@ async function judge(conversation: Conversation, options: ScanOptions): Promise<
   });
   return last;
 }
-

@@ -8,7 +8,8 @@
 import { countedFindings, type CheckResult } from './findings';
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
-export type Metric = { kind: 'rate' } | { kind: 'count' } | { kind: 'label'; name: string } | { kind: 'tool'; name: string } | { kind: 'confidence' };
+export type Metric =
+  { kind: 'rate' } | { kind: 'count' } | { kind: 'label'; name: string } | { kind: 'tool'; name: string } | { kind: 'confidence' };
 
 export interface ThresholdRule {
   source: string;
@@ -37,7 +38,11 @@ export function parseRule(source: string): ThresholdRule {
   const [, head, label, tool, op, number] = m as unknown as [string, string, string | undefined, string | undefined, Comparison, string];
   const limit = Number(number);
   const metric: Metric =
-    label !== undefined ? { kind: 'label', name: label.trim() } : tool !== undefined ? { kind: 'tool', name: tool.trim() } : ({ kind: head } as Metric);
+    label !== undefined
+      ? { kind: 'label', name: label.trim() }
+      : tool !== undefined
+        ? { kind: 'tool', name: tool.trim() }
+        : ({ kind: head } as Metric);
   if ((metric.kind === 'rate' || metric.kind === 'confidence') && (limit < 0 || limit > 1))
     throw new RuleSyntaxError(`--fail-on ${JSON.stringify(source)}: ${metric.kind} is a number between 0 and 1`);
   return { source: source.trim(), metric, op, limit };

@@ -2,7 +2,14 @@
 // messages the model was given (recorded input, else rebuilt from what came before: the trace's
 // input, earlier responses and tool spans as tool results), its tool schemas, model, usage and
 // latency, and the source map of every text taken verbatim from the file.
-import { partOriginKey, type Conversation, type Message, type PartOrigin, type SourceAnchor, type ToolDefinition } from '../../../common/schema';
+import {
+  partOriginKey,
+  type Conversation,
+  type Message,
+  type PartOrigin,
+  type SourceAnchor,
+  type ToolDefinition,
+} from '../../../common/schema';
 import { pathArray, type Text } from './located';
 import type { JsonPath } from '../json/locate';
 import type { FileCoverage } from '../../../common/protocol';
@@ -62,7 +69,9 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   const leftOut = (s: SpanRecord, reason: string) => coverage?.unread.push({ spanId: s.spanId, line: s.anchor.line, reason });
 
   if (!traceId)
-    for (const s of spans) if (!s.isTrace && s.kind !== 'other' && !s.attributesOnly) problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
+    for (const s of spans)
+      if (!s.isTrace && s.kind !== 'other' && !s.attributesOnly)
+        problem(s, `${describe(s)} has no trace id; it is read as a trace of its own`, 'warning');
   const ids = new Set<string>();
   for (const s of spans) {
     if (s.spanId) ids.add(s.spanId);
@@ -85,13 +94,26 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   // content: the call is the one that was read, not a second call left unread.
   const readIds = new Set(responders.filter((s) => s.output?.length && s.spanId).map((s) => s.spanId!));
   const readParents = new Set(responders.filter((s) => s.output?.length && s.parentId).map((s) => s.parentId!));
-  responders = responders.filter((s) => s.output?.length || !((s.parentId && readIds.has(s.parentId)) || (s.spanId && readParents.has(s.spanId))));
+  responders = responders.filter(
+    (s) => s.output?.length || !((s.parentId && readIds.has(s.parentId)) || (s.spanId && readParents.has(s.spanId))),
+  );
   if (coverage) coverage.llmCalls += responders.length;
   for (const s of responders)
     if (!s.output || s.output.length === 0) {
       if (!s.metadata.unreadable_output)
-        problem(s, `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`, s.metadata.error ? 'info' : 'warning');
-      leftOut(s, s.metadata.unreadable_output ? 'its response could not be read' : s.metadata.error ? `the call failed (${String(s.metadata.error)}) and recorded no response` : 'it recorded no response (content capture off?)');
+        problem(
+          s,
+          `${describe(s)} recorded no response (is content capture off?); no conversation is made from it`,
+          s.metadata.error ? 'info' : 'warning',
+        );
+      leftOut(
+        s,
+        s.metadata.unreadable_output
+          ? 'its response could not be read'
+          : s.metadata.error
+            ? `the call failed (${String(s.metadata.error)}) and recorded no response`
+            : 'it recorded no response (content capture off?)',
+      );
     }
   let llm = responders.filter((s) => s.output && s.output.length > 0);
   // A response with nothing before it (no recorded input, nothing earlier in the trace to rebuild
@@ -116,7 +138,9 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   const traceSystem = spans.find((s) => s.kind !== 'llm' && s.system?.length)?.system ?? null;
   /** Ids the recorded inputs give calls (by name and arguments): for responses that kept none. */
   const historyIds = new Map<string, string>();
-  for (const s of spans) for (const m of s.input ?? []) if (m.role === 'assistant') for (const c of m.toolCalls) if (c.id && !historyIds.has(callKey(c))) historyIds.set(callKey(c), c.id);
+  for (const s of spans)
+    for (const m of s.input ?? [])
+      if (m.role === 'assistant') for (const c of m.toolCalls) if (c.id && !historyIds.has(callKey(c))) historyIds.set(callKey(c), c.id);
   const out: AssembledConversation[] = [];
   /** The conversation so far when LLM spans do not record their input: grows, never copied. */
   const history: IRMessage[] = [];
@@ -125,14 +149,24 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   /** The definitions an earlier call of the trace recorded (null: none so far). */
   let lastTools: ToolDefinition[] | null = null;
   // Any call of the trace that records definitions tells which tools the agent had.
-  const traceTools = spans.reduce<ToolDefinition[] | null>((acc, s) => (s.kind === 'llm' || s.kind === 'agent' ? mergeToolDefinitions(acc, s.tools) : acc), null);
+  const traceTools = spans.reduce<ToolDefinition[] | null>(
+    (acc, s) => (s.kind === 'llm' || s.kind === 'agent' ? mergeToolDefinitions(acc, s.tools) : acc),
+    null,
+  );
   const executed = executedToolNames(spans);
   let overBudget = false;
   for (let k = 0; k < llm.length; k++) {
     const span = llm[k]!;
     if (opts.idsOnly) {
       if (coverage) coverage.read++;
-      out.push({ id: conversationId(llm, k, traceId, opts), file: opts.file, line: span.anchor.line, sourcePath: [], messages: [], tools: [] });
+      out.push({
+        id: conversationId(llm, k, traceId, opts),
+        file: opts.file,
+        line: span.anchor.line,
+        sourcePath: [],
+        messages: [],
+        tools: [],
+      });
       continue;
     }
     let messages: IRMessage[];
@@ -143,7 +177,8 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       messages = restoreDroppedCalls(own.messages, llm.slice(0, k));
       recoveredIds = own.ids;
       const system = span.system?.length ? span.system : traceSystem;
-      if (system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: system, toolCalls: [] });
+      if (system?.length && !messages.some((m) => m.role === 'system' || m.role === 'developer'))
+        messages.unshift({ role: 'system', parts: system, toolCalls: [] });
       const answered = answeredIn(messages);
       pool.answered(answered);
       messages = fillToolResults(messages, 0, answered, pool, span);
@@ -176,7 +211,9 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
     const response = span.output!.map((m) => ({
       ...m,
       role: 'assistant',
-      toolCalls: m.toolCalls.map((c, n) => (c.id !== null ? c : ids?.[n] ? { ...c, id: ids[n]! } : historyIds.has(callKey(c)) ? { ...c, id: historyIds.get(callKey(c))! } : c)),
+      toolCalls: m.toolCalls.map((c, n) =>
+        c.id !== null ? c : ids?.[n] ? { ...c, id: ids[n]! } : historyIds.has(callKey(c)) ? { ...c, id: historyIds.get(callKey(c))! } : c,
+      ),
     }));
     const responseIndex = messages.length;
     if (rebuilt) {
@@ -192,7 +229,10 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       historyFilled = messages.length;
     }
     if (span.tools) lastTools = span.tools;
-    const latency = span.startMs !== null && span.endMs !== null && span.endMs >= span.startMs ? Math.round((span.endMs - span.startMs) * 1000) / 1000 : null;
+    const latency =
+      span.startMs !== null && span.endMs !== null && span.endMs >= span.startMs
+        ? Math.round((span.endMs - span.startMs) * 1000) / 1000
+        : null;
     const id = conversationId(llm, k, traceId, opts);
     const fields: BuildFields = {
       id,
@@ -230,7 +270,11 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
       opts.budget.rebuilt -= responseIndex;
       if (opts.budget.rebuilt < 0) {
         if (!overBudget)
-          problem(span, `the trace${traceId ? ` "${traceId}"` : ''} has ${llm.length} LLM calls that did not record their input; conversations from here on are too large to keep in memory and are left out (split the trace, or open a larger file: it is then read on demand)`, 'warning');
+          problem(
+            span,
+            `the trace${traceId ? ` "${traceId}"` : ''} has ${llm.length} LLM calls that did not record their input; conversations from here on are too large to keep in memory and are left out (split the trace, or open a larger file: it is then read on demand)`,
+            'warning',
+          );
         overBudget = true;
         leftOut(span, 'the rebuilt conversation is too large to keep in memory');
         continue;
@@ -246,7 +290,11 @@ export function assembleTrace(trace: readonly SpanRecord[], opts: AssembleOption
   for (const t of tools) {
     const callId = t.tool?.callId;
     if (callId && !knownCallIds.has(callId))
-      problem(t, `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} for call "${callId}", which no tool call in the trace has`, 'warning');
+      problem(
+        t,
+        `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} for call "${callId}", which no tool call in the trace has`,
+        'warning',
+      );
     else if (!callId && !llm.some((s) => s.output!.some((m) => m.toolCalls.some((c) => c.name === t.tool?.name))))
       problem(t, `tool result${t.tool?.name ? ` of "${t.tool.name}"` : ''} that no tool call in the trace asked for`, 'warning');
   }
@@ -281,7 +329,14 @@ function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
     if (e.output?.length) {
       // One response however many records carry it (no filtering: a lazy index keeps no texts).
       const all = [...(target.output ?? []), ...e.output];
-      target.output = [{ role: 'assistant', parts: all.flatMap((m) => m.parts), toolCalls: all.flatMap((m) => m.toolCalls), ...(all.some((m) => m.reasoning?.length) ? { reasoning: all.flatMap((m) => m.reasoning ?? []) } : {}) }];
+      target.output = [
+        {
+          role: 'assistant',
+          parts: all.flatMap((m) => m.parts),
+          toolCalls: all.flatMap((m) => m.toolCalls),
+          ...(all.some((m) => m.reasoning?.length) ? { reasoning: all.flatMap((m) => m.reasoning ?? []) } : {}),
+        },
+      ];
     }
     if (e.system?.length) target.system = [...(target.system ?? []), ...e.system];
     if (e.finishReasons?.length) target.finishReasons ??= e.finishReasons;
@@ -296,7 +351,10 @@ function attachEvents(trace: readonly SpanRecord[]): SpanRecord[] {
  * the input then already holds the calls it answered with. Cut at the first assistant message
  * that makes one of the response's own tool calls.
  */
-function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMessage[]): { messages: IRMessage[]; ids: Array<string | null> | null } {
+function withoutOwnResponse(
+  input: readonly IRMessage[],
+  output: readonly IRMessage[],
+): { messages: IRMessage[]; ids: Array<string | null> | null } {
   const own = new Set<string>();
   // A call is known by its id, or (a streamed response keeps none) by its name and arguments.
   const key = callKey;
@@ -304,11 +362,15 @@ function withoutOwnResponse(input: readonly IRMessage[], output: readonly IRMess
   for (const c of calls) if (c.id) own.add(c.id);
   const ownCalls = new Set(calls.map(key));
   if (ownCalls.size) {
-    const cut = input.findIndex((m) => m.role === 'assistant' && m.toolCalls.some((c) => (c.id !== null && own.has(c.id)) || (own.size === 0 && ownCalls.has(key(c)))));
+    const cut = input.findIndex(
+      (m) =>
+        m.role === 'assistant' && m.toolCalls.some((c) => (c.id !== null && own.has(c.id)) || (own.size === 0 && ownCalls.has(key(c)))),
+    );
     if (cut > 0) {
       // The ids the recorded turn gives the response's calls (by position, when they match).
       const made = input[cut]!.toolCalls;
-      const ids = own.size === 0 && made.length === calls.length && made.every((c, n) => key(c) === key(calls[n]!)) ? made.map((c) => c.id) : null;
+      const ids =
+        own.size === 0 && made.length === calls.length && made.every((c, n) => key(c) === key(calls[n]!)) ? made.map((c) => c.id) : null;
       return { messages: input.slice(0, cut), ids };
     }
   }
@@ -359,7 +421,8 @@ function executedToolNames(spans: readonly SpanRecord[]): string[] {
   const callNames = new Map<string, string>();
   for (const s of spans) {
     if (s.kind === 'tool' && s.tool?.name) names.add(s.tool.name);
-    for (const m of [...(s.input ?? []), ...(s.output ?? []), ...(s.traceInput ?? [])]) for (const c of m.toolCalls) if (c.id) callNames.set(c.id, c.name);
+    for (const m of [...(s.input ?? []), ...(s.output ?? []), ...(s.traceInput ?? [])])
+      for (const c of m.toolCalls) if (c.id) callNames.set(c.id, c.name);
   }
   for (const s of spans)
     for (const m of [...(s.input ?? []), ...(s.traceInput ?? [])])
@@ -373,11 +436,21 @@ function executedToolNames(spans: readonly SpanRecord[]): string[] {
 /** The trace id when the trace made one LLM call, else the LLM span's id. */
 function conversationId(llm: readonly SpanRecord[], k: number, traceId: string | null, opts: AssembleOptions): string {
   const span = llm[k]!;
-  return llm.length === 1 && traceId ? traceId : (span.spanId ?? (traceId ? `${traceId}#${k + 1}` : `${opts.displayName}@${span.anchor.line + 1}`));
+  return llm.length === 1 && traceId
+    ? traceId
+    : (span.spanId ?? (traceId ? `${traceId}#${k + 1}` : `${opts.displayName}@${span.anchor.line + 1}`));
 }
 
 function describe(s: SpanRecord): string {
-  const kind = s.isTrace ? 'trace' : s.kind === 'llm' ? 'LLM span' : s.kind === 'tool' ? 'tool span' : s.kind === 'agent' ? 'agent span' : 'span';
+  const kind = s.isTrace
+    ? 'trace'
+    : s.kind === 'llm'
+      ? 'LLM span'
+      : s.kind === 'tool'
+        ? 'tool span'
+        : s.kind === 'agent'
+          ? 'agent span'
+          : 'span';
   return `${kind}${s.spanId ? ` "${s.spanId}"` : s.name ? ` "${s.name}"` : ''}`;
 }
 
@@ -413,7 +486,10 @@ class ToolPool {
   take(callId: string | null, name: string, before: number | null): SpanRecord | undefined {
     const t =
       (callId ? this.find(this.byId.get(callId), () => true) : undefined) ??
-      this.find(this.byName.get(name), (s) => (!s.tool?.callId || !callId) && (before === null || s.startMs === null || s.startMs <= before));
+      this.find(
+        this.byName.get(name),
+        (s) => (!s.tool?.callId || !callId) && (before === null || s.startMs === null || s.startMs <= before),
+      );
     if (t) this.used.add(t);
     return t;
   }
@@ -549,7 +625,11 @@ export function build(messages: readonly IRMessage[], f: BuildFields): Assembled
       p++;
     }
     if (m.toolCalls.length) {
-      msg.tool_calls = m.toolCalls.map((c) => ({ ...(c.id ? { id: c.id } : {}), type: 'function', function: { name: c.name, arguments: c.args.text } }));
+      msg.tool_calls = m.toolCalls.map((c) => ({
+        ...(c.id ? { id: c.id } : {}),
+        type: 'function',
+        function: { name: c.name, arguments: c.args.text },
+      }));
       for (const c of m.toolCalls) {
         const o = originOf(c.args);
         if (o) partOrigins[partOriginKey(i, p)] = o;

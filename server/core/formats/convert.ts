@@ -53,22 +53,43 @@ export function convertFiles(files: readonly string[], opts: ConvertOptions = {}
   const out: ConvertedFile[] = [];
   for (const file of files) {
     const name = display(file);
-    const base: ConvertedFile = { file, name, format: null, isTrace: false, conversations: 0, coverage: { llmCalls: 0, read: 0, unread: [] }, problems: [] };
+    const base: ConvertedFile = {
+      file,
+      name,
+      format: null,
+      isTrace: false,
+      conversations: 0,
+      coverage: { llmCalls: 0, read: 0, unread: [] },
+      problems: [],
+    };
     let text: string;
     try {
       const size = fs.statSync(file).size;
       if (size > MAX_TRACE_FILE_BYTES) {
-        out.push({ ...base, refused: `${name} is ${(size / 1048576).toFixed(0)} MB, above the ${MAX_TRACE_FILE_BYTES / 1048576} MB limit` });
+        out.push({
+          ...base,
+          refused: `${name} is ${(size / 1048576).toFixed(0)} MB, above the ${MAX_TRACE_FILE_BYTES / 1048576} MB limit`,
+        });
         continue;
       }
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      out.push({ ...base, refused: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${name}: no such file` : `${name}: ${(e as Error).message}` });
+      out.push({
+        ...base,
+        refused: (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${name}: no such file` : `${name}: ${(e as Error).message}`,
+      });
       continue;
     }
     const r = indexTraceText(file, text, name, opts.format ? { format: opts.format } : {});
     const convs = r.conversations ?? [];
-    const entry: ConvertedFile = { ...base, format: r.format, isTrace: r.isTrace, conversations: convs.length, coverage: r.coverage, problems: r.problems };
+    const entry: ConvertedFile = {
+      ...base,
+      format: r.format,
+      isTrace: r.isTrace,
+      conversations: convs.length,
+      coverage: r.coverage,
+      problems: r.problems,
+    };
     const refused = refusal(name, text.trim() === '', r.isTrace, convs.length, r.coverage);
     if (refused) entry.refused = refused;
     out.push(entry);
@@ -78,7 +99,13 @@ export function convertFiles(files: readonly string[], opts: ConvertOptions = {}
 }
 
 /** Why a file gave no conversation, in one line (undefined: it gave some). */
-export function refusal(name: string, empty: boolean, isTrace: boolean, conversations: number, coverage: FileCoverage | undefined): string | undefined {
+export function refusal(
+  name: string,
+  empty: boolean,
+  isTrace: boolean,
+  conversations: number,
+  coverage: FileCoverage | undefined,
+): string | undefined {
   if (empty) return `${name} is empty`;
   if (!isTrace) return `${name} is not a trace file (no conversations or spans of a known format)`;
   if (conversations > 0) return undefined;
@@ -95,7 +122,13 @@ export function toChatLine(c: Conversation, name: string, fileFormat: TraceForma
   const spanId = typeof meta.span_id === 'string' ? meta.span_id : undefined;
   // Reading details that only this tool uses stay out of the dataset line.
   for (const k of ['format', 'trace_id', 'span_id', 'response_message_index']) delete meta[k];
-  const source: ChatLineSource = { file: name, format, line: c.line + 1, ...(traceId ? { trace_id: traceId } : {}), span_ids: spanId ? [spanId] : [] };
+  const source: ChatLineSource = {
+    file: name,
+    format,
+    line: c.line + 1,
+    ...(traceId ? { trace_id: traceId } : {}),
+    span_ids: spanId ? [spanId] : [],
+  };
   if (c.executedTools?.length) meta.executed_tools = c.executedTools;
   if (c.usage) meta.usage = c.usage;
   return {

@@ -4,7 +4,11 @@ import * as path from 'node:path';
 import { minimatch } from 'minimatch';
 import type { FormatChoice } from './indexer';
 
-export function formatForFile(file: string, workspaceRoot: string | null, formats: Readonly<Record<string, FormatChoice>>): FormatChoice | undefined {
+export function formatForFile(
+  file: string,
+  workspaceRoot: string | null,
+  formats: Readonly<Record<string, FormatChoice>>,
+): FormatChoice | undefined {
   const entries = Object.entries(formats);
   if (entries.length === 0) return undefined;
   const abs = file.split(path.sep).join('/');

@@ -13,7 +13,19 @@ import { looksLikeConversation } from './openai';
 import { OpenAIConversations } from './openaiConversations';
 import { EMPTY_PATH, RecordTable, valueAtPath } from './recordTable';
 import { fileStamp, RecordRereader } from './reread';
-import { classify, FAMILY_NAMES, familyOf, hasNonWhitespace, innerRecords, mayHoldRecords, OTLP_ROOT, planFor, resourceAttributes, type Family, type FormatChoice } from './sniff';
+import {
+  classify,
+  FAMILY_NAMES,
+  familyOf,
+  hasNonWhitespace,
+  innerRecords,
+  mayHoldRecords,
+  OTLP_ROOT,
+  planFor,
+  resourceAttributes,
+  type Family,
+  type FormatChoice,
+} from './sniff';
 import { SpanConversations } from './spanConversations';
 import { readFamily } from './spanRecords';
 import { describePath, JsonSplitter, LineSplitter, type SplitValue } from './splitter';
@@ -80,9 +92,18 @@ export class TraceFileIndexer {
       if (f === 'otel-genai' || f === 'openinference') this.forcedConvention = f;
     }
     const { file, displayName, lineBased } = opts;
-    this.openai = new OpenAIConversations({ file, displayName, lineBased, lazy: this.lazy, keepSummaries: opts.keepSummaries !== false }, this.sink);
+    this.openai = new OpenAIConversations(
+      { file, displayName, lineBased, lazy: this.lazy, keepSummaries: opts.keepSummaries !== false },
+      this.sink,
+    );
     this.spans = new SpanConversations({ file, displayName, lazy: this.lazy }, this.sink);
-    this.rereader = new RecordRereader({ file, displayName, records: this.records, contexts: this.contexts, stamp: this.lazy ? fileStamp(file) : null });
+    this.rereader = new RecordRereader({
+      file,
+      displayName,
+      records: this.records,
+      contexts: this.contexts,
+      stamp: this.lazy ? fileStamp(file) : null,
+    });
   }
 
   // ---- input ---------------------------------------------------------------------------
@@ -154,7 +175,11 @@ export class TraceFileIndexer {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      this.problem({ line }, `${this.opts.displayName}:${line + 1} is not valid JSON (${(e as Error).message}); this line is skipped`, 'error');
+      this.problem(
+        { line },
+        `${this.opts.displayName}:${line + 1} is not valid JSON (${(e as Error).message}); this line is skipped`,
+        'error',
+      );
       return;
     }
     const anchor: SourceAnchor = byteStart >= 0 ? { path: [], line, character: 0, byteStart, byteEnd } : { path: [], line, character: 0 };
@@ -163,7 +188,8 @@ export class TraceFileIndexer {
       this.onRecord(value, value, text, anchor, EMPTY_PATH, 0, null);
       return;
     }
-    for (const r of innerRecords(value, this.resourceCtx, this.contexts, `l${line}`)) this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
+    for (const r of innerRecords(value, this.resourceCtx, this.contexts, `l${line}`))
+      this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
   }
 
   private onSplitValue(v: SplitValue): void {
@@ -176,7 +202,13 @@ export class TraceFileIndexer {
       }
       return;
     }
-    const anchor: SourceAnchor = { path: v.path.slice(), line: v.start.line, character: v.start.character, byteStart: v.byteStart, byteEnd: v.byteEnd };
+    const anchor: SourceAnchor = {
+      path: v.path.slice(),
+      line: v.start.line,
+      character: v.start.character,
+      byteStart: v.byteStart,
+      byteEnd: v.byteEnd,
+    };
     let ctx = 0;
     let hint: string | null = null;
     if (v.path.length >= 6 && OTLP_ROOT.has(String(v.path[0]))) {
@@ -185,14 +217,23 @@ export class TraceFileIndexer {
     } else if (v.path.length === 2 && typeof v.path[0] === 'string') hint = v.path[0];
     if (v.path.length === 0 || (v.path.length === 1 && typeof v.path[0] === 'number')) {
       // A whole document or an element of a top-level array: it may itself hold records.
-      for (const r of innerRecords(v.value, this.resourceCtx, this.contexts, `r${v.byteStart}`)) this.onRecord(v.value, r.value, v.source, anchor, r.inner, r.ctx, r.hint);
+      for (const r of innerRecords(v.value, this.resourceCtx, this.contexts, `r${v.byteStart}`))
+        this.onRecord(v.value, r.value, v.source, anchor, r.inner, r.ctx, r.hint);
       return;
     }
     this.onRecord(v.value, v.value, v.source, anchor, [], ctx, hint);
   }
 
   /** `value`: the value the anchor is at; `record`: the value at `inner` in it. */
-  private onRecord(value: unknown, record: unknown, source: string, anchor: SourceAnchor, inner: JsonPath, ctx: number, hint: string | null): void {
+  private onRecord(
+    value: unknown,
+    record: unknown,
+    source: string,
+    anchor: SourceAnchor,
+    inner: JsonPath,
+    ctx: number,
+    hint: string | null,
+  ): void {
     if (this.notTrace) return;
     if (this.family === null) {
       const f = classify(record, hint);
@@ -217,7 +258,10 @@ export class TraceFileIndexer {
   private decide(): void {
     if (this.family !== null) return;
     const at = (p: PendingRecord) => (p.inner.length ? valueAtPath(p.value, p.inner) : p.value);
-    if (this.opts.lineBased || this.pending.some((p) => looksLikeConversation(at(p)) || (isObj(at(p)) && 'messages' in (at(p) as object)))) {
+    if (
+      this.opts.lineBased ||
+      this.pending.some((p) => looksLikeConversation(at(p)) || (isObj(at(p)) && 'messages' in (at(p) as object)))
+    ) {
       this.family = 'openai';
       this.flushPending();
     } else {
@@ -234,7 +278,12 @@ export class TraceFileIndexer {
       this.openai.add(value, anchor, inner, ordinal);
       return;
     }
-    const spans = readFamily(family, { value, inner, source, anchor, ordinal, resource: this.contexts[ctx] ?? null, hint }, this.forcedConvention, this.lazy);
+    const spans = readFamily(
+      family,
+      { value, inner, source, anchor, ordinal, resource: this.contexts[ctx] ?? null, hint },
+      this.forcedConvention,
+      this.lazy,
+    );
     if (spans === null) {
       const path = [...anchor.path, ...inner];
       this.problem(
@@ -254,7 +303,13 @@ export class TraceFileIndexer {
       this.droppedProblems++;
       return;
     }
-    this.problems.push({ file: this.opts.file, line: at.line, ...(at.character ? { startCharacter: at.character } : {}), message, severity });
+    this.problems.push({
+      file: this.opts.file,
+      line: at.line,
+      ...(at.character ? { startCharacter: at.character } : {}),
+      message,
+      severity,
+    });
   }
 
   // ---- result --------------------------------------------------------------------------
@@ -278,8 +333,14 @@ export class TraceFileIndexer {
     const spanPath = family !== null && family !== 'openai';
     if (spanPath) this.spans.assemble();
     if (this.droppedProblems > 0)
-      this.problems.push({ file, line: 0, message: `${displayName}: ${this.droppedProblems} more problems are not listed`, severity: 'warning' });
-    const format: TraceFormat | null = family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
+      this.problems.push({
+        file,
+        line: 0,
+        message: `${displayName}: ${this.droppedProblems} more problems are not listed`,
+        severity: 'warning',
+      });
+    const format: TraceFormat | null =
+      family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
     const columns = spanPath ? this.spans.columns(this.rereader, family, this.forcedConvention) : this.openai.columns(this.rereader);
     // An OpenAI chat file: every record that is a conversation is one LLM call read.
     const coverage = spanPath ? this.spans.coverage : { llmCalls: columns.ids.length, read: columns.ids.length, unread: [] };

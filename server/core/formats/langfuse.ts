@@ -7,10 +7,26 @@ import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, readT
 import { Attrs, attributeSystem, attributeToolDefinitions } from './otel';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
-const OBSERVATION_TYPES = new Set(['GENERATION', 'SPAN', 'EVENT', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
+const OBSERVATION_TYPES = new Set([
+  'GENERATION',
+  'SPAN',
+  'EVENT',
+  'AGENT',
+  'TOOL',
+  'CHAIN',
+  'RETRIEVER',
+  'EVALUATOR',
+  'EMBEDDING',
+  'GUARDRAIL',
+]);
 
 export function isLangfuseObservation(v: unknown): boolean {
-  return isObj(v) && typeof v.type === 'string' && OBSERVATION_TYPES.has(v.type) && (v.traceId !== undefined || v.parentObservationId !== undefined || v.startTime !== undefined);
+  return (
+    isObj(v) &&
+    typeof v.type === 'string' &&
+    OBSERVATION_TYPES.has(v.type) &&
+    (v.traceId !== undefined || v.parentObservationId !== undefined || v.startTime !== undefined)
+  );
 }
 
 export function isLangfuseTrace(v: unknown): boolean {
@@ -75,7 +91,11 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     if (output.v !== undefined && output.v !== null) {
       const out = readOutput(output, opts);
       rec.output = out.length ? out : null;
-      if (!out.length) rec.notes.push({ message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`, severity: 'error' });
+      if (!out.length)
+        rec.notes.push({
+          message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`,
+          severity: 'error',
+        });
       if (!out.length) rec.metadata.unreadable_output = true;
     }
     const toolCalls = get(x, 'toolCalls');
@@ -90,7 +110,10 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     if (!opts.light) {
       rec.tools = mergeToolDefinitions(
         mergeToolDefinitions(findToolDefinitions([get(x, 'toolDefinitions'), get(x, 'tools')]), request?.tools ?? null),
-        mergeToolDefinitions(attributeToolDefinitions(attrs), findToolDefinitions([get(get(x, 'modelParameters'), 'tools'), get(get(x, 'metadata'), 'tools')])),
+        mergeToolDefinitions(
+          attributeToolDefinitions(attrs),
+          findToolDefinitions([get(get(x, 'modelParameters'), 'tools'), get(get(x, 'metadata'), 'tools')]),
+        ),
       );
       rec.system = attributeSystem(attrs);
     }
@@ -99,7 +122,11 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     const outTok = num(getAny(u, 'output', 'completionTokens', 'completion_tokens')) ?? num(get(x, 'completionTokens'));
     const total = num(getAny(u, 'total', 'totalTokens', 'total_tokens')) ?? num(get(x, 'totalTokens'));
     if (inTok !== undefined || outTok !== undefined || total !== undefined)
-      rec.usage = { ...(inTok !== undefined ? { input: inTok } : {}), ...(outTok !== undefined ? { output: outTok } : {}), ...(total !== undefined ? { total } : {}) };
+      rec.usage = {
+        ...(inTok !== undefined ? { input: inTok } : {}),
+        ...(outTok !== undefined ? { output: outTok } : {}),
+        ...(total !== undefined ? { total } : {}),
+      };
     const cost = num(get(get(x, 'costDetails'), 'total')) ?? num(get(x, 'calculatedTotalCost'));
     if (cost !== undefined) rec.costUsd = cost;
     if (error) rec.metadata.error = error.text;
@@ -109,7 +136,9 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     const meta = get(x, 'metadata');
     rec.tool = {
       name: rec.name,
-      callId: str(getAny(meta, 'tool_call_id', 'toolCallId')) ?? (isObj(input.v) ? (str(getAny(input, 'tool_call_id', 'toolCallId')) ?? null) : null),
+      callId:
+        str(getAny(meta, 'tool_call_id', 'toolCallId')) ??
+        (isObj(input.v) ? (str(getAny(input, 'tool_call_id', 'toolCallId')) ?? null) : null),
       args: textOrRaw(isObj(input.v) && input.v.arguments !== undefined ? get(input, 'arguments') : input, opts.light),
       result: textOrRaw(get(x, 'output'), opts.light),
       error,

@@ -73,9 +73,11 @@ function checkMessages(conv: RawConversation, at: OpenAIPlace, problem: ProblemS
     for (const call of m.tool_calls ?? []) if (call.id) callIds.add(call.id);
     const hasContent = m.content !== undefined && m.content !== null;
     if (!hasContent && !(m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0)) warn(`(${m.role}) has no "content"`);
-    if (m.role === 'tool' && m.tool_call_id && !callIds.has(m.tool_call_id)) warn(`is a tool result for "${m.tool_call_id}", which no earlier tool call has`);
+    if (m.role === 'tool' && m.tool_call_id && !callIds.has(m.tool_call_id))
+      warn(`is a tool result for "${m.tool_call_id}", which no earlier tool call has`);
   });
-  if (!conv.messages.some((m) => m.role === 'assistant')) problem({ line: at.line }, `${at.where()} has no assistant message: nothing to evaluate`, 'info');
+  if (!conv.messages.some((m) => m.role === 'assistant'))
+    problem({ line: at.line }, `${at.where()} has no assistant message: nothing to evaluate`, 'info');
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -87,12 +89,17 @@ export function isRawConversation(v: unknown): v is RawConversation {
   if (!isObj(v) || !Array.isArray(v.messages)) return false;
   if (v.id !== undefined && typeof v.id !== 'string' && typeof v.id !== 'number') return false;
   if (!optStr(v.model)) return false;
-  if (v.usage !== undefined && !(isObj(v.usage) && optNum(v.usage.prompt_tokens) && optNum(v.usage.completion_tokens) && optNum(v.usage.total_tokens))) return false;
+  if (
+    v.usage !== undefined &&
+    !(isObj(v.usage) && optNum(v.usage.prompt_tokens) && optNum(v.usage.completion_tokens) && optNum(v.usage.total_tokens))
+  )
+    return false;
   if (v.metadata !== undefined && !isObj(v.metadata)) return false;
   if (v.tools !== undefined) {
     if (!Array.isArray(v.tools)) return false;
     for (const t of v.tools) {
-      if (!isObj(t) || !optStr(t.type) || !isObj(t.function) || typeof t.function.name !== 'string' || !optStr(t.function.description)) return false;
+      if (!isObj(t) || !optStr(t.type) || !isObj(t.function) || typeof t.function.name !== 'string' || !optStr(t.function.description))
+        return false;
       if (t.function.parameters !== undefined && !isObj(t.function.parameters)) return false;
     }
   }
@@ -106,7 +113,15 @@ export function isRawConversation(v: unknown): v is RawConversation {
     if (m.tool_calls !== undefined) {
       if (!Array.isArray(m.tool_calls)) return false;
       for (const call of m.tool_calls)
-        if (!isObj(call) || !optStr(call.id) || !optStr(call.type) || !isObj(call.function) || typeof call.function.name !== 'string' || typeof call.function.arguments !== 'string') return false;
+        if (
+          !isObj(call) ||
+          !optStr(call.id) ||
+          !optStr(call.type) ||
+          !isObj(call.function) ||
+          typeof call.function.name !== 'string' ||
+          typeof call.function.arguments !== 'string'
+        )
+          return false;
     }
   }
   return true;

@@ -48,7 +48,11 @@ export class OpenAIConversations {
             ? `${displayName}[${path[0]}] (line ${line + 1})`
             : `${displayName} ${describePath(path)} (line ${line + 1})`;
     const record = inner.length ? valueAtPath(value, inner) : value;
-    const c = readOpenAIConversation(record, { file, displayName, where, line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor }, this.problem);
+    const c = readOpenAIConversation(
+      record,
+      { file, displayName, where, line, sourcePath: path, position, anchor: inner.length ? { ...anchor, path } : anchor },
+      this.problem,
+    );
     if (!c) return;
     this.ids.push(c.id);
     this.lines.push(line);

@@ -15,7 +15,13 @@ export function isOpikSpan(v: unknown): boolean {
 export function isOpikTrace(v: unknown): boolean {
   if (!isObj(v) || v.run_type !== undefined || v.trace_id !== undefined) return false;
   if (Array.isArray(v.spans) && v.id !== undefined) return true;
-  const opikish = v.project_id !== undefined || v.project_name !== undefined || v.feedback_scores !== undefined || v.thread_id !== undefined || v.span_count !== undefined || v.llm_span_count !== undefined;
+  const opikish =
+    v.project_id !== undefined ||
+    v.project_name !== undefined ||
+    v.feedback_scores !== undefined ||
+    v.thread_id !== undefined ||
+    v.span_count !== undefined ||
+    v.llm_span_count !== undefined;
   return opikish && v.id !== undefined && (v.input !== undefined || v.output !== undefined) && v.start_time !== undefined;
 }
 
@@ -53,7 +59,10 @@ function readSpan(x: LV, anchor: SourceAnchor, seq: number, o: ReadOptions): Spa
   const input = jsonish(get(x, 'input'));
   const output = jsonish(get(x, 'output'));
   if (typeof s.type !== 'string' || !SPAN_TYPES.has(s.type))
-    rec.notes.push({ message: `has type ${JSON.stringify(s.type)} (expected "general", "llm", "tool" or "guardrail"); read as a general span`, severity: 'warning' });
+    rec.notes.push({
+      message: `has type ${JSON.stringify(s.type)} (expected "general", "llm", "tool" or "guardrail"); read as a general span`,
+      severity: 'warning',
+    });
   const errorInfo = get(x, 'error_info');
   const error = isObj(errorInfo.v) ? (textOf(getAny(errorInfo, 'message', 'exception_type')) ?? { text: 'error', loc: null }) : null;
   if (s.type === 'llm') {
@@ -65,16 +74,28 @@ function readSpan(x: LV, anchor: SourceAnchor, seq: number, o: ReadOptions): Spa
     if (output.v !== undefined && output.v !== null) {
       const out = readOutput(output, o);
       rec.output = out.length ? out : null;
-      if (!out.length) rec.notes.push({ message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`, severity: 'error' });
+      if (!out.length)
+        rec.notes.push({
+          message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`,
+          severity: 'error',
+        });
       if (!out.length) rec.metadata.unreadable_output = true;
     }
-    if (!o.light) rec.tools = mergeToolDefinitions(request?.tools ?? null, findToolDefinitions([get(get(x, 'metadata'), 'tools'), get(get(get(x, 'metadata'), 'invocation_params'), 'tools')]));
+    if (!o.light)
+      rec.tools = mergeToolDefinitions(
+        request?.tools ?? null,
+        findToolDefinitions([get(get(x, 'metadata'), 'tools'), get(get(get(x, 'metadata'), 'invocation_params'), 'tools')]),
+      );
     const u = get(x, 'usage');
     const inTok = num(getAny(u, 'prompt_tokens', 'input_tokens', 'original_usage.prompt_tokens'));
     const outTok = num(getAny(u, 'completion_tokens', 'output_tokens'));
     const total = num(get(u, 'total_tokens'));
     if (inTok !== undefined || outTok !== undefined || total !== undefined)
-      rec.usage = { ...(inTok !== undefined ? { input: inTok } : {}), ...(outTok !== undefined ? { output: outTok } : {}), ...(total !== undefined ? { total } : {}) };
+      rec.usage = {
+        ...(inTok !== undefined ? { input: inTok } : {}),
+        ...(outTok !== undefined ? { output: outTok } : {}),
+        ...(total !== undefined ? { total } : {}),
+      };
     const cost = num(get(x, 'total_estimated_cost'));
     if (cost !== undefined) rec.costUsd = cost;
     if (error) rec.metadata.error = error.text;

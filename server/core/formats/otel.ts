@@ -6,8 +6,35 @@
 // events, older indexed `gen_ai.prompt.N.*`), the Vercel AI SDK's `ai.*` attributes or the
 // OpenInference conventions.
 import type { TraceFormat } from '../../../common/schema';
-import { get, getAny, isObj, items, jsonish, lv, num, parseJsonIn, str, textOf, textOrRaw, withChildLocations, type Loc, type LV, type Text } from './located';
-import { findToolDefinitions, FULL, mergeResponse, mergeToolDefinitions, normalizeRole, readInput, readMessage, readOutput, readToolCall, type ReadOptions } from './normalize';
+import {
+  get,
+  getAny,
+  isObj,
+  items,
+  jsonish,
+  lv,
+  num,
+  parseJsonIn,
+  str,
+  textOf,
+  textOrRaw,
+  withChildLocations,
+  type Loc,
+  type LV,
+  type Text,
+} from './located';
+import {
+  findToolDefinitions,
+  FULL,
+  mergeResponse,
+  mergeToolDefinitions,
+  normalizeRole,
+  readInput,
+  readMessage,
+  readOutput,
+  readToolCall,
+  type ReadOptions,
+} from './normalize';
 import type { ToolDefinition } from '../../../common/schema';
 import { emptySpan, timeMs, type IRMessage, type IRToolCall, type SpanRecord } from './types';
 import type { SourceAnchor } from '../../../common/schema';
@@ -24,7 +51,13 @@ export function unwrapAnyValue(x: LV): LV {
   if ('arrayValue' in v) {
     const values = items(get(get(x, 'arrayValue'), 'values')).map(unwrapAnyValue);
     const locs = new Map<string | number, Loc | null>(values.map((u, i) => [i, u.loc]));
-    return lv(withChildLocations(values.map((u) => u.v), locs), null);
+    return lv(
+      withChildLocations(
+        values.map((u) => u.v),
+        locs,
+      ),
+      null,
+    );
   }
   if ('kvlistValue' in v) {
     const out: Record<string, unknown> = {};
@@ -150,11 +183,13 @@ export function spanConvention(attrs: Attrs, events: LV): OtelConvention | null 
   let genai = false;
   for (const k of attrs.keys()) {
     if (k.startsWith('gen_ai.')) genai = true;
-    else if (k === 'openinference.span.kind' || k.startsWith('llm.') || k === 'input.value' || k === 'output.value' || k === 'tool.name') oi = true;
+    else if (k === 'openinference.span.kind' || k.startsWith('llm.') || k === 'input.value' || k === 'output.value' || k === 'tool.name')
+      oi = true;
     else if (k === 'llm' || k === 'openinference') oi = true;
     else if (k === 'gen_ai') genai = true;
   }
-  if (!genai && Array.isArray(events.v)) genai = events.v.some((e) => isObj(e) && typeof e.name === 'string' && e.name.startsWith('gen_ai.'));
+  if (!genai && Array.isArray(events.v))
+    genai = events.v.some((e) => isObj(e) && typeof e.name === 'string' && e.name.startsWith('gen_ai.'));
   if (attrs.has('openinference.span.kind')) return 'openinference';
   if (genai) return 'otel-genai';
   return oi ? 'openinference' : null;
@@ -163,19 +198,49 @@ export function spanConvention(attrs: Attrs, events: LV): OtelConvention | null 
 export function isSpanLike(v: unknown): boolean {
   if (!isObj(v)) return false;
   const hasAttrs = Array.isArray(v.attributes) || isObj(v.attributes);
-  const hasIds = v.traceId !== undefined || v.spanId !== undefined || v.trace_id !== undefined || v.span_id !== undefined || isObj(v.context) || isObj(v.spanContext) || isObj(v._spanContext);
-  if (hasAttrs && (hasIds || v.name !== undefined || v.startTimeUnixNano !== undefined || v.start_time !== undefined || v.timeUnixNano !== undefined)) return true;
+  const hasIds =
+    v.traceId !== undefined ||
+    v.spanId !== undefined ||
+    v.trace_id !== undefined ||
+    v.span_id !== undefined ||
+    isObj(v.context) ||
+    isObj(v.spanContext) ||
+    isObj(v._spanContext);
+  if (
+    hasAttrs &&
+    (hasIds || v.name !== undefined || v.startTimeUnixNano !== undefined || v.start_time !== undefined || v.timeUnixNano !== undefined)
+  )
+    return true;
   return isAttributeMap(v) || isFlattenedSpan(v);
 }
 
 /** Keys that only a span's attributes have (a bare attribute map is one span's attributes). */
-const ATTRIBUTE_MARKERS = ['gen_ai.operation.name', 'gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.request.model', 'gen_ai.system', 'gen_ai.provider.name', 'openinference.span.kind', 'llm.model_name', 'llm.input_messages', 'ai.operationId', 'ai.prompt.messages', 'ai.model.id', 'gen_ai.tool.name'];
+const ATTRIBUTE_MARKERS = [
+  'gen_ai.operation.name',
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.request.model',
+  'gen_ai.system',
+  'gen_ai.provider.name',
+  'openinference.span.kind',
+  'llm.model_name',
+  'llm.input_messages',
+  'ai.operationId',
+  'ai.prompt.messages',
+  'ai.model.id',
+  'gen_ai.tool.name',
+];
 
 /** A span as a dataframe row (Phoenix `get_spans_dataframe()` as JSON): `context.span_id`, `attributes.*`. */
 export function isFlattenedSpan(v: Record<string, unknown>): boolean {
   if (v.attributes !== undefined) return false;
   if (v['context.span_id'] !== undefined) return true;
-  for (const k in v) if (k.startsWith('attributes.') && (k.startsWith('attributes.llm.') || k.startsWith('attributes.gen_ai.') || k.startsWith('attributes.openinference.'))) return true;
+  for (const k in v)
+    if (
+      k.startsWith('attributes.') &&
+      (k.startsWith('attributes.llm.') || k.startsWith('attributes.gen_ai.') || k.startsWith('attributes.openinference.'))
+    )
+      return true;
   return false;
 }
 
@@ -197,13 +262,31 @@ function prefixedAttributes(span: LV): LV {
 export function isAttributeMap(v: Record<string, unknown>): boolean {
   if (v.attributes !== undefined || v.messages !== undefined) return false;
   for (const k of ATTRIBUTE_MARKERS) if (v[k] !== undefined) return true;
-  for (const k in v) if (k.startsWith('llm.input_messages.') || k.startsWith('llm.output_messages.') || k.startsWith('gen_ai.prompt.') || k.startsWith('gen_ai.completion.')) return true;
-  return (isObj(v.gen_ai) && (isObj(v.gen_ai.input) || isObj(v.gen_ai.output) || isObj(v.gen_ai.request))) || (isObj(v.llm) && isObj(v.openinference));
+  for (const k in v)
+    if (
+      k.startsWith('llm.input_messages.') ||
+      k.startsWith('llm.output_messages.') ||
+      k.startsWith('gen_ai.prompt.') ||
+      k.startsWith('gen_ai.completion.')
+    )
+      return true;
+  return (
+    (isObj(v.gen_ai) && (isObj(v.gen_ai.input) || isObj(v.gen_ai.output) || isObj(v.gen_ai.request))) ||
+    (isObj(v.llm) && isObj(v.openinference))
+  );
 }
 
 /** An OTLP log record (a GenAI event the `openai` instrumentation writes as a log). */
 export function isLogRecord(v: Record<string, unknown>): boolean {
-  return (v.body !== undefined || v.eventName !== undefined || v.event_name !== undefined) && (v.timeUnixNano !== undefined || v.observedTimeUnixNano !== undefined || v.severityNumber !== undefined || v.eventName !== undefined || v.hrTime !== undefined || v.time_unix_nano !== undefined);
+  return (
+    (v.body !== undefined || v.eventName !== undefined || v.event_name !== undefined) &&
+    (v.timeUnixNano !== undefined ||
+      v.observedTimeUnixNano !== undefined ||
+      v.severityNumber !== undefined ||
+      v.eventName !== undefined ||
+      v.hrTime !== undefined ||
+      v.time_unix_nano !== undefined)
+  );
 }
 
 function idString(v: unknown): string | null {
@@ -225,17 +308,34 @@ export function readOtelSpan(
   if (!isObj(s)) return null;
   if (isLogRecord(s) && s.name === undefined) return readLogRecord(span, anchor, seq, o);
   // A bare attribute map is its own attributes; a dataframe row keeps them as `attributes.*` columns.
-  const attributes = s.attributes === undefined ? (isFlattenedSpan(s) ? prefixedAttributes(span) : isAttributeMap(s) ? span : get(span, 'attributes')) : get(span, 'attributes');
+  const attributes =
+    s.attributes === undefined
+      ? isFlattenedSpan(s)
+        ? prefixedAttributes(span)
+        : isAttributeMap(s)
+          ? span
+          : get(span, 'attributes')
+      : get(span, 'attributes');
   const attrs = new Attrs(attributes);
   const events = get(span, 'events');
   const convention: OtelConvention | null = forced === 'openinference' || forced === 'otel-genai' ? forced : spanConvention(attrs, events);
   const rec = emptySpan(convention ?? 'otel-genai', anchor, seq);
   if (attributes === span) rec.attributesOnly = true;
   if (attributes.v !== undefined && !Array.isArray(attributes.v) && !isObj(attributes.v))
-    rec.notes.push({ message: `has "attributes" of type ${typeName(attributes.v)} (expected a list of {key, value} or a map); its attributes are ignored`, severity: 'error' });
-  if (events.v !== undefined && !Array.isArray(events.v)) rec.notes.push({ message: `has "events" of type ${typeName(events.v)} (expected a list); ignored`, severity: 'warning' });
+    rec.notes.push({
+      message: `has "attributes" of type ${typeName(attributes.v)} (expected a list of {key, value} or a map); its attributes are ignored`,
+      severity: 'error',
+    });
+  if (events.v !== undefined && !Array.isArray(events.v))
+    rec.notes.push({ message: `has "events" of type ${typeName(events.v)} (expected a list); ignored`, severity: 'warning' });
   // OTLP, the Python SDK's `context`, OTel JS ReadableSpan's `spanContext` / `parentSpanContext`.
-  const ctx = isObj(s.context) ? s.context : isObj(s.spanContext) ? s.spanContext : isObj(s._spanContext) ? s._spanContext : { trace_id: s['context.trace_id'], span_id: s['context.span_id'] };
+  const ctx = isObj(s.context)
+    ? s.context
+    : isObj(s.spanContext)
+      ? s.spanContext
+      : isObj(s._spanContext)
+        ? s._spanContext
+        : { trace_id: s['context.trace_id'], span_id: s['context.span_id'] };
   const parentCtx = isObj(s.parentSpanContext) ? s.parentSpanContext : {};
   rec.traceId = idString(s.traceId ?? s.trace_id ?? ctx.trace_id ?? ctx.traceId);
   rec.spanId = idString(s.spanId ?? s.span_id ?? ctx.span_id ?? ctx.spanId);
@@ -245,8 +345,15 @@ export function readOtelSpan(
   const end = s.endTimeUnixNano ?? s.end_time ?? s.endTime;
   rec.startMs = timeMs(start);
   rec.endMs = timeMs(end);
-  for (const [name, v, t] of [['start', start, rec.startMs], ['end', end, rec.endMs]] as const)
-    if (v !== undefined && v !== null && t === null) rec.notes.push({ message: `has an unreadable ${name} time ${JSON.stringify(v)}; latency is unknown and time order falls back to file order`, severity: 'warning' });
+  for (const [name, v, t] of [
+    ['start', start, rec.startMs],
+    ['end', end, rec.endMs],
+  ] as const)
+    if (v !== undefined && v !== null && t === null)
+      rec.notes.push({
+        message: `has an unreadable ${name} time ${JSON.stringify(v)}; latency is unknown and time order falls back to file order`,
+        severity: 'warning',
+      });
   const res = resource ?? (isObj(s.resource) ? resourceMap(get(span, 'resource')) : null);
   if (res && typeof res['service.name'] === 'string') rec.metadata.service = res['service.name'];
   const error = spanError(span, events);
@@ -254,7 +361,8 @@ export function readOtelSpan(
   else if (attrs.has('mlflow.spanType')) readMlflow(rec, attrs, error, o);
   else if (isLangfuseSpan(attrs, convention)) readLangfuseAttributes(rec, attrs, error, o);
   else if (isTraceloopEntity(attrs)) readTraceloopEntity(rec, attrs, error, o);
-  else if (convention === 'openinference') readOpenInference(rec, attrs, error, o, typeof s.span_kind === 'string' ? s.span_kind : undefined);
+  else if (convention === 'openinference')
+    readOpenInference(rec, attrs, error, o, typeof s.span_kind === 'string' ? s.span_kind : undefined);
   else if (convention === 'otel-genai') readGenAI(rec, attrs, events, error, o);
   return rec;
 }
@@ -309,7 +417,12 @@ function isEmptyList(x: LV): boolean {
 
 function unreadable(name: string, x: LV): string {
   const v = x.v;
-  const what = typeof v === 'string' ? (parseJsonIn(x) ? 'JSON that holds no message' : 'a string that is not valid JSON') : `a value of type ${typeName(v)} that holds no message`;
+  const what =
+    typeof v === 'string'
+      ? parseJsonIn(x)
+        ? 'JSON that holds no message'
+        : 'a string that is not valid JSON'
+      : `a value of type ${typeName(v)} that holds no message`;
   return `has ${name} as ${what} (expected a JSON array of {role, parts}); ${name.endsWith('output.messages') ? 'no response is read from it' : 'the input is rebuilt from the trace'}`;
 }
 
@@ -335,7 +448,13 @@ const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content', '
  * (`llm.invocation_parameters.tools`, `gen_ai.request.tools`). Null: none recorded.
  */
 export function attributeToolDefinitions(a: Attrs): ToolDefinition[] | null {
-  const places: LV[] = [a.get('gen_ai.tool.definitions'), a.get('gen_ai.request.tools'), a.get('ai.prompt.tools'), get(jsonish(a.get('llm.invocation_parameters')), 'tools'), get(jsonish(a.get('llm.invocation_parameters')), 'functions')];
+  const places: LV[] = [
+    a.get('gen_ai.tool.definitions'),
+    a.get('gen_ai.request.tools'),
+    a.get('ai.prompt.tools'),
+    get(jsonish(a.get('llm.invocation_parameters')), 'tools'),
+    get(jsonish(a.get('llm.invocation_parameters')), 'functions'),
+  ];
   const whole = a.get('llm.tools');
   if (whole.v !== undefined) places.push(whole);
   else {
@@ -375,7 +494,12 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
   const op = a.str('gen_ai.operation.name');
   rec.provider = a.str('gen_ai.provider.name') ?? a.str('gen_ai.system') ?? null;
   rec.model = a.str('gen_ai.response.model') ?? a.str('gen_ai.request.model') ?? null;
-  setUsage(rec, a.num('gen_ai.usage.input_tokens') ?? a.num('gen_ai.usage.prompt_tokens'), a.num('gen_ai.usage.output_tokens') ?? a.num('gen_ai.usage.completion_tokens'), a.num('gen_ai.usage.total_tokens'));
+  setUsage(
+    rec,
+    a.num('gen_ai.usage.input_tokens') ?? a.num('gen_ai.usage.prompt_tokens'),
+    a.num('gen_ai.usage.output_tokens') ?? a.num('gen_ai.usage.completion_tokens'),
+    a.num('gen_ai.usage.total_tokens'),
+  );
   rec.finishReasons = stringList(a.get('gen_ai.response.finish_reasons'));
   const responseId = a.str('gen_ai.response.id');
   if (responseId) rec.metadata.response_id = responseId;
@@ -417,7 +541,8 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
   }
   const outAttr = a.get('gen_ai.output.messages');
   if (outAttr.v !== undefined && !brokenJson(outAttr)) output = response(readOutput(outAttr, o));
-  if (inAttr.v !== undefined && !o.light && (input?.length ?? 0) === 0 && !isEmptyList(inAttr)) rec.notes.push({ message: unreadable('gen_ai.input.messages', inAttr), severity: 'error' });
+  if (inAttr.v !== undefined && !o.light && (input?.length ?? 0) === 0 && !isEmptyList(inAttr))
+    rec.notes.push({ message: unreadable('gen_ai.input.messages', inAttr), severity: 'error' });
   if (outAttr.v !== undefined && !output && !isEmptyList(outAttr)) {
     rec.notes.push({ message: unreadable('gen_ai.output.messages', outAttr), severity: 'error' });
     rec.metadata.unreadable_output = true;
@@ -458,7 +583,8 @@ function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | null, o:
     if (!rec.finishReasons && fromEvents.finishReasons.length) rec.finishReasons = fromEvents.finishReasons;
     if (!rec.system && fromEvents.system.length) rec.system = fromEvents.system;
   }
-  if (input === null && a.count('gen_ai.prompt') > 0) input = o.light ? readInput(a.get('gen_ai.prompt'), o).messages : readIndexed(a, 'gen_ai.prompt', '', 'user', o);
+  if (input === null && a.count('gen_ai.prompt') > 0)
+    input = o.light ? readInput(a.get('gen_ai.prompt'), o).messages : readIndexed(a, 'gen_ai.prompt', '', 'user', o);
   if (output === null && a.count('gen_ai.completion') > 0) output = response(readIndexed(a, 'gen_ai.completion', '', 'assistant', o));
 
   if (op === 'invoke_agent' || op === 'create_agent' || op === 'invoke_workflow') {
@@ -539,10 +665,17 @@ function attributeEvents(a: Attrs): GenAIEvent[] {
 
 function spanEvent(e: LV): GenAIEvent {
   const v = isObj(e.v) ? e.v : {};
-  return { name: typeof v.name === 'string' ? v.name : '', attrs: new Attrs(get(e, 'attributes')), body: isObj(v.body) ? get(e, 'body') : null };
+  return {
+    name: typeof v.name === 'string' ? v.name : '',
+    attrs: new Attrs(get(e, 'attributes')),
+    body: isObj(v.body) ? get(e, 'body') : null,
+  };
 }
 
-function readGenAIEvents(events: readonly GenAIEvent[], o: ReadOptions): { input: IRMessage[]; output: IRMessage[]; finishReasons: string[]; system: Text[] } {
+function readGenAIEvents(
+  events: readonly GenAIEvent[],
+  o: ReadOptions,
+): { input: IRMessage[]; output: IRMessage[]; finishReasons: string[]; system: Text[] } {
   const input: IRMessage[] = [];
   const outputs: IRMessage[] = [];
   const finishReasons: string[] = [];
@@ -553,9 +686,13 @@ function readGenAIEvents(events: readonly GenAIEvent[], o: ReadOptions): { input
       const fromBody = (key: string) => (eventBody ? get(eventBody, key) : lv(undefined, null));
       const inLv = i.v !== undefined ? i : fromBody('gen_ai.input.messages');
       if (inLv.v !== undefined) input.push(...readInput(inLv, o).messages);
-      const out = attrs.get('gen_ai.output.messages').v !== undefined ? attrs.get('gen_ai.output.messages') : fromBody('gen_ai.output.messages');
+      const out =
+        attrs.get('gen_ai.output.messages').v !== undefined ? attrs.get('gen_ai.output.messages') : fromBody('gen_ai.output.messages');
       if (out.v !== undefined) outputs.push(...readOutput(out, o));
-      const sys = attrs.get('gen_ai.system_instructions').v !== undefined ? attrs.get('gen_ai.system_instructions') : fromBody('gen_ai.system_instructions');
+      const sys =
+        attrs.get('gen_ai.system_instructions').v !== undefined
+          ? attrs.get('gen_ai.system_instructions')
+          : fromBody('gen_ai.system_instructions');
       if (sys.v !== undefined) system.push(...systemTexts(sys));
       continue;
     }
@@ -579,7 +716,12 @@ function readGenAIEvents(events: readonly GenAIEvent[], o: ReadOptions): { input
       const role = m[1]!;
       const msgs = readMessage(body, role, o);
       for (const msg of msgs) {
-        msg.role = role === 'tool' ? 'tool' : normalizeRole(typeof (body.v as Record<string, unknown>)?.role === 'string' ? ((body.v as Record<string, unknown>).role as string) : role);
+        msg.role =
+          role === 'tool'
+            ? 'tool'
+            : normalizeRole(
+                typeof (body.v as Record<string, unknown>)?.role === 'string' ? ((body.v as Record<string, unknown>).role as string) : role,
+              );
         if (role === 'tool' && msg.toolCallId === undefined) {
           const id = str(get(body, 'id'));
           if (id !== undefined) msg.toolCallId = id;
@@ -635,7 +777,8 @@ function attributesAsBody(attrs: Attrs): LV {
     if (x.v === undefined) continue;
     // Calls and messages are JSON; so is a content that holds a list of blocks (Strands Agents).
     const parsed = typeof x.v === 'string' ? parseJsonIn(x) : null;
-    const j = (k === 'tool_calls' || k === 'message') && parsed ? parsed : k === 'content' && parsed && Array.isArray(parsed.v) ? parsed : x;
+    const j =
+      (k === 'tool_calls' || k === 'message') && parsed ? parsed : k === 'content' && parsed && Array.isArray(parsed.v) ? parsed : x;
     out[k] = j.v;
     locs.set(k, j.loc);
   }
@@ -661,7 +804,11 @@ function readIndexed(a: Attrs, prefix: string, inner: string, defaultRole: strin
     if (typeof content.v === 'string') m.parts.push({ text: content.v, loc: content.loc });
     const inlineResults: IRMessage[] = [];
     if (Array.isArray(content.v))
-      for (const r of readMessage(lv(withChildLocations({ role, content: content.v }, new Map([['content', content.loc]])), null), role, o)) {
+      for (const r of readMessage(
+        lv(withChildLocations({ role, content: content.v }, new Map([['content', content.loc]])), null),
+        role,
+        o,
+      )) {
         // Tool results inside a user turn (Anthropic blocks) are tool messages of their own.
         if (r.role === 'tool' && role !== 'tool') inlineResults.push(r);
         else {
@@ -689,7 +836,12 @@ function readIndexed(a: Attrs, prefix: string, inner: string, defaultRole: strin
     }
     // OpenLLMetry's legacy single function call.
     const fnName = str(at('function_call.name'));
-    if (fnName !== undefined) m.toolCalls.push({ id: null, name: fnName, args: o.light ? { text: '', loc: null } : (textOrRaw(at('function_call.arguments')) ?? { text: '{}', loc: null }) });
+    if (fnName !== undefined)
+      m.toolCalls.push({
+        id: null,
+        name: fnName,
+        args: o.light ? { text: '', loc: null } : (textOrRaw(at('function_call.arguments')) ?? { text: '{}', loc: null }),
+      });
     const callId = str(at('tool_call_id'));
     if (callId !== undefined) m.toolCallId = callId;
     const name = str(at('name'));
@@ -710,21 +862,34 @@ function readIndexed(a: Attrs, prefix: string, inner: string, defaultRole: strin
  * and `ai.toolCall` (`ai.toolCall.name|id|args|input|result|output`).
  */
 function isAiSdkSpan(a: Attrs): boolean {
-  return a.has('ai.operationId') || a.has('ai.prompt.messages') || a.has('ai.toolCall.name') || (a.has('ai.prompt') && a.has('ai.model.id'));
+  return (
+    a.has('ai.operationId') || a.has('ai.prompt.messages') || a.has('ai.toolCall.name') || (a.has('ai.prompt') && a.has('ai.model.id'))
+  );
 }
 
 function readAiSdk(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOptions): void {
   const op = a.str('ai.operationId') ?? a.str('operation.name') ?? '';
   rec.provider = a.str('ai.model.provider') ?? a.str('gen_ai.system') ?? null;
   rec.model = a.str('ai.response.model') ?? a.str('gen_ai.response.model') ?? a.str('ai.model.id') ?? null;
-  setUsage(rec, a.num('ai.usage.inputTokens') ?? a.num('ai.usage.promptTokens') ?? a.num('gen_ai.usage.input_tokens'), a.num('ai.usage.outputTokens') ?? a.num('ai.usage.completionTokens') ?? a.num('gen_ai.usage.output_tokens'), a.num('ai.usage.totalTokens'));
+  setUsage(
+    rec,
+    a.num('ai.usage.inputTokens') ?? a.num('ai.usage.promptTokens') ?? a.num('gen_ai.usage.input_tokens'),
+    a.num('ai.usage.outputTokens') ?? a.num('ai.usage.completionTokens') ?? a.num('gen_ai.usage.output_tokens'),
+    a.num('ai.usage.totalTokens'),
+  );
   const finish = a.str('ai.response.finishReason');
   if (finish) rec.finishReasons = [finish];
   if (op === 'ai.toolCall' || a.has('ai.toolCall.name')) {
     rec.kind = 'tool';
     const args = a.get('ai.toolCall.args').v !== undefined ? a.get('ai.toolCall.args') : a.get('ai.toolCall.input');
     const result = a.get('ai.toolCall.result').v !== undefined ? a.get('ai.toolCall.result') : a.get('ai.toolCall.output');
-    rec.tool = { name: a.str('ai.toolCall.name') ?? null, callId: a.str('ai.toolCall.id')?.trim() ?? null, args: textOrRaw(args, o.light), result: textOrRaw(result, o.light), error };
+    rec.tool = {
+      name: a.str('ai.toolCall.name') ?? null,
+      callId: a.str('ai.toolCall.id')?.trim() ?? null,
+      args: textOrRaw(args, o.light),
+      result: textOrRaw(result, o.light),
+      error,
+    };
     return;
   }
   // The answer: text, tool calls, a generated object, reasoning.
@@ -782,7 +947,13 @@ function readMlflow(rec: SpanRecord, a: Attrs, error: Text | null, o: ReadOption
   if (type === 'TOOL') {
     rec.kind = 'tool';
     const args = isObj(inputs.v) && inputs.v.arguments !== undefined ? get(inputs, 'arguments') : a.get('mlflow.spanInputs');
-    rec.tool = { name: rec.name, callId: null, args: textOrRaw(args, o.light), result: textOrRaw(a.get('mlflow.spanOutputs'), o.light), error };
+    rec.tool = {
+      name: rec.name,
+      callId: null,
+      args: textOrRaw(args, o.light),
+      result: textOrRaw(a.get('mlflow.spanOutputs'), o.light),
+      error,
+    };
     return;
   }
   if (type === 'CHAT_MODEL' || type === 'LLM') {
@@ -822,7 +993,13 @@ function readTraceloopEntity(rec: SpanRecord, a: Attrs, error: Text | null, o: R
   const name = a.str('traceloop.entity.name') ?? rec.name;
   if (kind === 'tool') {
     rec.kind = 'tool';
-    rec.tool = { name, callId: a.str('gen_ai.tool.call.id')?.trim() ?? null, args: textOrRaw(input, o.light), result: textOrRaw(output, o.light), error };
+    rec.tool = {
+      name,
+      callId: a.str('gen_ai.tool.call.id')?.trim() ?? null,
+      args: textOrRaw(input, o.light),
+      result: textOrRaw(output, o.light),
+      error,
+    };
     return;
   }
   rec.kind = kind === 'agent' || kind === 'workflow' ? 'agent' : 'other';
@@ -843,35 +1020,60 @@ function readTraceloopEntity(rec: SpanRecord, a: Attrs, error: Text | null, o: R
 function isLangfuseSpan(a: Attrs, convention: OtelConvention | null): boolean {
   if (!a.has('langfuse.observation.type')) return false;
   // A span an OTel instrumentation wrote (with its own message attributes) is read by its convention.
-  return convention === null || !(a.has('gen_ai.input.messages') || a.has('gen_ai.output.messages') || a.count('gen_ai.prompt') > 0 || a.count('llm.input_messages') > 0 || a.has('input.value'));
+  return (
+    convention === null ||
+    !(
+      a.has('gen_ai.input.messages') ||
+      a.has('gen_ai.output.messages') ||
+      a.count('gen_ai.prompt') > 0 ||
+      a.count('llm.input_messages') > 0 ||
+      a.has('input.value')
+    )
+  );
 }
 
 function readLangfuseAttributes(rec: SpanRecord, a: Attrs, spanErr: Text | null, o: ReadOptions): void {
   const type = (a.str('langfuse.observation.type') ?? 'span').toLowerCase();
   const level = a.str('langfuse.observation.level');
-  const error = spanErr ?? (level === 'ERROR' ? (textOf(a.get('langfuse.observation.status_message')) ?? { text: 'error', loc: null }) : null);
+  const error =
+    spanErr ?? (level === 'ERROR' ? (textOf(a.get('langfuse.observation.status_message')) ?? { text: 'error', loc: null }) : null);
   const input = jsonish(a.get('langfuse.observation.input'));
   const output = jsonish(a.get('langfuse.observation.output'));
   rec.model = a.str('langfuse.observation.model.name') ?? null;
   const usage = jsonish(a.get('langfuse.observation.usage_details'));
-  setUsage(rec, num(getAny(usage, 'input', 'prompt_tokens', 'input_tokens')), num(getAny(usage, 'output', 'completion_tokens', 'output_tokens')), num(getAny(usage, 'total', 'total_tokens')));
+  setUsage(
+    rec,
+    num(getAny(usage, 'input', 'prompt_tokens', 'input_tokens')),
+    num(getAny(usage, 'output', 'completion_tokens', 'output_tokens')),
+    num(getAny(usage, 'total', 'total_tokens')),
+  );
   const cost = num(get(jsonish(a.get('langfuse.observation.cost_details')), 'total'));
   if (cost !== undefined) rec.costUsd = cost;
   if (type === 'generation' || type === 'embedding') {
     rec.kind = 'llm';
     const request = input.v !== undefined && input.v !== null ? readInput(input, o) : null;
     if (request?.messages.length) rec.input = request.messages;
-    else if (!o.light && input.v !== undefined) rec.notes.push({ message: 'has langfuse.observation.input that holds no readable message; the input is rebuilt from the trace', severity: 'warning' });
+    else if (!o.light && input.v !== undefined)
+      rec.notes.push({
+        message: 'has langfuse.observation.input that holds no readable message; the input is rebuilt from the trace',
+        severity: 'warning',
+      });
     if (output.v !== undefined && output.v !== null) {
       rec.output = response(readOutput(output, o));
       if (!rec.output) {
-        rec.notes.push({ message: 'has langfuse.observation.output that holds no readable message; no response is read from it', severity: 'error' });
+        rec.notes.push({
+          message: 'has langfuse.observation.output that holds no readable message; no response is read from it',
+          severity: 'error',
+        });
         rec.metadata.unreadable_output = true;
       }
     }
     if (!o.light) {
       const params = jsonish(a.get('langfuse.observation.model.parameters'));
-      rec.tools = mergeToolDefinitions(mergeToolDefinitions(request?.tools ?? null, attributeToolDefinitions(a)), findToolDefinitions([get(params, 'tools'), a.get('langfuse.observation.metadata.tools')]));
+      rec.tools = mergeToolDefinitions(
+        mergeToolDefinitions(request?.tools ?? null, attributeToolDefinitions(a)),
+        findToolDefinitions([get(params, 'tools'), a.get('langfuse.observation.metadata.tools')]),
+      );
       rec.system = attributeSystem(a);
     }
     if (error && !rec.output) rec.metadata.error = error.text;
@@ -879,8 +1081,17 @@ function readLangfuseAttributes(rec: SpanRecord, a: Attrs, spanErr: Text | null,
   }
   if (type === 'tool') {
     rec.kind = 'tool';
-    const callId = a.str('langfuse.observation.metadata.tool_call_id') ?? a.str('langfuse.observation.metadata.toolCallId') ?? (isObj(input.v) ? str(getAny(input, 'tool_call_id', 'toolCallId')) : undefined);
-    rec.tool = { name: rec.name, callId: callId?.trim() ?? null, args: textOrRaw(a.get('langfuse.observation.input'), o.light), result: textOrRaw(a.get('langfuse.observation.output'), o.light), error };
+    const callId =
+      a.str('langfuse.observation.metadata.tool_call_id') ??
+      a.str('langfuse.observation.metadata.toolCallId') ??
+      (isObj(input.v) ? str(getAny(input, 'tool_call_id', 'toolCallId')) : undefined);
+    rec.tool = {
+      name: rec.name,
+      callId: callId?.trim() ?? null,
+      args: textOrRaw(a.get('langfuse.observation.input'), o.light),
+      result: textOrRaw(a.get('langfuse.observation.output'), o.light),
+      error,
+    };
     return;
   }
   // agent, chain, span…: the root's input is the trace's input.
@@ -926,7 +1137,12 @@ function readOpenInference(rec: SpanRecord, a: Attrs, error: Text | null, o: Rea
 
   const nIn = a.count('llm.input_messages');
   const nOut = a.count('llm.output_messages');
-  let input: IRMessage[] | null = nIn > 0 ? (o.light ? readInput(a.get('llm.input_messages'), o).messages : readIndexed(a, 'llm.input_messages', 'message.', 'user', o)) : null;
+  let input: IRMessage[] | null =
+    nIn > 0
+      ? o.light
+        ? readInput(a.get('llm.input_messages'), o).messages
+        : readIndexed(a, 'llm.input_messages', 'message.', 'user', o)
+      : null;
   let output: IRMessage[] | null = nOut > 0 ? response(readIndexed(a, 'llm.output_messages', 'message.', 'assistant', o)) : null;
   const inputValue = a.get('input.value');
   const outputValue = a.get('output.value');

@@ -38,12 +38,22 @@ export function familyOf(format: TraceFormat): Family {
 export function classify(v: unknown, hint: string | null): Family | null {
   if (!isObj(v)) return null;
   if (hint === 'otlp') return 'otel';
-  if (Array.isArray(v.messages) || (v.messages !== undefined && Object.keys(v).every((k) => ['id', 'messages', 'tools', 'model', 'usage', 'metadata'].includes(k)))) return 'openai';
+  if (
+    Array.isArray(v.messages) ||
+    (v.messages !== undefined && Object.keys(v).every((k) => ['id', 'messages', 'tools', 'model', 'usage', 'metadata'].includes(k)))
+  )
+    return 'openai';
   if (isLangSmithRun(v)) return 'langsmith';
   if (isLangfuseTrace(v) || isLangfuseObservation(v)) return 'langfuse';
   if (isOpikSpan(v) || isOpikTrace(v)) return 'opik';
   if (isSpanLike(v)) return 'otel';
-  if ((hint === 'traces' || hint === 'spans') && v.id !== undefined && (v.input !== undefined || v.output !== undefined) && v.start_time !== undefined) return 'opik';
+  if (
+    (hint === 'traces' || hint === 'spans') &&
+    v.id !== undefined &&
+    (v.input !== undefined || v.output !== undefined) &&
+    v.start_time !== undefined
+  )
+    return 'opik';
   return null;
 }
 
@@ -67,7 +77,12 @@ export interface InnerRecord {
  * The records inside one parsed value: OTLP spans, elements of container arrays, or itself.
  * OTLP resources become contexts (`contexts[ctx]`), registered once under `ctxKey:i`.
  */
-export function innerRecords(value: unknown, resourceCtx: Map<string, number>, contexts: Array<Record<string, unknown> | null>, ctxKey: string): InnerRecord[] {
+export function innerRecords(
+  value: unknown,
+  resourceCtx: Map<string, number>,
+  contexts: Array<Record<string, unknown> | null>,
+  ctxKey: string,
+): InnerRecord[] {
   if (!isObj(value)) return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
   // OTLP: spans and log records (a collector's file exporter may write both in one document).
   const out: InnerRecord[] = [];
@@ -89,7 +104,9 @@ export function innerRecords(value: unknown, resourceCtx: Map<string, number>, c
         scopes.forEach((ss, j) => {
           if (!isObj(ss)) return;
           for (const recKey of Object.keys(ss).filter((k) => OTLP_RECORDS.has(k) && Array.isArray(ss[k])))
-            (ss[recKey] as unknown[]).forEach((span, k) => out.push({ value: span, inner: [rsKey, i, ssKey, j, recKey, k], ctx, hint: 'otlp' }));
+            (ss[recKey] as unknown[]).forEach((span, k) =>
+              out.push({ value: span, inner: [rsKey, i, ssKey, j, recKey, k], ctx, hint: 'otlp' }),
+            );
         });
       }
     });

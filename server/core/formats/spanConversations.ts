@@ -62,7 +62,14 @@ export class SpanConversations {
     const { file, displayName, lazy } = this.opts;
     const groups = groupByTrace(this.spans);
     this.spans = [];
-    const opts = { file, displayName, problem: this.problem, idsOnly: lazy, budget: { rebuilt: REBUILT_MESSAGES_BUDGET }, coverage: this.coverage };
+    const opts = {
+      file,
+      displayName,
+      problem: this.problem,
+      idsOnly: lazy,
+      budget: { rebuilt: REBUILT_MESSAGES_BUDGET },
+      coverage: this.coverage,
+    };
     for (let t = 0; t < groups.length; t++) {
       const g = groups[t]!;
       if (lazy) {

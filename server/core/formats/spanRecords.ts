@@ -39,11 +39,21 @@ export interface FamilyRecord {
  * A record of a span family → its span records (null: not a record of that family). `light`
  * reads no texts (a large file being indexed keeps skeletons only).
  */
-export function readFamily(family: Family, r: FamilyRecord, convention: 'otel-genai' | 'openinference' | null, light: boolean): SpanRecord[] | null {
+export function readFamily(
+  family: Family,
+  r: FamilyRecord,
+  convention: 'otel-genai' | 'openinference' | null,
+  light: boolean,
+): SpanRecord[] | null {
   return readRecord(family, r, convention, { light });
 }
 
-function readRecord(family: Family, r: FamilyRecord, convention: 'otel-genai' | 'openinference' | null, o: ReadOptions): SpanRecord[] | null {
+function readRecord(
+  family: Family,
+  r: FamilyRecord,
+  convention: 'otel-genai' | 'openinference' | null,
+  o: ReadOptions,
+): SpanRecord[] | null {
   const { anchor, inner, hint } = r;
   const v = inner.length ? valueAtPath(r.value, inner) : r.value;
   const root: LV = { v, loc: { a: anchor, outer: [], path: inner.slice(), src: r.source } };
@@ -61,7 +71,9 @@ function readRecord(family: Family, r: FamilyRecord, convention: 'otel-genai' | 
     case 'langsmith':
       return isLangSmithRun(v) ? readLangSmith(root, anchor, seq, o) : null;
     case 'opik':
-      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans' ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null, o) : null;
+      return isOpikSpan(v) || isOpikTrace(v) || hint === 'traces' || hint === 'spans'
+        ? readOpik(root, anchor, seq, hint === 'spans' ? 'span' : hint === 'traces' ? 'trace' : null, o)
+        : null;
     default:
       return null;
   }
@@ -71,8 +83,19 @@ function readRecord(family: Family, r: FamilyRecord, convention: 'otel-genai' | 
 export function skeleton(s: SpanRecord): SpanRecord {
   const output =
     s.output &&
-    s.output.map((m) => ({ role: m.role, parts: NO_TEXTS, toolCalls: m.toolCalls.length ? m.toolCalls.map((c) => ({ id: c.id, name: c.name, args: NO_TEXT })) : NO_CALLS }));
-  const meta = s.metadata.error !== undefined ? (s.metadata.unreadable_output ? ERROR_UNREADABLE : ERROR_ONLY) : s.metadata.unreadable_output ? UNREADABLE_ONLY : NO_META;
+    s.output.map((m) => ({
+      role: m.role,
+      parts: NO_TEXTS,
+      toolCalls: m.toolCalls.length ? m.toolCalls.map((c) => ({ id: c.id, name: c.name, args: NO_TEXT })) : NO_CALLS,
+    }));
+  const meta =
+    s.metadata.error !== undefined
+      ? s.metadata.unreadable_output
+        ? ERROR_UNREADABLE
+        : ERROR_ONLY
+      : s.metadata.unreadable_output
+        ? UNREADABLE_ONLY
+        : NO_META;
   return {
     format: s.format,
     traceId: s.traceId,

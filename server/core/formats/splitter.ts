@@ -84,7 +84,7 @@ const ENDS_IN_ESCAPE = -2;
  * across chunks, so runs never straddle `i`); quotes are found by native search.
  */
 function stringEnd(c: Uint8Array, i: number): number {
-  for (let from = i; ; ) {
+  for (let from = i; ;) {
     const quote = c.indexOf(0x22, from);
     const end = quote < 0 ? c.length : quote;
     let k = end;
@@ -217,7 +217,11 @@ export class JsonSplitter {
     }
     if (this.stack.length > 0 || this.mode === Mode.Capture || this.mode === Mode.KeyString) {
       const cap = this.mode === Mode.Capture ? this.capture : null;
-      this.sink.problem(this.pos.atEnd(), 'the file ends in the middle of a JSON value (truncated?): what comes before is read, the rest is missing', 'error');
+      this.sink.problem(
+        this.pos.atEnd(),
+        'the file ends in the middle of a JSON value (truncated?): what comes before is read, the rest is missing',
+        'error',
+      );
       this.mode = Mode.Failed;
       // The record being read when the file ended: keep its complete members.
       if (cap && cap.action !== 'skip' && cap.kind === 'object') {
@@ -225,7 +229,16 @@ export class JsonSplitter {
         const source = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
         const value = salvageTruncated(source);
         if (value !== undefined)
-          this.sink.value({ kind: cap.action === 'context' ? 'context' : 'record', value, source, path: cap.path, document: this.document, byteStart: cap.byteStart, byteEnd: this.base, start: cap.start });
+          this.sink.value({
+            kind: cap.action === 'context' ? 'context' : 'record',
+            value,
+            source,
+            path: cap.path,
+            document: this.document,
+            byteStart: cap.byteStart,
+            byteEnd: this.base,
+            start: cap.start,
+          });
       }
     }
   }
@@ -347,10 +360,23 @@ export class JsonSplitter {
       // Where in the file: the record's start plus the error's offset in it.
       const at = offsetPositions(source, [Math.min(syntaxErrorOffset(source), source.length)])[0]!;
       const pos = { line: cap.start.line + at.line, character: at.line === 0 ? cap.start.character + at.character : at.character };
-      this.sink.problem(pos, `${describePath(cap.path)} is not valid JSON at line ${pos.line + 1}, column ${pos.character + 1} (${(e as Error).message}); it is skipped`, 'error');
+      this.sink.problem(
+        pos,
+        `${describePath(cap.path)} is not valid JSON at line ${pos.line + 1}, column ${pos.character + 1} (${(e as Error).message}); it is skipped`,
+        'error',
+      );
       return;
     }
-    this.sink.value({ kind: cap.action === 'context' ? 'context' : 'record', value, source, path: cap.path, document: this.document, byteStart: cap.byteStart, byteEnd, start: cap.start });
+    this.sink.value({
+      kind: cap.action === 'context' ? 'context' : 'record',
+      value,
+      source,
+      path: cap.path,
+      document: this.document,
+      byteStart: cap.byteStart,
+      byteEnd,
+      start: cap.start,
+    });
   }
 
   private scanKey(c: Uint8Array, i: number): number {
@@ -391,7 +417,11 @@ export class JsonSplitter {
     const at = this.pos.at(i);
     const b = c[i];
     const got = b === undefined ? 'the end' : `'${String.fromCharCode(b)}'`;
-    this.sink.problem(at, `invalid JSON at line ${at.line + 1}, column ${at.character + 1}: ${message}, found ${got}; the rest of the file is not read`, 'error');
+    this.sink.problem(
+      at,
+      `invalid JSON at line ${at.line + 1}, column ${at.character + 1}: ${message}, found ${got}; the rest of the file is not read`,
+      'error',
+    );
     this.mode = Mode.Failed;
   }
 }

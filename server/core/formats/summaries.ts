@@ -70,7 +70,7 @@ export class SummaryTable {
 }
 
 const PAGE_BYTES = 1 << 20;
-const NOT_LATIN1 = /[^\u0000-\u00ff]/;
+const NOT_LATIN1 = /[\u0100-\uffff]/;
 
 /**
  * Short strings (up to a page each) appended to pages of bytes: one byte a character when they

@@ -112,7 +112,8 @@ export interface ProblemSink {
 export function timeMs(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return epochToMs(v);
   // OTel JS HrTime: [seconds, nanoseconds].
-  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number' && v[0] > 0) return v[0] * 1000 + v[1] / 1e6;
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number' && v[0] > 0)
+    return v[0] * 1000 + v[1] / 1e6;
   if (typeof v === 'string' && v !== '') {
     // The common shapes first: ISO 8601 with a zone, or without one (UTC).
     if (ISO_ZONED.test(v)) {

@@ -69,7 +69,10 @@ export function judgeResponseSchema(labelSet: LabelSet) {
   });
 }
 
-export function judgeRequestBody(model: ModelConfig, input: Pick<DetectionInput, 'conversation' | 'messageIndex' | 'message' | 'labelSet'>): ChatRequestBody {
+export function judgeRequestBody(
+  model: ModelConfig,
+  input: Pick<DetectionInput, 'conversation' | 'messageIndex' | 'message' | 'labelSet'>,
+): ChatRequestBody {
   const labelSet = input.labelSet ?? defaultJudgeLabelSet();
   const { schema, strict } = toWireJsonSchema(judgeResponseSchema(labelSet));
   const body: ChatRequestBody = {
@@ -97,13 +100,19 @@ export type JudgeRawAnnotation = z.infer<typeof rawAnnotation>;
 
 /** The judge's reply → its annotations (lenient, see the decisions above). Throws when not JSON. */
 export function parseJudgeReply(content: string | null | undefined, labelSet: LabelSet): JudgeRawAnnotation[] {
-  const text = (content ?? '').trim().replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1').trim();
+  const text = (content ?? '')
+    .trim()
+    .replace(/^```(?:json)?\s*\n?([\s\S]*?)\n?```$/, '$1')
+    .trim();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
     const snippet = text.length > 120 ? `${text.slice(0, 120)}…` : text;
-    throw new InferenceError(`the judge's answer is not valid JSON (${e instanceof Error ? e.message : String(e)}): ${snippet}`, 'malformed_response');
+    throw new InferenceError(
+      `the judge's answer is not valid JSON (${e instanceof Error ? e.message : String(e)}): ${snippet}`,
+      'malformed_response',
+    );
   }
   const envelope = z.object({ annotations: z.array(z.unknown()) }).safeParse(parsed);
   if (!envelope.success) {

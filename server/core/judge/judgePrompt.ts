@@ -1,12 +1,6 @@
 // The LLM judge's prompt: a versioned template. Changing any text here changes what the judge
 // answers, so bump JUDGE_PROMPT_VERSION with it (the prompt snapshot test pins the exact text).
-import {
-  type Conversation,
-  type LabelSet,
-  type Message,
-  builtInLabels,
-  messageParts,
-} from '../../../common/schema';
+import { type Conversation, type LabelSet, type Message, builtInLabels, messageParts } from '../../../common/schema';
 
 export const JUDGE_PROMPT_VERSION = '1';
 
@@ -21,7 +15,10 @@ export function defaultJudgeLabelSet(): LabelSet {
   };
 }
 
-export const JUDGE_SYSTEM_TEMPLATE = (v: { labels: string; domainContext: string }) => `You are a meticulous reviewer of LLM applications and agents. You are shown everything a model saw — the system prompt, the user turns, the tool schemas, earlier tool calls and their results — and one response the model produced. Find every hallucination in that response: statements the context does not support or that contradict it, and tool-call arguments that are unknown, invalid or not grounded in what came before the call.
+export const JUDGE_SYSTEM_TEMPLATE = (v: {
+  labels: string;
+  domainContext: string;
+}) => `You are a meticulous reviewer of LLM applications and agents. You are shown everything a model saw — the system prompt, the user turns, the tool schemas, earlier tool calls and their results — and one response the model produced. Find every hallucination in that response: statements the context does not support or that contradict it, and tool-call arguments that are unknown, invalid or not grounded in what came before the call.
 
 How to judge:
 - Judge only the RESPONSE, and only against the CONTEXT and the TOOLS. General knowledge does not ground a specific claim (a number, date, amount, URL, e-mail address or name) that the context does not contain.

@@ -51,7 +51,12 @@ export function mergeAnnotations(a: readonly Annotation[], b: readonly Annotatio
       used = true;
       const yInside = y.start_offset >= x.start_offset && y.end_offset <= x.end_offset && y.end_offset > y.start_offset;
       const span = yInside ? y : x;
-      const explanations = x.explanation === y.explanation || !y.explanation ? x.explanation : x.explanation ? `${x.explanation}\n${y.explanation}` : y.explanation;
+      const explanations =
+        x.explanation === y.explanation || !y.explanation
+          ? x.explanation
+          : x.explanation
+            ? `${x.explanation}\n${y.explanation}`
+            : y.explanation;
       merged[i] = {
         ...x,
         label: moreSpecific(x.label, y.label),

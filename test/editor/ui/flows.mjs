@@ -18,7 +18,10 @@ export async function answerName(page, name) {
 export async function choosePassThrough(page) {
   const input = quickInput(page).locator('.quick-input-box input');
   await input.fill('Pass-through');
-  await quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: /pass-through/i }).first().waitFor({ timeout: 5000 });
+  await quickInput(page)
+    .locator('.quick-input-list .monaco-list-row', { hasText: /pass-through/i })
+    .first()
+    .waitFor({ timeout: 5000 });
   await input.press('Enter');
 }
 
@@ -77,7 +80,10 @@ export async function answerQuickInputs(page, { name, conversationIds = null }) 
  * Returns the steps seen and the time the button was clicked.
  */
 export async function answerWebviewForm(page, { name, conversationIds = null, passThrough = true, model, shot = 'new-experiment-form' }) {
-  const frame = await webviewFrame(page, 'form', { timeout: 30_000, ready: (f) => f.evaluate(() => document.querySelectorAll('.conv-row').length > 0) });
+  const frame = await webviewFrame(page, 'form', {
+    timeout: 30_000,
+    ready: (f) => f.evaluate(() => document.querySelectorAll('.conv-row').length > 0),
+  });
   // The form must show the trace text as text (a trace may hold HTML).
   const injected = await frame.evaluate(() => document.querySelectorAll('img, [onerror]').length);
   if (injected) throw new Error(`the form holds ${injected} <img>/[onerror] elements: trace text was parsed as HTML`);
@@ -86,18 +92,27 @@ export async function answerWebviewForm(page, { name, conversationIds = null, pa
   await nameInput.fill(name);
   const pass = frame.locator('[data-field="pass_through"] vscode-checkbox').first();
   if ((await pass.evaluate((c) => c.checked)) !== passThrough) await pass.click();
-  if ((await pass.evaluate((c) => c.checked)) !== passThrough) throw new Error(`the pass-through switch did not turn ${passThrough ? 'on' : 'off'}`);
+  if ((await pass.evaluate((c) => c.checked)) !== passThrough)
+    throw new Error(`the pass-through switch did not turn ${passThrough ? 'on' : 'off'}`);
   // The target model (with pass-through: the name of the traced responses' configuration).
   if (model !== undefined) await frame.locator('#f-model input').first().fill(model);
   await screenshot(page, `${shot}-top`);
 
   const selected = () => frame.locator('.conv-row.selected').evaluateAll((rows) => rows.map((r) => r.dataset.id).sort());
   if ((await selected()).length) await frame.locator('.picker-bar .link', { hasText: 'Clear selection' }).click();
-  if (conversationIds === null) await frame.locator('.picker-bar .link', { hasText: /^Select all/ }).first().click();
+  if (conversationIds === null)
+    await frame
+      .locator('.picker-bar .link', { hasText: /^Select all/ })
+      .first()
+      .click();
   else for (const id of conversationIds) await frame.locator(`.conv-row[data-id="${id}"]`).click();
-  const want = conversationIds === null ? await frame.locator('.conv-row').evaluateAll((rows) => rows.map((r) => r.dataset.id).sort()) : [...conversationIds].sort();
+  const want =
+    conversationIds === null
+      ? await frame.locator('.conv-row').evaluateAll((rows) => rows.map((r) => r.dataset.id).sort())
+      : [...conversationIds].sort();
   const got = await selected();
-  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`selected conversations ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`);
+  if (JSON.stringify(got) !== JSON.stringify(want))
+    throw new Error(`selected conversations ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`);
 
   const footer = await poll(
     async () => {

@@ -2,7 +2,18 @@
 // would: packaging, installing, serving, the browser, and small helpers for the workbench's parts
 // (command palette, quick input, views, status bar, editor, hovers) and screenshots.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactsDir, chromiumArgs, chromiumPath, codeServerEntry, quietEditorSettings, repoRoot, workspaceFixture } from '../paths.mjs';
@@ -32,7 +43,12 @@ function gitIgnoredMatcher(extensionDir) {
     .map((l) => {
       const dirOnly = l.endsWith('/');
       const pat = l.replace(/^\//, '').replace(/\/$/, '');
-      const re = new RegExp(`^${pat.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      const re = new RegExp(
+        `^${pat
+          .split('*')
+          .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*')}$`,
+      );
       return { re, anchored: pat.includes('/'), dirOnly };
     });
   return (rel, isDir) => {
@@ -66,15 +82,29 @@ export function stageForPackaging(extensionDir, dest) {
 export function packageExtension(extensionDir, outDir) {
   const vsix = path.join(outDir, 'extension.vsix');
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--allow-star-activation', '--out', vsix];
+  const args = [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--allow-missing-repository',
+    '--no-rewrite-relative-links',
+    '--skip-license',
+    '--allow-star-activation',
+    '--out',
+    vsix,
+  ];
   const t0 = Date.now();
   const staged = stageForPackaging(extensionDir, path.join(outDir, 'package-stage'));
   const r = spawnSync(process.execPath, args, { cwd: staged, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
   rmSync(staged, { recursive: true, force: true });
   if (r.status !== 0 || !existsSync(vsix))
-    throw new Error(`vsce package failed (exit ${r.status ?? r.signal}):\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-30).join('\n')}`);
+    throw new Error(
+      `vsce package failed (exit ${r.status ?? r.signal}):\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-30).join('\n')}`,
+    );
   const files = /(\d+) files?/.exec(r.stdout ?? '')?.[1];
-  log(`packaged ${path.relative(process.cwd(), extensionDir) || '.'} in ${((Date.now() - t0) / 1000).toFixed(1)} s${files ? ` (${files} files)` : ''}`);
+  log(
+    `packaged ${path.relative(process.cwd(), extensionDir) || '.'} in ${((Date.now() - t0) / 1000).toFixed(1)} s${files ? ` (${files} files)` : ''}`,
+  );
   return vsix;
 }
 
@@ -123,7 +153,11 @@ export async function startSession({ extensionDir = repoRoot, vsix, fixture = wo
     { encoding: 'utf8', env, timeout: 120_000 },
   );
   if (install.status !== 0) throw new Error(`--install-extension failed (exit ${install.status}):\n${install.stdout}\n${install.stderr}`);
-  log(`installed ${readdirSync(extensionsDir).filter((d) => !d.startsWith('.') && d !== 'extensions.json').join(', ')}`);
+  log(
+    `installed ${readdirSync(extensionsDir)
+      .filter((d) => !d.startsWith('.') && d !== 'extensions.json')
+      .join(', ')}`,
+  );
 
   const port = await freePort();
   const serverLog = createWriteStream(path.join(uiArtifacts, 'code-server.log'));
@@ -131,14 +165,18 @@ export async function startSession({ extensionDir = repoRoot, vsix, fixture = wo
     process.execPath,
     [
       codeServerEntry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       workspace,
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env },
@@ -170,7 +208,10 @@ export async function startSession({ extensionDir = repoRoot, vsix, fixture = wo
     const consoleLog = createWriteStream(path.join(uiArtifacts, 'browser-console.log'));
     session.page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
     session.page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.stack ?? e}\n`));
-    await session.page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await session.page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 60_000,
+    });
     await session.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     await session.page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
     log(`workbench up in ${((Date.now() - t0) / 1000).toFixed(1)} s (code-server on port ${port})`);
@@ -216,7 +257,7 @@ export async function runCommand(page, title, { timeout = 30_000 } = {}) {
       await quickInputBox(page).press('Enter');
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`command "${title}" not found in the command palette within ${timeout} ms`);
+      if (Date.now() > deadline) throw new Error(`command "${title}" not found in the command palette within ${timeout} ms`, { cause: e });
     }
   }
 }
@@ -227,13 +268,17 @@ export async function readQuickInput(page) {
   if (!(await widget.isVisible())) return null;
   return widget.evaluate((w) => {
     const visible = (el) => !!el && el.offsetParent !== null && getComputedStyle(el).display !== 'none';
-    const rows = [...w.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? r.textContent ?? '');
+    const rows = [...w.querySelectorAll('.quick-input-list .monaco-list-row')].map(
+      (r) => r.getAttribute('aria-label') ?? r.textContent ?? '',
+    );
     const input = w.querySelector('.quick-input-box input');
     return {
       title: w.querySelector('.quick-input-title')?.textContent ?? '',
       placeholder: input?.getAttribute('placeholder') ?? '',
       value: input?.value ?? '',
-      canPickMany: visible(w.querySelector('.quick-input-header .monaco-checkbox')) || !!w.querySelector('.quick-input-list .monaco-list-row .monaco-checkbox'),
+      canPickMany:
+        visible(w.querySelector('.quick-input-header .monaco-checkbox')) ||
+        !!w.querySelector('.quick-input-list .monaco-list-row .monaco-checkbox'),
       hasList: visible(w.querySelector('.quick-input-list')) && rows.length > 0,
       rows,
       message: w.querySelector('.quick-input-message')?.textContent ?? '',
@@ -266,7 +311,9 @@ export async function waitForQuickInputChange(page, previous, timeout = 15_000, 
 export async function openActivityBarContainer(page, title) {
   const sidebarTitle = page.locator('.part.sidebar .composite.title', { hasText: new RegExp(title, 'i') }).first();
   if (await sidebarTitle.isVisible().catch(() => false)) return;
-  const item = page.locator(`.part.activitybar .action-item[aria-label^="${title}"], .part.activitybar a.action-label[aria-label^="${title}"]`).first();
+  const item = page
+    .locator(`.part.activitybar .action-item[aria-label^="${title}"], .part.activitybar a.action-label[aria-label^="${title}"]`)
+    .first();
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   await item.click();
   await sidebarTitle.waitFor({ state: 'visible', timeout: 10_000 });
@@ -288,7 +335,9 @@ export async function viewRows(page, paneTitle) {
   const pane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: new RegExp(paneTitle, 'i') }) }).first();
   const header = pane.locator('.pane-header').first();
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  return pane.locator('.pane-body .monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').trim()));
+  return pane
+    .locator('.pane-body .monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').trim()));
 }
 
 /** The Problems entry of the status bar: its text and the sum of the numbers it shows. */
@@ -320,34 +369,38 @@ export async function openFile(page, relPath) {
  * longer raw text that contains needle once, to pick the right occurrence.
  */
 export async function textRect(page, needle, occurrenceContext = needle) {
-  return page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate(
-    (root, { needle, ctx }) => {
-      // Concatenate the text nodes of all view lines (a wrapped line is several view lines).
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      const nodes = [];
-      let all = '';
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        nodes.push({ node: n, start: all.length });
-        all += n.textContent.replace(/\u00a0/g, ' ');
-      }
-      const at = all.indexOf(ctx);
-      if (at < 0) return null;
-      const start = at + ctx.indexOf(needle);
-      const end = start + needle.length;
-      const locate = (offset) => {
-        for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i].start <= offset) return { node: nodes[i].node, offset: offset - nodes[i].start };
-        return null;
-      };
-      const a = locate(start);
-      const b = locate(end - 1);
-      const range = document.createRange();
-      range.setStart(a.node, a.offset);
-      range.setEnd(b.node, b.offset + 1);
-      const r = range.getBoundingClientRect();
-      return { x: r.x, y: r.y, width: r.width, height: r.height };
-    },
-    { needle, ctx: occurrenceContext },
-  );
+  return page
+    .locator('.editor-instance .monaco-editor .view-lines')
+    .first()
+    .evaluate(
+      (root, { needle, ctx }) => {
+        // Concatenate the text nodes of all view lines (a wrapped line is several view lines).
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        let all = '';
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          nodes.push({ node: n, start: all.length });
+          all += n.textContent.replace(/\u00a0/g, ' ');
+        }
+        const at = all.indexOf(ctx);
+        if (at < 0) return null;
+        const start = at + ctx.indexOf(needle);
+        const end = start + needle.length;
+        const locate = (offset) => {
+          for (let i = nodes.length - 1; i >= 0; i--)
+            if (nodes[i].start <= offset) return { node: nodes[i].node, offset: offset - nodes[i].start };
+          return null;
+        };
+        const a = locate(start);
+        const b = locate(end - 1);
+        const range = document.createRange();
+        range.setStart(a.node, a.offset);
+        range.setEnd(b.node, b.offset + 1);
+        const r = range.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      },
+      { needle, ctx: occurrenceContext },
+    );
 }
 
 /** Moves the mouse onto `needle` in the active editor and waits for a hover containing `expect`. */
@@ -366,7 +419,8 @@ export async function hoverText(page, needle, occurrenceContext, expect, timeout
     } catch {
       /* not shown yet */
     }
-    if (Date.now() > deadline) throw new Error(`no hover mentioning ${JSON.stringify(expect)} on ${JSON.stringify(needle)} (last hover: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`no hover mentioning ${JSON.stringify(expect)} on ${JSON.stringify(needle)} (last hover: ${JSON.stringify(last)})`);
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
   }

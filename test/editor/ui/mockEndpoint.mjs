@@ -12,7 +12,15 @@ import { repoRoot } from '../paths.mjs';
  */
 export async function startMockEndpoint({ latencyMs = 0, apiKey } = {}) {
   const port = await freePort();
-  const args = ['--import', 'tsx', path.join(repoRoot, 'test', 'support', 'mockOpenAIServer.ts'), '--port', String(port), '--latency', String(latencyMs)];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(repoRoot, 'test', 'support', 'mockOpenAIServer.ts'),
+    '--port',
+    String(port),
+    '--latency',
+    String(latencyMs),
+  ];
   if (apiKey) args.push('--api-key', apiKey);
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';

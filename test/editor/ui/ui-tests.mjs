@@ -126,7 +126,11 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       console.log(`  ✓ ${name} (${Date.now() - s0} ms)`);
     } catch (e) {
       results.push({ name, state: 'failed', error: e?.message ?? String(e) });
-      console.log(`  ✗ ${name}\n      ${String(e?.message ?? e).split('\n').join('\n      ')}`);
+      console.log(
+        `  ✗ ${name}\n      ${String(e?.message ?? e)
+          .split('\n')
+          .join('\n      ')}`,
+      );
       if (session?.page) await screenshot(session.page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => {});
       stopped = name;
     }
@@ -149,7 +153,10 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
         void d.dismiss().catch(() => {});
       });
       page.on('console', (m) => {
-        if (/Content Security Policy|Refused to (execute|load|apply)/i.test(m.text()) && /vscode-resource|fake\.html|webview/i.test(`${m.location()?.url ?? ''} ${m.text()}`))
+        if (
+          /Content Security Policy|Refused to (execute|load|apply)/i.test(m.text()) &&
+          /vscode-resource|fake\.html|webview/i.test(`${m.location()?.url ?? ''} ${m.text()}`)
+        )
           state.cspViolations.push(m.text().slice(0, 300));
       });
       page.on('pageerror', (e) => state.pageErrors.push(String(e?.message ?? e).slice(0, 300)));
@@ -169,17 +176,21 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
         await page.waitForTimeout(500);
       }
       await screenshot(page, 'traces-tree');
-      for (const f of files) if (!rows.some((r) => r.includes(f))) throw new Error(`the Traces view lists no ${f} (rows: ${JSON.stringify(rows)})`);
+      for (const f of files)
+        if (!rows.some((r) => r.includes(f))) throw new Error(`the Traces view lists no ${f} (rows: ${JSON.stringify(rows)})`);
       state.problemsBefore = await problemsStatus(page);
     });
 
-    await step(`F1 → "${NEW_EXPERIMENT_TITLE}": the form creates a pass-through experiment on ${CONVERSATIONS.length} chosen conversations`, async () => {
-      const { page } = session;
-      // A model is configured, so the form proposes it: pass-through names its configuration "traced".
-      const r = await newExperiment(page, { name: EXPERIMENT_NAME, passThrough: true, model: 'traced', conversationIds: CONVERSATIONS });
-      console.log(`      steps: ${r.seen.join(' → ')}`);
-      state.submittedAt = r.clickedAt;
-    });
+    await step(
+      `F1 → "${NEW_EXPERIMENT_TITLE}": the form creates a pass-through experiment on ${CONVERSATIONS.length} chosen conversations`,
+      async () => {
+        const { page } = session;
+        // A model is configured, so the form proposes it: pass-through names its configuration "traced".
+        const r = await newExperiment(page, { name: EXPERIMENT_NAME, passThrough: true, model: 'traced', conversationIds: CONVERSATIONS });
+        console.log(`      steps: ${r.seen.join(' → ')}`);
+        state.submittedAt = r.clickedAt;
+      },
+    );
 
     await step('the report opens in place of the form and fills in: header, progress bar, metric cards, charts, items', async () => {
       const { page } = session;
@@ -192,18 +203,26 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
         (n) => {
           const rows = document.querySelectorAll('.items .row:not(.placeholder)').length;
           const done = /Completed/.test(document.querySelector('.run-state')?.textContent ?? '');
-          return rows === n && done && document.querySelector('.card[data-metric="hallucination_rate"]') && document.querySelector('.charts svg') ? true : null;
+          return rows === n &&
+            done &&
+            document.querySelector('.card[data-metric="hallucination_rate"]') &&
+            document.querySelector('.charts svg')
+            ? true
+            : null;
         },
         CONVERSATIONS.length,
         { timeout: 30_000, what: `the report to show the completed experiment (cards, charts, ${CONVERSATIONS.length} rows)` },
       );
       const report = await readReport(frame);
-      console.log(`      report on screen ${((loadedAt - state.submittedAt) / 1000).toFixed(1)} s after submit, filled ${((Date.now() - state.submittedAt) / 1000).toFixed(1)} s after`);
+      console.log(
+        `      report on screen ${((loadedAt - state.submittedAt) / 1000).toFixed(1)} s after submit, filled ${((Date.now() - state.submittedAt) / 1000).toFixed(1)} s after`,
+      );
       await screenshot(page, 'report');
       const tab = await activeTabLabel(page);
       if (!tab.includes(`Report: ${EXPERIMENT_NAME}`)) throw new Error(`the active tab is "${tab}", not the report`);
       const expect = (what, got, want) => {
-        if (got !== want) throw new Error(`${what}: ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (report: ${JSON.stringify(report)})`);
+        if (got !== want)
+          throw new Error(`${what}: ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (report: ${JSON.stringify(report)})`);
       };
       expect('title', report.title, EXPERIMENT_NAME);
       expect('hallucination rate', report.rate, '75.0%');
@@ -212,8 +231,16 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       expect('progress', report.progress, '4 of 4 items done (100%)');
       expect('status bar', report.statusLabel, 'Completed 4');
       expect('metric cards', report.cards, 10);
-      if (report.charts.length < 4 || report.chartBars < 2) throw new Error(`charts: ${JSON.stringify(report.charts)} with ${report.chartBars} bars`);
-      expect('rows', report.rows.map((r) => `${r.id}:${r.count}`).sort().join(' '), 'hostile-html:1 price-kettle:1 weather-paris:1 weather-rome:0');
+      if (report.charts.length < 4 || report.chartBars < 2)
+        throw new Error(`charts: ${JSON.stringify(report.charts)} with ${report.chartBars} bars`);
+      expect(
+        'rows',
+        report.rows
+          .map((r) => `${r.id}:${r.count}`)
+          .sort()
+          .join(' '),
+        'hostile-html:1 price-kettle:1 weather-paris:1 weather-rome:0',
+      );
     });
 
     await step('expanding items shows each conversation with its hallucinations highlighted', async () => {
@@ -223,7 +250,11 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       const marks = await waitInFrame(
         frame,
         () => {
-          const ms = [...document.querySelectorAll('.detail-row mark.hl')].map((m) => ({ text: m.textContent, inArgs: !!m.closest('pre.args'), link: m.getAttribute('role') }));
+          const ms = [...document.querySelectorAll('.detail-row mark.hl')].map((m) => ({
+            text: m.textContent,
+            inArgs: !!m.closest('pre.args'),
+            link: m.getAttribute('role'),
+          }));
           return ms.length >= 2 ? ms : null;
         },
         undefined,
@@ -231,92 +262,133 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       );
       const lyon = marks.find((m) => m.text === 'Lyon');
       const price = marks.find((m) => m.text === '42');
-      if (!lyon || !lyon.inArgs) throw new Error(`no highlight on exactly "Lyon" in the tool call's arguments (marks: ${JSON.stringify(marks)})`);
+      if (!lyon || !lyon.inArgs)
+        throw new Error(`no highlight on exactly "Lyon" in the tool call's arguments (marks: ${JSON.stringify(marks)})`);
       if (!price || price.inArgs) throw new Error(`no highlight on exactly "42" in the answer text (marks: ${JSON.stringify(marks)})`);
       const detail = (await frame.locator('.detail-row').allInnerTexts()).join('\n');
-      for (const expected of [/What's the weather in Paris today\?/, /get_weather/, /How much is the blue kettle\?/, /Ungrounded parameter value/, /Fabricated number/, /traces\/weather\.jsonl:1/])
+      for (const expected of [
+        /What's the weather in Paris today\?/,
+        /get_weather/,
+        /How much is the blue kettle\?/,
+        /Ungrounded parameter value/,
+        /Fabricated number/,
+        /traces\/weather\.jsonl:1/,
+      ])
         if (!expected.test(detail)) throw new Error(`the expanded rows do not show ${expected}: ${JSON.stringify(detail.slice(0, 600))}`);
       await frame.locator('.items-section > h2').evaluate((h) => h.scrollIntoView({ block: 'start' }));
       await screenshot(page, 'report-items-expanded');
     });
 
-    await step('trace text holding <img onerror> and </script> shows as text in the report (no element, no script, no dialog)', async () => {
-      const { page } = session;
-      const frame = await webviewFrame(page, 'report');
-      await itemRow(frame, 'hostile-html').click();
-      const seen = await waitInFrame(
-        frame,
-        () => {
-          const row = [...document.querySelectorAll('.items .row')].find((r) => r.querySelector('.conv-id')?.textContent === 'hostile-html');
-          const detail = row?.nextElementSibling?.classList.contains('detail-row') ? row.nextElementSibling : null;
-          if (!detail) return null;
-          return {
-            detail: detail.innerText,
-            preview: row.querySelector('.conv-preview')?.textContent ?? '',
-            marks: [...detail.querySelectorAll('mark.hl')].map((m) => m.textContent),
-            imgs: document.querySelectorAll('img').length,
-            onerror: document.querySelectorAll('[onerror]').length,
-            bold: detail.querySelectorAll('b').length,
-            scripts: [...document.scripts].filter((s) => /alert/.test(s.textContent ?? '') || /(^|\/)x$/.test(s.src)).length,
-          };
-        },
-        undefined,
-        { timeout: 10_000, what: 'the hostile-html item expanded' },
-      );
-      await frame.locator('.detail-row mark.hl', { hasText: '77' }).evaluate((m) => m.closest('.detail-row')?.scrollIntoView({ block: 'center' }));
-      await screenshot(page, 'report-hostile-html-as-text');
-      const problems = [];
-      if (seen.imgs) problems.push(`${seen.imgs} <img> element(s) in the page`);
-      if (seen.onerror) problems.push(`${seen.onerror} element(s) with an onerror attribute`);
-      if (seen.bold) problems.push('<b> became an element');
-      if (seen.scripts) problems.push(`${seen.scripts} injected <script>`);
-      for (const literal of [IMG, CLOSE_SCRIPT, '<b>bold?</b>']) if (!seen.detail.includes(literal)) problems.push(`the text ${JSON.stringify(literal)} is not shown as text`);
-      if (!seen.preview.includes(IMG)) problems.push(`the row's preview does not show ${JSON.stringify(IMG)} as text: ${JSON.stringify(seen.preview)}`);
-      if (JSON.stringify(seen.marks) !== '["77"]') problems.push(`expected exactly the fabricated "77" highlighted (marks: ${JSON.stringify(seen.marks)})`);
-      if (state.dialogs.length) problems.push(`dialogs opened: ${JSON.stringify(state.dialogs)}`);
-      if (problems.length) throw new Error(`${problems.join('; ')}\n(detail: ${JSON.stringify(seen.detail.slice(0, 600))})`);
-    });
+    await step(
+      'trace text holding <img onerror> and </script> shows as text in the report (no element, no script, no dialog)',
+      async () => {
+        const { page } = session;
+        const frame = await webviewFrame(page, 'report');
+        await itemRow(frame, 'hostile-html').click();
+        const seen = await waitInFrame(
+          frame,
+          () => {
+            const row = [...document.querySelectorAll('.items .row')].find(
+              (r) => r.querySelector('.conv-id')?.textContent === 'hostile-html',
+            );
+            const detail = row?.nextElementSibling?.classList.contains('detail-row') ? row.nextElementSibling : null;
+            if (!detail) return null;
+            return {
+              detail: detail.innerText,
+              preview: row.querySelector('.conv-preview')?.textContent ?? '',
+              marks: [...detail.querySelectorAll('mark.hl')].map((m) => m.textContent),
+              imgs: document.querySelectorAll('img').length,
+              onerror: document.querySelectorAll('[onerror]').length,
+              bold: detail.querySelectorAll('b').length,
+              scripts: [...document.scripts].filter((s) => /alert/.test(s.textContent ?? '') || /(^|\/)x$/.test(s.src)).length,
+            };
+          },
+          undefined,
+          { timeout: 10_000, what: 'the hostile-html item expanded' },
+        );
+        await frame
+          .locator('.detail-row mark.hl', { hasText: '77' })
+          .evaluate((m) => m.closest('.detail-row')?.scrollIntoView({ block: 'center' }));
+        await screenshot(page, 'report-hostile-html-as-text');
+        const problems = [];
+        if (seen.imgs) problems.push(`${seen.imgs} <img> element(s) in the page`);
+        if (seen.onerror) problems.push(`${seen.onerror} element(s) with an onerror attribute`);
+        if (seen.bold) problems.push('<b> became an element');
+        if (seen.scripts) problems.push(`${seen.scripts} injected <script>`);
+        for (const literal of [IMG, CLOSE_SCRIPT, '<b>bold?</b>'])
+          if (!seen.detail.includes(literal)) problems.push(`the text ${JSON.stringify(literal)} is not shown as text`);
+        if (!seen.preview.includes(IMG))
+          problems.push(`the row's preview does not show ${JSON.stringify(IMG)} as text: ${JSON.stringify(seen.preview)}`);
+        if (JSON.stringify(seen.marks) !== '["77"]')
+          problems.push(`expected exactly the fabricated "77" highlighted (marks: ${JSON.stringify(seen.marks)})`);
+        if (state.dialogs.length) problems.push(`dialogs opened: ${JSON.stringify(state.dialogs)}`);
+        if (problems.length) throw new Error(`${problems.join('; ')}\n(detail: ${JSON.stringify(seen.detail.slice(0, 600))})`);
+      },
+    );
 
     await step('clicking the highlighted "Lyon" opens weather.jsonl with exactly "Lyon" selected', async () => {
       const { page } = session;
       const frame = await webviewFrame(page, 'report');
       await frame.locator('.detail-row mark.hl', { hasText: 'Lyon' }).click();
-      await poll(async () => (await activeTabLabel(page)).includes('weather.jsonl'), { timeout: 10_000, what: 'weather.jsonl to be the active editor' });
+      await poll(async () => (await activeTabLabel(page)).includes('weather.jsonl'), {
+        timeout: 10_000,
+        what: 'weather.jsonl to be the active editor',
+      });
       const want = rawColumns('traces/weather.jsonl', 0, '\\"city\\": \\"Lyon\\"', 'Lyon');
-      const sel = await poll(async () => {
-        const s = await statusBarSelection(page);
-        return s.selected > 0 ? s : null;
-      }, { timeout: 10_000, what: 'a selection in the editor' });
+      const sel = await poll(
+        async () => {
+          const s = await statusBarSelection(page);
+          return s.selected > 0 ? s : null;
+        },
+        { timeout: 10_000, what: 'a selection in the editor' },
+      );
       await page.waitForTimeout(300);
       await screenshot(page, 'open-in-trace-lyon');
       if (sel.line !== want.line || sel.col !== want.endCol || sel.selected !== 4)
-        throw new Error(`status bar "${sel.text}": expected Ln ${want.line}, Col ${want.endCol} (4 selected) — "Lyon" at columns ${want.startCol}–${want.endCol - 1}`);
+        throw new Error(
+          `status bar "${sel.text}": expected Ln ${want.line}, Col ${want.endCol} (4 selected) — "Lyon" at columns ${want.startCol}–${want.endCol - 1}`,
+        );
       // And on screen: the selection highlight sits on the rendered characters "Lyon".
       const rects = await selectionRects(page);
       const lyon = await textRect(page, 'Lyon', '\\"city\\": \\"Lyon\\"');
-      const covers = rects.some((r) => Math.abs(r.x - lyon.x) < 3 && Math.abs(r.width - lyon.width) < 3 && Math.abs(r.y - lyon.y) < lyon.height);
+      const covers = rects.some(
+        (r) => Math.abs(r.x - lyon.x) < 3 && Math.abs(r.width - lyon.width) < 3 && Math.abs(r.y - lyon.y) < lyon.height,
+      );
       if (!covers) throw new Error(`the selection highlight ${JSON.stringify(rects)} is not on the text "Lyon" ${JSON.stringify(lyon)}`);
       console.log(`      ${sel.text}`);
     });
 
-    await step('back in the report (reloaded, rows still expanded), "open in trace" of "42" selects exactly "42" in orders.jsonl', async () => {
-      const { page } = session;
-      await clickTab(page, `Report: ${EXPERIMENT_NAME}`);
-      // The page was torn down while hidden: this is a fresh load that restores its view state.
-      const frame = await webviewFrame(page, 'report', { ready: (f) => f.evaluate(() => document.querySelectorAll('.detail-row').length === 3) });
-      const open = frame.locator('.ann-table tr', { has: frame.locator('q', { hasText: /^42$/ }) }).locator('button[aria-label="Open in trace"]');
-      await open.click();
-      await poll(async () => (await activeTabLabel(page)).includes('orders.jsonl'), { timeout: 10_000, what: 'orders.jsonl to be the active editor' });
-      const want = rawColumns('traces/shop/orders.jsonl', 0, 'the price is 42 euros', '42');
-      const sel = await poll(async () => {
-        const s = await statusBarSelection(page);
-        return s.selected > 0 ? s : null;
-      }, { timeout: 10_000, what: 'a selection in the editor' });
-      await screenshot(page, 'open-in-trace-42');
-      if (sel.line !== want.line || sel.col !== want.endCol || sel.selected !== 2)
-        throw new Error(`status bar "${sel.text}": expected Ln ${want.line}, Col ${want.endCol} (2 selected)`);
-      console.log(`      ${sel.text}`);
-    });
+    await step(
+      'back in the report (reloaded, rows still expanded), "open in trace" of "42" selects exactly "42" in orders.jsonl',
+      async () => {
+        const { page } = session;
+        await clickTab(page, `Report: ${EXPERIMENT_NAME}`);
+        // The page was torn down while hidden: this is a fresh load that restores its view state.
+        const frame = await webviewFrame(page, 'report', {
+          ready: (f) => f.evaluate(() => document.querySelectorAll('.detail-row').length === 3),
+        });
+        const open = frame
+          .locator('.ann-table tr', { has: frame.locator('q', { hasText: /^42$/ }) })
+          .locator('button[aria-label="Open in trace"]');
+        await open.click();
+        await poll(async () => (await activeTabLabel(page)).includes('orders.jsonl'), {
+          timeout: 10_000,
+          what: 'orders.jsonl to be the active editor',
+        });
+        const want = rawColumns('traces/shop/orders.jsonl', 0, 'the price is 42 euros', '42');
+        const sel = await poll(
+          async () => {
+            const s = await statusBarSelection(page);
+            return s.selected > 0 ? s : null;
+          },
+          { timeout: 10_000, what: 'a selection in the editor' },
+        );
+        await screenshot(page, 'open-in-trace-42');
+        if (sel.line !== want.line || sel.col !== want.endCol || sel.selected !== 2)
+          throw new Error(`status bar "${sel.text}": expected Ln ${want.line}, Col ${want.endCol} (2 selected)`);
+        console.log(`      ${sel.text}`);
+      },
+    );
 
     await step('the Hallucination Lab tree shows the experiment, completed', async () => {
       const { page } = session;
@@ -330,7 +402,10 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       }
       await screenshot(page, 'experiments-tree');
       const row = rows.find((r) => r.includes(EXPERIMENT_NAME));
-      if (!row) throw new Error(`the Experiments view does not list "${EXPERIMENT_NAME}" (rows: ${JSON.stringify(rows)}; notifications: ${JSON.stringify(await notifications(page))})`);
+      if (!row)
+        throw new Error(
+          `the Experiments view does not list "${EXPERIMENT_NAME}" (rows: ${JSON.stringify(rows)}; notifications: ${JSON.stringify(await notifications(page))})`,
+        );
       if (!FINISHED.test(row)) throw new Error(`the experiment's row does not say it finished: ${JSON.stringify(row)}`);
     });
 
@@ -357,15 +432,20 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       await rows.first().waitFor({ timeout: 10_000 });
       const texts = await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') || r.textContent || ''));
       await screenshot(page, 'problems-panel');
-      if (!texts.some((t) => /weather\.jsonl/.test(t))) throw new Error(`no Problems entry for weather.jsonl (rows: ${JSON.stringify(texts)})`);
+      if (!texts.some((t) => /weather\.jsonl/.test(t)))
+        throw new Error(`no Problems entry for weather.jsonl (rows: ${JSON.stringify(texts)})`);
     });
 
     await step('opening a trace file and hovering a marker explains it', async () => {
       const { page } = session;
       // Opened by "open in trace" above: its tab is there (else, Quick Open).
-      if (await page.locator('.part.editor .tabs-container .tab', { hasText: 'weather.jsonl' }).count()) await clickTab(page, 'weather.jsonl');
+      if (await page.locator('.part.editor .tabs-container .tab', { hasText: 'weather.jsonl' }).count())
+        await clickTab(page, 'weather.jsonl');
       else await openFile(page, 'traces/weather.jsonl');
-      await poll(async () => (await activeTabLabel(page)).includes('weather.jsonl'), { timeout: 10_000, what: 'weather.jsonl to be the active editor' });
+      await poll(async () => (await activeTabLabel(page)).includes('weather.jsonl'), {
+        timeout: 10_000,
+        what: 'weather.jsonl to be the active editor',
+      });
       await page.waitForTimeout(500);
       // Raw text in the file: "arguments": "{\"city\": \"Lyon\"}"
       const text = await hoverText(page, 'Lyon', '\\"city\\": \\"Lyon\\"', EXPERIMENT_NAME, 20_000);
@@ -382,25 +462,41 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       await runCommand(page, 'Hallucination Lab: Set API Key');
       const input = quickInput(page).locator('.quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
-      const q = await poll(async () => {
-        const r = await readQuickInput(page);
-        return r && !r.value.startsWith('>') && /API key/i.test(`${r.title} ${r.placeholder}`) ? r : null;
-      }, { timeout: 10_000, what: 'the API key input box' });
-      if ((await input.getAttribute('type')) !== 'password') throw new Error(`the key input is not a password field (${JSON.stringify(q)})`);
+      const q = await poll(
+        async () => {
+          const r = await readQuickInput(page);
+          return r && !r.value.startsWith('>') && /API key/i.test(`${r.title} ${r.placeholder}`) ? r : null;
+        },
+        { timeout: 10_000, what: 'the API key input box' },
+      );
+      if ((await input.getAttribute('type')) !== 'password')
+        throw new Error(`the key input is not a password field (${JSON.stringify(q)})`);
       await input.fill(API_KEY);
       await screenshot(page, 'set-api-key');
       await input.press('Enter');
-      await poll(async () => /API key saved/.test(await page.locator('.part.statusbar').innerText()), { timeout: 10_000, what: 'the status bar to say the API key was saved' });
+      await poll(async () => /API key saved/.test(await page.locator('.part.statusbar').innerText()), {
+        timeout: 10_000,
+        what: 'the status bar to say the API key was saved',
+      });
     });
 
     await step(`the form creates an inference experiment on "${MODEL}"; its report updates live while it runs`, async () => {
       const { page } = session;
-      const r = await newExperiment(page, { name: INFERENCE_NAME, passThrough: false, model: MODEL, conversationIds: CONVERSATIONS, shot: 'inference-form' });
+      const r = await newExperiment(page, {
+        name: INFERENCE_NAME,
+        passThrough: false,
+        model: MODEL,
+        conversationIds: CONVERSATIONS,
+        shot: 'inference-form',
+      });
       const states = [];
       let runningShot = false;
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const frame = await webviewFrame(page, 'report', { timeout: 30_000, ready: (f) => f.evaluate(() => !!document.querySelector('.run-state')) });
+        const frame = await webviewFrame(page, 'report', {
+          timeout: 30_000,
+          ready: (f) => f.evaluate(() => !!document.querySelector('.run-state')),
+        });
         const s = await frame
           .evaluate(() => ({
             title: document.querySelector('.report-header h1')?.firstChild?.textContent ?? '',
@@ -423,35 +519,48 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       }
       console.log(`      report states seen (${((Date.now() - r.clickedAt) / 1000).toFixed(1)} s): ${states.join('  →  ')}`);
       const live = states.filter((k) => /Running/.test(k) && /Cancel/.test(k) && /^\S+ \| [1-9]\d* of 4/.test(k));
-      if (!runningShot || live.length === 0) throw new Error(`the report did not show the run in progress (some items done, Cancel offered): ${JSON.stringify(states)}`);
+      if (!runningShot || live.length === 0)
+        throw new Error(`the report did not show the run in progress (some items done, Cancel offered): ${JSON.stringify(states)}`);
       if (new Set(states.map((k) => k.split(' | ')[1]?.split(' ')[0])).size < 3)
         throw new Error(`the progress did not move step by step in the open report: ${JSON.stringify(states)}`);
     });
 
     await step('the finished inference report shows latency, tokens and their charts', async () => {
       const { page } = session;
-      const frame = await webviewFrame(page, 'report', { ready: (f) => f.evaluate(() => /Completed/.test(document.querySelector('.run-state')?.textContent ?? '')) });
+      const frame = await webviewFrame(page, 'report', {
+        ready: (f) => f.evaluate(() => /Completed/.test(document.querySelector('.run-state')?.textContent ?? '')),
+      });
       const report = await readReport(frame);
       const extra = await frame.evaluate(() => {
         const card = (key) => document.querySelector(`.card[data-metric="${key}"] .card-value`)?.textContent?.trim() ?? null;
-        const chart = (title) => [...document.querySelectorAll('.charts .chart-card')].find((c) => c.querySelector('h3')?.firstChild?.textContent === title);
+        const chart = (title) =>
+          [...document.querySelectorAll('.charts .chart-card')].find((c) => c.querySelector('h3')?.firstChild?.textContent === title);
         return {
           avgLatency: card('avg_response_latency_ms'),
           inputTokens: card('total_input_tokens'),
           outputTokens: card('total_output_tokens'),
           latencyChart: !!chart('Latency distribution')?.querySelector('svg'),
           tokensChart: !!chart('Tokens per item')?.querySelector('svg'),
-          latencies: [...document.querySelectorAll('.items .row:not(.placeholder)')].map((r) => r.children[r.children.length - 3]?.textContent ?? ''),
+          latencies: [...document.querySelectorAll('.items .row:not(.placeholder)')].map(
+            (r) => r.children[r.children.length - 3]?.textContent ?? '',
+          ),
         };
       });
-      await frame.locator('.section', { has: frame.locator('h2', { hasText: 'Metrics' }) }).first().evaluate((s) => s.scrollIntoView({ block: 'start' }));
+      await frame
+        .locator('.section', { has: frame.locator('h2', { hasText: 'Metrics' }) })
+        .first()
+        .evaluate((s) => s.scrollIntoView({ block: 'start' }));
       await screenshot(page, 'inference-report');
       const stats = await mock.stats();
-      console.log(`      ${JSON.stringify({ ...extra, rows: report.rows.map((x) => x.status), endpointRequests: stats.count, maxConcurrent: stats.maxConcurrent })}`);
+      console.log(
+        `      ${JSON.stringify({ ...extra, rows: report.rows.map((x) => x.status), endpointRequests: stats.count, maxConcurrent: stats.maxConcurrent })}`,
+      );
       const problems = [];
-      if (report.rows.length !== 4 || !report.rows.every((x) => x.status === 'Completed')) problems.push(`rows: ${JSON.stringify(report.rows)}`);
+      if (report.rows.length !== 4 || !report.rows.every((x) => x.status === 'Completed'))
+        problems.push(`rows: ${JSON.stringify(report.rows)}`);
       if (!extra.avgLatency || extra.avgLatency === '—') problems.push(`average latency: ${extra.avgLatency}`);
-      if (!extra.inputTokens || extra.inputTokens === '0' || !extra.outputTokens || extra.outputTokens === '0') problems.push(`tokens: ${extra.inputTokens} in, ${extra.outputTokens} out`);
+      if (!extra.inputTokens || extra.inputTokens === '0' || !extra.outputTokens || extra.outputTokens === '0')
+        problems.push(`tokens: ${extra.inputTokens} in, ${extra.outputTokens} out`);
       if (!extra.latencyChart || !extra.tokensChart) problems.push(`charts: latency ${extra.latencyChart}, tokens ${extra.tokensChart}`);
       if (extra.latencies.some((l) => !/\d/.test(l))) problems.push(`row latencies: ${JSON.stringify(extra.latencies)}`);
       // The mock answers 401 to any other key: four answered requests mean the stored key was used.
@@ -469,7 +578,10 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       await row.locator('.monaco-checkbox').first().click();
       await screenshot(page, 'compare-pick');
       await quickInput(page).locator('.quick-input-box input').press('Enter');
-      const frame = await webviewFrame(page, 'compare', { timeout: 30_000, ready: (f) => f.evaluate(() => document.querySelectorAll('.subject-head').length >= 2 && !!document.querySelector('.matrix')) });
+      const frame = await webviewFrame(page, 'compare', {
+        timeout: 30_000,
+        ready: (f) => f.evaluate(() => document.querySelectorAll('.subject-head').length >= 2 && !!document.querySelector('.matrix')),
+      });
       const seen = await frame.evaluate(() => ({
         subjects: [...document.querySelectorAll('.subject-head .name')].map((n) => n.firstChild?.textContent ?? ''),
         metricRows: document.querySelectorAll('.compare-table tbody tr').length,
@@ -479,27 +591,39 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       }));
       await page.mouse.move(700, 860);
       await screenshot(page, 'compare');
-      if (![INFERENCE_NAME, EXPERIMENT_NAME].every((n) => seen.subjects.includes(n))) throw new Error(`compare subjects: ${JSON.stringify(seen.subjects)}`);
-      if (JSON.stringify(seen.conversations) !== JSON.stringify([...CONVERSATIONS].sort())) throw new Error(`compare rows: ${JSON.stringify(seen.conversations)}`);
+      if (![INFERENCE_NAME, EXPERIMENT_NAME].every((n) => seen.subjects.includes(n)))
+        throw new Error(`compare subjects: ${JSON.stringify(seen.subjects)}`);
+      if (JSON.stringify(seen.conversations) !== JSON.stringify([...CONVERSATIONS].sort()))
+        throw new Error(`compare rows: ${JSON.stringify(seen.conversations)}`);
       if (seen.metricRows < 10) throw new Error(`only ${seen.metricRows} metric rows`);
       if (seen.imgs) throw new Error(`${seen.imgs} <img> in the compare page`);
       const tab = await activeTabLabel(page);
       if (!tab.includes('Compare Experiments')) throw new Error(`the active tab is "${tab}"`);
       // Per conversation: weather-paris in both; expanded, each side says what it found.
       await frame.locator('.matrix tr.row[data-id="weather-paris"]').click();
-      const sides = await waitInFrame(frame, () => {
-        const cols = [...document.querySelectorAll('.matrix .detail-row .matrix-detail .col')].map((c) => c.innerText);
-        return cols.length === 2 ? cols : null;
-      }, undefined, { timeout: 5000, what: 'the expanded weather-paris row with both subjects' });
+      const sides = await waitInFrame(
+        frame,
+        () => {
+          const cols = [...document.querySelectorAll('.matrix .detail-row .matrix-detail .col')].map((c) => c.innerText);
+          return cols.length === 2 ? cols : null;
+        },
+        undefined,
+        { timeout: 5000, what: 'the expanded weather-paris row with both subjects' },
+      );
       const traced = sides.find((t) => t.includes(EXPERIMENT_NAME));
-      if (!traced || !/Lyon/.test(traced) || !/Open in trace/.test(traced)) throw new Error(`the pass-through side should show "Lyon" with "Open in trace": ${JSON.stringify(sides)}`);
+      if (!traced || !/Lyon/.test(traced) || !/Open in trace/.test(traced))
+        throw new Error(`the pass-through side should show "Lyon" with "Open in trace": ${JSON.stringify(sides)}`);
       await frame.locator('.matrix').evaluate((m) => m.closest('section')?.scrollIntoView({ block: 'start' }));
       await screenshot(page, 'compare-per-conversation');
       console.log(`      ${seen.subjects.join(' vs ')}: ${seen.differ}`);
     });
 
     await step('no webview raised a dialog, a CSP violation or an uncaught error', async () => {
-      const problems = [...state.dialogs.map((d) => `dialog ${d}`), ...state.cspViolations.map((c) => `CSP: ${c}`), ...state.pageErrors.filter((e) => /hallucination|report|form|compare/i.test(e)).map((e) => `error: ${e}`)];
+      const problems = [
+        ...state.dialogs.map((d) => `dialog ${d}`),
+        ...state.cspViolations.map((c) => `CSP: ${c}`),
+        ...state.pageErrors.filter((e) => /hallucination|report|form|compare/i.test(e)).map((e) => `error: ${e}`),
+      ];
       if (problems.length) throw new Error(problems.join('\n'));
     });
   } finally {
@@ -510,7 +634,9 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
   const failed = results.filter((r) => r.state === 'failed').length;
   const notRun = results.filter((r) => r.state === 'not run').length;
   const seconds = (Date.now() - t0) / 1000;
-  console.log(`[ui] ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''} in ${seconds.toFixed(1)} s; screenshots in ${path.relative(process.cwd(), uiArtifacts)}`);
+  console.log(
+    `[ui] ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''} in ${seconds.toFixed(1)} s; screenshots in ${path.relative(process.cwd(), uiArtifacts)}`,
+  );
   return { passed, failed, notRun, results, seconds };
 }
 

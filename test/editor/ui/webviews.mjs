@@ -16,7 +16,10 @@ export async function poll(probe, { timeout = 20_000, interval = 150, what = 'co
     } catch (e) {
       last = e?.message ?? String(e);
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last !== undefined ? ` (last: ${JSON.stringify(last)?.slice(0, 400)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeout} ms waiting for ${what}${last !== undefined ? ` (last: ${JSON.stringify(last)?.slice(0, 400)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, interval));
   }
 }
@@ -27,7 +30,10 @@ async function describeFrame(frame) {
   const app = await frame.evaluate(() => document.body?.dataset.app ?? null).catch(() => null);
   if (!app) return null;
   const inner = await frame.frameElement().catch(() => null);
-  const outer = await frame.parentFrame()?.frameElement().catch(() => null);
+  const outer = await frame
+    .parentFrame()
+    ?.frameElement()
+    .catch(() => null);
   const active = inner ? (await inner.getAttribute('id')) === 'active-frame' : false;
   const visible = outer ? await outer.isVisible() : false;
   return { app, active, visible };
@@ -65,7 +71,7 @@ export async function webviewFrame(page, app, { timeout = 20_000, ready } = {}) 
       { timeout, what: `the ${app} webview` },
     );
   } catch (e) {
-    throw new Error(`${e.message} — webview pages: ${seen}`);
+    throw new Error(`${e.message} — webview pages: ${seen}`, { cause: e });
   }
 }
 

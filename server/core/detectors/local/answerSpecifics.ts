@@ -45,7 +45,26 @@ const NUMBER_SUFFIX_RE = /^(\s?%|\s?percent\b|\s?per cent\b|\s?(?:million|billio
 /** letters that may follow a number directly and still make it an amount ("6cm", "3rd", "10k") */
 const UNIT_AFTER = /^(?:st|nd|rd|th|k|m|bn|km|kg|cm|mm|mi|ft|lb|lbs|g|h|hr|hrs|min|mins|s|ms|gb|mb|tb|kb|x|l|ml|kw|mph)\b/i;
 const APPROX_BEFORE = /(?:about|around|approximately|approx\.?|roughly|nearly|almost|over|under|more than|less than|up to|some|~|≈)\s*$/i;
-const NAME_INTRODUCERS = new Set(['in', 'at', 'from', 'to', 'with', 'by', 'via', 'near', 'visit', 'visiting', 'called', 'named', 'mr', 'mrs', 'ms', 'dr', 'contact', 'ask']);
+const NAME_INTRODUCERS = new Set([
+  'in',
+  'at',
+  'from',
+  'to',
+  'with',
+  'by',
+  'via',
+  'near',
+  'visit',
+  'visiting',
+  'called',
+  'named',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'contact',
+  'ask',
+]);
 const CONNECTORS = new Set(['of', 'the', 'de', 'del', 'da', 'di', 'du', 'van', 'von', 'der', 'la', 'le', 'and', '&', 'for', 'y']);
 
 /** Character ranges already claimed by a specific, and the findings so far (one per distinct text). */
@@ -79,7 +98,7 @@ export function findUngroundedSpecifics(text: string, ctx: ContextIndex): Findin
   // Code (fenced blocks, inline spans) is written, not reported: its numbers and names are not claims.
   if (text.includes('`')) {
     CODE_RE.lastIndex = 0;
-    for (let m: RegExpExecArray | null; (m = CODE_RE.exec(text)) !== null; ) claims.take(m.index, m.index + m[0].length);
+    for (let m: RegExpExecArray | null; (m = CODE_RE.exec(text)) !== null;) claims.take(m.index, m.index + m[0].length);
   }
   // e-mail addresses first: their domains would otherwise read as URLs
   for (const { start: s, end: e } of findEmails(text)) {
@@ -107,7 +126,7 @@ export function findUngroundedSpecifics(text: string, ctx: ContextIndex): Findin
   if (/\d/.test(text)) {
     for (const re of PHONE_RES) {
       re.lastIndex = 0;
-      for (let m: RegExpExecArray | null; (m = re.exec(text)) !== null; ) {
+      for (let m: RegExpExecArray | null; (m = re.exec(text)) !== null;) {
         const s = m.index;
         const e = s + m[0].length;
         if (!claims.isFree(s, e)) continue;
@@ -140,7 +159,7 @@ export function findUngroundedSpecifics(text: string, ctx: ContextIndex): Findin
 /** Order numbers, confirmation and tracking codes, case ids: made-up ones are classic. */
 function findIdentifiers(text: string, ctx: ContextIndex, claims: Claims): void {
   IDENTIFIER_RE.lastIndex = 0;
-  for (let m: RegExpExecArray | null; (m = IDENTIFIER_RE.exec(text)) !== null; ) {
+  for (let m: RegExpExecArray | null; (m = IDENTIFIER_RE.exec(text)) !== null;) {
     const s = m.index;
     const e = s + m[0].length;
     if (!claims.isFree(s, e)) continue;
@@ -154,7 +173,7 @@ function findIdentifiers(text: string, ctx: ContextIndex, claims: Claims): void 
 
 function findNumbers(text: string, ctx: ContextIndex, claims: Claims): void {
   NUMBER_RE.lastIndex = 0;
-  for (let m: RegExpExecArray | null; (m = NUMBER_RE.exec(text)) !== null; ) {
+  for (let m: RegExpExecArray | null; (m = NUMBER_RE.exec(text)) !== null;) {
     const currency = m[1] !== undefined;
     const literal = m[2]!;
     const digitsStart = m.index + (m[1]?.length ?? 0);
@@ -248,7 +267,11 @@ function findEntities(text: string, ctx: ContextIndex, claims: Claims): void {
   const lines = text.split('\n');
   // A whole answer that is one short phrase ("Marie Curie.", "Paris") is the answer itself, not a
   // heading: its capitals name something even at the start.
-  const bare = text.length <= 80 && lines.filter((l) => l.trim() !== '').length === 1 && lineWords(text, 0).length <= 6 && !/[.!?]\s+\S/.test(text.trim());
+  const bare =
+    text.length <= 80 &&
+    lines.filter((l) => l.trim() !== '').length === 1 &&
+    lineWords(text, 0).length <= 6 &&
+    !/[.!?]\s+\S/.test(text.trim());
   let lineOffset = 0;
   for (const line of lines) {
     const words = lineWords(line, lineOffset);
@@ -290,7 +313,7 @@ function findEntities(text: string, ctx: ContextIndex, claims: Claims): void {
 function lineWords(line: string, offset: number): Word[] {
   const out: Word[] = [];
   WORD_RE.lastIndex = 0;
-  for (let m: RegExpExecArray | null; (m = WORD_RE.exec(line)) !== null; ) {
+  for (let m: RegExpExecArray | null; (m = WORD_RE.exec(line)) !== null;) {
     let w = m[0];
     // trailing punctuation and possessive "'s" are not part of the name
     let end = w.length;
@@ -338,7 +361,8 @@ function checkRun(run: Word[], text: string, ctx: ContextIndex, claims: Claims, 
     const first = run[0]!;
     const folded = fold(first.text);
     const ordinary = isStopword(folded) || isCommonStem(stem(folded)) || looksLikeOrdinaryWord(folded);
-    if ((ordinary && opensSentence(text, first.start)) || CONNECTORS.has(first.text.toLowerCase()) || isStopword(folded)) run = run.slice(1);
+    if ((ordinary && opensSentence(text, first.start)) || CONNECTORS.has(first.text.toLowerCase()) || isStopword(folded))
+      run = run.slice(1);
     else break;
   }
   while (run.length > 0 && CONNECTORS.has(run[run.length - 1]!.text.toLowerCase())) run = run.slice(0, -1);
@@ -384,4 +408,5 @@ function checkRun(run: Word[], text: string, ctx: ContextIndex, claims: Claims, 
 function looksLikeOrdinaryWord(folded: string): boolean {
   return folded.length > 4 && ORDINARY_SUFFIX.test(folded);
 }
-const ORDINARY_SUFFIX = /(?:tion|sion|ment|ness|ity|able|ible|ive|ous|ful|less|ing|ed|ly|ance|ence|ship|ism|ize|ise|ure|ery|ory|ary|ency|ancy|ical)s?$/;
+const ORDINARY_SUFFIX =
+  /(?:tion|sion|ment|ness|ity|able|ible|ive|ous|ful|less|ing|ed|ly|ance|ence|ship|ism|ize|ise|ure|ery|ory|ary|ency|ancy|ical)s?$/;

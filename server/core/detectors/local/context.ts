@@ -2,13 +2,7 @@
 // conversationIndex.ts, indexed once per conversation) plus a few texts of its own — the called
 // tool's schema, every tool's schema for answer text, earlier tool-call arguments.
 import type { Conversation, ToolDefinition } from '../../../../common/schema';
-import {
-  conversationIndexesFor,
-  type ConversationIndex,
-  type Membership,
-  type SetAttribute,
-  type SourceKind,
-} from './conversationIndex';
+import { conversationIndexesFor, type ConversationIndex, type Membership, type SetAttribute, type SourceKind } from './conversationIndex';
 import { relativeDateKeys, type YMD } from './relativeDates';
 import { cachedIndexText, TextIndex } from './textIndex';
 import { collectSchemaText } from './toolSchema';
@@ -121,7 +115,8 @@ export class ContextIndex {
           anchors.push(d);
         }
       }
-      const fromPrefixes = anchors.length === 0 ? [] : this.prefixes_.map((p) => ({ keys: p.index.relativeKeys(anchors, p.count), count: p.count }));
+      const fromPrefixes =
+        anchors.length === 0 ? [] : this.prefixes_.map((p) => ({ keys: p.index.relativeKeys(anchors, p.count), count: p.count }));
       const own = new Set<string>();
       if (anchors.length > 0) for (const t of this.extras) for (const k of relativeDateKeys(anchors, t.tokenList)) own.add(k);
       this.relative = {
@@ -239,7 +234,11 @@ export function toolDescriptionText(tool: ToolDefinition): TextIndex | null {
 
 /** An index of plain texts (tests, and callers without a conversation). */
 export function indexTexts(texts: readonly string[], kinds: ReadonlySet<SourceKind>): ContextIndex {
-  return new ContextIndex([], texts.map((t) => new TextIndex(t)), kinds);
+  return new ContextIndex(
+    [],
+    texts.map((t) => new TextIndex(t)),
+    kinds,
+  );
 }
 
 const KIND_PHRASES: Record<SourceKind, string> = {

@@ -79,7 +79,8 @@ export class ConversationIndex {
     for (let i = this.messages.length; i < end; i++) {
       const m = messages[i]!;
       this.messages.push(m);
-      for (const s of this.extract(m)) if (s.text.trim() !== '') this.sources.push({ message: i, kind: s.kind, text: cachedIndexText(s.text) });
+      for (const s of this.extract(m))
+        if (s.text.trim() !== '') this.sources.push({ message: i, kind: s.kind, text: cachedIndexText(s.text) });
     }
   }
 
@@ -266,7 +267,8 @@ export const messageTextSources: SourceExtractor = (m) => {
   return kind === null ? [] : [{ kind, text: messageText(m) }];
 };
 /** A message's tool-call arguments as sources (what earlier calls said, for answers that report them). */
-export const toolArgumentSources: SourceExtractor = (m) => (m.tool_calls ?? []).map((c) => ({ kind: 'assistant', text: c.function.arguments }));
+export const toolArgumentSources: SourceExtractor = (m) =>
+  (m.tool_calls ?? []).map((c) => ({ kind: 'assistant', text: c.function.arguments }));
 
 /** The indexes of one conversation: its message texts and its tool-call arguments. */
 export interface ConversationIndexes {

@@ -3,17 +3,7 @@
 // Israel" extends the grounded "Tel Aviv"); numbers through the context's number set.
 import type { ContextIndex } from './context';
 import { findGroupPhrases } from './equivalences';
-import {
-  dateKeys,
-  extractDates,
-  extractTimes,
-  fold,
-  normalizeUrl,
-  numberKey,
-  parseLooseNumber,
-  parseNumberToken,
-  stem,
-} from './normalize';
+import { dateKeys, extractDates, extractTimes, fold, normalizeUrl, numberKey, parseLooseNumber, parseNumberToken, stem } from './normalize';
 import { enumOf, type SchemaNode } from './toolSchema';
 import { isCommonStem, isStopword } from './words';
 import {
@@ -122,7 +112,9 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     const minutes = Number(dt[2]) * 60 + Number(dt[3]);
     const dayOk = day !== null && day.some((keys) => dateGrounded(keys, ctx));
     const timeOk = minutes === 0 || ctx.times.has(minutes);
-    return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75, ...(dayOk ? { missing: `${dt[2]}:${dt[3]}` } : timeOk ? { missing: dt[1]! } : {}) };
+    return dayOk && timeOk
+      ? OK
+      : { grounded: false, confidence: 0.75, ...(dayOk ? { missing: `${dt[2]}:${dt[3]}` } : timeOk ? { missing: dt[1]! } : {}) };
   }
   const date = wholeDate(v);
   if (date) return date.some((keys) => dateGrounded(keys, ctx)) ? OK : { grounded: false, confidence: 0.8 };
@@ -144,7 +136,8 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     const a = wholeDate(range[1]!) ?? null;
     const b = wholeDate(range[2]!) ?? null;
     // a date range in one value: each end grounded (the end may be the start plus a stated length)
-    if (a && b) return a.some((k) => dateGrounded(k, ctx)) && b.some((k) => dateGrounded(k, ctx)) ? OK : { grounded: false, confidence: 0.75 };
+    if (a && b)
+      return a.some((k) => dateGrounded(k, ctx)) && b.some((k) => dateGrounded(k, ctx)) ? OK : { grounded: false, confidence: 0.75 };
   }
   const time = wholeTime(v);
   if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
@@ -244,14 +237,21 @@ function initialsRuns(tokens: readonly string[], capitalised: ReadonlySet<string
  * tokens) enables abbreviations; `value` marks an argument value, where a corrected typo and code
  * syntax are restatements too (answer text keeps the stricter reading).
  */
-export function analyse(tokens: readonly string[], ctx: ContextIndex, capitalised: ReadonlySet<string> = NONE, code = false, value = false): TokenAnalysis {
+export function analyse(
+  tokens: readonly string[],
+  ctx: ContextIndex,
+  capitalised: ReadonlySet<string> = NONE,
+  code = false,
+  value = false,
+): TokenAnalysis {
   const res: TokenAnalysis = { content: 0, grounded: 0, hard: [], soft: 0 };
   const viaGroup = new Set<number>();
   for (const g of findGroupPhrases(tokens, () => true)) {
     if (g.groups.some((id) => ctx.groups.has(id))) for (let k = g.start; k < g.end; k++) viaGroup.add(k);
   }
   // capitalised words whose initials the context writes as an abbreviation ("Los Angeles" for "L.A.")
-  if (capitalised.size >= 2) for (const [start, end] of initialsRuns(tokens, capitalised, ctx)) for (let k = start; k < end; k++) viaGroup.add(k);
+  if (capitalised.size >= 2)
+    for (const [start, end] of initialsRuns(tokens, capitalised, ctx)) for (let k = start; k < end; k++) viaGroup.add(k);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (isStopword(t)) continue;
@@ -322,7 +322,12 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
   const all = analyse(f.split(' '), ctx, caps, code, true);
   if (all.content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
-    if (!/^[A-Z]{2,4}$/.test(v) || ctx.tokens.has(f) || findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))) return OK;
+    if (
+      !/^[A-Z]{2,4}$/.test(v) ||
+      ctx.tokens.has(f) ||
+      findGroupPhrases([f], () => true).some((g) => g.groups.some((id) => ctx.groups.has(id)))
+    )
+      return OK;
     return { grounded: false, confidence: 0.6 };
   }
   if (all.content >= FREE_TEXT_TOKENS) return { grounded: true, freeText: true };
@@ -354,7 +359,13 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
   if (all.grounded === 0) return { grounded: false, confidence: all.hard.length > 0 ? 0.85 : 0.5 };
   // A name the context gives, written in full: a grounded capitalised word completed by other
   // capitalised words ("Lionel Messi" for "Messi", "FC Barcelona" for "Barcelona").
-  if (all.hard.length <= 2 && all.content <= 4 && all.hard.every((t) => caps.has(t) && parseNumberToken(t) === null) && f.split(' ').some((t) => caps.has(t) && t.length >= 3 && ctx.tokens.has(t))) return OK;
+  if (
+    all.hard.length <= 2 &&
+    all.content <= 4 &&
+    all.hard.every((t) => caps.has(t) && parseNumberToken(t) === null) &&
+    f.split(' ').some((t) => caps.has(t) && t.length >= 3 && ctx.tokens.has(t))
+  )
+    return OK;
   // partly grounded: some specific word was added
   return { grounded: false, confidence: 0.6, missing: all.hard.join(' ') };
 }

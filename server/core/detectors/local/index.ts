@@ -49,7 +49,8 @@ export function detectLocal(input: DetectionInput): Annotation[] {
     }
     out.push(...checkAnswerText(part.text, messageIndex, partIndex, answerCtx));
   });
-  if ((message.tool_calls?.length ?? 0) > 0) out.push(...checkToolCalls(message, messageIndex, contentParts, conversation, ctx, input.report));
+  if ((message.tool_calls?.length ?? 0) > 0)
+    out.push(...checkToolCalls(message, messageIndex, contentParts, conversation, ctx, input.report));
   return out;
 }
 

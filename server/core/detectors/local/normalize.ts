@@ -10,7 +10,7 @@
 export function fold(input: string): string {
   let s = input;
   // Accent stripping is the only costly step; ASCII input (the common case) skips it.
-  if (/[^\x00-\x7f]/.test(s)) s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  if (/[\u0080-\uffff]/.test(s)) s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   s = s.toLowerCase();
   // Appends whole runs of kept characters (not one character at a time): far fewer string pieces.
   let out = '';
@@ -88,8 +88,16 @@ function isUnicodeWordChar(ch: string): boolean {
  * "cities"/"city". Applied to both sides, so over-stemming only merges near-identical words.
  */
 const IRREGULAR: ReadonlyMap<string, string> = new Map([
-  ['women', 'woman'], ['men', 'man'], ['children', 'child'], ['people', 'person'], ['feet', 'foot'],
-  ['teeth', 'tooth'], ['mice', 'mouse'], ['geese', 'goose'], ['data', 'datum'], ['criteria', 'criterion'],
+  ['women', 'woman'],
+  ['men', 'man'],
+  ['children', 'child'],
+  ['people', 'person'],
+  ['feet', 'foot'],
+  ['teeth', 'tooth'],
+  ['mice', 'mouse'],
+  ['geese', 'goose'],
+  ['data', 'datum'],
+  ['criteria', 'criterion'],
 ]);
 
 export function stem(token: string): string {
@@ -126,31 +134,100 @@ export function parseNumberToken(token: string): number | null {
 }
 
 export const NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
-  ['zero', 0], ['one', 1], ['two', 2], ['three', 3], ['four', 4], ['five', 5], ['six', 6], ['seven', 7],
-  ['eight', 8], ['nine', 9], ['ten', 10], ['eleven', 11], ['twelve', 12], ['thirteen', 13],
-  ['fourteen', 14], ['fifteen', 15], ['sixteen', 16], ['seventeen', 17], ['eighteen', 18],
-  ['nineteen', 19], ['twenty', 20], ['thirty', 30], ['forty', 40], ['fifty', 50], ['sixty', 60],
-  ['seventy', 70], ['eighty', 80], ['ninety', 90],
-  ['first', 1], ['second', 2], ['third', 3], ['fourth', 4], ['fifth', 5], ['sixth', 6], ['seventh', 7],
-  ['eighth', 8], ['ninth', 9], ['tenth', 10], ['eleventh', 11], ['twelfth', 12],
-  ['once', 1], ['twice', 2], ['thrice', 3], ['single', 1], ['double', 2], ['triple', 3], ['pair', 2],
-  ['couple', 2], ['dozen', 12], ['half', 0.5], ['none', 0],
+  ['zero', 0],
+  ['one', 1],
+  ['two', 2],
+  ['three', 3],
+  ['four', 4],
+  ['five', 5],
+  ['six', 6],
+  ['seven', 7],
+  ['eight', 8],
+  ['nine', 9],
+  ['ten', 10],
+  ['eleven', 11],
+  ['twelve', 12],
+  ['thirteen', 13],
+  ['fourteen', 14],
+  ['fifteen', 15],
+  ['sixteen', 16],
+  ['seventeen', 17],
+  ['eighteen', 18],
+  ['nineteen', 19],
+  ['twenty', 20],
+  ['thirty', 30],
+  ['forty', 40],
+  ['fifty', 50],
+  ['sixty', 60],
+  ['seventy', 70],
+  ['eighty', 80],
+  ['ninety', 90],
+  ['first', 1],
+  ['second', 2],
+  ['third', 3],
+  ['fourth', 4],
+  ['fifth', 5],
+  ['sixth', 6],
+  ['seventh', 7],
+  ['eighth', 8],
+  ['ninth', 9],
+  ['tenth', 10],
+  ['eleventh', 11],
+  ['twelfth', 12],
+  ['once', 1],
+  ['twice', 2],
+  ['thrice', 3],
+  ['single', 1],
+  ['double', 2],
+  ['triple', 3],
+  ['pair', 2],
+  ['couple', 2],
+  ['dozen', 12],
+  ['half', 0.5],
+  ['none', 0],
 ]);
 
 export const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
-  ['hundred', 100], ['thousand', 1e3], ['k', 1e3], ['million', 1e6], ['mn', 1e6], ['mio', 1e6], ['m', 1e6],
-  ['billion', 1e9], ['bn', 1e9], ['b', 1e9], ['trillion', 1e12], ['tn', 1e12], ['dozen', 12],
+  ['hundred', 100],
+  ['thousand', 1e3],
+  ['k', 1e3],
+  ['million', 1e6],
+  ['mn', 1e6],
+  ['mio', 1e6],
+  ['m', 1e6],
+  ['billion', 1e9],
+  ['bn', 1e9],
+  ['b', 1e9],
+  ['trillion', 1e12],
+  ['tn', 1e12],
+  ['dozen', 12],
 ]);
 
 /** "3 weeks" is also 21 days: the other units a duration is commonly restated in. */
 const DURATION_FACTORS: ReadonlyMap<string, number[]> = new Map([
-  ['minute', [60]], ['min', [60]], ['hour', [60, 3600]], ['hr', [60, 3600]], ['day', [24]],
-  ['week', [7, 168]], ['month', [30, 31]], ['year', [12, 52, 365]], ['decade', [10]], ['century', [100]],
+  ['minute', [60]],
+  ['min', [60]],
+  ['hour', [60, 3600]],
+  ['hr', [60, 3600]],
+  ['day', [24]],
+  ['week', [7, 168]],
+  ['month', [30, 31]],
+  ['year', [12, 52, 365]],
+  ['decade', [10]],
+  ['century', [100]],
 ]);
 /** A calendar word alone implies a count: "next week" → 7 days, "monthly" → 12 a year. */
 const CALENDAR_WORDS: ReadonlyMap<string, number[]> = new Map([
-  ['week', [7]], ['fortnight', [14]], ['month', [30]], ['weekly', [52, 7]], ['monthly', [12]],
-  ['quarterly', [4]], ['daily', [365]], ['hourly', [24]], ['decade', [10]], ['century', [100]],
+  ['week', [7]],
+  ['fortnight', [14]],
+  ['month', [30]],
+  ['weekly', [52, 7]],
+  ['monthly', [12]],
+  ['quarterly', [4]],
+  ['daily', [365]],
+  ['hourly', [24]],
+  ['decade', [10]],
+  ['century', [100]],
 ]);
 /** SI prefixes before a unit ("50 mH", "100 µF"): the value in the base unit. */
 const SI_UNIT = /^(k|m|μ|µ|u|n|p)(f|h|a|v|w|g|s|l|hz|j|ω|ohm)$/;
@@ -193,7 +270,10 @@ export function numbersInTokens(tokens: readonly string[], add: (value: number) 
     const si = SI_UNIT.exec(next);
     if (si) add(v * SI_FACTOR[si[1]!]!);
     // 5 ft 10 in → 70 inches
-    if ((next === 'ft' || next === 'feet' || next === 'foot') && (tokens[i + 3] === 'in' || tokens[i + 3] === 'inch' || tokens[i + 3] === 'inches')) {
+    if (
+      (next === 'ft' || next === 'feet' || next === 'foot') &&
+      (tokens[i + 3] === 'in' || tokens[i + 3] === 'inch' || tokens[i + 3] === 'inches')
+    ) {
       const inches = parseNumberToken(tokens[i + 2] ?? '');
       if (inches !== null) add(v * 12 + inches);
     }
@@ -207,7 +287,10 @@ export function numbersInTokens(tokens: readonly string[], add: (value: number) 
 export function parseLooseNumber(raw: string): number[] | null {
   const s = raw.trim();
   if (s === '' || s.length > 40) return null;
-  const m = /^([-+−]?)\s*(?:[$€£¥₪₹]|usd|eur|gbp|us\$)?\s*([-+]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.?\d+)(?:e([-+]?\d+))?\s*(%|percent|million|billion|thousand|trillion|k|m|bn)?\s*(?:[$€£¥₪₹]|usd|eur|gbp)?$/i.exec(s);
+  const m =
+    /^([-+−]?)\s*(?:[$€£¥₪₹]|usd|eur|gbp|us\$)?\s*([-+]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.?\d+)(?:e([-+]?\d+))?\s*(%|percent|million|billion|thousand|trillion|k|m|bn)?\s*(?:[$€£¥₪₹]|usd|eur|gbp)?$/i.exec(
+      s,
+    );
   if (m) {
     let v = Number(m[3]!.replace(/,/g, ''));
     if (m[4] !== undefined) v *= 10 ** Number(m[4]);
@@ -223,7 +306,16 @@ export function parseLooseNumber(raw: string): number[] | null {
   const w = CARDINALS.get(s.toLowerCase());
   return w === undefined ? null : [w];
 }
-const CARDINALS: ReadonlyMap<string, number> = new Map([...NUMBER_WORDS].filter(([k, v]) => Number.isInteger(v) && v >= 2 && !/^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|twice|thrice|double|triple|pair|couple|dozen)$/.test(k)));
+const CARDINALS: ReadonlyMap<string, number> = new Map(
+  [...NUMBER_WORDS].filter(
+    ([k, v]) =>
+      Number.isInteger(v) &&
+      v >= 2 &&
+      !/^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|twice|thrice|double|triple|pair|couple|dozen)$/.test(
+        k,
+      ),
+  ),
+);
 
 /** Decimal places written in a numeric literal ("3.140" → 3). */
 export function decimalsOf(literal: string): number {
@@ -240,9 +332,29 @@ export function significantFigures(value: number): number {
 // ---- dates and times ---------------------------------------------------------------------
 
 const MONTHS: ReadonlyMap<string, number> = new Map([
-  ['jan', 1], ['january', 1], ['feb', 2], ['february', 2], ['mar', 3], ['march', 3], ['apr', 4], ['april', 4],
-  ['may', 5], ['jun', 6], ['june', 6], ['jul', 7], ['july', 7], ['aug', 8], ['august', 8], ['sep', 9],
-  ['sept', 9], ['september', 9], ['oct', 10], ['october', 10], ['nov', 11], ['november', 11], ['dec', 12],
+  ['jan', 1],
+  ['january', 1],
+  ['feb', 2],
+  ['february', 2],
+  ['mar', 3],
+  ['march', 3],
+  ['apr', 4],
+  ['april', 4],
+  ['may', 5],
+  ['jun', 6],
+  ['june', 6],
+  ['jul', 7],
+  ['july', 7],
+  ['aug', 8],
+  ['august', 8],
+  ['sep', 9],
+  ['sept', 9],
+  ['september', 9],
+  ['oct', 10],
+  ['october', 10],
+  ['nov', 11],
+  ['november', 11],
+  ['dec', 12],
   ['december', 12],
 ]);
 export function monthNumber(word: string): number | undefined {
@@ -256,7 +368,8 @@ export interface DateMention {
   readings: { y?: number; m: number; d?: number }[];
 }
 
-const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH_RE =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 // Each pattern is anchored on word boundaries and has no nested quantifiers (no backtracking blow-up).
 const DATE_PATTERNS: { re: RegExp; needsMonth: boolean; read: (m: RegExpExecArray) => DateMention['readings'] }[] = [
   {
@@ -349,7 +462,8 @@ export interface TimeMention {
   minutes: number[];
 }
 
-const TIME_RE = /\b(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s?([ap]\.m\.|[ap]\.m\b|[ap]m\b|(?:o'clock\s+)?in the (?:morning|afternoon|evening)\b|at night\b)|\b(\d{1,2}):(\d{2})(?::\d{2})?\b/gi;
+const TIME_RE =
+  /\b(\d{1,2})(?::(\d{2}))?(?::\d{2})?\s?([ap]\.m\.|[ap]\.m\b|[ap]m\b|(?:o'clock\s+)?in the (?:morning|afternoon|evening)\b|at night\b)|\b(\d{1,2}):(\d{2})(?::\d{2})?\b/gi;
 
 export function extractTimes(text: string): TimeMention[] {
   if (!/\d/.test(text)) return [];
@@ -426,7 +540,7 @@ function endsUrl(c: number): boolean {
 }
 /** Trailing sentence punctuation is not part of a URL or address. */
 function trimEnd(text: string, start: number, end: number): number {
-  while (end > start && '.,;:!?\''.includes(text[end - 1]!)) end--;
+  while (end > start && ".,;:!?'".includes(text[end - 1]!)) end--;
   return end;
 }
 
@@ -469,12 +583,12 @@ export function findUrls(text: string): Span[] {
   }
   // bare domains ("acme.example.com/help"): from each known top-level domain back to the host start
   TLD_RE.lastIndex = 0;
-  for (let m: RegExpExecArray | null; (m = TLD_RE.exec(text)) !== null; ) {
+  for (let m: RegExpExecArray | null; (m = TLD_RE.exec(text)) !== null;) {
     let s = m.index;
     while (s > 0 && m.index - s < 253 && isHostChar(text.charCodeAt(s - 1))) s--;
     while (s < m.index && (text[s] === '.' || text[s] === '-')) s++;
     if (s === m.index || (s > 0 && '@/:'.includes(text[s - 1]!))) continue;
-    let e = m.index + m[0].length;
+    const e = m.index + m[0].length;
     if (text[e] === '/') extend(s, e);
     else found.push({ start: s, end: e });
   }

@@ -46,7 +46,10 @@ for (const table of [US, WORLD])
     const [region, places] = entry.split(':');
     if (!region || !places) continue;
     const r = fold(region);
-    const list = places.split(',').map(fold).filter((p) => p !== '');
+    const list = places
+      .split(',')
+      .map(fold)
+      .filter((p) => p !== '');
     PLACES_IN.set(r, [...(PLACES_IN.get(r) ?? []), ...list]);
     for (const g of groupsOf(r)) PLACES_IN_GROUP.set(g, [...(PLACES_IN_GROUP.get(g) ?? []), ...list]);
   }

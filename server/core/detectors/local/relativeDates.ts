@@ -71,7 +71,7 @@ export function relativeDateKeys(anchors: readonly YMD[], tokens: readonly strin
       const wd = WEEKDAYS.indexOf(t.endsWith('s') ? t.slice(0, -1) : t);
       if (wd >= 0) {
         // "Monday", "next Monday", "last Monday": the nearest ones on either side
-        const ahead = ((wd - weekday + 7) % 7) || 7;
+        const ahead = (wd - weekday + 7) % 7 || 7;
         addDays(ahead);
         addDays(ahead + 7);
         addDays(ahead - 7);

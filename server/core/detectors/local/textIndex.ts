@@ -3,15 +3,7 @@
 // worked out on first use. Texts are cached, so a system prompt or tool list shared by many
 // conversations is indexed once.
 import { findGroupPhrases, findUnspacedGroupPhrases } from './equivalences';
-import {
-  dateKeys,
-  extractDates,
-  extractTimes,
-  fold,
-  numberKey,
-  numbersInTokens,
-  stem,
-} from './normalize';
+import { dateKeys, extractDates, extractTimes, fold, numberKey, numbersInTokens, stem } from './normalize';
 import type { YMD } from './relativeDates';
 import { deletionsOf, hasUnspacedScript } from './restatements';
 
@@ -103,7 +95,7 @@ export class TextIndex {
     if (!this.phones) {
       this.phones = [];
       PHONE_RUN.lastIndex = 0;
-      for (let m: RegExpExecArray | null; (m = PHONE_RUN.exec(this.source)) !== null; ) {
+      for (let m: RegExpExecArray | null; (m = PHONE_RUN.exec(this.source)) !== null;) {
         const digits = m[0].replace(/\D/g, '');
         if (digits.length >= 7) this.phones.push(digits);
       }
@@ -154,7 +146,7 @@ export class TextIndex {
       // short abbreviations count only where written in capitals ("IN", not "in")
       const abbrevs = new Set<string>();
       SHORT_CAPS.lastIndex = 0;
-      for (let a: RegExpExecArray | null; (a = SHORT_CAPS.exec(this.source)) !== null; ) abbrevs.add(a[0].toLowerCase());
+      for (let a: RegExpExecArray | null; (a = SHORT_CAPS.exec(this.source)) !== null;) abbrevs.add(a[0].toLowerCase());
       this.groupSet = new Set();
       for (const g of findGroupPhrases(this.tokenList, (t) => abbrevs.has(t))) for (const id of g.groups) this.groupSet.add(id);
       // in scripts written without spaces a phrase sits inside a longer run of letters
@@ -177,7 +169,7 @@ export class TextIndex {
     // "1,000" / "1.234,5": fold splits on commas, so read grouped numbers from the raw text
     const raw = this.source;
     RAW_NUMBER.lastIndex = 0;
-    for (let m: RegExpExecArray | null; (m = RAW_NUMBER.exec(raw)) !== null; ) {
+    for (let m: RegExpExecArray | null; (m = RAW_NUMBER.exec(raw)) !== null;) {
       for (const v of groupedReadings(m[0])) {
         add(v);
         const suffix = NUMBER_SUFFIX.exec(raw.slice(m.index + m[0].length, m.index + m[0].length + 12));
@@ -222,7 +214,16 @@ export function cachedIndexText(raw: string): TextIndex {
   return info;
 }
 
-const SUFFIX_FACTORS: Readonly<Record<string, number>> = { million: 1e6, billion: 1e9, thousand: 1e3, trillion: 1e12, k: 1e3, m: 1e6, bn: 1e9, mn: 1e6 };
+const SUFFIX_FACTORS: Readonly<Record<string, number>> = {
+  million: 1e6,
+  billion: 1e9,
+  thousand: 1e3,
+  trillion: 1e12,
+  k: 1e3,
+  m: 1e6,
+  bn: 1e9,
+  mn: 1e6,
+};
 
 /** Readings of "1,000", "1,234.5", "1.234,5", "3,5": thousands separators or a decimal comma. */
 function groupedReadings(s: string): number[] {

@@ -114,12 +114,23 @@ function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: Context
     // The whole arguments string is marked: the call as a whole is at fault (0..0 when empty).
     const names = tools.map((x) => x.function.name);
     const near = names.find((n) => nameKey(n).toLowerCase() === nameKey(t.toolName).toLowerCase());
-    const known = near !== undefined
-      ? `did you mean ${quote(near)}?`
-      : names.length <= 5
-        ? `the trace defines ${names.map((n) => quote(n)).join(', ')}`
-        : `the trace defines ${names.length} other tools`;
-    out.push(annotation(t, 'unknown_tool', 0, t.args.length, null, confidenceOf('unknown_tool'), `No tool named ${quote(t.toolName)} exists; ${known}${near !== undefined ? '' : '.'}`));
+    const known =
+      near !== undefined
+        ? `did you mean ${quote(near)}?`
+        : names.length <= 5
+          ? `the trace defines ${names.map((n) => quote(n)).join(', ')}`
+          : `the trace defines ${names.length} other tools`;
+    out.push(
+      annotation(
+        t,
+        'unknown_tool',
+        0,
+        t.args.length,
+        null,
+        confidenceOf('unknown_tool'),
+        `No tool named ${quote(t.toolName)} exists; ${known}${near !== undefined ? '' : '.'}`,
+      ),
+    );
     return;
   }
   // An empty arguments string is how some providers send a call without arguments.
@@ -134,7 +145,9 @@ function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: Context
     root = parsed.node;
   }
   if (root.kind !== 'object') {
-    out.push(annotation(t, 'invalid_arguments_json', 0, t.args.length, null, 1, `The arguments are JSON but not an object (found ${root.kind}).`));
+    out.push(
+      annotation(t, 'invalid_arguments_json', 0, t.args.length, null, 1, `The arguments are JSON but not an object (found ${root.kind}).`),
+    );
     return;
   }
   // Values are grounded in the conversation and the called tool's own schema, not every tool's:
@@ -182,12 +195,19 @@ class ArgumentWalker {
     };
   }
 
-  object(node: Extract<JsonNode, { kind: 'object' }>, schema: SchemaNode | null, prefix: string, topLevel: boolean, ctx: Scoped | null): void {
+  object(
+    node: Extract<JsonNode, { kind: 'object' }>,
+    schema: SchemaNode | null,
+    prefix: string,
+    topLevel: boolean,
+    ctx: Scoped | null,
+  ): void {
     const props = schema ? propertiesOf(schema) : null;
     // The top-level property list is the tool's whole signature. A nested object's listed
     // properties are often examples: it is open unless it says additionalProperties: false.
     const closed = schema !== null && (topLevel ? !allowsExtraKeys(schema) : schema['additionalProperties'] === false);
-    const extraSchema = schema && typeof schema['additionalProperties'] === 'object' ? (schema['additionalProperties'] as SchemaNode) : null;
+    const extraSchema =
+      schema && typeof schema['additionalProperties'] === 'object' ? (schema['additionalProperties'] as SchemaNode) : null;
     const required = schema ? new Set(requiredOf(schema)) : new Set<string>();
     const seen = new Set<string>();
     for (const entry of node.entries) {
@@ -196,10 +216,22 @@ class ArgumentWalker {
       const propSchema = props ? props[entry.key] : undefined;
       if (propSchema === undefined && closed) {
         const declared = props ? Object.keys(props) : [];
-        const list = declared.length === 0 ? 'declares no parameters' : declared.length <= 8 ? `declares ${declared.map((d) => quote(d)).join(', ')}` : `declares ${declared.length} others`;
+        const list =
+          declared.length === 0
+            ? 'declares no parameters'
+            : declared.length <= 8
+              ? `declares ${declared.map((d) => quote(d)).join(', ')}`
+              : `declares ${declared.length} others`;
         this.out.push(
-          annotation(this.t, 'unknown_parameter', entry.keyStart + 1, entry.keyEnd - 1, path, confidenceOf(topLevel ? 'unknown_parameter' : 'unknown_nested_parameter'),
-            `${quote(this.t.toolName)} has no parameter ${quote(path)}; its schema ${list}.`),
+          annotation(
+            this.t,
+            'unknown_parameter',
+            entry.keyStart + 1,
+            entry.keyEnd - 1,
+            path,
+            confidenceOf(topLevel ? 'unknown_parameter' : 'unknown_nested_parameter'),
+            `${quote(this.t.toolName)} has no parameter ${quote(path)}; its schema ${list}.`,
+          ),
         );
         continue;
       }
@@ -210,8 +242,15 @@ class ArgumentWalker {
         if (seen.has(r)) continue;
         const path = prefix === '' ? r : `${prefix}.${r}`;
         this.out.push(
-          annotation(this.t, 'missing_required_parameter', 0, this.t.args.length, path, confidenceOf(topLevel ? 'missing_required' : 'missing_required_nested'),
-            `The required parameter ${quote(path)} of ${quote(this.t.toolName)} is missing.`),
+          annotation(
+            this.t,
+            'missing_required_parameter',
+            0,
+            this.t.args.length,
+            path,
+            confidenceOf(topLevel ? 'missing_required' : 'missing_required_nested'),
+            `The required parameter ${quote(path)} of ${quote(this.t.toolName)} is missing.`,
+          ),
         );
       }
     }
@@ -259,25 +298,48 @@ class ArgumentWalker {
     // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
     // identifier or expression the user wrote stands for the value, whatever its declared type.
     const types = allowedTypes(schema);
-    if (node.kind === 'string' && types !== null && !types.has('string') && enumOf(schema) === null && namesContextValue(node.value, types, ctx)) return true;
+    if (
+      node.kind === 'string' &&
+      types !== null &&
+      !types.has('string') &&
+      enumOf(schema) === null &&
+      namesContextValue(node.value, types, ctx)
+    )
+      return true;
     const span = valueSpan(node);
     const allowed = enumOf(schema);
     if (types && !typeMatches(plain, types) && !(allowed && enumAdmits(allowed, plain))) {
       const want = [...types].join(' or ');
-      const numericString = node.kind === 'string' && (types.has('number') || types.has('integer')) && /^\s*-?\d+(\.\d+)?\s*$/.test(node.value);
+      const numericString =
+        node.kind === 'string' && (types.has('number') || types.has('integer')) && /^\s*-?\d+(\.\d+)?\s*$/.test(node.value);
       const got = node.kind === 'number' && types.has('integer') ? 'a non-integer number' : `${article(jsonTypeOf(plain))}`;
       this.out.push(
-        annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf(node.kind === 'null' ? 'type_null' : numericString ? 'type_numeric_string' : 'type_mismatch'),
-          `${quote(path)} must be ${want} but is ${got}${node.kind === 'object' || node.kind === 'array' ? '' : ` (${quote(String(plain))})`}.`),
+        annotation(
+          this.t,
+          'invalid_parameter_value',
+          span.start,
+          span.end,
+          path,
+          confidenceOf(node.kind === 'null' ? 'type_null' : numericString ? 'type_numeric_string' : 'type_mismatch'),
+          `${quote(path)} must be ${want} but is ${got}${node.kind === 'object' || node.kind === 'array' ? '' : ` (${quote(String(plain))})`}.`,
+        ),
       );
       return false;
     }
     // an enum of scalars on an array is checked on its items (see value())
     if (allowed && !(Array.isArray(plain) && !allowed.some((a) => Array.isArray(a))) && !enumAdmits(allowed, plain)) {
-      const listed = allowed.length <= 8 ? `: ${allowed.map((a) => (typeof a === 'string' ? quote(a) : JSON.stringify(a))).join(', ')}` : '';
+      const listed =
+        allowed.length <= 8 ? `: ${allowed.map((a) => (typeof a === 'string' ? quote(a) : JSON.stringify(a))).join(', ')}` : '';
       this.out.push(
-        annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf('enum_mismatch'),
-          `${quote(typeof plain === 'string' ? plain : JSON.stringify(plain))} is not one of the values ${quote(path)} allows${listed}.`),
+        annotation(
+          this.t,
+          'invalid_parameter_value',
+          span.start,
+          span.end,
+          path,
+          confidenceOf('enum_mismatch'),
+          `${quote(typeof plain === 'string' ? plain : JSON.stringify(plain))} is not one of the values ${quote(path)} allows${listed}.`,
+        ),
       );
       return false;
     }
@@ -290,8 +352,15 @@ class ArgumentWalker {
       const above = (typeof max === 'number' && plain > max) || (typeof exMax === 'number' && plain >= exMax);
       if (below || above) {
         this.out.push(
-          annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf('out_of_range'),
-            `${plain} is ${below ? 'below the minimum' : 'above the maximum'} the schema allows for ${quote(path)}.`),
+          annotation(
+            this.t,
+            'invalid_parameter_value',
+            span.start,
+            span.end,
+            path,
+            confidenceOf('out_of_range'),
+            `${plain} is ${below ? 'below the minimum' : 'above the maximum'} the schema allows for ${quote(path)}.`,
+          ),
         );
         return false;
       }
@@ -323,8 +392,15 @@ class ArgumentWalker {
     for (const f of findings) {
       const shown = node.value.slice(f.start, f.end);
       this.out.push(
-        annotation(this.t, 'ungrounded_parameter_value', innerStart + map[f.start]!, innerStart + map[f.end]!, path, f.confidence,
-          `The ${f.kind} ${quote(shown)} in ${quote(path)} does not appear in ${where}.`),
+        annotation(
+          this.t,
+          'ungrounded_parameter_value',
+          innerStart + map[f.start]!,
+          innerStart + map[f.end]!,
+          path,
+          f.confidence,
+          `The ${f.kind} ${quote(shown)} in ${quote(path)} does not appear in ${where}.`,
+        ),
       );
     }
   }
@@ -341,7 +417,12 @@ export function acceptedBySchema(node: JsonNode, schema: SchemaNode, required: b
   if ('default' in schema && node.kind !== 'object' && node.kind !== 'array') {
     const d = schema['default'];
     const v = toPlain(node);
-    if (v === d || (typeof v === 'string' && typeof d === 'string' && fold(v) === fold(d)) || (typeof d === 'string' && typeof v !== 'string' && String(v) === d)) return 'settled';
+    if (
+      v === d ||
+      (typeof v === 'string' && typeof d === 'string' && fold(v) === fold(d)) ||
+      (typeof d === 'string' && typeof v !== 'string' && String(v) === d)
+    )
+      return 'settled';
   }
   return 'check';
 }
@@ -430,6 +511,12 @@ function sameLiteral(a: unknown, b: unknown): boolean {
 /** The words of `text` whose folded form is among the folded `missing` tokens (for explanations). */
 export function originalWords(text: string, missing: string): string {
   const wanted = new Set(missing.split(' '));
-  const words = text.split(/[^\p{L}\p{N}'’]+/u).filter((w) => w !== '' && fold(w).split(' ').some((x) => wanted.has(x)));
+  const words = text.split(/[^\p{L}\p{N}'’]+/u).filter(
+    (w) =>
+      w !== '' &&
+      fold(w)
+        .split(' ')
+        .some((x) => wanted.has(x)),
+  );
   return words.length > 0 ? words.join(' ') : missing;
 }

@@ -40,7 +40,8 @@ function phrases(source: string): Set<string> {
   // multi-word entries: every run of 2–5 words of a line is a candidate phrase
   for (const line of source.split('\n')) {
     const words = line.trim().split(/\s+/);
-    for (let i = 0; i < words.length; i++) for (let k = i + 2; k <= Math.min(words.length, i + 5); k++) out.add(fold(words.slice(i, k).join(' ')));
+    for (let i = 0; i < words.length; i++)
+      for (let k = i + 2; k <= Math.min(words.length, i + 5); k++) out.add(fold(words.slice(i, k).join(' ')));
   }
   return out;
 }

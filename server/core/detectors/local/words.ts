@@ -101,12 +101,7 @@ return returns policy policies terms conditions help center desk agent agents ma
 fresh quick easy simple full main best top new old big small high low fast slow`;
 
 export const STOPWORDS: ReadonlySet<string> = new Set(STOP.split(/\s+/).filter(Boolean));
-export const COMMON_STEMS: ReadonlySet<string> = new Set(
-  (COMMON + ' ' + STOP)
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(stem),
-);
+export const COMMON_STEMS: ReadonlySet<string> = new Set((COMMON + ' ' + STOP).split(/\s+/).filter(Boolean).map(stem));
 
 export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);

@@ -14,7 +14,12 @@ export function readAiSdkPart(part: LV, into: MessageBuilder, o: ReadOptions): b
   switch (v.type) {
     case 'tool-call': {
       const name = str(get(part, 'toolName'));
-      if (name !== undefined) into.call({ id: callId(get(part, 'toolCallId')), name, args: callArgs(v.input !== undefined ? get(part, 'input') : get(part, 'args'), o) });
+      if (name !== undefined)
+        into.call({
+          id: callId(get(part, 'toolCallId')),
+          name,
+          args: callArgs(v.input !== undefined ? get(part, 'input') : get(part, 'args'), o),
+        });
       return true;
     }
     case 'tool-result':
@@ -22,7 +27,9 @@ export function readAiSdkPart(part: LV, into: MessageBuilder, o: ReadOptions): b
       const output = v.output !== undefined ? get(part, 'output') : v.result !== undefined ? get(part, 'result') : get(part, 'error');
       const outType = isObj(output.v) ? output.v.type : undefined;
       const isError = v.type === 'tool-error' || v.isError === true || outType === 'error-text' || outType === 'error-json';
-      into.result(toolResult(str(get(part, 'toolCallId')), output, o, { ...(typeof v.toolName === 'string' ? { name: v.toolName } : {}), isError }));
+      into.result(
+        toolResult(str(get(part, 'toolCallId')), output, o, { ...(typeof v.toolName === 'string' ? { name: v.toolName } : {}), isError }),
+      );
       return true;
     }
     case 'reasoning':

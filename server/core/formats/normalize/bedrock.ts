@@ -19,7 +19,9 @@ export function readBedrockBlock(block: LV, into: MessageBuilder, o: ReadOptions
   }
   if (isObj(v.toolResult)) {
     const r = get(block, 'toolResult');
-    into.result(toolResult(str(get(r, 'toolUseId')), get(r, 'content'), o, { isError: (r.v as Record<string, unknown>).status === 'error' }));
+    into.result(
+      toolResult(str(get(r, 'toolUseId')), get(r, 'content'), o, { isError: (r.v as Record<string, unknown>).status === 'error' }),
+    );
     return true;
   }
   if (isObj(v.reasoningContent)) {

@@ -32,7 +32,8 @@ export function readContentBlock(block: LV, into: MessageBuilder, o: ReadOptions
   if (readAnthropicBlock(block, into, o) || readAiSdkPart(block, into, o) || readOtelPart(block, into, o)) return;
   if (type === 'function_call' && typeof block.v.name === 'string') {
     const name = str(get(block, 'name'));
-    if (name !== undefined) into.call({ id: callId(get(block, 'call_id')) ?? callId(get(block, 'id')), name, args: callArgs(get(block, 'arguments'), o) });
+    if (name !== undefined)
+      into.call({ id: callId(get(block, 'call_id')) ?? callId(get(block, 'id')), name, args: callArgs(get(block, 'arguments'), o) });
     return;
   }
   if (type === 'function_call_output') {

@@ -35,7 +35,18 @@ export function readGeminiPart(part: LV, into: MessageBuilder, o: ReadOptions): 
     else into.text(textOf(get(part, 'text')));
     return true;
   }
-  return ['inlineData', 'inline_data', 'fileData', 'file_data', 'executableCode', 'executable_code', 'codeExecutionResult', 'code_execution_result', 'thoughtSignature', 'thought_signature'].some((k) => v[k] !== undefined);
+  return [
+    'inlineData',
+    'inline_data',
+    'fileData',
+    'file_data',
+    'executableCode',
+    'executable_code',
+    'codeExecutionResult',
+    'code_execution_result',
+    'thoughtSignature',
+    'thought_signature',
+  ].some((k) => v[k] !== undefined);
 }
 
 export function readGeminiContent(x: LV, o: ReadOptions): IRMessage[] {
@@ -61,5 +72,7 @@ export function geminiSystem(x: LV): Text[] {
 /** The system instruction of a request, wherever the SDK put it. */
 export function geminiRequestSystem(x: LV): LV {
   const config = getAny(x, 'config', 'generationConfig', 'generation_config');
-  return getAny(x, 'systemInstruction', 'system_instruction').v !== undefined ? getAny(x, 'systemInstruction', 'system_instruction') : getAny(config, 'systemInstruction', 'system_instruction');
+  return getAny(x, 'systemInstruction', 'system_instruction').v !== undefined
+    ? getAny(x, 'systemInstruction', 'system_instruction')
+    : getAny(config, 'systemInstruction', 'system_instruction');
 }

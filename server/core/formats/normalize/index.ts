@@ -32,8 +32,10 @@ export function readMessage(x: LV, defaultRole?: string, o: ReadOptions = FULL):
   // OpenInference JSON form {message: {role, content}}; a LangChain generation {message, text}.
   if (isObj(v.message) && v.role === undefined && v.parts === undefined) return readMessage(get(x, 'message'), defaultRole, o);
   if (isLangChainSerialized(v)) return readLangChainSerialized(x, o, defaultRole);
-  if (typeof v.type === 'string' && v.role === undefined && (isObj(v.data) || langChainRole(v.type) !== undefined)) return readLangChainDict(x, o);
-  if (isResponsesItem(v) && (v.type !== 'message' || v.role === undefined)) return readResponsesItems([x], o, (m, r) => readMessage(m, r, o));
+  if (typeof v.type === 'string' && v.role === undefined && (isObj(v.data) || langChainRole(v.type) !== undefined))
+    return readLangChainDict(x, o);
+  if (isResponsesItem(v) && (v.type !== 'message' || v.role === undefined))
+    return readResponsesItems([x], o, (m, r) => readMessage(m, r, o));
   if (Array.isArray(v.parts)) return hasTypedParts(v.parts) ? readOtelMessage(x, o, readContentBlock) : readGeminiContent(x, o);
   const role = typeof v.role === 'string' ? v.role : defaultRole;
   if (!role) return [];
@@ -77,7 +79,13 @@ function readAny(v: LV, defaultRole: string, o: ReadOptions, sink: ToolSink, dep
   const obj = v.v;
   const system: Text[] = [];
   let messages: IRMessage[] | null = null;
-  const toolPlaces: LV[] = [get(v, 'tools'), get(get(v, 'config'), 'tools'), get(get(v, 'toolConfig'), 'tools'), get(get(v, 'tool_config'), 'tools'), get(v, 'functions')];
+  const toolPlaces: LV[] = [
+    get(v, 'tools'),
+    get(get(v, 'config'), 'tools'),
+    get(get(v, 'toolConfig'), 'tools'),
+    get(get(v, 'tool_config'), 'tools'),
+    get(v, 'functions'),
+  ];
   if (Array.isArray(obj.contents)) {
     // Gemini.
     system.push(...geminiSystem(geminiRequestSystem(v)));
@@ -100,7 +108,12 @@ function readAny(v: LV, defaultRole: string, o: ReadOptions, sink: ToolSink, dep
     const ins = textOf(get(v, 'instructions'));
     if (ins) system.push(ins);
     messages = readAny(jsonish(get(v, 'input')), 'user', o, sink, depth + 1);
-  } else if (obj.role !== undefined || Array.isArray(obj.parts) || isLangChainSerialized(obj) || (typeof obj.type === 'string' && (isObj(obj.data) || langChainRole(obj.type) !== undefined || isResponsesItem(obj)))) {
+  } else if (
+    obj.role !== undefined ||
+    Array.isArray(obj.parts) ||
+    isLangChainSerialized(obj) ||
+    (typeof obj.type === 'string' && (isObj(obj.data) || langChainRole(obj.type) !== undefined || isResponsesItem(obj)))
+  ) {
     messages = readMessage(v, defaultRole, o);
   } else if ((Array.isArray(obj.arguments) || Array.isArray(obj.args)) && obj.role === undefined) {
     // A traced function's arguments (Opik `track`, `traceable`): the first that holds messages.
@@ -118,7 +131,8 @@ function readAny(v: LV, defaultRole: string, o: ReadOptions, sink: ToolSink, dep
     else messages = [];
   }
   sink.tools = mergeToolDefinitions(sink.tools, findToolDefinitions(toolPlaces));
-  if (system.length && !messages.some((m) => m.role === 'system' || m.role === 'developer')) messages.unshift({ role: 'system', parts: system, toolCalls: [] });
+  if (system.length && !messages.some((m) => m.role === 'system' || m.role === 'developer'))
+    messages.unshift({ role: 'system', parts: system, toolCalls: [] });
   return messages;
 }
 
@@ -152,7 +166,10 @@ function pairToolResults(messages: IRMessage[]): IRMessage[] {
       m.role = 'tool';
     }
     if (m.role !== 'tool') continue;
-    const i = m.toolCallId !== undefined ? open.findIndex((c) => c.id === m.toolCallId) : open.findIndex((c) => c.name === m.name || m.name === undefined);
+    const i =
+      m.toolCallId !== undefined
+        ? open.findIndex((c) => c.id === m.toolCallId)
+        : open.findIndex((c) => c.name === m.name || m.name === undefined);
     if (i < 0) continue;
     const c = open[i]!;
     if (m.toolCallId === undefined && c.id !== null) m.toolCallId = c.id;
@@ -201,19 +218,29 @@ function outputMessages(v: LV, o: ReadOptions, depth: number): IRMessage[] {
   if (Array.isArray(obj.choices)) return choice(get(get(v, 'choices'), 0), o, depth);
   if (Array.isArray(obj.candidates)) return outputMessages(get(get(get(v, 'candidates'), 0), 'content'), o, depth + 1);
   if (Array.isArray(obj.generations)) return outputMessages(get(v, 'generations'), o, depth + 1);
-  if (isObj(obj.output) && isObj((obj.output as Record<string, unknown>).message)) return readMessage(get(get(v, 'output'), 'message'), 'assistant', o); // Bedrock
+  if (isObj(obj.output) && isObj((obj.output as Record<string, unknown>).message))
+    return readMessage(get(get(v, 'output'), 'message'), 'assistant', o); // Bedrock
   if (Array.isArray(obj.output)) return outputMessages(get(v, 'output'), o, depth + 1); // Responses
   if (isObj(obj.message) && obj.role === undefined) return readMessage(get(v, 'message'), 'assistant', o);
   // A streamed response accumulated without its role (`{content?, tool_calls}`).
   if (obj.role === undefined && (Array.isArray(obj.tool_calls) || isObj(obj.function_call))) return readChatMessage(v, 'assistant', o);
-  if (isAnthropicResponse(obj) || obj.role !== undefined || Array.isArray(obj.parts) || isLangChainSerialized(obj) || (typeof obj.type === 'string' && (isObj(obj.data) || langChainRole(obj.type) !== undefined || isResponsesItem(obj))))
+  if (
+    isAnthropicResponse(obj) ||
+    obj.role !== undefined ||
+    Array.isArray(obj.parts) ||
+    isLangChainSerialized(obj) ||
+    (typeof obj.type === 'string' && (isObj(obj.data) || langChainRole(obj.type) !== undefined || isResponsesItem(obj)))
+  )
     return readMessage(v, 'assistant', o);
   if (Array.isArray(obj.messages)) {
     // An agent's state: the messages after the last user turn are its answer.
     const all = readMessages(get(v, 'messages'), 'assistant', o);
     let k = all.length;
     while (k > 0 && all[k - 1]!.role !== 'user') k--;
-    return all.slice(k).filter((m) => m.role === 'assistant').slice(-1);
+    return all
+      .slice(k)
+      .filter((m) => m.role === 'assistant')
+      .slice(-1);
   }
   const text = getAny(v, 'content', 'text', 'output', 'completion', 'answer', 'response', 'result', 'generation', 'outputs');
   if (text.v !== undefined) return outputMessages(jsonish(text), o, depth + 1);
@@ -229,7 +256,8 @@ function choice(c: LV, o: ReadOptions, depth: number): IRMessage[] {
 
 function generationOrMessage(x: LV, o: ReadOptions, depth: number): IRMessage[] {
   if (isObj(x.v) && x.v.message !== undefined && x.v.role === undefined) return readMessage(get(x, 'message'), 'assistant', o);
-  if (isObj(x.v) && typeof x.v.text === 'string' && x.v.role === undefined && x.v.type === undefined) return readMessage(get(x, 'text'), 'assistant', o);
+  if (isObj(x.v) && typeof x.v.text === 'string' && x.v.role === undefined && x.v.type === undefined)
+    return readMessage(get(x, 'text'), 'assistant', o);
   if (isObj(x.v) && Array.isArray(x.v.choices)) return outputMessages(x, o, depth + 1);
   return readMessage(x, 'assistant', o);
 }
@@ -254,7 +282,10 @@ export function readToolCall(x: LV, o: ReadOptions = FULL): IRToolCall | null {
 }
 
 /** Light reading keeps only ids: a recorded input is not walked (read whole when opened). */
-const LIGHT_INPUT: ReadRequest = Object.freeze({ messages: Object.freeze([Object.freeze({ role: 'user', parts: [], toolCalls: [] })]) as unknown as IRMessage[], tools: null });
+const LIGHT_INPUT: ReadRequest = Object.freeze({
+  messages: Object.freeze([Object.freeze({ role: 'user', parts: [], toolCalls: [] })]) as unknown as IRMessage[],
+  tools: null,
+});
 
 /** The messages a model was given, and the tool definitions recorded with them. */
 export function readInput(x: LV, o: ReadOptions = FULL, defaultRole = 'user'): ReadRequest {

@@ -25,7 +25,17 @@ const LC_CLASSES: Record<string, string> = {
   ChatMessage: 'user',
   ChatMessageChunk: 'user',
 };
-const DICT_TYPES: Record<string, string> = { ai: 'assistant', human: 'user', system: 'system', tool: 'tool', function: 'function', developer: 'developer', generic: 'user', chat: 'user', remove: '' };
+const DICT_TYPES: Record<string, string> = {
+  ai: 'assistant',
+  human: 'user',
+  system: 'system',
+  tool: 'tool',
+  function: 'function',
+  developer: 'developer',
+  generic: 'user',
+  chat: 'user',
+  remove: '',
+};
 
 export function isLangChainSerialized(v: Record<string, unknown>): boolean {
   return v.lc !== undefined && isObj(v.kwargs);
@@ -41,7 +51,10 @@ export function readLangChainSerialized(x: LV, o: ReadOptions, defaultRole?: str
   const cls = Array.isArray(v.id) ? v.id[v.id.length - 1] : undefined;
   const kw = get(x, 'kwargs');
   const kwRole = (kw.v as Record<string, unknown>).role;
-  const role = cls === 'ChatMessage' && typeof kwRole === 'string' ? kwRole : ((typeof cls === 'string' && LC_CLASSES[cls]) || (typeof kwRole === 'string' ? kwRole : defaultRole));
+  const role =
+    cls === 'ChatMessage' && typeof kwRole === 'string'
+      ? kwRole
+      : (typeof cls === 'string' && LC_CLASSES[cls]) || (typeof kwRole === 'string' ? kwRole : defaultRole);
   return role ? readLangChainFields(kw, role, o) : [];
 }
 
@@ -59,9 +72,10 @@ function readLangChainFields(x: LV, role: string, o: ReadOptions): IRMessage[] {
   const msgs = readChatMessage(x, role, o);
   // Calls the model made that did not parse are still calls it made.
   const main = msgs.find((m) => m.role === 'assistant');
-  if (main) for (const c of items(get(x, 'invalid_tool_calls'))) {
-    const call = genericToolCall(c, o);
-    if (call) main.toolCalls.push(call);
-  }
+  if (main)
+    for (const c of items(get(x, 'invalid_tool_calls'))) {
+      const call = genericToolCall(c, o);
+      if (call) main.toolCalls.push(call);
+    }
   return msgs;
 }

@@ -16,7 +16,8 @@ export function readOtelPart(part: LV, into: MessageBuilder, o: ReadOptions): bo
     case 'server_tool_call': {
       const name = str(get(part, 'name'));
       // A Responses call is known by `call_id`; `id` is then the output item's id.
-      if (name !== undefined) into.call({ id: callId(getAny(part, 'call_id', 'id')), name, args: callArgs(getAny(part, 'arguments', 'args', 'input'), o) });
+      if (name !== undefined)
+        into.call({ id: callId(getAny(part, 'call_id', 'id')), name, args: callArgs(getAny(part, 'arguments', 'args', 'input'), o) });
       return true;
     }
     case 'tool_call_response':

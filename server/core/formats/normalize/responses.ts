@@ -15,7 +15,27 @@ import { get, getAny, isObj, items, str, textOf, type LV } from '../located';
 import type { IRMessage } from '../types';
 import { callArgs, callId, toolResult, type ReadOptions } from './shared';
 
-export const RESPONSES_ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'custom_tool_call', 'custom_tool_call_output', 'mcp_call', 'item_reference', 'web_search_call', 'file_search_call', 'computer_call', 'computer_call_output', 'code_interpreter_call', 'image_generation_call', 'local_shell_call', 'local_shell_call_output', 'mcp_list_tools', 'mcp_approval_request', 'mcp_approval_response']);
+export const RESPONSES_ITEM_TYPES = new Set([
+  'message',
+  'function_call',
+  'function_call_output',
+  'reasoning',
+  'custom_tool_call',
+  'custom_tool_call_output',
+  'mcp_call',
+  'item_reference',
+  'web_search_call',
+  'file_search_call',
+  'computer_call',
+  'computer_call_output',
+  'code_interpreter_call',
+  'image_generation_call',
+  'local_shell_call',
+  'local_shell_call_output',
+  'mcp_list_tools',
+  'mcp_approval_request',
+  'mcp_approval_response',
+]);
 
 export function isResponsesItem(v: unknown): boolean {
   return isObj(v) && typeof v.type === 'string' && RESPONSES_ITEM_TYPES.has(v.type);
@@ -57,14 +77,24 @@ export function readResponsesItems(list: readonly LV[], o: ReadOptions, readMess
       }
     } else if (type === 'function_call' || type === 'custom_tool_call') {
       const name = str(get(item, 'name'));
-      if (name !== undefined) assistant().toolCalls.push({ id: callId(get(item, 'call_id')) ?? callId(get(item, 'id')), name, args: callArgs(type === 'function_call' ? get(item, 'arguments') : get(item, 'input'), o) });
+      if (name !== undefined)
+        assistant().toolCalls.push({
+          id: callId(get(item, 'call_id')) ?? callId(get(item, 'id')),
+          name,
+          args: callArgs(type === 'function_call' ? get(item, 'arguments') : get(item, 'input'), o),
+        });
     } else if (type === 'mcp_call') {
       const name = str(get(item, 'name'));
       const id = callId(get(item, 'id'));
       if (name !== undefined) assistant().toolCalls.push({ id, name, args: callArgs(get(item, 'arguments'), o) });
       const body = getAny(item, 'output', 'error');
       if (body.v !== undefined) {
-        out.push(toolResult(id ?? undefined, body, o, { ...(name !== undefined ? { name } : {}), isError: v.error !== undefined && v.error !== null }));
+        out.push(
+          toolResult(id ?? undefined, body, o, {
+            ...(name !== undefined ? { name } : {}),
+            isError: v.error !== undefined && v.error !== null,
+          }),
+        );
         turn = null;
       }
     } else if (type === 'reasoning') {

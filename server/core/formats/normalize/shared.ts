@@ -61,7 +61,12 @@ export class MessageBuilder {
 }
 
 /** A tool result message for `callId` whose body is `body` (string, text blocks or any JSON). */
-export function toolResult(callId: string | undefined, body: LV, o: ReadOptions, extra: { name?: string; isError?: boolean } = {}): IRMessage {
+export function toolResult(
+  callId: string | undefined,
+  body: LV,
+  o: ReadOptions,
+  extra: { name?: string; isError?: boolean } = {},
+): IRMessage {
   const r = newMessage('tool');
   if (callId !== undefined) r.toolCallId = callId.trim();
   if (extra.name !== undefined) r.name = extra.name;
@@ -90,7 +95,12 @@ export function resultTexts(body: LV, o: ReadOptions): Text[] {
     if (allBlocks && out.length) return out;
     return [textOrRaw(body, o.light)!];
   }
-  if (isObj(v) && typeof v.type === 'string' && 'value' in v && Object.keys(v).every((k) => k === 'type' || k === 'value' || k === 'providerOptions')) {
+  if (
+    isObj(v) &&
+    typeof v.type === 'string' &&
+    'value' in v &&
+    Object.keys(v).every((k) => k === 'type' || k === 'value' || k === 'providerOptions')
+  ) {
     // AI SDK ToolResultOutput.
     if (v.type === 'content' && Array.isArray(v.value)) return resultTexts(get(body, 'value'), o);
     const t = textOrRaw(get(body, 'value'), o.light);
@@ -103,7 +113,11 @@ export function resultTexts(body: LV, o: ReadOptions): Text[] {
 function blockText(b: LV, o: ReadOptions): Text | null {
   if (typeof b.v === 'string') return textOf(b);
   if (!isObj(b.v)) return null;
-  if (typeof b.v.text === 'string' && (b.v.type === undefined || b.v.type === 'text' || b.v.type === 'input_text' || b.v.type === 'output_text')) return textOf(get(b, 'text'));
+  if (
+    typeof b.v.text === 'string' &&
+    (b.v.type === undefined || b.v.type === 'text' || b.v.type === 'input_text' || b.v.type === 'output_text')
+  )
+    return textOf(get(b, 'text'));
   if (b.v.type === 'text' && typeof b.v.value === 'string') return textOf(get(b, 'value'));
   if (b.v.json !== undefined && Object.keys(b.v).length === 1) return textOrRaw(get(b, 'json'), o.light); // Bedrock
   return null;
@@ -127,5 +141,9 @@ export function genericToolCall(x: LV, o: ReadOptions): IRToolCall | null {
   const fn = isObj(x.v.function) ? get(x, 'function') : x;
   const name = str(get(fn, 'name'));
   if (name === undefined) return null;
-  return { id: callId(getAny(x, 'call_id', 'id', 'tool_call_id', 'toolCallId')), name, args: callArgs(getAny(fn, 'arguments', 'args', 'input', 'parameters'), o) };
+  return {
+    id: callId(getAny(x, 'call_id', 'id', 'tool_call_id', 'toolCallId')),
+    name,
+    args: callArgs(getAny(fn, 'arguments', 'args', 'input', 'parameters'), o),
+  };
 }

@@ -42,7 +42,11 @@ export function mergeToolDefinitions(a: ToolDefinition[] | null, b: readonly Too
   if (!b) return a;
   const out = a ? a.slice() : [];
   const names = new Set(out.map((t) => t.function.name));
-  for (const t of b) if (!names.has(t.function.name)) (names.add(t.function.name), out.push(t));
+  for (const t of b)
+    if (!names.has(t.function.name)) {
+      names.add(t.function.name);
+      out.push(t);
+    }
   return out;
 }
 
@@ -57,10 +61,21 @@ export function looksLikeToolDefinition(v: unknown): boolean {
   }
   if (!isObj(v)) return false;
   if (isObj(v.function) && typeof v.function.name === 'string') return v.type === 'function' || v.function.parameters !== undefined;
-  return typeof v.name === 'string' && SCHEMA_KEYS.some((k) => isObj(v[k]) || (typeof v[k] === 'string' && (v[k] as string).trimStart().startsWith('{')));
+  return (
+    typeof v.name === 'string' &&
+    SCHEMA_KEYS.some((k) => isObj(v[k]) || (typeof v[k] === 'string' && (v[k] as string).trimStart().startsWith('{')))
+  );
 }
 
-const SCHEMA_KEYS = ['parameters', 'input_schema', 'inputSchema', 'parametersJsonSchema', 'parameters_json_schema', 'json_schema', 'args_schema'] as const;
+const SCHEMA_KEYS = [
+  'parameters',
+  'input_schema',
+  'inputSchema',
+  'parametersJsonSchema',
+  'parameters_json_schema',
+  'json_schema',
+  'args_schema',
+] as const;
 
 function collect(v: unknown, out: ToolDefinition[], depth: number): void {
   if (isObj(v) && v['tool.json_schema'] !== undefined) {
@@ -100,10 +115,15 @@ function collect(v: unknown, out: ToolDefinition[], depth: number): void {
   }
   // A map name → definition (AI SDK `tools` objects, some metadata).
   if (depth === 0 || depth === 1)
-    for (const [name, d] of Object.entries(v)) if (isObj(d) && d.name === undefined && (d.description !== undefined || SCHEMA_KEYS.some((k) => d[k] !== undefined) || d.type === 'function')) {
-      const def = definition({ ...d, name });
-      if (def) out.push(def);
-    }
+    for (const [name, d] of Object.entries(v))
+      if (
+        isObj(d) &&
+        d.name === undefined &&
+        (d.description !== undefined || SCHEMA_KEYS.some((k) => d[k] !== undefined) || d.type === 'function')
+      ) {
+        const def = definition({ ...d, name });
+        if (def) out.push(def);
+      }
 }
 
 function definition(t0: Record<string, unknown>): ToolDefinition | null {
@@ -114,14 +134,22 @@ function definition(t0: Record<string, unknown>): ToolDefinition | null {
   if (isObj(t.tool)) t = { ...t.tool, ...(typeof t.name === 'string' ? { name: t.name } : {}) };
   if (t.json_schema !== undefined) {
     const inner = typeof t.json_schema === 'string' ? parseObject(t.json_schema) : isObj(t.json_schema) ? t.json_schema : undefined;
-    if (inner) t = { ...inner, ...(typeof t.name === 'string' ? { name: t.name } : {}), ...(typeof t.description === 'string' ? { description: t.description } : {}) };
+    if (inner)
+      t = {
+        ...inner,
+        ...(typeof t.name === 'string' ? { name: t.name } : {}),
+        ...(typeof t.description === 'string' ? { description: t.description } : {}),
+      };
   }
   const fn = isObj(t.function) ? t.function : t;
   const name = typeof fn.name === 'string' ? fn.name : undefined;
   if (!name) return null;
   const description = typeof fn.description === 'string' ? fn.description : typeof t.description === 'string' ? t.description : undefined;
   const parameters = schemaOf(fn) ?? (fn !== t ? schemaOf(t) : undefined);
-  return { type: 'function', function: { name, ...(description !== undefined ? { description } : {}), ...(parameters ? { parameters } : {}) } };
+  return {
+    type: 'function',
+    function: { name, ...(description !== undefined ? { description } : {}), ...(parameters ? { parameters } : {}) },
+  };
 }
 
 function schemaOf(t: Record<string, unknown>): Record<string, unknown> | undefined {
