@@ -1,0 +1,145 @@
+// Live detection of one completed trace: the lines of the live file(s) that hold its spans read
+// alone and indexed (not the whole day's file again for every trace), and each conversation of
+// that trace judged exactly as a pass-through experiment item is (the item pipeline with the given
+// detectors), as `check` does for whole files. Traces are judged one after another, in the order
+// they completed, so a burst of traces does not index the live file many times at once.
+import * as fs from 'node:fs';
+import { experimentConfigSchema, type Annotation, type ExperimentItem } from '../../../common/schema';
+import type { Detector } from '../detectors/detector';
+import { pendingItem } from '../experiments/experimentItems';
+import { runItem } from '../experiments/itemPipeline';
+import { passThroughSource } from '../experiments/responses';
+import { TraceIndex } from '../traceIndex';
+import type { WrittenLine } from './liveTraceFile';
+import type { CompletedTrace } from './traceCompletion';
+
+export interface LiveConversationResult {
+  id: string;
+  file: string;
+  status: ExperimentItem['status'];
+  failureReason: string | null;
+  annotations: Annotation[];
+}
+
+export interface LiveTraceResult {
+  trace: CompletedTrace;
+  conversations: LiveConversationResult[];
+  hallucinations: number;
+}
+
+const PASS_THROUGH = experimentConfigSchema.parse({ name: 'live', model: 'traced', pass_through: true, conversation_ids: ['live'] });
+
+/** One trace: see detectTraces. */
+export async function detectTrace(
+  trace: CompletedTrace,
+  detectors: readonly Detector[],
+  signal: AbortSignal,
+  warn: (m: string) => void = () => {},
+): Promise<LiveTraceResult> {
+  return (await detectTraces([trace], detectors, signal, warn))[0]!;
+}
+
+/**
+ * Traces completed together (exporters batch many traces in one request): each line of the live
+ * files they share is read and indexed once for all of them, then their conversations are judged.
+ * Results come in the order of `traces`.
+ */
+export async function detectTraces(
+  traces: readonly CompletedTrace[],
+  detectors: readonly Detector[],
+  signal: AbortSignal,
+  warn: (m: string) => void = () => {},
+): Promise<LiveTraceResult[]> {
+  const byTrace = new Map(traces.map((trace) => [trace.traceId, [] as LiveConversationResult[]]));
+  for (const file of new Set(traces.flatMap((t) => t.files))) {
+    const lines = new Map<number, WrittenLine>();
+    for (const t of traces) for (const l of t.lines) if (l.file === file) lines.set(l.offset, l);
+    const index = new TraceIndex((f) => f);
+    index.update(
+      file,
+      await readLines(
+        file,
+        [...lines.values()].sort((a, b) => a.offset - b.offset),
+      ),
+    );
+    for (let position = 0; position < index.count(file); position++) {
+      const id = index.idAt(file, position);
+      const conversation = id === undefined ? undefined : index.get(id);
+      const traceId = conversation?.metadata?.trace_id;
+      const results = typeof traceId === 'string' ? byTrace.get(traceId) : undefined;
+      if (!conversation || !results) continue;
+      let last: ExperimentItem = pendingItem('live', conversation.id, 'traced', 0);
+      await runItem({
+        experimentId: 'live',
+        config: PASS_THROUGH,
+        item: last,
+        conversation,
+        source: passThroughSource,
+        modelConfig: { model: 'traced' },
+        detectors,
+        signal,
+        update: (item) => (last = item),
+        warn,
+      });
+      results.push({
+        id: conversation.id,
+        file,
+        status: last.status,
+        failureReason: last.failure_reason ?? null,
+        annotations: last.annotations,
+      });
+    }
+  }
+  return traces.map((trace) => {
+    const conversations = byTrace.get(trace.traceId)!;
+    return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };
+  });
+}
+
+/** The given lines of a file, joined: a JSONL text holding every span of the trace. */
+async function readLines(file: string, lines: readonly WrittenLine[]): Promise<string> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const parts: Buffer[] = [];
+    for (const line of lines) {
+      const buf = Buffer.alloc(line.bytes);
+      const { bytesRead } = await handle.read(buf, 0, line.bytes, line.offset);
+      parts.push(buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(parts).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Runs detections one batch at a time: the traces that completed while a batch was being judged
+ * form the next batch, so a burst is indexed a few times, not once per trace. `idle()` resolves
+ * when everything queued has been judged.
+ */
+export class DetectionQueue {
+  private waiting: CompletedTrace[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly run: (traces: CompletedTrace[]) => Promise<void>) {}
+
+  push(trace: CompletedTrace): void {
+    this.waiting.push(trace);
+    this.running ??= this.drain();
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    // Let the traces of the same request (emitted synchronously one after another) join the batch.
+    await Promise.resolve();
+    while (this.waiting.length) {
+      const batch = this.waiting;
+      this.waiting = [];
+      await this.run(batch).catch(() => undefined);
+    }
+    this.running = null;
+  }
+}

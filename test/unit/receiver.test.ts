@@ -1,0 +1,234 @@
+// The receiver's pure parts: trace completion, the protobuf <-> OTLP/JSON codec, what a request
+// keeps and rejects, and the live file (rotation, and read back by the indexer).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { TraceCompletion } from '../../server/core/receiver/traceCompletion';
+import { decodeProtobufRequest, encodeProtobufRequest, encodeResponse } from '../../server/core/receiver/otlpCodec';
+import { acceptLogs, acceptTraces, MalformedRequest } from '../../server/core/receiver/otlpRequest';
+import { LiveTraceFile } from '../../server/core/receiver/liveTraceFile';
+import { TraceIndex } from '../../server/core/traceIndex';
+import { DetectionQueue, detectTrace, detectTraces } from '../../server/core/receiver/liveDetection';
+import { localDetector } from '../../server/core/detectors/local/index';
+
+const TRACE = '5b8efff798038103d269b633813fc60c';
+const ROOT = 'a1b2c3d4e5f60001';
+const CHAT = 'a1b2c3d4e5f60002';
+
+const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+const weatherTool = {
+  type: 'function',
+  name: 'get_weather',
+  parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] },
+};
+
+/** An agent root span and a chat span whose tool call asks 12 days where the user said 5. */
+function chatRequest(traceId = TRACE, withRoot = true) {
+  const chat = {
+    traceId,
+    spanId: CHAT,
+    parentSpanId: ROOT,
+    name: 'chat gpt-4o',
+    kind: 3,
+    startTimeUnixNano: '1741597200100000000',
+    endTimeUnixNano: '1741597202300000000',
+    attributes: [
+      str('gen_ai.operation.name', 'chat'),
+      str('gen_ai.request.model', 'gpt-4o'),
+      str('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Oslo for 5 days' }] }])),
+      str(
+        'gen_ai.output.messages',
+        JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', days: 12 } }],
+            finish_reason: 'tool_call',
+          },
+        ]),
+      ),
+      str('gen_ai.tool.definitions', JSON.stringify([weatherTool])),
+    ],
+    status: {},
+  };
+  const root = {
+    traceId,
+    spanId: ROOT,
+    name: 'invoke_agent weather',
+    kind: 1,
+    startTimeUnixNano: '1741597200000000000',
+    endTimeUnixNano: '1741597209100000000',
+    attributes: [str('gen_ai.operation.name', 'invoke_agent')],
+  };
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'weather-app')] },
+        scopeSpans: [{ scope: { name: 'test' }, spans: withRoot ? [chat, root] : [chat] }],
+      },
+    ],
+  };
+}
+
+const at = (file: string, offset = 0) => ({ file, offset, bytes: 10 });
+
+test('a trace is complete when its root span arrives, its children counted with it', () => {
+  const c = new TraceCompletion({ idleMs: 1000 });
+  const a = at('a.jsonl');
+  const b = at('b.jsonl');
+  assert.deepEqual(c.observe([{ traceId: 't1', parentSpanId: 'p' }], a, 0), []);
+  const done = c.observe(
+    [
+      { traceId: 't1', parentSpanId: 'x' },
+      { traceId: 't1', parentSpanId: null },
+    ],
+    b,
+    10,
+  );
+  assert.deepEqual(done, [{ traceId: 't1', files: ['a.jsonl', 'b.jsonl'], lines: [a, b], spans: 3, reason: 'root-ended' }]);
+  assert.equal(c.size, 0);
+});
+
+test('a trace without a root is complete once idle; a late span reopens it', () => {
+  const c = new TraceCompletion({ idleMs: 1000 });
+  c.observe([{ traceId: 't1', parentSpanId: 'p' }], at('f'), 0);
+  c.observe([{ traceId: 't2', parentSpanId: 'p' }], at('f'), 600);
+  assert.equal(c.nextDeadline(), 1000);
+  assert.deepEqual(c.expire(999), []);
+  assert.deepEqual(
+    c.expire(1000).map((t) => [t.traceId, t.reason]),
+    [['t1', 'idle']],
+  );
+  c.observe([{ traceId: 't1', parentSpanId: 'late' }], at('f'), 1200);
+  assert.deepEqual(
+    c.flush().map((t) => [t.traceId, t.reason, t.spans]),
+    [
+      ['t2', 'shutdown', 1],
+      ['t1', 'shutdown', 1],
+    ],
+  );
+  assert.equal(c.nextDeadline(), null);
+});
+
+test('past the pending cap the least recently seen trace is reported as idle', () => {
+  const c = new TraceCompletion({ idleMs: 60_000, maxPending: 2 });
+  c.observe([{ traceId: 'a', parentSpanId: 'p' }], at('f'), 0);
+  c.observe([{ traceId: 'b', parentSpanId: 'p' }], at('f'), 1);
+  c.observe([{ traceId: 'a', parentSpanId: 'p' }], at('f'), 2); // a is now more recent than b
+  assert.deepEqual(
+    c.observe([{ traceId: 'c', parentSpanId: 'p' }], at('f'), 3).map((t) => t.traceId),
+    ['b'],
+  );
+});
+
+test('protobuf decodes to the OTLP/JSON the collector writes: hex ids, string 64-bit integers', () => {
+  const json = chatRequest();
+  const decoded = decodeProtobufRequest('traces', encodeProtobufRequest('traces', json));
+  assert.deepEqual(decoded, json);
+  assert.throws(() => decodeProtobufRequest('traces', encodeProtobufRequest('traces', json).subarray(0, 40)));
+});
+
+test('an export response is empty on full success and carries partialSuccess otherwise', () => {
+  assert.equal(encodeResponse('traces', 'json', null).toString(), '{}');
+  assert.deepEqual(JSON.parse(encodeResponse('traces', 'json', { rejected: 2, errorMessage: 'bad ids' }).toString()), {
+    partialSuccess: { rejectedSpans: '2', errorMessage: 'bad ids' },
+  });
+  assert.equal(encodeResponse('traces', 'protobuf', null).length, 0);
+  assert.ok(encodeResponse('logs', 'protobuf', { rejected: 1, errorMessage: 'x' }).length > 0);
+});
+
+test('spans with invalid ids are rejected alone; a body that is not OTLP is malformed', () => {
+  const request = chatRequest();
+  request.resourceSpans[0]!.scopeSpans[0]!.spans.push({
+    ...request.resourceSpans[0]!.scopeSpans[0]!.spans[1]!,
+    spanId: '0000000000000000',
+  });
+  const ids: { traceId: string; spanId: string; parentSpanId: string | null }[] = [];
+  const accepted = acceptTraces(request, ids);
+  assert.equal(accepted.accepted, 2);
+  assert.equal(accepted.rejected, 1);
+  assert.deepEqual(
+    ids.map((s) => s.parentSpanId),
+    [ROOT, null],
+  );
+  assert.throws(() => acceptTraces({ hello: 'world' }), MalformedRequest);
+  assert.throws(() => acceptTraces({ resourceSpans: {} }), MalformedRequest);
+  assert.throws(() => acceptTraces([1, 2]), MalformedRequest);
+  assert.equal(
+    acceptLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'hi' }, traceId: TRACE }, { traceId: 'zz' }] }] }] })
+      .rejected,
+    1,
+  );
+});
+
+test('the live file rotates per day and above its size limit, and the indexer reads it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-'));
+  let now = new Date('2026-12-03T10:00:00Z');
+  const lineBytes = JSON.stringify(acceptTraces(chatRequest()).request).length + 1;
+  const file = new LiveTraceFile({ folder: dir, prefix: 'traces', maxFileBytes: lineBytes + 100, now: () => now });
+  const first = (await file.append(acceptTraces(chatRequest()).request)).file;
+  assert.equal(path.basename(first), 'traces-2026-12-03.jsonl');
+  const second = await file.append(acceptTraces(chatRequest('6b8efff798038103d269b633813fc60c')).request);
+  assert.equal(path.basename(second.file), 'traces-2026-12-03.1.jsonl', 'the second line would pass the size limit');
+  assert.deepEqual([second.offset, second.bytes], [0, lineBytes]);
+  now = new Date('2026-12-04T00:00:01Z');
+  assert.equal(path.basename((await file.append({ resourceSpans: [] })).file), 'traces-2026-12-04.jsonl');
+  await file.close();
+
+  const index = new TraceIndex((f) => path.basename(f));
+  const parsed = await index.load(first);
+  assert.ok(parsed.isTrace);
+  const conversations = index.conversations(first);
+  assert.equal(conversations.length, 1);
+  assert.equal(conversations[0]!.metadata?.trace_id, TRACE);
+  assert.equal(conversations[0]!.tools?.[0]?.function.name, 'get_weather');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('live detection reads the lines of its trace alone and reports the planted number', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-'));
+  const file = new LiveTraceFile({ folder: dir, prefix: 'traces' });
+  const other = '7c8efff798038103d269b633813fc60c';
+  await file.append(acceptTraces(chatRequest(other)).request);
+  const line = await file.append(acceptTraces(chatRequest()).request);
+  await file.close();
+  assert.ok(line.offset > 0);
+  const trace = { traceId: TRACE, files: [line.file], lines: [line], spans: 2, reason: 'root-ended' as const };
+  const result = await detectTrace(trace, [localDetector], new AbortController().signal);
+  assert.deepEqual(
+    result.conversations.map((c) => [c.status, c.annotations.map((a) => [a.label, a.parameter_name, a.text])]),
+    [['completed', [['ungrounded_parameter_value', 'days', '12']]]],
+  );
+  assert.equal(result.hallucinations, 1);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('traces completed together are judged in one batch, each with its own result', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-'));
+  const file = new LiveTraceFile({ folder: dir, prefix: 'traces' });
+  const other = '7c8efff798038103d269b633813fc60c';
+  const both = acceptTraces(chatRequest()).request!;
+  both.resourceSpans.push(...acceptTraces(chatRequest(other)).request!.resourceSpans);
+  const line = await file.append(both);
+  await file.close();
+  const traces = [TRACE, other, '8d8efff798038103d269b633813fc60c'].map((traceId) => ({
+    traceId,
+    files: [line.file],
+    lines: [line],
+    spans: 2,
+    reason: 'root-ended' as const,
+  }));
+  const batches: string[][] = [];
+  const results: number[] = [];
+  const queue = new DetectionQueue(async (batch) => {
+    batches.push(batch.map((t) => t.traceId));
+    for (const r of await detectTraces(batch, [localDetector], new AbortController().signal))
+      results.push(r.conversations.length, r.hallucinations);
+  });
+  for (const t of traces) queue.push(t);
+  await queue.idle();
+  assert.deepEqual(batches, [traces.map((t) => t.traceId)]);
+  assert.deepEqual(results, [1, 1, 1, 1, 0, 0], 'a trace with no conversation in the lines has none');
+  fs.rmSync(dir, { recursive: true });
+});
