@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { saysToolDoesNotExist } from '../../server/core/toolExecution';
 import { detectLocal } from '../../server/core/detectors/local';
-import type { Conversation } from '../../common/schema';
+import { conversationSchema, type Conversation } from '../../common/schema';
 
 test('the error results frameworks send for a tool they do not have say it does not exist', () => {
   for (const text of [
@@ -23,11 +23,8 @@ test("a real tool's output is not read as 'does not exist', even with such words
 });
 
 function conversation(result: string): Conversation {
-  return {
+  const raw = conversationSchema.parse({
     id: 'c',
-    file: 'f.jsonl',
-    line: 0,
-    position: 0,
     tools: [
       {
         type: 'function',
@@ -45,7 +42,8 @@ function conversation(result: string): Conversation {
       },
       { role: 'tool', tool_call_id: 'k', content: result },
     ],
-  } as Conversation;
+  });
+  return { ...raw, id: 'c', file: 'f.jsonl', sourcePath: [], line: 0, position: 0, tools: raw.tools ?? [] };
 }
 
 test('a call of an undefined tool is unknown_tool when its result says so, and not when the tool ran', () => {
