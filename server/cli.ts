@@ -12,6 +12,7 @@ import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
+import { runReview } from './reviewCommand';
 
 const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
@@ -66,6 +67,7 @@ class InputError extends Error {}
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   // `check` has options of its own (the CI gate): see checkCommand.ts.
   if (argv[0] === 'check') return runCheck(argv.slice(1), io);
+  if (argv[0] === 'review') return runReview(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
