@@ -106,7 +106,7 @@ test('metrics count neither dismissed annotations nor relabelled ones under thei
 });
 
 test('reviewExperiment: ids on every annotation, verdicts applied, metrics items without dismissed ones, stale reported', () => {
-  const items = [item('1', [ann('local', 0.9), { ...ann('local', 0.9), start_offset: 13, end_offset: 16 }])];
+  const items = [item('1', [ann('local', 0.9), { ...ann('local', 0.9), start_offset: 14, end_offset: 17 }])];
   const first = reviewExperiment('e1', items, new Map(), []);
   assert.ok(first.items[0]!.annotations.every((a) => /^a-[0-9a-f]{16}$/.test(a.id ?? '')));
   assert.deepEqual(reviewExperiment('e1', items, new Map(), []).items, first.items);
