@@ -114,6 +114,7 @@ function review(argv: string[], io: Io, now: () => Date): number {
     annotation_key: annotationKey(target),
     annotation_id: target.id,
     experiment_id: experimentId,
+    experiment_created_at: reviewed.createdAt,
     verdict: values.dismiss !== undefined ? 'dismissed' : relabel ? 'relabelled' : 'confirmed',
     ...(relabel ? { label: values.label } : {}),
     ...(values.comment !== undefined ? { comment: values.comment } : {}),
@@ -125,12 +126,21 @@ function review(argv: string[], io: Io, now: () => Date): number {
   return 0;
 }
 
-function loadReviewed(store: ExperimentStore, verdicts: VerdictStore, id: string, threshold: number, io: Io): ReviewedExperiment {
+function loadReviewed(
+  store: ExperimentStore,
+  verdicts: VerdictStore,
+  id: string,
+  threshold: number,
+  io: Io,
+): ReviewedExperiment & { createdAt: string } {
   const loaded = store.load(id);
   const warnings = [...loaded.warnings];
   const all = verdicts.readAll(warnings);
   for (const w of warnings) io.err.write(`warning: ${w}\n`);
-  return reviewExperiment(id, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold);
+  return {
+    ...reviewExperiment(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
+    createdAt: loaded.record.created_at,
+  };
 }
 
 function listing(r: ReviewedExperiment) {
@@ -145,7 +155,7 @@ function printListing(r: ReviewedExperiment, out: NodeJS.WritableStream): void {
   for (const l of r.located) {
     const a = l.annotation;
     const verdict = a.review
-      ? `${a.review.verdict}${a.review.label ? `→${a.review.label}` : ''} (${a.review.author}${a.review.carried_from ? `, from ${a.review.carried_from}` : ''})`
+      ? `${a.review.verdict}${a.review.label ? `→${a.review.label}` : ''} (${a.review.author}${a.review.carried_from ? `, from ${a.review.carried_from}` : ''})${a.review.comment ? ` "${printable(a.review.comment)}"` : ''}`
       : 'unreviewed';
     out.write(
       `${l.id}  ${verdict}  ${l.conversationId} m${a.message_index}p${a.message_part_index} ${a.start_offset}-${a.end_offset}  ${a.label}  ${a.detector} ${a.confidence.toFixed(2)}  ${JSON.stringify(printable(a.text))}\n`,

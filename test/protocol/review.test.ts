@@ -136,6 +136,12 @@ test('dismiss and confirm by id: verdicts stored and shown, figures and metrics 
   assert.equal(second.metrics.total_hallucinations, before - 1);
   const secondListing = await list(out, second.id);
   assert.equal(secondListing.annotations.find((a) => a.id === twinOf(dismissed).id)?.review?.verdict, 'dismissed');
+
+  // A verdict given in the later experiment leaves the earlier one as it was.
+  const unreviewed = again.find((b) => !b.review)!;
+  assert.equal((await run(['review', second.id, '--dismiss', unreviewed.id!, '--out', out])).code, 0);
+  assert.equal((await list(out, second.id)).unreviewed_count, again.length - 3);
+  assert.equal((await list(out, first.id)).unreviewed_count, annotations.length - 2);
 });
 
 test('an unknown annotation id or experiment exits 1 and writes nothing; a bad command line exits 2', async () => {

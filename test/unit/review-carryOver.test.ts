@@ -27,8 +27,21 @@ function ann(text: string, partText: string, from = 0, over: Partial<Annotation>
 function located(experimentId: string, itemId: string, conversationId: string, a: Annotation, partText: string | null): LocatedAnnotation {
   return { id: annotationId(experimentId, itemId, a), conversationId, annotation: a, partText };
 }
-function verdictOn(experimentId: string, l: LocatedAnnotation, verdict: Verdict['verdict'], at = '2026-12-03T10:00:00.000Z'): Verdict {
-  return { annotation_key: annotationKey(l), annotation_id: l.id, experiment_id: experimentId, verdict, author: 'ann', at };
+/** Two experiments, e2 created after e1. */
+const E = {
+  e1: { id: 'e1', created_at: '2026-12-01T09:00:00.000Z' },
+  e2: { id: 'e2', created_at: '2026-12-02T09:00:00.000Z' },
+};
+function verdictOn(experimentId: 'e1' | 'e2', l: LocatedAnnotation, verdict: Verdict['verdict'], at = '2026-12-03T10:00:00.000Z'): Verdict {
+  return {
+    annotation_key: annotationKey(l),
+    annotation_id: l.id,
+    experiment_id: experimentId,
+    experiment_created_at: E[experimentId].created_at,
+    verdict,
+    author: 'ann',
+    at,
+  };
 }
 
 const PART = 'Your refund of 250 EUR was sent. Call +49 30 1234567.';
@@ -61,10 +74,10 @@ test('a verdict applies to its own annotation by id, and a later experiment on a
   // Re-indexed: the conversation is on another line, so the item id (and the annotation id) differ.
   const later = located('e2', 'e2-item-0', 'conv-1', ann('250', PART), PART);
   assert.notEqual(later.id, first.id);
-  const own = applyVerdicts('e1', [first], [v]);
+  const own = applyVerdicts(E.e1, [first], [v]);
   assert.equal(own.applied.get(first.id)?.verdict, v);
   assert.equal(own.applied.get(first.id)?.carriedFrom, null);
-  const carried = applyVerdicts('e2', [later], [v]);
+  const carried = applyVerdicts(E.e2, [later], [v]);
   assert.equal(carried.applied.get(later.id)?.verdict.verdict, 'dismissed');
   assert.equal(carried.applied.get(later.id)?.carriedFrom, 'e1');
   assert.deepEqual(carried.stale, []);
@@ -75,7 +88,7 @@ test('text edited before the span shifts the offsets: the verdict still applies'
   const edited = 'Hello Ann! ' + PART;
   const later = located('e2', 'i', 'conv-1', ann('250', edited), edited);
   assert.notEqual(later.annotation.start_offset, first.annotation.start_offset);
-  assert.equal(applyVerdicts('e2', [later], [verdictOn('e1', first, 'confirmed')]).applied.get(later.id)?.verdict.verdict, 'confirmed');
+  assert.equal(applyVerdicts(E.e2, [later], [verdictOn('e1', first, 'confirmed')]).applied.get(later.id)?.verdict.verdict, 'confirmed');
 });
 
 test('the same text elsewhere is not the same annotation: another occurrence, part, message or conversation', () => {
@@ -88,20 +101,20 @@ test('the same text elsewhere is not the same annotation: another occurrence, pa
     located('e2', 'i', 'conv-1', ann('250', part, 0, { message_index: 4 }), part),
     located('e2', 'i', 'conv-2', ann('250', part), part),
   ];
-  const r = applyVerdicts('e2', elsewhere, [v]);
+  const r = applyVerdicts(E.e2, elsewhere, [v]);
   assert.equal(r.applied.size, 0);
   // Different text at the very same offsets: not the same annotation either.
   const changed = 'Pay 260 now, then 250 later.';
   const other = located('e2', 'i', 'conv-1', ann('260', changed), changed);
-  assert.equal(applyVerdicts('e2', [other], [v]).applied.size, 0);
+  assert.equal(applyVerdicts(E.e2, [other], [v]).applied.size, 0);
 });
 
 test('without the part text, offsets must be equal', () => {
   const first = located('e1', 'i', 'conv-1', ann('250', PART), null);
   const v = verdictOn('e1', first, 'dismissed');
-  assert.equal(applyVerdicts('e2', [located('e2', 'i', 'conv-1', ann('250', PART), PART)], [v]).applied.size, 1);
+  assert.equal(applyVerdicts(E.e2, [located('e2', 'i', 'conv-1', ann('250', PART), PART)], [v]).applied.size, 1);
   const shifted = located('e2', 'i', 'conv-1', { ...ann('250', PART), start_offset: 3, end_offset: 6 }, null);
-  assert.equal(applyVerdicts('e2', [shifted], [v]).applied.size, 0);
+  assert.equal(applyVerdicts(E.e2, [shifted], [v]).applied.size, 0);
 });
 
 test('own verdicts win over carried ones, and the latest wins among them', () => {
@@ -110,17 +123,24 @@ test('own verdicts win over carried ones, and the latest wins among them', () =>
   const carriedLater = verdictOn('e1', first, 'confirmed', '2026-12-03T12:00:00.000Z');
   const ownEarlier = verdictOn('e2', mine, 'dismissed', '2026-12-03T11:00:00.000Z');
   const ownLatest = verdictOn('e2', mine, 'confirmed', '2026-12-03T11:30:00.000Z');
-  assert.equal(applyVerdicts('e2', [mine], [carriedLater, ownEarlier]).applied.get(mine.id)?.verdict, ownEarlier);
-  assert.equal(applyVerdicts('e2', [mine], [ownLatest, carriedLater, ownEarlier]).applied.get(mine.id)?.verdict, ownLatest);
+  assert.equal(applyVerdicts(E.e2, [mine], [carriedLater, ownEarlier]).applied.get(mine.id)?.verdict, ownEarlier);
+  assert.equal(applyVerdicts(E.e2, [mine], [ownLatest, carriedLater, ownEarlier]).applied.get(mine.id)?.verdict, ownLatest);
 });
 
 test('a verdict whose annotation no longer exists is stale and applied to nothing else', () => {
   const gone = located('e1', 'i', 'conv-1', ann('250', PART), PART);
   const v = verdictOn('e1', gone, 'dismissed');
   const remaining = located('e1', 'i', 'conv-1', ann('+49 30 1234567', PART), PART);
-  const r = applyVerdicts('e1', [remaining], [v]);
+  const r = applyVerdicts(E.e1, [remaining], [v]);
   assert.equal(r.applied.size, 0);
   assert.deepEqual(r.stale, [v]);
   // A stale verdict of another experiment is not this experiment's to report.
-  assert.deepEqual(applyVerdicts('e2', [remaining], [v]).stale, []);
+  assert.deepEqual(applyVerdicts(E.e2, [remaining], [v]).stale, []);
+});
+
+test('a verdict carries over to later experiments only: reviewing a new experiment leaves an older one as it was', () => {
+  const old = located('e1', 'i', 'conv-1', ann('250', PART), PART);
+  const newer = located('e2', 'i', 'conv-1', ann('250', PART), PART);
+  assert.equal(applyVerdicts(E.e1, [old], [verdictOn('e2', newer, 'dismissed')]).applied.size, 0);
+  assert.equal(applyVerdicts(E.e2, [newer], [verdictOn('e1', old, 'dismissed')]).applied.size, 1);
 });

@@ -105,24 +105,27 @@ test('metrics count neither dismissed annotations nor relabelled ones under thei
   assert.equal(m.hallucination_free_count, 1);
 });
 
+const E1 = { id: 'e1', created_at: '2026-12-01T09:00:00.000Z' };
+
 test('reviewExperiment: ids on every annotation, verdicts applied, metrics items without dismissed ones, stale reported', () => {
   const items = [item('1', [ann('local', 0.9), { ...ann('local', 0.9), start_offset: 14, end_offset: 17 }])];
-  const first = reviewExperiment('e1', items, new Map(), []);
+  const first = reviewExperiment(E1, items, new Map(), []);
   assert.ok(first.items[0]!.annotations.every((a) => /^a-[0-9a-f]{16}$/.test(a.id ?? '')));
-  assert.deepEqual(reviewExperiment('e1', items, new Map(), []).items, first.items);
+  assert.deepEqual(reviewExperiment(E1, items, new Map(), []).items, first.items);
   assert.equal(items[0]!.annotations[0]!.id, undefined, 'stored items are not changed');
   const [a0, a1] = first.located;
   const dismissal = {
     annotation_key: annotationKey(a0!),
     annotation_id: a0!.id,
     experiment_id: 'e1',
+    experiment_created_at: E1.created_at,
     verdict: 'dismissed' as const,
     author: 'ann',
     at: '2026-12-03T10:00:00.000Z',
   };
   assert.equal(annotationKey(a1!).occurrence, 1);
   const ghost = { ...dismissal, annotation_id: 'a-0000000000000000', annotation_key: { ...dismissal.annotation_key, text: 'gone' } };
-  const r = reviewExperiment('e1', items, new Map(), [dismissal, ghost]);
+  const r = reviewExperiment(E1, items, new Map(), [dismissal, ghost]);
   assert.equal(r.items[0]!.annotations[0]!.review?.verdict, 'dismissed');
   assert.equal(r.items[0]!.annotations[1]!.review, undefined, 'the second "250" is another occurrence');
   assert.equal(r.countedItems[0]!.annotations.length, 1);

@@ -29,6 +29,7 @@ function verdict(experimentId: string, n: number): Verdict {
     },
     annotation_id: `a-${n}`,
     experiment_id: experimentId,
+    experiment_created_at: '2026-12-01T09:00:00.000Z',
     verdict: n % 2 ? 'dismissed' : 'confirmed',
     comment: 'line\nbreak "quoted"',
     author: 'ann',

@@ -196,7 +196,7 @@ export class ExperimentService {
     const summary = statusSummary(exp.items);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
-    const reviewed = reviewExperiment(id, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    const reviewed = reviewExperiment(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
     this.reportOnce(warnings);
     return {
       ...record,

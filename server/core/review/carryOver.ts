@@ -3,6 +3,8 @@
 // same conversation, message, part and text, and the same occurrence of that text in the part
 // (offsets may shift when text before the span was edited; the same text elsewhere is not the
 // same annotation). When the part's text is unknown on either side, the offsets must be equal.
+// Verdicts carry over to later experiments only (created at or after the verdict's experiment), so
+// that reviewing a new experiment never changes the figures of an old one.
 // The experiment's own verdicts win over carried ones; among them the latest wins. A verdict given
 // in this experiment that matches nothing is stale: kept and reported, never applied elsewhere.
 import type { Annotation } from '../../../common/schema';
@@ -55,12 +57,14 @@ export function sameAnnotatedText(x: AnnotationKey, y: AnnotationKey): boolean {
  * `verdicts`: every stored verdict, of any experiment, in the order written.
  */
 export function applyVerdicts(
-  experimentId: string,
+  experiment: { id: string; created_at: string },
   annotations: readonly LocatedAnnotation[],
   verdicts: readonly Verdict[],
 ): { applied: Map<string, AppliedVerdict>; stale: Verdict[] } {
+  const experimentId = experiment.id;
   // Latest first, own before carried: the first match wins.
   const ordered = verdicts
+    .filter((v) => v.experiment_id === experimentId || v.experiment_created_at <= experiment.created_at)
     .map((v, i) => ({ v, i }))
     .sort(
       (x, y) =>

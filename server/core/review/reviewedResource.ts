@@ -21,12 +21,13 @@ export interface ReviewedExperiment {
 }
 
 export function reviewExperiment(
-  experimentId: string,
+  experiment: { id: string; created_at: string },
   items: readonly ExperimentItem[],
   conversations: ReadonlyMap<string, Conversation>,
   verdicts: readonly Verdict[],
   threshold = DEFAULT_PASS_THRESHOLD,
 ): ReviewedExperiment {
+  const experimentId = experiment.id;
   const located: LocatedAnnotation[] = [];
   const withIds = items.map((item) => ({
     ...item,
@@ -37,7 +38,7 @@ export function reviewExperiment(
       return withId;
     }),
   }));
-  const { applied, stale } = applyVerdicts(experimentId, located, verdicts);
+  const { applied, stale } = applyVerdicts(experiment, located, verdicts);
   const reviewed = withIds.map((item) => ({
     ...item,
     annotations: item.annotations.map((a): Annotation => {

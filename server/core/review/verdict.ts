@@ -24,8 +24,9 @@ export type AnnotationKey = z.infer<typeof annotationKeySchema>;
 export const verdictSchema = z.object({
   annotation_key: annotationKeySchema,
   annotation_id: z.string(),
-  /** The experiment the verdict was given in. */
+  /** The experiment the verdict was given in, and when that experiment was created: a verdict carries over to later experiments only. */
   experiment_id: z.string(),
+  experiment_created_at: z.string(),
   verdict: z.enum(verdictKinds),
   label: z.string().min(1).optional(),
   comment: z.string().optional(),
