@@ -113,6 +113,10 @@ test('reviewExperiment: ids on every annotation, verdicts applied, metrics items
   assert.ok(first.items[0]!.annotations.every((a) => /^a-[0-9a-f]{16}$/.test(a.id ?? '')));
   assert.deepEqual(reviewExperiment(E1, items, new Map(), []).items, first.items);
   assert.equal(items[0]!.annotations[0]!.id, undefined, 'stored items are not changed');
+  const forged = [item('1', [{ ...ann('local', 0.9, 'dismissed'), id: 'a-forged' }])];
+  const fromForged = reviewExperiment(E1, forged, new Map(), []).items[0]!.annotations[0]!;
+  assert.equal(fromForged.review, undefined, 'a verdict written into a stored item is not one');
+  assert.equal(fromForged.id, first.items[0]!.annotations[0]!.id);
   const [a0, a1] = first.located;
   const dismissal = {
     annotation_key: annotationKey(a0!),

@@ -31,7 +31,8 @@ export function reviewExperiment(
   const located: LocatedAnnotation[] = [];
   const withIds = items.map((item) => ({
     ...item,
-    annotations: item.annotations.map((a) => {
+    annotations: item.annotations.map(({ id: _storedId, review: _storedReview, ...a }) => {
+      // An id or verdict in a stored item (a hand-edited file) is never trusted: both are derived here.
       const id = annotationId(experimentId, item.id, a);
       const withId = { ...a, id };
       located.push({ id, conversationId: item.conversation_id, annotation: withId, partText: partText(item, conversations, a) });
