@@ -96,6 +96,23 @@ export const annotationSchema = z.object({
   parameter_name: z.string().nullable(),
   detector: z.string().min(1),
   confidence: z.number().min(0).max(1),
+  /**
+   * Stable id (server/core/review/annotationId.ts): never stored with an item, always present in
+   * the experiment resource; verdicts, the CLI and exports refer to it.
+   */
+  id: z.string().optional(),
+  /** The people's verdict on it, in the experiment resource only (server/core/review/). */
+  review: z
+    .object({
+      verdict: z.enum(['confirmed', 'dismissed', 'relabelled']),
+      label: z.string().optional(),
+      comment: z.string().optional(),
+      author: z.string(),
+      at: z.string(),
+      /** The experiment the verdict was given in, when it carried over from another one. */
+      carried_from: z.string().optional(),
+    })
+    .optional(),
 });
 export type Annotation = z.infer<typeof annotationSchema>;
 
@@ -342,6 +359,15 @@ export const experimentResourceSchema = experimentRecordSchema.omit({ config: tr
   metrics: metricsSchema,
   metrics_by_model: z.record(z.string(), metricsSchema),
   items: z.array(itemSchema),
+  // The figures from people's verdicts (server/core/review/figures.ts), in the shape of the Opik
+  // experiment resource. `metrics` above exclude dismissed annotations.
+  feedback_scores: z.array(z.object({ name: z.string(), value: z.number(), reason: z.string() })).optional(),
+  pass_rate: z.number().nullable().optional(),
+  passed_count: z.number().int().optional(),
+  total_count: z.number().int().optional(),
+  unreviewed_count: z.number().int().optional(),
+  /** Verdicts given in this experiment whose annotation no longer exists: kept, never applied elsewhere. */
+  stale_verdicts: z.array(z.object({ annotation_id: z.string(), verdict: z.string(), text: z.string(), at: z.string() })).optional(),
 });
 export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
 

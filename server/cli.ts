@@ -13,6 +13,7 @@ import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
 import { runReceive } from './receiveCommand';
+import { runReview } from './reviewCommand';
 
 const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
@@ -23,6 +24,9 @@ const USAGE = `Usage:
   hallucination-lab list [--out DIR] [--json]
   hallucination-lab check <trace files or globs…> [--fail-on RULE]… [--sarif F] [--junit F] [--markdown F]
                                                  (the CI gate: hallucination-lab check --help)
+  hallucination-lab receive [--port N] [--out DIR]  (an OTLP/HTTP receiver: hallucination-lab receive --help)
+  hallucination-lab review <experiment id> --list | --confirm ID | --dismiss ID [--comment T]
+                                                 (verdicts on annotations: hallucination-lab review --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
 
@@ -65,9 +69,10 @@ class UsageError extends Error {}
 class InputError extends Error {}
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
-  // `check` has options of its own (the CI gate): see checkCommand.ts.
+  // `check`, `receive` and `review` have options of their own: see checkCommand.ts, receiveCommand.ts, reviewCommand.ts.
   if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceive(argv.slice(1), io);
+  if (argv[0] === 'review') return runReview(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

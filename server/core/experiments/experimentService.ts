@@ -17,6 +17,8 @@ import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
 import { resolveRun, runItems, type RunResolvers } from './runner';
 import { withoutUrlCredentials } from './storedConfig';
+import { reviewExperiment } from '../review/reviewedResource';
+import { VerdictStore } from '../review/verdictStore';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -192,14 +194,20 @@ export class ExperimentService {
     const exp = this.get(id);
     const { config: _config, ...record } = exp.record;
     const summary = statusSummary(exp.items);
+    // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
+    const warnings: string[] = [];
+    const reviewed = reviewExperiment(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    this.reportOnce(warnings);
     return {
       ...record,
       total_items_count: exp.items.length,
       completed_items_count: summary.completed,
       status_summary: summary,
-      metrics: computeMetrics(exp.items),
-      metrics_by_model: metricsByModel(exp.items),
-      items: exp.items,
+      metrics: computeMetrics(reviewed.countedItems),
+      metrics_by_model: metricsByModel(reviewed.countedItems),
+      items: reviewed.items,
+      ...reviewed.figures,
+      stale_verdicts: reviewed.stale,
     };
   }
 

@@ -1,0 +1,36 @@
+// A person's verdict on one annotation, as stored (one line of verdicts.jsonl) and as applied.
+// The key says where the annotated text is, so that the verdict can be found again in a later
+// experiment on the same conversation (carryOver.ts), not only by the annotation's id.
+import { z } from 'zod';
+
+export const verdictKinds = ['confirmed', 'dismissed', 'relabelled'] as const;
+export type VerdictKind = (typeof verdictKinds)[number];
+
+export const annotationKeySchema = z.object({
+  conversation_id: z.string(),
+  message_index: z.number().int().nonnegative(),
+  message_part_index: z.number().int().nonnegative(),
+  start_offset: z.number().int().nonnegative(),
+  end_offset: z.number().int().nonnegative(),
+  text: z.string(),
+  /**
+   * Which occurrence of `text` in the part's text the span is (0 = the first), or null when the
+   * part's text was not known. Survives an edit before the span that shifts the offsets.
+   */
+  occurrence: z.number().int().nonnegative().nullable(),
+});
+export type AnnotationKey = z.infer<typeof annotationKeySchema>;
+
+export const verdictSchema = z.object({
+  annotation_key: annotationKeySchema,
+  annotation_id: z.string(),
+  /** The experiment the verdict was given in, and when that experiment was created: a verdict carries over to later experiments only. */
+  experiment_id: z.string(),
+  experiment_created_at: z.string(),
+  verdict: z.enum(verdictKinds),
+  label: z.string().min(1).optional(),
+  comment: z.string().optional(),
+  author: z.string(),
+  at: z.string(),
+});
+export type Verdict = z.infer<typeof verdictSchema>;

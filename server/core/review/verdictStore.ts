@@ -1,0 +1,95 @@
+// verdicts.jsonl in each experiment's folder: one verdict per line, appended and flushed to disk
+// (fdatasync) before `append` returns, as items.jsonl is, so that a verdict given is never lost.
+// A crash can tear only the last line: it is dropped on read (with a warning) and cut off before
+// the next append so that it cannot swallow the line written after it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExperimentStore } from '../experiments/experimentStore';
+import { verdictSchema, type Verdict } from './verdict';
+
+export const VERDICTS_FILE = 'verdicts.jsonl';
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+export class VerdictStore {
+  constructor(private readonly store: ExperimentStore) {}
+
+  /** Appends one verdict to experiment `experimentId`'s file and flushes it. */
+  append(experimentId: string, verdict: Verdict): void {
+    const parsed = verdictSchema.parse(verdict);
+    const dir = this.store.dir(experimentId);
+    if (!fs.lstatSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+    const fd = fs.openSync(
+      path.join(dir, VERDICTS_FILE),
+      fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW,
+      0o644,
+    );
+    try {
+      cutTornTail(fd);
+      const buf = Buffer.from(JSON.stringify(parsed) + '\n', 'utf8');
+      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
+      fs.fdatasyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** The verdicts given in experiment `experimentId`, in the order written. */
+  read(experimentId: string, warnings: string[] = []): Verdict[] {
+    const own: string[] = [];
+    const verdicts = readVerdicts(path.join(this.store.dir(experimentId), VERDICTS_FILE), own);
+    for (const w of own) warnings.push(`experiment ${experimentId}: ${w}`);
+    return verdicts;
+  }
+
+  /** The verdicts of every experiment in the store (what can carry over), in the order written per file. */
+  readAll(warnings: string[] = []): Verdict[] {
+    return this.store.list().flatMap((id) => this.read(id, warnings));
+  }
+}
+
+export function readVerdicts(file: string, warnings: string[]): Verdict[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: Verdict[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${path.basename(file)}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      const last = lines.slice(i + 1).every((l) => l.trim() === '');
+      warnings.push(last ? `${where}: incomplete last line (interrupted write) dropped` : `${where}: not valid JSON; skipped`);
+      return;
+    }
+    const r = verdictSchema.safeParse(value);
+    if (r.success) out.push(r.data);
+    else warnings.push(`${where}: not a verdict (${r.error.issues[0]?.message ?? 'invalid'}); skipped`);
+  });
+  return out;
+}
+
+/** Cuts bytes after the last newline (a torn line) so that the next line starts on its own. */
+function cutTornTail(fd: number): void {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) return;
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const n = fs.readSync(fd, chunk, 0, end - start, start);
+    const at = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (at >= 0) {
+      if (start + at + 1 < size) fs.ftruncateSync(fd, start + at + 1);
+      return;
+    }
+    end = start;
+  }
+  fs.ftruncateSync(fd, 0);
+}

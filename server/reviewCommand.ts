@@ -1,0 +1,182 @@
+// `hallucination-lab review`: a person's verdicts on an experiment's annotations, from a terminal.
+//   review <experiment id> --list                      annotations with ids and verdicts, and the figures
+//   review <experiment id> --confirm|--dismiss <annotation id> [--label L] [--comment T]
+// Verdicts go to the experiment's verdicts.jsonl (server/core/review/verdictStore.ts), flushed
+// before the command returns; the same core builds what the editor shows.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { annotationKey } from './core/review/carryOver';
+import { DEFAULT_PASS_THRESHOLD } from './core/review/figures';
+import { reviewExperiment, type ReviewedExperiment } from './core/review/reviewedResource';
+import type { Verdict } from './core/review/verdict';
+import { VerdictStore } from './core/review/verdictStore';
+
+export const REVIEW_USAGE = `Usage:
+  hallucination-lab review <experiment id> --list [--json] [--threshold X] [--out DIR]
+  hallucination-lab review <experiment id> --confirm|--dismiss <annotation id> [--label L] [--comment T] [--out DIR]
+
+  --list            every annotation with its id and verdict, then the figures from the verdicts
+  --confirm ID      it is a hallucination (with --label L: of another label, "relabelled")
+  --dismiss ID      it is not a hallucination (--comment says why)
+  --comment T       a comment stored with the verdict
+  --author NAME     who gives the verdict (default: the OS user)
+  --threshold X     an item with an unreviewed annotation at or above this confidence does not pass (default ${DEFAULT_PASS_THRESHOLD})
+  --json            with --list: one JSON document {annotations, stale_verdicts, figures}
+  --out DIR         store folder (default: ./${STORE_DIR})
+A verdict also applies to the same text at the same place in later experiments on the conversation.
+Exit codes: 0 done, 1 no such experiment or annotation, 2 usage error.`;
+
+type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+
+class ReviewUsageError extends Error {}
+class ReviewInputError extends Error {}
+
+export async function runReview(argv: string[], io: Io, now: () => Date = () => new Date()): Promise<number> {
+  try {
+    return review(argv, io, now);
+  } catch (e) {
+    if (e instanceof ReviewUsageError) {
+      io.err.write(`hallucination-lab review: ${e.message}\n(see hallucination-lab review --help)\n`);
+      return 2;
+    }
+    if (e instanceof ReviewInputError) {
+      io.err.write(`hallucination-lab review: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function review(argv: string[], io: Io, now: () => Date): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        list: { type: 'boolean', default: false },
+        confirm: { type: 'string' },
+        dismiss: { type: 'string' },
+        label: { type: 'string' },
+        comment: { type: 'string' },
+        author: { type: 'string' },
+        threshold: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new ReviewUsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out.write(REVIEW_USAGE + '\n');
+    return 0;
+  }
+  const [experimentId, ...extra] = positionals;
+  if (!experimentId) throw new ReviewUsageError('review needs an experiment id (see `hallucination-lab list`)');
+  if (extra.length) throw new ReviewUsageError(`unexpected argument "${extra[0]}"`);
+  const actions = [values.list, values.confirm !== undefined, values.dismiss !== undefined].filter(Boolean).length;
+  if (actions !== 1) throw new ReviewUsageError('give exactly one of --list, --confirm ID, --dismiss ID');
+  if (values.label !== undefined && values.confirm === undefined) throw new ReviewUsageError('--label goes with --confirm');
+  const threshold = values.threshold === undefined ? DEFAULT_PASS_THRESHOLD : Number(values.threshold);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new ReviewUsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
+
+  const storeRoot = path.resolve(values.out ?? STORE_DIR);
+  const store = new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined });
+  let exists: boolean;
+  try {
+    exists = store.exists(experimentId);
+  } catch (e) {
+    throw new ReviewUsageError((e as Error).message);
+  }
+  if (!exists) throw new ReviewInputError(`no experiment "${experimentId}" in ${storeRoot}`);
+  const verdicts = new VerdictStore(store);
+  const reviewed = loadReviewed(store, verdicts, experimentId, threshold, io);
+
+  if (values.list) {
+    if (values.json) io.out.write(JSON.stringify(listing(reviewed), null, 2) + '\n');
+    else printListing(reviewed, io.out);
+    return 0;
+  }
+  const annotationIdArg = (values.confirm ?? values.dismiss)!;
+  const target = reviewed.located.find((l) => l.id === annotationIdArg);
+  if (!target)
+    throw new ReviewInputError(
+      `experiment ${experimentId} has no annotation "${printable(annotationIdArg)}" (see hallucination-lab review ${experimentId} --list)`,
+    );
+  const relabel = values.label !== undefined && values.label !== target.annotation.label;
+  const verdict: Verdict = {
+    annotation_key: annotationKey(target),
+    annotation_id: target.id,
+    experiment_id: experimentId,
+    experiment_created_at: reviewed.createdAt,
+    verdict: values.dismiss !== undefined ? 'dismissed' : relabel ? 'relabelled' : 'confirmed',
+    ...(relabel ? { label: values.label } : {}),
+    ...(values.comment !== undefined ? { comment: values.comment } : {}),
+    author: values.author ?? osUser(),
+    at: now().toISOString(),
+  };
+  verdicts.append(experimentId, verdict);
+  io.out.write(`${target.id}: ${verdict.verdict}${verdict.label ? ` as ${verdict.label}` : ''} by ${verdict.author}\n`);
+  return 0;
+}
+
+function loadReviewed(
+  store: ExperimentStore,
+  verdicts: VerdictStore,
+  id: string,
+  threshold: number,
+  io: Io,
+): ReviewedExperiment & { createdAt: string } {
+  const loaded = store.load(id);
+  const warnings = [...loaded.warnings];
+  const all = verdicts.readAll(warnings);
+  for (const w of warnings) io.err.write(`warning: ${w}\n`);
+  return {
+    ...reviewExperiment(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
+    createdAt: loaded.record.created_at,
+  };
+}
+
+function listing(r: ReviewedExperiment) {
+  return {
+    annotations: r.located.map((l) => ({ conversation_id: l.conversationId, ...l.annotation })),
+    stale_verdicts: r.stale,
+    ...r.figures,
+  };
+}
+
+function printListing(r: ReviewedExperiment, out: NodeJS.WritableStream): void {
+  for (const l of r.located) {
+    const a = l.annotation;
+    const verdict = a.review
+      ? `${a.review.verdict}${a.review.label ? `→${a.review.label}` : ''} (${a.review.author}${a.review.carried_from ? `, from ${a.review.carried_from}` : ''})${a.review.comment ? ` "${printable(a.review.comment)}"` : ''}`
+      : 'unreviewed';
+    out.write(
+      `${l.id}  ${verdict}  ${l.conversationId} m${a.message_index}p${a.message_part_index} ${a.start_offset}-${a.end_offset}  ${a.label}  ${a.detector} ${a.confidence.toFixed(2)}  ${JSON.stringify(printable(a.text))}\n`,
+    );
+  }
+  for (const s of r.stale)
+    out.write(`stale: ${s.annotation_id} ${s.verdict} ${JSON.stringify(printable(s.text))} (the annotation no longer exists)\n`);
+  const f = r.figures;
+  out.write(`\n${f.passed_count}/${f.total_count} items pass, ${f.unreviewed_count} unreviewed; metrics exclude dismissed annotations\n`);
+  for (const s of f.feedback_scores) out.write(`${s.name}  ${s.value.toFixed(3)}  ${s.reason}\n`);
+}
+
+function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `text` with control characters shown as "?" (trace text must not drive a terminal). */
+function printable(text: string): string {
+  return [...text].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c)).join('');
+}
