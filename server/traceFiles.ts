@@ -3,6 +3,7 @@
 // one, and on every change the file watcher reports. Every read of a trace file goes through
 // here, and each one checks first that the file (followed through symbolic links) is still inside
 // the workspace: a file replaced by a link to elsewhere after it was added is refused, not read.
+import { isProtobufTraceFile, traceFileText } from './core/formats/protobufTraceFile';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -219,15 +220,15 @@ export class TraceFiles {
     }
     const format = formatForFile(file, this.session.root, this.session.settings.formats);
     const options = format ? { format } : {};
-    const open = this.documents.get(pathToFileURL(file).toString());
+    const open = isProtobufTraceFile(file) ? undefined : this.documents.get(pathToFileURL(file).toString());
     if (open) {
       index.update(file, open.getText(), options);
       return;
     }
     try {
       const size = fs.statSync(file).size;
-      if (size <= Math.min(SYNC_INDEX_BYTES, MAX_TRACE_FILE_BYTES)) {
-        index.update(file, fs.readFileSync(file, 'utf8'), options);
+      if (size <= Math.min(SYNC_INDEX_BYTES, MAX_TRACE_FILE_BYTES) || (isProtobufTraceFile(file) && size <= MAX_TRACE_FILE_BYTES)) {
+        index.update(file, traceFileText(file), options);
         return;
       }
       if (size > MAX_STREAMED_TRACE_FILE_BYTES)

@@ -1,6 +1,7 @@
 // The conversations of the chosen trace files, by id, kept current as files change. Small files
 // are held in memory; large ones are streamed from disk once and keep only where each
 // conversation is, re-reading one when it is asked for (memory stays flat, whatever the size).
+import { isProtobufTraceFile, otlpProtobufAsJson } from './formats/protobufTraceFile';
 import * as fs from 'node:fs';
 import type { Conversation } from '../../common/schema';
 import type { ConversationSummary, TraceFileSummary } from '../../common/protocol';
@@ -64,6 +65,9 @@ export class TraceIndex {
    * with an AbortError when the signal aborts or the file is updated/removed meanwhile.
    */
   async load(file: string, options: LoadOptions = {}): Promise<ParsedTraceFile> {
+    // A binary protobuf file is decoded whole (its text is OTLP/JSON made here, not streamed).
+    if (isProtobufTraceFile(file))
+      return this.update(file, otlpProtobufAsJson(await fs.promises.readFile(file)), options.format ? { format: options.format } : {});
     const gen = this.bump(file);
     const fh = await fs.promises.open(file, 'r');
     try {

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Annotation, Conversation, Message } from '../../common/schema';
 import { detectLocal } from '../../server/core/detectors/local/index';
+import { traceFileText } from '../../server/core/formats/protobufTraceFile';
 import { messageText, parseTraceText, tracedResponseIndex, type ParsedTraceFile } from '../../server/core/traceParser';
 import {
   QA_FINAL,
@@ -67,7 +68,7 @@ const expectations: Expected[] = fs
 /** The product reads trace files as UTF-8 text (the CLI and the editor alike). */
 function read(name: string): ParsedTraceFile {
   const file = path.join(dir, name);
-  return parseTraceText(file, fs.readFileSync(file, 'utf8'), name);
+  return parseTraceText(file, traceFileText(file), name);
 }
 
 // ---- comparing one read conversation with one sent call -------------------------------------------
@@ -258,13 +259,6 @@ function describe(j: Judged, a: Annotation): string {
 
 // ---- the tests ------------------------------------------------------------------------------------
 
-/**
- * OTLP protobuf files (`.pb`) are not read yet: a trace file is read as UTF-8 text. Their tests
- * stay todo until a reader decodes protobuf (with a protobuf library and the OTLP definitions).
- */
-
-const options = (file: string) => (file.endsWith('.pb') ? { todo: 'protobuf files are not read yet' } : {});
-
 for (const e of expectations) {
   for (const f of e.files) {
     const tag = `${f.name} (${e.producer}, ${f.shape})`;
@@ -273,7 +267,7 @@ for (const e of expectations) {
     const calls = f.content === 'last-call' ? e.calls.slice(-1) : e.calls;
     if (f.content === 'conversation' || f.content === 'last-call') {
       const readName = `${tag}: reads as the conversation that was sent`;
-      test(readName, options(f.name), () => {
+      test(readName, () => {
         const r = read(f.name);
         assert.equal(r.isTrace, true, `not read as a trace: ${JSON.stringify(r.problems.slice(0, 3))}`);
         const failures: string[] = [];
@@ -292,7 +286,7 @@ for (const e of expectations) {
     }
 
     const detectName = `${tag}: the detector marks the planted ${e.planted} and nothing else`;
-    test(detectName, options(f.name), () => {
+    test(detectName, () => {
       const r = read(f.name);
       const judged = judgeAll(r.conversations);
       // An LLM call whose answer could not be read must be left out, never scored as clean.

@@ -2,6 +2,7 @@
 // readers understood them: `{id, messages, tools?, model?, metadata: {source, …}}`. `tools` is
 // absent when the trace records no tool definitions (unknown), `[]` when it records none exist.
 // What could not be read is reported per file (coverage), never written as an empty line.
+import { traceFileText } from './protobufTraceFile';
 import * as fs from 'node:fs';
 import type { FileCoverage, TraceProblem } from '../../../common/protocol';
 import type { Conversation, Message, ToolDefinition, TraceFormat } from '../../../common/schema';
@@ -72,7 +73,7 @@ export function convertFiles(files: readonly string[], opts: ConvertOptions = {}
         });
         continue;
       }
-      text = fs.readFileSync(file, 'utf8');
+      text = traceFileText(file);
     } catch (e) {
       out.push({
         ...base,
