@@ -337,6 +337,11 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
     ]);
   }
   out.write(table(rows) + '\n\n');
+  // What the detectors said about items (one line each) and what minConfidence hid.
+  const notes = r.items.flatMap((i) => (i.detection_notes ?? []).map((n) => `note: ${i.conversation_id}: ${n}`));
+  const hidden = r.items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
+  if (hidden > 0) notes.push(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below minConfidence`);
+  if (notes.length > 0) out.write(notes.join('\n') + '\n\n');
   if (models.length > 1) {
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
     const byModel = [['model', 'hallucination_rate', 'total_hallucinations', 'avg_latency_ms', 'cost_per_1k']];
