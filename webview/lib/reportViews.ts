@@ -87,7 +87,10 @@ export function hiddenAnnotationsLine(hidden: number): VNode | null {
   if (hidden === 0) return null;
   return h(
     'p',
-    { class: 'hidden-note dim', title: 'Found by a detector with a confidence below the minConfidence setting; not counted in the metrics' },
+    {
+      class: 'hidden-note dim',
+      title: 'Found by a detector with a confidence below the minConfidence setting; not counted in the metrics',
+    },
     codiconNode('eye-closed'),
     `${plural(hidden, 'annotation')} hidden below the confidence threshold (minConfidence setting)`,
   );

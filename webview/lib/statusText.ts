@@ -25,7 +25,10 @@ export function progressText(s: StatusSummary, split: FailureSplit, running: boo
 
 /** The header's state once every item is done: "Completed", or what failed and what was skipped. */
 export function finishedText(split: FailureSplit): string {
-  const parts = [split.failed > 0 ? `${formatInt(split.failed)} failed` : null, split.skipped > 0 ? `${formatInt(split.skipped)} skipped` : null];
+  const parts = [
+    split.failed > 0 ? `${formatInt(split.failed)} failed` : null,
+    split.skipped > 0 ? `${formatInt(split.skipped)} skipped` : null,
+  ];
   const said = parts.filter((x): x is string => x !== null);
   return said.length > 0 ? `Finished · ${said.join(' · ')}` : 'Completed';
 }

@@ -549,16 +549,7 @@ export class ReportApp {
     const e = this.snapshot!.experiment;
     const s = e.status_summary;
     mount(this.statusHost, [
-      h(
-        'h2',
-        null,
-        'Progress',
-        h(
-          'span',
-          { class: 'sub' },
-          progressText(s, failureCounts(e.items), this.snapshot!.running),
-        ),
-      ),
+      h('h2', null, 'Progress', h('span', { class: 'sub' }, progressText(s, failureCounts(e.items), this.snapshot!.running))),
       statusBar(s),
     ]);
   }
