@@ -316,6 +316,16 @@ function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
   );
 }
 
+/** What the detectors said about items (one line per note) and how many annotations minConfidence hid. */
+export function detectionLines(
+  items: readonly Pick<ExperimentResource['items'][number], 'conversation_id' | 'detection_notes' | 'hidden_annotations'>[],
+): string[] {
+  const lines = items.flatMap((i) => (i.detection_notes ?? []).map((n) => `note: ${i.conversation_id}: ${n}`));
+  const hidden = items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
+  if (hidden > 0) lines.push(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below minConfidence`);
+  return lines;
+}
+
 function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableStream): void {
   if (json) {
     out.write(JSON.stringify(r, null, 2) + '\n');
@@ -337,10 +347,7 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
     ]);
   }
   out.write(table(rows) + '\n\n');
-  // What the detectors said about items (one line each) and what minConfidence hid.
-  const notes = r.items.flatMap((i) => (i.detection_notes ?? []).map((n) => `note: ${i.conversation_id}: ${n}`));
-  const hidden = r.items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
-  if (hidden > 0) notes.push(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below minConfidence`);
+  const notes = detectionLines(r.items);
   if (notes.length > 0) out.write(notes.join('\n') + '\n\n');
   if (models.length > 1) {
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
