@@ -227,6 +227,10 @@ async function reportScreens(browser: Awaited<ReturnType<typeof launch>>, theme:
   await h.page.evaluate(() => window.scrollBy(0, -120));
   await h.page.screenshot({ path: path.join(artifactsDir, `report-${theme}-item.png`) });
   if (theme === 'dark') {
+    await h.page
+      .locator('.detail')
+      .first()
+      .screenshot({ path: path.join(artifactsDir, 'report-dark-item-detail.png') });
     await shot(h, 'report-dark-full');
     await h.page.locator('.detail mark.hl').first().click();
     const open = (await h.sent()).find((m) => m.method === 'report/openTraceLocation');
