@@ -164,10 +164,15 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       multi ? `${i.conversation_id} · ${i.model_config}${i.sample_index ? ` #${i.sample_index + 1}` : ''}` : i.conversation_id,
     );
     t.id = `item:${e.id}:${i.id}`;
-    t.description =
-      i.status === 'completed' ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}` : i.status.replace(/_/g, ' ');
-    t.tooltip = i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
-    t.iconPath = itemIcon(i.status, i.hallucinations);
+    // A conversation with no response is stored as failed with a "skipped:" reason: it reads as skipped.
+    const skipped = i.status === 'failed' && (i.failure_reason ?? '').startsWith('skipped:');
+    t.description = skipped
+      ? 'skipped'
+      : i.status === 'completed'
+        ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}`
+        : i.status.replace(/_/g, ' ');
+    t.tooltip = skipped ? (i.failure_reason ?? '') : i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
+    t.iconPath = skipped ? new vscode.ThemeIcon('debug-step-over') : itemIcon(i.status, i.hallucinations);
     t.contextValue = 'experimentItem';
     t.command = { command: 'hallucinationLab.openReport', title: 'Open Report', arguments: [e.id] };
     return t;
