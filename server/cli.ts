@@ -337,7 +337,9 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
   const rows: string[][] = [['conversation', ...(multi ? ['model', 'sample'] : []), 'status', 'hallucinations', 'labels']];
   for (const i of r.items) {
     const labels = [...new Set(i.annotations.map((a) => a.label))].join(', ');
-    const status = i.status === 'failed' ? `failed: ${i.failure_reason ?? ''}` : i.status;
+    // A conversation with nothing to judge is stored as failed with a "skipped: …" reason: print that as is.
+    const reason = i.failure_reason ?? '';
+    const status = i.status === 'failed' ? (reason.startsWith('skipped:') ? reason : `failed: ${reason}`) : i.status;
     rows.push([
       i.conversation_id,
       ...(multi ? [i.model_config, String(i.sample_index + 1)] : []),
