@@ -5,8 +5,14 @@ import * as vscode from 'vscode';
 import { ListConversations, type ConversationSummary, type ExperimentSummary, type TraceFileSummary } from '../common/protocol';
 import type { ActiveExperiment } from './activeExperiment';
 import type { ServerConnection } from './serverClient';
+import { fileView, unreadCallView, type UnreadCall } from './traceTreeModel';
 
-export type TraceNode = { kind: 'file'; summary: TraceFileSummary } | { kind: 'conversation'; conversation: ConversationSummary };
+export type TraceNode =
+  | { kind: 'file'; summary: TraceFileSummary }
+  | { kind: 'conversation'; conversation: ConversationSummary }
+  /** The LLM calls of a file the reader left out (coverage), and each of them. */
+  | { kind: 'unread'; file: string; calls: UnreadCall[] }
+  | { kind: 'unreadCall'; call: UnreadCall; index: number };
 
 export type ExperimentNode =
   | { kind: 'experiment'; experiment: ExperimentSummary }
@@ -31,22 +37,36 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
   getTreeItem(node: TraceNode): vscode.TreeItem {
     if (node.kind === 'file') {
       const f = node.summary;
+      const view = fileView(f, this.relative(f.file));
       const item = new vscode.TreeItem(path.basename(f.file), vscode.TreeItemCollapsibleState.Collapsed);
-      const errors = f.problems.filter((p) => p.severity === 'error').length;
-      item.description = `${f.conversationCount} conversation${f.conversationCount === 1 ? '' : 's'}${errors ? ` · ${errors} error${errors === 1 ? '' : 's'}` : ''}`;
-      item.tooltip = new vscode.MarkdownString(
-        [
-          `**${this.relative(f.file)}**`,
-          '',
-          ...f.problems.slice(0, 10).map((p) => `- ${p.severity}: ${p.message.replace(/[\\`*_[\]<>]/g, '\\$&')}`),
-        ].join('\n'),
-      );
+      item.description = view.description;
+      item.tooltip = new vscode.MarkdownString(view.tooltip.join('\n'));
       item.resourceUri = vscode.Uri.file(f.file);
-      item.iconPath = errors
+      item.iconPath = view.errors
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
         : vscode.ThemeIcon.File;
       item.contextValue = 'traceFile';
       item.id = `file:${f.file}`;
+      return item;
+    }
+    if (node.kind === 'unread') {
+      const item = new vscode.TreeItem(`Not read (${node.calls.length})`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.tooltip = 'LLM calls whose messages could not be read: left out, never scored';
+      item.iconPath = new vscode.ThemeIcon('eye-closed');
+      item.contextValue = 'traceUnread';
+      item.id = `unread:${node.file}`;
+      return item;
+    }
+    if (node.kind === 'unreadCall') {
+      const u = node.call;
+      const view = unreadCallView(u);
+      const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+      item.description = view.description;
+      item.tooltip = view.tooltip;
+      item.iconPath = new vscode.ThemeIcon('circle-slash');
+      item.contextValue = 'traceUnreadCall';
+      item.id = `unread:${u.file}:${node.index}`;
+      item.command = { command: 'hallucinationLab.openConversation', title: 'Open in Trace File', arguments: [u.file, u.line] };
       return item;
     }
     const c = node.conversation;
@@ -65,12 +85,13 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
 
   async getChildren(node?: TraceNode): Promise<TraceNode[]> {
     if (!node) return this.files.map((summary) => ({ kind: 'file', summary }));
-    if (node.kind === 'file')
-      return (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map((conversation) => ({
-        kind: 'conversation',
-        conversation,
-      }));
-    return [];
+    if (node.kind === 'unread') return node.calls.map((call, index) => ({ kind: 'unreadCall', call, index }));
+    if (node.kind !== 'file') return [];
+    const { unread } = fileView(node.summary, node.summary.file);
+    const conversations: TraceNode[] = (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map(
+      (conversation) => ({ kind: 'conversation', conversation }),
+    );
+    return unread.length > 0 ? [{ kind: 'unread', file: node.summary.file, calls: unread }, ...conversations] : conversations;
   }
 
   private relative(file: string): string {
@@ -143,10 +164,15 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       multi ? `${i.conversation_id} · ${i.model_config}${i.sample_index ? ` #${i.sample_index + 1}` : ''}` : i.conversation_id,
     );
     t.id = `item:${e.id}:${i.id}`;
-    t.description =
-      i.status === 'completed' ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}` : i.status.replace(/_/g, ' ');
-    t.tooltip = i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
-    t.iconPath = itemIcon(i.status, i.hallucinations);
+    // A conversation with no response is stored as failed with a "skipped:" reason: it reads as skipped.
+    const skipped = i.status === 'failed' && (i.failure_reason ?? '').startsWith('skipped:');
+    t.description = skipped
+      ? 'skipped'
+      : i.status === 'completed'
+        ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}`
+        : i.status.replace(/_/g, ' ');
+    t.tooltip = skipped ? (i.failure_reason ?? '') : i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
+    t.iconPath = skipped ? new vscode.ThemeIcon('debug-step-over') : itemIcon(i.status, i.hallucinations);
     t.contextValue = 'experimentItem';
     t.command = { command: 'hallucinationLab.openReport', title: 'Open Report', arguments: [e.id] };
     return t;

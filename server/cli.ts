@@ -323,6 +323,16 @@ function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
   );
 }
 
+/** What the detectors said about items (one line per note) and how many annotations minConfidence hid. */
+export function detectionLines(
+  items: readonly Pick<ExperimentResource['items'][number], 'conversation_id' | 'detection_notes' | 'hidden_annotations'>[],
+): string[] {
+  const lines = items.flatMap((i) => (i.detection_notes ?? []).map((n) => `note: ${i.conversation_id}: ${n}`));
+  const hidden = items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
+  if (hidden > 0) lines.push(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below minConfidence`);
+  return lines;
+}
+
 function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableStream): void {
   if (json) {
     out.write(JSON.stringify(r, null, 2) + '\n');
@@ -334,7 +344,9 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
   const rows: string[][] = [['conversation', ...(multi ? ['model', 'sample'] : []), 'status', 'hallucinations', 'labels']];
   for (const i of r.items) {
     const labels = [...new Set(i.annotations.map((a) => a.label))].join(', ');
-    const status = i.status === 'failed' ? `failed: ${i.failure_reason ?? ''}` : i.status;
+    // A conversation with nothing to judge is stored as failed with a "skipped: …" reason: print that as is.
+    const reason = i.failure_reason ?? '';
+    const status = i.status === 'failed' ? (reason.startsWith('skipped:') ? reason : `failed: ${reason}`) : i.status;
     rows.push([
       i.conversation_id,
       ...(multi ? [i.model_config, String(i.sample_index + 1)] : []),
@@ -344,6 +356,8 @@ function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableS
     ]);
   }
   out.write(table(rows) + '\n\n');
+  const notes = detectionLines(r.items);
+  if (notes.length > 0) out.write(notes.join('\n') + '\n\n');
   if (models.length > 1) {
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
     const byModel = [['model', 'hallucination_rate', 'total_hallucinations', 'avg_latency_ms', 'cost_per_1k']];

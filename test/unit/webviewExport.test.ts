@@ -94,3 +94,24 @@ describe('HTML report', () => {
     assert.ok(html.includes('Exported from Hallucination Lab on 2025-01-01T00:00:00.000Z'));
   });
 });
+
+describe('HTML report: skipped items and hidden annotations', () => {
+  const live = experimentFixture({ conversations: 8, configs: ['a', 'b'], live: true });
+  const html = reportHtml(live, {
+    css: '',
+    conversations: conversationContexts(8),
+    descriptions: labelDescriptions([]),
+    generatedAt: new Date('2025-01-01T00:00:00Z'),
+  });
+
+  it('calls a conversation without a response skipped, with its reason', () => {
+    assert.match(html, /<summary[^>]*>[\s\S]*?conv-002[\s\S]*?Skipped · /);
+    assert.ok(html.includes('Skipped: the conversation has no response to judge'));
+  });
+
+  it('says how many annotations minConfidence hid, next to the metrics', () => {
+    const hidden = live.items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
+    assert.ok(hidden > 0, 'the fixture hides some');
+    assert.ok(html.includes(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below the confidence threshold`));
+  });
+});

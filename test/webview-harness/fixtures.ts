@@ -288,6 +288,10 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
         const r = random();
         status = r < 0.55 ? 'completed' : r < 0.62 ? 'inference_completed' : r < 0.72 ? 'in_progress' : r < 0.95 ? 'pending' : 'failed';
       }
+      // The live run has one conversation skipped for having no response (stored as failed with a
+      // "skipped:" reason); decided after the draws so the random sequence stays the same.
+      const skipped = opts.live && ci === 0 && i === 1;
+      if (skipped) status = 'failed';
       const done = status === 'completed' || status === 'inference_completed';
       const latency = done
         ? Math.round((config === 'traced' ? 0 : 600) + random() * 2600 * (ci === 1 ? 0.6 : 1) + (random() < 0.05 ? 6000 : 0))
@@ -300,8 +304,13 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
         model_config: config,
         sample_index: 0,
         status,
-        failure_reason:
-          status === 'failed' ? (random() < 0.5 ? 'HTTP 429: rate limited after 4 retries' : 'Request timed out after 60000 ms') : null,
+        failure_reason: skipped
+          ? 'skipped: the conversation has no response to judge (no assistant message)'
+          : status === 'failed'
+            ? random() < 0.5
+              ? 'HTTP 429: rate limited after 4 retries'
+              : 'Request timed out after 60000 ms'
+            : null,
         response_messages: done ? [{ message_index: 2, message }] : [],
         annotations: status === 'completed' ? annotations : [],
         input_tokens: input,
@@ -311,6 +320,16 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
         time_to_first_token_ms: latency !== null ? Math.round(latency * 0.3) : null,
         finish_reason: done ? (s.tool ? 'tool_calls' : 'stop') : null,
         cost_usd: done && config !== 'traced' ? Math.round(((input ?? 0) * 2 + (output ?? 0) * 8) / 10) / 1e5 : null,
+        // Every fourth conversation: what the detectors say about the item, and what minConfidence hid.
+        ...(status === 'completed' && i % 4 === 3
+          ? {
+              detection_notes: [
+                'the trace records no tool definitions: tool calls were not checked against a schema',
+                ...(s.tool ? [] : ['2 assistant messages without content or tool calls were not judged']),
+              ],
+              hidden_annotations: (i % 3) + 1,
+            }
+          : {}),
         started_at: status === 'pending' ? null : '2025-11-21T21:14:03.000Z',
         completed_at: status === 'completed' ? '2025-11-21T21:19:47.000Z' : null,
       });

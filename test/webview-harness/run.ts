@@ -213,10 +213,24 @@ async function reportScreens(browser: Awaited<ReturnType<typeof launch>>, theme:
     `report ${theme}: no script ran from trace text`,
   );
   check((await h.page.locator('.detail mark.hl').count()) >= 2, `report ${theme}: hallucinated spans highlighted`);
+  const notes = (await h.page.locator('.detail .detection-notes').first().textContent()) ?? '';
+  check(
+    notes.includes('not checked against a schema') && /\d hidden below the confidence threshold/.test(notes),
+    `report ${theme}: the expanded item shows its detection notes and hidden count (${notes})`,
+  );
+  const hiddenLine = (await h.page.locator('.hidden-note').textContent()) ?? '';
+  check(
+    /^\d+ annotations hidden below the confidence threshold/.test(hiddenLine),
+    `report ${theme}: hidden annotations summed (${hiddenLine})`,
+  );
   await h.page.locator('.detail').first().scrollIntoViewIfNeeded();
   await h.page.evaluate(() => window.scrollBy(0, -120));
   await h.page.screenshot({ path: path.join(artifactsDir, `report-${theme}-item.png`) });
   if (theme === 'dark') {
+    await h.page
+      .locator('.detail')
+      .first()
+      .screenshot({ path: path.join(artifactsDir, 'report-dark-item-detail.png') });
     await shot(h, 'report-dark-full');
     await h.page.locator('.detail mark.hl').first().click();
     const open = (await h.sent()).find((m) => m.method === 'report/openTraceLocation');
@@ -283,6 +297,14 @@ async function liveScreens(browser: Awaited<ReturnType<typeof launch>>): Promise
   await h.page.evaluate(() => window.scrollBy(0, document.querySelector('.items-section')!.getBoundingClientRect().top));
   await h.page.waitForTimeout(200);
   await h.page.screenshot({ path: path.join(artifactsDir, 'report-dark-live-items.png') });
+  const skipChip = h.page.locator('.items .row .status.st-skipped').first();
+  check(
+    (await skipChip.textContent()) === 'Skipped' &&
+      ((await skipChip.getAttribute('title')) ?? '').startsWith('Skipped: the conversation has no response'),
+    'report live: a conversation without a response reads as skipped, with its reason',
+  );
+  const progress = (await h.page.locator('.status-section h2 .sub').textContent()) ?? '';
+  check(/· 1 skipped/.test(progress), `report live: progress counts the skip apart from failures (${progress})`);
   // Progress: a new snapshot updates rows in place.
   const done = experimentFixture({ live: false });
   await h.notify('report/snapshot', { experiment: done, running: false, active: false });

@@ -4,8 +4,17 @@ import type { ExperimentResource } from '../../common/schema';
 import type { ConversationContext, ExportFormat } from '../../common/webviewProtocol';
 import { statusBar } from './charts';
 import { formatDateTime, formatDuration, formatInt, formatPercent, formatUsd } from './format';
-import { buildRows, sortRows, defaultSort, statusTitles } from './items';
-import { chartCards, configurationTable, itemDetail, labelChips, metricCards, modelConfigsOf, type LabelDescriptions } from './reportViews';
+import { buildRows, sortRows, defaultSort, displayStatus, hiddenAnnotationCount, statusTitles } from './items';
+import {
+  chartCards,
+  configurationTable,
+  hiddenAnnotationsLine,
+  itemDetail,
+  labelChips,
+  metricCards,
+  modelConfigsOf,
+  type LabelDescriptions,
+} from './reportViews';
 import { escapeHtml, h, toHtml } from './vnode';
 
 export function experimentJson(experiment: ExperimentResource): string {
@@ -150,7 +159,13 @@ export function reportHtml(experiment: ExperimentResource, opts: HtmlReportOptio
       ),
     ),
     h('section', { class: 'section' }, statusBar(experiment.status_summary)),
-    h('section', { class: 'section' }, h('h2', null, 'Metrics'), metricCards(experiment)),
+    h(
+      'section',
+      { class: 'section' },
+      h('h2', null, 'Metrics'),
+      metricCards(experiment),
+      hiddenAnnotationsLine(hiddenAnnotationCount(experiment.items)),
+    ),
     h('section', { class: 'section' }, h('h2', null, 'Charts'), chartCards(experiment)),
     configTable ? h('section', { class: 'section' }, h('h2', null, 'Configurations'), configTable) : null,
     experiment.system_prompt_override !== null
@@ -178,7 +193,7 @@ export function reportHtml(experiment: ExperimentResource, opts: HtmlReportOptio
             h(
               'span',
               { class: 'sum-meta' },
-              `${statusTitles[row.item.status]} · ${row.hallucinations} hallucination${row.hallucinations === 1 ? '' : 's'} · ${formatDuration(row.item.latency_ms)}`,
+              `${statusTitles[displayStatus(row.item)]} · ${row.hallucinations} hallucination${row.hallucinations === 1 ? '' : 's'} · ${formatDuration(row.item.latency_ms)}`,
             ),
             ' ',
             labelChips(row.labels, opts.descriptions),

@@ -178,21 +178,69 @@ export function facets(rows: readonly ItemRow[]): Facets {
 /** A cheap fingerprint of what a row shows, to reuse its DOM when nothing changed. */
 export function rowSignature(row: ItemRow): string {
   const i = row.item;
-  return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${row.conversation ? 1 : 0}`;
+  return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${i.hidden_annotations ?? 0}|${(i.detection_notes ?? []).join('\u0000')}|${row.conversation ? 1 : 0}`;
 }
 
-export const statusTitles: Record<ItemStatus, string> = {
+/**
+ * An item the server left out because there was nothing to judge (no response): it is stored as
+ * `failed` with a reason starting "skipped:" (server/core/experiments/responses.ts) and the status
+ * summary counts it among the failed, so the report tells it apart here, from the reason alone.
+ */
+export function isSkipped(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): boolean {
+  return item.status === 'failed' && (item.failure_reason ?? '').startsWith('skipped:');
+}
+
+/** What an item's status chip shows: its status, or "skipped" for a failure that is a skip. */
+export type DisplayStatus = ItemStatus | 'skipped';
+
+export function displayStatus(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): DisplayStatus {
+  return isSkipped(item) ? 'skipped' : item.status;
+}
+
+/** The reason shown for a failed or skipped item, without the "skipped:" prefix. */
+export function statusReason(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): string | null {
+  if (item.status !== 'failed' || !item.failure_reason) return null;
+  return isSkipped(item) ? item.failure_reason.slice('skipped:'.length).trim() : item.failure_reason;
+}
+
+/** The chip's tooltip: its title, and the reason for a failed or skipped item. */
+export function statusTooltip(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): string {
+  const status = displayStatus(item);
+  const reason = statusReason(item);
+  return reason ? `${statusTitles[status]}: ${reason}` : statusTitles[status];
+}
+
+/** Failed items split into real failures and skips (the status summary counts both as failed). */
+export function failureCounts(items: readonly Pick<ExperimentItem, 'status' | 'failure_reason'>[]): { failed: number; skipped: number } {
+  let failed = 0;
+  let skipped = 0;
+  for (const i of items) {
+    if (i.status !== 'failed') continue;
+    if (isSkipped(i)) skipped++;
+    else failed++;
+  }
+  return { failed, skipped };
+}
+
+/** Annotations the detectors found below the minConfidence setting, summed over the items. */
+export function hiddenAnnotationCount(items: readonly Pick<ExperimentItem, 'hidden_annotations'>[]): number {
+  return items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
+}
+
+export const statusTitles: Record<DisplayStatus, string> = {
   pending: 'Pending',
   in_progress: 'Running',
   inference_completed: 'Detecting',
   completed: 'Completed',
   failed: 'Failed',
+  skipped: 'Skipped',
 };
 
-export const statusIcons: Record<ItemStatus, string> = {
+export const statusIcons: Record<DisplayStatus, string> = {
   pending: 'circle-large-outline',
   in_progress: 'loading',
   inference_completed: 'sync',
   completed: 'pass',
   failed: 'error',
+  skipped: 'debug-step-over',
 };

@@ -16,7 +16,7 @@ import {
 } from './charts';
 import { DASH, durationTickFormat, formatDecimal, formatDuration, formatInt, formatUsd, humanizeLabel, plural } from './format';
 import { responseViews, type Segment } from './highlight';
-import { statusIcons, statusTitles } from './items';
+import { displayStatus, statusIcons, statusReason, statusTitles, statusTooltip } from './items';
 import { metricDef, metricDefs, type ScalarMetricKey } from './metricDefs';
 import { h, type Child, type VNode } from './vnode';
 import { own } from './ownRecord';
@@ -50,14 +50,49 @@ export function labelChip(label: string, descriptions: LabelDescriptions, count?
 }
 
 export function statusChip(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): VNode {
+  const status = displayStatus(item);
   return h(
     'span',
+    { class: ['status', `st-${status}`], title: statusTooltip(item) },
+    codiconNode(statusIcons[status], status === 'in_progress' ? 'codicon-modifier-spin' : undefined),
+    statusTitles[status],
+  );
+}
+
+/**
+ * What the detectors said about the item itself (e.g. schema checks skipped: no tool definitions)
+ * and how many annotations the minConfidence setting hid: muted lines, not findings.
+ */
+export function detectionNotes(item: Pick<ExperimentItem, 'detection_notes' | 'hidden_annotations'>): VNode | null {
+  const notes = item.detection_notes ?? [];
+  const hidden = item.hidden_annotations ?? 0;
+  if (notes.length === 0 && hidden === 0) return null;
+  return h(
+    'ul',
+    { class: 'detection-notes' },
+    notes.map((n) => h('li', { class: 'dim' }, codiconNode('info'), n)),
+    hidden > 0
+      ? h(
+          'li',
+          { class: 'dim', 'data-hidden': hidden },
+          codiconNode('eye-closed'),
+          `${formatInt(hidden)} hidden below the confidence threshold`,
+        )
+      : null,
+  );
+}
+
+/** The report-level line next to the metrics: annotations hidden by minConfidence over all items. */
+export function hiddenAnnotationsLine(hidden: number): VNode | null {
+  if (hidden === 0) return null;
+  return h(
+    'p',
     {
-      class: ['status', `st-${item.status}`],
-      title: item.status === 'failed' && item.failure_reason ? `Failed: ${item.failure_reason}` : statusTitles[item.status],
+      class: 'hidden-note dim',
+      title: 'Found by a detector with a confidence below the minConfidence setting; not counted in the metrics',
     },
-    codiconNode(statusIcons[item.status], item.status === 'in_progress' ? 'codicon-modifier-spin' : undefined),
-    statusTitles[item.status],
+    codiconNode('eye-closed'),
+    `${plural(hidden, 'annotation')} hidden below the confidence threshold (minConfidence setting)`,
   );
 }
 
@@ -480,10 +515,13 @@ export function itemDetail(
     { class: 'detail' },
     h('div', { class: 'facts' }, meta),
     item.status === 'failed'
-      ? h('div', { class: 'banner error' }, codiconNode('error'), h('span', null, item.failure_reason ?? 'Failed'))
+      ? displayStatus(item) === 'skipped'
+        ? h('div', { class: 'banner info' }, codiconNode('debug-step-over'), h('span', null, `Skipped: ${statusReason(item) ?? ''}`))
+        : h('div', { class: 'banner error' }, codiconNode('error'), h('span', null, item.failure_reason ?? 'Failed'))
       : null,
     h('div', { class: 'convo' }, convo),
     annotations,
+    detectionNotes(item),
   );
 }
 

@@ -2,7 +2,7 @@
 // through textContent / attributes only (the rows are the bulk of the report's DOM).
 import { labelColorIndex } from '../lib/charts';
 import { formatDuration, formatInt, humanizeLabel } from '../lib/format';
-import { statusIcons, statusTitles, type ItemRow } from '../lib/items';
+import { displayStatus, statusIcons, statusReason, statusTitles, statusTooltip, type ItemRow } from '../lib/items';
 import type { LabelDescriptions } from '../lib/reportViews';
 
 const templates = new Map<boolean, HTMLElement>();
@@ -88,11 +88,12 @@ export function renderItemRow(row: ItemRow, expanded: boolean, multiConfig: bool
   if (multiConfig) (cells[c++] as HTMLElement).textContent = i.model_config;
   // status
   const status = (cells[c++] as HTMLElement).firstElementChild as HTMLElement;
-  status.classList.add(`st-${i.status}`);
-  status.title = i.status === 'failed' && i.failure_reason ? `Failed: ${i.failure_reason}` : statusTitles[i.status];
+  const shown = displayStatus(i);
+  status.classList.add(`st-${shown}`);
+  status.title = statusTooltip(i);
   (status.firstElementChild as HTMLElement).className =
-    `codicon codicon-${statusIcons[i.status]}${i.status === 'in_progress' ? ' codicon-modifier-spin' : ''}`;
-  (status.lastElementChild as HTMLElement).textContent = statusTitles[i.status];
+    `codicon codicon-${statusIcons[shown]}${shown === 'in_progress' ? ' codicon-modifier-spin' : ''}`;
+  (status.lastElementChild as HTMLElement).textContent = statusTitles[shown];
   // hallucinations
   const count = (cells[c++] as HTMLElement).firstElementChild as HTMLElement;
   if (i.status === 'completed') {
@@ -102,13 +103,14 @@ export function renderItemRow(row: ItemRow, expanded: boolean, multiConfig: bool
     count.className = 'dim';
     count.textContent = '—';
   }
-  // labels (or why it failed)
+  // labels (or why it failed or was skipped)
   const labels = cells[c++] as HTMLElement;
-  if (i.status === 'failed' && i.failure_reason) {
+  const why = statusReason(i);
+  if (why) {
     const reason = document.createElement('span');
-    reason.className = 'fail-reason';
-    reason.textContent = i.failure_reason.slice(0, 160);
-    reason.title = i.failure_reason;
+    reason.className = shown === 'skipped' ? 'skip-reason' : 'fail-reason';
+    reason.textContent = why.slice(0, 160);
+    reason.title = why;
     labels.append(reason);
   }
   for (const l of row.labels.slice(0, 3)) labels.append(labelChipElement(l.label, l.count, descriptions));

@@ -30,7 +30,9 @@ import {
   defaultSort,
   emptyItemFilter,
   facets,
+  failureCounts,
   filterRows,
+  hiddenAnnotationCount,
   nextSort,
   rowSignature,
   sortRows,
@@ -43,6 +45,7 @@ import {
 import {
   chartCards,
   configurationTable,
+  hiddenAnnotationsLine,
   itemDetail,
   labelDescriptions,
   metricCards,
@@ -52,6 +55,7 @@ import {
 import { createRpcClient, type RpcClient } from '../lib/rpc';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
 import { h } from '../lib/vnode';
+import { finishedText, progressText } from '../lib/statusText';
 import { renderItemRow } from './itemRow';
 import { readReportBootstrap } from './initialState';
 
@@ -223,10 +227,14 @@ export class ReportApp {
     this.renderStatus();
     phase('header');
     const e = snapshot.experiment;
-    const chartsKey = JSON.stringify([e.metrics, e.metrics_by_model, e.status_summary]);
+    const chartsKey = JSON.stringify([e.metrics, e.metrics_by_model, e.status_summary, hiddenAnnotationCount(e.items)]);
     if (chartsKey !== this.chartsKey) {
       this.chartsKey = chartsKey;
-      mount(this.metricsHost, [h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))), metricCards(e)]);
+      mount(this.metricsHost, [
+        h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))),
+        metricCards(e),
+        hiddenAnnotationsLine(hiddenAnnotationCount(e.items)),
+      ]);
       phase('metrics');
       // The first paint does not wait for the charts (the slowest section to build): they
       // follow in the next task after it; live updates redraw them in place.
@@ -318,10 +326,13 @@ export class ReportApp {
   private runState(e: ExperimentResource, running: boolean): { text: string; icon: string; cls: string } {
     const s = e.status_summary;
     if (running) return { text: 'Running', icon: 'loading', cls: 'running' };
-    if (s.total > 0 && s.completed + s.failed === s.total)
-      return s.failed > 0
-        ? { text: `Finished · ${s.failed} failed`, icon: 'warning', cls: 'failed' }
-        : { text: 'Completed', icon: 'pass-filled', cls: 'done' };
+    if (s.total > 0 && s.completed + s.failed === s.total) {
+      const split = failureCounts(e.items);
+      // Skipped items alone (nothing to judge) leave the run complete, not failed.
+      return split.failed > 0
+        ? { text: finishedText(split), icon: 'warning', cls: 'failed' }
+        : { text: finishedText(split), icon: 'pass-filled', cls: 'done' };
+    }
     return { text: 'Stopped', icon: 'debug-pause', cls: '' };
   }
 
@@ -537,19 +548,8 @@ export class ReportApp {
   private renderStatus(): void {
     const e = this.snapshot!.experiment;
     const s = e.status_summary;
-    const done = s.completed + s.failed;
-    const pct = s.total > 0 ? Math.round((done / s.total) * 100) : 0;
     mount(this.statusHost, [
-      h(
-        'h2',
-        null,
-        'Progress',
-        h(
-          'span',
-          { class: 'sub' },
-          `${formatInt(done)} of ${plural(s.total, 'item')} done (${pct}%)${s.failed ? ` · ${formatInt(s.failed)} failed` : ''}${this.snapshot!.running ? ` · ${formatInt(s.in_progress + s.inference_completed)} in flight` : ''}`,
-        ),
-      ),
+      h('h2', null, 'Progress', h('span', { class: 'sub' }, progressText(s, failureCounts(e.items), this.snapshot!.running))),
       statusBar(s),
     ]);
   }
