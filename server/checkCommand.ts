@@ -13,8 +13,11 @@ import { markdownSummary } from './core/check/markdown';
 import { displayPath, scanTraceFiles } from './core/check/scan';
 import { evaluateRules, parseRule, RuleSyntaxError, type RuleOutcome } from './core/check/thresholds';
 import { githubWorkflow, WORKFLOW_PATH } from './core/check/ciWorkflow';
-import type { CheckResult } from './core/check/findings';
+import { countedFindings, type CheckResult } from './core/check/findings';
 import { detectorsFor } from './core/experiments/pipeline';
+import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { VerdictStore } from './core/review/verdictStore';
+import { Dismissals } from './core/check/dismissals';
 import type { FormatChoice } from './core/formats/indexer';
 
 export const CHECK_USAGE = `Usage:
@@ -26,6 +29,8 @@ when asked; fails by the --fail-on rules.
   --fail-on RULE          repeatable: rate>0.05, count>0, label:unknown_tool>0, tool:book_hotel>2,
                           confidence>=0.8 (default: count>0)
   --baseline FILE         a previous SARIF log: findings it holds are reported, not counted
+  --store DIR             the experiment store whose review verdicts are honoured (default ./.hallucination-lab):
+                          findings people dismissed are SARIF suppressions, not counted
   --sarif FILE            SARIF 2.1.0 for code scanning
   --junit FILE            JUnit XML: a test case per conversation
   --markdown FILE         a summary for $GITHUB_STEP_SUMMARY
@@ -65,6 +70,7 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
       options: {
         'fail-on': { type: 'string', multiple: true },
         baseline: { type: 'string' },
+        store: { type: 'string' },
         sarif: { type: 'string' },
         junit: { type: 'string' },
         markdown: { type: 'string' },
@@ -96,6 +102,7 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   const files = expandPatterns(positionals, cwd);
   const missing = files.filter((f) => f.missing).map((f) => f.pattern);
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
+  const dismissals = readDismissals(values.store, cwd, io);
   const detector = values.detector ?? 'local';
   if (!['local', 'judge', 'both'].includes(detector))
     throw new CheckUsageError(`--detector must be local, judge or both, not "${detector}"`);
@@ -127,6 +134,7 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
       ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
       keepClean: values.junit !== undefined,
       ...(baseline ? { baseline } : {}),
+      ...(dismissals ? { dismissals } : {}),
       warn: (m) => io.err.write(`warning: ${m}\n`),
       onFile: (file, conversations, findings) =>
         io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
@@ -156,9 +164,10 @@ function printSummary(result: CheckResult, outcomes: readonly RuleOutcome[], io:
     for (const f of c.findings) {
       const where = f.region ? `${c.file}:${f.region.startLine}:${f.region.startColumn}` : `${c.file} (${c.id})`;
       const a = f.annotation;
-      io.out.write(`${where}: ${a.label}${f.inBaseline ? ' (baseline)' : ''} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`);
+      const state = f.suppressed ? ' (dismissed in a review)' : f.inBaseline ? ' (baseline)' : '';
+      io.out.write(`${where}: ${a.label}${state} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`);
     }
-  const found = result.conversations.reduce((n, c) => n + c.findings.filter((f) => !f.inBaseline).length, 0);
+  const found = result.conversations.reduce((n, c) => n + countedFindings(c).length, 0);
   io.out.write(`${result.checked} conversations checked, ${found} hallucinations counted, ${result.skipped.length} left out\n`);
   for (const o of outcomes)
     io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
@@ -216,6 +225,19 @@ function walk(dir: string): string[] {
     }
   }
   return out;
+}
+
+/** Verdicts of the store's experiments; none when there is no store (an explicit --store must exist). */
+function readDismissals(store: string | undefined, cwd: string, io: Io): Dismissals | null {
+  const root = path.resolve(cwd, store ?? STORE_DIR);
+  if (!fs.existsSync(root)) {
+    if (store !== undefined) throw new CheckUsageError(`--store ${store}: no such folder`);
+    return null;
+  }
+  const warnings: string[] = [];
+  const verdicts = new VerdictStore(new ExperimentStore(root, { allowSymlinkedRoot: store !== undefined })).readAll(warnings);
+  for (const w of warnings) io.err.write(`warning: ${w}\n`);
+  return verdicts.length ? new Dismissals(verdicts) : null;
 }
 
 function readBaseline(file: string, cwd: string): Set<string> {

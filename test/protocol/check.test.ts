@@ -213,3 +213,27 @@ test('--init-ci github writes the workflow once and never overwrites it', () => 
   assert.equal(check(cwd, ['--init-ci', 'github']).code, 2);
   assert.equal(fs.readFileSync(path.join(cwd, '.github', 'workflows', 'hallucination-lab.yml'), 'utf8'), 'mine');
 });
+
+test('a finding people dismissed in a review is a SARIF suppression with its reason, and not counted', () => {
+  const cwd = workspace();
+  const cli2 = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const run = cli2(['run', 'traces/escaped.jsonl', '--pass-through', '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const resource = JSON.parse(run.stdout) as { id: string; items: Array<{ annotations: Array<{ id: string; text: string }> }> };
+  const lyon = resource.items.flatMap((i) => i.annotations).find((a) => a.text === 'Lyon');
+  assert.ok(lyon, 'the run found "Lyon"');
+  const dismissed = cli2(['review', resource.id, '--dismiss', lyon.id, '--comment', 'the user meant Lyon']);
+  assert.equal(dismissed.status, 0, dismissed.stderr);
+
+  const r = check(cwd, ['traces/escaped.jsonl', '--sarif', 'h.sarif', '--json']);
+  assert.equal(r.code, 1, 'the made-up phone number still fails the gate');
+  const json = JSON.parse(r.stdout) as { rules: Array<{ value: number }> };
+  assert.equal(json.rules[0]!.value, 1, 'only the phone number is counted');
+  const results = readSarif(path.join(cwd, 'h.sarif')).runs[0]!.results!;
+  const suppressed = results.find((x) => x.locations![0]!.physicalLocation!.region!.snippet!.text === 'Lyon')!;
+  assert.equal(suppressed.suppressions?.[0]?.kind, 'external');
+  assert.match(suppressed.suppressions![0]!.justification!, /dismissed by .* the user meant Lyon/);
+  const phone = results.find((x) => x.locations![0]!.physicalLocation!.region!.snippet!.text === '+33 1 99 88 77 66')!;
+  assert.equal(phone.suppressions, undefined);
+  assert.equal(check(cwd, ['traces/escaped.jsonl', '--fail-on', 'tool:get_weather>0']).code, 0, 'the dismissed call is not counted');
+});

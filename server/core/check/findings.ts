@@ -19,6 +19,8 @@ export interface CheckFinding {
   fingerprint: string;
   /** True when a baseline already held this finding: reported, but not counted by thresholds. */
   inBaseline: boolean;
+  /** Set when people dismissed it in a review: reported as a SARIF suppression, not counted. */
+  suppressed?: { justification: string };
 }
 
 export interface CheckedConversation {
@@ -46,7 +48,7 @@ export interface CheckResult {
   skipped: SkippedInput[];
 }
 
-/** Findings that thresholds count: the ones a baseline did not already hold. */
+/** Findings that thresholds count: not held by a baseline, not dismissed in a review. */
 export function countedFindings(conversation: CheckedConversation): CheckFinding[] {
-  return conversation.findings.filter((f) => !f.inBaseline);
+  return conversation.findings.filter((f) => !f.inBaseline && !f.suppressed);
 }

@@ -21,14 +21,18 @@ export function markdownSummary(result: CheckResult, outcomes: readonly RuleOutc
   const all = counted.flatMap((x) => x.findings);
   const withAny = counted.filter((x) => x.findings.length > 0).length;
   const total = result.checked;
-  const baseline = result.conversations.reduce((n, c) => n + c.findings.length, 0) - all.length;
+  const every = result.conversations.flatMap((c) => c.findings);
+  const baseline = every.filter((f) => f.inBaseline && !f.suppressed).length;
+  const dismissed = every.filter((f) => f.suppressed).length;
   const failed = outcomes.filter((o) => o.failed);
   const lines: string[] = [];
   lines.push(`## Hallucination Lab check: ${failed.length ? '❌ failed' : '✅ passed'}`, '');
   const rate = total ? ((withAny / total) * 100).toFixed(1) : '0.0';
   lines.push(
     `**${all.length}** hallucination${all.length === 1 ? '' : 's'} in **${withAny}** of **${total}** conversations (${rate} %)` +
-      (baseline ? `; ${baseline} more already in the baseline, not counted.` : '.'),
+      (baseline ? `; ${baseline} more already in the baseline, not counted` : '') +
+      (dismissed ? `; ${dismissed} dismissed in reviews, not counted` : '') +
+      '.',
   );
   if (result.skipped.length) lines.push('', `Left out, because they could not be read or judged: ${result.skipped.length} (listed below).`);
   if (outcomes.length) {

@@ -60,6 +60,8 @@ export function sarifLog(result: CheckResult, options: SarifOptions): Log {
       }
       sarifResult.partialFingerprints = { [FINGERPRINT_KEY]: finding.fingerprint };
       sarifResult.baselineState = finding.inBaseline ? 'unchanged' : 'new';
+      if (finding.suppressed)
+        sarifResult.suppressions = [{ kind: 'external', status: 'accepted', justification: finding.suppressed.justification }];
       sarifResult.properties = {
         conversationId: conversation.id,
         detector: a.detector,

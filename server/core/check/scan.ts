@@ -16,6 +16,8 @@ import { TraceIndex } from '../traceIndex';
 import { conversationFingerprints } from './fingerprint';
 import type { CheckedConversation, CheckFinding, CheckResult, SkippedInput } from './findings';
 import { regionOf } from './experimentFindings';
+import type { Dismissals } from './dismissals';
+import type { Annotation } from '../../../common/schema';
 
 export interface ScanOptions {
   detectors: readonly Detector[];
@@ -26,6 +28,8 @@ export interface ScanOptions {
   keepClean?: boolean;
   /** Fingerprints of a baseline: findings among them are reported but not counted. */
   baseline?: ReadonlySet<string>;
+  /** Findings people dismissed in reviews: reported as suppressed, not counted. */
+  dismissals?: Dismissals;
   signal?: AbortSignal;
   warn?(message: string): void;
   /** Called after each file, with what it added. */
@@ -97,6 +101,7 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
         region: regionOf(locator.range(conversation, annotation)),
         fingerprint: fingerprints[i]!,
         inBaseline: options.baseline?.has(fingerprints[i]!) ?? false,
+        ...suppressionOf(options.dismissals, conversation, annotation),
       }));
       if (findings.length > 0 || options.keepClean) result.conversations.push({ id, file: shown, findings } satisfies CheckedConversation);
     }
@@ -123,4 +128,13 @@ async function judge(conversation: Conversation, options: ScanOptions): Promise<
     warn: (m) => options.warn?.(m),
   });
   return last;
+}
+
+function suppressionOf(
+  dismissals: Dismissals | undefined,
+  conversation: Conversation,
+  annotation: Annotation,
+): Pick<CheckFinding, 'suppressed'> {
+  const s = dismissals?.suppressionOf(conversation, annotation);
+  return s ? { suppressed: s } : {};
 }
