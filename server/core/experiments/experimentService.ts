@@ -17,6 +17,7 @@ import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
 import { resolveRun, runItems, type RunResolvers } from './runner';
 import { withoutUrlCredentials } from './storedConfig';
+import { tooDeepReason } from './conversationDepth';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -109,7 +110,16 @@ export class ExperimentService {
     if (!v.ok) return v;
     const config = v.config;
     const id = newExperimentId(now);
-    const conversations = config.conversation_ids.map((cid) => structuredClone(this.opts.conversations.get(cid)!));
+    // A conversation nested too deeply to copy or store is left out (its items fail with the
+    // reason, naming its file and line); the others run.
+    const refused = new Map<string, string>();
+    const conversations: Conversation[] = [];
+    for (const cid of config.conversation_ids) {
+      const conversation = this.opts.conversations.get(cid)!;
+      const reason = tooDeepReason(conversation);
+      if (reason) refused.set(cid, reason);
+      else conversations.push(structuredClone(conversation));
+    }
     const stored = withoutUrlCredentials(config);
     const record: ExperimentRecord = {
       id,
@@ -125,7 +135,14 @@ export class ExperimentService {
       output_schema: stored.output_schema ?? null,
       config: stored,
     };
-    const items = newItems(config, conversations);
+    const items = newItems(
+      config,
+      config.conversation_ids.map((cid) => this.opts.conversations.get(cid)!),
+    ).map((item) => {
+      const reason = refused.get(item.conversation_id);
+      return reason ? { ...item, status: 'failed' as const, failure_reason: reason } : item;
+    });
+    for (const reason of new Set(refused.values())) this.warn(reason);
     const exp: LiveExperiment = {
       record,
       runConfig: config,
