@@ -261,11 +261,15 @@ export class ExperimentStore {
     }
   }
 
+  /**
+   * Removes experiment `id`. Checked like a write first: through a symbolic `experiments/` (or
+   * store, or experiment) folder the removal would reach files outside the workspace.
+   */
   delete(id: string): void {
+    const dir = this.writableDir(id);
     this.close(id);
     this.locks.delete(id);
-    // rmSync removes a symbolic link itself, never what it points to.
-    fs.rmSync(this.dir(id), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
   /** The experiment folder, checked to be a real folder inside a real store before writing. */
