@@ -86,6 +86,7 @@ export class ExperimentStore {
     summary?: StoredSummary,
   ): void {
     const dir = this.dir(record.id);
+    const dedicated = this.isDedicatedRoot();
     this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot);
     this.ensureRealDir(path.dirname(dir), true);
     try {
@@ -94,7 +95,7 @@ export class ExperimentStore {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`, { cause: e });
       throw e;
     }
-    this.writeGitignore();
+    this.writeGitignore(dedicated ? this.root : path.dirname(dir));
     writeFileDurable(path.join(dir, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
     writeFileDurable(path.join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
     this.writeRecord(record, summary);
@@ -303,8 +304,29 @@ export class ExperimentStore {
     if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
   }
 
-  private writeGitignore(): void {
-    const file = path.join(this.root, '.gitignore');
+  /**
+   * Whether the store folder is the store's own: named `.hallucination-lab`, not there yet, or
+   * holding nothing but what the store writes. Any other folder (`--out .` at a repository root)
+   * holds the user's files, which a `*` .gitignore there would hide from version control.
+   */
+  private isDedicatedRoot(): boolean {
+    if (path.basename(this.root) === STORE_DIR) return true;
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw e;
+    }
+    return names.every((n) => n === 'experiments' || n === '.gitignore');
+  }
+
+  /**
+   * Keeps results (which may hold trace content) out of version control: a `*` .gitignore in the
+   * store folder when it is the store's own, else in its `experiments/` folder only.
+   */
+  private writeGitignore(folder: string): void {
+    const file = path.join(folder, '.gitignore');
     try {
       // 'wx' fails on anything already there, a dangling symbolic link included.
       fs.writeFileSync(file, '# Hallucination Lab results: may hold trace content\n*\n', { flag: 'wx' });
