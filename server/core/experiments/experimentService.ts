@@ -18,6 +18,7 @@ import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experim
 import { resolveRun, runItems, type RunResolvers } from './runner';
 import { withoutUrlCredentials } from './storedConfig';
 import { tooDeepReason } from './conversationDepth';
+import { withinResponseCap } from './responseCap';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -381,7 +382,15 @@ export class ExperimentService {
         resolveRun(exp.runConfig, this.opts),
         {
           concurrency: this.opts.concurrency(),
-          persist: (item) => this.opts.store.appendItem(id, item),
+          persist: (item) => {
+            // Over the cap: refused here, in memory as in the store (the run set it just before).
+            const kept = withinResponseCap(item);
+            if (kept !== item) {
+              const at = exp.items.findIndex((i) => i.id === item.id);
+              if (at >= 0) exp.items[at] = kept;
+            }
+            return this.opts.store.appendItem(id, kept);
+          },
           changed: () => this.changed(exp),
           warn: (m) => this.warn(m),
         },
