@@ -13,7 +13,7 @@ import { TraceIndex } from '../../server/core/traceIndex';
 
 const noDetector: Detector = { name: 'none', detect: () => [] };
 
-test('a 9 MiB answer is refused with the cap as its reason; a normal one is kept', async () => {
+test('a 17 MiB answer is refused with the cap as its reason; a normal one is kept', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-cap-'));
   const index = new TraceIndex();
   const conv = (id: string, answer: string) =>
@@ -24,7 +24,7 @@ test('a 9 MiB answer is refused with the cap as its reason; a normal one is kept
         { role: 'assistant', content: answer },
       ],
     });
-  index.update(path.join(dir, 't.jsonl'), [conv('big', 'x'.repeat(9 * 1024 * 1024)), conv('small', 'fine')].join('\n'));
+  index.update(path.join(dir, 't.jsonl'), [conv('big', 'x'.repeat(17 * 1024 * 1024)), conv('small', 'fine')].join('\n'));
   const store = new ExperimentStore(path.join(dir, '.hallucination-lab'));
   const make = () =>
     new ExperimentService({ store, conversations: index, createdBy: 't', concurrency: () => 2, detectorsFor: () => [noDetector] });
@@ -35,7 +35,7 @@ test('a 9 MiB answer is refused with the cap as its reason; a normal one is kept
   await svc.whenIdle(id);
   const big = svc.items(id).find((i) => i.conversation_id === 'big')!;
   assert.equal(big.status, 'failed');
-  assert.match(big.failure_reason ?? '', /9\.0 MiB of text, more than the 8\.0 MiB an item stores/);
+  assert.match(big.failure_reason ?? '', /17\.0 MiB of text, more than the 16\.0 MiB an item stores/);
   assert.deepEqual(big.response_messages, []);
   assert.equal(svc.items(id).find((i) => i.conversation_id === 'small')!.status, 'completed');
   svc.dispose();

@@ -4,8 +4,8 @@
 // the reason; its responses are not kept.
 import type { ExperimentItem } from '../../../common/schema';
 
-/** Most characters of response messages (as stored JSON) one item keeps: 8 MiB. */
-export const MAX_STORED_RESPONSE_CHARS = 8 * 1024 * 1024;
+/** Most characters of response messages (as stored JSON) one item keeps: 16 MiB (a 10 MB answer is kept). */
+export const MAX_STORED_RESPONSE_CHARS = 16 * 1024 * 1024;
 
 /** `item`, or when its responses are over the cap, the item failed with the reason and without them. */
 export function withinResponseCap(item: ExperimentItem): ExperimentItem {
