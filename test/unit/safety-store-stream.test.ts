@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Detector } from '../../server/core/detectors/detector';
 import { ExperimentService } from '../../server/core/experiments/experimentService';
-import { ExperimentStore, MAX_STORED_LINE_BYTES } from '../../server/core/experiments/experimentStore';
+import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { TraceIndex } from '../../server/core/traceIndex';
 
 const noDetector: Detector = { name: 'none', detect: () => [] };
@@ -56,7 +56,7 @@ test('a 900 MB items.jsonl loads line by line; an over-long line is skipped with
     fs.writeSync(fd, '\n', at);
     at += 1;
   }
-  at += MAX_STORED_LINE_BYTES + 1;
+  at += 256 * 1024 * 1024 + 1; // MAX_STORED_LINE_BYTES + 1
   fs.writeSync(fd, '\n', at);
   at += 1;
   fs.writeSync(fd, lastOfB.replace('"status":"completed"', '"status":"failed"') + '\n', at);
