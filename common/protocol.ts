@@ -139,11 +139,25 @@ export const ListTraceFiles = request(
   z.object({}),
   z.object({ files: z.array(traceFileSummarySchema) }),
 );
+/** Most conversations one page of ListConversations holds. */
+export const MAX_CONVERSATION_PAGE = 1000;
 export const ListConversations = request(
   'hallucinationLab/listConversations',
-  /** `ids`: only these conversations (a report needs a few, not the whole index). */
-  z.object({ file: z.string().optional(), ids: z.array(z.string()).optional() }),
-  z.object({ conversations: z.array(conversationSummarySchema) }),
+  /**
+   * `ids`: only these conversations (a report needs a few, not the whole index). A large index is
+   * listed page by page: `query` (every whitespace-separated term in id, file, model or texts,
+   * case-insensitive) and `toolCalls` filter on the server, then `offset`/`limit` cut the page;
+   * with any of them the result carries `total` (how many match). Without them: everything.
+   */
+  z.object({
+    file: z.string().optional(),
+    ids: z.array(z.string()).optional(),
+    query: z.string().max(1000).optional(),
+    toolCalls: z.enum(['any', 'with', 'without']).optional(),
+    offset: z.number().int().nonnegative().optional(),
+    limit: z.number().int().positive().max(MAX_CONVERSATION_PAGE).optional(),
+  }),
+  z.object({ conversations: z.array(conversationSummarySchema), total: z.number().int().nonnegative().optional() }),
 );
 export const CreateExperiment = request(
   'hallucinationLab/createExperiment',

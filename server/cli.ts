@@ -14,6 +14,7 @@ import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
 import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
+import { shown, shownJson, shownLines } from './terminalText';
 
 const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
@@ -136,30 +137,30 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     concurrency: () => settings.concurrency,
     detectorsFor: (config) => detectorsFor(config, settings, async (name) => process.env[name] ?? null, true),
     inferenceFor: (model, config) => inferenceFor(model, config, settings, async (name) => process.env[name] ?? null, true),
-    log: (m) => io.err.write(`${m}\n`),
+    log: (m) => io.err.write(`${shownLines(m)}\n`),
   });
 
   if (command === 'list') {
     const list = service.list();
-    if (values.json) io.out.write(JSON.stringify(list, null, 2) + '\n');
+    if (values.json) io.out.write(shownJson(JSON.stringify(list, null, 2)) + '\n');
     else
       for (const e of list)
         io.out.write(
-          `${e.id}  ${e.name}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`,
+          `${shown(e.id)}  ${shown(e.name)}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`,
         );
     return 0;
   }
   if (command === 'show') {
     const id = rest[0];
     if (!id) throw new UsageError('show needs an experiment id (see `hallucination-lab list`)');
-    if (!service.has(id)) throw new UsageError(`no experiment "${id}" in ${storeRoot}`);
+    if (!service.has(id)) throw new UsageError(`no experiment "${shown(id)}" in ${storeRoot}`);
     printResult(service.resource(id), values.json, io.out);
     return 0;
   }
   if (command === 'resume') {
     const id = rest[0];
     if (!id) throw new UsageError('resume needs an experiment id (see `hallucination-lab list`)');
-    if (!service.has(id)) throw new UsageError(`no experiment "${id}" in ${storeRoot}`);
+    if (!service.has(id)) throw new UsageError(`no experiment "${shown(id)}" in ${storeRoot}`);
     // The endpoint is not stored with the experiment: --base-url applies to its models again.
     const config = service.configOf(id);
     if (!config.pass_through && values['base-url'])
@@ -167,7 +168,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     try {
       service.resume(id, values.failed);
     } catch (e) {
-      io.err.write(`hallucination-lab: ${(e as Error).message}\n`);
+      io.err.write(`hallucination-lab: ${shownLines((e as Error).message)}\n`);
       return 1;
     }
     return follow(service, id, storeRoot, values.json, io);
@@ -200,8 +201,9 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   // Nothing to run: one line that says why, file by file.
   if (index.conversations().length === 0 && !values.conversations)
     throw new InputError(read.map((r) => r.refused ?? `${r.name}: no conversations`).join('; '));
-  for (const r of read) for (const line of r.lines) io.err.write(`${line}\n`);
-  for (const s of index.summaries()) for (const p of s.problems) if (p.severity !== 'info') io.err.write(`${p.severity}: ${p.message}\n`);
+  for (const r of read) for (const line of r.lines) io.err.write(`${shownLines(line)}\n`);
+  for (const s of index.summaries())
+    for (const p of s.problems) if (p.severity !== 'info') io.err.write(`${p.severity}: ${shownLines(p.message)}\n`);
 
   const ids = values.conversations
     ? values.conversations
@@ -235,7 +237,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
   });
   if (!created.ok) {
-    io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}\n`);
+    io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${shown(e.path)}: ${shown(e.message)}`).join('\n')}\n`);
     return 1;
   }
   return follow(service, created.experiment.id, storeRoot, values.json, io);
@@ -257,8 +259,8 @@ async function convert(
   // Nothing converted: the one line below says why.
   if (result.lines.length)
     for (const f of result.files) {
-      for (const line of coverageLines(f)) io.err.write(`${line}\n`);
-      if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${p.message}\n`);
+      for (const line of coverageLines(f)) io.err.write(`${shownLines(line)}\n`);
+      if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${shownLines(p.message)}\n`);
     }
   if (result.lines.length === 0) throw new InputError(result.files.map((f) => f.refused ?? `${f.name}: no conversations`).join('; '));
   const body = result.lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
@@ -319,7 +321,7 @@ function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
   const st = s.status_summary;
   const done = st.completed + st.failed;
   err.write(
-    `\r${s.name}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
+    `\r${shown(s.name)}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
   );
 }
 
@@ -335,10 +337,10 @@ export function detectionLines(
 
 function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableStream): void {
   if (json) {
-    out.write(JSON.stringify(r, null, 2) + '\n');
+    out.write(shownJson(JSON.stringify(r, null, 2)) + '\n');
     return;
   }
-  out.write(`\nExperiment ${r.name} (${r.id})\n\n`);
+  out.write(`\nExperiment ${shown(r.name)} (${shown(r.id)})\n\n`);
   const models = Object.keys(r.metrics_by_model);
   const multi = models.length > 1 || r.items.some((i) => i.sample_index > 0);
   const rows: string[][] = [['conversation', ...(multi ? ['model', 'sample'] : []), 'status', 'hallucinations', 'labels']];
@@ -403,7 +405,9 @@ export function formatMetrics(m: Metrics): string {
   return 'Metrics\n' + table(lines.map(([k, v]) => [k!, v!]));
 }
 
+/** Cells are trace-derived (ids, labels, tool names, reasons): shown escaped. */
 function table(rows: string[][]): string {
+  rows = rows.map((r) => r.map(shown));
   const widths = rows[0]!.map((_, c) => Math.min(60, Math.max(...rows.map((r) => (r[c] ?? '').length))));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.slice(0, 60).padEnd(widths[c]!))).join('  ')).join('\n');
 }
@@ -436,14 +440,14 @@ if (require.main === module) {
     });
   main(process.argv.slice(2)).then(finish, (e: unknown) => {
     if (e instanceof InputError) {
-      process.stderr.write(`hallucination-lab: ${e.message}\n`);
+      process.stderr.write(`hallucination-lab: ${shownLines(e.message)}\n`);
       return finish(1);
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`hallucination-lab: ${(e as Error).message}\n\n${USAGE}\n`);
+      process.stderr.write(`hallucination-lab: ${shownLines((e as Error).message)}\n\n${USAGE}\n`);
       return finish(2);
     }
-    process.stderr.write(`hallucination-lab: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`hallucination-lab: ${shownLines((e as Error).stack ?? String(e))}\n`);
     finish(1);
   });
 }

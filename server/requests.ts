@@ -13,6 +13,7 @@ import { refusalReason } from './traceFiles';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
+import { emptyFilter, filterConversations } from '../webview/lib/selection';
 
 /** A request's parameters as validated by server.ts, and its answer as sent. */
 type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
@@ -42,8 +43,15 @@ export class Requests {
     return { files: this.traceFiles.summaries() };
   }
 
-  listConversations({ file, ids }: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
-    return { conversations: onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids) };
+  listConversations(params: Params<typeof P.ListConversations>): Result<typeof P.ListConversations> {
+    const { file, ids, query, toolCalls, offset, limit } = params;
+    const all = onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids);
+    if (query === undefined && toolCalls === undefined && offset === undefined && limit === undefined) return { conversations: all };
+    // Paged: only the asked page crosses the wire (a 495 k-conversation index was 243 MB at once).
+    const filter = { ...emptyFilter, search: query ?? '', toolCalls: toolCalls ?? 'any' };
+    const matching = query || (toolCalls && toolCalls !== 'any') ? filterConversations(all, filter, new Set()) : all;
+    const from = offset ?? 0;
+    return { conversations: matching.slice(from, from + (limit ?? P.MAX_CONVERSATION_PAGE)), total: matching.length };
   }
 
   /** What the reader understood of a trace file, as OpenAI chat JSONL (the CLI's `convert`). */

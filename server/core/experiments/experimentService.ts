@@ -19,6 +19,8 @@ import { resolveRun, runItems, type RunResolvers } from './runner';
 import { withoutUrlCredentials } from './storedConfig';
 import { reviewExperiment } from '../review/reviewedResource';
 import { VerdictStore } from '../review/verdictStore';
+import { tooDeepReason } from './conversationDepth';
+import { withinResponseCap } from './responseCap';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -111,7 +113,16 @@ export class ExperimentService {
     if (!v.ok) return v;
     const config = v.config;
     const id = newExperimentId(now);
-    const conversations = config.conversation_ids.map((cid) => structuredClone(this.opts.conversations.get(cid)!));
+    // A conversation nested too deeply to copy or store is left out (its items fail with the
+    // reason, naming its file and line); the others run.
+    const refused = new Map<string, string>();
+    const conversations: Conversation[] = [];
+    for (const cid of config.conversation_ids) {
+      const conversation = this.opts.conversations.get(cid)!;
+      const reason = tooDeepReason(conversation);
+      if (reason) refused.set(cid, reason);
+      else conversations.push(structuredClone(conversation));
+    }
     const stored = withoutUrlCredentials(config);
     const record: ExperimentRecord = {
       id,
@@ -127,7 +138,14 @@ export class ExperimentService {
       output_schema: stored.output_schema ?? null,
       config: stored,
     };
-    const items = newItems(config, conversations);
+    const items = newItems(
+      config,
+      config.conversation_ids.map((cid) => this.opts.conversations.get(cid)!),
+    ).map((item) => {
+      const reason = refused.get(item.conversation_id);
+      return reason ? { ...item, status: 'failed' as const, failure_reason: reason } : item;
+    });
+    for (const reason of new Set(refused.values())) this.warn(reason);
     const exp: LiveExperiment = {
       record,
       runConfig: config,
@@ -372,7 +390,15 @@ export class ExperimentService {
         resolveRun(exp.runConfig, this.opts),
         {
           concurrency: this.opts.concurrency(),
-          persist: (item) => this.opts.store.appendItem(id, item),
+          persist: (item) => {
+            // Over the cap: refused here, in memory as in the store (the run set it just before).
+            const kept = withinResponseCap(item);
+            if (kept !== item) {
+              const at = exp.items.findIndex((i) => i.id === item.id);
+              if (at >= 0) exp.items[at] = kept;
+            }
+            return this.opts.store.appendItem(id, kept);
+          },
           changed: () => this.changed(exp),
           warn: (m) => this.warn(m),
         },

@@ -86,6 +86,7 @@ export class ExperimentStore {
     summary?: StoredSummary,
   ): void {
     const dir = this.dir(record.id);
+    const dedicated = this.isDedicatedRoot();
     this.ensureRealDir(this.root, !this.options.allowSymlinkedRoot);
     this.ensureRealDir(path.dirname(dir), true);
     try {
@@ -94,7 +95,7 @@ export class ExperimentStore {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`experiment ${record.id} already exists`, { cause: e });
       throw e;
     }
-    this.writeGitignore();
+    this.writeGitignore(dedicated ? this.root : path.dirname(dir));
     writeFileDurable(path.join(dir, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
     writeFileDurable(path.join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
     this.writeRecord(record, summary);
@@ -261,11 +262,15 @@ export class ExperimentStore {
     }
   }
 
+  /**
+   * Removes experiment `id`. Checked like a write first: through a symbolic `experiments/` (or
+   * store, or experiment) folder the removal would reach files outside the workspace.
+   */
   delete(id: string): void {
+    const dir = this.writableDir(id);
     this.close(id);
     this.locks.delete(id);
-    // rmSync removes a symbolic link itself, never what it points to.
-    fs.rmSync(this.dir(id), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
   /** The experiment folder, checked to be a real folder inside a real store before writing. */
@@ -299,8 +304,29 @@ export class ExperimentStore {
     if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
   }
 
-  private writeGitignore(): void {
-    const file = path.join(this.root, '.gitignore');
+  /**
+   * Whether the store folder is the store's own: named `.hallucination-lab`, not there yet, or
+   * holding nothing but what the store writes. Any other folder (`--out .` at a repository root)
+   * holds the user's files, which a `*` .gitignore there would hide from version control.
+   */
+  private isDedicatedRoot(): boolean {
+    if (path.basename(this.root) === STORE_DIR) return true;
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw e;
+    }
+    return names.every((n) => n === 'experiments' || n === '.gitignore');
+  }
+
+  /**
+   * Keeps results (which may hold trace content) out of version control: a `*` .gitignore in the
+   * store folder when it is the store's own, else in its `experiments/` folder only.
+   */
+  private writeGitignore(folder: string): void {
+    const file = path.join(folder, '.gitignore');
     try {
       // 'wx' fails on anything already there, a dangling symbolic link included.
       fs.writeFileSync(file, '# Hallucination Lab results: may hold trace content\n*\n', { flag: 'wx' });
@@ -411,19 +437,75 @@ function cutTornTail(fd: number): void {
   fs.ftruncateSync(fd, 0);
 }
 
-/** Reads JSON lines; a torn last line (a crash mid-write) is dropped with a warning. */
+/** Longest stored line read back (a line is one item or conversation; stored responses are capped far below). */
+export const MAX_STORED_LINE_BYTES = 256 * 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Reads JSON lines as a stream of chunks, never the whole file as one string (a store of several
+ * hundred MB would exceed the longest string V8 can make, and the experiment would vanish). A
+ * line longer than MAX_STORED_LINE_BYTES is skipped with a warning; a torn last line (a crash
+ * mid-write) is dropped with a warning.
+ */
 function readJsonLines(file: string, warnings: string[], onValue: (value: unknown, where: string) => void): void {
-  if (!fs.existsSync(file)) return;
-  const text = fs.readFileSync(file, 'utf8');
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    const where = `${path.basename(file)}:${i + 1}`;
-    try {
-      onValue(JSON.parse(line), where);
-    } catch {
-      const last = i === lines.length - 1 || lines.slice(i + 1).every((l) => l.trim() === '');
-      warnings.push(last ? `${where}: incomplete last line (interrupted write) dropped` : `${where}: not valid JSON; skipped`);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  // A line that is not JSON is reported once the next line shows whether it was the last.
+  let unparsed: string | null = null;
+  let lineNo = 0;
+  /** `bytes` null: the line was longer than the cap (its bytes were not kept). */
+  const onLine = (bytes: Buffer | null) => {
+    lineNo++;
+    const where = `${path.basename(file)}:${lineNo}`;
+    if (bytes === null) {
+      if (unparsed) warnings.push(`${unparsed}: not valid JSON; skipped`);
+      unparsed = null;
+      warnings.push(`${where}: longer than ${MAX_STORED_LINE_BYTES / (1024 * 1024)} MiB; skipped`);
+      return;
     }
-  });
+    const line = bytes.toString('utf8');
+    if (line.trim() === '') return;
+    if (unparsed) warnings.push(`${unparsed}: not valid JSON; skipped`);
+    unparsed = null;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      unparsed = where;
+      return;
+    }
+    onValue(value, where);
+  };
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    // The current line's bytes so far (chunks), and their length; past the cap only counted.
+    let parts: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n <= 0) break;
+      let from = 0;
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, from);
+        const end = nl < 0 || nl >= n ? n : nl;
+        if (length + (end - from) <= MAX_STORED_LINE_BYTES) parts.push(Buffer.from(chunk.subarray(from, end)));
+        else parts = [];
+        length += end - from;
+        if (end === n) break;
+        onLine(length > MAX_STORED_LINE_BYTES ? null : Buffer.concat(parts));
+        parts = [];
+        length = 0;
+        from = end + 1;
+      }
+    }
+    if (length > 0) onLine(length > MAX_STORED_LINE_BYTES ? null : Buffer.concat(parts));
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (unparsed) warnings.push(`${unparsed}: incomplete last line (interrupted write) dropped`);
 }

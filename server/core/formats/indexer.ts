@@ -30,6 +30,7 @@ import { SpanConversations } from './spanConversations';
 import { readFamily } from './spanRecords';
 import { describePath, JsonSplitter, LineSplitter, type SplitValue } from './splitter';
 import type { ProblemSink, Severity } from './types';
+import { Utf8Check } from './utf8Check';
 
 export type { IndexedFile } from './indexedFile';
 export type { Family, FormatChoice } from './sniff';
@@ -83,6 +84,9 @@ export class TraceFileIndexer {
   private sniff: Uint8Array[] = [];
   private sniffBytes = 0;
   private readonly rereader: RecordRereader;
+  /** Bytes read from disk are checked (a text given as a string was decoded already). */
+  private readonly utf8 = new Utf8Check();
+  private fromBytes = false;
 
   constructor(private readonly opts: IndexerOptions) {
     this.lazy = opts.lazy === true;
@@ -125,10 +129,17 @@ export class TraceFileIndexer {
       this.lines = null;
       return;
     }
-    this.push(Buffer.from(text, 'utf8'));
+    this.pushBytes(Buffer.from(text, 'utf8'));
   }
 
+  /** Feeds the next bytes of the file as read from disk. */
   push(chunk: Uint8Array): void {
+    this.fromBytes = true;
+    this.utf8.push(chunk);
+    this.pushBytes(chunk);
+  }
+
+  private pushBytes(chunk: Uint8Array): void {
     if (!this.sawContent && !this.opts.lineBased) this.sawContent = hasNonWhitespace(chunk);
     if (this.opts.lineBased) {
       this.lines ??= new LineSplitter((text, line, bs, be) => this.onLine(text, line, bs, be));
@@ -157,6 +168,7 @@ export class TraceFileIndexer {
   }
 
   end(): IndexedFile {
+    if (this.fromBytes) this.warnInvalidUtf8();
     if (this.opts.lineBased) this.lines?.end();
     else {
       if (!this.splitter) this.startSplitter();
@@ -294,6 +306,24 @@ export class TraceFileIndexer {
       return;
     }
     this.spans.add(spans);
+  }
+
+  /** Invalid UTF-8 is read as U+FFFD: said, line by line (the first few), never silently. */
+  private warnInvalidUtf8(): void {
+    this.utf8.end();
+    for (const line of this.utf8.lines)
+      this.problem(
+        { line },
+        `${this.opts.displayName}:${line + 1} holds bytes that are not valid UTF-8; they are read as the replacement character U+FFFD`,
+        'warning',
+      );
+    const more = this.utf8.count - this.utf8.lines.length;
+    if (more > 0)
+      this.problem(
+        { line: this.utf8.lines[this.utf8.lines.length - 1]! },
+        `${this.opts.displayName}: ${more} more lines hold invalid UTF-8`,
+        'warning',
+      );
   }
 
   private readonly sink: ProblemSink = (at, message, severity) => this.problem(at, message, severity);

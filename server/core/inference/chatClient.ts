@@ -8,6 +8,7 @@ import type { Message } from '../../../common/schema';
 import type { EndpointOptions, ResponseUsage } from './contract';
 import { redactKey } from './redact';
 import { MalformedResponseError, abortedError, classifyError, withRetry } from './retry';
+import { boundedFetch } from './boundedFetch';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -148,7 +149,8 @@ export function createOpenAIClient(opts: Pick<ChatCallerOptions, 'model' | 'apiK
     apiKey: opts.apiKey ?? 'no-key',
     organization: null,
     project: null,
-    fetch: opts.fetch,
+    // Every body read is capped (boundedFetch.ts): an endless answer cannot grow memory without bound.
+    fetch: boundedFetch(opts.fetch ?? globalThis.fetch),
     maxRetries: 0,
     timeout: opts.timeoutMs,
     logLevel: 'off',
