@@ -427,9 +427,20 @@ function safeUser(): string {
  */
 function finish(code: number): void {
   process.exitCode = code;
-  const flushed = (s: NodeJS.WriteStream) =>
-    new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())));
   void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+}
+
+/**
+ * Resolves once `stream` has handed everything to the operating system. A spawned process's stdout
+ * is a socket whose writes libuv queues below the stream (`bufferSize` counts them, `writableLength`
+ * does not): a reader that reads slowly must still get every byte.
+ */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  const pending = () => (stream as NodeJS.WriteStream & { bufferSize?: number }).bufferSize ?? stream.writableLength;
+  return new Promise<void>((resolve) => {
+    const check = () => (pending() === 0 || stream.destroyed ? resolve() : setTimeout(check, 5));
+    check();
+  });
 }
 
 if (require.main === module) {

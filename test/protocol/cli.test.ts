@@ -257,11 +257,13 @@ test('--json is not cut when stdout is a pipe read slowly (more than 64 KiB), an
     });
   fs.writeFileSync(file, Array.from({ length: 40 }, (_, i) => line(i)).join('\n'));
   const child = spawn(process.execPath, [cli, 'run', file, '--pass-through', '--json', '--out', dir]);
-  child.stdout.pause(); // a slow reader: the pipe fills before the process is done
   const chunks: Buffer[] = [];
+  // The listener first, then paused: a slow reader, the pipe fills before the process is done.
+  // (A listener added only after pause() can miss what arrived meanwhile.)
+  child.stdout.on('data', (d: Buffer) => chunks.push(d));
+  child.stdout.pause();
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   await new Promise((r) => setTimeout(r, 1500));
-  child.stdout.on('data', (d: Buffer) => chunks.push(d));
   child.stdout.resume();
   assert.equal(await closed, 0);
   const text = Buffer.concat(chunks).toString('utf8');
