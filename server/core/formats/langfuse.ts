@@ -4,7 +4,8 @@
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, items, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
 import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, readToolCall, type ReadOptions } from './normalize';
-import { Attrs, attributeSystem, attributeToolDefinitions } from './otel';
+import { Attrs } from './otel/attributes';
+import { attributeSystem, attributeToolDefinitions } from './otel/requestAttributes';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 const OBSERVATION_TYPES = new Set([

@@ -8,7 +8,8 @@ import { isObj } from './located';
 import { isLangfuseObservation, isLangfuseTrace } from './langfuse';
 import { isLangSmithRun } from './langsmith';
 import { isOpikSpan, isOpikTrace } from './opik';
-import { isSpanLike, unwrapAnyValue } from './otel';
+import { unwrapAnyValue } from './otel/attributes';
+import { isSpanLike } from './otel/spanShapes';
 import { EMPTY_PATH } from './recordTable';
 import { JsonSplitter, type Plan } from './splitter';
 
