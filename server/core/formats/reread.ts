@@ -4,7 +4,7 @@
 // since it was indexed gives nothing (its re-index is on the way).
 import * as fs from 'node:fs';
 import type { Conversation } from '../../../common/schema';
-import { assembleTrace, type AssembleOptions, type AssembledConversation } from './assemble';
+import { assembleTrace, type AssembleOptions, type AssembledConversation } from './assemble/trace';
 import { readOpenAIConversation } from './openai';
 import { valueAtPath, type RecordTable } from './recordTable';
 import type { Family } from './sniff';

@@ -5,7 +5,9 @@
 // Listing summaries of a large file are made in one pass over its traces (in slices, so that the
 // caller can yield between them; or at once when a listing asks first), then kept.
 import type { Conversation, TraceFormat } from '../../../common/schema';
-import { assembleTrace, emptyCoverage, groupByTrace, REBUILT_MESSAGES_BUDGET, type Coverage } from './assemble';
+import { emptyCoverage, type Coverage } from './assemble/coverage';
+import { groupByTrace } from './assemble/grouping';
+import { assembleTrace, REBUILT_MESSAGES_BUDGET } from './assemble/trace';
 import type { ConversationColumns } from './indexedFile';
 import { Column } from './recordTable';
 import type { RecordRereader } from './reread';
