@@ -10,7 +10,8 @@ import { groundNumber, groundString, type Verdict } from './grounding';
 import { decodedToRawOffsets } from '../../json/escapes';
 import { parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../json/parse';
 import { findGroupPhrases } from './equivalences';
-import { fold, NUMBER_WORDS } from './normalize';
+import { fold } from './normalize';
+import { NUMBER_WORDS } from './numbers';
 import { calibrated, confidenceOf } from './confidence';
 import {
   allowedTypes,
