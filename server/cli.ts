@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_CONVERSATIONS, traceFormats, type ExperimentResource, type Metrics } from '../common/schema';
-import { settingsSchema, type ExperimentSummary } from '../common/protocol';
-import { convertFiles, coverageLines, refusal } from './core/formats/convert';
+import { MAX_CONVERSATIONS, traceFormats } from '../common/schema';
+import { settingsSchema } from '../common/protocol';
+import { coverageLines, refusal } from './core/formats/convert';
 import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
 import { ExperimentService } from './core/experiments/experimentService';
@@ -14,7 +14,11 @@ import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
 import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
-import { shown, shownJson, shownLines } from './terminalText';
+import { shown, shownLines } from './terminalText';
+import { InputError, UsageError } from './cliErrors';
+import { printList, printResult, writeProgress } from './cliReport';
+import { convert } from './convertCommand';
+import { finish } from './processExit';
 
 const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
@@ -63,12 +67,6 @@ Options for run:
 Keys are read from the environment only (OPENAI_API_KEY, or the variable --api-key-env names).
 Ctrl-C cancels: finished items are kept, the rest stay pending for \`resume\`. Even a crash or a
 kill loses no finished item: \`resume\` runs only what had not finished, never an item twice.`;
-
-/** The command line is wrong: exit 2 with the usage text. */
-class UsageError extends Error {}
-/** The input was refused or held nothing to do: exit 1 with this one line. */
-class InputError extends Error {}
-
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   // `check`, `receive` and `review` have options of their own: see checkCommand.ts, receiveCommand.ts, reviewCommand.ts.
   if (argv[0] === 'check') return runCheck(argv.slice(1), io);
@@ -141,13 +139,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   });
 
   if (command === 'list') {
-    const list = service.list();
-    if (values.json) io.out.write(shownJson(JSON.stringify(list, null, 2)) + '\n');
-    else
-      for (const e of list)
-        io.out.write(
-          `${shown(e.id)}  ${shown(e.name)}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`,
-        );
+    printList(service.list(), values.json, io.out);
     return 0;
   }
   if (command === 'show') {
@@ -243,36 +235,6 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   return follow(service, created.experiment.id, storeRoot, values.json, io);
 }
 
-/** `convert`: the conversations as read, one chat-format line each; coverage on stderr. */
-async function convert(
-  files: string[],
-  format: FormatChoice | undefined,
-  outFile: string | undefined,
-  display: (f: string) => string,
-  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
-): Promise<number> {
-  if (files.length === 0) throw new UsageError('convert needs at least one trace file');
-  const result = convertFiles(
-    files.map((f) => path.resolve(f)),
-    { ...(format ? { format } : {}), displayName: display },
-  );
-  // Nothing converted: the one line below says why.
-  if (result.lines.length)
-    for (const f of result.files) {
-      for (const line of coverageLines(f)) io.err.write(`${shownLines(line)}\n`);
-      if (!f.refused) for (const p of f.problems) if (p.severity === 'error') io.err.write(`${p.severity}: ${shownLines(p.message)}\n`);
-    }
-  if (result.lines.length === 0) throw new InputError(result.files.map((f) => f.refused ?? `${f.name}: no conversations`).join('; '));
-  const body = result.lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
-  if (outFile) {
-    fs.writeFileSync(outFile, body);
-    io.err.write(
-      `${result.lines.length} conversation${result.lines.length === 1 ? '' : 's'} written to ${display(path.resolve(outFile))}\n`,
-    );
-  } else io.out.write(body);
-  return 0;
-}
-
 async function follow(
   service: ExperimentService,
   id: string,
@@ -317,130 +279,12 @@ function readJsonFile(file: string, name: string): unknown {
   }
 }
 
-function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
-  const st = s.status_summary;
-  const done = st.completed + st.failed;
-  err.write(
-    `\r${shown(s.name)}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
-  );
-}
-
-/** What the detectors said about items (one line per note) and how many annotations minConfidence hid. */
-export function detectionLines(
-  items: readonly Pick<ExperimentResource['items'][number], 'conversation_id' | 'detection_notes' | 'hidden_annotations'>[],
-): string[] {
-  const lines = items.flatMap((i) => (i.detection_notes ?? []).map((n) => `note: ${i.conversation_id}: ${n}`));
-  const hidden = items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
-  if (hidden > 0) lines.push(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below minConfidence`);
-  return lines;
-}
-
-function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableStream): void {
-  if (json) {
-    out.write(shownJson(JSON.stringify(r, null, 2)) + '\n');
-    return;
-  }
-  out.write(`\nExperiment ${shown(r.name)} (${shown(r.id)})\n\n`);
-  const models = Object.keys(r.metrics_by_model);
-  const multi = models.length > 1 || r.items.some((i) => i.sample_index > 0);
-  const rows: string[][] = [['conversation', ...(multi ? ['model', 'sample'] : []), 'status', 'hallucinations', 'labels']];
-  for (const i of r.items) {
-    const labels = [...new Set(i.annotations.map((a) => a.label))].join(', ');
-    // A conversation with nothing to judge is stored as failed with a "skipped: …" reason: print that as is.
-    const reason = i.failure_reason ?? '';
-    const status = i.status === 'failed' ? (reason.startsWith('skipped:') ? reason : `failed: ${reason}`) : i.status;
-    rows.push([
-      i.conversation_id,
-      ...(multi ? [i.model_config, String(i.sample_index + 1)] : []),
-      status,
-      String(i.annotations.length),
-      labels,
-    ]);
-  }
-  out.write(table(rows) + '\n\n');
-  const notes = detectionLines(r.items);
-  if (notes.length > 0) out.write(notes.join('\n') + '\n\n');
-  if (models.length > 1) {
-    const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-    const byModel = [['model', 'hallucination_rate', 'total_hallucinations', 'avg_latency_ms', 'cost_per_1k']];
-    for (const [m, x] of Object.entries(r.metrics_by_model))
-      byModel.push([
-        m,
-        pct(x.hallucination_rate),
-        String(x.total_hallucinations),
-        x.avg_response_latency_ms === null ? 'n/a' : x.avg_response_latency_ms.toFixed(0),
-        x.cost_per_1k === null ? 'n/a' : `$${x.cost_per_1k.toFixed(4)}`,
-      ]);
-    out.write('By model configuration\n' + table(byModel) + '\n\n');
-  }
-  out.write(formatMetrics(r.metrics) + '\n');
-}
-
-export function formatMetrics(m: Metrics): string {
-  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-  const num = (x: number | null, d = 1) => (x === null ? 'n/a' : x.toFixed(d));
-  const lines = [
-    ['hallucination_rate', pct(m.hallucination_rate)],
-    ['total_hallucinations', String(m.total_hallucinations)],
-    ['hallucination_free_count', String(m.hallucination_free_count)],
-    ['avg_hallucinations_per_prompt', num(m.avg_hallucinations_per_prompt, 2)],
-    [
-      'hallucination_labels',
-      Object.entries(m.hallucination_labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ') || '-',
-    ],
-    [
-      'parameter_hallucinations',
-      Object.entries(m.parameter_hallucinations)
-        .flatMap(([t, ps]) => Object.entries(ps).map(([p, n]) => `${t}.${p}=${n}`))
-        .join(', ') || '-',
-    ],
-    ['total_input_tokens / output', `${m.total_input_tokens} / ${m.total_output_tokens}`],
-    ['avg_input_tokens / output', `${num(m.avg_input_tokens)} / ${num(m.avg_output_tokens)}`],
-    ['cost_per_1k', m.cost_per_1k === null ? 'n/a' : `$${m.cost_per_1k.toFixed(4)}`],
-    ['total_generation_time_ms', String(m.total_generation_time_ms)],
-    ['avg / max response latency (ms)', `${num(m.avg_response_latency_ms, 0)} / ${num(m.max_response_latency_ms, 0)}`],
-  ];
-  return 'Metrics\n' + table(lines.map(([k, v]) => [k!, v!]));
-}
-
-/** Cells are trace-derived (ids, labels, tool names, reasons): shown escaped. */
-function table(rows: string[][]): string {
-  rows = rows.map((r) => r.map(shown));
-  const widths = rows[0]!.map((_, c) => Math.min(60, Math.max(...rows.map((r) => (r[c] ?? '').length))));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.slice(0, 60).padEnd(widths[c]!))).join('  ')).join('\n');
-}
-
 function safeUser(): string {
   try {
     return os.userInfo().username;
   } catch {
     return 'unknown';
   }
-}
-
-/**
- * Ends the process once stdout and stderr have handed over everything written: `process.exit`
- * right after a large write to a pipe would cut it (at 64 KiB). A reader that went away (EPIPE,
- * `| head`) ends it quietly.
- */
-function finish(code: number): void {
-  process.exitCode = code;
-  void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
-}
-
-/**
- * Resolves once `stream` has handed everything to the operating system. A spawned process's stdout
- * is a socket whose writes libuv queues below the stream (`bufferSize` counts them, `writableLength`
- * does not): a reader that reads slowly must still get every byte.
- */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  const pending = () => (stream as NodeJS.WriteStream & { bufferSize?: number }).bufferSize ?? stream.writableLength;
-  return new Promise<void>((resolve) => {
-    const check = () => (pending() === 0 || stream.destroyed ? resolve() : setTimeout(check, 5));
-    check();
-  });
 }
 
 if (require.main === module) {

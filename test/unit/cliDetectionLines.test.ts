@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExperimentItem } from '../../common/schema';
-import { detectionLines } from '../../server/cli';
+import { detectionLines } from '../../server/cliReport';
 
 const items = (xs: Array<Pick<ExperimentItem, 'conversation_id' | 'hidden_annotations' | 'detection_notes'>>) => xs;
 

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { indexTexts } from '../../server/core/detectors/local/context';
 import { groundString } from '../../server/core/detectors/local/grounding';
-import { extractDates, fold, parseLooseNumber } from '../../server/core/detectors/local/normalize';
+import { extractDates } from '../../server/core/detectors/local/datesAndTimes';
+import { fold } from '../../server/core/detectors/local/normalize';
+import { parseLooseNumber } from '../../server/core/detectors/local/numbers';
 
 test('fold: case, accents, punctuation, letters split from digits, decimals and % kept', () => {
   assert.equal(fold('Café  "Noir" — 6cm, 3.5kg, 5% off!'), 'cafe noir 6 cm 3.5 kg 5 percent off');

@@ -3,7 +3,6 @@
 // pool), each item the item pipeline's (itemPipeline.ts). The server and the CLI are thin shells
 // over this class.
 import {
-  experimentConfigSchema,
   type Conversation,
   type ExperimentConfig,
   type ExperimentItem,
@@ -14,8 +13,9 @@ import type { ExperimentSummary, FieldError } from '../../../common/protocol';
 import { ExperimentStore, newExperimentId } from './experimentStore';
 import { summarize } from './experimentSummary';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
-import { itemsAfterReload, modelConfigs, newItems, pendingItem } from './experimentItems';
+import { itemsAfterReload, newItems, pendingItem } from './experimentItems';
 import { resolveRun, runItems, type RunResolvers } from './runner';
+import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
 import { reviewExperiment } from '../review/reviewedResource';
 import { VerdictStore } from '../review/verdictStore';
@@ -77,35 +77,7 @@ export class ExperimentService {
 
   /** Validates like the server must: schema, then ids, then what can run here. */
   validate(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; errors: FieldError[] } {
-    const parsed = experimentConfigSchema.safeParse(input);
-    if (!parsed.success)
-      return {
-        ok: false,
-        errors: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })),
-      };
-    const config = parsed.data;
-    const errors: FieldError[] = [];
-    config.conversation_ids.forEach((id, i) => {
-      if (!this.opts.conversations.get(id)) errors.push({ path: `conversation_ids.${i}`, message: `unknown conversation id "${id}"` });
-    });
-    if (config.pass_through && config.models?.length)
-      errors.push({
-        path: 'models',
-        message: 'pass_through copies the traced responses; extra model configurations need pass_through false',
-      });
-    if (!config.pass_through) {
-      for (const m of modelConfigs(config)) {
-        const source = this.opts.inferenceFor?.(m, config) ?? {
-          error:
-            'pass_through false needs inference, which is not available here; set pass_through to true to evaluate the traced responses',
-          path: 'pass_through',
-        };
-        if (typeof source !== 'function') errors.push({ path: source.path, message: source.error });
-      }
-    }
-    const detectors = this.opts.detectorsFor(config);
-    if (!Array.isArray(detectors)) errors.push({ path: detectors.path, message: detectors.error });
-    return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true, config };
+    return validateConfig(input, this.opts);
   }
 
   create(input: unknown, now = new Date()): CreateResult {
@@ -430,14 +402,4 @@ export class ExperimentService {
   private summary(exp: LiveExperiment): ExperimentSummary {
     return { ...summarize(exp.record, exp.items), running: exp.run !== null };
   }
-}
-
-function dedupe(errors: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const k = `${e.path}\u0000${e.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

@@ -18,6 +18,9 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { assertNotHeldElsewhere, releaseRunLock, takeRunLock } from './runLock';
+import { cutTornTail, O_NOFOLLOW, syncDir, writeAll, writeFileDurable } from './durableFiles';
+import { GroupFlush } from './groupFlush';
+import { readJsonLines } from './storedJsonLines';
 
 export { ExperimentLockedError } from './runLock';
 import { experimentSummarySchema, type ExperimentSummary } from '../../../common/protocol';
@@ -26,7 +29,6 @@ import { experimentRecordSchema, itemSchema, type Conversation, type ExperimentI
 export const STORE_DIR = '.hallucination-lab';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const LOCK_FILE = 'run.lock';
-const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export interface LoadedExperiment {
   record: ExperimentRecord;
@@ -336,176 +338,7 @@ export class ExperimentStore {
   }
 }
 
-/**
- * fdatasync for one file, off the event loop: callers wait for a flush that starts after their
- * write; callers arriving while one runs share the next. After `closed()` (the file was flushed
- * synchronously and closed), waiters resolve.
- */
-class GroupFlush {
-  private running = false;
-  private waiting: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  private isClosed = false;
-
-  constructor(private readonly fd: number) {}
-
-  flush(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      if (!this.running) this.start();
-    });
-  }
-
-  closed(): void {
-    this.isClosed = true;
-    const batch = this.waiting;
-    this.waiting = [];
-    for (const w of batch) w.resolve();
-  }
-
-  private start(): void {
-    const batch = this.waiting;
-    this.waiting = [];
-    this.running = true;
-    fs.fdatasync(this.fd, (err) => {
-      this.running = false;
-      // Closed meanwhile: close() flushed everything synchronously first.
-      for (const w of batch) {
-        if (err && !this.isClosed) w.reject(err);
-        else w.resolve();
-      }
-      if (this.waiting.length > 0 && !this.isClosed) this.start();
-    });
-  }
-}
-
 /** `text` with control characters shown as "?" (an id in a message must not drive a terminal). */
 function printable(text: string): string {
   return [...text].map((c) => (c.charCodeAt(0) < 0x20 ? '?' : c)).join('');
-}
-
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
-  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
-}
-
-/** Writes, flushes and closes a new file (`flag` 'w' or 'wx'), never through a symbolic link. */
-function writeFileDurable(file: string, text: string, flag: 'w' | 'wx' = 'w'): void {
-  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | O_NOFOLLOW | (flag === 'wx' ? fs.constants.O_EXCL : fs.constants.O_TRUNC);
-  const fd = fs.openSync(file, flags, 0o644);
-  try {
-    writeAll(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    /* not supported on every platform (Windows); the rename is still atomic */
-  }
-}
-
-/**
- * Cuts a torn last line (a crash mid-write: bytes after the last newline) off before appending,
- * so that the next snapshot starts on a line of its own. The load that came before already
- * reported the torn line.
- */
-function cutTornTail(fd: number): void {
-  const size = fs.fstatSync(fd).size;
-  if (size === 0) return;
-  const chunk = Buffer.alloc(64 * 1024);
-  let end = size;
-  while (end > 0) {
-    const start = Math.max(0, end - chunk.length);
-    const n = fs.readSync(fd, chunk, 0, end - start, start);
-    const at = chunk.subarray(0, n).lastIndexOf(0x0a);
-    if (at >= 0) {
-      const keep = start + at + 1;
-      if (keep < size) fs.ftruncateSync(fd, keep);
-      return;
-    }
-    end = start;
-  }
-  fs.ftruncateSync(fd, 0);
-}
-
-/** Longest stored line read back (a line is one item or conversation; stored responses are capped far below). */
-export const MAX_STORED_LINE_BYTES = 256 * 1024 * 1024;
-const READ_CHUNK_BYTES = 1024 * 1024;
-
-/**
- * Reads JSON lines as a stream of chunks, never the whole file as one string (a store of several
- * hundred MB would exceed the longest string V8 can make, and the experiment would vanish). A
- * line longer than MAX_STORED_LINE_BYTES is skipped with a warning; a torn last line (a crash
- * mid-write) is dropped with a warning.
- */
-function readJsonLines(file: string, warnings: string[], onValue: (value: unknown, where: string) => void): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  // A line that is not JSON is reported once the next line shows whether it was the last.
-  let unparsed: string | null = null;
-  let lineNo = 0;
-  /** `bytes` null: the line was longer than the cap (its bytes were not kept). */
-  const onLine = (bytes: Buffer | null) => {
-    lineNo++;
-    const where = `${path.basename(file)}:${lineNo}`;
-    if (bytes === null) {
-      if (unparsed) warnings.push(`${unparsed}: not valid JSON; skipped`);
-      unparsed = null;
-      warnings.push(`${where}: longer than ${MAX_STORED_LINE_BYTES / (1024 * 1024)} MiB; skipped`);
-      return;
-    }
-    const line = bytes.toString('utf8');
-    if (line.trim() === '') return;
-    if (unparsed) warnings.push(`${unparsed}: not valid JSON; skipped`);
-    unparsed = null;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      unparsed = where;
-      return;
-    }
-    onValue(value, where);
-  };
-  try {
-    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    // The current line's bytes so far (chunks), and their length; past the cap only counted.
-    let parts: Buffer[] = [];
-    let length = 0;
-    for (;;) {
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n <= 0) break;
-      let from = 0;
-      for (;;) {
-        const nl = chunk.indexOf(0x0a, from);
-        const end = nl < 0 || nl >= n ? n : nl;
-        if (length + (end - from) <= MAX_STORED_LINE_BYTES) parts.push(Buffer.from(chunk.subarray(from, end)));
-        else parts = [];
-        length += end - from;
-        if (end === n) break;
-        onLine(length > MAX_STORED_LINE_BYTES ? null : Buffer.concat(parts));
-        parts = [];
-        length = 0;
-        from = end + 1;
-      }
-    }
-    if (length > 0) onLine(length > MAX_STORED_LINE_BYTES ? null : Buffer.concat(parts));
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (unparsed) warnings.push(`${unparsed}: incomplete last line (interrupted write) dropped`);
 }

@@ -28,7 +28,8 @@ import {
 } from './sniff';
 import { SpanConversations } from './spanConversations';
 import { readFamily } from './spanRecords';
-import { describePath, JsonSplitter, LineSplitter, type SplitValue } from './splitter';
+import { LineSplitter } from './lineSplitter';
+import { describePath, JsonSplitter, type SplitValue } from './splitter';
 import type { ProblemSink, Severity } from './types';
 import { Utf8Check } from './utf8Check';
 

@@ -1,12 +1,13 @@
 // Streaming over trace files without holding them whole: a JSON document is cut into records
 // (the values a plan selects, e.g. every span of an OTLP export) by a byte-level scanner that
-// only follows structure, and each record is parsed alone with the native JSON.parse; JSONL is
-// cut into lines. Every record comes with its byte range and its position (line, UTF-16 column)
-// so that it can be re-read alone and its texts mapped to the editor.
+// only follows structure, and each record is parsed alone with the native JSON.parse. Every
+// record comes with its byte range and its position (line, UTF-16 column) so that it can be
+// re-read alone and its texts mapped to the editor. JSONL is cut by lineSplitter.ts.
 import { offsetPositions } from '../json/lines';
 import type { JsonPath } from '../json/locate';
 import { salvageTruncated, syntaxErrorOffset } from '../json/salvage';
 import { PositionTracker } from './positions';
+import { ENDS_IN_ESCAPE, stringEnd } from './jsonStringEnd';
 
 export interface Position {
   line: number;
@@ -71,30 +72,6 @@ const enum Mode {
 }
 
 const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-
-/** `stringEnd` found no closing quote in the chunk. */
-const NOT_CLOSED = -1;
-/** …and the chunk ends inside an escape (after a backslash): the next chunk's first byte is escaped. */
-const ENDS_IN_ESCAPE = -2;
-
-/**
- * Inside a JSON string (keys and values alike), from byte `i` of the chunk: the index of the
- * closing quote, or NOT_CLOSED / ENDS_IN_ESCAPE when the chunk ends first. A quote closes the
- * string unless an odd run of backslashes precedes it (the caller has skipped a byte escaped
- * across chunks, so runs never straddle `i`); quotes are found by native search.
- */
-function stringEnd(c: Uint8Array, i: number): number {
-  for (let from = i; ;) {
-    const quote = c.indexOf(0x22, from);
-    const end = quote < 0 ? c.length : quote;
-    let k = end;
-    while (k > i && c[k - 1] === 0x5c) k--;
-    const escaped = (end - k) % 2 === 1;
-    if (quote < 0) return escaped ? ENDS_IN_ESCAPE : NOT_CLOSED;
-    if (!escaped) return quote;
-    from = quote + 1;
-  }
-}
 
 /** A JSON document (or several concatenated) → records and context values, chunk by chunk. */
 export class JsonSplitter {
@@ -429,61 +406,4 @@ export class JsonSplitter {
 export function describePath(path: JsonPath): string {
   if (path.length === 0) return 'the document';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
-/** JSONL: complete lines (without the newline and a trailing \r), with their byte ranges. */
-export class LineSplitter {
-  private carry: Uint8Array[] = [];
-  private carryStart = 0;
-  private base = 0;
-  private line = 0;
-  private started = false;
-
-  constructor(private readonly onLine: (text: string, line: number, byteStart: number, byteEnd: number) => void) {}
-
-  push(chunk: Uint8Array): void {
-    let from = 0;
-    if (!this.started && chunk.length) {
-      this.started = true;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
-      this.carryStart = from;
-    }
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, from);
-      if (nl < 0) break;
-      let start: number;
-      let text: string;
-      if (this.carry.length) {
-        this.carry.push(chunk.subarray(from, nl));
-        const all = Buffer.concat(this.carry);
-        text = decode(all, 0, all.length);
-        start = this.carryStart;
-        this.carry = [];
-      } else {
-        text = decode(chunk, from, nl);
-        start = this.base + from;
-      }
-      this.onLine(text, this.line++, start, this.base + nl);
-      from = nl + 1;
-      this.carryStart = this.base + from;
-    }
-    if (from < chunk.length) {
-      if (this.carry.length === 0) this.carryStart = this.base + from;
-      this.carry.push(chunk.subarray(from));
-    }
-    this.base += chunk.length;
-  }
-
-  end(): void {
-    if (this.carry.length) {
-      const all = Buffer.concat(this.carry);
-      this.carry = [];
-      this.onLine(decode(all, 0, all.length), this.line++, this.carryStart, this.base);
-    }
-  }
-}
-
-function decode(buf: Uint8Array, from: number, to: number): string {
-  if (to > from && buf[to - 1] === 0x0d) to--;
-  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('utf8');
 }

@@ -5,19 +5,10 @@
 import type { BuiltInLabel } from '../../../../common/schema';
 import type { ContextIndex } from './context';
 import { analyse, dateGrounded, numberGrounded } from './grounding';
-import {
-  MULTIPLIERS,
-  dateKeys,
-  decimalsOf,
-  extractDates,
-  extractTimes,
-  findEmails,
-  findUrls,
-  fold,
-  normalizeUrl,
-  significantFigures,
-  stem,
-} from './normalize';
+import { dateKeys, extractDates, extractTimes } from './datesAndTimes';
+import { fold, stem } from './normalize';
+import { MULTIPLIERS, decimalsOf, significantFigures } from './numbers';
+import { findEmails, findUrls, normalizeUrl } from './urlsAndEmails';
 import { isCommonStem, isStopword } from './words';
 
 export interface Finding {

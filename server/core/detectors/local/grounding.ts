@@ -3,7 +3,10 @@
 // Israel" extends the grounded "Tel Aviv"); numbers through the context's number set.
 import type { ContextIndex } from './context';
 import { findGroupPhrases } from './equivalences';
-import { dateKeys, extractDates, extractTimes, fold, normalizeUrl, numberKey, parseLooseNumber, parseNumberToken, stem } from './normalize';
+import { dateKeys, extractDates, extractTimes } from './datesAndTimes';
+import { fold, stem } from './normalize';
+import { numberKey, parseLooseNumber, parseNumberToken } from './numbers';
+import { normalizeUrl } from './urlsAndEmails';
 import { enumOf, type SchemaNode } from './toolSchema';
 import { isCommonStem, isStopword } from './words';
 import {

@@ -5,7 +5,8 @@ import { messageParts, type Annotation } from '../../../../common/schema';
 import type { DetectionInput, Detector } from '../detector';
 import { findUngroundedSpecifics } from './answerSpecifics';
 import { allToolsSchemaText, buildContextIndex, describeSources, quote, withEarlierToolArguments, type ContextIndex } from './context';
-import { checkToolCalls, originalWords } from './toolCallChecks';
+import { originalWords } from './argumentWalker';
+import { checkToolCalls } from './toolCallChecks';
 import { calibrated } from './confidence';
 
 export { buildContextIndex, type ContextIndex } from './context';

@@ -3,7 +3,8 @@
 // step on two numbers the context gives, text of a script written without spaces found inside a
 // longer run, and a value filled into a template the parameter's description gives.
 import type { ContextIndex } from './context';
-import { fold, numberKey } from './normalize';
+import { fold } from './normalize';
+import { numberKey } from './numbers';
 
 /** Chinese, Japanese, Korean, Thai, Lao, Khmer, Myanmar: scripts where a word has no spaces around it. */
 const UNSPACED = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;

@@ -3,7 +3,9 @@
 // worked out on first use. Texts are cached, so a system prompt or tool list shared by many
 // conversations is indexed once.
 import { findGroupPhrases, findUnspacedGroupPhrases } from './equivalences';
-import { dateKeys, extractDates, extractTimes, fold, numberKey, numbersInTokens, stem } from './normalize';
+import { dateKeys, extractDates, extractTimes } from './datesAndTimes';
+import { fold, stem } from './normalize';
+import { numberKey, numbersInTokens } from './numbers';
 import type { YMD } from './relativeDates';
 import { deletionsOf, hasUnspacedScript } from './restatements';
 

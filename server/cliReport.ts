@@ -1,0 +1,110 @@
+// What the CLI prints about an experiment: the progress line, the result table with the
+// detectors' notes, the per-model comparison and the metrics (or the resource as JSON).
+import type { ExperimentResource, Metrics } from '../common/schema';
+import type { ExperimentSummary } from '../common/protocol';
+import { shown, shownJson } from './terminalText';
+
+/** `list`: one line per experiment, or the summaries as JSON. */
+export function printList(list: readonly ExperimentSummary[], json: boolean, out: NodeJS.WritableStream): void {
+  if (json) out.write(shownJson(JSON.stringify(list, null, 2)) + '\n');
+  else
+    for (const e of list)
+      out.write(
+        `${shown(e.id)}  ${shown(e.name)}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`,
+      );
+}
+
+export function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
+  const st = s.status_summary;
+  const done = st.completed + st.failed;
+  err.write(
+    `\r${shown(s.name)}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
+  );
+}
+
+/** What the detectors said about items (one line per note) and how many annotations minConfidence hid. */
+export function detectionLines(
+  items: readonly Pick<ExperimentResource['items'][number], 'conversation_id' | 'detection_notes' | 'hidden_annotations'>[],
+): string[] {
+  const lines = items.flatMap((i) => (i.detection_notes ?? []).map((n) => `note: ${i.conversation_id}: ${n}`));
+  const hidden = items.reduce((n, i) => n + (i.hidden_annotations ?? 0), 0);
+  if (hidden > 0) lines.push(`${hidden} annotation${hidden === 1 ? '' : 's'} hidden below minConfidence`);
+  return lines;
+}
+
+export function printResult(r: ExperimentResource, json: boolean, out: NodeJS.WritableStream): void {
+  if (json) {
+    out.write(shownJson(JSON.stringify(r, null, 2)) + '\n');
+    return;
+  }
+  out.write(`\nExperiment ${shown(r.name)} (${shown(r.id)})\n\n`);
+  const models = Object.keys(r.metrics_by_model);
+  const multi = models.length > 1 || r.items.some((i) => i.sample_index > 0);
+  const rows: string[][] = [['conversation', ...(multi ? ['model', 'sample'] : []), 'status', 'hallucinations', 'labels']];
+  for (const i of r.items) {
+    const labels = [...new Set(i.annotations.map((a) => a.label))].join(', ');
+    // A conversation with nothing to judge is stored as failed with a "skipped: …" reason: print that as is.
+    const reason = i.failure_reason ?? '';
+    const status = i.status === 'failed' ? (reason.startsWith('skipped:') ? reason : `failed: ${reason}`) : i.status;
+    rows.push([
+      i.conversation_id,
+      ...(multi ? [i.model_config, String(i.sample_index + 1)] : []),
+      status,
+      String(i.annotations.length),
+      labels,
+    ]);
+  }
+  out.write(table(rows) + '\n\n');
+  const notes = detectionLines(r.items);
+  if (notes.length > 0) out.write(notes.join('\n') + '\n\n');
+  if (models.length > 1) {
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+    const byModel = [['model', 'hallucination_rate', 'total_hallucinations', 'avg_latency_ms', 'cost_per_1k']];
+    for (const [m, x] of Object.entries(r.metrics_by_model))
+      byModel.push([
+        m,
+        pct(x.hallucination_rate),
+        String(x.total_hallucinations),
+        x.avg_response_latency_ms === null ? 'n/a' : x.avg_response_latency_ms.toFixed(0),
+        x.cost_per_1k === null ? 'n/a' : `$${x.cost_per_1k.toFixed(4)}`,
+      ]);
+    out.write('By model configuration\n' + table(byModel) + '\n\n');
+  }
+  out.write(formatMetrics(r.metrics) + '\n');
+}
+
+export function formatMetrics(m: Metrics): string {
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+  const num = (x: number | null, d = 1) => (x === null ? 'n/a' : x.toFixed(d));
+  const lines = [
+    ['hallucination_rate', pct(m.hallucination_rate)],
+    ['total_hallucinations', String(m.total_hallucinations)],
+    ['hallucination_free_count', String(m.hallucination_free_count)],
+    ['avg_hallucinations_per_prompt', num(m.avg_hallucinations_per_prompt, 2)],
+    [
+      'hallucination_labels',
+      Object.entries(m.hallucination_labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || '-',
+    ],
+    [
+      'parameter_hallucinations',
+      Object.entries(m.parameter_hallucinations)
+        .flatMap(([t, ps]) => Object.entries(ps).map(([p, n]) => `${t}.${p}=${n}`))
+        .join(', ') || '-',
+    ],
+    ['total_input_tokens / output', `${m.total_input_tokens} / ${m.total_output_tokens}`],
+    ['avg_input_tokens / output', `${num(m.avg_input_tokens)} / ${num(m.avg_output_tokens)}`],
+    ['cost_per_1k', m.cost_per_1k === null ? 'n/a' : `$${m.cost_per_1k.toFixed(4)}`],
+    ['total_generation_time_ms', String(m.total_generation_time_ms)],
+    ['avg / max response latency (ms)', `${num(m.avg_response_latency_ms, 0)} / ${num(m.max_response_latency_ms, 0)}`],
+  ];
+  return 'Metrics\n' + table(lines.map(([k, v]) => [k!, v!]));
+}
+
+/** Cells are trace-derived (ids, labels, tool names, reasons): shown escaped. */
+function table(rows: string[][]): string {
+  rows = rows.map((r) => r.map(shown));
+  const widths = rows[0]!.map((_, c) => Math.min(60, Math.max(...rows.map((r) => (r[c] ?? '').length))));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.slice(0, 60).padEnd(widths[c]!))).join('  ')).join('\n');
+}

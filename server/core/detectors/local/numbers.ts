@@ -1,0 +1,216 @@
+// Numbers in folded text and in values: canonical keys for set lookups, number words and
+// multipliers, the restated forms a number may take ("5 percent" → 0.05), loose numeric strings
+// ("$1,200.00"), and the precision a literal is written with.
+
+/** Canonical key of a number for set lookups: sign-insensitive, 12 significant digits. */
+export function numberKey(value: number): string {
+  const a = Math.abs(value);
+  // integers are exact already; only fractions need rounding away float noise (0.1 * 3)
+  if (Number.isInteger(a) && a < 1e15) return String(a);
+  return String(Number(a.toPrecision(12)));
+}
+
+const numberToken = /^\d+(?:\.\d+)?(?:e[-+]?\d+)?$/;
+/** A folded token that is a number ("12", "0.05", "1e-9"), else null. */
+export function parseNumberToken(token: string): number | null {
+  const c = token.charCodeAt(0);
+  if (!(c >= 48 && c <= 57) || !numberToken.test(token)) return null;
+  const v = Number(token);
+  return Number.isFinite(v) ? v : null;
+}
+
+export const NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
+  ['zero', 0],
+  ['one', 1],
+  ['two', 2],
+  ['three', 3],
+  ['four', 4],
+  ['five', 5],
+  ['six', 6],
+  ['seven', 7],
+  ['eight', 8],
+  ['nine', 9],
+  ['ten', 10],
+  ['eleven', 11],
+  ['twelve', 12],
+  ['thirteen', 13],
+  ['fourteen', 14],
+  ['fifteen', 15],
+  ['sixteen', 16],
+  ['seventeen', 17],
+  ['eighteen', 18],
+  ['nineteen', 19],
+  ['twenty', 20],
+  ['thirty', 30],
+  ['forty', 40],
+  ['fifty', 50],
+  ['sixty', 60],
+  ['seventy', 70],
+  ['eighty', 80],
+  ['ninety', 90],
+  ['first', 1],
+  ['second', 2],
+  ['third', 3],
+  ['fourth', 4],
+  ['fifth', 5],
+  ['sixth', 6],
+  ['seventh', 7],
+  ['eighth', 8],
+  ['ninth', 9],
+  ['tenth', 10],
+  ['eleventh', 11],
+  ['twelfth', 12],
+  ['once', 1],
+  ['twice', 2],
+  ['thrice', 3],
+  ['single', 1],
+  ['double', 2],
+  ['triple', 3],
+  ['pair', 2],
+  ['couple', 2],
+  ['dozen', 12],
+  ['half', 0.5],
+  ['none', 0],
+]);
+
+export const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
+  ['hundred', 100],
+  ['thousand', 1e3],
+  ['k', 1e3],
+  ['million', 1e6],
+  ['mn', 1e6],
+  ['mio', 1e6],
+  ['m', 1e6],
+  ['billion', 1e9],
+  ['bn', 1e9],
+  ['b', 1e9],
+  ['trillion', 1e12],
+  ['tn', 1e12],
+  ['dozen', 12],
+]);
+
+/** "3 weeks" is also 21 days: the other units a duration is commonly restated in. */
+const DURATION_FACTORS: ReadonlyMap<string, number[]> = new Map([
+  ['minute', [60]],
+  ['min', [60]],
+  ['hour', [60, 3600]],
+  ['hr', [60, 3600]],
+  ['day', [24]],
+  ['week', [7, 168]],
+  ['month', [30, 31]],
+  ['year', [12, 52, 365]],
+  ['decade', [10]],
+  ['century', [100]],
+]);
+/** A calendar word alone implies a count: "next week" → 7 days, "monthly" → 12 a year. */
+const CALENDAR_WORDS: ReadonlyMap<string, number[]> = new Map([
+  ['week', [7]],
+  ['fortnight', [14]],
+  ['month', [30]],
+  ['weekly', [52, 7]],
+  ['monthly', [12]],
+  ['quarterly', [4]],
+  ['daily', [365]],
+  ['hourly', [24]],
+  ['decade', [10]],
+  ['century', [100]],
+]);
+/** SI prefixes before a unit ("50 mH", "100 µF"): the value in the base unit. */
+const SI_UNIT = /^(k|m|μ|µ|u|n|p)(f|h|a|v|w|g|s|l|hz|j|ω|ohm)$/;
+const SI_FACTOR: Readonly<Record<string, number>> = { k: 1e3, m: 1e-3, μ: 1e-6, µ: 1e-6, u: 1e-6, n: 1e-9, p: 1e-12 };
+
+/**
+ * Every number a folded token stream mentions, with the forms a faithful restatement may take:
+ * the number itself, "5 percent" → 0.05, "213 million" → 213000000, "two dozen" → 24,
+ * "11 pm" → 23, and fractions below 1 as percentages (0.05 → 5).
+ */
+export function numbersInTokens(tokens: readonly string[], add: (value: number) => void): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let v = parseNumberToken(t);
+    if (v === null) {
+      const cal = CALENDAR_WORDS.get(t);
+      if (cal !== undefined) for (const c of cal) add(c);
+      const w = NUMBER_WORDS.get(t);
+      if (w === undefined) continue;
+      v = w;
+      // "twenty five" → 25
+      const next = tokens[i + 1];
+      const unit = next === undefined ? undefined : NUMBER_WORDS.get(next);
+      if (w >= 20 && w % 10 === 0 && w < 100 && unit !== undefined && unit > 0 && unit < 10 && Number.isInteger(unit)) {
+        add(w + unit);
+      }
+    }
+    add(v);
+    if (v > 0 && v < 1) add(v * 100);
+    const next = tokens[i + 1];
+    if (next === undefined) continue;
+    if (next === 'percent' || next === 'pct' || (next === 'per' && tokens[i + 2] === 'cent')) add(v / 100);
+    const mult = MULTIPLIERS.get(next);
+    if (mult !== undefined) add(v * mult);
+    if ((next === 'pm' || (next === 'p' && tokens[i + 2] === 'm')) && v >= 1 && v < 12) add(v + 12);
+    if (next === 'am' && v === 12) add(0);
+    const unit = next.length > 3 && next.endsWith('s') ? next.slice(0, -1) : next;
+    const factors = DURATION_FACTORS.get(unit);
+    if (factors !== undefined) for (const f of factors) add(v * f);
+    const si = SI_UNIT.exec(next);
+    if (si) add(v * SI_FACTOR[si[1]!]!);
+    // 5 ft 10 in → 70 inches
+    if (
+      (next === 'ft' || next === 'feet' || next === 'foot') &&
+      (tokens[i + 3] === 'in' || tokens[i + 3] === 'inch' || tokens[i + 3] === 'inches')
+    ) {
+      const inches = parseNumberToken(tokens[i + 2] ?? '');
+      if (inches !== null) add(v * 12 + inches);
+    }
+  }
+}
+
+/**
+ * A string value that is entirely a number, amount or percentage ("$1,200.00", "5%", "1.2
+ * million", "five"): its candidate numeric readings. Null when the string is not numeric.
+ */
+export function parseLooseNumber(raw: string): number[] | null {
+  const s = raw.trim();
+  if (s === '' || s.length > 40) return null;
+  const m =
+    /^([-+−]?)\s*(?:[$€£¥₪₹]|usd|eur|gbp|us\$)?\s*([-+]?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.?\d+)(?:e([-+]?\d+))?\s*(%|percent|million|billion|thousand|trillion|k|m|bn)?\s*(?:[$€£¥₪₹]|usd|eur|gbp)?$/i.exec(
+      s,
+    );
+  if (m) {
+    let v = Number(m[3]!.replace(/,/g, ''));
+    if (m[4] !== undefined) v *= 10 ** Number(m[4]);
+    if (!Number.isFinite(v)) return null;
+    const suffix = (m[5] ?? '').toLowerCase();
+    const out = [v];
+    if (suffix === '%' || suffix === 'percent') out.push(v / 100);
+    const mult = MULTIPLIERS.get(suffix);
+    if (mult !== undefined) out.push(v * mult);
+    return out;
+  }
+  // only cardinals: "single", "double", "first" are words when they stand alone
+  const w = CARDINALS.get(s.toLowerCase());
+  return w === undefined ? null : [w];
+}
+const CARDINALS: ReadonlyMap<string, number> = new Map(
+  [...NUMBER_WORDS].filter(
+    ([k, v]) =>
+      Number.isInteger(v) &&
+      v >= 2 &&
+      !/^(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|twice|thrice|double|triple|pair|couple|dozen)$/.test(
+        k,
+      ),
+  ),
+);
+
+/** Decimal places written in a numeric literal ("3.140" → 3). */
+export function decimalsOf(literal: string): number {
+  const m = /\.(\d+)/.exec(literal);
+  return m ? m[1]!.length : 0;
+}
+
+/** Significant figures of an integer-looking literal (trailing zeros not significant). */
+export function significantFigures(value: number): number {
+  const digits = String(Math.round(Math.abs(value))).replace(/0+$/, '');
+  return Math.max(1, digits.length);
+}
