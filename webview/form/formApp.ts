@@ -1,23 +1,15 @@
 // The experiment form: every field of the configuration, validated as you type with the same
 // zod schema the server uses, the draft kept in the webview state (hide/show, window reload),
-// and the server's own errors brought back beside their fields.
-import { builtInLabels, MAX_CONVERSATIONS, type ModelConfig } from '../../common/schema';
-import { FormProtocol, type FormInitResult, type FormPrefill, type LabelInfo } from '../../common/webviewProtocol';
-import { button, checkbox, setDisabled, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
+// and the server's own errors brought back beside their fields. This file holds the page's
+// state, validation and submit; the Model, Prompt and Detection sections live in their own modules.
+import { MAX_CONVERSATIONS } from '../../common/schema';
+import { FormProtocol, type FormInitResult, type FormPrefill } from '../../common/webviewProtocol';
+import { button, setDisabled, textField, type TextField } from '../lib/controls';
 import { codicon, el } from '../lib/dom';
-import { humanizeLabel, plural } from '../lib/format';
-import {
-  configToDraft,
-  CUSTOM_JUDGE,
-  emptyDraft,
-  modelLabel,
-  reviveDraft,
-  runSizeSummary,
-  type FormContext,
-  type FormDraft,
-} from '../lib/formModel';
+import { plural } from '../lib/format';
+import { configToDraft, emptyDraft, reviveDraft, runSizeSummary, type FormContext, type FormDraft } from '../lib/formModel';
 import { emptyFilter, type ConversationFilter } from '../lib/selection';
-import { createRpcClient, type RpcClient } from '../lib/rpc';
+import { createRpcClient } from '../lib/rpc';
 import {
   clearServerErrors,
   fieldTitle,
@@ -28,9 +20,12 @@ import {
   type FieldErrors,
 } from '../lib/validation';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
+import { DetectionSection } from './detectionSection';
 import { field, setFieldError, type FieldView } from './field';
-import { OutputSchemaEditor } from './outputSchemaEditor';
+import type { FormSectionHost } from './formSection';
+import { ModelSection } from './modelSection';
 import { ConversationPicker } from './picker';
+import { PromptSection } from './promptSection';
 
 export interface FormViewState {
   view: 'form';
@@ -40,10 +35,8 @@ export interface FormViewState {
   touched: string[];
 }
 
-type TextArea = HTMLElement & { value: string; invalid: boolean };
-
 export class FormApp {
-  private readonly rpc: RpcClient<typeof FormProtocol>;
+  private readonly rpc = createRpcClient(FormProtocol, windowTransport());
   private readonly store = persistentState<FormViewState>();
   private ctx: FormContext = { models: [], judgeModel: null };
   private init: FormInitResult | null = null;
@@ -63,43 +56,28 @@ export class FormApp {
   private readonly issues = el('span', { class: 'issues', 'aria-live': 'polite' });
   private submitButton!: HTMLElement;
 
-  // controls that are updated in place
   private nameField!: TextField;
-  private modelField!: TextField;
-  private modelSuggestions = el('div', { class: 'suggestions' });
-  private passThrough!: Checkbox;
-  private extraList = el('div', { class: 'check-list' });
-  private inferenceOnly: HTMLElement[] = [];
-  private passThroughNote = el(
-    'div',
-    { class: 'note' },
-    codicon('info'),
-    el(
-      'span',
-      {},
-      'Pass-through: the traced responses are evaluated as they are; no model is called. The model name labels this configuration in reports.',
-    ),
-  );
-  private reasoningRadios: (HTMLElement & { checked: boolean; value: string })[] = [];
-  private effortSelect!: SingleSelect;
-  private budgetField!: TextField;
-  private samplesField!: TextField;
-  private overridePrompt!: Checkbox;
-  private promptArea!: TextArea;
-  private useSchema!: Checkbox;
-  private schemaEditor!: OutputSchemaEditor;
-  private detectorBoxes = new Map<string, Checkbox>();
-  private judgeSelect!: SingleSelect;
-  private judgeCustom!: TextField;
-  private judgeField!: FieldView;
-  private labelSetField!: TextField;
-  private labelsList = el('div', { class: 'labels-list' });
-  private labelsSummary = el('summary');
   private picker!: ConversationPicker;
 
-  constructor() {
-    this.rpc = createRpcClient(FormProtocol, windowTransport());
-  }
+  // the sections, each owning its controls
+  private readonly sectionHost: FormSectionHost = {
+    draft: () => this.draft,
+    change: (patch, touchedKey) => this.change(patch, touchedKey),
+    syncControls: () => this.syncControls(),
+    register: (view) => this.register(view),
+  };
+  private readonly modelSection = new ModelSection({
+    ...this.sectionHost,
+    models: () => this.ctx.models,
+    settingsLink: (text, query) => this.settingsLink(text, query),
+  });
+  private readonly promptSection = new PromptSection({ ...this.sectionHost, inferenceOnly: this.modelSection.inferenceOnly });
+  private readonly detectionSection = new DetectionSection({
+    ...this.sectionHost,
+    init: () => this.init!,
+    rpc: this.rpc,
+    banner: (kind, message) => this.banner(kind, message),
+  });
 
   async start(): Promise<void> {
     document.body.append(this.root);
@@ -198,9 +176,9 @@ export class FormApp {
       header,
       this.banners,
       this.section('Experiment', 'beaker', this.buildBasics()),
-      this.section('Model', 'hubot', ...this.buildModel()),
-      this.section('Prompt and output', 'symbol-text', ...this.buildPrompt()),
-      this.section('Detection', 'search-fuzzy', ...this.buildDetection()),
+      this.section('Model', 'hubot', ...this.modelSection.build()),
+      this.section('Prompt and output', 'symbol-text', ...this.promptSection.build()),
+      this.section('Detection', 'search-fuzzy', ...this.detectionSection.build()),
       this.section('Conversations', 'comment-discussion', this.buildConversations()),
       this.buildFooter(),
     );
@@ -226,260 +204,6 @@ export class FormApp {
     });
     this.nameField.setAttribute('maxlength', '255');
     return this.register(field('name', 'Name', { help: 'Shown in the experiments view and in reports.', forId: 'f-name' }, this.nameField));
-  }
-
-  private buildModel(): Node[] {
-    this.passThrough = checkbox(
-      'Pass-through — evaluate the traced responses as they are (no inference)',
-      this.draft.pass_through,
-      (v) => {
-        const patch: Partial<FormDraft> = { pass_through: v };
-        if (v && !this.draft.model.trim()) patch.model = 'traced';
-        this.change(patch, 'pass_through');
-        this.syncControls();
-      },
-      { toggle: true },
-    );
-    const passField = this.register(field('pass_through', 'Responses', {}, this.passThrough));
-
-    this.modelField = textField({
-      id: 'f-model',
-      value: this.draft.model,
-      placeholder: 'e.g. gpt-4.1-mini',
-      label: 'Target model',
-      onInput: (v) => this.change({ model: v }, 'model'),
-    });
-    const modelField = this.register(
-      field(
-        'model',
-        'Target model',
-        { help: 'The model each conversation is run with (the name your endpoint expects). Configured models:', forId: 'f-model' },
-        this.modelField,
-        this.modelSuggestions,
-      ),
-    );
-
-    const extras = this.register(
-      field(
-        'models',
-        'Extra configurations',
-        { optional: true, help: 'Configured models to run alongside the target, compared side by side in the report.' },
-        this.extraList,
-      ),
-    );
-
-    const radios = el('vscode-radio-group', { variant: 'horizontal', 'aria-label': 'Reasoning' });
-    const mk = (value: string, label: string) => {
-      const r = document.createElement('vscode-radio') as HTMLElement & { checked: boolean; value: string };
-      r.setAttribute('name', 'reasoning');
-      r.setAttribute('label', label);
-      r.value = value;
-      r.addEventListener('change', () => {
-        if (r.checked) {
-          this.change({ reasoningMode: value as FormDraft['reasoningMode'] }, 'reasoning_config');
-          this.syncControls();
-        }
-      });
-      this.reasoningRadios.push(r);
-      return r;
-    };
-    radios.append(mk('none', 'Model default'), mk('effort', 'Effort'), mk('budget', 'Token budget'));
-    this.effortSelect = singleSelect(
-      [
-        { value: 'low', label: 'Low' },
-        { value: 'medium', label: 'Medium' },
-        { value: 'high', label: 'High' },
-      ],
-      this.draft.effort,
-      (v) => this.change({ effort: v as FormDraft['effort'] }, 'reasoning_config'),
-      'Reasoning effort',
-    );
-    this.budgetField = textField({
-      value: this.draft.budgetTokens,
-      placeholder: 'e.g. 2048',
-      type: 'number',
-      label: 'Reasoning budget tokens',
-      onInput: (v) => this.change({ budgetTokens: v }, 'reasoning_config'),
-    });
-    this.budgetField.setAttribute('min', '1');
-    const reasoning = field(
-      'reasoning_config',
-      'Reasoning',
-      { optional: true, help: 'For reasoning models: an effort level, or a budget of thinking tokens.' },
-      el('div', { class: 'radio-row' }, radios, this.effortSelect, this.budgetField),
-    );
-    reasoning.controls.push(this.budgetField);
-    const reasoningEl = this.register(reasoning);
-
-    this.samplesField = textField({
-      id: 'f-samples',
-      value: this.draft.numSamples,
-      type: 'number',
-      label: 'Samples per conversation',
-      onInput: (v) => this.change({ numSamples: v }, 'num_samples'),
-    });
-    this.samplesField.setAttribute('min', '1');
-    this.samplesField.setAttribute('max', '10');
-    this.samplesField.classList.add('number-field');
-    const samples = this.register(
-      field(
-        'num_samples',
-        'Samples per conversation',
-        { help: '1 to 10 responses per conversation and configuration, to see how stable the result is.', forId: 'f-samples' },
-        this.samplesField,
-      ),
-    );
-
-    this.inferenceOnly = [extras, reasoningEl];
-    return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl];
-  }
-
-  private buildPrompt(): Node[] {
-    this.overridePrompt = checkbox('Replace the system prompt in every conversation', this.draft.overrideSystemPrompt, (v) => {
-      this.change({ overrideSystemPrompt: v }, 'system_prompt_override');
-      this.syncControls();
-    });
-    this.promptArea = document.createElement('vscode-textarea') as TextArea;
-    this.promptArea.setAttribute('rows', '6');
-    this.promptArea.setAttribute('resize', 'vertical');
-    this.promptArea.setAttribute('monospace', '');
-    this.promptArea.setAttribute('placeholder', 'You are a support agent for …');
-    this.promptArea.setAttribute('aria-label', 'System prompt override');
-    this.promptArea.value = this.draft.systemPrompt;
-    this.promptArea.addEventListener('input', () => this.change({ systemPrompt: this.promptArea.value }, 'system_prompt_override'));
-    const prompt = field(
-      'system_prompt_override',
-      'System prompt override',
-      { optional: true, help: 'Try another system prompt on the same conversations.' },
-      this.overridePrompt,
-      this.promptArea,
-    );
-    prompt.controls.push(this.promptArea);
-    const promptEl = this.register(prompt);
-    this.inferenceOnly.push(promptEl);
-
-    this.useSchema = checkbox('Ask for structured output', this.draft.useOutputSchema, (v) => {
-      const patch: Partial<FormDraft> = { useOutputSchema: v };
-      if (v && this.draft.outputSchema.length === 0)
-        patch.outputSchema = [{ key: `f${Date.now().toString(36)}`, name: '', type: 'string', is_list: false, is_optional: false }];
-      this.change(patch, 'output_schema');
-      this.schemaEditor.setFields(this.draft.outputSchema);
-      this.syncControls();
-    });
-    this.schemaEditor = new OutputSchemaEditor(this.draft.outputSchema, (fields) => this.change({ outputSchema: fields }, 'output_schema'));
-    const schemaEl = this.register(
-      field(
-        'output_schema',
-        'Output schema',
-        { optional: true, help: 'Fields of a JSON object the response must be; responses that do not conform are annotated.' },
-        this.useSchema,
-        this.schemaEditor.element,
-      ),
-    );
-    return [promptEl, schemaEl];
-  }
-
-  private buildDetection(): Node[] {
-    const list = el('div', { class: 'check-list' });
-    const detector = (kind: 'local' | 'judge', label: string, desc: string) => {
-      const box = checkbox(label, this.draft.detectors.includes(kind), (v) => {
-        const set = new Set(this.draft.detectors);
-        if (v) set.add(kind);
-        else set.delete(kind);
-        this.change({ detectors: (['local', 'judge'] as const).filter((k) => set.has(k)) }, 'detectors');
-        this.syncControls();
-      });
-      this.detectorBoxes.set(kind, box);
-      list.append(box, el('div', { class: 'desc' }, desc));
-    };
-    detector(
-      'local',
-      'Local checks',
-      'No model, no network: tool calls against their schemas, argument values and answer specifics (numbers, dates, URLs, names) against the context.',
-    );
-    detector('judge', 'LLM judge', 'A model reads each response with its context and quotes what is unsupported; needs a judge model.');
-    const detectors = this.register(field('detectors', 'Detectors', {}, list));
-
-    const init = this.init!;
-    const judgeOptions = [
-      { value: '', label: init.judgeModel ? `Default — ${modelLabel(init.judgeModel)}` : 'Default (none in settings)' },
-      ...init.models.map((m) => ({ value: modelLabel(m), label: modelLabel(m), description: m.baseURL })),
-      { value: CUSTOM_JUDGE, label: 'Other model…' },
-    ];
-    this.judgeSelect = singleSelect(
-      judgeOptions,
-      this.draft.judgeModel,
-      (v) => {
-        this.change({ judgeModel: v }, 'judge_model');
-        this.syncControls();
-      },
-      'Judge model',
-    );
-    this.judgeCustom = textField({
-      value: this.draft.judgeCustomModel,
-      placeholder: 'judge model name',
-      label: 'Judge model name',
-      onInput: (v) => this.change({ judgeCustomModel: v }, 'judge_model'),
-    });
-    this.judgeCustom.style.setProperty('margin-top', '6px');
-    this.judgeField = field(
-      'judge_model',
-      'Judge model',
-      { help: 'Any OpenAI-compatible model; endpoint and key as configured in settings.' },
-      this.judgeSelect,
-      this.judgeCustom,
-    );
-    this.judgeField.controls.push(this.judgeCustom);
-    const judge = this.register(this.judgeField);
-
-    this.labelSetField = textField({
-      id: 'f-labels',
-      value: this.draft.labelSet,
-      placeholder: init.labelSetSource ? `From settings (${init.labelSetSource})` : 'Built-in labels',
-      label: 'Label set file',
-      onInput: (v) => this.change({ labelSet: v }, 'label_set'),
-    });
-    const browse = button('Browse…', {
-      icon: 'folder-opened',
-      secondary: true,
-      onClick: async () => {
-        try {
-          const { path } = await this.rpc.request('browseLabelSet', {});
-          if (path !== null) {
-            this.labelSetField.value = path;
-            this.change({ labelSet: path }, 'label_set');
-          }
-        } catch (error) {
-          this.banner('error', error instanceof Error ? error.message : String(error));
-        }
-      },
-    });
-    const row = el('div', { class: 'field inline-row' }, this.labelSetField, browse);
-    row.style.setProperty('margin-bottom', '0');
-    this.renderLabels(
-      init.labels.length > 0 ? init.labels : Object.entries(builtInLabels).map(([name, description]) => ({ name, description })),
-    );
-    const details = el('details', { class: 'labels' }, this.labelsSummary, this.labelsList);
-    const labels = field(
-      'label_set',
-      'Label set',
-      {
-        optional: true,
-        help: 'A JSON file of {labels: [{name, description}], domain_context} for the judge; empty uses the labels in settings or the built-in ones.',
-        forId: 'f-labels',
-      },
-      row,
-      details,
-    );
-    labels.controls.push(this.labelSetField);
-    return [detectors, judge, this.register(labels)];
-  }
-
-  private renderLabels(labels: readonly LabelInfo[]): void {
-    this.labelsSummary.textContent = `Labels in effect (${labels.length})`;
-    this.labelsList.replaceChildren(
-      ...labels.flatMap((l) => [el('span', { class: 'chip' }, humanizeLabel(l.name)), el('span', { class: 'dim' }, l.description)]),
-    );
   }
 
   private buildConversations(): Node {
@@ -531,78 +255,9 @@ export class FormApp {
   private syncControls(): void {
     const d = this.draft;
     if (this.nameField.value !== d.name) this.nameField.value = d.name;
-    if (this.modelField.value !== d.model) this.modelField.value = d.model;
-    this.passThrough.checked = d.pass_through;
-    this.passThroughNote.hidden = !d.pass_through;
-    const modelView = this.fields.get('model');
-    const modelLabelText = modelView?.root.querySelector('.field-label')?.firstChild;
-    if (modelLabelText) modelLabelText.textContent = d.pass_through ? 'Configuration name' : 'Target model';
-    const modelHelp = modelView?.root.querySelector('.field-help');
-    if (modelHelp)
-      modelHelp.textContent = d.pass_through
-        ? 'Names the traced responses in reports (e.g. the model that produced them). Configured models:'
-        : 'The model each conversation is run with (the name your endpoint expects). Configured models:';
-    for (const e of this.inferenceOnly) e.hidden = d.pass_through;
-
-    // model suggestions and extra configurations
-    const models = this.ctx.models;
-    this.modelSuggestions.replaceChildren(
-      ...(models.length === 0
-        ? [el('span', { class: 'dim' }, 'none in settings — '), this.settingsLink('Configure models', 'hallucinationLab.models')]
-        : models.map((m) => {
-            const b = el(
-              'button',
-              { type: 'button', class: `suggestion${d.model === m.model ? ' active' : ''}`, title: describeModel(m) },
-              modelLabel(m),
-            );
-            b.addEventListener('click', () => {
-              this.modelField.value = m.model;
-              this.change({ model: m.model, extraModels: this.draft.extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
-              this.syncControls();
-            });
-            return b;
-          })),
-    );
-    const extraCandidates = models;
-    this.extraList.replaceChildren(
-      ...(extraCandidates.length === 0
-        ? [
-            el('span', { class: 'dim' }, 'No other model configured. '),
-            this.settingsLink('Add models in settings', 'hallucinationLab.models'),
-          ]
-        : extraCandidates.flatMap((m) => {
-            const label = modelLabel(m);
-            const isTarget = m.model === d.model.trim();
-            const box = checkbox(isTarget ? `${label} (the target)` : label, d.extraModels.includes(label) && !isTarget, (v) => {
-              const set = new Set(this.draft.extraModels);
-              if (v) set.add(label);
-              else set.delete(label);
-              this.change({ extraModels: models.map(modelLabel).filter((l) => set.has(l)) }, 'models');
-            });
-            box.disabled = isTarget;
-            return [box, el('div', { class: 'desc' }, describeModel(m))];
-          })),
-    );
-
-    // reasoning
-    for (const r of this.reasoningRadios) r.checked = r.value === d.reasoningMode;
-    this.effortSelect.hidden = d.reasoningMode !== 'effort';
-    this.budgetField.hidden = d.reasoningMode !== 'budget';
-    if (this.effortSelect.value !== d.effort) this.effortSelect.value = d.effort;
-    if (this.budgetField.value !== d.budgetTokens) this.budgetField.value = d.budgetTokens;
-    if (this.samplesField.value !== d.numSamples) this.samplesField.value = d.numSamples;
-
-    this.overridePrompt.checked = d.overrideSystemPrompt;
-    this.promptArea.hidden = !d.overrideSystemPrompt;
-    if (this.promptArea.value !== d.systemPrompt) this.promptArea.value = d.systemPrompt;
-    this.useSchema.checked = d.useOutputSchema;
-    this.schemaEditor.element.hidden = !d.useOutputSchema;
-
-    for (const [kind, box] of this.detectorBoxes) box.checked = d.detectors.includes(kind as 'local' | 'judge');
-    this.judgeField.root.hidden = !d.detectors.includes('judge');
-    if (this.judgeSelect.value !== d.judgeModel) this.judgeSelect.value = d.judgeModel;
-    this.judgeCustom.hidden = d.judgeModel !== CUSTOM_JUDGE;
-    if (this.labelSetField.value !== d.labelSet) this.labelSetField.value = d.labelSet;
+    this.modelSection.sync(d);
+    this.promptSection.sync(d);
+    this.detectionSection.sync(d);
   }
 
   private settingsLink(text: string, query: string): HTMLElement {
@@ -628,7 +283,7 @@ export class FormApp {
     this.validation = validateDraft(this.draft, this.ctx);
     const shown = visibleErrors(this.validation.errors, this.serverErrors, this.touched, this.showAll);
     for (const [key, view] of this.fields) setFieldError(view, key === 'output_schema' ? shown[key] : shown[key]);
-    this.schemaEditor.showErrors(shown);
+    this.promptSection.schemaEditor.showErrors(shown);
     const unplaced = Object.keys(shown).filter((k) => !this.fields.has(k) && !k.startsWith('output_schema.'));
     this.banners.querySelectorAll('.server-error').forEach((n) => n.remove());
     for (const k of unplaced)
@@ -707,16 +362,6 @@ export class FormApp {
       this.update([]);
     }
   }
-}
-
-function describeModel(m: ModelConfig): string {
-  const parts = [m.model];
-  if (m.baseURL) parts.push(m.baseURL);
-  if (m.temperature !== undefined) parts.push(`temperature ${m.temperature}`);
-  if (m.max_tokens !== undefined) parts.push(`max ${m.max_tokens} tokens`);
-  if (m.input_price_per_1m !== undefined || m.output_price_per_1m !== undefined)
-    parts.push(`$${m.input_price_per_1m ?? '?'} / $${m.output_price_per_1m ?? '?'} per 1M tokens`);
-  return parts.join(' · ');
 }
 
 function defaultName(model: string): string {

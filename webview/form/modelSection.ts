@@ -1,0 +1,219 @@
+// The form's "Model" section: pass-through or a target model (the configured models offered as
+// suggestions), extra configurations to compare, reasoning (effort or token budget) and samples
+// per conversation; and how these controls follow the draft.
+import type { ModelConfig } from '../../common/schema';
+import { checkbox, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
+import { codicon, el } from '../lib/dom';
+import { modelLabel, type FormDraft } from '../lib/formModel';
+import { field, type FieldView } from './field';
+import type { FormSectionHost } from './formSection';
+
+export interface ModelSectionHost extends FormSectionHost {
+  models(): readonly ModelConfig[];
+  settingsLink(text: string, query: string): HTMLElement;
+}
+
+export class ModelSection {
+  private modelField!: TextField;
+  private modelSuggestions = el('div', { class: 'suggestions' });
+  private passThrough!: Checkbox;
+  private extraList = el('div', { class: 'check-list' });
+  private passThroughNote = el(
+    'div',
+    { class: 'note' },
+    codicon('info'),
+    el(
+      'span',
+      {},
+      'Pass-through: the traced responses are evaluated as they are; no model is called. The model name labels this configuration in reports.',
+    ),
+  );
+  private reasoningRadios: (HTMLElement & { checked: boolean; value: string })[] = [];
+  private effortSelect!: SingleSelect;
+  private budgetField!: TextField;
+  private samplesField!: TextField;
+  private modelView!: FieldView;
+  /** Fields that mean nothing in pass-through (the prompt section adds its own). */
+  readonly inferenceOnly: HTMLElement[] = [];
+
+  constructor(private readonly host: ModelSectionHost) {}
+
+  build(): Node[] {
+    this.passThrough = checkbox(
+      'Pass-through — evaluate the traced responses as they are (no inference)',
+      this.host.draft().pass_through,
+      (v) => {
+        const patch: Partial<FormDraft> = { pass_through: v };
+        if (v && !this.host.draft().model.trim()) patch.model = 'traced';
+        this.host.change(patch, 'pass_through');
+        this.host.syncControls();
+      },
+      { toggle: true },
+    );
+    const passField = this.host.register(field('pass_through', 'Responses', {}, this.passThrough));
+
+    this.modelField = textField({
+      id: 'f-model',
+      value: this.host.draft().model,
+      placeholder: 'e.g. gpt-4.1-mini',
+      label: 'Target model',
+      onInput: (v) => this.host.change({ model: v }, 'model'),
+    });
+    this.modelView = field(
+      'model',
+      'Target model',
+      { help: 'The model each conversation is run with (the name your endpoint expects). Configured models:', forId: 'f-model' },
+      this.modelField,
+      this.modelSuggestions,
+    );
+    const modelField = this.host.register(this.modelView);
+
+    const extras = this.host.register(
+      field(
+        'models',
+        'Extra configurations',
+        { optional: true, help: 'Configured models to run alongside the target, compared side by side in the report.' },
+        this.extraList,
+      ),
+    );
+
+    const radios = el('vscode-radio-group', { variant: 'horizontal', 'aria-label': 'Reasoning' });
+    const mk = (value: string, label: string) => {
+      const r = document.createElement('vscode-radio') as HTMLElement & { checked: boolean; value: string };
+      r.setAttribute('name', 'reasoning');
+      r.setAttribute('label', label);
+      r.value = value;
+      r.addEventListener('change', () => {
+        if (r.checked) {
+          this.host.change({ reasoningMode: value as FormDraft['reasoningMode'] }, 'reasoning_config');
+          this.host.syncControls();
+        }
+      });
+      this.reasoningRadios.push(r);
+      return r;
+    };
+    radios.append(mk('none', 'Model default'), mk('effort', 'Effort'), mk('budget', 'Token budget'));
+    this.effortSelect = singleSelect(
+      [
+        { value: 'low', label: 'Low' },
+        { value: 'medium', label: 'Medium' },
+        { value: 'high', label: 'High' },
+      ],
+      this.host.draft().effort,
+      (v) => this.host.change({ effort: v as FormDraft['effort'] }, 'reasoning_config'),
+      'Reasoning effort',
+    );
+    this.budgetField = textField({
+      value: this.host.draft().budgetTokens,
+      placeholder: 'e.g. 2048',
+      type: 'number',
+      label: 'Reasoning budget tokens',
+      onInput: (v) => this.host.change({ budgetTokens: v }, 'reasoning_config'),
+    });
+    this.budgetField.setAttribute('min', '1');
+    const reasoning = field(
+      'reasoning_config',
+      'Reasoning',
+      { optional: true, help: 'For reasoning models: an effort level, or a budget of thinking tokens.' },
+      el('div', { class: 'radio-row' }, radios, this.effortSelect, this.budgetField),
+    );
+    reasoning.controls.push(this.budgetField);
+    const reasoningEl = this.host.register(reasoning);
+
+    this.samplesField = textField({
+      id: 'f-samples',
+      value: this.host.draft().numSamples,
+      type: 'number',
+      label: 'Samples per conversation',
+      onInput: (v) => this.host.change({ numSamples: v }, 'num_samples'),
+    });
+    this.samplesField.setAttribute('min', '1');
+    this.samplesField.setAttribute('max', '10');
+    this.samplesField.classList.add('number-field');
+    const samples = this.host.register(
+      field(
+        'num_samples',
+        'Samples per conversation',
+        { help: '1 to 10 responses per conversation and configuration, to see how stable the result is.', forId: 'f-samples' },
+        this.samplesField,
+      ),
+    );
+
+    this.inferenceOnly.push(extras, reasoningEl);
+    return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl];
+  }
+
+  /** Puts the draft into this section's controls. */
+  sync(d: FormDraft): void {
+    if (this.modelField.value !== d.model) this.modelField.value = d.model;
+    this.passThrough.checked = d.pass_through;
+    this.passThroughNote.hidden = !d.pass_through;
+    const modelView = this.modelView;
+    const modelLabelText = modelView?.root.querySelector('.field-label')?.firstChild;
+    if (modelLabelText) modelLabelText.textContent = d.pass_through ? 'Configuration name' : 'Target model';
+    const modelHelp = modelView?.root.querySelector('.field-help');
+    if (modelHelp)
+      modelHelp.textContent = d.pass_through
+        ? 'Names the traced responses in reports (e.g. the model that produced them). Configured models:'
+        : 'The model each conversation is run with (the name your endpoint expects). Configured models:';
+    for (const e of this.inferenceOnly) e.hidden = d.pass_through;
+
+    // model suggestions and extra configurations
+    const models = this.host.models();
+    this.modelSuggestions.replaceChildren(
+      ...(models.length === 0
+        ? [el('span', { class: 'dim' }, 'none in settings — '), this.host.settingsLink('Configure models', 'hallucinationLab.models')]
+        : models.map((m) => {
+            const b = el(
+              'button',
+              { type: 'button', class: `suggestion${d.model === m.model ? ' active' : ''}`, title: describeModel(m) },
+              modelLabel(m),
+            );
+            b.addEventListener('click', () => {
+              this.modelField.value = m.model;
+              this.host.change({ model: m.model, extraModels: this.host.draft().extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
+              this.host.syncControls();
+            });
+            return b;
+          })),
+    );
+    const extraCandidates = models;
+    this.extraList.replaceChildren(
+      ...(extraCandidates.length === 0
+        ? [
+            el('span', { class: 'dim' }, 'No other model configured. '),
+            this.host.settingsLink('Add models in settings', 'hallucinationLab.models'),
+          ]
+        : extraCandidates.flatMap((m) => {
+            const label = modelLabel(m);
+            const isTarget = m.model === d.model.trim();
+            const box = checkbox(isTarget ? `${label} (the target)` : label, d.extraModels.includes(label) && !isTarget, (v) => {
+              const set = new Set(this.host.draft().extraModels);
+              if (v) set.add(label);
+              else set.delete(label);
+              this.host.change({ extraModels: models.map(modelLabel).filter((l) => set.has(l)) }, 'models');
+            });
+            box.disabled = isTarget;
+            return [box, el('div', { class: 'desc' }, describeModel(m))];
+          })),
+    );
+
+    // reasoning
+    for (const r of this.reasoningRadios) r.checked = r.value === d.reasoningMode;
+    this.effortSelect.hidden = d.reasoningMode !== 'effort';
+    this.budgetField.hidden = d.reasoningMode !== 'budget';
+    if (this.effortSelect.value !== d.effort) this.effortSelect.value = d.effort;
+    if (this.budgetField.value !== d.budgetTokens) this.budgetField.value = d.budgetTokens;
+    if (this.samplesField.value !== d.numSamples) this.samplesField.value = d.numSamples;
+  }
+}
+
+function describeModel(m: ModelConfig): string {
+  const parts = [m.model];
+  if (m.baseURL) parts.push(m.baseURL);
+  if (m.temperature !== undefined) parts.push(`temperature ${m.temperature}`);
+  if (m.max_tokens !== undefined) parts.push(`max ${m.max_tokens} tokens`);
+  if (m.input_price_per_1m !== undefined || m.output_price_per_1m !== undefined)
+    parts.push(`$${m.input_price_per_1m ?? '?'} / $${m.output_price_per_1m ?? '?'} per 1M tokens`);
+  return parts.join(' · ');
+}

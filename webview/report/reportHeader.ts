@@ -1,0 +1,159 @@
+// The report's header: the experiment's title, run state and facts (model, dates, options), and
+// its actions (cancel/resume/retry, markers, compare, export, refresh). Built again only when
+// what it shows changes (see reportHeaderKey).
+import type { ExperimentResource } from '../../common/schema';
+import type { ReportProtocol, ReportSnapshot } from '../../common/webviewProtocol';
+import { button, iconButton } from '../lib/controls';
+import { codicon, el } from '../lib/dom';
+import { formatDateTime, formatDuration, formatInt, plural } from '../lib/format';
+import { failureCounts } from '../lib/items';
+import { modelConfigsOf } from '../lib/reportViews';
+import type { RpcClient } from '../lib/rpc';
+import { finishedText } from '../lib/statusText';
+
+/** What the header's buttons need from the page. */
+export interface ReportHeaderContext {
+  rpc: RpcClient<typeof ReportProtocol>;
+  /** Runs an action once at a time; failures show as a banner. */
+  act(key: string, run: () => Promise<unknown>): Promise<void>;
+  /** The host answered a markers toggle: the page records the new state and redraws the header. */
+  onActiveChanged(active: boolean): void;
+  exportButton: HTMLElement;
+  refresh(): Promise<void>;
+}
+
+export function runState(e: ExperimentResource, running: boolean): { text: string; icon: string; cls: string } {
+  const s = e.status_summary;
+  if (running) return { text: 'Running', icon: 'loading', cls: 'running' };
+  if (s.total > 0 && s.completed + s.failed === s.total) {
+    const split = failureCounts(e.items);
+    // Skipped items alone (nothing to judge) leave the run complete, not failed.
+    return split.failed > 0
+      ? { text: finishedText(split), icon: 'warning', cls: 'failed' }
+      : { text: finishedText(split), icon: 'pass-filled', cls: 'done' };
+  }
+  return { text: 'Stopped', icon: 'debug-pause', cls: '' };
+}
+
+/** Everything the header shows; the header is rebuilt only when this changes. */
+export function reportHeaderKey(snap: ReportSnapshot, deleted: boolean): string {
+  const e = snap.experiment;
+  const s0 = e.status_summary;
+  return JSON.stringify([
+    e.id,
+    e.name,
+    e.model,
+    e.completed_at,
+    snap.running,
+    snap.active,
+    deleted,
+    s0.total,
+    s0.completed,
+    s0.failed,
+    s0.pending + s0.in_progress + s0.inference_completed,
+    Object.keys(e.metrics_by_model),
+  ]);
+}
+
+export function reportHeader(snap: ReportSnapshot, deleted: boolean, ctx: ReportHeaderContext): HTMLElement {
+  const e = snap.experiment;
+  const configs = modelConfigsOf(e);
+  const state = runState(e, snap.running && !deleted);
+  const stateBadge = el(
+    'span',
+    { class: `badge outline run-state ${state.cls}` },
+    codicon(state.icon, state.icon === 'loading' ? 'codicon-modifier-spin' : ''),
+    state.text,
+  );
+  const sub = el('div', { class: 'subtitle' });
+  const item = (icon: string, text: string, title?: string) => el('span', { class: 'item', title }, codicon(icon), text);
+  sub.append(
+    item('beaker', e.id, 'Experiment id'),
+    item('hubot', configs.length > 1 ? configs.join(' vs ') : e.model, 'Model configuration(s)'),
+    item('calendar', formatDateTime(e.created_at), `Created ${e.created_at}`),
+    item('person', e.created_by, 'Created by'),
+  );
+  if (e.completed_at)
+    sub.append(item('watch', formatDuration(Date.parse(e.completed_at) - Date.parse(e.created_at)), `Completed ${e.completed_at}`));
+  if (e.pass_through)
+    sub.append(el('span', { class: 'badge', title: 'Traced responses were evaluated as they are (no inference)' }, 'pass-through'));
+  if (e.reasoning_config)
+    sub.append(
+      el(
+        'span',
+        { class: 'badge outline', title: 'Reasoning configuration' },
+        'effort' in e.reasoning_config
+          ? `reasoning: ${e.reasoning_config.effort}`
+          : `reasoning: ${formatInt(e.reasoning_config.budget_tokens)} tokens`,
+      ),
+    );
+  if (e.system_prompt_override !== null)
+    sub.append(el('span', { class: 'badge outline', title: e.system_prompt_override.slice(0, 500) }, 'system prompt override'));
+  if (e.output_schema)
+    sub.append(
+      el(
+        'span',
+        {
+          class: 'badge outline',
+          title: e.output_schema.map((f) => `${f.name}: ${f.type}${f.is_list ? '[]' : ''}${f.is_optional ? '?' : ''}`).join('\n'),
+        },
+        `output schema · ${plural(e.output_schema.length, 'field')}`,
+      ),
+    );
+
+  const actions = el('div', { class: 'actions' });
+  const s = e.status_summary;
+  if (snap.running && !deleted)
+    actions.append(
+      button('Cancel', {
+        icon: 'debug-stop',
+        secondary: true,
+        title: 'Stop the run (completed items are kept)',
+        onClick: () => void ctx.act('cancel', () => ctx.rpc.request('cancel', {})),
+      }),
+    );
+  else if (!deleted && s.pending + s.in_progress + s.inference_completed > 0)
+    actions.append(
+      button('Resume', {
+        icon: 'debug-continue',
+        secondary: true,
+        title: 'Run the items that have not finished',
+        onClick: () => void ctx.act('resume', () => ctx.rpc.request('resume', { failedOnly: false })),
+      }),
+    );
+  if (!snap.running && !deleted && s.failed > 0)
+    actions.append(
+      button('Retry failed', {
+        icon: 'refresh',
+        secondary: true,
+        title: `Run the ${s.failed} failed item${s.failed === 1 ? '' : 's'} again`,
+        onClick: () => void ctx.act('retry', () => ctx.rpc.request('resume', { failedOnly: true })),
+      }),
+    );
+  actions.append(
+    button(snap.active ? 'Markers shown' : 'Show markers', {
+      icon: snap.active ? 'eye' : 'eye-closed',
+      secondary: true,
+      disabled: deleted,
+      title: snap.active
+        ? 'This experiment’s hallucinations are marked in the trace files — click to hide them'
+        : 'Mark this experiment’s hallucinations in the trace files',
+      onClick: () =>
+        void ctx.act('active', async () => {
+          const r = await ctx.rpc.request('setActive', { active: !snap.active });
+          ctx.onActiveChanged(r.active);
+        }),
+    }),
+    button('Compare…', {
+      icon: 'diff-multiple',
+      secondary: true,
+      disabled: deleted,
+      title:
+        configs.length > 1 ? 'Compare the configurations of this experiment, or with other experiments' : 'Compare with other experiments',
+      onClick: () => void ctx.act('compare', () => ctx.rpc.request('compare', { byConfiguration: configs.length > 1 })),
+    }),
+    ctx.exportButton,
+    iconButton('refresh', 'Refresh', () => void ctx.refresh()),
+  );
+  return el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub), actions);
+}
