@@ -2,13 +2,13 @@
 // (fdatasync) before `append` returns, as items.jsonl is, so that a verdict given is never lost.
 // A crash can tear only the last line: it is dropped on read (with a warning) and cut off before
 // the next append so that it cannot swallow the line written after it.
+import { cutTornTail, O_NOFOLLOW } from '../experiments/durableFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExperimentStore } from '../experiments/experimentStore';
 import { verdictSchema, type Verdict } from './verdict';
 
 export const VERDICTS_FILE = 'verdicts.jsonl';
-const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
 export class VerdictStore {
   constructor(private readonly store: ExperimentStore) {}
@@ -73,23 +73,4 @@ export function readVerdicts(file: string, warnings: string[]): Verdict[] {
     else warnings.push(`${where}: not a verdict (${r.error.issues[0]?.message ?? 'invalid'}); skipped`);
   });
   return out;
-}
-
-/** Cuts bytes after the last newline (a torn line) so that the next line starts on its own. */
-function cutTornTail(fd: number): void {
-  const size = fs.fstatSync(fd).size;
-  if (size === 0) return;
-  const chunk = Buffer.alloc(64 * 1024);
-  let end = size;
-  while (end > 0) {
-    const start = Math.max(0, end - chunk.length);
-    const n = fs.readSync(fd, chunk, 0, end - start, start);
-    const at = chunk.subarray(0, n).lastIndexOf(0x0a);
-    if (at >= 0) {
-      if (start + at + 1 < size) fs.ftruncateSync(fd, start + at + 1);
-      return;
-    }
-    end = start;
-  }
-  fs.ftruncateSync(fd, 0);
 }
