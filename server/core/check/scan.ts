@@ -60,7 +60,8 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
   const index = new TraceIndex((f) => displayPath(f, options.cwd));
   let parsed;
   try {
-    parsed = await index.load(abs, options.format ? { format: options.format } : {});
+    // No listing rows: a scan never lists, and rows (previews of every conversation) would grow with the file.
+    parsed = await index.load(abs, { listing: false, ...(options.format ? { format: options.format } : {}) });
   } catch (e) {
     return skip(null, `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
