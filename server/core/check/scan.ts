@@ -5,11 +5,9 @@
 // alone, so memory stays bounded by the findings, not by the files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { experimentConfigSchema, type Conversation, type ExperimentItem } from '../../../common/schema';
+import type { Conversation } from '../../../common/schema';
 import type { Detector } from '../detectors/detector';
-import { runItem } from '../experiments/itemPipeline';
-import { pendingItem } from '../experiments/experimentItems';
-import { passThroughSource } from '../experiments/responses';
+import { judgeTraced } from '../experiments/judgeTraced';
 import type { FormatChoice } from '../formats/indexer';
 import { AnchorRangeLocator } from '../markerText';
 import { TraceIndex } from '../traceIndex';
@@ -50,8 +48,6 @@ export async function scanTraceFiles(files: readonly string[], options: ScanOpti
   return result;
 }
 
-const PASS_THROUGH = experimentConfigSchema.parse({ name: 'check', model: 'traced', pass_through: true, conversation_ids: ['check'] });
-
 async function scanFile(abs: string, options: ScanOptions, result: CheckResult): Promise<void> {
   const shown = displayPath(abs, options.cwd);
   const skip = (conversationId: string | null, reason: string): void => {
@@ -88,7 +84,7 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
         skip(id ?? null, 'the conversation could not be read again from the file');
         continue;
       }
-      const item = await judge(conversation, options);
+      const item = await judgeTraced(conversation, options.detectors, options.signal, (m) => options.warn?.(m));
       if (item.status !== 'completed') {
         skip(id, item.failure_reason ?? 'could not be judged');
         continue;
@@ -111,24 +107,6 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
   }
   const findings = result.conversations.reduce((n, c) => n + c.findings.length, 0) - before.findings;
   options.onFile?.(shown, result.checked - before.checked, findings);
-}
-
-/** One conversation through the pass-through item pipeline; the item as it ended. */
-async function judge(conversation: Conversation, options: ScanOptions): Promise<ExperimentItem> {
-  let last: ExperimentItem = pendingItem('check', conversation.id, 'traced', 0);
-  await runItem({
-    experimentId: 'check',
-    config: PASS_THROUGH,
-    item: last,
-    conversation,
-    source: passThroughSource,
-    modelConfig: { model: 'traced' },
-    detectors: options.detectors,
-    signal: options.signal ?? new AbortController().signal,
-    update: (item) => (last = item),
-    warn: (m) => options.warn?.(m),
-  });
-  return last;
 }
 
 function suppressionOf(

@@ -4,11 +4,9 @@
 // detectors), as `check` does for whole files. Traces are judged one after another, in the order
 // they completed, so a burst of traces does not index the live file many times at once.
 import * as fs from 'node:fs';
-import { experimentConfigSchema, type Annotation, type ExperimentItem } from '../../../common/schema';
+import type { Annotation, ExperimentItem } from '../../../common/schema';
 import type { Detector } from '../detectors/detector';
-import { pendingItem } from '../experiments/experimentItems';
-import { runItem } from '../experiments/itemPipeline';
-import { passThroughSource } from '../experiments/responses';
+import { judgeTraced } from '../experiments/judgeTraced';
 import { TraceIndex } from '../traceIndex';
 import type { WrittenLine } from './liveTraceFile';
 import type { CompletedTrace } from './traceCompletion';
@@ -26,8 +24,6 @@ export interface LiveTraceResult {
   conversations: LiveConversationResult[];
   hallucinations: number;
 }
-
-const PASS_THROUGH = experimentConfigSchema.parse({ name: 'live', model: 'traced', pass_through: true, conversation_ids: ['live'] });
 
 /** One trace: see detectTraces. */
 export async function detectTrace(
@@ -68,19 +64,7 @@ export async function detectTraces(
       const traceId = conversation?.metadata?.trace_id;
       const results = typeof traceId === 'string' ? byTrace.get(traceId) : undefined;
       if (!conversation || !results) continue;
-      let last: ExperimentItem = pendingItem('live', conversation.id, 'traced', 0);
-      await runItem({
-        experimentId: 'live',
-        config: PASS_THROUGH,
-        item: last,
-        conversation,
-        source: passThroughSource,
-        modelConfig: { model: 'traced' },
-        detectors,
-        signal,
-        update: (item) => (last = item),
-        warn,
-      });
+      const last = await judgeTraced(conversation, detectors, signal, warn);
       results.push({
         id: conversation.id,
         file,
