@@ -3,6 +3,7 @@
 // one, and on every change the file watcher reports. Every read of a trace file goes through
 // here, and each one checks first that the file (followed through symbolic links) is still inside
 // the workspace: a file replaced by a link to elsewhere after it was added is refused, not read.
+import { readByteRange } from './core/byteRange';
 import { isProtobufTraceFile, traceFileText } from './core/formats/protobufTraceFile';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -186,14 +187,7 @@ export class TraceFiles {
       return null;
     }
     try {
-      const buf = Buffer.allocUnsafe(end - start);
-      let got = 0;
-      while (got < buf.length) {
-        const n = fs.readSync(fd, buf, got, buf.length - got, start + got);
-        if (n <= 0) break;
-        got += n;
-      }
-      return buf.toString('utf8', 0, got);
+      return readByteRange(fd, start, end);
     } catch {
       return null;
     } finally {

@@ -1,6 +1,7 @@
 // Annotations → exact character ranges in the trace file's text, through JSON string escapes —
 // also through JSON held in a string held in a string (converted formats: see `partOrigins`).
 // A marker is placed only where the file still holds the annotated text.
+import { readByteRange } from './byteRange';
 import * as fs from 'node:fs';
 import {
   messageParts,
@@ -76,9 +77,7 @@ export function annotationPositionFromDisk(
   try {
     const fd = fs.openSync(path, 'r');
     try {
-      const buf = Buffer.allocUnsafe(anchor.byteEnd - anchor.byteStart);
-      const n = fs.readSync(fd, buf, 0, buf.length, anchor.byteStart);
-      text = buf.toString('utf8', 0, n);
+      text = readByteRange(fd, anchor.byteStart, anchor.byteEnd);
     } finally {
       fs.closeSync(fd);
     }

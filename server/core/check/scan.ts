@@ -3,6 +3,7 @@
 // finding placed on the trace file's characters the way the editor's markers are. Files are
 // streamed through the index (large ones lazily) and each marked conversation's bytes are read
 // alone, so memory stays bounded by the findings, not by the files.
+import { readByteRange } from '../byteRange';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Conversation } from '../../../common/schema';
@@ -71,11 +72,7 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
   const fd = fs.openSync(abs, 'r');
   const before = { checked: result.checked, findings: result.conversations.reduce((n, c) => n + c.findings.length, 0) };
   try {
-    const readRange = (start: number, end: number): string | null => {
-      const buf = Buffer.allocUnsafe(end - start);
-      const n = fs.readSync(fd, buf, 0, buf.length, start);
-      return n === buf.length ? buf.toString('utf8') : null;
-    };
+    const readRange = (start: number, end: number): string => readByteRange(fd, start, end);
     for (let position = 0; position < count; position++) {
       if (options.signal?.aborted) return;
       const id = index.idAt(abs, position);

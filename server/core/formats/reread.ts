@@ -2,6 +2,7 @@
 // the record table) are read and parsed alone, then read as at indexing — an OpenAI record
 // directly, span records re-assembled into their trace's conversations. A file that changed
 // since it was indexed gives nothing (its re-index is on the way).
+import { readByteRange } from '../byteRange';
 import * as fs from 'node:fs';
 import type { Conversation } from '../../../common/schema';
 import { assembleTrace, type AssembleOptions, type AssembledConversation } from './assemble/trace';
@@ -163,14 +164,7 @@ export class RecordRereader {
     if (start < 0 || end < start) return null;
     const cached = cache.get(start);
     if (cached !== undefined) return cached;
-    const buf = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = fs.readSync(fd, buf, got, buf.length - got, start + got);
-      if (n <= 0) break;
-      got += n;
-    }
-    let text = buf.toString('utf8', 0, got);
+    let text = readByteRange(fd, start, end);
     if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
     cache.set(start, text);
     return text;
