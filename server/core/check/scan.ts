@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Conversation } from '../../../common/schema';
 import type { Detector } from '../detectors/detector';
 import { judgeTraced } from '../experiments/judgeTraced';
+import { refusal } from '../formats/convert';
 import type { FormatChoice } from '../formats/indexer';
 import { AnchorRangeLocator } from '../markerText';
 import { TraceIndex } from '../traceIndex';
@@ -63,10 +64,11 @@ async function scanFile(abs: string, options: ScanOptions, result: CheckResult):
     return skip(null, `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   const count = index.count(abs);
-  if (!parsed.isTrace || count === 0) {
-    const why = parsed.problems.find((p) => p.severity === 'error')?.message ?? 'no conversation found in it';
-    return skip(null, `not read as a trace file: ${why}`);
-  }
+  // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
+  const refused = refusal(shown, fs.statSync(abs).size === 0, parsed.isTrace, count, parsed.coverage);
+  if (refused) return skip(null, `not read as a trace file: ${parsed.problems.find((p) => p.severity === 'error')?.message ?? refused}`);
+  // LLM calls of the file that could not be read are left out and named, never counted as clean.
+  for (const u of parsed.coverage?.unread ?? []) skip(u.spanId, `line ${u.line + 1}: LLM call not read: ${u.reason}`);
   for (const p of parsed.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
 
   const fd = fs.openSync(abs, 'r');
