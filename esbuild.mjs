@@ -23,22 +23,30 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
+const browser = { ...common, platform: 'browser', target: 'chrome120', loader: { '.css': 'text' }, plugins: [zodEnglishOnly] };
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', plugins: [zodEnglishOnly] };
 
 const bundles = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'server/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  {
-    ...common,
-    platform: 'browser',
-    target: 'chrome120',
-    format: 'iife',
-    entryPoints: Object.fromEntries(['form', 'report'].filter((n) => existsSync(`webview/${n}.ts`)).map((n) => [n, `webview/${n}.ts`])),
-    outdir: 'dist/webview',
-    loader: { '.css': 'text' },
-    plugins: [zodEnglishOnly],
-  },
+  ...(existsSync('webview/form.ts')
+    ? [{ ...browser, format: 'iife', entryPoints: { form: 'webview/form.ts' }, outdir: 'dist/webview' }]
+    : []),
+  // The report (and compare) page is an ES module (<script type="module">): what its first paint
+  // does not need (the charts, the compare panel) is split into chunks it imports afterwards.
+  ...(existsSync('webview/report.ts')
+    ? [
+        {
+          ...browser,
+          format: 'esm',
+          splitting: true,
+          entryPoints: { report: 'webview/report.ts' },
+          outdir: 'dist/webview',
+          chunkNames: 'chunks/[name]-[hash]',
+        },
+      ]
+    : []),
   // The extension-host test suite (mocha inside VS Code), built beside the extension.
   ...(existsSync('test/editor/suite/index.ts')
     ? [{ ...node, entryPoints: { index: 'test/editor/suite/index.ts' }, outdir: 'out/test/editor/suite', external: ['vscode', 'mocha'] }]
@@ -47,6 +55,8 @@ const bundles = [
 
 // Codicons ship beside the webview bundles: the packaged extension has no node_modules.
 mkdirSync('dist/webview', { recursive: true });
+// Chunk names carry a content hash: those of an earlier build would pile up (and be packaged).
+rmSync('dist/webview/chunks', { recursive: true, force: true });
 // A production build leaves no source map of an earlier development build beside its bundles.
 if (production)
   for (const dir of ['dist', 'dist/webview']) for (const f of readdirSync(dir)) if (f.endsWith('.js.map')) rmSync(path.join(dir, f));

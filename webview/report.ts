@@ -1,13 +1,14 @@
-// Entry of the report bundle (dist/webview/report.js): the report panel, or the compare panel
-// when the host's page says so (<body data-app="compare">).
-import './lib/zodConfig';
+// Entry of the report bundle (dist/webview/report.js, an ES module; its lazy chunks are in
+// dist/webview/chunks/): the report panel, or the compare panel when the host's page says so
+// (<body data-app="compare">). Dynamic imports name the `.js` file (TypeScript's NodeNext
+// resolution asks for it; esbuild finds the .ts).
 import baseCss from './base.css';
 import reportCss from './report.css';
 import './lib/elements';
 import { adoptStyles } from './lib/dom';
-import { CompareApp } from './report/compareApp';
 import { ReportApp } from './report/reportApp';
 
 adoptStyles(baseCss, reportCss);
-if (document.body.dataset.app === 'compare') void new CompareApp().start();
+// The compare panel's code is a chunk of its own: the report does not load it.
+if (document.body.dataset.app === 'compare') void import('./report/compareApp.js').then(({ CompareApp }) => new CompareApp().start());
 else void new ReportApp(`${baseCss}\n${reportCss}`).start();

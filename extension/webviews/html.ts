@@ -10,6 +10,8 @@ export interface WebviewHtmlOptions {
   nonce: string;
   /** `asWebviewUri` of dist/webview/<bundle>.js. */
   scriptUri: string;
+  /** The bundle is an ES module (`<script type="module">`): see `webviewBundle`. */
+  module?: boolean;
   /** `asWebviewUri` of codicon.css. */
   codiconCssUri: string;
   title: string;
@@ -19,6 +21,15 @@ export interface WebviewHtmlOptions {
    * webviews do). Embedded as a JSON data block (not executed), read with `readInitialState`.
    */
   initialState?: unknown;
+}
+
+/**
+ * Which bundle of dist/webview/ serves an app. The report bundle (report and compare) is an ES
+ * module so that it can import its chunks (charts, compare) after the first paint: the nonce of
+ * its script element covers the chunks it imports, so the CSP stays as strict.
+ */
+export function webviewBundle(app: WebviewAppName): { file: 'form.js' | 'report.js'; module: boolean } {
+  return app === 'form' ? { file: 'form.js', module: false } : { file: 'report.js', module: true };
 }
 
 /** The id of the JSON block that carries `initialState`. */
@@ -67,7 +78,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
 <title>${escapeAttribute(o.title)}</title>
 </head>
 <body data-app="${escapeAttribute(o.app)}">
-${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
+${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script${o.module ? ' type="module"' : ''} nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
 </body>
 </html>
 `;

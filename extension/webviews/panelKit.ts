@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ActiveExperiment } from '../activeExperiment';
 import type { ServerConnection } from '../serverClient';
 import type { SettingsOwner } from '../settings';
-import { createNonce, renderWebviewHtml, type WebviewAppName } from './html';
+import { createNonce, renderWebviewHtml, webviewBundle, type WebviewAppName } from './html';
 
 export interface WebviewHostDeps {
   context: vscode.ExtensionContext;
@@ -49,11 +49,12 @@ export function setPanelHtml(
   initialState?: unknown,
 ): void {
   const webview = panel.webview;
-  const bundle = app === 'form' ? 'form' : 'report';
+  const bundle = webviewBundle(app);
   webview.html = renderWebviewHtml({
     cspSource: webview.cspSource,
     nonce: createNonce(),
-    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', `${bundle}.js`)).toString(),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', bundle.file)).toString(),
+    module: bundle.module,
     codiconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(codiconRoot(context), 'codicon.css')).toString(),
     title,
     app,

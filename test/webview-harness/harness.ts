@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderWebviewHtml, type WebviewAppName } from '../../extension/webviews/html';
+import { renderWebviewHtml, webviewBundle, type WebviewAppName } from '../../extension/webviews/html';
 import { bodyClass, themeStyle, type ThemeName } from './themes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -50,7 +50,8 @@ function pageHtml(app: WebviewAppName, theme: ThemeName, initialState?: unknown)
   const html = renderWebviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/webview/${app === 'form' ? 'form' : 'report'}.js`,
+    scriptUri: `${ORIGIN}/dist/webview/${webviewBundle(app).file}`,
+    module: webviewBundle(app).module,
     codiconCssUri: `${ORIGIN}/codicons/codicon.css`,
     title: app,
     app,

@@ -1,9 +1,14 @@
 // Chart data (pure computations, unit-tested) and the inline-SVG charts drawn from it. Colours
 // come from CSS classes mapped to VS Code's --vscode-charts-* variables, so themes apply.
-import type { ExperimentItem, ExperimentResource, Metrics, StatusSummary } from '../../common/schema';
+import type { ExperimentItem, ExperimentResource, Metrics } from '../../common/schema';
 import { formatCompact, formatInt, humanizeLabel, truncate } from './format';
 import { h, s, type VNode } from './vnode';
 import { own } from './ownRecord';
+
+// The status bar and the label palette are drawn on the report's first paint; the charts are
+// loaded after it (a chunk of their own). They live in their own modules and are re-exported here.
+export { labelColorIndex } from './labelColors';
+export { statusBar, statusLabels, statusOrder, statusSegments } from './statusBar';
 
 // ---- scales ------------------------------------------------------------------------------
 
@@ -145,20 +150,6 @@ export function tokenBars(items: readonly ExperimentItem[], configs: readonly st
       series: Math.max(0, configs.indexOf(i.model_config)),
     }))
     .sort((a, b) => b.input + b.output - (a.input + a.output) || a.label.localeCompare(b.label));
-}
-
-export const statusOrder = ['completed', 'inference_completed', 'in_progress', 'pending', 'failed'] as const;
-
-export function statusSegments(summary: StatusSummary): { status: (typeof statusOrder)[number]; count: number; fraction: number }[] {
-  const total = Math.max(summary.total, 1);
-  return statusOrder.filter((k) => summary[k] > 0).map((status) => ({ status, count: summary[status], fraction: summary[status] / total }));
-}
-
-/** A stable palette slot for a label name (labels keep their colour across charts and reports). */
-export function labelColorIndex(label: string, slots = 8): number {
-  let hash = 0;
-  for (let i = 0; i < label.length; i++) hash = (hash * 31 + label.charCodeAt(i)) >>> 0;
-  return hash % slots;
 }
 
 // ---- drawing -----------------------------------------------------------------------------
@@ -454,51 +445,6 @@ export function heatTable(data: HeatTableData): VNode {
             }),
             h('td', { class: 'total' }, formatInt(data.toolTotals[ti]!)),
           ),
-        ),
-      ),
-    ),
-  );
-}
-
-export const statusLabels: Record<(typeof statusOrder)[number], string> = {
-  completed: 'Completed',
-  inference_completed: 'Detecting',
-  in_progress: 'Running',
-  pending: 'Pending',
-  failed: 'Failed',
-};
-
-/** The stacked status bar with its legend. */
-export function statusBar(summary: StatusSummary): VNode {
-  const segments = statusSegments(summary);
-  return h(
-    'div',
-    { class: 'status-bar-wrap' },
-    h(
-      'div',
-      {
-        class: 'status-bar',
-        role: 'img',
-        'aria-label': segments.map((g) => `${statusLabels[g.status]} ${g.count}`).join(', ') || 'No items',
-      },
-      segments.map((g) =>
-        h('span', {
-          class: ['seg', `st-${g.status}`],
-          style: { 'flex-grow': g.count },
-          title: `${statusLabels[g.status]}: ${formatInt(g.count)} of ${formatInt(summary.total)}`,
-        }),
-      ),
-    ),
-    h(
-      'div',
-      { class: 'legend status-legend' },
-      statusOrder.map((k) =>
-        h(
-          'span',
-          { class: ['legend-item', summary[k] === 0 && 'zero'] },
-          h('span', { class: ['swatch', `st-${k}`] }),
-          `${statusLabels[k]} `,
-          h('strong', null, formatInt(summary[k])),
         ),
       ),
     ),

@@ -1,7 +1,8 @@
 // Splits a message part's text into segments by the annotations that cover them, so that the
 // hallucinated characters can be marked. Offsets are UTF-16 indices into
 // messageParts(message)[message_part_index].text — the same string the detectors saw.
-import { messageParts, type Annotation, type Message, type MessagePart } from '../../common/schema';
+import type { Annotation, Message, MessagePart } from '../../common/schema';
+import { messageParts } from '../../common/schemaValues';
 
 export interface Segment {
   text: string;

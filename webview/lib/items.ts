@@ -1,5 +1,6 @@
 // The report's items table: one row per item, with the values it is sorted and filtered on.
-import { itemStatuses, type ExperimentItem, type ExperimentResource, type ItemStatus } from '../../common/schema';
+import type { ExperimentItem, ExperimentResource, ItemStatus } from '../../common/schema';
+import { itemStatuses } from '../../common/schemaValues';
 import type { ConversationContext } from '../../common/webviewProtocol';
 import { own } from './ownRecord';
 

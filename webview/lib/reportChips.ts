@@ -1,8 +1,9 @@
 // Small shared pieces of the report's views (vnode trees): label descriptions, codicons, the
 // configurations of an experiment, label and status chips, and the detection-notes lines.
-import { builtInLabels, type ExperimentItem, type ExperimentResource } from '../../common/schema';
+import type { ExperimentItem, ExperimentResource } from '../../common/schema';
+import { builtInLabels } from '../../common/schemaValues';
 import type { LabelInfo } from '../../common/webviewProtocol';
-import { labelColorIndex } from './charts';
+import { labelColorIndex } from './labelColors';
 import { formatInt, humanizeLabel, plural } from './format';
 import { displayStatus, statusIcons, statusTitles, statusTooltip } from './items';
 import { h, type Child, type VNode } from './vnode';

@@ -10,6 +10,7 @@ import type {
   RequestParams,
   RequestResult,
 } from '../../common/webviewProtocol';
+import type { MethodTable } from '../../common/webviewMethods';
 
 export interface Transport {
   post(message: unknown): void;
@@ -45,8 +46,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/**
+ * `protocol`: the protocol itself, or its zod-free method table (common/webviewMethods.ts, with the
+ * protocol as type argument) — the client uses each key's kind and method name only.
+ */
 export function createRpcClient<T extends AnyWebviewProtocol>(
-  protocol: T,
+  protocol: T | MethodTable<T>,
   transport: Transport,
   options: { timeoutMs?: number } = {},
 ): RpcClient<T> {
@@ -73,7 +78,7 @@ export function createRpcClient<T extends AnyWebviewProtocol>(
 
   return {
     request(key, params) {
-      const spec = protocol[key as string];
+      const spec = (protocol as MethodTable<T>)[key];
       if (!spec || spec.kind !== 'request') return Promise.reject(new Error(`not a request: ${String(key)}`));
       const id = nextId++;
       const envelope: RequestEnvelope = { type: 'request', id, method: spec.method, params };
@@ -90,7 +95,7 @@ export function createRpcClient<T extends AnyWebviewProtocol>(
       });
     },
     onNotification(key, handler) {
-      const spec = protocol[key as string];
+      const spec = (protocol as MethodTable<T>)[key];
       if (!spec || spec.kind !== 'notification') throw new Error(`not a notification: ${String(key)}`);
       let set = handlers.get(spec.method);
       if (!set) handlers.set(spec.method, (set = new Set()));

@@ -2,7 +2,8 @@
 // metrics with deltas against a baseline, labels per subject, and per conversation which one
 // hallucinated where.
 import type { ExperimentResource } from '../../common/schema';
-import { CompareProtocol, type ConversationContext, type TraceLocation } from '../../common/webviewProtocol';
+import type { CompareProtocol, ConversationContext, TraceLocation } from '../../common/webviewProtocol';
+import { compareMethods } from '../../common/webviewMethods';
 import type { ExperimentSummary } from '../../common/protocol';
 import { barChart } from '../lib/charts';
 import {
@@ -46,7 +47,7 @@ export class CompareApp {
   private readonly root = el('main', { class: 'report compare' });
 
   constructor() {
-    this.rpc = createRpcClient(CompareProtocol, windowTransport());
+    this.rpc = createRpcClient<typeof CompareProtocol>(compareMethods, windowTransport());
     const saved = this.store.load();
     this.state = {
       view: 'compare',

@@ -1,11 +1,8 @@
-// The report's Export button and its menu (HTML report, items as CSV, experiment as JSON), and
-// the content each format saves.
-import type { ConversationContext, ExportFormat } from '../../common/webviewProtocol';
-import type { ExperimentResource } from '../../common/schema';
+// The report's Export button and its menu (HTML report, items as CSV, experiment as JSON). The
+// content each format saves is built by ./exportContent, loaded when an export is chosen.
+import type { ExportFormat } from '../../common/webviewProtocol';
 import { button } from '../lib/controls';
 import { codicon, el } from '../lib/dom';
-import { experimentJson, itemsCsv, reportHtml } from '../lib/exportFormats';
-import type { LabelDescriptions } from '../lib/reportViews';
 
 export class ExportMenu {
   private menu: HTMLElement | null = null;
@@ -67,19 +64,4 @@ export class ExportMenu {
     this.menu?.remove();
     this.menu = null;
   }
-}
-
-/** What an export of the experiment in this format saves. */
-export function exportContent(
-  format: ExportFormat,
-  e: ExperimentResource,
-  conversations: Record<string, ConversationContext>,
-  cssText: string,
-  descriptions: LabelDescriptions,
-): string {
-  return format === 'json'
-    ? experimentJson(e)
-    : format === 'csv'
-      ? itemsCsv(e, conversations)
-      : reportHtml(e, { css: cssText, conversations, descriptions });
 }

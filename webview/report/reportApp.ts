@@ -3,18 +3,18 @@
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState. This file
 // wires the sections together; each section lives in its own module.
 import type { ExperimentResource } from '../../common/schema';
-import {
+import type {
   ReportProtocol,
-  type AnnotationLocation,
-  type ConversationContext,
-  type ExportFormat,
-  type ReportInitResult,
-  type ReportSnapshot,
+  AnnotationLocation,
+  ConversationContext,
+  ExportFormat,
+  ReportInitResult,
+  ReportSnapshot,
 } from '../../common/webviewProtocol';
-import { statusBar } from '../lib/charts';
+import { reportMethods } from '../../common/webviewMethods';
+import { statusBar } from '../lib/statusBar';
 import { button } from '../lib/controls';
 import { codicon, el, mount } from '../lib/dom';
-import { exportFileName } from '../lib/exportFormats';
 import { formatInt, plural } from '../lib/format';
 import {
   buildRows,
@@ -26,20 +26,17 @@ import {
   type ItemRow,
   type SortState,
 } from '../lib/items';
-import {
-  chartCards,
-  configurationTable,
-  hiddenAnnotationsLine,
-  labelDescriptions,
-  metricCards,
-  modelConfigsOf,
-  type LabelDescriptions,
-} from '../lib/reportViews';
+import type * as ChartCardsModule from '../lib/chartCardsView';
+// The views by their own modules, not through ../lib/reportViews: that one gathers the charts too,
+// which are a chunk loaded after the first paint.
+import { configurationTable } from '../lib/configurationTableView';
+import { metricCards } from '../lib/metricCardsView';
+import { hiddenAnnotationsLine, labelDescriptions, modelConfigsOf, type LabelDescriptions } from '../lib/reportChips';
 import { createRpcClient, type RpcClient } from '../lib/rpc';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
 import { h } from '../lib/vnode';
 import { progressText } from '../lib/statusText';
-import { ExportMenu, exportContent } from './exportMenu';
+import { ExportMenu } from './exportMenu';
 import { ItemFilters } from './itemFilters';
 import { ItemsTable, whenIdle } from './itemsTable';
 import { readReportBootstrap } from './initialState';
@@ -89,7 +86,7 @@ export class ReportApp {
 
   constructor(cssText: string) {
     this.cssText = cssText;
-    this.rpc = createRpcClient(ReportProtocol, windowTransport());
+    this.rpc = createRpcClient<typeof ReportProtocol>(reportMethods, windowTransport());
     const saved = this.store.load();
     this.state = {
       view: 'report',
@@ -189,8 +186,8 @@ export class ReportApp {
         hiddenAnnotationsLine(hiddenAnnotationCount(e.items)),
       ]);
       phase('metrics');
-      // The first paint does not wait for the charts (the slowest section to build): they
-      // follow in the next task after it; live updates redraw them in place.
+      // The first paint does not wait for the charts (the slowest section to build, and a chunk
+      // of their own): they are loaded and drawn after it; live updates redraw them in place.
       if (first) this.renderChartsAfterPaint();
       else this.renderCharts(e);
       const configs = configurationTable(e);
@@ -217,12 +214,25 @@ export class ReportApp {
   }
 
   private chartsToken = 0;
+  /** The charts' chunk (chartCardsView.ts and charts.ts): asked for after the first paint, then kept. */
+  private chartsModule: Promise<typeof ChartCardsModule> | null = null;
 
   private renderCharts(e: ExperimentResource): void {
-    this.chartsToken++;
-    this.chartsHost.style.removeProperty('min-height');
-    mount(this.chartsHost, [h('h2', null, 'Charts'), chartCards(e, { live: true })]);
-    performance.mark('hl:phase:charts');
+    const token = ++this.chartsToken;
+    this.chartsModule ??= import('../lib/chartCardsView.js');
+    this.chartsModule.then(
+      ({ chartCards }) => {
+        // A newer snapshot's charts are on their way: these would be stale.
+        if (token !== this.chartsToken) return;
+        this.chartsHost.style.removeProperty('min-height');
+        mount(this.chartsHost, [h('h2', null, 'Charts'), chartCards(e, { live: true })]);
+        performance.mark('hl:phase:charts');
+      },
+      (error: unknown) => {
+        this.chartsModule = null;
+        this.showBanner('error', `The charts could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
   }
 
   private renderChartsAfterPaint(): void {
@@ -301,8 +311,11 @@ export class ReportApp {
     const snap = this.snapshot;
     if (!snap) return;
     const e = snap.experiment;
-    const content = exportContent(format, e, this.conversations, this.cssText, this.descriptions);
-    await this.act(`export-${format}`, () => this.rpc.request('export', { format, fileName: exportFileName(e, format), content }));
+    await this.act(`export-${format}`, async () => {
+      const { exportContent, exportFileName } = await import('./exportContent.js');
+      const content = exportContent(format, e, this.conversations, this.cssText, this.descriptions);
+      return this.rpc.request('export', { format, fileName: exportFileName(e, format), content });
+    });
   }
 
   /** Runs an action once at a time; failures show as a banner. */

@@ -7,7 +7,7 @@ import { button, iconButton } from '../lib/controls';
 import { codicon, el } from '../lib/dom';
 import { formatDateTime, formatDuration, formatInt, plural } from '../lib/format';
 import { failureCounts } from '../lib/items';
-import { modelConfigsOf } from '../lib/reportViews';
+import { modelConfigsOf } from '../lib/reportChips';
 import type { RpcClient } from '../lib/rpc';
 import { finishedText } from '../lib/statusText';
 
