@@ -34,6 +34,10 @@ export interface OpenOptions {
   height?: number;
   /** Delay before answering, in ms. */
   delay?: number;
+  /** The folder whose dist/webview/ is served (default: this checkout; a benchmark's baseline build). */
+  distRoot?: string;
+  /** Load the bundle as an ES module (default: as the extension loads this checkout's bundle). */
+  moduleScript?: boolean;
 }
 
 export interface HarnessPage {
@@ -46,12 +50,12 @@ export interface HarnessPage {
   cspViolations(): Promise<string[]>;
 }
 
-function pageHtml(app: WebviewAppName, theme: ThemeName, initialState?: unknown): string {
+function pageHtml(app: WebviewAppName, theme: ThemeName, initialState?: unknown, moduleScript = webviewBundle(app).module): string {
   const html = renderWebviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
     scriptUri: `${ORIGIN}/dist/webview/${webviewBundle(app).file}`,
-    module: webviewBundle(app).module,
+    module: moduleScript,
     codiconCssUri: `${ORIGIN}/codicons/codicon.css`,
     title: app,
     app,
@@ -115,9 +119,13 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/index.html')
-      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState) });
+      return route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript),
+      });
     let file: string | null = null;
-    if (url.pathname.startsWith('/dist/webview/')) file = path.join(repoRoot, url.pathname);
+    if (url.pathname.startsWith('/dist/webview/')) file = path.join(opts.distRoot ?? repoRoot, url.pathname);
     else if (url.pathname.startsWith('/codicons/'))
       file = path.join(repoRoot, 'node_modules', '@vscode', 'codicons', 'dist', path.basename(url.pathname));
     if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
