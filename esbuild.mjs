@@ -1,6 +1,6 @@
 // One esbuild context per bundle. `--watch` rebuilds on change, `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -23,6 +23,25 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
+/**
+ * The report page imports shared chunks statically; the browser would find them only once
+ * report.js is parsed (one more round trip through VS Code's webview service worker). The host
+ * names them in <link rel="modulepreload"> instead, from this list (dist/webview/report.preload.json).
+ */
+const reportPreloadManifest = {
+  name: 'report-preload-manifest',
+  setup(b) {
+    b.onEnd((result) => {
+      if (!result.metafile) return;
+      const outputs = result.metafile.outputs;
+      const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === 'webview/report.ts');
+      if (!entry) return;
+      const chunks = outputs[entry].imports.filter((i) => i.kind === 'import-statement').map((i) => path.relative('dist/webview', i.path));
+      writeFileSync('dist/webview/report.preload.json', JSON.stringify(chunks));
+    });
+  },
+};
+
 const browser = { ...common, platform: 'browser', target: 'chrome120', loader: { '.css': 'text' }, plugins: [zodEnglishOnly] };
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', plugins: [zodEnglishOnly] };
 
@@ -44,6 +63,8 @@ const bundles = [
           entryPoints: { report: 'webview/report.ts' },
           outdir: 'dist/webview',
           chunkNames: 'chunks/[name]-[hash]',
+          metafile: true,
+          plugins: [...browser.plugins, reportPreloadManifest],
         },
       ]
     : []),

@@ -12,6 +12,8 @@ export interface WebviewHtmlOptions {
   scriptUri: string;
   /** The bundle is an ES module (`<script type="module">`): see `webviewBundle`. */
   module?: boolean;
+  /** `asWebviewUri` of the chunks the module imports statically: fetched alongside it, not after it. */
+  preloadUris?: readonly string[];
   /** `asWebviewUri` of codicon.css. */
   codiconCssUri: string;
   title: string;
@@ -75,7 +77,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="${escapeAttribute(o.codiconCssUri)}" nonce="${nonce}">
-<title>${escapeAttribute(o.title)}</title>
+${(o.preloadUris ?? []).map((u) => `<link rel="modulepreload" href="${escapeAttribute(u)}" nonce="${nonce}">\n`).join('')}<title>${escapeAttribute(o.title)}</title>
 </head>
 <body data-app="${escapeAttribute(o.app)}">
 ${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script${o.module ? ' type="module"' : ''} nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>

@@ -2,6 +2,7 @@
 // each, passed in), panel options limited to our own files, and the HTML shell with a fresh nonce.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import type { ActiveExperiment } from '../activeExperiment';
 import type { ServerConnection } from '../serverClient';
 import type { SettingsOwner } from '../settings';
@@ -40,6 +41,25 @@ export function webviewOptions(context: vscode.ExtensionContext): vscode.Webview
   };
 }
 
+const preloadManifestSchema = z.array(z.string().regex(/^chunks\/[\w.-]+\.js$/));
+
+/**
+ * The chunks the report bundle imports statically, as esbuild.mjs lists them beside it
+ * (dist/webview/report.preload.json; read at each page, as a rebuild renames them). Without the
+ * list the page still loads: the browser finds the chunks in report.js, one round trip later.
+ */
+function reportPreloads(context: vscode.ExtensionContext): vscode.Uri[] {
+  const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+  try {
+    const parsed = preloadManifestSchema.safeParse(
+      JSON.parse(fs.readFileSync(vscode.Uri.joinPath(root, 'report.preload.json').fsPath, 'utf8')),
+    );
+    return parsed.success ? parsed.data.map((rel) => vscode.Uri.joinPath(root, ...rel.split('/'))) : [];
+  } catch {
+    return []; // no list (a build without one): no preloads
+  }
+}
+
 /** Sets the page of `panel` for `app` (the report bundle serves both report and compare). */
 export function setPanelHtml(
   context: vscode.ExtensionContext,
@@ -55,6 +75,7 @@ export function setPanelHtml(
     nonce: createNonce(),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview', bundle.file)).toString(),
     module: bundle.module,
+    preloadUris: bundle.module ? reportPreloads(context).map((u) => webview.asWebviewUri(u).toString()) : [],
     codiconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(codiconRoot(context), 'codicon.css')).toString(),
     title,
     app,

@@ -97,6 +97,20 @@ describe('report bundle split', () => {
     assert.match(html('report'), new RegExp(`<script type="module" nonce="${nonce}" src="[^"]+/report\\.js"></script>`));
     assert.match(html('compare'), /<script type="module" nonce="[^"]+" src="[^"]+\/report\.js"><\/script>/);
     assert.match(html('form'), new RegExp(`<script nonce="${nonce}" src="[^"]+/form\\.js"></script>`));
+    const preloaded = renderWebviewHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce,
+      scriptUri: 'https://x.vscode-cdn.net/dist/webview/report.js',
+      module: true,
+      preloadUris: ['https://x.vscode-cdn.net/dist/webview/chunks/chunk-A.js', 'https://x.vscode-cdn.net/dist/webview/chunks/chunk-"B.js'],
+      codiconCssUri: 'https://x.vscode-cdn.net/codicon.css',
+      title: 'report',
+      app: 'report',
+    });
+    assert.match(preloaded, new RegExp(`<link rel="modulepreload" href="[^"]+/chunks/chunk-A\\.js" nonce="${nonce}">`));
+    assert.ok(preloaded.includes('chunk-&quot;B.js'), 'a preload address is escaped');
+    assert.ok(preloaded.indexOf('modulepreload') < preloaded.indexOf('<body'), 'preloads are in the head, ahead of the data block');
+    assert.ok(!html('form').includes('modulepreload'), 'the form preloads nothing');
     const csp = contentSecurityPolicy('https://x.vscode-cdn.net', nonce);
     assert.match(csp, new RegExp(`script-src 'nonce-${nonce}'(;|$)`), 'scripts by nonce only: no host source, no strict-dynamic, no eval');
     assert.ok(html('report').includes(csp.replace(/'/g, '&#39;')), 'the page carries that CSP');

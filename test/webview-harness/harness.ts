@@ -50,12 +50,25 @@ export interface HarnessPage {
   cspViolations(): Promise<string[]>;
 }
 
-function pageHtml(app: WebviewAppName, theme: ThemeName, initialState?: unknown, moduleScript = webviewBundle(app).module): string {
+/** The report bundle's static chunks as esbuild.mjs lists them (the extension preloads them too). */
+function preloads(distRoot: string): string[] {
+  const file = path.join(distRoot, 'dist', 'webview', 'report.preload.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : [];
+}
+
+function pageHtml(
+  app: WebviewAppName,
+  theme: ThemeName,
+  initialState?: unknown,
+  moduleScript = webviewBundle(app).module,
+  distRoot = repoRoot,
+): string {
   const html = renderWebviewHtml({
     cspSource: ORIGIN,
     nonce: NONCE,
     scriptUri: `${ORIGIN}/dist/webview/${webviewBundle(app).file}`,
     module: moduleScript,
+    preloadUris: moduleScript ? preloads(distRoot).map((rel) => `${ORIGIN}/dist/webview/${rel}`) : [],
     codiconCssUri: `${ORIGIN}/codicons/codicon.css`,
     title: app,
     app,
@@ -122,7 +135,7 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
       return route.fulfill({
         status: 200,
         contentType: 'text/html',
-        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript),
+        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript, opts.distRoot),
       });
     let file: string | null = null;
     if (url.pathname.startsWith('/dist/webview/')) file = path.join(opts.distRoot ?? repoRoot, url.pathname);
