@@ -21,6 +21,8 @@ import type { YMD } from './relativeDates';
 import { isVocabularyOption } from './vocabularies';
 import { regionOfGroundedPlace } from './regions';
 import { isCodeWord } from './words';
+import { standardCodeGrounded } from './standardCodes';
+import { describesCurrentTime, isPresentEraYear, unanchoredRelativeTime } from './unanchoredTime';
 
 export type Verdict =
   | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
@@ -39,10 +41,32 @@ export function numberGrounded(n: number, ctx: ContextIndex): boolean {
 
 export function groundNumber(n: number, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
   if (numberGrounded(n, ctx) || inSchemaLiterals(n, schema) || arithmeticGrounded(n, ctx)) return OK;
+  if (unverifiableYear(n, schema, ctx)) return OK;
   // Small integers are often implied ("a pair", "both"); be less sure about them.
   const small = Number.isInteger(n) && Math.abs(n) < 10;
   return { grounded: false, confidence: small ? 0.7 : 0.9 };
 }
+
+/**
+ * A year for "now" that nothing in the conversation pins down: the parameter's description says
+ * it is the current year, or the user speaks of this/next year, and no date is stated anywhere.
+ */
+function unverifiableYear(n: number, schema: SchemaNode | null, ctx: ContextIndex): boolean {
+  if (!isPresentEraYear(n) || ctx.fullDates.length > 0) return false;
+  const aboutYears = typeof schema?.['description'] === 'string' && /year/i.test(schema['description']);
+  return describesCurrentTime(schema) || (aboutYears && unanchoredRelativeTime(ctx));
+}
+
+/** A date value the conversation cannot confirm or refute (a relative "next month" with no date stated). */
+function unverifiableDate(schema: SchemaNode | null, ctx: ContextIndex, paramName: string | null): boolean {
+  if (ctx.fullDates.length > 0) return false;
+  // only where a date belongs: a date written into a ticker symbol is made up, whatever "now" is
+  const description = typeof schema?.['description'] === 'string' ? schema['description'] : '';
+  if (!TEMPORAL_PARAMETER.test(`${paramName ?? ''} ${description} ${String(schema?.['format'] ?? '')}`)) return false;
+  return unanchoredRelativeTime(ctx) || describesCurrentTime(schema);
+}
+
+const TEMPORAL_PARAMETER = /date|time|day|week|month|year|when|period|frame|schedule|deadline|start|end|since|until/i;
 
 /** enum member, default, const or example of this very parameter (folded comparison for strings) */
 export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean {
@@ -105,7 +129,9 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     // a number written as a word ("five") needs the number itself in the context
     const word = /^[a-z]+$/i.test(v);
     const ok = nums.some((n) => (word ? ctx.numbers.has(numberKey(n)) : numberGrounded(n, ctx)));
-    return ok || nums.some((n) => arithmeticGrounded(n, ctx)) ? OK : { grounded: false, confidence: word ? 0.6 : 0.85 };
+    return ok || nums.some((n) => arithmeticGrounded(n, ctx) || unverifiableYear(n, schema, ctx))
+      ? OK
+      : { grounded: false, confidence: word ? 0.6 : 0.85 };
   }
 
   const dt = ISO_DATETIME.exec(v);
@@ -113,17 +139,20 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     // "2025-06-02T15:00:00": the day and (unless midnight) the time must both be grounded
     const day = wholeDate(dt[1]!);
     const minutes = Number(dt[2]) * 60 + Number(dt[3]);
-    const dayOk = day !== null && day.some((keys) => dateGrounded(keys, ctx));
+    const dayOk = (day !== null && day.some((keys) => dateGrounded(keys, ctx))) || unverifiableDate(schema, ctx, paramName);
     const timeOk = minutes === 0 || ctx.times.has(minutes);
     return dayOk && timeOk
       ? OK
       : { grounded: false, confidence: 0.75, ...(dayOk ? { missing: `${dt[2]}:${dt[3]}` } : timeOk ? { missing: dt[1]! } : {}) };
   }
   const date = wholeDate(v);
-  if (date) return date.some((keys) => dateGrounded(keys, ctx)) ? OK : { grounded: false, confidence: 0.8 };
+  if (date)
+    return date.some((keys) => dateGrounded(keys, ctx)) || unverifiableDate(schema, ctx, paramName)
+      ? OK
+      : { grounded: false, confidence: 0.8 };
   const dated = dateThenTime(v);
   if (dated) {
-    const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx));
+    const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx)) || unverifiableDate(schema, ctx, paramName);
     const timeOk = dated.minutes.some((m) => m === 0 || ctx.times.has(m));
     return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75 };
   }
@@ -139,12 +168,15 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     const a = wholeDate(range[1]!) ?? null;
     const b = wholeDate(range[2]!) ?? null;
     // a date range in one value: each end grounded (the end may be the start plus a stated length)
-    if (a && b)
+    if (a && b) {
+      if (unverifiableDate(schema, ctx, paramName)) return OK;
       return a.some((k) => dateGrounded(k, ctx)) && b.some((k) => dateGrounded(k, ctx)) ? OK : { grounded: false, confidence: 0.75 };
+    }
   }
   const time = wholeTime(v);
   if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
 
+  if (standardCodeGrounded(v, ctx)) return OK;
   if (/^[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(v)) {
     return ctx.rawIncludes(v.toLowerCase()) ? OK : { grounded: false, confidence: 0.9 };
   }

@@ -1,0 +1,75 @@
+// Values the conversation cannot confirm or refute are not hallucinations: a date for "next
+// month" when no date is stated, the current year a parameter's description asks for; and
+// standard codes of what the user named ("CN" for China, "fr" for French, "EUR" for euros).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Annotation, ToolDefinition } from '../../common/schema';
+import { detectLocal } from '../../server/core/detectors/local/index';
+
+function tool(properties: Record<string, unknown>): ToolDefinition {
+  return { type: 'function', function: { name: 'lookup', description: 'Look something up.', parameters: { type: 'object', properties } } };
+}
+function detect(user: string, args: Record<string, unknown>, properties: Record<string, unknown>, system?: string): Annotation[] {
+  const messages = [
+    ...(system ? [{ role: 'system' as const, content: system }] : []),
+    { role: 'user' as const, content: user },
+    {
+      role: 'assistant' as const,
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function' as const, function: { name: 'lookup', arguments: JSON.stringify(args) } }],
+    },
+  ];
+  const conversation = { id: 'c', file: 'f.jsonl', line: 0, position: 0, sourcePath: [], messages, tools: [tool(properties)] };
+  return detectLocal({ conversation, messageIndex: messages.length - 1, message: messages[messages.length - 1]! });
+}
+const dateParam = { date: { type: 'string', description: 'Time frame to search.' } };
+
+test('a date for a relative time with no date stated anywhere is unverifiable, not made up', () => {
+  for (const date of ['2023-06-01', '06/01/2023', 'June 2023'])
+    assert.deepEqual(detect('Get pop concerts in New York for next month.', { date }, dateParam), [], date);
+  assert.deepEqual(detect('¿Qué conciertos hay mañana en Madrid?', { date: '2024-05-02' }, dateParam), []);
+  assert.deepEqual(detect('明天北京的天气怎么样？', { date: '2024-05-02' }, dateParam), []);
+});
+
+test('once the context states a date, a relative date must follow from it', () => {
+  const anns = detect('Get concerts for tomorrow.', { date: '2025-06-09' }, dateParam, 'Today is 2025-06-01.');
+  assert.equal(anns.length, 1);
+  assert.equal(anns[0]!.label, 'ungrounded_parameter_value');
+  assert.deepEqual(detect('Get concerts for tomorrow.', { date: '2025-06-02' }, dateParam, 'Today is 2025-06-01.'), []);
+});
+
+test('a date where no date belongs stays flagged, relative time or not', () => {
+  const anns = detect(
+    'Remove the stock I added today.',
+    { symbol: 'July 1st' },
+    { symbol: { type: 'string', description: 'Ticker symbol.' } },
+  );
+  assert.equal(anns.length, 1);
+});
+
+test('without a relative expression a date nobody gave is still made up', () => {
+  assert.equal(detect('Get pop concerts in New York.', { date: '2023-06-01' }, dateParam).length, 1);
+});
+
+test('the current year a parameter description asks for is unverifiable; another number is not', () => {
+  const year = { year: { type: 'integer', description: 'The year of the estimate. Default is the current year.' } };
+  assert.deepEqual(detect('Estimate the population of pandas in China.', { year: 2024 }, year), []);
+  const count = { count: { type: 'integer', description: 'How many to return.' } };
+  assert.equal(detect('Estimate the population of pandas in China.', { count: 2024 }, count).length, 1);
+});
+
+test('a standard code of a country, language or currency the user named is grounded', () => {
+  const p = { code: { type: 'string', description: 'Code.' } };
+  assert.deepEqual(detect('Estimate the population of pandas in China.', { code: 'CN' }, p), []);
+  assert.deepEqual(detect('Translate this into French please.', { code: 'fr' }, p), []);
+  assert.deepEqual(detect('Convert 20 euros to dollars.', { code: 'EUR' }, p), []);
+  assert.deepEqual(detect('Convert €20 to dollars.', { code: 'EUR' }, p), []);
+  assert.deepEqual(detect('Quiero viajar a Alemania.', { code: 'DE' }, p), []);
+  assert.deepEqual(detect('我想去日本旅游', { code: 'JP' }, p), []);
+});
+
+test('a code of something the user did not name is still made up', () => {
+  const p = { code: { type: 'string', description: 'Code.' } };
+  assert.equal(detect('Estimate the population of pandas in China.', { code: 'BR' }, p).length, 1);
+  assert.equal(detect('Convert 20 euros to dollars.', { code: 'JPY' }, p).length, 1);
+});
