@@ -73,3 +73,16 @@ test('a code of something the user did not name is still made up', () => {
   assert.equal(detect('Estimate the population of pandas in China.', { code: 'BR' }, p).length, 1);
   assert.equal(detect('Convert 20 euros to dollars.', { code: 'JPY' }, p).length, 1);
 });
+
+test('a letter standing for an option the description offers and the user picked is grounded; another letter is not', () => {
+  const p = { thinking_vs_feeling: { type: 'string', description: 'Preference of user between thinking and feeling.' } };
+  const user = 'My preferences lean more towards feeling than thinking.';
+  assert.deepEqual(detect(user, { thinking_vs_feeling: 'F' }, p), []);
+  assert.equal(detect(user, { thinking_vs_feeling: 'Q' }, p).length, 1);
+});
+
+test('women and female name the same category', () => {
+  const p = { gender: { type: 'string', description: 'The category.' } };
+  assert.deepEqual(detect('Who is the top female player?', { gender: 'women' }, p), []);
+  assert.equal(detect('Who is the top female player?', { gender: 'juniors' }, p).length, 1);
+});

@@ -219,6 +219,9 @@ const GROUPS_SOURCE: string[][] = [
   ['24h', '24 h', '24 hour', '24 hours'],
   ['12h', '12 h', '12 hour', '12 hours'],
   ['pct', 'percent', 'percentage', 'per cent'],
+  // sex and gender as categories name them
+  ['female', 'women', 'woman', 'womens', 'ladies', 'girls', 'f'],
+  ['male', 'men', 'man', 'mens', 'gentlemen', 'boys', 'm'],
 ];
 
 /** folded phrase → ids of the groups it belongs to */

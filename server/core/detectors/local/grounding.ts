@@ -177,6 +177,7 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
 
   if (standardCodeGrounded(v, ctx)) return OK;
+  if (initialOfOffered(v, schema, ctx)) return OK;
   if (/^[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(v)) {
     return ctx.rawIncludes(v.toLowerCase()) ? OK : { grounded: false, confidence: 0.9 };
   }
@@ -184,6 +185,17 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     return ctx.rawIncludes(normalizeUrl(v)) ? OK : { grounded: false, confidence: 0.85 };
   }
   return groundTokens(v, ctx);
+}
+
+/**
+ * A single letter standing for one of the options the parameter's own description offers, when
+ * the context picks that option: "F" for "between thinking and feeling" after "more feeling".
+ */
+function initialOfOffered(v: string, schema: SchemaNode | null, ctx: ContextIndex): boolean {
+  if (!/^[A-Za-z]$/.test(v)) return false;
+  const description = typeof schema?.['description'] === 'string' ? fold(schema['description']) : '';
+  const letter = v.toLowerCase();
+  return description.split(' ').some((w) => w.length > 2 && w[0] === letter && !isStopword(w) && ctx.tokens.has(w));
 }
 
 /** Readings (as context keys) of a value that is a date and nothing else, else null. */
