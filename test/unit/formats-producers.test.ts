@@ -766,7 +766,8 @@ test('a request recorded by reference (the app appended the answer before the sp
 
 test('a span written twice (an exporter retrying a request it got no answer to) is read once', async () => {
   const { readFileSync } = await import('node:fs');
-  const text = readFileSync(new URL('../fixtures/producers/ai-sdk.tools.otlp.jsonl', import.meta.url), 'utf8').trimEnd();
+  const { join } = await import('node:path');
+  const text = readFileSync(join(__dirname, '../fixtures/producers/ai-sdk.tools.otlp.jsonl'), 'utf8').trimEnd();
   const once = parse('once.jsonl', text + '\n');
   const twice = parse('twice.jsonl', `${text}\n${text}\n`);
   assert.ok(once.conversations.length > 0);

@@ -86,3 +86,29 @@ test('women and female name the same category', () => {
   assert.deepEqual(detect('Who is the top female player?', { gender: 'women' }, p), []);
   assert.equal(detect('Who is the top female player?', { gender: 'juniors' }, p).length, 1);
 });
+
+test('what a user wrote in another language grounds its English form: countries, languages, cities, number words, currency nouns', () => {
+  const p = (...names: string[]) => Object.fromEntries(names.map((n) => [n, { type: 'string', description: n }]));
+  assert.deepEqual(detect('Quiero viajar a Alemania el próximo mes', { country: 'Germany' }, p('country')), []);
+  assert.deepEqual(detect('Traduce esto al inglés', { target_language: 'English' }, p('target_language')), []);
+  assert.deepEqual(detect('Je veux un vol pour Londres', { destination: 'London' }, p('destination')), []);
+  assert.deepEqual(detect('Сколько стоит билет в Москву?', { city: 'Moscow' }, p('city')), []);
+  assert.deepEqual(detect('Busca vuelos de Madrid a Pekín', { to: 'Beijing' }, p('to')), []);
+  assert.deepEqual(detect('Reserva un hotel para dos personas', { guests: 2 }, { guests: { type: 'integer', description: 'guests' } }), []);
+  assert.deepEqual(
+    detect('Ich brauche einen Tisch für zwölf Personen', { guests: 12 }, { guests: { type: 'integer', description: 'guests' } }),
+    [],
+  );
+  assert.deepEqual(detect('Convierte 100 dólares a euros', { from: 'USD', to: 'EUR' }, p('from', 'to')), []);
+});
+
+test('another country, city or number than the user wrote in another language is still made up', () => {
+  const p = (...names: string[]) => Object.fromEntries(names.map((n) => [n, { type: 'string', description: n }]));
+  assert.equal(detect('Quiero viajar a Alemania', { country: 'France' }, p('country')).length, 1);
+  assert.equal(detect('Je veux un vol pour Londres', { destination: 'Paris' }, p('destination')).length, 1);
+  assert.equal(
+    detect('Reserva un hotel para dos personas', { guests: 5 }, { guests: { type: 'integer', description: 'guests' } }).length,
+    1,
+  );
+  assert.equal(detect('Convierte 100 dólares a euros', { from: 'JPY' }, p('from')).length, 1);
+});

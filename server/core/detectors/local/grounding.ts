@@ -21,7 +21,7 @@ import type { YMD } from './relativeDates';
 import { isVocabularyOption } from './vocabularies';
 import { regionOfGroundedPlace } from './regions';
 import { isCodeWord } from './words';
-import { standardCodeGrounded } from './standardCodes';
+import { nameGroundedAcrossLanguages, standardCodeGrounded } from './standardCodes';
 import { describesCurrentTime, isPresentEraYear, unanchoredRelativeTime } from './unanchoredTime';
 
 export type Verdict =
@@ -176,7 +176,7 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   const time = wholeTime(v);
   if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
 
-  if (standardCodeGrounded(v, ctx)) return OK;
+  if (standardCodeGrounded(v, ctx) || nameGroundedAcrossLanguages(v, ctx)) return OK;
   if (initialOfOffered(v, schema, ctx)) return OK;
   if (/^[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(v)) {
     return ctx.rawIncludes(v.toLowerCase()) ? OK : { grounded: false, confidence: 0.9 };

@@ -70,6 +70,40 @@ function symbolsOf(code: string): string[] {
   return [...out];
 }
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+let codesByName: Map<string, string[]> | null = null;
+/**
+ * Folded name (in any looked-up language) → the region and language codes it names. Built once,
+ * on first use, by asking CLDR for every two-letter code (a few tens of milliseconds).
+ */
+function codesNamed(folded: string): string[] {
+  if (!codesByName) {
+    codesByName = new Map();
+    for (const a of LETTERS)
+      for (const b of LETTERS) {
+        const code = a + b;
+        for (const name of namesOfCode(code)) {
+          const list = codesByName.get(name) ?? [];
+          list.push(code);
+          codesByName.set(name, list);
+        }
+      }
+    namesCache.clear(); // the per-code cache served the build; keep memory to what values ask for
+  }
+  return codesByName.get(folded) ?? [];
+}
+
+/**
+ * Whether `value` names a country or language the context names in another language: "Germany"
+ * after "Alemania", "English" after "inglés", "Japan" after "日本".
+ */
+export function nameGroundedAcrossLanguages(value: string, ctx: ContextIndex): boolean {
+  const folded = fold(value);
+  if (folded === '') return false;
+  // names only: a bare two-letter code in the text ("in", "th" of "10th") is usually a word, not a code
+  return codesNamed(folded).some((code) => standardCodeGrounded(code, ctx));
+}
+
 /**
  * Whether `value` is the standard code (ISO 3166 region, ISO 639 / BCP 47 language, ISO 4217
  * currency) of something the context names: its name in one of the common languages, as a
@@ -82,5 +116,44 @@ export function standardCodeGrounded(value: string, ctx: ContextIndex): boolean 
     if (UNSPACED_SCRIPT.test(name) && ctx.foldedIncludes(name)) return true;
     if (!name.includes(' ') && ctx.stems.has(stem(name))) return true;
   }
+  if (currencyNounsOf(value).some((w) => ctx.tokens.has(w))) return true;
   return symbolsOf(value).some((s) => ctx.rawIncludes(s.toLowerCase()));
+}
+
+/** Languages that put the noun first in a currency's name ("dólares estadounidenses"). */
+const NOUN_FIRST = new Set(['es', 'fr', 'it', 'pt']);
+const currencyNouns = new Map<string, string[]>();
+/**
+ * The nouns a currency's name is built on, singular and plural, in the looked-up Latin-script
+ * languages: "dólares" and "dólar" for USD (and for every other dollar: a user who says "dólares"
+ * grounds any of them), "euros", "Franken", "yen". From CLDR's names via Intl.NumberFormat.
+ */
+function currencyNounsOf(code: string): string[] {
+  if (!/^[A-Za-z]{3}$/.test(code)) return [];
+  const upper = code.toUpperCase();
+  let out = currencyNouns.get(upper);
+  if (out) return out;
+  const words = new Set<string>();
+  for (const locale of ['en', 'es', 'fr', 'it', 'pt', 'de', 'nl']) {
+    for (const count of [1, 2]) {
+      let name: string | undefined;
+      try {
+        const parts = new Intl.NumberFormat(locale, { style: 'currency', currency: upper, currencyDisplay: 'name' }).formatToParts(count);
+        name = parts.find((p) => p.type === 'currency')?.value;
+      } catch {
+        return [];
+      }
+      const tokens = name
+        ? fold(name)
+            .split(' ')
+            .filter((t) => t.length >= 3)
+        : [];
+      const noun = NOUN_FIRST.has(locale) ? tokens[0] : tokens.at(-1);
+      // a code CLDR does not know comes back as the code itself
+      if (noun && noun !== upper.toLowerCase()) words.add(noun);
+    }
+  }
+  out = [...words];
+  currencyNouns.set(upper, out);
+  return out;
 }
