@@ -112,3 +112,28 @@ test('another country, city or number than the user wrote in another language is
   );
   assert.equal(detect('Convierte 100 dólares a euros', { from: 'JPY' }, p('from')).length, 1);
 });
+
+test('dates and times written in other languages ground their ISO form, and a different day or hour is still made up', () => {
+  const p = { date: { type: 'string', description: 'Date.' }, time: { type: 'string', description: 'Time.' } };
+  const cases: [string, Record<string, string>][] = [
+    ['Reserva una mesa para el 5 de marzo de 2025 a las 8 de la tarde', { date: '2025-03-05', time: '20:00' }],
+    ['Je voudrais réserver pour le 15 juin 2025 à 20h30', { date: '2025-06-15', time: '20:30' }],
+    ['Buche einen Flug am 3. März 2025 um 8 Uhr', { date: '2025-03-03', time: '08:00' }],
+    ['2025年3月5日下午3点北京天气', { date: '2025-03-05', time: '15:00' }],
+    ['Бронь на 15 марта 2025', { date: '2025-03-15' }],
+  ];
+  for (const [user, args] of cases) assert.deepEqual(detect(user, args, p), [], user);
+  assert.equal(detect('Reserva una mesa para el 5 de marzo de 2025', { date: '2025-03-06' }, p).length, 1);
+  assert.equal(detect('2025年3月5日下午3点北京天气', { date: '2025-03-05', time: '16:00' }, p).length, 1);
+});
+
+test('tomorrow said in another language follows from the stated date', () => {
+  const p = { date: { type: 'string', description: 'Date.' } };
+  assert.deepEqual(detect('Prenota un tavolo per domani', { date: '2025-06-02' }, p, 'Oggi è il 2025-06-01.'), []);
+  assert.equal(detect('Prenota un tavolo per domani', { date: '2025-06-05' }, p, 'Oggi è il 2025-06-01.').length, 1);
+});
+
+test('an English word that abbreviates a month elsewhere is not read as a date', () => {
+  const p = { date: { type: 'string', description: 'Date.' } };
+  assert.equal(detect('Please set 5 alarms for me', { date: '2025-09-05' }, p).length, 1);
+});
