@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Annotation, ExperimentItem, ExperimentResource } from '../../common/schema';
 import { computeMetrics, metricsByModel, statusSummary } from '../../server/core/experiments/metrics';
-import { labelChartData, paramHeatData } from '../../webview/lib/charts';
+import { labelChartData, paramHeatData } from '../../webview/lib/chartData';
 import { allSubjects, conversationMatrix, labelComparison } from '../../webview/lib/compare';
 import { experimentJson, itemsCsv, reportHtml } from '../../webview/lib/exportFormats';
 import { humanizeLabel } from '../../webview/lib/format';
