@@ -182,17 +182,7 @@ export class JsonSplitter {
       if (cap && cap.action !== 'skip' && cap.kind === 'object') {
         const source = cap.text();
         const value = salvageTruncated(source);
-        if (value !== undefined)
-          this.sink.value({
-            kind: cap.action === 'context' ? 'context' : 'record',
-            value,
-            source,
-            path: cap.path,
-            document: this.document,
-            byteStart: cap.byteStart,
-            byteEnd: this.base,
-            start: cap.start,
-          });
+        if (value !== undefined) this.emit(cap, value, source, this.base);
       }
     }
   }
@@ -242,6 +232,10 @@ export class JsonSplitter {
       );
       return;
     }
+    this.emit(cap, value, source, byteEnd);
+  }
+
+  private emit(cap: ValueCapture, value: unknown, source: string, byteEnd: number): void {
     this.sink.value({
       kind: cap.action === 'context' ? 'context' : 'record',
       value,
