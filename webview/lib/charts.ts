@@ -89,27 +89,48 @@ export function barChart(
   );
 }
 
+export interface VerticalFrame {
+  width: number;
+  height: number;
+  plotW: number;
+  plotH: number;
+  /** The SVG y of a value (0 at the bottom of the plot, the last tick at its top). */
+  y: (v: number) => number;
+  /** A grid line and a label per tick. */
+  grid: VNode[];
+}
+
+/** The frame of a chart with values upwards: the plot inside the `left`/`bottom` margins, its scale and grid. */
+export function verticalFrame(
+  size: { width?: number; height?: number },
+  left: number,
+  bottom: number,
+  ticks: readonly number[],
+): VerticalFrame {
+  const width = size.width ?? 520;
+  const height = size.height ?? 190;
+  const plotW = width - left - 8;
+  const plotH = height - bottom - 8;
+  const top = ticks[ticks.length - 1]!;
+  const y = (v: number) => 8 + plotH - (v / top) * plotH;
+  const grid = ticks.flatMap((t) => [
+    s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }),
+    s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)),
+  ]);
+  return { width, height, plotW, plotH, y, grid };
+}
+
 /** Vertical stacked histogram with bin edges on the x axis. */
 export function histogramChart(
   data: HistogramData,
   opts: { width?: number; height?: number; format: (v: number) => string; title: string; unit: string },
 ): VNode {
-  const width = opts.width ?? 520;
-  const height = opts.height ?? 190;
   const left = 36;
-  const bottom = 34;
-  const plotW = width - left - 8;
-  const plotH = height - bottom - 8;
   const ticks = niceTicks(data.maxTotal, 4).filter(Number.isInteger); // counts of items
-  const top = ticks[ticks.length - 1]!;
-  const y = (v: number) => 8 + plotH - (v / top) * plotH;
+  const { width, height, plotW, plotH, y, grid } = verticalFrame(opts, left, 34, ticks);
   const bins = data.counts.length;
   const bw = bins > 0 ? plotW / bins : plotW;
-  const children: VNode[] = [];
-  for (const t of ticks) {
-    children.push(s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }));
-    children.push(s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)));
-  }
+  const children: VNode[] = [...grid];
   let labelEvery = Math.max(1, Math.ceil((bins + 1) / Math.floor(plotW / 56)));
   // Never two neighbouring ticks with the same text (a coarse format for a fine step).
   const labelsAt = (every: number) => data.edges.filter((_, i) => i % every === 0).map((e) => opts.format(e));

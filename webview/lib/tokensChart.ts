@@ -1,6 +1,7 @@
 // The tokens chart: one column per item, input and output tokens stacked, largest first.
 import { niceTicks, type TokenBar } from './chartData';
-import { formatCompact, formatInt } from './format';
+import { verticalFrame } from './charts';
+import { formatInt } from './format';
 import { h, s, type VNode } from './vnode';
 
 /**
@@ -8,23 +9,12 @@ import { h, s, type VNode } from './vnode';
  * transparent column per item carries a <title> (the exported page, which has no script).
  */
 export function tokensChart(bars: readonly TokenBar[], opts: { width?: number; height?: number; title: string; live?: boolean }): VNode {
-  const width = opts.width ?? 520;
-  const height = opts.height ?? 190;
   const left = 40;
-  const bottom = 22;
-  const plotW = width - left - 8;
-  const plotH = height - bottom - 8;
   const max = Math.max(1, ...bars.map((b) => b.input + b.output));
-  const ticks = niceTicks(max, 4);
-  const top = ticks[ticks.length - 1]!;
-  const y = (v: number) => 8 + plotH - (v / top) * plotH;
+  const { width, height, plotW, plotH, y, grid } = verticalFrame(opts, left, 22, niceTicks(max, 4));
   const bw = bars.length > 0 ? plotW / bars.length : plotW;
   const gap = bw > 4 ? 1 : 0;
-  const children: VNode[] = [];
-  for (const t of ticks) {
-    children.push(s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }));
-    children.push(s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)));
-  }
+  const children: VNode[] = [...grid];
   // Two paths draw all the columns; a transparent column per item carries its tooltip.
   let dIn = '';
   let dOut = '';
