@@ -68,9 +68,19 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     server,
     settings,
     logger,
-    revealLive: async () => {
+    revealLive: async (): Promise<void> => {
       await vscode.commands.executeCommand('hallucinationLab.experiments.focus');
-      await experimentView.reveal(experimentTree.liveNode, { expand: true, focus: true, select: true });
+      // A view shown just now has not rendered its roots yet, and reveal fails until it has: the
+      // Live node is the first root, expanded, so the focused view shows it either way.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await experimentView.reveal(experimentTree.liveNode, { expand: true, focus: true, select: true });
+          return;
+        } catch (e) {
+          logger.info(`Live node not revealed yet: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
     },
   });
   const experimentTree = new ExperimentTreeProvider(active, receiver);
