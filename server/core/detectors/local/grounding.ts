@@ -22,7 +22,7 @@ import { isVocabularyOption } from './vocabularies';
 import { regionOfGroundedPlace } from './regions';
 import { isCodeWord } from './words';
 import { nameGroundedAcrossLanguages, standardCodeGrounded } from './standardCodes';
-import { describesCurrentTime, isPresentEraYear, unanchoredRelativeTime } from './unanchoredTime';
+import { unverifiableDate, unverifiableYear } from './unanchoredTime';
 
 export type Verdict =
   | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
@@ -46,27 +46,6 @@ export function groundNumber(n: number, schema: SchemaNode | null, ctx: ContextI
   const small = Number.isInteger(n) && Math.abs(n) < 10;
   return { grounded: false, confidence: small ? 0.7 : 0.9 };
 }
-
-/**
- * A year for "now" that nothing in the conversation pins down: the parameter's description says
- * it is the current year, or the user speaks of this/next year, and no date is stated anywhere.
- */
-function unverifiableYear(n: number, schema: SchemaNode | null, ctx: ContextIndex): boolean {
-  if (!isPresentEraYear(n) || ctx.fullDates.length > 0) return false;
-  const aboutYears = typeof schema?.['description'] === 'string' && /year/i.test(schema['description']);
-  return describesCurrentTime(schema) || (aboutYears && unanchoredRelativeTime(ctx));
-}
-
-/** A date value the conversation cannot confirm or refute (a relative "next month" with no date stated). */
-function unverifiableDate(schema: SchemaNode | null, ctx: ContextIndex, paramName: string | null): boolean {
-  if (ctx.fullDates.length > 0) return false;
-  // only where a date belongs: a date written into a ticker symbol is made up, whatever "now" is
-  const description = typeof schema?.['description'] === 'string' ? schema['description'] : '';
-  if (!TEMPORAL_PARAMETER.test(`${paramName ?? ''} ${description} ${String(schema?.['format'] ?? '')}`)) return false;
-  return unanchoredRelativeTime(ctx) || describesCurrentTime(schema);
-}
-
-const TEMPORAL_PARAMETER = /date|time|day|week|month|year|when|period|frame|schedule|deadline|start|end|since|until/i;
 
 /** enum member, default, const or example of this very parameter (folded comparison for strings) */
 export function inSchemaLiterals(v: unknown, schema: SchemaNode | null): boolean {

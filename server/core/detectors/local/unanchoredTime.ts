@@ -57,3 +57,24 @@ export function describesCurrentTime(schema: SchemaNode | null): boolean {
 export function isPresentEraYear(n: number): boolean {
   return Number.isInteger(n) && n >= 1990 && n <= 2100;
 }
+
+/**
+ * A year for "now" that nothing in the conversation pins down: the parameter's description says
+ * it is the current year, or the user speaks of this/next year, and no date is stated anywhere.
+ */
+export function unverifiableYear(n: number, schema: SchemaNode | null, ctx: ContextIndex): boolean {
+  if (!isPresentEraYear(n) || ctx.fullDates.length > 0) return false;
+  const aboutYears = typeof schema?.['description'] === 'string' && /year/i.test(schema['description']);
+  return describesCurrentTime(schema) || (aboutYears && unanchoredRelativeTime(ctx));
+}
+
+/** A date value the conversation cannot confirm or refute (a relative "next month" with no date stated). */
+export function unverifiableDate(schema: SchemaNode | null, ctx: ContextIndex, paramName: string | null): boolean {
+  if (ctx.fullDates.length > 0) return false;
+  // only where a date belongs: a date written into a ticker symbol is made up, whatever "now" is
+  const description = typeof schema?.['description'] === 'string' ? schema['description'] : '';
+  if (!TEMPORAL_PARAMETER.test(`${paramName ?? ''} ${description} ${String(schema?.['format'] ?? '')}`)) return false;
+  return unanchoredRelativeTime(ctx) || describesCurrentTime(schema);
+}
+
+const TEMPORAL_PARAMETER = /date|time|day|week|month|year|when|period|frame|schedule|deadline|start|end|since|until/i;
