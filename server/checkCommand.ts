@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
-import { experimentConfigSchema, traceFormats } from '../common/schema';
+import { experimentConfigSchema } from '../common/schema';
 import { baselineFingerprints, sarifLog } from './core/check/sarif';
 import { junitXml } from './core/check/junit';
 import { markdownSummary } from './core/check/markdown';
@@ -16,9 +16,8 @@ import { detectorsFor } from './core/experiments/pipeline';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { VerdictStore } from './core/review/verdictStore';
 import { Dismissals } from './core/check/dismissals';
-import type { FormatChoice } from './core/formats/indexer';
 import { UsageError } from './cliErrors';
-import { parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
+import { detectorsOption, formatOption, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 import { cliSettings } from './cliSettings';
 import { shownOnOneLine } from './terminalText';
 
@@ -44,8 +43,6 @@ when asked; fails by the --fail-on rules.
 Exit codes: 0 passed, 1 a threshold failed, 2 usage error, 3 an input could not be read.`;
 
 export const EXIT = { passed: 0, thresholdFailed: 1, usage: 2, unreadable: 3 } as const;
-
-const FORMAT_CHOICES: readonly string[] = ['auto', ...traceFormats];
 
 type Io = CommandIo;
 
@@ -82,22 +79,20 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   if (values['init-ci'] !== undefined) return initCi(values['init-ci'], io, cwd);
 
   const rules = (values['fail-on'] ?? ['count>0']).map(usageRule);
-  const format = values.format ?? 'auto';
-  if (!FORMAT_CHOICES.includes(format)) throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${format}"`);
+  const format = formatOption(values.format) ?? 'auto';
   if (positionals.length === 0) throw new UsageError('give the trace files or globs to check');
   const files = expandPatterns(positionals, cwd);
   const missing = files.filter((f) => f.missing).map((f) => f.pattern);
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
   const dismissals = readDismissals(values.store, cwd, io);
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const detectorNames = detectorsOption(values.detector);
   const settings = cliSettings(values);
   const config = experimentConfigSchema.parse({
     name: 'check',
     model: 'traced',
     pass_through: true,
     conversation_ids: ['check'],
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors: detectorNames,
   });
   const detectors = detectorsFor(config, settings, async (name) => process.env[name] ?? null, true);
   if (!Array.isArray(detectors)) throw new UsageError(`${detectors.path}: ${detectors.error}`);
@@ -107,7 +102,7 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
     {
       detectors,
       cwd,
-      ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
+      ...(format !== 'auto' ? { format } : {}),
       keepClean: values.junit !== undefined,
       ...(baseline ? { baseline } : {}),
       ...(dismissals ? { dismissals } : {}),

@@ -1,9 +1,8 @@
 // `hallucination-lab` — the same core as the server, from a terminal.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MAX_CONVERSATIONS, traceFormats } from '../common/schema';
+import { MAX_CONVERSATIONS } from '../common/schema';
 import { coverageLines, refusal } from './core/formats/convert';
-import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
 import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
@@ -13,13 +12,20 @@ import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
-import { intOption, jsonFileOption, osUser, parseCommandArgs, reportCommandError } from './cliCommand';
+import {
+  detectorsOption,
+  FORMAT_CHOICES,
+  formatOption,
+  intOption,
+  jsonFileOption,
+  osUser,
+  parseCommandArgs,
+  reportCommandError,
+} from './cliCommand';
 import { cliEndpoint, cliSettings } from './cliSettings';
 import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
-
-const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
@@ -104,9 +110,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     io.out.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  const format = values.format as FormatChoice | undefined;
-  if (format !== undefined && !FORMAT_CHOICES.includes(format))
-    throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${values.format}"`);
+  const format = formatOption(values.format);
   // Every message names a file the same way: relative to the working folder.
   const display = (f: string) => path.relative(process.cwd(), f) || f;
   if (command === 'convert') return convert(rest, format, values.out, display, io);
@@ -200,8 +204,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   const models = values.model ?? [];
   if (!passThrough && models.length === 0)
     throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const detectors = detectorsOption(values.detector);
   const effort = values['reasoning-effort'];
   const created = service.create({
     name: values.name ?? `cli ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
@@ -209,7 +212,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(models.length > 1 ? { models: models.slice(1).map(endpoint) } : {}),
     pass_through: passThrough,
     conversation_ids: ids,
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors,
     ...(values['system-prompt-override'] !== undefined ? { system_prompt_override: values['system-prompt-override'] } : {}),
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
     ...(values['output-schema'] ? { output_schema: jsonFileOption(values['output-schema'], '--output-schema') } : {}),
