@@ -75,10 +75,14 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
   }
 
   /** Starts (or moves) the receiver with the settings, or with `override` (tests, other extensions). */
-  async start(override: { port?: number; folder?: string } = {}): Promise<P.ResultOf<typeof P.StartReceiver>> {
+  async start(override: ReceiverOverride = {}): Promise<P.ResultOf<typeof P.StartReceiver>> {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: the trace receiver does not run here');
     const s = this.deps.settings.receiver((m) => this.deps.logger.warn(m));
-    const result = await this.deps.server.request(P.StartReceiver, { port: override.port ?? s.port, folder: override.folder ?? s.folder });
+    const result = await this.deps.server.request(P.StartReceiver, {
+      port: override.port ?? s.port,
+      folder: override.folder ?? s.folder,
+      judge: override.judge ?? s.judge,
+    });
     this.wanted = true;
     this.deps.logger.info(`Trace receiver: OTLP/HTTP on ${result.endpoint} → ${result.folder}`);
     return result;
@@ -123,7 +127,7 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
     register('startReceiver', async (arg?: unknown) => {
       const override = receiverOverride(arg);
       const result = await this.start(override);
-      if (!override.port && !override.folder)
+      if (Object.keys(override).length === 0)
         void vscode.window.setStatusBarMessage(`Hallucination Lab: receiving traces on ${result.endpoint}`, 4000);
       return result;
     });
@@ -170,12 +174,15 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
   }
 }
 
-/** `{port?, folder?}` given to the start command (tests, other extensions); anything else is ignored. */
-function receiverOverride(arg: unknown): { port?: number; folder?: string } {
+type ReceiverOverride = { port?: number; folder?: string; judge?: boolean };
+
+/** `{port?, folder?, judge?}` given to the start command (tests, other extensions); anything else is ignored. */
+function receiverOverride(arg: unknown): ReceiverOverride {
   if (!arg || typeof arg !== 'object') return {};
-  const { port, folder } = arg as { port?: unknown; folder?: unknown };
+  const { port, folder, judge } = arg as { port?: unknown; folder?: unknown; judge?: unknown };
   return {
     ...(typeof port === 'number' && Number.isInteger(port) ? { port } : {}),
     ...(typeof folder === 'string' && folder ? { folder: path.normalize(folder) } : {}),
+    ...(typeof judge === 'boolean' ? { judge } : {}),
   };
 }
