@@ -54,18 +54,31 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
       server.onDidStart(() => {
         if (this.model.listening) this.model.setStatus({ ...this.model.status!, listening: false, port: null });
         this.update();
-        if (this.wanted)
-          void this.start().catch((e: unknown) => this.warn(`the trace receiver could not start again: ${(e as Error).message}`));
+        if (this.wanted) void this.startAgain();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        const moved =
-          e.affectsConfiguration('hallucinationLab.receiver.port') || e.affectsConfiguration('hallucinationLab.receiver.folder');
+        // A new port, folder or judge choice applies at once to a running receiver.
+        const moved = ['port', 'folder', 'judge'].some((k) => e.affectsConfiguration(`hallucinationLab.receiver.${k}`));
         if (moved && this.model.listening)
           void this.start().catch((err: unknown) => this.warn(`the trace receiver could not move: ${(err as Error).message}`));
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.autoStart()),
     );
     this.registerCommands();
+  }
+
+  /** After a server restart: the old process may hold the port a moment longer, so a port in use is tried again. */
+  private async startAgain(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (e) {
+        const message = (e as Error).message;
+        if (attempt >= 5 || !/already in use/.test(message)) return this.warn(`the trace receiver could not start again: ${message}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   /** At activation: starts the receiver when the setting says so, in a trusted workspace only. */
