@@ -279,7 +279,12 @@ export const GetApiKey = request(
  */
 export const StartReceiver = request(
   'hallucinationLab/receiver/start',
-  z.object({ port: z.number().int().min(0).max(65535).optional(), folder: z.string().min(1).max(4096).optional() }),
+  z.object({
+    port: z.number().int().min(0).max(65535).optional(),
+    folder: z.string().min(1).max(4096).optional(),
+    /** Also run the LLM judge (hallucinationLab.judgeModel) on each trace, within the rate limits. */
+    judge: z.boolean().optional(),
+  }),
   z.object({ port: z.number().int(), folder: z.string(), endpoint: z.string() }),
 );
 /** extension → server: stops the receiver; requests in flight are answered and written, pending traces judged. */
@@ -292,6 +297,8 @@ export const receiverStatusSchema = z.object({
   traces: z.number().int().nonnegative(),
   spans: z.number().int().nonnegative(),
   hallucinations: z.number().int().nonnegative(),
+  /** Whether the LLM judge runs on live traces besides the local detector. */
+  judge: z.boolean(),
   /** The last request refused (400/413/415…) or detection failure, with when it happened. */
   lastError: z.string().nullable(),
 });

@@ -48,7 +48,10 @@ export class SettingsOwner implements vscode.Disposable {
   /** The trace receiver's settings (read when asked: they are the extension's, not the server's). */
   receiver(warn: Warn): ReceiverSettings {
     const c = vscode.workspace.getConfiguration('hallucinationLab.receiver');
-    return parseReceiverSettings({ port: c.get('port'), folder: c.get('folder'), autoStart: c.get('autoStart') }, warn);
+    return parseReceiverSettings(
+      { port: c.get('port'), folder: c.get('folder'), autoStart: c.get('autoStart'), judge: c.get('judge') },
+      warn,
+    );
   }
 
   dispose(): void {

@@ -83,6 +83,7 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   const live = new LiveReceiver({
     root: () => session.root,
     trusted: () => session.trusted,
+    detectors: (judge) => session.liveDetectors(judge),
     findings: liveFindings,
     follow: (file) => traceFiles.follow(file),
     status: (status) => notify(P.ReceiverStatusChanged, status),
