@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { annotationKey } from './core/review/carryOver';
 import { DEFAULT_PASS_THRESHOLD } from './core/review/figures';
-import { reviewExperiment, type ReviewedExperiment } from './core/review/reviewedResource';
+import type { ReviewedExperiment } from './core/review/reviewedResource';
+import { reviewWithHumans } from './core/review/humanAnnotations';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
 
@@ -138,7 +139,7 @@ function loadReviewed(
   const all = verdicts.readAll(warnings);
   for (const w of warnings) io.err.write(`warning: ${w}\n`);
   return {
-    ...reviewExperiment(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
+    ...reviewWithHumans(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
     createdAt: loaded.record.created_at,
   };
 }

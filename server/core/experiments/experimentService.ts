@@ -17,7 +17,8 @@ import { itemsAfterReload, newItems, pendingItem } from './experimentItems';
 import { resolveRun, runItems, type RunResolvers } from './runner';
 import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
-import { reviewExperiment } from '../review/reviewedResource';
+import { reviewWithHumans } from '../review/humanAnnotations';
+import type { ReviewedExperiment } from '../review/reviewedResource';
 import { VerdictStore } from '../review/verdictStore';
 import { tooDeepReason } from './conversationDepth';
 import { withinResponseCap } from './responseCap';
@@ -185,9 +186,7 @@ export class ExperimentService {
     const { config: _config, ...record } = exp.record;
     const summary = statusSummary(exp.items);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
-    const warnings: string[] = [];
-    const reviewed = reviewExperiment(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
-    this.reportOnce(warnings);
+    const reviewed = this.reviewed(id);
     return {
       ...record,
       total_items_count: exp.items.length,
@@ -199,6 +198,15 @@ export class ExperimentService {
       ...reviewed.figures,
       stale_verdicts: reviewed.stale,
     };
+  }
+
+  /** The items as reviewed: ids, verdicts, and the annotations people added (markers and verdicts need them). */
+  reviewed(id: string): ReviewedExperiment {
+    const exp = this.get(id);
+    const warnings: string[] = [];
+    const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    this.reportOnce(warnings);
+    return reviewed;
   }
 
   configOf(id: string): ExperimentConfig {
