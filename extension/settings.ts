@@ -63,6 +63,7 @@ function readSettings(warn: Warn): Settings {
     labelSet: c.get('labelSet'),
     formats: c.get('formats'),
     minConfidence: c.get('minConfidence'),
+    showDismissedMarkers: c.get('markers.showDismissed'),
   };
   return parseSettings(raw, warn);
 }

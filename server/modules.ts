@@ -7,6 +7,7 @@ import * as P from '../common/protocol';
 import { MarkerPublisher } from './markerPublisher';
 import { ProgressNotifier } from './progressNotifier';
 import { Requests } from './requests';
+import { ReviewRequests } from './reviewRequests';
 import { Session } from './session';
 import { TraceFiles, type OpenDocuments } from './traceFiles';
 
@@ -25,6 +26,7 @@ export interface ServerModules {
   traceFiles: TraceFiles;
   markers: MarkerPublisher;
   requests: Requests;
+  review: ReviewRequests;
   dispose(): void;
 }
 
@@ -47,13 +49,15 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
       shownExperiment: () => {
         const id = session.shownExperimentId();
         const service = session.service;
-        return id && service ? { id, name: service.configOf(id).name, items: service.items(id) } : null;
+        // As reviewed: ids, verdicts (dismissed markers hidden unless shown) and the annotations people added.
+        return id && service ? { id, name: service.configOf(id).name, items: service.reviewed(id).items } : null;
       },
       fileNames: () => session.index.fileNames(),
       isIndexed: (file) => session.index.has(file),
       conversations: session.index,
       problemsOf: (file) => traceFiles.problemsOf(file),
       source: (file) => traceFiles.source(file),
+      showDismissed: () => session.settings.showDismissedMarkers,
     },
     (uri, diagnostics) => client.sendDiagnostics(uri, diagnostics),
   );
@@ -74,11 +78,15 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   const requests = new Requests(session, traceFiles, markers, {
     activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
   });
+  const review = new ReviewRequests(session, traceFiles, markers, {
+    reviewed: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),
+  });
   return {
     session,
     traceFiles,
     markers,
     requests,
+    review,
     /** Shutdown: runs stopped, streaming and pending re-indexing and publishing cancelled. */
     dispose() {
       traceFiles.dispose();

@@ -145,7 +145,9 @@ export class Requests {
   }
 
   updateSettings(update: Params<typeof P.UpdateSettings>): void {
+    const showedDismissed = this.session.settings.showDismissedMarkers;
     this.session.updateSettings(update);
+    if (update.settings.showDismissedMarkers !== showedDismissed) this.markers.publishAll();
   }
 }
 

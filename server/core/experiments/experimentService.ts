@@ -19,6 +19,7 @@ import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
 import { reviewWithHumans } from '../review/humanAnnotations';
 import type { ReviewedExperiment } from '../review/reviewedResource';
+import type { Verdict } from '../review/verdict';
 import { VerdictStore } from '../review/verdictStore';
 import { tooDeepReason } from './conversationDepth';
 import { withinResponseCap } from './responseCap';
@@ -207,6 +208,12 @@ export class ExperimentService {
     const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
     this.reportOnce(warnings);
     return reviewed;
+  }
+
+  /** Appends a person's verdict to its experiment's verdicts.jsonl, flushed before this returns. */
+  addVerdict(verdict: Verdict): void {
+    if (!this.has(verdict.experiment_id)) throw new Error(`no experiment with id "${verdict.experiment_id}"`);
+    new VerdictStore(this.opts.store).append(verdict.experiment_id, verdict);
   }
 
   configOf(id: string): ExperimentConfig {

@@ -45,7 +45,7 @@ function humanAnnotation(item: ExperimentItem, v: Verdict, start: number, partTe
   const key = v.annotation_key;
   const message = item.response_messages.find((m) => m.message_index === key.message_index)?.message;
   const part = message ? messageParts(message)[key.message_part_index] : undefined;
-  const toolName = part?.kind === 'tool_call' ? (message?.tool_calls?.[part.toolCallIndex]?.function.name ?? null) : null;
+  const toolName = part?.kind === 'tool_call' ? part.toolName : null;
   return {
     label: v.label ?? 'human_marked',
     text: partText.slice(start, start + key.text.length),
