@@ -1,0 +1,127 @@
+// Verdicts from the editor over the real server (dist/server.js): a dismissal by request hides its
+// marker, a selection becomes a person's annotation on exactly those characters (through JSON
+// escapes), and both survive a SIGKILL of the server: a new process shows them as they were.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as P from '../../common/protocol';
+import { startServer, until, type TestServer } from '../support/lspClient';
+import { createExperiment, request, tmpWorkspace, waitIdle, writeJsonl } from './safetyFixtures';
+
+const servers: TestServer[] = [];
+after(async () => {
+  for (const s of servers) await s.stop().catch(() => undefined);
+});
+
+const ANSWER = 'Sure.\nParis has exactly 1003 bridges, "the most" in Europe.';
+const conversations = [0, 1, 2].map((i) => ({
+  id: `c${i}`,
+  messages: [
+    { role: 'user', content: `Question ${i}: how many bridges does Paris have?` },
+    { role: 'assistant', content: ANSWER },
+  ],
+}));
+
+function position(text: string, offset: number) {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+type Marker = {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  code?: unknown;
+  severity?: number;
+  data?: { annotationId?: string };
+};
+function markers(s: TestServer, uri: string): Marker[] {
+  return ((s.diagnostics.get(uri)?.diagnostics ?? []) as Marker[]).filter((d) => d.data?.annotationId);
+}
+
+test('a dismissal and a marked selection, set by request, survive a server kill', async () => {
+  const root = tmpWorkspace('hl-review-server-');
+  const trace = writeJsonl(path.join(root, 'traces', 'bridges.jsonl'), conversations);
+  const text = fs.readFileSync(trace, 'utf8');
+  const uri = pathToFileURL(trace).toString();
+  const start = async () => {
+    const s = await startServer(root);
+    servers.push(s);
+    await request(s, P.SetTraceFiles, { files: [trace] });
+    return s;
+  };
+
+  const first = await start();
+  const exp = await createExperiment(first, { name: 'traced', model: 'traced', pass_through: true, conversation_ids: ['c0', 'c1', 'c2'] });
+  await waitIdle(first, exp.id);
+  const before = await until('markers on the numbers', () => (markers(first, uri).length >= 3 ? markers(first, uri) : null));
+  const target = before[0]!;
+
+  // Dismissed by request: its marker goes, the others stay.
+  const dismissed = await request(first, P.SetVerdict, {
+    experiment_id: exp.id,
+    annotation_id: target.data!.annotationId!,
+    verdict: 'dismissed',
+    comment: 'the count is in the city guide',
+    author: 'ann',
+  });
+  assert.equal(dismissed.verdict, 'dismissed');
+  await until('the dismissed marker to go', () => markers(first, uri).length === before.length - 1);
+
+  // "the most" selected in the second line's file text, between its escaped quotes.
+  const secondLine = text.indexOf('\n') + 1;
+  const at = text.indexOf('the most', secondLine);
+  const added = await request(first, P.AddHumanAnnotation, {
+    file: trace,
+    range: { start: position(text, at), end: position(text, at + 'the most'.length) },
+    label: 'unsupported_claim',
+    explanation: 'no source ranks the cities',
+    author: 'ann',
+  });
+  assert.equal(added.conversation_id, 'c1');
+  assert.equal(added.text, 'the most');
+  assert.equal(added.start_offset, ANSWER.indexOf('the most'));
+  const human = await until('a marker on the selected characters', () =>
+    markers(first, uri).find((m) => m.data?.annotationId === added.annotation_id),
+  );
+  assert.deepEqual(human.range, { start: position(text, at), end: position(text, at + 'the most'.length) });
+
+  // Not a response: refused, saying why.
+  const userAt = text.indexOf('Question 0');
+  await assert.rejects(
+    request(first, P.AddHumanAnnotation, {
+      file: trace,
+      range: { start: position(text, userAt), end: position(text, userAt + 8) },
+      label: 'unsupported_claim',
+    }),
+    /user message.*only a traced response or tool-call argument can be marked/,
+  );
+
+  // SIGKILL: no shutdown, no flush. A new process finds both verdicts.
+  const shown = markers(first, uri)
+    .map((m) => m.data!.annotationId)
+    .sort();
+  await first.kill();
+  const second = await start();
+  await until('the markers again', () => (markers(second, uri).length === shown.length ? true : null), 20_000);
+  assert.deepEqual(
+    markers(second, uri)
+      .map((m) => m.data!.annotationId)
+      .sort(),
+    shown,
+  );
+  const resource = await request(second, P.GetExperiment, { id: exp.id });
+  const all = resource.items.flatMap((i) => i.annotations);
+  const gone = all.find((a) => a.id === target.data!.annotationId)!;
+  assert.deepEqual(
+    [gone.review?.verdict, gone.review?.author, gone.review?.comment],
+    ['dismissed', 'ann', 'the count is in the city guide'],
+  );
+  const person = all.find((a) => a.id === added.annotation_id)!;
+  assert.deepEqual(
+    [person.detector, person.label, person.text, person.review?.verdict],
+    ['human', 'unsupported_claim', 'the most', 'added'],
+  );
+  // Metrics leave the dismissed one out and count the person's.
+  assert.equal(resource.metrics.total_hallucinations, before.length - 1 + 1);
+  await second.stop();
+});
