@@ -2,7 +2,8 @@
 // the items table. Snapshots come from the host (init, then a notification per change); the
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState. This file
 // wires the sections together; each section lives in its own module.
-import type { ExperimentResource } from '../../common/schema';
+import type { Annotation, ExperimentResource } from '../../common/schema';
+import type { ReviewAction } from '../lib/reviewCell';
 import {
   ReportProtocol,
   type AnnotationLocation,
@@ -83,6 +84,7 @@ export class ReportApp {
     multiConfig: () => this.multiConfig(),
     persist: () => this.persist(),
     openLocation: (location) => void this.openLocation(location),
+    review: (annotation, action) => void this.review(annotation, action),
   });
   private filters!: ItemFilters;
   private readonly exportMenu = new ExportMenu((format) => void this.exportAs(format));
@@ -375,6 +377,15 @@ export class ReportApp {
     const experimentId = this.snapshot?.experiment.id ?? this.state.experimentId;
     if (!experimentId) return;
     await this.act('open', () => this.rpc.request('openTraceLocation', { ...location, experiment_id: experimentId }));
+  }
+
+  /** Confirm / Dismiss / Label on one annotation: the host asks what it needs; the snapshot with the verdict follows. */
+  private async review(annotation: Annotation, action: ReviewAction): Promise<void> {
+    if (!annotation.id) return;
+    const label = annotation.review?.verdict === 'relabelled' ? annotation.review.label : annotation.label;
+    await this.act(`review-${annotation.id}`, () =>
+      this.rpc.request('review', { annotation_id: annotation.id!, action, ...(label ? { label } : {}) }),
+    );
   }
 
   private onKeyDown(e: KeyboardEvent): void {
