@@ -123,5 +123,31 @@ test('a dismissal and a marked selection, set by request, survive a server kill'
   );
   // Metrics leave the dismissed one out and count the person's.
   assert.equal(resource.metrics.total_hallucinations, before.length - 1 + 1);
+
+  // A second experiment on the same file: the dismissed one stays dismissed, the person's one is carried over.
+  const again = await createExperiment(second, {
+    name: 'again',
+    model: 'traced',
+    pass_through: true,
+    conversation_ids: ['c0', 'c1', 'c2'],
+  });
+  const later = await waitIdle(second, again.id);
+  await request(second, P.SetActiveExperiment, { id: again.id });
+  const laterAll = later.items.flatMap((i) => i.annotations);
+  const stillDismissed = laterAll.find((a) => a.review?.verdict === 'dismissed');
+  assert.equal(stillDismissed?.review?.carried_from, exp.id);
+  assert.equal(stillDismissed?.review?.verdict, 'dismissed');
+  const carriedPerson = laterAll.find((a) => a.detector === 'human');
+  assert.deepEqual(
+    [carriedPerson?.text, carriedPerson?.review?.verdict, carriedPerson?.review?.carried_from],
+    ['the most', 'added', exp.id],
+  );
+  const sameRange = (m: Marker, r: Marker['range']) => JSON.stringify(m.range) === JSON.stringify(r);
+  await until('the second experiment’s markers: none where the dismissed one was, one on the person’s', () => {
+    const now = markers(second, uri);
+    return now.length === shown.length && !now.some((m) => sameRange(m, target.range)) && now.some((m) => sameRange(m, human.range))
+      ? true
+      : null;
+  });
   await second.stop();
 });
