@@ -84,6 +84,16 @@ test('a dismissal and a marked selection, set by request, survive a server kill'
     markers(first, uri).find((m) => m.data?.annotationId === added.annotation_id),
   );
   assert.deepEqual(human.range, { start: position(text, at), end: position(text, at + 'the most'.length) });
+  // "Open in trace" from the report finds it too.
+  const located = await request(first, P.LocateAnnotation, {
+    experiment_id: exp.id,
+    conversation_id: 'c1',
+    message_index: 1,
+    message_part_index: 0,
+    start_offset: added.start_offset,
+    end_offset: added.end_offset,
+  });
+  assert.deepEqual(located.range, human.range);
 
   // Not a response: refused, saying why.
   const userAt = text.indexOf('Question 0');
