@@ -66,6 +66,20 @@ test('a dismissal and a marked selection, set by request, survive a server kill'
   });
   assert.equal(dismissed.verdict, 'dismissed');
   await until('the dismissed marker to go', () => markers(first, uri).length === before.length - 1);
+  // The setting shows it again, as a hint that says so; turned off, it goes.
+  const showDismissed = (on: boolean) =>
+    first.connection.sendNotification(P.UpdateSettings.method, {
+      settings: P.settingsSchema.parse({ showDismissedMarkers: on }),
+      trusted: true,
+    });
+  await showDismissed(true);
+  const hint = await until('the dismissed marker back as a hint', () =>
+    markers(first, uri).find((m) => m.data?.annotationId === target.data!.annotationId),
+  );
+  assert.equal(hint.severity, 4);
+  assert.match((hint as Marker & { message: string }).message, /^dismissed — /);
+  await showDismissed(false);
+  await until('the dismissed marker hidden again', () => markers(first, uri).length === before.length - 1);
 
   // "the most" selected in the second line's file text, between its escaped quotes.
   const secondLine = text.indexOf('\n') + 1;
