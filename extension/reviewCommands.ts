@@ -48,9 +48,8 @@ export interface ReviewDeps {
 }
 
 /** Who gives verdicts: the setting `hallucinationLab.review.author`, else the OS user. */
-export function reviewAuthor(): string {
-  const configured = vscode.workspace.getConfiguration('hallucinationLab').get<string>('review.author', '').trim();
-  if (configured) return configured.slice(0, 200);
+export function reviewAuthor(settings: SettingsOwner): string {
+  if (settings.reviewAuthor) return settings.reviewAuthor;
   try {
     return os.userInfo().username || 'unknown';
   } catch {
@@ -77,7 +76,7 @@ export function registerReviewCommands({ server, settings, register }: ReviewDep
       annotation_id: t.annotationId,
       verdict: 'confirmed',
       ...(t.reason ? { comment: t.reason } : {}),
-      author: reviewAuthor(),
+      author: reviewAuthor(settings),
     });
     say(r);
     return r;
@@ -98,7 +97,7 @@ export function registerReviewCommands({ server, settings, register }: ReviewDep
       annotation_id: t.annotationId,
       verdict: 'dismissed',
       ...(reason.trim() ? { comment: reason.trim() } : {}),
-      author: reviewAuthor(),
+      author: reviewAuthor(settings),
     });
     say(r);
     return r;
@@ -114,7 +113,7 @@ export function registerReviewCommands({ server, settings, register }: ReviewDep
       verdict: 'relabelled',
       label,
       ...(t.reason ? { comment: t.reason } : {}),
-      author: reviewAuthor(),
+      author: reviewAuthor(settings),
     });
     say(r);
     return r;
@@ -143,7 +142,7 @@ export function registerReviewCommands({ server, settings, register }: ReviewDep
       range: { start: range.start, end: range.end },
       label,
       explanation,
-      author: reviewAuthor(),
+      author: reviewAuthor(settings),
     });
     void vscode.window.setStatusBarMessage(`Hallucination Lab: marked “${r.text.slice(0, 40)}” as ${label.replace(/_/g, ' ')}`, 4000);
     return r;
