@@ -88,7 +88,7 @@ export function registerReviewCommands({ server, settings, register }: ReviewDep
       t.reason ??
       (await vscode.window.showInputBox({
         title: 'Dismiss — not a hallucination',
-        prompt: 'Why is it not a hallucination? (optional; Enter to dismiss, Escape to cancel)',
+        prompt: 'Why is it not a hallucination? (optional)',
         placeHolder: 'e.g. the station distance is in the tool result',
       }));
     if (reason === undefined) return undefined;
