@@ -99,7 +99,8 @@ export class ReviewRequests {
           : `experiment "${summary.name}" judged ${summary.model}'s own responses, not the traced ones: show the markers of a pass-through experiment to mark traced text`,
       );
     const evaluated = item.response_messages.find((m) => m.message_index === span.message_index)!.message;
-    const partText = evaluated === span.message ? span.text : partTextOf(evaluated, span.message_part_index);
+    // The text as the experiment judged it: the selection must still be that text.
+    const partText = partTextOf(evaluated, span.message_part_index);
     if (partText === null || partText.slice(span.start_offset, span.end_offset) !== span.text)
       throw new Error('the file changed since the experiment ran: this text is not what it judged (run the experiment again)');
     const same = item.annotations.find(
