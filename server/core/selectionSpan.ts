@@ -2,7 +2,7 @@
 // of placing a marker (markers.ts), through JSON string escapes and JSON held in strings. Used to
 // add a person's annotation on exactly the selected characters. A selection boundary inside an
 // escape (between "\" and "n") takes in the whole escape: a decoded character is all or nothing.
-import { messageParts, type Conversation, type Message } from '../../common/schema';
+import { messageParts, type Conversation } from '../../common/schema';
 import { literalOffsets, outerOffsets } from './json/escapes';
 import { locatePart, type FileText, type Located } from './markers';
 
@@ -14,7 +14,6 @@ export interface SelectedSpan {
   end_offset: number;
   /** The selected characters, decoded. */
   text: string;
-  message: Message;
 }
 
 export type SelectionResult = { ok: true; span: SelectedSpan } | { ok: false; reason: string };
@@ -43,7 +42,6 @@ export function spanAtSelection(file: FileText, conversations: Iterable<Conversa
           ok: true,
           span: {
             conversation,
-            message,
             message_index,
             message_part_index,
             start_offset: from,
