@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Annotation, ExperimentItem } from '../../common/schema';
 import { buildRow, rowSignature } from '../../webview/lib/items';
 import { itemDetail } from '../../webview/lib/reportViews';
-import { reviewCell } from '../../webview/lib/reviewCell';
+import { reviewCell, staleVerdictsLine } from '../../webview/lib/reviewCell';
 import { textOf, toHtml } from '../../webview/lib/vnode';
 
 function ann(over: Partial<Annotation> = {}): Annotation {
@@ -85,4 +85,11 @@ test('a dismissed annotation is not counted as a hallucination of its item; a ne
   const one = buildRow(item([ann({ review: { verdict: 'dismissed', author: 'ann', at } }), ann({ id: 'a-2' })]), undefined);
   assert.equal(one.hallucinations, 1);
   assert.notEqual(rowSignature(open), rowSignature(one));
+});
+
+test('verdicts whose annotation no longer exists are said, with what they were on', () => {
+  assert.equal(staleVerdictsLine([]), null);
+  const line = staleVerdictsLine([{ verdict: 'dismissed', text: '1003' }]);
+  assert.match(textOf(line!), /1 verdict on annotations that no longer exist/);
+  assert.match(toHtml(line!), /title="dismissed: “1003”"/);
 });

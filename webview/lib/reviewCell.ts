@@ -56,3 +56,20 @@ export function reviewCell(a: Annotation, onReview: ((a: Annotation, action: Rev
       : null,
   );
 }
+
+/**
+ * The report-level line for verdicts whose annotation no longer exists (the trace was edited, the
+ * detector changed): kept and listed, never applied to other text.
+ */
+export function staleVerdictsLine(stale: readonly { verdict: string; text: string }[] | undefined): VNode | null {
+  if (!stale?.length) return null;
+  return h(
+    'p',
+    {
+      class: 'hidden-note dim stale-note',
+      title: stale.map((s) => `${s.verdict}: “${s.text}”`).join('\n'),
+    },
+    codiconNode('history'),
+    `${stale.length} verdict${stale.length === 1 ? '' : 's'} on annotations that no longer exist (stale: kept, not applied)`,
+  );
+}

@@ -3,7 +3,7 @@
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState. This file
 // wires the sections together; each section lives in its own module.
 import type { Annotation, ExperimentResource } from '../../common/schema';
-import type { ReviewAction } from '../lib/reviewCell';
+import { staleVerdictsLine, type ReviewAction } from '../lib/reviewCell';
 import {
   ReportProtocol,
   type AnnotationLocation,
@@ -182,13 +182,23 @@ export class ReportApp {
     this.renderStatus();
     phase('header');
     const e = snapshot.experiment;
-    const chartsKey = JSON.stringify([e.metrics, e.metrics_by_model, e.status_summary, hiddenAnnotationCount(e.items)]);
+    // Verdicts change the review figures and the stale line without changing the metrics.
+    const chartsKey = JSON.stringify([
+      e.metrics,
+      e.metrics_by_model,
+      e.status_summary,
+      hiddenAnnotationCount(e.items),
+      e.unreviewed_count,
+      e.feedback_scores,
+      e.stale_verdicts,
+    ]);
     if (chartsKey !== this.chartsKey) {
       this.chartsKey = chartsKey;
       mount(this.metricsHost, [
         h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))),
         metricCards(e),
         hiddenAnnotationsLine(hiddenAnnotationCount(e.items)),
+        staleVerdictsLine(e.stale_verdicts),
       ]);
       phase('metrics');
       // The first paint does not wait for the charts (the slowest section to build): they
