@@ -30,6 +30,8 @@ export interface ShownExperiment {
 /** What the publisher reads: the index, the trace files and the shown experiment. */
 export interface MarkerInputs {
   shownExperiment(): ShownExperiment | null;
+  /** The annotations of live detection (received traces), shown besides the experiment's. */
+  liveFindings?(): ShownExperiment | null;
   /** The indexed files. */
   fileNames(): string[];
   isIndexed(file: string): boolean;
@@ -132,13 +134,14 @@ export class MarkerPublisher {
     return new FilePlacer(file, (f) => this.inputs.source(f)).range(conversation, annotation);
   }
 
-  publishFile(file: string, shown = this.inputs.shownExperiment()): void {
+  publishFile(file: string, shownExperiment = this.inputs.shownExperiment()): void {
     if (!this.inputs.isIndexed(file)) return;
     const uri = pathToFileURL(file).toString();
     const diagnostics: Diagnostic[] = this.inputs.problemsOf(file).map(problemDiagnostic);
     const markers: Marker[] = [];
     const showDismissed = this.inputs.showDismissed?.() ?? false;
-    if (shown) {
+    for (const shown of [shownExperiment, this.inputs.liveFindings?.() ?? null]) {
+      if (!shown) continue;
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
       const marked = markableItems(shown.items, file, this.inputs.conversations);
       let notShown = 0;

@@ -10,6 +10,8 @@ import { Requests } from './requests';
 import { ReviewRequests } from './reviewRequests';
 import { Session } from './session';
 import { TraceFiles, type OpenDocuments } from './traceFiles';
+import { LiveFindings } from './liveFindings';
+import { LiveReceiver } from './liveReceiver';
 
 /** Everything the server sends to the extension. */
 export interface Client {
@@ -27,6 +29,8 @@ export interface ServerModules {
   markers: MarkerPublisher;
   requests: Requests;
   review: ReviewRequests;
+  /** The OTLP receiver of live traces (started by request). */
+  live: LiveReceiver;
   dispose(): void;
 }
 
@@ -44,8 +48,10 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     log,
     warn,
   });
+  const liveFindings = new LiveFindings();
   const markers = new MarkerPublisher(
     {
+      liveFindings: () => liveFindings.asShown(),
       shownExperiment: () => {
         const id = session.shownExperimentId();
         const service = session.service;
@@ -81,14 +87,25 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   const review = new ReviewRequests(session, traceFiles, markers, {
     reviewed: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),
   });
+  const live = new LiveReceiver({
+    root: () => session.root,
+    trusted: () => session.trusted,
+    findings: liveFindings,
+    follow: (file) => traceFiles.follow(file),
+    status: (status) => notify(P.ReceiverStatusChanged, status),
+    traceJudged: (params) => notify(P.LiveTraceJudged, params),
+    warn,
+  });
   return {
     session,
     traceFiles,
     markers,
     requests,
     review,
+    live,
     /** Shutdown: runs stopped, streaming and pending re-indexing and publishing cancelled. */
     dispose() {
+      live.dispose();
       traceFiles.dispose();
       markers.dispose();
       session.dispose();
