@@ -19,6 +19,7 @@ export const reportMethods = {
   openTraceLocation: { kind: 'request', method: 'report/openTraceLocation' },
   export: { kind: 'request', method: 'report/export' },
   compare: { kind: 'request', method: 'report/compare' },
+  review: { kind: 'request', method: 'report/review' },
   snapshot: { kind: 'notification', method: 'report/snapshot' },
   deleted: { kind: 'notification', method: 'report/deleted' },
 } as const satisfies MethodTable<typeof ReportProtocol>;

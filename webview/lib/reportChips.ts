@@ -3,7 +3,7 @@
 import type { ExperimentItem, ExperimentResource } from '../../common/schema';
 import { builtInLabels } from '../../common/schemaValues';
 import type { LabelInfo } from '../../common/webviewProtocol';
-import { labelColorIndex } from './labelColors';
+import { labelColorIndex } from './chartData';
 import { formatInt, humanizeLabel, plural } from './format';
 import { displayStatus, statusIcons, statusTitles, statusTooltip } from './items';
 import { h, type Child, type VNode } from './vnode';

@@ -1,5 +1,4 @@
-// The stacked status bar of a run (report header section, HTML export): part of the report's first
-// paint, so it does not live with the charts (which load after it).
+// The experiment's stacked status bar with its legend (the report's header and the exported page).
 import type { StatusSummary } from '../../common/schema';
 import { formatInt } from './format';
 import { h, type VNode } from './vnode';
