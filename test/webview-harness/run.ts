@@ -34,6 +34,12 @@ async function common(h: HarnessPage, what: string): Promise<void> {
   check(h.consoleErrors.length === 0, `${what}: no console error ${JSON.stringify(h.consoleErrors)}`);
 }
 
+function traceFilesOf(list: ReturnType<typeof conversationSummaries>) {
+  const counts = new Map<string, number>();
+  for (const c of list) counts.set(c.file, (counts.get(c.file) ?? 0) + 1);
+  return [...counts].map(([file, conversationCount]) => ({ file, conversationCount, isTrace: true, problems: [] }));
+}
+
 function formResponses(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     'form/init': {
@@ -41,11 +47,13 @@ function formResponses(extra: Record<string, unknown> = {}): Record<string, unkn
       judgeModel: { id: 'judge', model: 'gpt-4.1' },
       labels,
       labelSetSource: null,
-      traceFiles: [],
+      traceFiles: traceFilesOf(conversationSummaries(140)),
       prefill: null,
       workspaceTrusted: true,
     },
-    'form/listConversations': { conversations: conversationSummaries(140) },
+    // The stub answers every request of a method alike: one page that is the whole list.
+    'form/listConversations': { conversations: conversationSummaries(140), total: 140 },
+    'form/lookupConversations': { conversations: conversationSummaries(140) },
     'form/submit': {
       ok: false,
       errors: [
