@@ -132,17 +132,17 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       const s = e.status_summary;
       const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `exp:${e.id}`;
-      item.description = `${e.running ? 'running' : s.completed + s.failed === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.active.id === e.id ? ' · markers shown' : ''}`;
+      item.description = `${e.running ? 'running' : s.completed + s.failed + s.skipped === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.active.id === e.id ? ' · markers shown' : ''}`;
       item.tooltip = new vscode.MarkdownString(
         `**${e.name}**\n\n${e.pass_through ? 'Pass-through (traced responses)' : `Model: ${e.model}`}\n\nCreated ${new Date(e.created_at).toLocaleString()}\n\n` +
-          `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed}\n\n` +
+          `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed} · skipped ${s.skipped}\n\n` +
           `Hallucination rate: ${e.hallucination_rate === null ? 'n/a' : `${(e.hallucination_rate * 100).toFixed(1)}%`}`,
       );
       item.iconPath = e.running
         ? new vscode.ThemeIcon('sync~spin')
         : s.failed > 0
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-          : s.completed === s.total
+          : s.completed + s.skipped === s.total
             ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
             : new vscode.ThemeIcon('debug-pause');
       item.contextValue = e.running ? 'experiment.running' : 'experiment.idle';
@@ -151,7 +151,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     if (node.kind === 'status') {
       const s = node.experiment.status_summary;
       const item = new vscode.TreeItem(
-        `pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed}`,
+        `pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed} · skipped ${s.skipped}`,
       );
       item.id = `status:${node.experiment.id}`;
       item.iconPath = new vscode.ThemeIcon('pulse');

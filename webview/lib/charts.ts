@@ -147,7 +147,7 @@ export function tokenBars(items: readonly ExperimentItem[], configs: readonly st
     .sort((a, b) => b.input + b.output - (a.input + a.output) || a.label.localeCompare(b.label));
 }
 
-export const statusOrder = ['completed', 'inference_completed', 'in_progress', 'pending', 'failed'] as const;
+export const statusOrder = ['completed', 'inference_completed', 'in_progress', 'pending', 'failed', 'skipped'] as const;
 
 export function statusSegments(summary: StatusSummary): { status: (typeof statusOrder)[number]; count: number; fraction: number }[] {
   const total = Math.max(summary.total, 1);
@@ -466,6 +466,7 @@ export const statusLabels: Record<(typeof statusOrder)[number], string> = {
   in_progress: 'Running',
   pending: 'Pending',
   failed: 'Failed',
+  skipped: 'Skipped',
 };
 
 /** The stacked status bar with its legend. */
