@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { ListConversations, type ConversationSummary, type ExperimentSummary, type TraceFileSummary } from '../common/protocol';
 import type { ActiveExperiment } from './activeExperiment';
 import type { ServerConnection } from './serverClient';
-import { fileView, unreadCallView, type UnreadCall } from './traceTreeModel';
+import { fileView, moreConversationsView, TREE_CONVERSATION_PAGE, unreadCallView, type UnreadCall } from './traceTreeModel';
 import { liveConversationDescription, liveNodeDescription, type LiveEntry } from './liveTracesModel';
 import type { LiveTracesSource } from './traceReceiver';
 
@@ -14,7 +14,9 @@ export type TraceNode =
   | { kind: 'conversation'; conversation: ConversationSummary }
   /** The LLM calls of a file the reader left out (coverage), and each of them. */
   | { kind: 'unread'; file: string; calls: UnreadCall[] }
-  | { kind: 'unreadCall'; call: UnreadCall; index: number };
+  | { kind: 'unreadCall'; call: UnreadCall; index: number }
+  /** What a large file lists past its first page: a count, not a node per conversation. */
+  | { kind: 'more'; file: string; shown: number; total: number };
 
 export type ExperimentNode =
   | { kind: 'experiment'; experiment: ExperimentSummary }
@@ -76,6 +78,15 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
       item.command = { command: 'hallucinationLab.openConversation', title: 'Open in Trace File', arguments: [u.file, u.line] };
       return item;
     }
+    if (node.kind === 'more') {
+      const view = moreConversationsView(node.shown, node.total);
+      const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+      item.tooltip = view.tooltip;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'traceMore';
+      item.id = `more:${node.file}`;
+      return item;
+    }
     const c = node.conversation;
     const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
     item.description = oneLine(c.firstUserMessage, 80);
@@ -95,9 +106,11 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
     if (node.kind === 'unread') return node.calls.map((call, index) => ({ kind: 'unreadCall', call, index }));
     if (node.kind !== 'file') return [];
     const { unread } = fileView(node.summary, node.summary.file);
-    const conversations: TraceNode[] = (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map(
-      (conversation) => ({ kind: 'conversation', conversation }),
-    );
+    const file = node.summary.file;
+    const page = await this.server.request(ListConversations, { file, offset: 0, limit: TREE_CONVERSATION_PAGE });
+    const conversations: TraceNode[] = page.conversations.map((conversation) => ({ kind: 'conversation', conversation }));
+    const total = page.total ?? page.conversations.length;
+    if (total > page.conversations.length) conversations.push({ kind: 'more', file, shown: page.conversations.length, total });
     return unread.length > 0 ? [{ kind: 'unread', file: node.summary.file, calls: unread }, ...conversations] : conversations;
   }
 
