@@ -32,7 +32,7 @@ import { LineSplitter } from './lineSplitter';
 import { JsonSplitter, type SplitValue } from './splitter';
 import { pathText } from '../json/pathText';
 import type { ProblemSink, Severity } from './types';
-import { Utf8Check } from './utf8Check';
+import { invalidUtf8Warnings, Utf8Check, type InvalidUtf8 } from './utf8Check';
 
 export type { IndexedFile } from './indexedFile';
 export type { Family, FormatChoice } from './sniff';
@@ -51,6 +51,11 @@ export interface IndexerOptions {
   format?: FormatChoice;
   /** Keep only offsets and re-read conversations from `file` on demand. */
   lazy?: boolean;
+  /**
+   * For a text given as a string (decoded by the caller): what the caller found of invalid UTF-8
+   * in the bytes it decoded (`checkUtf8`). Bytes pushed from disk are checked here.
+   */
+  invalidUtf8?: InvalidUtf8 | null;
   /** Lazy: keep listing rows as records are read (default true; false when nothing will list them). */
   keepSummaries?: boolean;
 }
@@ -86,7 +91,7 @@ export class TraceFileIndexer {
   private sniff: Uint8Array[] = [];
   private sniffBytes = 0;
   private readonly rereader: RecordRereader;
-  /** Bytes read from disk are checked (a text given as a string was decoded already). */
+  /** Bytes read from disk are checked (a text given as a string was checked by whoever decoded it). */
   private readonly utf8 = new Utf8Check();
   private fromBytes = false;
 
@@ -170,7 +175,7 @@ export class TraceFileIndexer {
   }
 
   end(): IndexedFile {
-    if (this.fromBytes) this.warnInvalidUtf8();
+    this.warnInvalidUtf8();
     if (this.opts.lineBased) this.lines?.end();
     else {
       if (!this.splitter) this.startSplitter();
@@ -313,19 +318,8 @@ export class TraceFileIndexer {
   /** Invalid UTF-8 is read as U+FFFD: said, line by line (the first few), never silently. */
   private warnInvalidUtf8(): void {
     this.utf8.end();
-    for (const line of this.utf8.lines)
-      this.problem(
-        { line },
-        `${this.opts.displayName}:${line + 1} holds bytes that are not valid UTF-8; they are read as the replacement character U+FFFD`,
-        'warning',
-      );
-    const more = this.utf8.count - this.utf8.lines.length;
-    if (more > 0)
-      this.problem(
-        { line: this.utf8.lines[this.utf8.lines.length - 1]! },
-        `${this.opts.displayName}: ${more} more lines hold invalid UTF-8`,
-        'warning',
-      );
+    const found = this.fromBytes ? this.utf8.report() : (this.opts.invalidUtf8 ?? null);
+    if (found) for (const w of invalidUtf8Warnings(found, this.opts.displayName)) this.problem({ line: w.line }, w.message, 'warning');
   }
 
   private readonly sink: ProblemSink = (at, message, severity) => this.problem(at, message, severity);
