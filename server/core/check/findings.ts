@@ -42,10 +42,47 @@ export interface CheckResult {
   checked: number;
   /**
    * The judged conversations with findings — and, when the scan was asked to keep them (JUnit
-   * needs every test case), the clean ones too. A scan of a large file keeps no more than that.
+   * needs every test case), the clean ones too.
    */
   conversations: CheckedConversation[];
   skipped: SkippedInput[];
+}
+
+/**
+ * What the writers and thresholds read: the figures, and the conversations as often as asked — an
+ * array in memory, or a spill file read again from the start (a large scan keeps none in memory).
+ */
+export interface CheckFindings {
+  checked: number;
+  skipped: SkippedInput[];
+  conversations(): Iterable<CheckedConversation>;
+}
+
+/** Where a scan puts what it judged: counted at once, conversations added one by one. */
+export interface FindingSink {
+  checked: number;
+  skipped: SkippedInput[];
+  add(conversation: CheckedConversation): void;
+}
+
+/** Findings kept in memory: for small scans and tests (a large scan spills them: findingSpill.ts). */
+export class MemoryFindings implements FindingSink, CheckFindings {
+  checked = 0;
+  readonly skipped: SkippedInput[] = [];
+  private readonly list: CheckedConversation[] = [];
+  add(conversation: CheckedConversation): void {
+    this.list.push(conversation);
+  }
+  conversations(): CheckedConversation[] {
+    return this.list;
+  }
+}
+
+/** A result in memory (an experiment's export, tests) read as the writers read a spill. */
+export function findingsOf(result: CheckResult | CheckFindings): CheckFindings {
+  const conversations = result.conversations;
+  if (typeof conversations === 'function') return result as CheckFindings;
+  return { checked: result.checked, skipped: result.skipped, conversations: () => conversations };
 }
 
 /** Findings that thresholds count: not held by a baseline, not dismissed in a review. */
