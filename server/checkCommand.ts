@@ -7,13 +7,17 @@ import { parseArgs } from 'node:util';
 import { minimatch } from 'minimatch';
 import { settingsSchema } from '../common/protocol';
 import { experimentConfigSchema, traceFormats } from '../common/schema';
-import { baselineFingerprints, sarifLog } from './core/check/sarif';
-import { junitXml } from './core/check/junit';
+import { sarifText } from './core/check/sarif';
+import { baselineFingerprintsOfFile } from './core/check/baseline';
+import { junitText } from './core/check/junit';
 import { markdownSummary } from './core/check/markdown';
 import { displayPath, scanTraceFiles } from './core/check/scan';
 import { evaluateRules, parseRule, RuleSyntaxError, type RuleOutcome } from './core/check/thresholds';
 import { githubWorkflow, WORKFLOW_PATH } from './core/check/ciWorkflow';
-import { countedFindings, type CheckResult } from './core/check/findings';
+import { countedFindings, type CheckFindings } from './core/check/findings';
+import { FindingSpill } from './core/check/findingSpill';
+import { arrayPlaceholder, indentedJsonWithArray } from './core/check/streamedJson';
+import { writeTextFile, writeTextStream } from './core/check/textOutput';
 import { detectorsFor } from './core/experiments/pipeline';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { VerdictStore } from './core/review/verdictStore';
@@ -126,51 +130,67 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   const detectors = detectorsFor(config, settings.data, async (name) => process.env[name] ?? null, true);
   if (!Array.isArray(detectors)) throw new CheckUsageError(`${detectors.path}: ${detectors.error}`);
 
-  const result = await scanTraceFiles(
-    files.filter((f) => !f.missing).map((f) => f.file),
-    {
-      detectors,
-      cwd,
-      ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
-      keepClean: values.junit !== undefined,
-      ...(baseline ? { baseline } : {}),
-      ...(dismissals ? { dismissals } : {}),
-      warn: (m) => io.err.write(`warning: ${m}\n`),
-      onFile: (file, conversations, findings) =>
-        io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
-    },
-  );
-  for (const pattern of missing) result.skipped.unshift({ file: pattern, conversationId: null, reason: 'no file matches it' });
-  const outcomes = evaluateRules(rules, result);
-  const version = toolVersion();
-  if (values.sarif !== undefined) writeOut(cwd, values.sarif, JSON.stringify(sarifLog(result, { toolVersion: version }), null, 2) + '\n');
-  if (values.junit !== undefined) writeOut(cwd, values.junit, junitXml(result));
-  if (values.markdown !== undefined) writeOut(cwd, values.markdown, markdownSummary(result, outcomes));
-  if (values.json) io.out.write(JSON.stringify({ ...result, rules: outcomes.map(ruleJson) }, null, 2) + '\n');
-  else printSummary(result, outcomes, io);
+  // What the scan finds goes to a spill file, read back by each writer: memory does not grow with the files.
+  const spill = new FindingSpill();
+  try {
+    await scanTraceFiles(
+      files.filter((f) => !f.missing).map((f) => f.file),
+      {
+        detectors,
+        cwd,
+        ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
+        keepClean: values.junit !== undefined,
+        ...(baseline ? { baseline } : {}),
+        ...(dismissals ? { dismissals } : {}),
+        warn: (m) => io.err.write(`warning: ${m}\n`),
+        onFile: (file, conversations, findings) =>
+          io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
+      },
+      spill,
+    );
+    for (const pattern of missing) spill.skipped.unshift({ file: pattern, conversationId: null, reason: 'no file matches it' });
+    const outcomes = evaluateRules(rules, spill);
+    if (values.sarif !== undefined) writeTextFile(path.resolve(cwd, values.sarif), sarifText(spill, { toolVersion: toolVersion() }));
+    if (values.junit !== undefined) writeTextFile(path.resolve(cwd, values.junit), junitText(spill));
+    if (values.markdown !== undefined) writeTextFile(path.resolve(cwd, values.markdown), [markdownSummary(spill, outcomes)]);
+    if (values.json) await writeTextStream(io.out, checkJsonText(spill, outcomes.map(ruleJson)));
+    else await writeTextStream(io.out, summaryLines(spill, outcomes));
 
-  const unreadableFiles = result.skipped.filter((s) => s.conversationId === null);
-  for (const s of unreadableFiles) io.err.write(`${s.file}: ${s.reason}\n`);
-  if (outcomes.some((o) => o.failed)) return EXIT.thresholdFailed;
-  return unreadableFiles.length > 0 ? EXIT.unreadable : EXIT.passed;
+    const unreadableFiles = spill.skipped.filter((s) => s.conversationId === null);
+    for (const s of unreadableFiles) io.err.write(`${s.file}: ${s.reason}\n`);
+    if (outcomes.some((o) => o.failed)) return EXIT.thresholdFailed;
+    return unreadableFiles.length > 0 ? EXIT.unreadable : EXIT.passed;
+  } finally {
+    spill.dispose();
+  }
 }
 
 function ruleJson(o: RuleOutcome) {
   return { rule: o.rule.source, value: o.value, failed: o.failed };
 }
 
-function printSummary(result: CheckResult, outcomes: readonly RuleOutcome[], io: Io): void {
-  for (const c of result.conversations)
+/** `--json`: the result and the rules as one document, the conversations streamed from the spill. */
+function* checkJsonText(findings: CheckFindings, rules: ReturnType<typeof ruleJson>[]): Generator<string> {
+  const placeholder = arrayPlaceholder();
+  const skeleton = { checked: findings.checked, conversations: placeholder, skipped: findings.skipped, rules };
+  yield* indentedJsonWithArray(skeleton, placeholder, findings.conversations());
+  yield '\n';
+}
+
+function* summaryLines(findings: CheckFindings, outcomes: readonly RuleOutcome[]): Generator<string> {
+  let found = 0;
+  for (const c of findings.conversations()) {
+    found += countedFindings(c).length;
     for (const f of c.findings) {
       const where = f.region ? `${c.file}:${f.region.startLine}:${f.region.startColumn}` : `${c.file} (${c.id})`;
       const a = f.annotation;
       const state = f.suppressed ? ' (dismissed in a review)' : f.inBaseline ? ' (baseline)' : '';
-      io.out.write(`${where}: ${a.label}${state} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`);
+      yield `${where}: ${a.label}${state} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`;
     }
-  const found = result.conversations.reduce((n, c) => n + countedFindings(c).length, 0);
-  io.out.write(`${result.checked} conversations checked, ${found} hallucinations counted, ${result.skipped.length} left out\n`);
+  }
+  yield `${findings.checked} conversations checked, ${found} hallucinations counted, ${findings.skipped.length} left out\n`;
   for (const o of outcomes)
-    io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
+    yield `${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`;
 }
 
 /** Trace text printed to a terminal: control characters (escape sequences) shown, not obeyed. */
@@ -240,25 +260,19 @@ function readDismissals(store: string | undefined, cwd: string, io: Io): Dismiss
   return verdicts.length ? new Dismissals(verdicts) : null;
 }
 
+/** The baseline's fingerprints, read as a stream (a previous large scan's SARIF is large too). */
 function readBaseline(file: string, cwd: string): Set<string> {
   const abs = path.resolve(cwd, file);
-  let text: string;
   try {
-    text = fs.readFileSync(abs, 'utf8');
+    fs.accessSync(abs, fs.constants.R_OK);
   } catch {
     throw new CheckUsageError(`--baseline ${file}: cannot be read`);
   }
   try {
-    return baselineFingerprints(JSON.parse(text));
+    return baselineFingerprintsOfFile(abs);
   } catch (e) {
     throw new CheckUsageError(`--baseline ${file}: ${(e as Error).message}`);
   }
-}
-
-function writeOut(cwd: string, file: string, text: string): void {
-  const abs = path.resolve(cwd, file);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, text);
 }
 
 function initCi(kind: string, io: Io, cwd: string): number {
