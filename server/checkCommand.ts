@@ -16,7 +16,7 @@ import { evaluateRules, parseRule, RuleSyntaxError, type RuleOutcome } from './c
 import { githubWorkflow, WORKFLOW_PATH } from './core/check/ciWorkflow';
 import { countedFindings, type CheckFindings } from './core/check/findings';
 import { FindingSpill } from './core/check/findingSpill';
-import { arrayPlaceholder, indentedJsonWithArray } from './core/check/streamedJson';
+import { checkJsonText } from './core/check/jsonReport';
 import { writeTextFile, writeTextStream } from './core/check/textOutput';
 import { detectorsFor } from './core/experiments/pipeline';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
@@ -153,7 +153,7 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
     if (values.sarif !== undefined) writeTextFile(path.resolve(cwd, values.sarif), sarifText(spill, { toolVersion: toolVersion() }));
     if (values.junit !== undefined) writeTextFile(path.resolve(cwd, values.junit), junitText(spill));
     if (values.markdown !== undefined) writeTextFile(path.resolve(cwd, values.markdown), [markdownSummary(spill, outcomes)]);
-    if (values.json) await writeTextStream(io.out, checkJsonText(spill, outcomes.map(ruleJson)));
+    if (values.json) await writeTextStream(io.out, checkJsonText(spill, outcomes));
     else await writeTextStream(io.out, summaryLines(spill, outcomes));
 
     const unreadableFiles = spill.skipped.filter((s) => s.conversationId === null);
@@ -163,18 +163,6 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   } finally {
     spill.dispose();
   }
-}
-
-function ruleJson(o: RuleOutcome) {
-  return { rule: o.rule.source, value: o.value, failed: o.failed };
-}
-
-/** `--json`: the result and the rules as one document, the conversations streamed from the spill. */
-function* checkJsonText(findings: CheckFindings, rules: ReturnType<typeof ruleJson>[]): Generator<string> {
-  const placeholder = arrayPlaceholder();
-  const skeleton = { checked: findings.checked, conversations: placeholder, skipped: findings.skipped, rules };
-  yield* indentedJsonWithArray(skeleton, placeholder, findings.conversations());
-  yield '\n';
 }
 
 function* summaryLines(findings: CheckFindings, outcomes: readonly RuleOutcome[]): Generator<string> {
