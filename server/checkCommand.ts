@@ -132,7 +132,14 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
 
   // What the scan finds goes to a spill file, read back by each writer: memory does not grow with the files.
   const spill = new FindingSpill();
+  // Killed by a signal (Ctrl-C, a CI timeout), the spill is removed before the signal ends the process as it would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    spill.dispose();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
+    for (const pattern of missing) spill.skip({ file: pattern, conversationId: null, reason: 'no file matches it' });
     await scanTraceFiles(
       files.filter((f) => !f.missing).map((f) => f.file),
       {
@@ -148,7 +155,6 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
       },
       spill,
     );
-    for (const pattern of missing) spill.skipped.unshift({ file: pattern, conversationId: null, reason: 'no file matches it' });
     const outcomes = evaluateRules(rules, spill);
     if (values.sarif !== undefined) writeTextFile(path.resolve(cwd, values.sarif), sarifText(spill, { toolVersion: toolVersion() }));
     if (values.junit !== undefined) writeTextFile(path.resolve(cwd, values.junit), junitText(spill));
@@ -156,11 +162,16 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
     if (values.json) await writeTextStream(io.out, checkJsonText(spill, outcomes));
     else await writeTextStream(io.out, summaryLines(spill, outcomes));
 
-    const unreadableFiles = spill.skipped.filter((s) => s.conversationId === null);
-    for (const s of unreadableFiles) io.err.write(`${s.file}: ${s.reason}\n`);
+    let unreadableFiles = 0;
+    for (const s of spill.skipped())
+      if (s.conversationId === null) {
+        unreadableFiles++;
+        io.err.write(`${s.file}: ${s.reason}\n`);
+      }
     if (outcomes.some((o) => o.failed)) return EXIT.thresholdFailed;
-    return unreadableFiles.length > 0 ? EXIT.unreadable : EXIT.passed;
+    return unreadableFiles > 0 ? EXIT.unreadable : EXIT.passed;
   } finally {
+    process.removeListener('SIGINT', onSignal).removeListener('SIGTERM', onSignal);
     spill.dispose();
   }
 }
@@ -176,7 +187,7 @@ function* summaryLines(findings: CheckFindings, outcomes: readonly RuleOutcome[]
       yield `${where}: ${a.label}${state} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`;
     }
   }
-  yield `${findings.checked} conversations checked, ${found} hallucinations counted, ${findings.skipped.length} left out\n`;
+  yield `${findings.checked} conversations checked, ${found} hallucinations counted, ${findings.skippedCount} left out\n`;
   for (const o of outcomes)
     yield `${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`;
 }

@@ -12,7 +12,7 @@ import type { Annotation } from '../../common/schema';
 import type { Detector } from '../../server/core/detectors/detector';
 import { baselineFingerprintsOfFile } from '../../server/core/check/baseline';
 import { FindingSpill } from '../../server/core/check/findingSpill';
-import type { CheckedConversation, FindingSink, SkippedInput } from '../../server/core/check/findings';
+import type { CheckedConversation, FindingSink } from '../../server/core/check/findings';
 import { checkJsonText } from '../../server/core/check/jsonReport';
 import { junitText } from '../../server/core/check/junit';
 import { markdownSummary } from '../../server/core/check/markdown';
@@ -29,7 +29,7 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'hl-check-stream-'));
 function spillOf(result: ReturnType<typeof goldenCase>): FindingSpill {
   const spill = new FindingSpill();
   spill.checked = result.checked;
-  spill.skipped.push(...result.skipped);
+  for (const s of result.skipped) spill.skip(s);
   for (const c of result.conversations) spill.add(c);
   return spill;
 }
@@ -155,9 +155,9 @@ async function heapAtLastConversation(file: string, conversations: number, cwd: 
   let heap = 0;
   let first: CheckedConversation | null = null;
   let repeated: CheckedConversation | null = null;
-  const sink: FindingSink & { skipped: SkippedInput[] } = {
+  const sink: FindingSink = {
     checked: 0,
-    skipped: [],
+    skip: () => {},
     add(c) {
       handed++;
       if (handed === 1) first = c;

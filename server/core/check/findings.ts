@@ -49,40 +49,59 @@ export interface CheckResult {
 }
 
 /**
- * What the writers and thresholds read: the figures, and the conversations as often as asked — an
- * array in memory, or a spill file read again from the start (a large scan keeps none in memory).
+ * What the writers and thresholds read: the figures, and the conversations and inputs left out as
+ * often as asked — arrays in memory, or spill files read again from the start (a large scan keeps
+ * none of them in memory).
  */
 export interface CheckFindings {
   checked: number;
-  skipped: SkippedInput[];
   conversations(): Iterable<CheckedConversation>;
+  skipped(): Iterable<SkippedInput>;
+  skippedCount: number;
 }
 
-/** Where a scan puts what it judged: counted at once, conversations added one by one. */
+/** Where a scan puts what it judged and what it left out, one by one. */
 export interface FindingSink {
   checked: number;
-  skipped: SkippedInput[];
   add(conversation: CheckedConversation): void;
+  skip(input: SkippedInput): void;
 }
 
 /** Findings kept in memory: for small scans and tests (a large scan spills them: findingSpill.ts). */
 export class MemoryFindings implements FindingSink, CheckFindings {
   checked = 0;
-  readonly skipped: SkippedInput[] = [];
-  private readonly list: CheckedConversation[] = [];
+  private readonly judged: CheckedConversation[] = [];
+  private readonly left: SkippedInput[] = [];
   add(conversation: CheckedConversation): void {
-    this.list.push(conversation);
+    this.judged.push(conversation);
+  }
+  skip(input: SkippedInput): void {
+    this.left.push(input);
   }
   conversations(): CheckedConversation[] {
-    return this.list;
+    return this.judged;
+  }
+  skipped(): SkippedInput[] {
+    return this.left;
+  }
+  get skippedCount(): number {
+    return this.left.length;
   }
 }
 
 /** A result in memory (an experiment's export, tests) read as the writers read a spill. */
 export function findingsOf(result: CheckResult | CheckFindings): CheckFindings {
-  const conversations = result.conversations;
-  if (typeof conversations === 'function') return result as CheckFindings;
-  return { checked: result.checked, skipped: result.skipped, conversations: () => conversations };
+  if (!isResult(result)) return result;
+  return {
+    checked: result.checked,
+    conversations: () => result.conversations,
+    skipped: () => result.skipped,
+    skippedCount: result.skipped.length,
+  };
+}
+
+function isResult(x: CheckResult | CheckFindings): x is CheckResult {
+  return Array.isArray(x.conversations);
 }
 
 /** Findings that thresholds count: not held by a baseline, not dismissed in a review. */

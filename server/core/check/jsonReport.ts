@@ -1,7 +1,7 @@
 // `check --json`: the result and the rules' outcomes as one JSON document, its conversations
 // streamed from the findings (a spilled scan's are read from disk, never held together).
 import type { CheckFindings } from './findings';
-import { arrayPlaceholder, indentedJsonWithArray } from './streamedJson';
+import { arrayPlaceholder, indentedJsonWithArrays } from './streamedJson';
 import type { RuleOutcome } from './thresholds';
 
 export function ruleJson(o: RuleOutcome) {
@@ -10,8 +10,12 @@ export function ruleJson(o: RuleOutcome) {
 
 /** The text `JSON.stringify({ checked, conversations, skipped, rules }, null, 2)` would give, and a newline. */
 export function* checkJsonText(findings: CheckFindings, outcomes: readonly RuleOutcome[]): Generator<string> {
-  const placeholder = arrayPlaceholder();
-  const skeleton = { checked: findings.checked, conversations: placeholder, skipped: findings.skipped, rules: outcomes.map(ruleJson) };
-  yield* indentedJsonWithArray(skeleton, placeholder, findings.conversations());
+  const conversations = arrayPlaceholder();
+  const skipped = arrayPlaceholder();
+  const skeleton = { checked: findings.checked, conversations, skipped, rules: outcomes.map(ruleJson) };
+  yield* indentedJsonWithArrays(skeleton, [
+    { placeholder: conversations, items: findings.conversations() },
+    { placeholder: skipped, items: findings.skipped() },
+  ]);
   yield '\n';
 }

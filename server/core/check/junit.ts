@@ -60,55 +60,88 @@ function suiteOpen(s: Suite): string {
   return `  <testsuite name="${attribute(s.name)}" tests="${s.tests}" failures="${s.failures}" errors="0" skipped="${s.skipped}">`;
 }
 
-/** The report as text, piece by piece: the same document the library builds whole. */
-export function* junitText(input: CheckResult | CheckFindings): Generator<string> {
-  const findings = findingsOf(input);
-  // First pass: a suite per file in the order of its first conversation, with its counts.
+/** Items grouped in suites by file, in the order of each file's first item; counted in a first pass. */
+interface SuitePlan<T> {
+  items: () => Iterable<T>;
+  fileOf(item: T): string;
+  suiteName(file: string): string;
+  failed(item: T): boolean;
+  skipped: boolean;
+  caseOf(item: T): string;
+}
+
+function plan<T>(p: SuitePlan<T>): { suites: Map<string, Suite>; contiguous: boolean } {
   const suites = new Map<string, Suite>();
   let contiguous = true;
   let last: string | null = null;
-  for (const c of findings.conversations()) {
-    let suite = suites.get(c.file);
-    if (!suite) suites.set(c.file, (suite = { name: c.file, tests: 0, failures: 0, skipped: 0 }));
-    else if (last !== c.file) contiguous = false;
-    last = c.file;
+  for (const item of p.items()) {
+    const file = p.fileOf(item);
+    let suite = suites.get(file);
+    if (!suite) suites.set(file, (suite = { name: p.suiteName(file), tests: 0, failures: 0, skipped: 0 }));
+    else if (last !== file) contiguous = false;
+    last = file;
     suite.tests++;
-    if (countedFindings(c).length) suite.failures++;
+    if (p.failed(item)) suite.failures++;
+    if (p.skipped) suite.skipped++;
   }
-  const skippedByFile = new Map<string, SkippedInput[]>();
-  for (const s of findings.skipped) skippedByFile.set(s.file, [...(skippedByFile.get(s.file) ?? []), s]);
-  const all = [...suites.values()];
-  const tests = all.reduce((n, s) => n + s.tests, 0) + findings.skipped.length;
-  const failures = all.reduce((n, s) => n + s.failures, 0);
-  const head = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${tests}" failures="${failures}" errors="0" skipped="${findings.skipped.length}"`;
-  if (suites.size === 0 && skippedByFile.size === 0) {
+  return { suites, contiguous };
+}
+
+function* suitesText<T>(p: SuitePlan<T>, suites: Map<string, Suite>, contiguous: boolean): Generator<string> {
+  if (contiguous) {
+    // One pass: the cases come one file after another.
+    let open: string | null = null;
+    for (const item of p.items()) {
+      const file = p.fileOf(item);
+      if (file !== open) {
+        if (open !== null) yield '\n  </testsuite>';
+        yield `\n${suiteOpen(suites.get(file)!)}`;
+        open = file;
+      }
+      yield `\n${p.caseOf(item)}`;
+    }
+    if (open !== null) yield '\n  </testsuite>';
+    return;
+  }
+  // Files interleaved (not a scan's order): a pass per file.
+  for (const [file, suite] of suites) {
+    yield `\n${suiteOpen(suite)}`;
+    for (const item of p.items()) if (p.fileOf(item) === file) yield `\n${p.caseOf(item)}`;
+    yield '\n  </testsuite>';
+  }
+}
+
+/** The report as text, piece by piece: the same document the library builds whole. */
+export function* junitText(input: CheckResult | CheckFindings): Generator<string> {
+  const findings = findingsOf(input);
+  const judged: SuitePlan<CheckedConversation> = {
+    items: () => findings.conversations(),
+    fileOf: (c) => c.file,
+    suiteName: (file) => file,
+    failed: (c) => countedFindings(c).length > 0,
+    skipped: false,
+    caseOf: conversationCase,
+  };
+  const left: SuitePlan<SkippedInput> = {
+    items: () => findings.skipped(),
+    fileOf: (s) => s.file,
+    suiteName: (file) => `${file} (left out)`,
+    failed: () => false,
+    skipped: true,
+    caseOf: skippedCase,
+  };
+  const a = plan(judged);
+  const b = plan(left);
+  const all = [...a.suites.values(), ...b.suites.values()];
+  const sum = (k: 'tests' | 'failures' | 'skipped') => all.reduce((n, s) => n + s[k], 0);
+  const head = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${sum('tests')}" failures="${sum('failures')}" errors="0" skipped="${sum('skipped')}"`;
+  if (all.length === 0) {
     yield `${head}/>`;
     return;
   }
   yield `${head}>`;
-  if (contiguous) {
-    // One pass: the suites' cases come one file after another.
-    let open: string | null = null;
-    for (const c of findings.conversations()) {
-      if (c.file !== open) {
-        if (open !== null) yield '\n  </testsuite>';
-        yield `\n${suiteOpen(suites.get(c.file)!)}`;
-        open = c.file;
-      }
-      yield `\n${conversationCase(c)}`;
-    }
-    if (open !== null) yield '\n  </testsuite>';
-  } else
-    for (const suite of all) {
-      yield `\n${suiteOpen(suite)}`;
-      for (const c of findings.conversations()) if (c.file === suite.name) yield `\n${conversationCase(c)}`;
-      yield '\n  </testsuite>';
-    }
-  for (const [file, skipped] of skippedByFile) {
-    yield `\n${suiteOpen({ name: `${file} (left out)`, tests: skipped.length, failures: 0, skipped: skipped.length })}`;
-    for (const s of skipped) yield `\n${skippedCase(s)}`;
-    yield '\n  </testsuite>';
-  }
+  yield* suitesText(judged, a.suites, a.contiguous);
+  yield* suitesText(left, b.suites, b.contiguous);
   yield '\n</testsuites>';
 }
 

@@ -4,6 +4,16 @@ import { countedFindings, findingsOf, type CheckedConversation, type CheckFindin
 import type { RuleOutcome } from './thresholds';
 
 const WORST_SHOWN = 10;
+const SKIPPED_SHOWN = 50;
+
+function* firstOf<T>(items: Iterable<T>, n: number): Generator<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const item of items) {
+    yield item;
+    if (++i >= n) return;
+  }
+}
 
 /** Text from traces goes into table cells: pipes, backticks, angle brackets and newlines neutralised. */
 function cell(text: string): string {
@@ -66,7 +76,7 @@ export function markdownSummary(input: CheckResult | CheckFindings, outcomes: re
   const findings = findingsOf(input);
   const { counted, withAny, baseline, dismissed, labels, tools, worst } = tally(findings);
   const total = findings.checked;
-  const skipped = findings.skipped;
+  const skipped = findings.skippedCount;
   const failed = outcomes.filter((o) => o.failed);
   const lines: string[] = [];
   lines.push(`## Hallucination Lab check: ${failed.length ? '❌ failed' : '✅ passed'}`, '');
@@ -77,7 +87,7 @@ export function markdownSummary(input: CheckResult | CheckFindings, outcomes: re
       (dismissed ? `; ${dismissed} dismissed in reviews, not counted` : '') +
       '.',
   );
-  if (skipped.length) lines.push('', `Left out, because they could not be read or judged: ${skipped.length} (listed below).`);
+  if (skipped) lines.push('', `Left out, because they could not be read or judged: ${skipped} (listed below).`);
   if (outcomes.length) {
     lines.push('', '| rule | value | result |', '|---|---|---|');
     for (const o of outcomes)
@@ -101,9 +111,9 @@ export function markdownSummary(input: CheckResult | CheckFindings, outcomes: re
       );
     }
   }
-  if (skipped.length) {
+  if (skipped) {
     lines.push('', '| left out | reason |', '|---|---|');
-    for (const s of skipped.slice(0, 50))
+    for (const s of firstOf(findings.skipped(), SKIPPED_SHOWN))
       lines.push(`| ${cell(s.conversationId ? `${s.file} · ${s.conversationId}` : s.file)} | ${cell(s.reason)} |`);
   }
   return lines.join('\n') + '\n';

@@ -2,12 +2,12 @@
 // the editor's marker covers. Built with `node-sarif-builder` (the maintained SARIF writer used by
 // MegaLinter and npm-groovy-lint) so the log's skeleton, artifact list and schema URI are its job;
 // what is ours — fingerprints, baseline state, detector and confidence — is set on each result.
-import type { Log, Result, Run } from 'sarif';
+import type { Log, Notification, Result, Run } from 'sarif';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import { builtInLabels } from '../../../common/schema';
 import { FINGERPRINT_KEY } from './fingerprint';
 import { findingsOf, type CheckedConversation, type CheckFinding, type CheckFindings, type CheckResult } from './findings';
-import { arrayPlaceholder, indentedJsonWithArray } from './streamedJson';
+import { arrayPlaceholder, indentedJsonWithArrays } from './streamedJson';
 
 export const TOOL_NAME = 'hallucination-lab';
 
@@ -102,17 +102,16 @@ export function* sarifText(input: CheckResult | CheckFindings, options: SarifOpt
   const placeholder = arrayPlaceholder();
   (run as { results: unknown }).results = placeholder;
   // Inputs that could not be read are tool notifications, not results: said, never counted.
-  if (findings.skipped.length) {
-    run.invocations = [
-      {
-        executionSuccessful: true,
-        toolExecutionNotifications: findings.skipped.map((s) => ({
-          level: 'warning' as const,
-          message: { text: `${s.conversationId ? `conversation ${s.conversationId}: ` : ''}${s.reason}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: s.file } } }],
-        })),
-      },
-    ];
+  const notifications = arrayPlaceholder();
+  if (findings.skippedCount)
+    (run as { invocations: unknown }).invocations = [{ executionSuccessful: true, toolExecutionNotifications: notifications }];
+  function* notified(): Generator<Notification> {
+    for (const s of findings.skipped())
+      yield {
+        level: 'warning',
+        message: { text: `${s.conversationId ? `conversation ${s.conversationId}: ` : ''}${s.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: s.file } } }],
+      };
   }
   const { tool, artifacts } = run;
   function* results(): Generator<Result> {
@@ -120,7 +119,10 @@ export function* sarifText(input: CheckResult | CheckFindings, options: SarifOpt
       for (const f of c.findings)
         yield completeRun({ tool, ...(artifacts ? { artifacts } : {}), results: [sarifResult(c, f)] }).results![0]!;
   }
-  yield* indentedJsonWithArray(log, placeholder, results());
+  yield* indentedJsonWithArrays(log, [
+    { placeholder, items: results() },
+    ...(findings.skippedCount ? [{ placeholder: notifications, items: notified() }] : []),
+  ]);
   yield '\n';
 }
 

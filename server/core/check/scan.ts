@@ -14,10 +14,10 @@ import { judgeTraced } from '../experiments/judgeTraced';
 import { refusal } from '../formats/convert';
 import type { FormatChoice } from '../formats/indexer';
 import { AnchorRangeLocator } from '../markerText';
-import { readTraceFile } from './traceFileReader';
+import { readTraceFile, type ConversationVisitor } from './traceFileReader';
 import { SeenIds } from './seenIds';
 import { conversationFingerprints } from './fingerprint';
-import type { CheckedConversation, CheckFinding, FindingSink, SkippedInput } from './findings';
+import type { CheckedConversation, CheckFinding, FindingSink } from './findings';
 import { regionOf } from './experimentFindings';
 import type { Dismissals } from './dismissals';
 import type { Annotation } from '../../../common/schema';
@@ -55,47 +55,38 @@ export async function scanTraceFiles<T extends FindingSink>(files: readonly stri
 
 async function scanFile(abs: string, options: ScanOptions, into: FindingSink): Promise<void> {
   const shown = displayPath(abs, options.cwd);
+  const skip = (conversationId: string | null, reason: string) => into.skip({ file: shown, conversationId, reason });
   const unreadable = (e: unknown) =>
-    into.skipped.push({
-      file: shown,
-      conversationId: null,
-      reason: `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    });
+    skip(null, `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   let fd: number;
   try {
     fd = fs.openSync(abs, 'r');
   } catch (e) {
-    return void unreadable(e);
+    return unreadable(e);
   }
-  // This file's conversations left out: listed after its unread LLM calls, known only at the end.
-  const skipped: SkippedInput[] = [];
   const counts = { conversations: 0, checked: 0, findings: 0 };
-  const judge = judgeInto(fd, shown, options, into, skipped, counts);
   try {
-    const indexed = await readTraceFile(fd, abs, shown, options.format, judge, options.signal);
-    if (options.signal?.aborted) return;
-    // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
-    const refused = refusal(shown, indexed.size === 0, indexed.file.isTrace, counts.conversations, indexed.file.coverage);
-    if (refused)
-      return void into.skipped.push({
-        file: shown,
-        conversationId: null,
-        reason: `not read as a trace file: ${indexed.file.problems.find((p) => p.severity === 'error')?.message ?? refused}`,
-      });
-    // LLM calls of the file that could not be read are left out and named, never counted as clean.
-    for (const u of indexed.file.coverage?.unread ?? [])
-      into.skipped.push({ file: shown, conversationId: u.spanId, reason: `line ${u.line + 1}: LLM call not read: ${u.reason}` });
-    for (const p of indexed.file.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
+    await readTraceFile(fd, abs, shown, options.format, judgeInto(fd, shown, options, into, counts), {
+      ...(options.signal ? { signal: options.signal } : {}),
+      // Once the whole file is read: before a file of spans has its conversations judged; after an
+      // OpenAI chat file's were (it has no unread LLM calls, and nothing to judge when refused).
+      onIndexed: ({ file, size }) => {
+        // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
+        const refused = refusal(shown, size === 0, file.isTrace, counts.conversations + file.count, file.coverage);
+        if (refused)
+          return skip(null, `not read as a trace file: ${file.problems.find((p) => p.severity === 'error')?.message ?? refused}`);
+        // LLM calls of the file that could not be read are left out and named, never counted as clean.
+        for (const u of file.coverage?.unread ?? []) skip(u.spanId, `line ${u.line + 1}: LLM call not read: ${u.reason}`);
+        for (const p of file.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
+      },
+    });
   } catch (e) {
-    return void unreadable(e);
+    return unreadable(e);
   } finally {
-    into.skipped.push(...skipped);
     fs.closeSync(fd);
   }
-  options.onFile?.(shown, counts.checked, counts.findings);
+  if (!options.signal?.aborted) options.onFile?.(shown, counts.checked, counts.findings);
 }
-
-type Judge = (conversation: Conversation | null, position: number, id: string) => Promise<void>;
 
 /** Judges one conversation, places its findings and hands them to `into`; nothing of it is kept. */
 function judgeInto(
@@ -103,9 +94,8 @@ function judgeInto(
   shown: string,
   options: ScanOptions,
   into: FindingSink,
-  skipped: SkippedInput[],
   counts: { conversations: number; checked: number; findings: number },
-): Judge {
+): ConversationVisitor {
   const readRange = (start: number, end: number): string => readByteRange(fd, start, end);
   const seen = new SeenIds();
   return async (conversation, position, indexedId) => {
@@ -116,12 +106,11 @@ function judgeInto(
       id = `${shown}#${position + 1}`;
       seen.add(id);
     }
-    if (!conversation)
-      return void skipped.push({ file: shown, conversationId: id, reason: 'the conversation could not be read again from the file' });
+    const skip = (reason: string) => into.skip({ file: shown, conversationId: id, reason });
+    if (!conversation) return skip('the conversation could not be read again from the file');
     conversation.id = id;
     const item = await judgeTraced(conversation, options.detectors, options.signal, (m) => options.warn?.(m));
-    if (item.status !== 'completed')
-      return void skipped.push({ file: shown, conversationId: id, reason: item.failure_reason ?? 'could not be judged' });
+    if (item.status !== 'completed') return skip(item.failure_reason ?? 'could not be judged');
     into.checked++;
     counts.checked++;
     const fingerprints = conversationFingerprints(id, item.annotations);

@@ -20,13 +20,19 @@ export interface ReadTraceFile {
   size: number;
 }
 
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Called once the whole file is read, before the conversations of a file of spans are visited. */
+  onIndexed?(read: ReadTraceFile): void;
+}
+
 export async function readTraceFile(
   fd: number,
   file: string,
   displayName: string,
   format: FormatChoice | undefined,
   visit: ConversationVisitor,
-  signal?: AbortSignal,
+  { signal, onIndexed }: ReadOptions = {},
 ): Promise<ReadTraceFile> {
   const size = fs.fstatSync(fd).size;
   const protobuf = isProtobufTraceFile(file);
@@ -60,6 +66,7 @@ export async function readTraceFile(
     }
   const indexed = indexer.end();
   await drain();
+  onIndexed?.({ file: indexed, size });
   // Span formats: the conversations assembled from the whole file, read again one at a time.
   for (let p = 0; p < indexed.count && !signal?.aborted; p++) await visit(indexed.materialize(p), position++, indexed.idAt(p));
   return { file: indexed, size };
