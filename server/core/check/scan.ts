@@ -65,6 +65,7 @@ async function scanFile(abs: string, options: ScanOptions, into: FindingSink): P
     return unreadable(e);
   }
   const counts = { conversations: 0, checked: 0, findings: 0 };
+  let refused = false;
   try {
     await readTraceFile(fd, abs, shown, options.format, judgeInto(fd, shown, options, into, counts), {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -72,9 +73,9 @@ async function scanFile(abs: string, options: ScanOptions, into: FindingSink): P
       // OpenAI chat file's were (it has no unread LLM calls, and nothing to judge when refused).
       onIndexed: ({ file, size }) => {
         // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
-        const refused = refusal(shown, size === 0, file.isTrace, counts.conversations + file.count, file.coverage);
-        if (refused)
-          return skip(null, `not read as a trace file: ${file.problems.find((p) => p.severity === 'error')?.message ?? refused}`);
+        const why = refusal(shown, size === 0, file.isTrace, counts.conversations + file.count, file.coverage);
+        refused = why !== undefined;
+        if (why) return skip(null, `not read as a trace file: ${file.problems.find((p) => p.severity === 'error')?.message ?? why}`);
         // LLM calls of the file that could not be read are left out and named, never counted as clean.
         for (const u of file.coverage?.unread ?? []) skip(u.spanId, `line ${u.line + 1}: LLM call not read: ${u.reason}`);
         for (const p of file.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
@@ -85,7 +86,7 @@ async function scanFile(abs: string, options: ScanOptions, into: FindingSink): P
   } finally {
     fs.closeSync(fd);
   }
-  if (!options.signal?.aborted) options.onFile?.(shown, counts.checked, counts.findings);
+  if (!refused && !options.signal?.aborted) options.onFile?.(shown, counts.checked, counts.findings);
 }
 
 /** Judges one conversation, places its findings and hands them to `into`; nothing of it is kept. */
