@@ -261,15 +261,11 @@ function readDismissals(store: string | undefined, cwd: string, io: Io): Dismiss
 
 /** The baseline's fingerprints, read as a stream (a previous large scan's SARIF is large too). */
 function readBaseline(file: string, cwd: string): Set<string> {
-  const abs = path.resolve(cwd, file);
   try {
-    fs.accessSync(abs, fs.constants.R_OK);
-  } catch {
-    throw new CheckUsageError(`--baseline ${file}: cannot be read`);
-  }
-  try {
-    return baselineFingerprintsOfFile(abs);
+    return baselineFingerprintsOfFile(path.resolve(cwd, file));
   } catch (e) {
+    // A system error (missing, a folder, no permission) is the file's; any other is its content's.
+    if ((e as NodeJS.ErrnoException).code) throw new CheckUsageError(`--baseline ${file}: cannot be read`);
     throw new CheckUsageError(`--baseline ${file}: ${(e as Error).message}`);
   }
 }
