@@ -104,7 +104,8 @@ export const annotationSchema = z.object({
   /** The people's verdict on it, in the experiment resource only (server/core/review/). */
   review: z
     .object({
-      verdict: z.enum(['confirmed', 'dismissed', 'relabelled']),
+      /** 'added': a person added this annotation (detector "human"). */
+      verdict: z.enum(['confirmed', 'dismissed', 'relabelled', 'added']),
       label: z.string().optional(),
       comment: z.string().optional(),
       author: z.string(),

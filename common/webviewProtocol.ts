@@ -191,6 +191,20 @@ export const ReportProtocol = {
   ),
   /** Opens the compare panel with this experiment and others the host asks for (quick pick). */
   compare: request('report/compare', z.object({ byConfiguration: z.boolean() }), empty),
+  /**
+   * A person's verdict on one annotation (the buttons on each annotation of an expanded item): the
+   * host asks for the reason (dismiss) or the new label (label) and sends it to the server; the
+   * snapshot with the verdict follows. `done` is false when the person cancelled.
+   */
+  review: request(
+    'report/review',
+    z.object({
+      annotation_id: z.string().min(1).max(100),
+      action: z.enum(['confirm', 'dismiss', 'label']),
+      label: z.string().max(200).optional(),
+    }),
+    z.object({ done: z.boolean() }),
+  ),
   // host → webview
   snapshot: notification('report/snapshot', reportSnapshotSchema),
   deleted: notification('report/deleted', z.object({ id: z.string() })),

@@ -13,6 +13,7 @@ import { DEFAULT_KEY_NAME, type ApiKeyStore } from './apiKeys';
 import { originsForKeyName, originOf } from './keyOrigin';
 import { openCompare, openExperimentForm, openReport, type WebviewHostDeps } from './webviews';
 import { followWithProgress } from './experimentProgress';
+import { registerReviewCommands } from './reviewCommands';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -321,6 +322,8 @@ export function registerCommands(deps: CommandDeps): void {
         'Hallucination Lab: the trace file no longer holds the annotated text; opened the file instead.',
       );
   });
+
+  registerReviewCommands({ server, settings, register });
 
   register('setApiKey', async (nameArg?: unknown, keyArg?: unknown, baseURLArg?: unknown) => {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: API keys are not used here');

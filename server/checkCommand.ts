@@ -3,10 +3,8 @@
 //   0 every threshold passed, 1 a threshold failed, 2 usage error, 3 an input could not be read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { minimatch } from 'minimatch';
-import { settingsSchema } from '../common/protocol';
-import { experimentConfigSchema, traceFormats } from '../common/schema';
+import { experimentConfigSchema } from '../common/schema';
 import { sarifText } from './core/check/sarif';
 import { baselineFingerprintsOfFile } from './core/check/baseline';
 import { junitText } from './core/check/junit';
@@ -22,7 +20,10 @@ import { detectorsFor } from './core/experiments/pipeline';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { VerdictStore } from './core/review/verdictStore';
 import { Dismissals } from './core/check/dismissals';
-import type { FormatChoice } from './core/formats/indexer';
+import { UsageError } from './cliErrors';
+import { detectorsOption, formatOption, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
+import { cliSettings } from './cliSettings';
+import { shownOnOneLine } from './terminalText';
 
 export const CHECK_USAGE = `Usage:
   hallucination-lab check <trace files or globs…> [options]
@@ -47,88 +48,58 @@ Exit codes: 0 passed, 1 a threshold failed, 2 usage error, 3 an input could not 
 
 export const EXIT = { passed: 0, thresholdFailed: 1, usage: 2, unreadable: 3 } as const;
 
-const FORMAT_CHOICES: readonly string[] = ['auto', ...traceFormats];
-
-class CheckUsageError extends Error {}
-
-type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+type Io = CommandIo;
 
 export async function runCheck(argv: string[], io: Io, cwd = process.cwd()): Promise<number> {
-  try {
-    return await check(argv, io, cwd);
-  } catch (e) {
-    if (e instanceof CheckUsageError || e instanceof RuleSyntaxError) {
-      io.err.write(`hallucination-lab check: ${e.message}\n(see hallucination-lab check --help)\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  return runCommand(io, { prefix: 'hallucination-lab check', afterUsage: seeHelp('check') }, () => check(argv, io, cwd));
 }
 
 async function check(argv: string[], io: Io, cwd: string): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'fail-on': { type: 'string', multiple: true },
-        baseline: { type: 'string' },
-        store: { type: 'string' },
-        sarif: { type: 'string' },
-        junit: { type: 'string' },
-        markdown: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        detector: { type: 'string' },
-        'judge-model': { type: 'string' },
-        'base-url': { type: 'string' },
-        'api-key-env': { type: 'string' },
-        'min-confidence': { type: 'string' },
-        'init-ci': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new CheckUsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'fail-on': { type: 'string', multiple: true },
+      baseline: { type: 'string' },
+      store: { type: 'string' },
+      sarif: { type: 'string' },
+      junit: { type: 'string' },
+      markdown: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      detector: { type: 'string' },
+      'judge-model': { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      'min-confidence': { type: 'string' },
+      'init-ci': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     io.out.write(CHECK_USAGE + '\n');
     return EXIT.passed;
   }
   if (values['init-ci'] !== undefined) return initCi(values['init-ci'], io, cwd);
 
-  const rules = (values['fail-on'] ?? ['count>0']).map(parseRule);
-  const format = values.format ?? 'auto';
-  if (!FORMAT_CHOICES.includes(format)) throw new CheckUsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${format}"`);
-  if (positionals.length === 0) throw new CheckUsageError('give the trace files or globs to check');
+  const rules = (values['fail-on'] ?? ['count>0']).map(usageRule);
+  const format = formatOption(values.format) ?? 'auto';
+  if (positionals.length === 0) throw new UsageError('give the trace files or globs to check');
   const files = expandPatterns(positionals, cwd);
   const missing = files.filter((f) => f.missing).map((f) => f.pattern);
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
   const dismissals = readDismissals(values.store, cwd, io);
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector))
-    throw new CheckUsageError(`--detector must be local, judge or both, not "${detector}"`);
-  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
-  const judgeModel = values['judge-model'];
-  const settings = settingsSchema.safeParse({
-    judgeModel: judgeModel
-      ? { model: judgeModel, apiKeyName: keyEnv, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) }
-      : null,
-    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
-  });
-  if (!settings.success)
-    throw new CheckUsageError(settings.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  const detectorNames = detectorsOption(values.detector);
+  const settings = cliSettings(values);
   const config = experimentConfigSchema.parse({
     name: 'check',
     model: 'traced',
     pass_through: true,
     conversation_ids: ['check'],
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors: detectorNames,
   });
-  const detectors = detectorsFor(config, settings.data, async (name) => process.env[name] ?? null, true);
-  if (!Array.isArray(detectors)) throw new CheckUsageError(`${detectors.path}: ${detectors.error}`);
+  const detectors = detectorsFor(config, settings, async (name) => process.env[name] ?? null, true);
+  if (!Array.isArray(detectors)) throw new UsageError(`${detectors.path}: ${detectors.error}`);
 
   // What the scan finds goes to a spill file, read back by each writer: memory does not grow with the files.
   const spill = new FindingSpill();
@@ -145,7 +116,7 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
       {
         detectors,
         cwd,
-        ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
+        ...(format !== 'auto' ? { format } : {}),
         keepClean: values.junit !== undefined,
         ...(baseline ? { baseline } : {}),
         ...(dismissals ? { dismissals } : {}),
@@ -176,6 +147,16 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   }
 }
 
+/** A --fail-on rule; one that does not parse is a usage error. */
+function usageRule(source: string) {
+  try {
+    return parseRule(source);
+  } catch (e) {
+    if (e instanceof RuleSyntaxError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 function* summaryLines(findings: CheckFindings, outcomes: readonly RuleOutcome[]): Generator<string> {
   let found = 0;
   for (const c of findings.conversations()) {
@@ -184,18 +165,12 @@ function* summaryLines(findings: CheckFindings, outcomes: readonly RuleOutcome[]
       const where = f.region ? `${c.file}:${f.region.startLine}:${f.region.startColumn}` : `${c.file} (${c.id})`;
       const a = f.annotation;
       const state = f.suppressed ? ' (dismissed in a review)' : f.inBaseline ? ' (baseline)' : '';
-      yield `${where}: ${a.label}${state} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`;
+      yield `${where}: ${a.label}${state} “${shownOnOneLine(a.text)}” — ${shownOnOneLine(a.explanation)}\n`;
     }
   }
   yield `${findings.checked} conversations checked, ${found} hallucinations counted, ${findings.skippedCount} left out\n`;
   for (const o of outcomes)
     yield `${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`;
-}
-
-/** Trace text printed to a terminal: control characters (escape sequences) shown, not obeyed. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 interface ExpandedFile {
@@ -250,7 +225,7 @@ function walk(dir: string): string[] {
 function readDismissals(store: string | undefined, cwd: string, io: Io): Dismissals | null {
   const root = path.resolve(cwd, store ?? STORE_DIR);
   if (!fs.existsSync(root)) {
-    if (store !== undefined) throw new CheckUsageError(`--store ${store}: no such folder`);
+    if (store !== undefined) throw new UsageError(`--store ${store}: no such folder`);
     return null;
   }
   const warnings: string[] = [];
@@ -265,13 +240,13 @@ function readBaseline(file: string, cwd: string): Set<string> {
     return baselineFingerprintsOfFile(path.resolve(cwd, file));
   } catch (e) {
     // A system error (missing, a folder, no permission) is the file's; any other is its content's.
-    if ((e as NodeJS.ErrnoException).code) throw new CheckUsageError(`--baseline ${file}: cannot be read`);
-    throw new CheckUsageError(`--baseline ${file}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code) throw new UsageError(`--baseline ${file}: cannot be read`);
+    throw new UsageError(`--baseline ${file}: ${(e as Error).message}`);
   }
 }
 
 function initCi(kind: string, io: Io, cwd: string): number {
-  if (kind !== 'github') throw new CheckUsageError(`--init-ci supports github, not "${kind}"`);
+  if (kind !== 'github') throw new UsageError(`--init-ci supports github, not "${kind}"`);
   const abs = path.join(cwd, WORKFLOW_PATH);
   if (fs.existsSync(abs)) {
     io.err.write(`${WORKFLOW_PATH} already exists: left as it is\n`);

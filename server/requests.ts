@@ -139,13 +139,16 @@ export class Requests {
     const snapshot = service.conversation(q.experiment_id, q.conversation_id);
     const current = this.session.index.get(q.conversation_id);
     const file = current?.file ?? snapshot?.file ?? null;
-    const annotation = findAnnotation(service.items(q.experiment_id), q);
+    // As reviewed: the annotations people added are found too.
+    const annotation = findAnnotation(service.reviewed(q.experiment_id).items, q);
     if (!file || !current || !annotation) return { file, range: null };
     return { file, range: this.markers.place(file, current, annotation) };
   }
 
   updateSettings(update: Params<typeof P.UpdateSettings>): void {
+    const showedDismissed = this.session.settings.showDismissedMarkers;
     this.session.updateSettings(update);
+    if (update.settings.showDismissedMarkers !== showedDismissed) this.markers.publishAll();
   }
 }
 

@@ -367,6 +367,77 @@ async function embeddedStateScreens(browser: Awaited<ReturnType<typeof launch>>)
   await changed.page.context().close();
 }
 
+/**
+ * The review of annotations in an expanded item: each shows who said what (a dismissal with its
+ * reason, a person's own annotation, one carried over), and Confirm / Dismiss / Label… ask the host.
+ */
+async function reviewScreens(browser: Awaited<ReturnType<typeof launch>>): Promise<void> {
+  const base = experimentFixture({ live: false });
+  const at = '2026-12-03T10:15:00.000Z';
+  let n = 0;
+  const experiment = {
+    ...base,
+    items: base.items.map((item) => ({
+      ...item,
+      annotations: item.annotations.map((a, i) => ({
+        ...a,
+        id: `a-${String(++n).padStart(16, '0')}`,
+        ...(item.conversation_id === 'conv-004' && i === 0
+          ? { review: { verdict: 'dismissed' as const, author: 'ann', at, comment: 'the order number is in the lookup result' } }
+          : item.conversation_id === 'conv-004' && i === 1
+            ? { review: { verdict: 'confirmed' as const, author: 'bo', at, carried_from: 'exp_20251120_support' } }
+            : {}),
+      })),
+    })),
+  };
+  const h = await openApp(browser, {
+    app: 'report',
+    theme: 'dark',
+    height: 1000,
+    responses: {
+      ...reportResponses(false),
+      'report/init': {
+        experimentId: experiment.id,
+        snapshot: { experiment, running: false, active: true },
+        error: null,
+        conversations: conversationContexts(100),
+        labels,
+      },
+      'report/review': { done: true },
+    },
+  });
+  await waitForPainted(h.page);
+  await h.page
+    .locator('.items .row', { hasText: 'conv-004', has: h.page.locator('.hcount.some') })
+    .first()
+    .click();
+  await h.page.waitForSelector('.detail .review-actions');
+  const states = await h.page.locator('.detail .review-state').allTextContents();
+  check(
+    states.some((t) => /^Dismissed by ann · 2026-12-03 10:15 UTC/.test(t) && t.includes('the order number is in the lookup result')),
+    `review: a dismissal shows who, when and why (${JSON.stringify(states.slice(0, 3))})`,
+  );
+  check(
+    states.some((t) => /Confirmed by bo .*carried over/.test(t)),
+    'review: a verdict carried over says so',
+  );
+  const table = h.page.locator('.detail .ann-table').first();
+  await table.scrollIntoViewIfNeeded();
+  await table.screenshot({ path: path.join(artifactsDir, 'report-dark-review.png') });
+  // Keyboard: Tab reaches the buttons, Enter presses them.
+  await h.page.locator('.detail .review-actions .review-dismiss:not([disabled])').first().focus();
+  await h.page.keyboard.press('Enter');
+  await h.page.waitForTimeout(200);
+  const review = (await h.sent()).find((m) => m.method === 'report/review');
+  const params = review?.params as { annotation_id?: string; action?: string } | undefined;
+  check(
+    params?.action === 'dismiss' && /^a-\d{16}$/.test(params.annotation_id ?? ''),
+    `review: Dismiss asks the host (${JSON.stringify(params)})`,
+  );
+  await common(h, 'report review');
+  await h.page.context().close();
+}
+
 async function compareScreens(browser: Awaited<ReturnType<typeof launch>>, theme: ThemeName): Promise<void> {
   const a = experimentFixture({ id: 'exp_a', name: 'Baseline prompt', configs: ['gpt-4.1'], seed: 3, conversations: 40 });
   const b = experimentFixture({
@@ -428,6 +499,7 @@ async function main(): Promise<void> {
     }
     if (!only.length || only.includes('live')) await liveScreens(browser);
     if (!only.length || only.includes('embedded')) await embeddedStateScreens(browser);
+    if (!only.length || only.includes('review')) await reviewScreens(browser);
     if (!only.length || only.includes('report')) await exportScreens(browser);
   } finally {
     await browser.close();

@@ -72,7 +72,9 @@ export function buildRow(item: ExperimentItem, conversation: ConversationContext
   ]
     .join('\n')
     .toLowerCase();
-  return { item, conversation, hallucinations: item.annotations.length, labels, tools: [...tools].sort(), totalTokens, search };
+  // Dismissed annotations are not hallucinations (people said so): not counted, as in the metrics.
+  const hallucinations = item.annotations.filter((a) => a.review?.verdict !== 'dismissed').length;
+  return { item, conversation, hallucinations, labels, tools: [...tools].sort(), totalTokens, search };
 }
 
 export function buildRows(experiment: ExperimentResource, conversations: Readonly<Record<string, ConversationContext>>): ItemRow[] {
@@ -178,7 +180,12 @@ export function facets(rows: readonly ItemRow[]): Facets {
 /** A cheap fingerprint of what a row shows, to reuse its DOM when nothing changed. */
 export function rowSignature(row: ItemRow): string {
   const i = row.item;
-  return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${i.hidden_annotations ?? 0}|${(i.detection_notes ?? []).join('\u0000')}|${row.conversation ? 1 : 0}`;
+  return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${i.hidden_annotations ?? 0}|${(i.detection_notes ?? []).join('\u0000')}|${row.conversation ? 1 : 0}|${reviewSignature(i)}`;
+}
+
+/** The verdicts on an item's annotations: a new verdict redraws its row. */
+function reviewSignature(item: ExperimentItem): string {
+  return item.annotations.map((a) => (a.review ? `${a.review.verdict}:${a.review.label ?? ''}:${a.review.at}` : '')).join(',');
 }
 
 /**

@@ -22,6 +22,8 @@ function registerTests(): void {
   require('./restart.test');
   require('./inference.test');
   require('./webviews.test');
+  require('./live.test');
+  require('./review.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 

@@ -1,0 +1,27 @@
+// An experiment as the report and `show` read it: the record, its items with annotation ids and
+// people's verdicts (and the annotations people added), the status summary, and metrics that leave dismissed annotations out.
+import type { Conversation, ExperimentItem, ExperimentRecord, ExperimentResource } from '../../../common/schema';
+import { reviewWithHumans } from '../review/humanAnnotations';
+import type { Verdict } from '../review/verdict';
+import { computeMetrics, metricsByModel, statusSummary } from './metrics';
+
+export function experimentResource(
+  experiment: { record: ExperimentRecord; items: readonly ExperimentItem[]; conversations: ReadonlyMap<string, Conversation> },
+  verdicts: readonly Verdict[],
+): ExperimentResource {
+  const { config: _config, ...record } = experiment.record;
+  const summary = statusSummary(experiment.items);
+  // With the annotations people added (verdicts "added") joined to their items.
+  const reviewed = reviewWithHumans(experiment.record, experiment.items, experiment.conversations, verdicts);
+  return {
+    ...record,
+    total_items_count: experiment.items.length,
+    completed_items_count: summary.completed,
+    status_summary: summary,
+    metrics: computeMetrics(reviewed.countedItems),
+    metrics_by_model: metricsByModel(reviewed.countedItems),
+    items: reviewed.items,
+    ...reviewed.figures,
+    stale_verdicts: reviewed.stale,
+  };
+}
