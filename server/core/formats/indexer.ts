@@ -4,7 +4,7 @@
 // records grouped by trace and assembled. Small inputs keep every conversation in memory; large
 // files keep where each conversation's records are (byte ranges) and re-read them on demand.
 // Here: the input, the records and the decision; the rest in the modules named below.
-import type { SourceAnchor, TraceFormat } from '../../../common/schema';
+import type { Conversation, SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
 import type { JsonPath } from '../json/locate';
 import { buildIndexedFile, type IndexedFile } from './indexedFile';
@@ -58,6 +58,11 @@ export interface IndexerOptions {
   invalidUtf8?: InvalidUtf8 | null;
   /** Lazy: keep listing rows as records are read (default true; false when nothing will list them). */
   keepSummaries?: boolean;
+  /**
+   * OpenAI chat records: hand each conversation to this as it is read and keep none (`check`'s
+   * streaming pass). Span records are still indexed: a trace's spans may be anywhere in the file.
+   */
+  visit?: (conversation: Conversation) => void;
 }
 
 /** A record waiting for the format to be known. */
@@ -104,7 +109,14 @@ export class TraceFileIndexer {
     }
     const { file, displayName, lineBased } = opts;
     this.openai = new OpenAIConversations(
-      { file, displayName, lineBased, lazy: this.lazy, keepSummaries: opts.keepSummaries !== false },
+      {
+        file,
+        displayName,
+        lineBased,
+        lazy: this.lazy,
+        keepSummaries: opts.keepSummaries !== false,
+        ...(opts.visit ? { visit: opts.visit } : {}),
+      },
       this.sink,
     );
     this.spans = new SpanConversations({ file, displayName, lazy: this.lazy }, this.sink);
@@ -291,8 +303,10 @@ export class TraceFileIndexer {
 
   private process(r: PendingRecord): void {
     const { value, source, anchor, inner, ctx, hint } = r;
-    const ordinal = this.records.add(anchor, inner, ctx, hint);
     const family = this.family!;
+    // A visited conversation is never read again: its record needs no place in the table.
+    if (family === 'openai' && this.opts.visit) return this.openai.add(value, anchor, inner, -1);
+    const ordinal = this.records.add(anchor, inner, ctx, hint);
     if (family === 'openai') {
       this.openai.add(value, anchor, inner, ordinal);
       return;
@@ -369,7 +383,8 @@ export class TraceFileIndexer {
       family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
     const columns = spanPath ? this.spans.columns(this.rereader, family, this.forcedConvention) : this.openai.columns(this.rereader);
     // An OpenAI chat file: every record that is a conversation is one LLM call read.
-    const coverage = spanPath ? this.spans.coverage : { llmCalls: columns.ids.length, read: columns.ids.length, unread: [] };
+    const calls = columns.ids.length + this.openai.visited;
+    const coverage = spanPath ? this.spans.coverage : { llmCalls: calls, read: calls, unread: [] };
     return buildIndexedFile({ file, isTrace, problems: this.problems, format, coverage }, columns);
   }
 }
