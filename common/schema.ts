@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { builtInLabels, itemStatuses } from './schemaValues';
 
 // Values the webviews need without zod live in ./schemaValues; they are part of this module's API.
-export { builtInLabels, itemStatuses, messageParts, type MessagePart } from './schemaValues';
+export { builtInLabels, isSkippedItem, itemStatuses, messageParts, SKIPPED_REASON_PREFIX, type MessagePart } from './schemaValues';
 
 // ---- experiment configuration ------------------------------------------------------------
 
@@ -280,11 +280,18 @@ export const statusSummarySchema = z.object({
   in_progress: z.number().int(),
   inference_completed: z.number().int(),
   completed: z.number().int(),
+  /** Items that failed; a skipped one is not among them. */
   failed: z.number().int(),
+  /**
+   * Items with nothing to judge (e.g. a conversation without a response): stored with status
+   * `failed` and a reason starting "skipped:", counted here, not in `failed` — a skip is not a failure.
+   */
+  skipped: z.number().int(),
   total: z.number().int(),
 });
 export type StatusSummary = z.infer<typeof statusSummarySchema>;
 
+/** How the reason of a skipped item starts (its status is `failed`: the item ended without a result). */
 export const metricsSchema = z.object({
   hallucination_rate: z.number().nullable(),
   total_hallucinations: z.number().int(),

@@ -42,3 +42,10 @@ export function messageParts(message: Message): MessagePart[] {
 }
 
 export const itemStatuses = ['pending', 'in_progress', 'inference_completed', 'completed', 'failed'] as const;
+
+export const SKIPPED_REASON_PREFIX = 'skipped:';
+
+/** An item that ended without a result because there was nothing to judge, not because something failed. */
+export function isSkippedItem(item: { status: string; failure_reason: string | null }): boolean {
+  return item.status === 'failed' && (item.failure_reason ?? '').startsWith(SKIPPED_REASON_PREFIX);
+}

@@ -177,7 +177,11 @@ export function registerCommands(deps: CommandDeps): void {
   });
 
   async function newExperimentInteractive(): Promise<ExperimentSummary | undefined> {
-    const { conversations } = await server.request(P.ListConversations, {});
+    // One page: a quick pick of a million-conversation index would never open (the form pages and searches all).
+    const page = await server.request(P.ListConversations, { offset: 0, limit: P.MAX_CONVERSATION_PAGE });
+    const { conversations } = page;
+    const beyond =
+      (page.total ?? conversations.length) > conversations.length ? ` — the first ${conversations.length} of ${page.total}` : '';
     if (!conversations.length) {
       const add = 'Add Trace Files…';
       if (
@@ -210,7 +214,7 @@ export function registerCommands(deps: CommandDeps): void {
     }));
     picks.slice(0, MAX_CONVERSATIONS).forEach((p) => (p.picked = true));
     const chosen = await vscode.window.showQuickPick(picks, {
-      title: `New Experiment (3/3): conversations (1–${MAX_CONVERSATIONS})`,
+      title: `New Experiment (3/3): conversations (1–${MAX_CONVERSATIONS})${beyond}`,
       canPickMany: true,
       matchOnDetail: true,
     });

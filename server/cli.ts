@@ -251,6 +251,7 @@ async function follow(
   if (!json) io.err.write(`Stored in ${path.join(storeRoot, 'experiments', id)}\n`);
   service.dispose();
   const s = resource.status_summary;
+  // Skipped items (nothing to judge) are not failures: a run whose only unfinished items are skips succeeded.
   return s.failed > 0 || s.pending > 0 || s.inference_completed > 0 ? 1 : 0;
 }
 

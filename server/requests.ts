@@ -13,7 +13,7 @@ import { refusalReason } from './traceFiles';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
-import { emptyFilter, filterConversations } from '../webview/lib/selection';
+import { pageOfConversations } from './conversationPage';
 
 /** A request's parameters as validated by server.ts, and its answer as sent. */
 type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
@@ -48,10 +48,7 @@ export class Requests {
     const all = onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids);
     if (query === undefined && toolCalls === undefined && offset === undefined && limit === undefined) return { conversations: all };
     // Paged: only the asked page crosses the wire (a 495 k-conversation index was 243 MB at once).
-    const filter = { ...emptyFilter, search: query ?? '', toolCalls: toolCalls ?? 'any' };
-    const matching = query || (toolCalls && toolCalls !== 'any') ? filterConversations(all, filter, new Set()) : all;
-    const from = offset ?? 0;
-    return { conversations: matching.slice(from, from + (limit ?? P.MAX_CONVERSATION_PAGE)), total: matching.length };
+    return pageOfConversations(all, { query, toolCalls, offset, limit: limit ?? P.MAX_CONVERSATION_PAGE }, this.session.root);
   }
 
   /** What the reader understood of a trace file, as OpenAI chat JSONL (the CLI's `convert`). */

@@ -1,6 +1,6 @@
 // The report's items table: one row per item, with the values it is sorted and filtered on.
 import type { ExperimentItem, ExperimentResource, ItemStatus } from '../../common/schema';
-import { itemStatuses } from '../../common/schemaValues';
+import { isSkippedItem, itemStatuses } from '../../common/schemaValues';
 import type { ConversationContext } from '../../common/webviewProtocol';
 import { own } from './ownRecord';
 
@@ -191,11 +191,11 @@ function reviewSignature(item: ExperimentItem): string {
 
 /**
  * An item the server left out because there was nothing to judge (no response): it is stored as
- * `failed` with a reason starting "skipped:" (server/core/experiments/responses.ts) and the status
- * summary counts it among the failed, so the report tells it apart here, from the reason alone.
+ * `failed` with a reason starting "skipped:" (server/core/experiments/responses.ts); the status
+ * summary counts it as skipped, and the report tells it apart the same way (common/schema.ts).
  */
 export function isSkipped(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): boolean {
-  return item.status === 'failed' && (item.failure_reason ?? '').startsWith('skipped:');
+  return isSkippedItem(item);
 }
 
 /** What an item's status chip shows: its status, or "skipped" for a failure that is a skip. */
@@ -218,7 +218,7 @@ export function statusTooltip(item: Pick<ExperimentItem, 'status' | 'failure_rea
   return reason ? `${statusTitles[status]}: ${reason}` : statusTitles[status];
 }
 
-/** Failed items split into real failures and skips (the status summary counts both as failed). */
+/** Failed items split into real failures and skips (as the status summary counts them). */
 export function failureCounts(items: readonly Pick<ExperimentItem, 'status' | 'failure_reason'>[]): { failed: number; skipped: number } {
   let failed = 0;
   let skipped = 0;
