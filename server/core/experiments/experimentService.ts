@@ -186,7 +186,15 @@ export class ExperimentService {
     const summary = statusSummary(exp.items);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
-    const reviewed = reviewExperiment(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    const verdictStore = new VerdictStore(this.opts.store);
+    const reviewed = reviewExperiment(
+      exp.record,
+      exp.items,
+      exp.conversations,
+      verdictStore.readAll(warnings),
+      undefined,
+      verdictStore.readAllAdded(warnings),
+    );
     this.reportOnce(warnings);
     return {
       ...record,
