@@ -61,6 +61,9 @@ export const experimentConfigSchema = z.strictObject({
   detectors: z.array(detectorKindSchema).min(1).default(['local']),
   judge_model: modelConfigSchema.optional(),
   label_set: z.string().optional(),
+  /** Opik-style tags and metadata, set at create; changed later with UpdateExperimentInfo (experimentInfo.ts). */
+  tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100, 'a tag is at most 100 characters')).max(50).optional(),
+  metadata: z.record(z.string().min(1).max(100), z.string().max(10_000)).optional(),
 });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
@@ -368,6 +371,24 @@ export const experimentResourceSchema = experimentRecordSchema.omit({ config: tr
   unreviewed_count: z.number().int().optional(),
   /** Verdicts given in this experiment whose annotation no longer exists: kept, never applied elsewhere. */
   stale_verdicts: z.array(z.object({ annotation_id: z.string(), verdict: z.string(), text: z.string(), at: z.string() })).optional(),
+  /** Comments of the verdicts (with their annotation and item) and on the experiment itself. */
+  comments: z
+    .array(
+      z.object({
+        text: z.string(),
+        author: z.string(),
+        at: z.string(),
+        annotation_id: z.string().optional(),
+        item_id: z.string().optional(),
+      }),
+    )
+    .optional(),
+  tags: z.array(z.string()).optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  /** Set when the experiment ran on a dataset file (server/core/datasets/). */
+  dataset_name: z.string().optional(),
+  dataset_id: z.string().optional(),
+  dataset_version_id: z.string().optional(),
 });
 export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
 
