@@ -14,6 +14,8 @@ import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
 import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
+import { runDataset } from './datasetCommand';
+import { runEval } from './evalCommand';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
 import { printList, printResult, writeProgress } from './cliReport';
@@ -32,6 +34,10 @@ const USAGE = `Usage:
   hallucination-lab receive [--port N] [--out DIR]  (an OTLP/HTTP receiver: hallucination-lab receive --help)
   hallucination-lab review <experiment id> --list | --confirm ID | --dismiss ID [--comment T]
                                                  (verdicts on annotations: hallucination-lab review --help)
+  hallucination-lab dataset save <experiment id> <name | file.jsonl>
+                                                 (reviewed responses with gold spans: hallucination-lab dataset --help)
+  hallucination-lab eval <dataset.jsonl> [--detector local|judge|both] [--json]
+                                                 (detectors scored against gold spans: hallucination-lab eval --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
 
@@ -72,6 +78,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceive(argv.slice(1), io);
   if (argv[0] === 'review') return runReview(argv.slice(1), io);
+  if (argv[0] === 'dataset') return runDataset(argv.slice(1), io);
+  if (argv[0] === 'eval') return runEval(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
