@@ -352,6 +352,11 @@ export const experimentRecordSchema = z.object({
   system_prompt_override: z.string().nullable(),
   output_schema: z.array(outputFieldSchema).nullable(),
   config: experimentConfigSchema,
+  /** Set when the experiment ran on a dataset file (server/core/datasets/datasetOrigin.ts). */
+  dataset_name: z.string().optional(),
+  dataset_id: z.string().optional(),
+  /** The content hash of the dataset file when the experiment was created. */
+  dataset_version_id: z.string().optional(),
 });
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>;
 
@@ -385,10 +390,6 @@ export const experimentResourceSchema = experimentRecordSchema.omit({ config: tr
     .optional(),
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.string()).optional(),
-  /** Set when the experiment ran on a dataset file (server/core/datasets/). */
-  dataset_name: z.string().optional(),
-  dataset_id: z.string().optional(),
-  dataset_version_id: z.string().optional(),
 });
 export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
 

@@ -19,6 +19,7 @@ import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
 import { reviewExperiment } from '../review/reviewedResource';
 import { VerdictStore } from '../review/verdictStore';
+import { datasetOrigin } from '../datasets/datasetOrigin';
 import { tooDeepReason } from './conversationDepth';
 import { withinResponseCap } from './responseCap';
 
@@ -109,6 +110,7 @@ export class ExperimentService {
       system_prompt_override: stored.system_prompt_override ?? null,
       output_schema: stored.output_schema ?? null,
       config: stored,
+      ...datasetOrigin(conversations),
     };
     const items = newItems(
       config,
