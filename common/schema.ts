@@ -40,6 +40,21 @@ export const detectorKinds = ['local', 'judge'] as const;
 export const detectorKindSchema = z.enum(detectorKinds);
 export type DetectorKind = z.infer<typeof detectorKindSchema>;
 
+/** An experiment's tags (Opik shape): short labels to find and filter experiments by. */
+export const experimentTagsSchema = z
+  .array(z.string().trim().min(1, 'a tag must not be empty').max(100, 'a tag is at most 100 characters'))
+  .max(50, 'at most 50 tags')
+  .transform((tags) => [...new Set(tags)]);
+/** An experiment's metadata (Opik shape): string values under keys of its owner's choosing. */
+export const experimentMetadataSchema = z.record(
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((k) => k !== '__proto__', 'a metadata key may not be __proto__'),
+  z.string().max(10_000),
+);
+
 export const experimentConfigSchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
   model: z.string().min(1, 'model must not be empty'),
@@ -62,8 +77,8 @@ export const experimentConfigSchema = z.strictObject({
   judge_model: modelConfigSchema.optional(),
   label_set: z.string().optional(),
   /** Opik-style tags and metadata, set at create; changed later with UpdateExperimentInfo (experimentInfo.ts). */
-  tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100, 'a tag is at most 100 characters')).max(50).optional(),
-  metadata: z.record(z.string().min(1).max(100), z.string().max(10_000)).optional(),
+  tags: experimentTagsSchema.optional(),
+  metadata: experimentMetadataSchema.optional(),
 });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;

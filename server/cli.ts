@@ -61,6 +61,8 @@ Options for run:
   --reasoning-effort low|medium|high
   --output-schema FILE          JSON array of {name, type, is_list?, is_optional?}: structured output
   --samples N                   samples per conversation and model (default 1)
+  --tag T                       a tag of the experiment (repeat for several)
+  --metadata KEY=VALUE          metadata of the experiment (repeat for several)
   --concurrency N               items at once (default 8)
   --rpm N, --tpm N              rate limit in requests / tokens per minute
   --timeout-ms N                per-request timeout (default 60000)
@@ -106,6 +108,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       format: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      tag: { type: 'string', multiple: true },
+      metadata: { type: 'string', multiple: true },
     },
   });
   const [command, ...rest] = positionals;
@@ -235,6 +239,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
     ...(values['output-schema'] ? { output_schema: readJsonFile(values['output-schema'], '--output-schema') } : {}),
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
+    ...(values.tag ? { tags: values.tag } : {}),
+    ...(values.metadata ? { metadata: metadataOption(values.metadata) } : {}),
   });
   if (!created.ok) {
     io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${shown(e.path)}: ${shown(e.message)}`).join('\n')}\n`);
@@ -270,6 +276,17 @@ async function follow(
   service.dispose();
   const s = resource.status_summary;
   return s.failed > 0 || s.pending > 0 || s.inference_completed > 0 ? 1 : 0;
+}
+
+/** --metadata key=value, repeated: the experiment's metadata. */
+function metadataOption(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--metadata takes key=value, not "${pair}"`);
+    Object.defineProperty(out, pair.slice(0, eq), { value: pair.slice(eq + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function intOption(v: string | undefined, name: string): number | undefined {

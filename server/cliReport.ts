@@ -71,6 +71,23 @@ export function printResult(r: ExperimentResource, json: boolean, out: NodeJS.Wr
     out.write('By model configuration\n' + table(byModel) + '\n\n');
   }
   out.write(formatMetrics(r.metrics) + '\n');
+  const review = reviewLines(r);
+  if (review.length > 0) out.write('\n' + review.join('\n') + '\n');
+}
+
+/** What people's review did to the counts, the experiment's tags and metadata, and its dataset. */
+export function reviewLines(r: ExperimentResource): string[] {
+  const annotations = r.items.filter((i) => i.status === 'completed').flatMap((i) => i.annotations);
+  const dismissed = annotations.filter((a) => a.review?.verdict === 'dismissed').length;
+  const lines: string[] = [];
+  if (r.unreviewed_count !== undefined && annotations.length > 0)
+    lines.push(`hallucination counts exclude ${dismissed} dismissed in review; ${r.unreviewed_count} unreviewed`);
+  if (r.tags?.length) lines.push(`tags: ${r.tags.map(shown).join(', ')}`);
+  const metadata = Object.entries(r.metadata ?? {});
+  if (metadata.length) lines.push(`metadata: ${metadata.map(([k, v]) => `${shown(k)}=${shown(v)}`).join(', ')}`);
+  if (r.dataset_name !== undefined)
+    lines.push(`dataset: ${shown(r.dataset_name)} (${shown(r.dataset_id ?? '')}, version ${shown(r.dataset_version_id ?? 'unknown')})`);
+  return lines;
 }
 
 export function formatMetrics(m: Metrics): string {

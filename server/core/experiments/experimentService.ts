@@ -20,6 +20,7 @@ import { withoutUrlCredentials } from './storedConfig';
 import { reviewExperiment } from '../review/reviewedResource';
 import { VerdictStore } from '../review/verdictStore';
 import { datasetOrigin } from '../datasets/datasetOrigin';
+import { ExperimentInfoStore, type ExperimentInfo, type InfoUpdate } from './experimentInfo';
 import { tooDeepReason } from './conversationDepth';
 import { withinResponseCap } from './responseCap';
 
@@ -197,6 +198,7 @@ export class ExperimentService {
       undefined,
       verdictStore.readAllAdded(warnings),
     );
+    const info = new ExperimentInfoStore(this.opts.store).read(exp.record, warnings);
     this.reportOnce(warnings);
     return {
       ...record,
@@ -208,7 +210,14 @@ export class ExperimentService {
       items: reviewed.items,
       ...reviewed.figures,
       stale_verdicts: reviewed.stale,
+      ...info,
+      comments: [...info.comments, ...reviewed.figures.comments],
     };
+  }
+
+  /** Replaces an experiment's tags or metadata, or adds a comment on it (experimentInfo.ts). */
+  updateInfo(id: string, update: InfoUpdate, author: string): ExperimentInfo {
+    return new ExperimentInfoStore(this.opts.store).update(this.get(id).record, update, author);
   }
 
   configOf(id: string): ExperimentConfig {
