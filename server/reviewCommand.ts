@@ -136,10 +136,9 @@ function loadReviewed(
   const loaded = store.load(id);
   const warnings = [...loaded.warnings];
   const all = verdicts.readAll(warnings);
-  const added = verdicts.readAllAdded(warnings);
   for (const w of warnings) io.err.write(`warning: ${w}\n`);
   return {
-    ...reviewExperiment(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold, added),
+    ...reviewExperiment(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
     createdAt: loaded.record.created_at,
   };
 }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { experimentResourceSchema, type ExperimentResource } from '../../common/schema';
+import { experimentResourceSchema } from '../../common/schema';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -28,31 +28,38 @@ async function ok(args: string[], cwd: string): Promise<string> {
   return r.stdout;
 }
 
-/** A span a person added in the editor ("Mark as hallucination…"): one line of added.jsonl. */
-function addSpan(cwd: string, exp: ExperimentResource, itemId: string, text: string, label: string): void {
-  const item = exp.items.find((i) => i.id === itemId)!;
-  const reply = item.response_messages.find((m) => m.message_index === 4)!.message.content as string;
+/** A span people added ("Mark as hallucination…"), as dataset save writes one, put into the dataset by hand. */
+function addGoldSpan(file: string, recordId: string, text: string, label: string): void {
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  const records = lines.map(
+    (l) =>
+      JSON.parse(l) as {
+        id: string;
+        messages: Array<{ content: unknown }>;
+        metadata: { hallucination_lab_dataset: { gold_spans: unknown[] } };
+      },
+  );
+  const record = records.find((r) => r.id === recordId)!;
+  const reply = record.messages[4]!.content as string;
   const start = reply.indexOf(text);
   assert.ok(start >= 0);
-  const line = {
-    annotation_key: {
-      conversation_id: item.conversation_id,
-      message_index: 4,
-      message_part_index: 0,
-      start_offset: start,
-      end_offset: start + text.length,
-      text,
-      occurrence: 0,
-    },
-    experiment_id: exp.id,
-    experiment_created_at: exp.created_at,
-    item_id: itemId,
+  record.metadata.hallucination_lab_dataset.gold_spans.push({
+    message_index: 4,
+    message_part_index: 0,
+    start_offset: start,
+    end_offset: start + text.length,
+    text,
     label,
-    explanation: 'the tool result does not say so',
+    gold: 'hallucination',
+    source: 'added',
+    detector: 'human',
     author: 'ann',
     at: '2026-12-03T12:00:00.000Z',
-  };
-  fs.appendFileSync(path.join(cwd, '.hallucination-lab', 'experiments', exp.id, 'added.jsonl'), JSON.stringify(line) + '\n');
+  });
+  fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
 
 interface EvalJson {
@@ -75,23 +82,24 @@ test('dataset save writes the reviewed responses with gold spans; eval scores th
   for (const t of ['November 26, 2026', 'https://track.northwind.example/1Z999AA10123456784', 'expedite', '+49 30 1234567'])
     await ok(['review', exp.id, '--confirm', byText.get(t)!.id], cwd);
   await ok(['review', exp.id, '--dismiss', byText.get('250')!.id, '--comment', 'the user asked for 250'], cwd);
-  addSpan(cwd, exp, byText.get('expedite')!.item, 'tomorrow', 'fabricated_date');
-  addSpan(cwd, exp, byText.get('November 26, 2026')!.item, 'Leipzig hub', 'fabricated_entity');
 
   const listing = JSON.parse(await ok(['review', exp.id, '--list', '--json'], cwd)) as {
     feedback_scores: Array<{ name: string; value: number }>;
   };
   const score = (name: string) => listing.feedback_scores.find((s) => s.name === name)?.value;
-  assert.equal(score('recall/local'), 4 / 6, 'the two added spans are misses of the local detector');
-  assert.equal(score('agreement/local-people'), 4 / 7);
+  assert.equal(score('agreement/local-people'), 4 / 5, 'local flagged the dismissed one too');
+  assert.equal(score('recall/local'), undefined, 'no span added by people: no recall');
 
   const saved = await run(['dataset', 'save', exp.id, 'support'], cwd);
   assert.equal(saved.code, 0, saved.stderr);
   assert.match(
     saved.stdout,
-    /^datasets\/support\.jsonl: dataset "support" version sha256-[0-9a-f]{16}, 2 responses, 6 hallucination spans, 1 known negatives\n$/,
+    /^datasets\/support\.jsonl: dataset "support" version sha256-[0-9a-f]{16}, 2 responses, 4 hallucination spans, 1 known negatives\n$/,
   );
   assert.match(saved.stderr, /1 responses with unreviewed annotations left out/);
+  // Two spans people added, which the local detector did not flag.
+  addGoldSpan(path.join(cwd, 'datasets', 'support.jsonl'), 'support-003', 'tomorrow', 'fabricated_date');
+  addGoldSpan(path.join(cwd, 'datasets', 'support.jsonl'), 'support-002', 'Leipzig hub', 'fabricated_entity');
 
   const scored = JSON.parse(await ok(['eval', 'datasets/support.jsonl', '--json'], cwd)) as EvalJson;
   assert.equal(scored.records, 2);

@@ -189,15 +189,7 @@ export class ExperimentService {
     const summary = statusSummary(exp.items);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
-    const verdictStore = new VerdictStore(this.opts.store);
-    const reviewed = reviewExperiment(
-      exp.record,
-      exp.items,
-      exp.conversations,
-      verdictStore.readAll(warnings),
-      undefined,
-      verdictStore.readAllAdded(warnings),
-    );
+    const reviewed = reviewExperiment(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
     const info = new ExperimentInfoStore(this.opts.store).read(exp.record, warnings);
     this.reportOnce(warnings);
     return {

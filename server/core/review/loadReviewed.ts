@@ -15,12 +15,12 @@ export interface LoadedReview extends ReviewedExperiment {
 export function loadReviewed(store: ExperimentStore, id: string, threshold = DEFAULT_PASS_THRESHOLD): LoadedReview {
   const loaded = store.load(id);
   const warnings = [...loaded.warnings];
-  const verdicts = new VerdictStore(store);
-  const all = verdicts.readAll(warnings);
-  const added = verdicts.readAllAdded(warnings);
+  const all = new VerdictStore(store).readAll(warnings);
   const conversations = new Map(loaded.conversations.map((c) => [c.id, c]));
   return {
-    ...reviewExperiment(loaded.record, loaded.items, conversations, all, threshold, added),
+    // Annotations people added are in the reviewed items as detector "human" once their storage
+    // joins them to the items (review-ext's humanAnnotations.ts: reviewWithHumans here then).
+    ...reviewExperiment(loaded.record, loaded.items, conversations, all, threshold),
     record: loaded.record,
     conversations,
     warnings,

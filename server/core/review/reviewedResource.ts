@@ -4,11 +4,10 @@
 // the stale verdicts. Stored items are never changed.
 import type { Annotation, Conversation, ExperimentItem, ExperimentResource, Message } from '../../../common/schema';
 import { messageParts } from '../../../common/schema';
-import { addedFor } from './addedAnnotations';
 import { annotationId } from './annotationId';
 import { applyVerdicts, type LocatedAnnotation } from './carryOver';
 import { countedAnnotations, DEFAULT_PASS_THRESHOLD, reviewFigures, type ReviewFigures } from './figures';
-import type { AddedAnnotation, Verdict } from './verdict';
+import type { Verdict } from './verdict';
 
 export interface ReviewedExperiment {
   /** Every annotation with `id`, and `review` when a verdict applies. */
@@ -28,17 +27,12 @@ export function reviewExperiment(
   conversations: ReadonlyMap<string, Conversation>,
   verdicts: readonly Verdict[],
   threshold = DEFAULT_PASS_THRESHOLD,
-  /** Annotations people added, of any experiment (their own and carried ones are placed here). */
-  added: readonly AddedAnnotation[] = [],
 ): ReviewedExperiment {
   const experimentId = experiment.id;
   const located: LocatedAnnotation[] = [];
   const withIds = items.map((item) => ({
     ...item,
-    annotations: [
-      ...item.annotations,
-      ...(item.status === 'completed' ? addedFor(experiment, item, added, (m, p) => partTextAt(item, conversations, m, p)) : []),
-    ].map(({ id: _storedId, review: _storedReview, ...a }) => {
+    annotations: item.annotations.map(({ id: _storedId, review: _storedReview, ...a }) => {
       // An id or verdict in a stored item (a hand-edited file) is never trusted: both are derived here.
       const id = annotationId(experimentId, item.id, a);
       const withId = { ...a, id };
@@ -78,18 +72,9 @@ export function reviewExperiment(
 
 /** The text of the part `a` points into: the evaluated response's message, else the conversation's. */
 function partText(item: ExperimentItem, conversations: ReadonlyMap<string, Conversation>, a: Annotation): string | null {
-  return partTextAt(item, conversations, a.message_index, a.message_part_index);
-}
-
-function partTextAt(
-  item: ExperimentItem,
-  conversations: ReadonlyMap<string, Conversation>,
-  messageIndex: number,
-  partIndex: number,
-): string | null {
   const message: Message | undefined =
-    item.response_messages.find((m) => m.message_index === messageIndex)?.message ??
-    conversations.get(item.conversation_id)?.messages[messageIndex];
+    item.response_messages.find((m) => m.message_index === a.message_index)?.message ??
+    conversations.get(item.conversation_id)?.messages[a.message_index];
   if (!message) return null;
-  return messageParts(message)[partIndex]?.text ?? null;
+  return messageParts(message)[a.message_part_index]?.text ?? null;
 }

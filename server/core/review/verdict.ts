@@ -6,6 +6,9 @@ import { z } from 'zod';
 export const verdictKinds = ['confirmed', 'dismissed', 'relabelled'] as const;
 export type VerdictKind = (typeof verdictKinds)[number];
 
+/** The detector name of annotations people added. */
+export const HUMAN_DETECTOR = 'human';
+
 export const annotationKeySchema = z.object({
   conversation_id: z.string(),
   message_index: z.number().int().nonnegative(),
@@ -34,32 +37,3 @@ export const verdictSchema = z.object({
   at: z.string(),
 });
 export type Verdict = z.infer<typeof verdictSchema>;
-
-// ---- annotations people added (what the detectors missed) -----------------------------------
-// "Mark as hallucination…" on a selection: one line of added.jsonl in the experiment's folder
-// (VerdictStore.appendAdded, flushed like verdicts). It becomes an annotation of detector
-// HUMAN_DETECTOR with confidence 1 on item `item_id` (addedAnnotation), with a stable id like any
-// other (addedAnnotationId), so that it can be confirmed, relabelled or dismissed (= withdrawn)
-// by an ordinary verdict. It carries over to later experiments on the same conversation where the
-// same text is at the same place (same message, part and occurrence), like a verdict. Figures
-// count it as a miss of every detector that flagged nothing overlapping it (figures.ts).
-
-export const HUMAN_DETECTOR = 'human';
-
-export const addedAnnotationSchema = z.object({
-  /** Where the selected text is; `text` is exactly the selected characters. */
-  annotation_key: annotationKeySchema,
-  experiment_id: z.string(),
-  experiment_created_at: z.string(),
-  /** The item (response) it was added to, in `experiment_id`. */
-  item_id: z.string(),
-  label: z.string().min(1),
-  explanation: z.string().default(''),
-  /** Set when the span is inside a tool call's arguments. */
-  tool_name: z.string().nullable().default(null),
-  parameter_name: z.string().nullable().default(null),
-  author: z.string(),
-  at: z.string(),
-});
-export type AddedAnnotation = z.infer<typeof addedAnnotationSchema>;
-export type AddedAnnotationInput = z.input<typeof addedAnnotationSchema>;

@@ -6,48 +6,26 @@ import { cutTornTail, O_NOFOLLOW } from '../experiments/durableFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExperimentStore } from '../experiments/experimentStore';
-import type { z } from 'zod';
-import { addedAnnotationSchema, verdictSchema, type AddedAnnotation, type AddedAnnotationInput, type Verdict } from './verdict';
+import { verdictSchema, type Verdict } from './verdict';
 
 export const VERDICTS_FILE = 'verdicts.jsonl';
-/** Annotations people added (verdict.ts, AddedAnnotation): the same durability as verdicts. */
-export const ADDED_FILE = 'added.jsonl';
 
 export class VerdictStore {
   constructor(private readonly store: ExperimentStore) {}
 
   /** Appends one verdict to experiment `experimentId`'s file and flushes it. */
   append(experimentId: string, verdict: Verdict): void {
-    this.appendLine(experimentId, VERDICTS_FILE, verdictSchema.parse(verdict));
-  }
-
-  /** Appends one annotation a person added to experiment `experimentId`'s added.jsonl and flushes it. */
-  appendAdded(experimentId: string, added: AddedAnnotationInput): AddedAnnotation {
-    const parsed = addedAnnotationSchema.parse(added);
-    this.appendLine(experimentId, ADDED_FILE, parsed);
-    return parsed;
-  }
-
-  /** The annotations people added in experiment `experimentId`, in the order written. */
-  readAdded(experimentId: string, warnings: string[] = []): AddedAnnotation[] {
-    const own: string[] = [];
-    const added = readRecords(path.join(this.store.dir(experimentId), ADDED_FILE), addedAnnotationSchema, 'an added annotation', own);
-    for (const w of own) warnings.push(`experiment ${experimentId}: ${w}`);
-    return added;
-  }
-
-  /** The annotations people added in every experiment of the store (what can carry over). */
-  readAllAdded(warnings: string[] = []): AddedAnnotation[] {
-    return this.store.list().flatMap((id) => this.readAdded(id, warnings));
-  }
-
-  private appendLine(experimentId: string, file: string, record: unknown): void {
+    const parsed = verdictSchema.parse(verdict);
     const dir = this.store.dir(experimentId);
     if (!fs.lstatSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-    const fd = fs.openSync(path.join(dir, file), fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o644);
+    const fd = fs.openSync(
+      path.join(dir, VERDICTS_FILE),
+      fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW,
+      0o644,
+    );
     try {
       cutTornTail(fd);
-      const buf = Buffer.from(JSON.stringify(record) + '\n', 'utf8');
+      const buf = Buffer.from(JSON.stringify(parsed) + '\n', 'utf8');
       for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
       fs.fdatasyncSync(fd);
     } finally {
@@ -70,10 +48,6 @@ export class VerdictStore {
 }
 
 export function readVerdicts(file: string, warnings: string[]): Verdict[] {
-  return readRecords(file, verdictSchema, 'a verdict', warnings);
-}
-
-function readRecords<S extends z.ZodType>(file: string, schema: S, what: string, warnings: string[]): z.output<S>[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -81,7 +55,7 @@ function readRecords<S extends z.ZodType>(file: string, schema: S, what: string,
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const out: z.output<S>[] = [];
+  const out: Verdict[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
@@ -94,9 +68,9 @@ function readRecords<S extends z.ZodType>(file: string, schema: S, what: string,
       warnings.push(last ? `${where}: incomplete last line (interrupted write) dropped` : `${where}: not valid JSON; skipped`);
       return;
     }
-    const r = schema.safeParse(value);
+    const r = verdictSchema.safeParse(value);
     if (r.success) out.push(r.data);
-    else warnings.push(`${where}: not ${what} (${r.error.issues[0]?.message ?? 'invalid'}); skipped`);
+    else warnings.push(`${where}: not a verdict (${r.error.issues[0]?.message ?? 'invalid'}); skipped`);
   });
   return out;
 }
