@@ -1,12 +1,8 @@
 // `hallucination-lab` — the same core as the server, from a terminal.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { MAX_CONVERSATIONS, traceFormats } from '../common/schema';
-import { settingsSchema } from '../common/protocol';
+import { MAX_CONVERSATIONS } from '../common/schema';
 import { coverageLines, refusal } from './core/formats/convert';
-import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
 import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
@@ -18,11 +14,20 @@ import { runDataset } from './datasetCommand';
 import { runEval } from './evalCommand';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
+import {
+  detectorsOption,
+  FORMAT_CHOICES,
+  formatOption,
+  intOption,
+  jsonFileOption,
+  osUser,
+  parseCommandArgs,
+  reportCommandError,
+} from './cliCommand';
+import { cliEndpoint, cliSettings } from './cliSettings';
 import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
-
-const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
@@ -82,7 +87,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (argv[0] === 'review') return runReview(argv.slice(1), io);
   if (argv[0] === 'dataset') return runDataset(argv.slice(1), io);
   if (argv[0] === 'eval') return runEval(argv.slice(1), io);
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -117,33 +122,19 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     io.out.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  const format = values.format as FormatChoice | undefined;
-  if (format !== undefined && !FORMAT_CHOICES.includes(format))
-    throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${values.format}"`);
+  const format = formatOption(values.format);
   // Every message names a file the same way: relative to the working folder.
   const display = (f: string) => path.relative(process.cwd(), f) || f;
   if (command === 'convert') return convert(rest, format, values.out, display, io);
   const storeRoot = path.resolve(values.out ?? STORE_DIR);
   const index = new TraceIndex(display);
-  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
-  const endpoint = (model: string) => ({ model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}), apiKeyName: keyEnv });
-  const settingsInput = {
-    models: (values.model ?? []).map(endpoint),
-    judgeModel: values['judge-model'] ? endpoint(values['judge-model']) : null,
-    concurrency: intOption(values.concurrency, '--concurrency') ?? 8,
-    requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
-    tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
-    requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
-    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
-  };
-  const settingsParsed = settingsSchema.safeParse(settingsInput);
-  if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  let settings = settingsParsed.data;
+  const endpoint = (model: string) => cliEndpoint(model, values);
+  let settings = cliSettings(values);
   const service = new ExperimentService({
     // An explicit --out may be a symbolic link the user made; the default folder may not.
     store: new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined }),
     conversations: index,
-    createdBy: `cli:${safeUser()}`,
+    createdBy: `cli:${osUser()}`,
     concurrency: () => settings.concurrency,
     detectorsFor: (config) => detectorsFor(config, settings, async (name) => process.env[name] ?? null, true),
     inferenceFor: (model, config) => inferenceFor(model, config, settings, async (name) => process.env[name] ?? null, true),
@@ -225,8 +216,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   const models = values.model ?? [];
   if (!passThrough && models.length === 0)
     throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const detectors = detectorsOption(values.detector);
   const effort = values['reasoning-effort'];
   const created = service.create({
     name: values.name ?? `cli ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
@@ -234,10 +224,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(models.length > 1 ? { models: models.slice(1).map(endpoint) } : {}),
     pass_through: passThrough,
     conversation_ids: ids,
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors,
     ...(values['system-prompt-override'] !== undefined ? { system_prompt_override: values['system-prompt-override'] } : {}),
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
-    ...(values['output-schema'] ? { output_schema: readJsonFile(values['output-schema'], '--output-schema') } : {}),
+    ...(values['output-schema'] ? { output_schema: jsonFileOption(values['output-schema'], '--output-schema') } : {}),
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
     ...(values.tag ? { tags: values.tag } : {}),
     ...(values.metadata ? { metadata: metadataOption(values.metadata) } : {}),
@@ -289,29 +279,6 @@ function metadataOption(pairs: string[]): Record<string, string> {
   return out;
 }
 
-function intOption(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number, not "${v}"`);
-  return n;
-}
-
-function readJsonFile(file: string, name: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${name} ${file}: ${(e as Error).message}`);
-  }
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 if (require.main === module) {
   for (const s of [process.stdout, process.stderr])
     s.on('error', (e: NodeJS.ErrnoException) => {
@@ -319,14 +286,8 @@ if (require.main === module) {
       throw e;
     });
   main(process.argv.slice(2)).then(finish, (e: unknown) => {
-    if (e instanceof InputError) {
-      process.stderr.write(`hallucination-lab: ${shownLines(e.message)}\n`);
-      return finish(1);
-    }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`hallucination-lab: ${shownLines((e as Error).message)}\n\n${USAGE}\n`);
-      return finish(2);
-    }
+    const code = reportCommandError(e, { prefix: 'hallucination-lab', afterUsage: () => `\n${USAGE}\n` }, process.stderr);
+    if (code !== undefined) return finish(code);
     process.stderr.write(`hallucination-lab: ${shownLines((e as Error).stack ?? String(e))}\n`);
     finish(1);
   });

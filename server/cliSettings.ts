@@ -1,0 +1,44 @@
+// Settings for a CLI command: the flags of the models, the judge and the limits, validated with
+// the schema the language server's settings go through (settingsSchema), an invalid value refused
+// as a usage error naming the setting. Flags not given take the schema's defaults.
+import { settingsSchema, type Settings } from '../common/protocol';
+import { UsageError } from './cliErrors';
+import { intOption } from './cliCommand';
+
+export interface EndpointFlags {
+  'base-url'?: string | undefined;
+  'api-key-env'?: string | undefined;
+}
+
+export interface SettingsFlags extends EndpointFlags {
+  model?: string[] | undefined;
+  'judge-model'?: string | undefined;
+  concurrency?: string | undefined;
+  rpm?: string | undefined;
+  tpm?: string | undefined;
+  'timeout-ms'?: string | undefined;
+  'min-confidence'?: string | undefined;
+}
+
+/** A model at --base-url (when given), its key in the environment variable --api-key-env names. */
+export function cliEndpoint(model: string, flags: EndpointFlags): { model: string; baseURL?: string; apiKeyName: string } {
+  return { model, ...(flags['base-url'] ? { baseURL: flags['base-url'] } : {}), apiKeyName: flags['api-key-env'] ?? 'OPENAI_API_KEY' };
+}
+
+export function cliSettings(flags: SettingsFlags): Settings {
+  const concurrency = intOption(flags.concurrency, '--concurrency');
+  const rpm = intOption(flags.rpm, '--rpm');
+  const tpm = intOption(flags.tpm, '--tpm');
+  const timeoutMs = intOption(flags['timeout-ms'], '--timeout-ms');
+  const parsed = settingsSchema.safeParse({
+    ...(flags.model ? { models: flags.model.map((m) => cliEndpoint(m, flags)) } : {}),
+    ...(flags['judge-model'] ? { judgeModel: cliEndpoint(flags['judge-model'], flags) } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(rpm !== undefined ? { requestsPerMinute: rpm } : {}),
+    ...(tpm !== undefined ? { tokensPerMinute: tpm } : {}),
+    ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
+    ...(flags['min-confidence'] !== undefined ? { minConfidence: Number(flags['min-confidence']) } : {}),
+  });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  return parsed.data;
+}

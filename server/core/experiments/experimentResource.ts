@@ -1,0 +1,31 @@
+// An experiment as the report and `show` read it: the record, its items with annotation ids and
+// people's verdicts, the status summary, and metrics that leave dismissed annotations out.
+import type { Conversation, ExperimentItem, ExperimentRecord, ExperimentResource } from '../../../common/schema';
+import { reviewExperiment } from '../review/reviewedResource';
+import type { Verdict } from '../review/verdict';
+import type { ExperimentInfo } from './experimentInfo';
+import { computeMetrics, metricsByModel, statusSummary } from './metrics';
+
+export function experimentResource(
+  experiment: { record: ExperimentRecord; items: readonly ExperimentItem[]; conversations: ReadonlyMap<string, Conversation> },
+  verdicts: readonly Verdict[],
+  /** Tags, metadata and comments on the experiment (experimentInfo.ts). */
+  info: ExperimentInfo = { tags: experiment.record.config.tags ?? [], metadata: experiment.record.config.metadata ?? {}, comments: [] },
+): ExperimentResource {
+  const { config: _config, ...record } = experiment.record;
+  const summary = statusSummary(experiment.items);
+  const reviewed = reviewExperiment(experiment.record, experiment.items, experiment.conversations, verdicts);
+  return {
+    ...record,
+    total_items_count: experiment.items.length,
+    completed_items_count: summary.completed,
+    status_summary: summary,
+    metrics: computeMetrics(reviewed.countedItems),
+    metrics_by_model: metricsByModel(reviewed.countedItems),
+    items: reviewed.items,
+    ...reviewed.figures,
+    stale_verdicts: reviewed.stale,
+    ...info,
+    comments: [...info.comments, ...reviewed.figures.comments],
+  };
+}
