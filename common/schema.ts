@@ -375,6 +375,36 @@ export const experimentRecordSchema = z.object({
 });
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>;
 
+/** Precision, recall and F1 (server/core/datasets/datasetScore.ts defines each count). */
+export const prfSchema = z.object({
+  tp: z.number().int(),
+  fp: z.number().int(),
+  fn: z.number().int(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  f1: z.number().nullable(),
+});
+const spanRefSchema = z.object({
+  record: z.string(),
+  message_index: z.number().int(),
+  message_part_index: z.number().int(),
+  start_offset: z.number().int(),
+  end_offset: z.number().int(),
+  text: z.string(),
+  label: z.string(),
+  known_negative: z.boolean().optional(),
+});
+/** A detector scored against a dataset's gold spans. */
+export const detectorScoreSchema = z.object({
+  detector: z.string(),
+  span: prfSchema,
+  response: prfSchema,
+  label_agreement: z.number().nullable(),
+  by_label: z.record(z.string(), prfSchema),
+  false_positives: z.array(spanRefSchema),
+  misses: z.array(spanRefSchema),
+});
+
 export const experimentResourceSchema = experimentRecordSchema.omit({ config: true }).extend({
   total_items_count: z.number().int(),
   completed_items_count: z.number().int(),
@@ -405,6 +435,8 @@ export const experimentResourceSchema = experimentRecordSchema.omit({ config: tr
     .optional(),
   tags: z.array(z.string()).optional(),
   metadata: z.record(z.string(), z.string()).optional(),
+  /** A pass-through experiment on a dataset: each detector against the dataset's gold spans. */
+  dataset_scores: z.array(detectorScoreSchema).optional(),
 });
 export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
 

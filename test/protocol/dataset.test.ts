@@ -127,6 +127,8 @@ test('dataset save writes the reviewed responses with gold spans; eval scores th
     ['support', scored.dataset.id, scored.dataset.version_id],
   );
   assert.equal(onDataset.items.length, 2);
+  const onDatasetLocal = onDataset.dataset_scores?.find((d) => d.detector === 'local');
+  assert.deepEqual(onDatasetLocal?.span, local.span, 'the experiment scores its detector against the gold spans as eval does');
 
   // A hand edit that breaks the second line: exit 3, the line named.
   const file = path.join(cwd, 'datasets', 'support.jsonl');

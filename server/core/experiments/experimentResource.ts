@@ -3,6 +3,7 @@
 import type { Conversation, ExperimentItem, ExperimentRecord, ExperimentResource } from '../../../common/schema';
 import { reviewExperiment } from '../review/reviewedResource';
 import type { Verdict } from '../review/verdict';
+import { datasetExperimentScores } from '../datasets/datasetExperimentScores';
 import type { ExperimentInfo } from './experimentInfo';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 
@@ -15,6 +16,7 @@ export function experimentResource(
   const { config: _config, ...record } = experiment.record;
   const summary = statusSummary(experiment.items);
   const reviewed = reviewExperiment(experiment.record, experiment.items, experiment.conversations, verdicts);
+  const datasetScores = datasetExperimentScores(experiment.record, reviewed.items, experiment.conversations);
   return {
     ...record,
     total_items_count: experiment.items.length,
@@ -27,5 +29,6 @@ export function experimentResource(
     stale_verdicts: reviewed.stale,
     ...info,
     comments: [...info.comments, ...reviewed.figures.comments],
+    ...(datasetScores ? { dataset_scores: datasetScores } : {}),
   };
 }
