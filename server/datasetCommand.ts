@@ -1,12 +1,13 @@
 // `hallucination-lab dataset save <experiment id> <name | file.jsonl>`: the experiment's reviewed
 // responses with their gold spans as a dataset file (server/core/datasets/, docs/datasets.md).
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { datasetTarget, writeDataset } from './core/datasets/datasetFile';
 import { datasetRecords, datasetText } from './core/datasets/datasetSave';
 import { loadReviewed } from './core/review/loadReviewed';
 import { shown, shownLines } from './terminalText';
+import { InputError, UsageError } from './cliErrors';
+import { parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 
 export const DATASET_USAGE = `Usage:
   hallucination-lab dataset save <experiment id> <name | file.jsonl> [--include-clean] [--out DIR]
@@ -19,37 +20,29 @@ export const DATASET_USAGE = `Usage:
 The file is a trace file: run experiments on it, and score detectors on it with hallucination-lab eval.
 Exit codes: 0 saved, 1 no such experiment or nothing reviewed to save, 2 usage error, 3 the file could not be written.`;
 
-type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+export async function runDataset(argv: string[], io: CommandIo, cwd = process.cwd()): Promise<number> {
+  return runCommand(io, { prefix: 'hallucination-lab dataset', afterUsage: seeHelp('dataset') }, () => dataset(argv, io, cwd));
+}
 
-export async function runDataset(argv: string[], io: Io, cwd = process.cwd()): Promise<number> {
-  const usage = (message: string) => {
-    io.err.write(`hallucination-lab dataset: ${message}\n(see hallucination-lab dataset --help)\n`);
-    return 2;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'include-clean': { type: 'boolean', default: false },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+function dataset(argv: string[], io: CommandIo, cwd: string): number {
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'include-clean': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     io.out.write(DATASET_USAGE + '\n');
     return 0;
   }
   const [action, experimentId, target, ...extra] = positionals;
   if (action !== 'save')
-    return usage(action === undefined ? 'give an action: dataset save' : `unknown action "${shown(action)}" (only "save")`);
-  if (!experimentId || !target) return usage('dataset save needs an experiment id and a dataset name or .jsonl file');
-  if (extra.length) return usage(`unexpected argument "${shown(extra[0]!)}"`);
+    throw new UsageError(action === undefined ? 'give an action: dataset save' : `unknown action "${shown(action)}" (only "save")`);
+  if (!experimentId || !target) throw new UsageError('dataset save needs an experiment id and a dataset name or .jsonl file');
+  if (extra.length) throw new UsageError(`unexpected argument "${shown(extra[0]!)}"`);
 
   const storeRoot = path.resolve(cwd, values.out ?? STORE_DIR);
   const store = new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined });
@@ -57,17 +50,14 @@ export async function runDataset(argv: string[], io: Io, cwd = process.cwd()): P
   try {
     exists = store.exists(experimentId);
   } catch (e) {
-    return usage((e as Error).message);
+    throw new UsageError((e as Error).message);
   }
-  if (!exists) {
-    io.err.write(`hallucination-lab dataset: no experiment "${shown(experimentId)}" in ${storeRoot}\n`);
-    return 1;
-  }
+  if (!exists) throw new InputError(`no experiment "${shown(experimentId)}" in ${storeRoot}`);
   let where;
   try {
     where = datasetTarget(target, cwd);
   } catch (e) {
-    return usage((e as Error).message);
+    throw new UsageError((e as Error).message);
   }
   const reviewed = loadReviewed(store, experimentId);
   for (const w of reviewed.warnings) io.err.write(`warning: ${shownLines(w)}\n`);
@@ -76,12 +66,10 @@ export async function runDataset(argv: string[], io: Io, cwd = process.cwd()): P
     leftOut.unreviewed ? `${leftOut.unreviewed} responses with unreviewed annotations left out` : '',
     leftOut.untouched ? `${leftOut.untouched} responses nothing flagged left out (--include-clean saves them as clean)` : '',
   ].filter(Boolean);
-  if (records.length === 0) {
-    io.err.write(
-      `hallucination-lab dataset: experiment ${shown(experimentId)} has no fully reviewed response to save${notes.length ? ` (${notes.join('; ')})` : ''}; review its annotations with hallucination-lab review\n`,
+  if (records.length === 0)
+    throw new InputError(
+      `experiment ${shown(experimentId)} has no fully reviewed response to save${notes.length ? ` (${notes.join('; ')})` : ''}; review its annotations with hallucination-lab review`,
     );
-    return 1;
-  }
   let version: string;
   const shownFile = path.relative(cwd, where.file) || where.file;
   try {

@@ -1,8 +1,6 @@
 // `hallucination-lab eval <dataset.jsonl>`: runs the detectors on a dataset's conversations and
 // prints precision, recall and F1 of each against the gold spans (server/core/datasets/).
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { settingsSchema } from '../common/protocol';
 import { experimentConfigSchema } from '../common/schema';
 import { detectorsFor } from './core/experiments/pipeline';
 import { DATASET_KEY, DatasetError, datasetId } from './core/datasets/datasetFormat';
@@ -10,6 +8,9 @@ import { readDataset } from './core/datasets/datasetFile';
 import { evaluateDataset, type DatasetEvalResult } from './core/datasets/datasetEval';
 import type { Prf, SpanRef } from './core/datasets/datasetScore';
 import { shown, shownJson, shownLines } from './terminalText';
+import { UsageError } from './cliErrors';
+import { detectorsOption, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
+import { cliSettings } from './cliSettings';
 
 export const EVAL_USAGE = `Usage:
   hallucination-lab eval <dataset.jsonl> [--detector local|judge|both] [--json]
@@ -22,57 +23,38 @@ export const EVAL_USAGE = `Usage:
   --json            one JSON document {dataset, records, failed, scores}
 Exit codes: 0 scored, 2 usage error, 3 the dataset could not be read (the message names the line).`;
 
-type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+export async function runEval(argv: string[], io: CommandIo, cwd = process.cwd()): Promise<number> {
+  return runCommand(io, { prefix: 'hallucination-lab eval', afterUsage: seeHelp('eval') }, () => evaluate(argv, io, cwd));
+}
 
-export async function runEval(argv: string[], io: Io, cwd = process.cwd()): Promise<number> {
-  const usage = (message: string) => {
-    io.err.write(`hallucination-lab eval: ${message}\n(see hallucination-lab eval --help)\n`);
-    return 2;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        detector: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'judge-model': { type: 'string' },
-        'base-url': { type: 'string' },
-        'api-key-env': { type: 'string' },
-        'min-confidence': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+async function evaluate(argv: string[], io: CommandIo, cwd: string): Promise<number> {
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      detector: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'judge-model': { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      'min-confidence': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     io.out.write(EVAL_USAGE + '\n');
     return 0;
   }
-  if (positionals.length !== 1) return usage('give one dataset file');
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) return usage(`--detector must be local, judge or both, not "${shown(detector)}"`);
-  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
-  const judgeModel = values['judge-model'];
-  const settings = settingsSchema.safeParse({
-    judgeModel: judgeModel
-      ? { model: judgeModel, apiKeyName: keyEnv, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) }
-      : null,
-    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
-  });
-  if (!settings.success) return usage(settings.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  if (positionals.length !== 1) throw new UsageError('give one dataset file');
   const config = experimentConfigSchema.parse({
     name: 'eval',
     model: 'traced',
     pass_through: true,
     conversation_ids: ['eval'],
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors: detectorsOption(values.detector),
   });
-  const detectors = detectorsFor(config, settings.data, async (name) => process.env[name] ?? null, true);
-  if (!Array.isArray(detectors)) return usage(`${detectors.path}: ${detectors.error}`);
+  const detectors = detectorsFor(config, cliSettings(values), async (name) => process.env[name] ?? null, true);
+  if (!Array.isArray(detectors)) throw new UsageError(`${detectors.path}: ${detectors.error}`);
 
   const file = path.resolve(cwd, positionals[0]!);
   const display = path.relative(cwd, file) || file;
