@@ -1,20 +1,44 @@
 // `hallucination-lab dataset save` then `eval` with the built CLI (dist/cli.js): an experiment
 // reviewed (verdicts by the CLI, spans people added as the editor writes them), saved as a dataset,
 // the local detector scored against it, an experiment run on it, and a hand edit with an error.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { experimentResourceSchema } from '../../common/schema';
+import { startMockOpenAI, type MockServer } from '../support/mockOpenAIServer';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'dist', 'cli.js');
 const sample = path.join(repo, 'samples', 'support-agent.jsonl');
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { cwd });
+const KEY = 'sk-test-dataset-eval';
+/** A judge that flags "Leipzig hub" and "November 26, 2026" in the response that holds them, nothing else. */
+let judge: MockServer;
+before(async () => {
+  judge = await startMockOpenAI({
+    apiKey: KEY,
+    script: (req) => {
+      const flagged = req.rawBody.includes('Leipzig hub')
+        ? [
+            { label: 'fabricated_entity', text: 'Leipzig hub', explanation: 'no tool result names a hub', confidence: 0.8 },
+            { label: 'fabricated_date', text: 'November 26, 2026', explanation: 'no date in the tracking result', confidence: 0.8 },
+          ].map((a) => ({ ...a, message_part_index: 0, tool_name: null, parameter_name: null }))
+        : [];
+      return { kind: 'ok', content: JSON.stringify({ annotations: flagged }) };
+    },
+  });
+});
+after(async () => judge.close());
+
+function run(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d.toString()));
@@ -114,6 +138,28 @@ test('dataset save writes the reviewed responses with gold spans; eval scores th
     [['250', true]],
   );
   assert.deepEqual(local.misses.map((m) => m.text).sort(), ['Leipzig hub', 'tomorrow']);
+  // Both detectors: each scored on its own findings (one both found counts for each).
+  const both = await run(
+    ['eval', 'datasets/support.jsonl', '--detector', 'both', '--judge-model', 'judge', '--base-url', judge.url, '--json'],
+    cwd,
+    {
+      OPENAI_API_KEY: KEY,
+    },
+  );
+  assert.equal(both.code, 0, both.stderr);
+  const scores = (JSON.parse(both.stdout) as EvalJson).scores;
+  assert.deepEqual(
+    scores.map((x) => x.detector),
+    ['local', 'judge'],
+  );
+  assert.deepEqual(scores[0]!.span, local.span, 'local scores the same beside the judge');
+  assert.deepEqual([scores[1]!.span.tp, scores[1]!.span.fp, scores[1]!.span.fn, scores[1]!.span.precision], [2, 0, 4, 1]);
+  assert.deepEqual(scores[1]!.misses.map((m) => m.text).sort(), [
+    '+49 30 1234567',
+    'expedite',
+    'https://track.northwind.example/1Z999AA10123456784',
+    'tomorrow',
+  ]);
   const table = await ok(['eval', 'datasets/support.jsonl'], cwd);
   assert.match(table, /^local\s+span\s+0\.800\s+0\.667\s+0\.727\s+4\s+1\s+2$/m);
   assert.match(table, /miss support-003 m4p0 \d+-\d+ fabricated_date "tomorrow"/);
