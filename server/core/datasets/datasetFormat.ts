@@ -24,8 +24,9 @@ export const goldSpanSchema = z.strictObject({
   source: z.enum(['confirmed', 'relabelled', 'dismissed', 'added']),
   /** Who found the span first ("local", "judge", "local+judge", or "human" for an added one). */
   detector: z.string().min(1),
-  author: z.string(),
-  at: z.string(),
+  /** Who gave the verdict and when (absent for an added span whose record did not say). */
+  author: z.string().optional(),
+  at: z.string().optional(),
   comment: z.string().optional(),
 });
 export type GoldSpan = z.infer<typeof goldSpanSchema>;

@@ -52,8 +52,7 @@ export function datasetRecords(
         gold: dismissed ? 'not_hallucination' : 'hallucination',
         source: dismissed ? 'dismissed' : added ? 'added' : (r?.verdict ?? 'confirmed'),
         detector: a.detector,
-        author: r?.author ?? 'unknown',
-        at: r?.at ?? '',
+        ...(r ? { author: r.author, at: r.at } : {}),
         ...(r?.comment !== undefined ? { comment: r.comment } : {}),
       };
     });

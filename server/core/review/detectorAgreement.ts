@@ -27,8 +27,7 @@ export const detectorsOf = (a: Annotation): string[] => a.detector.split('+');
 const isHuman = (a: Annotation) => a.detector === HUMAN_DETECTOR;
 export const isDismissed = (a: Annotation) => a.review?.verdict === 'dismissed';
 /** A person said it is a hallucination: confirmed, relabelled, or added by hand (and not withdrawn). */
-export const isPositive = (a: Annotation) =>
-  !isDismissed(a) && (isHuman(a) || (a.review !== undefined && a.review.verdict !== 'dismissed'));
+export const isPositive = (a: Annotation) => !isDismissed(a) && (isHuman(a) || a.review !== undefined);
 /** A person said it is not one: a dismissed detector annotation. */
 const isNegative = (a: Annotation) => !isHuman(a) && isDismissed(a);
 
