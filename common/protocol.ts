@@ -2,6 +2,7 @@
 // zod schemas of their params and results. Method names, types and validation live side by side.
 import { z } from 'zod';
 import { experimentResourceSchema, itemSchema, labelSetSchema, modelConfigSchema, statusSummarySchema, traceFormats } from './schema';
+import { experimentMetadataSchema, experimentTagsSchema } from './schema';
 
 export * from './schema';
 
@@ -233,6 +234,27 @@ export const LocateAnnotation = request(
   z.object({
     file: z.string().nullable(),
     range: z.object({ start: positionSchema, end: positionSchema }).nullable(),
+  }),
+);
+
+/**
+ * Replaces an experiment's tags or metadata (when given) and/or adds a comment on it; stored in
+ * its folder (server/core/experiments/experimentInfo.ts). Answers the experiment's info after.
+ */
+export const UpdateExperimentInfo = request(
+  'hallucinationLab/updateExperimentInfo',
+  z.object({
+    id: z.string(),
+    tags: experimentTagsSchema.optional(),
+    metadata: experimentMetadataSchema.optional(),
+    comment: z.string().trim().min(1).max(10_000).optional(),
+    /** Who comments (the extension's review author setting); default: the server's OS user. */
+    author: z.string().min(1).max(200).optional(),
+  }),
+  z.object({
+    tags: z.array(z.string()),
+    metadata: z.record(z.string(), z.string()),
+    comments: z.array(z.object({ text: z.string(), author: z.string(), at: z.string() })),
   }),
 );
 

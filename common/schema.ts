@@ -44,6 +44,21 @@ export const detectorKinds = ['local', 'judge'] as const;
 export const detectorKindSchema = z.enum(detectorKinds);
 export type DetectorKind = z.infer<typeof detectorKindSchema>;
 
+/** An experiment's tags (Opik shape): short labels to find and filter experiments by. */
+export const experimentTagsSchema = z
+  .array(z.string().trim().min(1, 'a tag must not be empty').max(100, 'a tag is at most 100 characters'))
+  .max(50, 'at most 50 tags')
+  .transform((tags) => [...new Set(tags)]);
+/** An experiment's metadata (Opik shape): string values under keys of its owner's choosing. */
+export const experimentMetadataSchema = z.record(
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((k) => k !== '__proto__', 'a metadata key may not be __proto__'),
+  z.string().max(10_000),
+);
+
 export const experimentConfigSchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
   model: z.string().min(1, 'model must not be empty'),
@@ -65,6 +80,9 @@ export const experimentConfigSchema = z.strictObject({
   detectors: z.array(detectorKindSchema).min(1).default(['local']),
   judge_model: modelConfigSchema.optional(),
   label_set: z.string().optional(),
+  /** Opik-style tags and metadata, set at create; changed later with UpdateExperimentInfo (experimentInfo.ts). */
+  tags: experimentTagsSchema.optional(),
+  metadata: experimentMetadataSchema.optional(),
 });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
@@ -323,8 +341,43 @@ export const experimentRecordSchema = z.object({
   system_prompt_override: z.string().nullable(),
   output_schema: z.array(outputFieldSchema).nullable(),
   config: experimentConfigSchema,
+  /** Set when the experiment ran on a dataset file (server/core/datasets/datasetOrigin.ts). */
+  dataset_name: z.string().optional(),
+  dataset_id: z.string().optional(),
+  /** The content hash of the dataset file when the experiment was created. */
+  dataset_version_id: z.string().optional(),
 });
 export type ExperimentRecord = z.infer<typeof experimentRecordSchema>;
+
+/** Precision, recall and F1 (server/core/datasets/datasetScore.ts defines each count). */
+export const prfSchema = z.object({
+  tp: z.number().int(),
+  fp: z.number().int(),
+  fn: z.number().int(),
+  precision: z.number().nullable(),
+  recall: z.number().nullable(),
+  f1: z.number().nullable(),
+});
+const spanRefSchema = z.object({
+  record: z.string(),
+  message_index: z.number().int(),
+  message_part_index: z.number().int(),
+  start_offset: z.number().int(),
+  end_offset: z.number().int(),
+  text: z.string(),
+  label: z.string(),
+  known_negative: z.boolean().optional(),
+});
+/** A detector scored against a dataset's gold spans. */
+export const detectorScoreSchema = z.object({
+  detector: z.string(),
+  span: prfSchema,
+  response: prfSchema,
+  label_agreement: z.number().nullable(),
+  by_label: z.record(z.string(), prfSchema),
+  false_positives: z.array(spanRefSchema),
+  misses: z.array(spanRefSchema),
+});
 
 export const experimentResourceSchema = experimentRecordSchema.omit({ config: true }).extend({
   total_items_count: z.number().int(),
@@ -342,6 +395,22 @@ export const experimentResourceSchema = experimentRecordSchema.omit({ config: tr
   unreviewed_count: z.number().int().optional(),
   /** Verdicts given in this experiment whose annotation no longer exists: kept, never applied elsewhere. */
   stale_verdicts: z.array(z.object({ annotation_id: z.string(), verdict: z.string(), text: z.string(), at: z.string() })).optional(),
+  /** Comments of the verdicts (with their annotation and item) and on the experiment itself. */
+  comments: z
+    .array(
+      z.object({
+        text: z.string(),
+        author: z.string(),
+        at: z.string(),
+        annotation_id: z.string().optional(),
+        item_id: z.string().optional(),
+      }),
+    )
+    .optional(),
+  tags: z.array(z.string()).optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  /** A pass-through experiment on a dataset: each detector against the dataset's gold spans. */
+  dataset_scores: z.array(detectorScoreSchema).optional(),
 });
 export type ExperimentResource = z.infer<typeof experimentResourceSchema>;
 

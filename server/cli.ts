@@ -10,6 +10,8 @@ import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
 import { runCheck } from './checkCommand';
 import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
+import { runDataset } from './datasetCommand';
+import { runEval } from './evalCommand';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
 import {
@@ -37,6 +39,10 @@ const USAGE = `Usage:
   hallucination-lab receive [--port N] [--out DIR]  (an OTLP/HTTP receiver: hallucination-lab receive --help)
   hallucination-lab review <experiment id> --list | --confirm ID | --dismiss ID [--comment T]
                                                  (verdicts on annotations: hallucination-lab review --help)
+  hallucination-lab dataset save <experiment id> <name | file.jsonl>
+                                                 (reviewed responses with gold spans: hallucination-lab dataset --help)
+  hallucination-lab eval <dataset.jsonl> [--detector local|judge|both] [--json]
+                                                 (detectors scored against gold spans: hallucination-lab eval --help)
 
   hallucination-lab resume <experiment id> [--failed] [--out DIR] [--json]
 
@@ -60,6 +66,8 @@ Options for run:
   --reasoning-effort low|medium|high
   --output-schema FILE          JSON array of {name, type, is_list?, is_optional?}: structured output
   --samples N                   samples per conversation and model (default 1)
+  --tag T                       a tag of the experiment (repeat for several)
+  --metadata KEY=VALUE          metadata of the experiment (repeat for several)
   --concurrency N               items at once (default 8)
   --rpm N, --tpm N              rate limit in requests / tokens per minute
   --timeout-ms N                per-request timeout (default 60000)
@@ -77,6 +85,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceive(argv.slice(1), io);
   if (argv[0] === 'review') return runReview(argv.slice(1), io);
+  if (argv[0] === 'dataset') return runDataset(argv.slice(1), io);
+  if (argv[0] === 'eval') return runEval(argv.slice(1), io);
   const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
@@ -103,6 +113,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       format: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      tag: { type: 'string', multiple: true },
+      metadata: { type: 'string', multiple: true },
     },
   });
   const [command, ...rest] = positionals;
@@ -217,6 +229,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
     ...(values['output-schema'] ? { output_schema: jsonFileOption(values['output-schema'], '--output-schema') } : {}),
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
+    ...(values.tag ? { tags: values.tag } : {}),
+    ...(values.metadata ? { metadata: metadataOption(values.metadata) } : {}),
   });
   if (!created.ok) {
     io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${shown(e.path)}: ${shown(e.message)}`).join('\n')}\n`);
@@ -253,6 +267,17 @@ async function follow(
   const s = resource.status_summary;
   // Skipped items (nothing to judge) are not failures: a run whose only unfinished items are skips succeeded.
   return s.failed > 0 || s.pending > 0 || s.inference_completed > 0 ? 1 : 0;
+}
+
+/** --metadata key=value, repeated: the experiment's metadata. */
+function metadataOption(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--metadata takes key=value, not "${pair}"`);
+    Object.defineProperty(out, pair.slice(0, eq), { value: pair.slice(eq + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 if (require.main === module) {

@@ -72,6 +72,27 @@ export function printResult(r: ExperimentResource, json: boolean, out: NodeJS.Wr
     out.write('By model configuration\n' + table(byModel) + '\n\n');
   }
   out.write(formatMetrics(r.metrics) + '\n');
+  const review = reviewLines(r);
+  if (review.length > 0) out.write('\n' + review.join('\n') + '\n');
+}
+
+/** What people's review did to the counts, the experiment's tags and metadata, and its dataset. */
+export function reviewLines(r: ExperimentResource): string[] {
+  const annotations = r.items.filter((i) => i.status === 'completed').flatMap((i) => i.annotations);
+  const dismissed = annotations.filter((a) => a.review?.verdict === 'dismissed').length;
+  const lines: string[] = [];
+  if (r.unreviewed_count !== undefined && annotations.length > 0)
+    lines.push(`hallucination counts exclude ${dismissed} dismissed in review; ${r.unreviewed_count} unreviewed`);
+  if (r.tags?.length) lines.push(`tags: ${r.tags.map(shown).join(', ')}`);
+  const metadata = Object.entries(r.metadata ?? {});
+  if (metadata.length) lines.push(`metadata: ${metadata.map(([k, v]) => `${shown(k)}=${shown(v)}`).join(', ')}`);
+  for (const d of r.dataset_scores ?? [])
+    lines.push(
+      `${shown(d.detector)} against the gold spans: span precision ${fixed(d.span.precision)} recall ${fixed(d.span.recall)} F1 ${fixed(d.span.f1)}; response precision ${fixed(d.response.precision)} recall ${fixed(d.response.recall)} F1 ${fixed(d.response.f1)} (hallucination-lab eval lists misses and false positives)`,
+    );
+  if (r.dataset_name !== undefined)
+    lines.push(`dataset: ${shown(r.dataset_name)} (${shown(r.dataset_id ?? '')}, version ${shown(r.dataset_version_id ?? 'unknown')})`);
+  return lines;
 }
 
 export function formatMetrics(m: Metrics): string {
@@ -109,3 +130,5 @@ function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.min(60, Math.max(...rows.map((r) => (r[c] ?? '').length))));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.slice(0, 60).padEnd(widths[c]!))).join('  ')).join('\n');
 }
+
+const fixed = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));

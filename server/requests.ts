@@ -1,6 +1,7 @@
 // What each request of the extension does, given the session and the modules that keep the
 // editor in step. server.ts routes messages here, one call a message; the work is in the
 // modules, the order of their effects (state, then markers, then notifications) is here.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import * as P from '../common/protocol';
@@ -142,10 +143,23 @@ export class Requests {
     return { file, range: this.markers.place(file, current, annotation) };
   }
 
+  /** Tags, metadata or a comment on an experiment; the report re-reads the experiment after. */
+  updateExperimentInfo({ id, author, ...update }: Params<typeof P.UpdateExperimentInfo>): Result<typeof P.UpdateExperimentInfo> {
+    return this.session.requireService().updateInfo(id, update, author ?? osUser());
+  }
+
   updateSettings(update: Params<typeof P.UpdateSettings>): void {
     const showedDismissed = this.session.settings.showDismissedMarkers;
     this.session.updateSettings(update);
     if (update.settings.showDismissedMarkers !== showedDismissed) this.markers.publishAll();
+  }
+}
+
+function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -123,3 +123,67 @@ test('reviewExperiment: ids on every annotation, verdicts applied, metrics items
   assert.equal(r.countedItems[0]!.annotations.length, 1);
   assert.deepEqual(r.stale, [{ annotation_id: 'a-0000000000000000', verdict: 'dismissed', text: 'gone', at: dismissal.at }]);
 });
+
+// ---- recall from spans people added, agreement between detectors and people ----------------
+
+function at(detector: string, start: number, end: number, review?: Review['verdict']): Annotation {
+  return { ...ann(detector, 0.9, review), start_offset: start, end_offset: end, text: 'x'.repeat(end - start) };
+}
+
+test('recall: a span people added is a miss of every detector that flagged nothing overlapping it; none added, no recall', () => {
+  const items = [
+    // local found 0-3 (confirmed); people added 10-15, which the judge overlapped (12-20) and local did not.
+    item('1', [at('local', 0, 3, 'confirmed'), at('human', 10, 15), at('judge', 12, 20)]),
+    // the judge's confirmed 5-8, local silent; a withdrawn (dismissed) human span is no positive.
+    item('2', [at('judge', 5, 8, 'confirmed'), at('human', 30, 31, 'dismissed')]),
+  ];
+  const f = reviewFigures(items, 0.5, ['local', 'judge']);
+  const score = (name: string) => f.feedback_scores.find((s) => s.name === name);
+  assert.equal(score('recall/local')?.value, 1 / 3);
+  assert.equal(score('recall/judge')?.value, 2 / 3);
+  assert.equal(score('recall/local')?.reason, '1 of 3 known hallucinations (1 added by people) flagged by local');
+  assert.equal(score('precision/human'), undefined, 'people are not a detector with a precision');
+  assert.equal(f.unreviewed_count, 1, 'only the unreviewed judge annotation; added spans are reviewed by their author');
+  assert.deepEqual(
+    [itemPasses(items[0]!), itemPasses({ status: 'completed', annotations: [at('human', 1, 2)] })],
+    [false, false],
+    'an added span fails its item',
+  );
+  const noneAdded = reviewFigures([item('1', [at('local', 0, 3, 'confirmed')])], 0.5, ['local']);
+  assert.equal(
+    noneAdded.feedback_scores.some((s) => s.name.startsWith('recall/')),
+    false,
+  );
+});
+
+test('agreement: the detector flag against the people verdict over reviewed spans; judge-local where both ran', () => {
+  const items = [
+    item('1', [
+      at('local+judge', 0, 3, 'confirmed'), // both yes, people yes: both agree with people, with each other
+      at('local', 5, 8, 'dismissed'), // local yes, judge no, people no: judge agrees, local does not
+      at('judge', 10, 12, 'confirmed'), // judge yes, local no, people yes
+      at('human', 20, 25), // nobody flagged, people yes: both disagree
+      at('judge', 40, 45), // unreviewed: not counted
+    ]),
+  ];
+  const f = reviewFigures(items, 0.5, ['local', 'judge']);
+  const score = (name: string) => f.feedback_scores.find((s) => s.name === name)?.value;
+  assert.equal(score('agreement/judge-people'), 3 / 4);
+  assert.equal(score('agreement/local-people'), 1 / 4);
+  assert.equal(score('agreement/judge-local'), 2 / 4);
+  assert.equal(score('precision/judge'), 1, 'the judge share people confirmed');
+  const localOnly = reviewFigures(items, 0.5, ['local']);
+  assert.equal(
+    localOnly.feedback_scores.some((s) => s.name === 'agreement/judge-local'),
+    false,
+  );
+});
+
+test('comments: every verdict comment with its annotation and item', () => {
+  const commented: Annotation = { ...ann('local', 0.9, 'dismissed'), id: 'a-1' };
+  commented.review!.comment = 'the user said 250';
+  const f = reviewFigures([item('1', [commented, ann('local', 0.9, 'confirmed')])]);
+  assert.deepEqual(f.comments, [
+    { text: 'the user said 250', author: 'ann', at: '2026-12-03T10:00:00.000Z', annotation_id: 'a-1', item_id: '1' },
+  ]);
+});

@@ -199,7 +199,21 @@ export class FormApp {
       onInput: (v) => this.change({ name: v }, 'name'),
     });
     this.nameField.setAttribute('maxlength', '255');
-    return this.register(field('name', 'Name', { help: 'Shown in the experiments view and in reports.', forId: 'f-name' }, this.nameField));
+    const tagsField = textField({
+      id: 'f-tags',
+      value: this.draft.tags ?? '',
+      placeholder: 'e.g. baseline, judge-v3',
+      label: 'Tags',
+      onInput: (v) => this.change({ tags: v }, 'tags'),
+    });
+    return el(
+      'div',
+      {},
+      this.register(field('name', 'Name', { help: 'Shown in the experiments view and in reports.', forId: 'f-name' }, this.nameField)),
+      this.register(
+        field('tags', 'Tags', { help: 'Comma-separated; stored with the experiment (editable later).', forId: 'f-tags' }, tagsField),
+      ),
+    );
   }
 
   private buildConversations(): Node {

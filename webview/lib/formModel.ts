@@ -38,6 +38,8 @@ export interface FormDraft {
   labelSet: string;
   numSamples: string;
   conversationIds: string[];
+  /** Tags as typed: comma-separated. */
+  tags?: string;
 }
 
 export const CUSTOM_JUDGE = '__custom__';
@@ -126,7 +128,17 @@ export function draftToConfig(draft: FormDraft, ctx: FormContext): ExperimentCon
   }
   const labelSet = draft.labelSet.trim();
   if (labelSet) config.label_set = labelSet;
+  const tags = tagsOf(draft.tags ?? '');
+  if (tags.length > 0) config.tags = tags;
   return config;
+}
+
+/** "baseline, judge v3," → ['baseline', 'judge v3']. */
+export function tagsOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
 }
 
 /** The configured models chosen as extra configurations; one that is the target itself is left out. */
@@ -203,6 +215,7 @@ export function configToDraft(prefill: FormPrefill | null | undefined, ctx: Form
     }
   }
   if (str(p.label_set) !== undefined) draft.labelSet = p.label_set as string;
+  if (Array.isArray(p.tags)) draft.tags = p.tags.filter((t): t is string => typeof t === 'string').join(', ');
   return draft;
 }
 

@@ -66,6 +66,7 @@ export function metricCards(experiment: ExperimentResource): VNode {
   return h(
     'div',
     { class: 'cards' },
+    reviewCard(experiment),
     cardSpecs.map((spec) => {
       const def = metricDef(spec.key);
       const value = experiment.metrics[spec.key];
@@ -98,5 +99,28 @@ export function metricCards(experiment: ExperimentResource): VNode {
           : null,
       );
     }),
+  );
+}
+
+/**
+ * What people's review did to the counts: the hallucination metrics leave dismissed annotations
+ * out, and N annotations are still unreviewed; the review figures (feedback scores) as the tooltip.
+ */
+export function reviewCard(experiment: ExperimentResource): VNode | null {
+  if (experiment.unreviewed_count === undefined) return null;
+  const completed = experiment.items.filter((i) => i.status === 'completed').flatMap((i) => i.annotations);
+  if (completed.length === 0) return null;
+  const dismissed = completed.filter((a) => a.review?.verdict === 'dismissed').length;
+  const scores = (experiment.feedback_scores ?? []).map((s) => `${s.name} ${s.value.toFixed(3)} — ${s.reason}`);
+  return h(
+    'div',
+    {
+      class: ['card', experiment.unreviewed_count > 0 && 'alert'],
+      title: ['Hallucination counts exclude annotations dismissed in review.', ...scores].join('\n'),
+      'data-metric': 'review',
+    },
+    h('div', { class: 'card-label' }, 'Unreviewed'),
+    h('div', { class: 'card-value' }, formatInt(experiment.unreviewed_count)),
+    h('div', { class: 'card-sub' }, `${formatInt(dismissed)} dismissed, excluded from counts`),
   );
 }

@@ -3,16 +3,21 @@
 import type { Conversation, ExperimentItem, ExperimentRecord, ExperimentResource } from '../../../common/schema';
 import { reviewWithHumans } from '../review/humanAnnotations';
 import type { Verdict } from '../review/verdict';
+import { datasetExperimentScores } from '../datasets/datasetExperimentScores';
+import type { ExperimentInfo } from './experimentInfo';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 
 export function experimentResource(
   experiment: { record: ExperimentRecord; items: readonly ExperimentItem[]; conversations: ReadonlyMap<string, Conversation> },
   verdicts: readonly Verdict[],
+  /** Tags, metadata and comments on the experiment (experimentInfo.ts). */
+  info: ExperimentInfo = { tags: experiment.record.config.tags ?? [], metadata: experiment.record.config.metadata ?? {}, comments: [] },
 ): ExperimentResource {
   const { config: _config, ...record } = experiment.record;
   const summary = statusSummary(experiment.items);
   // With the annotations people added (verdicts "added") joined to their items.
   const reviewed = reviewWithHumans(experiment.record, experiment.items, experiment.conversations, verdicts);
+  const datasetScores = datasetExperimentScores(experiment.record, reviewed.items, experiment.conversations);
   return {
     ...record,
     total_items_count: experiment.items.length,
@@ -23,5 +28,8 @@ export function experimentResource(
     items: reviewed.items,
     ...reviewed.figures,
     stale_verdicts: reviewed.stale,
+    ...info,
+    comments: [...info.comments, ...reviewed.figures.comments],
+    ...(datasetScores ? { dataset_scores: datasetScores } : {}),
   };
 }

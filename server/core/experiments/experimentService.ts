@@ -20,6 +20,8 @@ import { reviewWithHumans } from '../review/humanAnnotations';
 import type { ReviewedExperiment } from '../review/reviewedResource';
 import type { Verdict } from '../review/verdict';
 import { VerdictStore } from '../review/verdictStore';
+import { datasetOrigin } from '../datasets/datasetOrigin';
+import { ExperimentInfoStore, type ExperimentInfo, type InfoUpdate } from './experimentInfo';
 import { tooDeepReason } from './conversationDepth';
 import { type ExperimentChange, startRun } from './experimentRun';
 import { experimentResource } from './experimentResource';
@@ -98,6 +100,7 @@ export class ExperimentService {
       system_prompt_override: stored.system_prompt_override ?? null,
       output_schema: stored.output_schema ?? null,
       config: stored,
+      ...datasetOrigin(conversations),
     };
     const items = newItems(
       config,
@@ -162,8 +165,14 @@ export class ExperimentService {
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
     const verdicts = new VerdictStore(this.opts.store).readAll(warnings);
+    const info = new ExperimentInfoStore(this.opts.store).read(exp.record, warnings);
     this.reportOnce(warnings);
-    return experimentResource(exp, verdicts);
+    return experimentResource(exp, verdicts, info);
+  }
+
+  /** Replaces an experiment's tags or metadata, or adds a comment on it (experimentInfo.ts). */
+  updateInfo(id: string, update: InfoUpdate, author: string): ExperimentInfo {
+    return new ExperimentInfoStore(this.opts.store).update(this.get(id).record, update, author);
   }
 
   /** The items as reviewed: ids, verdicts, and the annotations people added (markers and verdicts need them). */

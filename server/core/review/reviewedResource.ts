@@ -21,7 +21,8 @@ export interface ReviewedExperiment {
 }
 
 export function reviewExperiment(
-  experiment: { id: string; created_at: string },
+  /** With its configuration when known: the detectors that ran (recall and agreement figures). */
+  experiment: { id: string; created_at: string; config?: { detectors?: readonly string[] } },
   items: readonly ExperimentItem[],
   conversations: ReadonlyMap<string, Conversation>,
   verdicts: readonly Verdict[],
@@ -63,7 +64,7 @@ export function reviewExperiment(
   return {
     items: reviewed,
     countedItems: reviewed.map((item) => ({ ...item, annotations: countedAnnotations(item.annotations) })),
-    figures: reviewFigures(reviewed, threshold),
+    figures: reviewFigures(reviewed, threshold, experiment.config?.detectors),
     stale: stale.map((v) => ({ annotation_id: v.annotation_id, verdict: v.verdict, text: v.annotation_key.text, at: v.at })),
     located: located.map((l) => ({ ...l, annotation: byId.get(l.id) ?? l.annotation })),
   };
