@@ -113,6 +113,7 @@ export class ExperimentService {
     const items = newItems(
       config,
       config.conversation_ids.map((cid) => this.opts.conversations.get(cid)!),
+      id,
     ).map((item) => {
       const reason = refused.get(item.conversation_id);
       return reason ? { ...item, status: 'failed' as const, failure_reason: reason } : item;
@@ -193,8 +194,8 @@ export class ExperimentService {
       total_items_count: exp.items.length,
       completed_items_count: summary.completed,
       status_summary: summary,
-      metrics: computeMetrics(reviewed.countedItems),
-      metrics_by_model: metricsByModel(reviewed.countedItems),
+      metrics: computeMetrics(reviewed.countedItems, { passThrough: exp.record.pass_through }),
+      metrics_by_model: metricsByModel(reviewed.countedItems, { passThrough: exp.record.pass_through }),
       items: reviewed.items,
       ...reviewed.figures,
       stale_verdicts: reviewed.stale,
