@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_CONVERSATIONS, traceFormats } from '../common/schema';
+import { z } from 'zod';
+import { MAX_CONVERSATIONS, formatZodError, modelConfigSchema, traceFormats, type ModelConfig } from '../common/schema';
 import { settingsSchema } from '../common/protocol';
 import { coverageLines, refusal } from './core/formats/convert';
 import type { FormatChoice } from './core/formats/indexer';
@@ -19,6 +20,7 @@ import { InputError, UsageError } from './cliErrors';
 import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
+import { checkEstimate } from './estimateCommand';
 
 const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
@@ -60,6 +62,16 @@ Options for run:
   --timeout-ms N                per-request timeout (default 60000)
   --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
+  --models-file FILE            JSON array of model configurations ({model, id?, baseURL?, temperature?,
+                                max_tokens?, tool_choice?, top_p?, seed?, stop?, logprobs?, top_logprobs?,
+                                user?, input_price_per_1m?, output_price_per_1m?}): without --model the
+                                first is the target and the others run beside it; --model and
+                                --judge-model names are looked up in it (prices, parameters)
+  --sampling every|random       every configuration for every conversation (default), or each sample
+                                on one configuration drawn at random (seeded by the experiment id)
+  --estimate                    print the expected requests, tokens and cost, and exit 0
+  --max-cost USD                refuse to start (exit 1, the estimate printed) when the estimate is
+                                above USD or cannot be known (a price is unknown)
   --out DIR                     store folder (default: ./${STORE_DIR}); for convert: the output file
   --json                        print exactly one JSON document: the experiment resource
   -h, --help                    this help
@@ -93,6 +105,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       'timeout-ms': { type: 'string' },
       'min-confidence': { type: 'string' },
       'api-key-env': { type: 'string' },
+      'models-file': { type: 'string' },
+      sampling: { type: 'string' },
+      estimate: { type: 'boolean', default: false },
+      'max-cost': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
       format: { type: 'string' },
@@ -115,8 +131,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   const index = new TraceIndex(display);
   const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
   const endpoint = (model: string) => ({ model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}), apiKeyName: keyEnv });
+  const fileModels = values['models-file'] ? readModelsFile(values['models-file'], values['base-url'], keyEnv) : [];
+  const inFile = (name: string) => fileModels.some((m) => m.id === name || m.model === name);
   const settingsInput = {
-    models: (values.model ?? []).map(endpoint),
+    models: [...fileModels, ...(values.model ?? []).filter((m) => !inFile(m)).map(endpoint)],
     judgeModel: values['judge-model'] ? endpoint(values['judge-model']) : null,
     concurrency: intOption(values.concurrency, '--concurrency') ?? 8,
     requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
@@ -210,16 +228,24 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (ids.length === 0) throw new InputError(`no conversations found in ${rest.map((f) => display(path.resolve(f))).join(', ')}`);
 
   const passThrough = values['pass-through'];
-  const models = values.model ?? [];
+  // Without --model, the models file names the target (first) and the configurations beside it.
+  const models = values.model ?? (passThrough ? [] : fileModels.map((m) => m.id ?? m.model));
   if (!passThrough && models.length === 0)
     throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
   const detector = values.detector ?? 'local';
   if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
   const effort = values['reasoning-effort'];
-  const created = service.create({
+  const sampling = values.sampling;
+  if (sampling !== undefined && sampling !== 'every' && sampling !== 'random')
+    throw new UsageError(`--sampling must be every or random, not "${sampling}"`);
+  const maxCost = values['max-cost'] === undefined ? undefined : Number(values['max-cost']);
+  if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0))
+    throw new UsageError(`--max-cost takes an amount in USD, not "${values['max-cost']}"`);
+  const input = {
     name: values.name ?? `cli ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
     model: models[0] ?? 'traced',
-    ...(models.length > 1 ? { models: models.slice(1).map(endpoint) } : {}),
+    ...(models.length > 1 ? { models: models.slice(1).map((m) => (inFile(m) ? { model: m, id: m } : endpoint(m))) } : {}),
+    ...(sampling ? { sampling } : {}),
     pass_through: passThrough,
     conversation_ids: ids,
     detectors: detector === 'both' ? ['local', 'judge'] : [detector],
@@ -227,7 +253,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
     ...(values['output-schema'] ? { output_schema: readJsonFile(values['output-schema'], '--output-schema') } : {}),
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
-  });
+  };
+  const stop = await checkEstimate(input, index, settings, { estimate: values.estimate, maxCost, json: values.json }, io);
+  if (stop !== null) return stop;
+  const created = service.create(input);
   if (!created.ok) {
     io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${shown(e.path)}: ${shown(e.message)}`).join('\n')}\n`);
     return 1;
@@ -277,6 +306,13 @@ function readJsonFile(file: string, name: string): unknown {
   } catch (e) {
     throw new UsageError(`${name} ${file}: ${(e as Error).message}`);
   }
+}
+
+/** The --models-file: a JSON array of model configurations; --base-url and the key variable fill what an entry leaves out. */
+function readModelsFile(file: string, baseURL: string | undefined, keyEnv: string): ModelConfig[] {
+  const parsed = z.array(modelConfigSchema).min(1, 'needs at least 1 model configuration').safeParse(readJsonFile(file, '--models-file'));
+  if (!parsed.success) throw new UsageError(`--models-file ${file}:\n${formatZodError(parsed.error, '  ')}`);
+  return parsed.data.map((m) => ({ ...(baseURL ? { baseURL } : {}), apiKeyName: keyEnv, ...m }));
 }
 
 function safeUser(): string {

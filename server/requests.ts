@@ -14,6 +14,7 @@ import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
 import { emptyFilter, filterConversations } from '../webview/lib/selection';
+import { estimateFromInput } from './core/cost/estimate';
 
 /** A request's parameters as validated by server.ts, and its answer as sent. */
 type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
@@ -142,6 +143,11 @@ export class Requests {
     const annotation = findAnnotation(service.items(q.experiment_id), q);
     if (!file || !current || !annotation) return { file, range: null };
     return { file, range: this.markers.place(file, current, annotation) };
+  }
+
+  /** The cost of a configuration before it runs (the form's estimate above Create). */
+  estimateExperiment({ config }: Params<typeof P.EstimateExperiment>): Promise<Result<typeof P.EstimateExperiment>> {
+    return estimateFromInput(config, this.session.index, this.session.settings);
   }
 
   updateSettings(update: Params<typeof P.UpdateSettings>): void {

@@ -76,6 +76,7 @@ handle(P.ResumeExperiment, (p) => ready().requests.resumeExperiment(p));
 handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));
 handle(P.SetActiveExperiment, (p) => ready().requests.setActiveExperiment(p));
 handle(P.LocateAnnotation, (p) => ready().requests.locateAnnotation(p));
+handle(P.EstimateExperiment, (p) => ready().requests.estimateExperiment(p));
 
 connection.onNotification(P.UpdateSettings.method, (raw: unknown) => {
   const parsed = P.UpdateSettings.params.safeParse(raw);
