@@ -1,13 +1,13 @@
 // Counting the tokens of a chat request before it is sent, with js-tiktoken (the maintained
-// JavaScript port of OpenAI's tiktoken). OpenAI models are counted with their own encoding; any
-// other model with o200k_base, which is then an approximation and said so: other providers'
-// tokenizers are not published as libraries for every model, and their counts differ by some 10–20 %.
+// JavaScript port of OpenAI's tiktoken). One encoding is bundled, o200k_base (2.3 MB): the one of
+// every current OpenAI model (gpt-4o, gpt-4.1, gpt-5, o-series). Any other model is counted with
+// it too, and the count is then said to be an approximation: older OpenAI models (cl100k_base,
+// another 1.1 MB in every bundle) differ by a few %, other providers' tokenizers by some 10–20 %.
 import { Tiktoken, getEncodingNameForModel, type TiktokenModel } from 'js-tiktoken/lite';
-import cl100k_base from 'js-tiktoken/ranks/cl100k_base';
 import o200k_base from 'js-tiktoken/ranks/o200k_base';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
-type EncodingName = 'o200k_base' | 'cl100k_base';
+type EncodingName = 'o200k_base';
 
 /** How a model's tokens are counted: the encoding, and whether it is the model's own. */
 export interface TokenCounter {
@@ -22,30 +22,31 @@ export interface TokenCounter {
 const encoders = new Map<EncodingName, Tiktoken>();
 function encoder(name: EncodingName): Tiktoken {
   let e = encoders.get(name);
-  if (!e) encoders.set(name, (e = new Tiktoken(name === 'o200k_base' ? o200k_base : cl100k_base)));
+  if (!e) encoders.set(name, (e = new Tiktoken(o200k_base)));
   return e;
 }
 
-function encodingOf(model: string): { encoding: EncodingName; exact: boolean } {
+function encodingOf(model: string): { encoding: EncodingName; exact: boolean; why?: string } {
   // A deployment or router name often carries a prefix ("openai/gpt-4.1"): the last segment is the model.
   const name = model.split('/').pop() ?? model;
   try {
     const e = getEncodingNameForModel(name as TiktokenModel);
-    if (e === 'o200k_base' || e === 'cl100k_base') return { encoding: e, exact: true };
+    if (e === 'o200k_base') return { encoding: e, exact: true };
+    return { encoding: 'o200k_base', exact: false, why: `${name} uses ${e}` };
   } catch {
     // not a model js-tiktoken knows
   }
   // Newer OpenAI families js-tiktoken may not list yet share o200k_base.
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o)/.test(name)) return { encoding: 'o200k_base', exact: true };
-  return { encoding: 'o200k_base', exact: false };
+  return { encoding: 'o200k_base', exact: false, why: 'not an OpenAI model' };
 }
 
 export function tokenCounter(model: string): TokenCounter {
-  const { encoding, exact } = encodingOf(model);
+  const { encoding, exact, why } = encodingOf(model);
   return {
     encoding,
     exact,
-    description: exact ? `js-tiktoken ${encoding}` : `js-tiktoken ${encoding} (approximation: not an OpenAI model)`,
+    description: exact ? `js-tiktoken ${encoding}` : `js-tiktoken ${encoding} (approximation: ${why})`,
     // Special-token text in a trace ("<|endoftext|>") is counted as ordinary text, never refused.
     count: (text) => (text ? encoder(encoding).encode(text, [], []).length : 0),
   };
