@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { conversationSummarySchema, experimentSummarySchema, fieldErrorSchema, traceFileSummarySchema } from './protocol';
 import { experimentConfigSchema, experimentResourceSchema, modelConfigSchema } from './schema';
+import { estimateResultSchema } from './estimate';
 
 // ---- envelopes ---------------------------------------------------------------------------
 
@@ -141,6 +142,8 @@ export const FormProtocol = {
   browseLabelSet: request('form/browseLabelSet', empty, z.object({ path: z.string().nullable() })),
   openSettings: request('form/openSettings', z.object({ query: z.string().max(200) }), empty),
   close: request('form/close', empty, empty),
+  /** The expected requests, tokens and cost of the config as typed (the server's estimateExperiment). */
+  estimate: request('form/estimate', z.object({ config: z.unknown() }), estimateResultSchema),
   // host → webview
   /** The trace index changed: the conversation list should be fetched again. */
   traceFilesChanged: notification('form/traceFilesChanged', z.object({ files: z.array(traceFileSummarySchema) })),
