@@ -276,3 +276,54 @@ export const GetApiKey = request(
   z.object({ name: z.string(), baseURL: z.string() }),
   z.object({ key: z.string().nullable() }),
 );
+
+// ---- live traces (the OTLP receiver in the server) ---------------------------------------
+
+/**
+ * extension → server: starts the OTLP/HTTP receiver on 127.0.0.1 (refused in an untrusted
+ * workspace or without a folder). `port` 0 picks a free one; `folder` is workspace-relative
+ * (default traces/live). Already running with the same port and folder: answered as it is.
+ */
+export const StartReceiver = request(
+  'hallucinationLab/receiver/start',
+  z.object({ port: z.number().int().min(0).max(65535).optional(), folder: z.string().min(1).max(4096).optional() }),
+  z.object({ port: z.number().int(), folder: z.string(), endpoint: z.string() }),
+);
+/** extension → server: stops the receiver; requests in flight are answered and written, pending traces judged. */
+export const StopReceiver = request('hallucinationLab/receiver/stop', z.object({}), z.object({ stopped: z.boolean() }));
+export const receiverStatusSchema = z.object({
+  listening: z.boolean(),
+  port: z.number().int().nullable(),
+  /** Absolute folder of the live files. */
+  folder: z.string().nullable(),
+  traces: z.number().int().nonnegative(),
+  spans: z.number().int().nonnegative(),
+  hallucinations: z.number().int().nonnegative(),
+  /** The last request refused (400/413/415…) or detection failure, with when it happened. */
+  lastError: z.string().nullable(),
+});
+export type ReceiverStatus = z.infer<typeof receiverStatusSchema>;
+/** server → extension: the receiver started, stopped, or its counts changed (at most every 250 ms). */
+export const ReceiverStatusChanged = notification('hallucinationLab/receiver/status', receiverStatusSchema);
+export const liveConversationSchema = z.object({
+  id: z.string(),
+  file: z.string(),
+  /** 0-based line of the conversation in the live file. */
+  line: z.number().int().nonnegative(),
+  status: itemSchema.shape.status,
+  failureReason: z.string().nullable(),
+  hallucinations: z.number().int().nonnegative(),
+  model: z.string().nullable(),
+  firstUserMessage: z.string(),
+});
+export type LiveConversation = z.infer<typeof liveConversationSchema>;
+/** server → extension: a received trace completed and was judged; its markers are on the live file. */
+export const LiveTraceJudged = notification(
+  'hallucinationLab/receiver/trace',
+  z.object({
+    traceId: z.string(),
+    files: z.array(z.string()),
+    conversations: z.array(liveConversationSchema),
+    hallucinations: z.number().int().nonnegative(),
+  }),
+);

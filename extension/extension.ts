@@ -15,6 +15,7 @@ import { confirmNewKeyOrigin } from './keyConsent';
 import { registerWebviewSerializers } from './webviews';
 import { startServerWhenNeeded } from './serverDemand';
 import { indexProgressItem } from './indexProgressItem';
+import { TraceReceiver } from './traceReceiver';
 
 export interface HallucinationLabApi {
   /** Starts the server if it is not running yet; resolves when it knows the trace files and experiments. */
@@ -62,7 +63,27 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
   context.subscriptions.push({ dispose: () => void server.dispose() });
   const active = new ActiveExperiment(server);
   const traceTree = new TraceTreeProvider(server, root);
-  const experimentTree = new ExperimentTreeProvider(active);
+  const receiver = new TraceReceiver({
+    context,
+    server,
+    settings,
+    logger,
+    revealLive: async (): Promise<void> => {
+      await vscode.commands.executeCommand('hallucinationLab.experiments.focus');
+      // A view shown just now has not rendered its roots yet, and reveal fails until it has: the
+      // Live node is the first root, expanded, so the focused view shows it either way.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await experimentView.reveal(experimentTree.liveNode, { expand: true, focus: true, select: true });
+          return;
+        } catch (e) {
+          logger.info(`Live node not revealed yet: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    },
+  });
+  const experimentTree = new ExperimentTreeProvider(active, receiver);
 
   // Before any await: VS Code restores webview panels as soon as activation returns.
   registerWebviewSerializers({ context, server, settings, active });
@@ -80,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     active,
     traceView,
     experimentView,
+    receiver,
     server.on(P.IndexChanged, ({ files }) => traceTree.setFiles(files)),
     server.on(P.ExperimentChanged, ({ experiment, deletedId }) => {
       if (experiment) experimentTree.upsert(experiment);
@@ -136,6 +158,8 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     traceFilesSynced,
     syncExperiments: () => syncExperiments(server.request.bind(server)),
   });
+
+  receiver.autoStart();
 
   const ready = async () => {
     await selectionRead;

@@ -22,6 +22,8 @@ type AnySpec = P.MessageSpec<z.ZodType, z.ZodType>;
 
 /** The server → extension notifications the client listens to (a listener survives restarts). */
 const notifications: readonly AnySpec[] = [P.ExperimentChanged, P.IndexChanged, P.IndexProgress, P.ActiveExperimentChanged];
+/** The trace receiver's notifications (issue 16). */
+const receiverNotifications: readonly AnySpec[] = [P.ReceiverStatusChanged, P.LiveTraceJudged];
 
 /** What the rest of the extension (and the test API) may do with the server. */
 export interface ServerConnection {
@@ -121,7 +123,7 @@ export class ServerClient implements ServerConnection, vscode.Disposable {
     };
     const client = new LanguageClient('hallucinationLab', 'Hallucination Lab Server', serverOptions, clientOptions);
     this.client = client;
-    for (const spec of notifications) {
+    for (const spec of [...notifications, ...receiverNotifications]) {
       client.onNotification(spec.method, (raw: unknown) => {
         const p = spec.params.safeParse(raw);
         if (!p.success) return this.opts.logger.warn(`ignored ${spec.method}: ${P.formatZodError(p.error)}`);

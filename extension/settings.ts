@@ -6,6 +6,7 @@ import type { Settings } from '../common/protocol';
 import { builtInLabels, type ModelConfig } from '../common/schema';
 import type { LabelInfo } from '../common/webviewProtocol';
 import { parseSettings } from './settingsParse';
+import { parseReceiverSettings, type ReceiverSettings } from './receiverSettings';
 
 type Warn = (message: string) => void;
 
@@ -42,6 +43,12 @@ export class SettingsOwner implements vscode.Disposable {
     const set = this.value.labelSet;
     if (set) return { labels: set.labels, source: 'settings' };
     return { labels: Object.entries(builtInLabels).map(([name, description]) => ({ name, description })), source: null };
+  }
+
+  /** The trace receiver's settings (read when asked: they are the extension's, not the server's). */
+  receiver(warn: Warn): ReceiverSettings {
+    const c = vscode.workspace.getConfiguration('hallucinationLab.receiver');
+    return parseReceiverSettings({ port: c.get('port'), folder: c.get('folder'), autoStart: c.get('autoStart') }, warn);
   }
 
   dispose(): void {

@@ -6,6 +6,8 @@ import { ListConversations, type ConversationSummary, type ExperimentSummary, ty
 import type { ActiveExperiment } from './activeExperiment';
 import type { ServerConnection } from './serverClient';
 import { fileView, unreadCallView, type UnreadCall } from './traceTreeModel';
+import { liveConversationDescription, liveNodeDescription, type LiveEntry } from './liveTracesModel';
+import type { LiveTracesSource } from './traceReceiver';
 
 export type TraceNode =
   | { kind: 'file'; summary: TraceFileSummary }
@@ -17,7 +19,12 @@ export type TraceNode =
 export type ExperimentNode =
   | { kind: 'experiment'; experiment: ExperimentSummary }
   | { kind: 'status'; experiment: ExperimentSummary }
-  | { kind: 'item'; experiment: ExperimentSummary; item: ExperimentSummary['items'][number] };
+  | { kind: 'item'; experiment: ExperimentSummary; item: ExperimentSummary['items'][number] }
+  /** The received traces (issue 16): the receiver's state, and its recent conversations. */
+  | { kind: 'live' }
+  | { kind: 'liveConversation'; conversation: LiveEntry };
+
+const LIVE_NODE: ExperimentNode = { kind: 'live' };
 
 export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
   private readonly changed = new vscode.EventEmitter<TraceNode | undefined>();
@@ -106,8 +113,23 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   private experiments = new Map<string, ExperimentSummary>();
 
   /** "markers shown" follows the owner of the active experiment. */
-  constructor(private readonly active: Pick<ActiveExperiment, 'id' | 'onDidChange'>) {
+  constructor(
+    private readonly active: Pick<ActiveExperiment, 'id' | 'onDidChange'>,
+    private readonly live?: LiveTracesSource,
+  ) {
     active.onDidChange(() => this.changed.fire(undefined));
+    live?.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  /** The Live node (the same object every time, so the view can reveal it). */
+  get liveNode(): ExperimentNode {
+    return LIVE_NODE;
+  }
+
+  getParent(node: ExperimentNode): ExperimentNode | undefined {
+    if (node.kind === 'liveConversation') return LIVE_NODE;
+    if (node.kind === 'status' || node.kind === 'item') return { kind: 'experiment', experiment: node.experiment };
+    return undefined;
   }
 
   setAll(list: ExperimentSummary[]): void {
@@ -127,6 +149,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   }
 
   getTreeItem(node: ExperimentNode): vscode.TreeItem {
+    if (node.kind === 'live' || node.kind === 'liveConversation') return this.liveItem(node);
     if (node.kind === 'experiment') {
       const e = node.experiment;
       const s = e.status_summary;
@@ -180,12 +203,44 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
 
   getChildren(node?: ExperimentNode): ExperimentNode[] {
     if (!node)
-      return [...this.experiments.values()]
-        .sort((a, b) => b.created_at.localeCompare(a.created_at))
-        .map((experiment) => ({ kind: 'experiment', experiment }));
+      return [
+        // Shown once the receiver ran in this window: it is not clutter for those who never use it.
+        ...(this.live?.model.active ? [LIVE_NODE] : []),
+        ...[...this.experiments.values()]
+          .sort((a, b) => b.created_at.localeCompare(a.created_at))
+          .map((experiment): ExperimentNode => ({ kind: 'experiment', experiment })),
+      ];
+    if (node.kind === 'live')
+      return (this.live?.model.conversations ?? []).map((conversation) => ({ kind: 'liveConversation', conversation }));
     if (node.kind !== 'experiment') return [];
     const e = this.experiments.get(node.experiment.id) ?? node.experiment;
     return [{ kind: 'status', experiment: e }, ...e.items.map((item) => ({ kind: 'item' as const, experiment: e, item }))];
+  }
+
+  private liveItem(node: ExperimentNode & { kind: 'live' | 'liveConversation' }): vscode.TreeItem {
+    if (node.kind === 'live') {
+      const model = this.live?.model;
+      const item = new vscode.TreeItem('Live', vscode.TreeItemCollapsibleState.Expanded);
+      item.id = 'live';
+      item.description = liveNodeDescription(model?.status ?? null);
+      item.tooltip = 'Traces received by the OTLP receiver, judged by the local detector as they complete (newest first)';
+      item.iconPath = new vscode.ThemeIcon(model?.listening ? 'radio-tower' : 'debug-disconnect');
+      item.contextValue = model?.listening ? 'live.listening' : 'live.stopped';
+      return item;
+    }
+    const c = node.conversation;
+    const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `live:${c.id}`;
+    item.description = liveConversationDescription(c);
+    item.tooltip = new vscode.MarkdownString(
+      `**${c.id}** · trace ${c.traceId}${c.model ? ` · ${c.model}` : ''}\n\n${path.basename(c.file)}, line ${c.line + 1} · judged ${new Date(c.judgedAt).toLocaleTimeString()}` +
+        (c.failureReason ? `\n\n${c.failureReason}` : ''),
+    );
+    item.tooltip.supportHtml = false;
+    item.iconPath = itemIcon(c.status, c.hallucinations);
+    item.contextValue = 'liveConversation';
+    item.command = { command: 'hallucinationLab.openConversation', title: 'Open Conversation', arguments: [c.file, c.line] };
+    return item;
   }
 }
 

@@ -3,9 +3,7 @@
 //   0 every threshold passed, 1 a threshold failed, 2 usage error, 3 an input could not be read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { minimatch } from 'minimatch';
-import { settingsSchema } from '../common/protocol';
 import { experimentConfigSchema, traceFormats } from '../common/schema';
 import { baselineFingerprints, sarifLog } from './core/check/sarif';
 import { junitXml } from './core/check/junit';
@@ -19,6 +17,10 @@ import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { VerdictStore } from './core/review/verdictStore';
 import { Dismissals } from './core/check/dismissals';
 import type { FormatChoice } from './core/formats/indexer';
+import { UsageError } from './cliErrors';
+import { parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
+import { cliSettings } from './cliSettings';
+import { shownOnOneLine } from './terminalText';
 
 export const CHECK_USAGE = `Usage:
   hallucination-lab check <trace files or globs…> [options]
@@ -45,77 +47,51 @@ export const EXIT = { passed: 0, thresholdFailed: 1, usage: 2, unreadable: 3 } a
 
 const FORMAT_CHOICES: readonly string[] = ['auto', ...traceFormats];
 
-class CheckUsageError extends Error {}
-
-type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
+type Io = CommandIo;
 
 export async function runCheck(argv: string[], io: Io, cwd = process.cwd()): Promise<number> {
-  try {
-    return await check(argv, io, cwd);
-  } catch (e) {
-    if (e instanceof CheckUsageError || e instanceof RuleSyntaxError) {
-      io.err.write(`hallucination-lab check: ${e.message}\n(see hallucination-lab check --help)\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
+  return runCommand(io, { prefix: 'hallucination-lab check', afterUsage: seeHelp('check') }, () => check(argv, io, cwd));
 }
 
 async function check(argv: string[], io: Io, cwd: string): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        'fail-on': { type: 'string', multiple: true },
-        baseline: { type: 'string' },
-        store: { type: 'string' },
-        sarif: { type: 'string' },
-        junit: { type: 'string' },
-        markdown: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        detector: { type: 'string' },
-        'judge-model': { type: 'string' },
-        'base-url': { type: 'string' },
-        'api-key-env': { type: 'string' },
-        'min-confidence': { type: 'string' },
-        'init-ci': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new CheckUsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'fail-on': { type: 'string', multiple: true },
+      baseline: { type: 'string' },
+      store: { type: 'string' },
+      sarif: { type: 'string' },
+      junit: { type: 'string' },
+      markdown: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      detector: { type: 'string' },
+      'judge-model': { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      'min-confidence': { type: 'string' },
+      'init-ci': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     io.out.write(CHECK_USAGE + '\n');
     return EXIT.passed;
   }
   if (values['init-ci'] !== undefined) return initCi(values['init-ci'], io, cwd);
 
-  const rules = (values['fail-on'] ?? ['count>0']).map(parseRule);
+  const rules = (values['fail-on'] ?? ['count>0']).map(usageRule);
   const format = values.format ?? 'auto';
-  if (!FORMAT_CHOICES.includes(format)) throw new CheckUsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${format}"`);
-  if (positionals.length === 0) throw new CheckUsageError('give the trace files or globs to check');
+  if (!FORMAT_CHOICES.includes(format)) throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${format}"`);
+  if (positionals.length === 0) throw new UsageError('give the trace files or globs to check');
   const files = expandPatterns(positionals, cwd);
   const missing = files.filter((f) => f.missing).map((f) => f.pattern);
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
   const dismissals = readDismissals(values.store, cwd, io);
   const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector))
-    throw new CheckUsageError(`--detector must be local, judge or both, not "${detector}"`);
-  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
-  const judgeModel = values['judge-model'];
-  const settings = settingsSchema.safeParse({
-    judgeModel: judgeModel
-      ? { model: judgeModel, apiKeyName: keyEnv, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}) }
-      : null,
-    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
-  });
-  if (!settings.success)
-    throw new CheckUsageError(settings.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const settings = cliSettings(values);
   const config = experimentConfigSchema.parse({
     name: 'check',
     model: 'traced',
@@ -123,8 +99,8 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
     conversation_ids: ['check'],
     detectors: detector === 'both' ? ['local', 'judge'] : [detector],
   });
-  const detectors = detectorsFor(config, settings.data, async (name) => process.env[name] ?? null, true);
-  if (!Array.isArray(detectors)) throw new CheckUsageError(`${detectors.path}: ${detectors.error}`);
+  const detectors = detectorsFor(config, settings, async (name) => process.env[name] ?? null, true);
+  if (!Array.isArray(detectors)) throw new UsageError(`${detectors.path}: ${detectors.error}`);
 
   const result = await scanTraceFiles(
     files.filter((f) => !f.missing).map((f) => f.file),
@@ -155,6 +131,16 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   return unreadableFiles.length > 0 ? EXIT.unreadable : EXIT.passed;
 }
 
+/** A --fail-on rule; one that does not parse is a usage error. */
+function usageRule(source: string) {
+  try {
+    return parseRule(source);
+  } catch (e) {
+    if (e instanceof RuleSyntaxError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 function ruleJson(o: RuleOutcome) {
   return { rule: o.rule.source, value: o.value, failed: o.failed };
 }
@@ -165,18 +151,12 @@ function printSummary(result: CheckResult, outcomes: readonly RuleOutcome[], io:
       const where = f.region ? `${c.file}:${f.region.startLine}:${f.region.startColumn}` : `${c.file} (${c.id})`;
       const a = f.annotation;
       const state = f.suppressed ? ' (dismissed in a review)' : f.inBaseline ? ' (baseline)' : '';
-      io.out.write(`${where}: ${a.label}${state} “${oneLine(a.text)}” — ${oneLine(a.explanation)}\n`);
+      io.out.write(`${where}: ${a.label}${state} “${shownOnOneLine(a.text)}” — ${shownOnOneLine(a.explanation)}\n`);
     }
   const found = result.conversations.reduce((n, c) => n + countedFindings(c).length, 0);
   io.out.write(`${result.checked} conversations checked, ${found} hallucinations counted, ${result.skipped.length} left out\n`);
   for (const o of outcomes)
     io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
-}
-
-/** Trace text printed to a terminal: control characters (escape sequences) shown, not obeyed. */
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 interface ExpandedFile {
@@ -231,7 +211,7 @@ function walk(dir: string): string[] {
 function readDismissals(store: string | undefined, cwd: string, io: Io): Dismissals | null {
   const root = path.resolve(cwd, store ?? STORE_DIR);
   if (!fs.existsSync(root)) {
-    if (store !== undefined) throw new CheckUsageError(`--store ${store}: no such folder`);
+    if (store !== undefined) throw new UsageError(`--store ${store}: no such folder`);
     return null;
   }
   const warnings: string[] = [];
@@ -246,12 +226,12 @@ function readBaseline(file: string, cwd: string): Set<string> {
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch {
-    throw new CheckUsageError(`--baseline ${file}: cannot be read`);
+    throw new UsageError(`--baseline ${file}: cannot be read`);
   }
   try {
     return baselineFingerprints(JSON.parse(text));
   } catch (e) {
-    throw new CheckUsageError(`--baseline ${file}: ${(e as Error).message}`);
+    throw new UsageError(`--baseline ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -262,7 +242,7 @@ function writeOut(cwd: string, file: string, text: string): void {
 }
 
 function initCi(kind: string, io: Io, cwd: string): number {
-  if (kind !== 'github') throw new CheckUsageError(`--init-ci supports github, not "${kind}"`);
+  if (kind !== 'github') throw new UsageError(`--init-ci supports github, not "${kind}"`);
   const abs = path.join(cwd, WORKFLOW_PATH);
   if (fs.existsSync(abs)) {
     io.err.write(`${WORKFLOW_PATH} already exists: left as it is\n`);

@@ -1,11 +1,7 @@
 // `hallucination-lab` — the same core as the server, from a terminal.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { MAX_CONVERSATIONS, formatZodError, modelConfigSchema, traceFormats, type ModelConfig } from '../common/schema';
-import { settingsSchema } from '../common/protocol';
+import { MAX_CONVERSATIONS, traceFormats } from '../common/schema';
 import { coverageLines, refusal } from './core/formats/convert';
 import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
@@ -17,6 +13,8 @@ import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
+import { intOption, jsonFileOption, osUser, parseCommandArgs, reportCommandError } from './cliCommand';
+import { cliEndpoint, cliModelsFile, cliSettings } from './cliSettings';
 import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
@@ -84,7 +82,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   if (argv[0] === 'receive') return runReceive(argv.slice(1), io);
   if (argv[0] === 'review') return runReview(argv.slice(1), io);
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -129,27 +127,15 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (command === 'convert') return convert(rest, format, values.out, display, io);
   const storeRoot = path.resolve(values.out ?? STORE_DIR);
   const index = new TraceIndex(display);
-  const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY';
-  const endpoint = (model: string) => ({ model, ...(values['base-url'] ? { baseURL: values['base-url'] } : {}), apiKeyName: keyEnv });
-  const fileModels = values['models-file'] ? readModelsFile(values['models-file'], values['base-url'], keyEnv) : [];
+  const endpoint = (model: string) => cliEndpoint(model, values);
+  const fileModels = cliModelsFile(values);
   const inFile = (name: string) => fileModels.some((m) => m.id === name || m.model === name);
-  const settingsInput = {
-    models: [...fileModels, ...(values.model ?? []).filter((m) => !inFile(m)).map(endpoint)],
-    judgeModel: values['judge-model'] ? endpoint(values['judge-model']) : null,
-    concurrency: intOption(values.concurrency, '--concurrency') ?? 8,
-    requestsPerMinute: intOption(values.rpm, '--rpm') ?? null,
-    tokensPerMinute: intOption(values.tpm, '--tpm') ?? null,
-    requestTimeoutMs: intOption(values['timeout-ms'], '--timeout-ms') ?? 60_000,
-    ...(values['min-confidence'] !== undefined ? { minConfidence: Number(values['min-confidence']) } : {}),
-  };
-  const settingsParsed = settingsSchema.safeParse(settingsInput);
-  if (!settingsParsed.success) throw new UsageError(settingsParsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  let settings = settingsParsed.data;
+  let settings = cliSettings(values);
   const service = new ExperimentService({
     // An explicit --out may be a symbolic link the user made; the default folder may not.
     store: new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined }),
     conversations: index,
-    createdBy: `cli:${safeUser()}`,
+    createdBy: `cli:${osUser()}`,
     concurrency: () => settings.concurrency,
     detectorsFor: (config) => detectorsFor(config, settings, async (name) => process.env[name] ?? null, true),
     inferenceFor: (model, config) => inferenceFor(model, config, settings, async (name) => process.env[name] ?? null, true),
@@ -251,7 +237,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     detectors: detector === 'both' ? ['local', 'judge'] : [detector],
     ...(values['system-prompt-override'] !== undefined ? { system_prompt_override: values['system-prompt-override'] } : {}),
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
-    ...(values['output-schema'] ? { output_schema: readJsonFile(values['output-schema'], '--output-schema') } : {}),
+    ...(values['output-schema'] ? { output_schema: jsonFileOption(values['output-schema'], '--output-schema') } : {}),
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
   };
   const stop = await checkEstimate(input, index, settings, { estimate: values.estimate, maxCost, json: values.json }, io);
@@ -293,36 +279,6 @@ async function follow(
   return s.failed > 0 || s.pending > 0 || s.inference_completed > 0 ? 1 : 0;
 }
 
-function intOption(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number, not "${v}"`);
-  return n;
-}
-
-function readJsonFile(file: string, name: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${name} ${file}: ${(e as Error).message}`);
-  }
-}
-
-/** The --models-file: a JSON array of model configurations; --base-url and the key variable fill what an entry leaves out. */
-function readModelsFile(file: string, baseURL: string | undefined, keyEnv: string): ModelConfig[] {
-  const parsed = z.array(modelConfigSchema).min(1, 'needs at least 1 model configuration').safeParse(readJsonFile(file, '--models-file'));
-  if (!parsed.success) throw new UsageError(`--models-file ${file}:\n${formatZodError(parsed.error, '  ')}`);
-  return parsed.data.map((m) => ({ ...(baseURL ? { baseURL } : {}), apiKeyName: keyEnv, ...m }));
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
 if (require.main === module) {
   for (const s of [process.stdout, process.stderr])
     s.on('error', (e: NodeJS.ErrnoException) => {
@@ -330,14 +286,8 @@ if (require.main === module) {
       throw e;
     });
   main(process.argv.slice(2)).then(finish, (e: unknown) => {
-    if (e instanceof InputError) {
-      process.stderr.write(`hallucination-lab: ${shownLines(e.message)}\n`);
-      return finish(1);
-    }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`hallucination-lab: ${shownLines((e as Error).message)}\n\n${USAGE}\n`);
-      return finish(2);
-    }
+    const code = reportCommandError(e, { prefix: 'hallucination-lab', afterUsage: () => `\n${USAGE}\n` }, process.stderr);
+    if (code !== undefined) return finish(code);
     process.stderr.write(`hallucination-lab: ${shownLines((e as Error).stack ?? String(e))}\n`);
     finish(1);
   });

@@ -29,6 +29,8 @@ export interface ShownExperiment {
 /** What the publisher reads: the index, the trace files and the shown experiment. */
 export interface MarkerInputs {
   shownExperiment(): ShownExperiment | null;
+  /** The annotations of live detection (received traces), shown besides the experiment's. */
+  liveFindings?(): ShownExperiment | null;
   /** The indexed files. */
   fileNames(): string[];
   isIndexed(file: string): boolean;
@@ -132,8 +134,8 @@ export class MarkerPublisher {
     const uri = pathToFileURL(file).toString();
     const diagnostics: Diagnostic[] = this.inputs.problemsOf(file).map(problemDiagnostic);
     const markers: Marker[] = [];
-    const shown = this.inputs.shownExperiment();
-    if (shown) {
+    for (const shown of [this.inputs.shownExperiment(), this.inputs.liveFindings?.() ?? null]) {
+      if (!shown) continue;
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
       const marked = markableItems(shown.items, file, this.inputs.conversations);
       let notShown = 0;

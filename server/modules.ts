@@ -9,6 +9,8 @@ import { ProgressNotifier } from './progressNotifier';
 import { Requests } from './requests';
 import { Session } from './session';
 import { TraceFiles, type OpenDocuments } from './traceFiles';
+import { LiveFindings } from './liveFindings';
+import { LiveReceiver } from './liveReceiver';
 
 /** Everything the server sends to the extension. */
 export interface Client {
@@ -25,6 +27,8 @@ export interface ServerModules {
   traceFiles: TraceFiles;
   markers: MarkerPublisher;
   requests: Requests;
+  /** The OTLP receiver of live traces (started by request). */
+  live: LiveReceiver;
   dispose(): void;
 }
 
@@ -42,8 +46,10 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     log,
     warn,
   });
+  const liveFindings = new LiveFindings();
   const markers = new MarkerPublisher(
     {
+      liveFindings: () => liveFindings.asShown(),
       shownExperiment: () => {
         const id = session.shownExperimentId();
         const service = session.service;
@@ -74,13 +80,24 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   const requests = new Requests(session, traceFiles, markers, {
     activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
   });
+  const live = new LiveReceiver({
+    root: () => session.root,
+    trusted: () => session.trusted,
+    findings: liveFindings,
+    follow: (file) => traceFiles.follow(file),
+    status: (status) => notify(P.ReceiverStatusChanged, status),
+    traceJudged: (params) => notify(P.LiveTraceJudged, params),
+    warn,
+  });
   return {
     session,
     traceFiles,
     markers,
     requests,
+    live,
     /** Shutdown: runs stopped, streaming and pending re-indexing and publishing cancelled. */
     dispose() {
+      live.dispose();
       traceFiles.dispose();
       markers.dispose();
       session.dispose();

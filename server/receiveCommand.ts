@@ -3,11 +3,12 @@
 // printed as one line with its hallucination count. Ctrl-C stops it: the requests in flight are
 // answered and written, the traces still pending are judged, then it exits 0.
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Detector } from './core/detectors/detector';
 import { localDetector } from './core/detectors/local/index';
 import { displayPath } from './core/check/scan';
 import { DetectionQueue, detectTraces, type LiveTraceResult } from './core/receiver/liveDetection';
+import { InputError, UsageError } from './cliErrors';
+import { parseCommandArgs, runCommand } from './cliCommand';
 import { DEFAULT_IDLE_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_RECEIVER_PORT, OtlpReceiver, PortInUse } from './core/receiver/otlpReceiver';
 
 export const RECEIVE_USAGE = `Usage:
@@ -33,39 +34,38 @@ export interface ReceiveIo {
 }
 
 export async function runReceive(argv: string[], io: ReceiveIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        out: { type: 'string' },
-        detector: { type: 'string' },
-        'idle-seconds': { type: 'string' },
-        'max-body-mb': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    io.err.write(`hallucination-lab receive: ${(e as Error).message}\n\n${RECEIVE_USAGE}\n`);
-    return 2;
-  }
+  // An argument the parser refuses is followed by the usage text; a bad value by nothing more.
+  return runCommand(io, { prefix: 'hallucination-lab receive', afterUsage: (e) => (e.fromParser ? `\n${RECEIVE_USAGE}\n` : '') }, () =>
+    receive(argv, io),
+  );
+}
+
+async function receive(argv: string[], io: ReceiveIo): Promise<number> {
+  const { values } = parseCommandArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      out: { type: 'string' },
+      detector: { type: 'string' },
+      'idle-seconds': { type: 'string' },
+      'max-body-mb': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     io.out.write(RECEIVE_USAGE + '\n');
     return 0;
   }
-  const usage = (message: string): number => {
-    io.err.write(`hallucination-lab receive: ${message}\n`);
-    return 2;
-  };
   const port = values.port === undefined ? DEFAULT_RECEIVER_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number (0–65535), not "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number (0–65535), not "${values.port}"`);
   const idleSeconds = values['idle-seconds'] === undefined ? DEFAULT_IDLE_MS / 1000 : Number(values['idle-seconds']);
-  if (!(idleSeconds > 0)) return usage(`--idle-seconds must be a positive number, not "${values['idle-seconds']}"`);
+  if (!(idleSeconds > 0)) throw new UsageError(`--idle-seconds must be a positive number, not "${values['idle-seconds']}"`);
   const maxBodyMb = values['max-body-mb'] === undefined ? DEFAULT_MAX_BODY_BYTES / 1024 / 1024 : Number(values['max-body-mb']);
-  if (!(maxBodyMb > 0)) return usage(`--max-body-mb must be a positive number, not "${values['max-body-mb']}"`);
+  if (!(maxBodyMb > 0)) throw new UsageError(`--max-body-mb must be a positive number, not "${values['max-body-mb']}"`);
   const detectorName = values.detector ?? 'local';
-  if (detectorName !== 'local') return usage(`--detector must be local (the judge is not run on live traces yet), not "${detectorName}"`);
+  if (detectorName !== 'local')
+    throw new UsageError(`--detector must be local (the judge is not run on live traces yet), not "${detectorName}"`);
   const detectors: Detector[] = [localDetector];
 
   const cwd = process.cwd();
@@ -89,12 +89,8 @@ export async function runReceive(argv: string[], io: ReceiveIo): Promise<number>
   try {
     bound = await receiver.listen();
   } catch (e) {
-    if (e instanceof PortInUse) {
-      io.err.write(
-        `hallucination-lab receive: port ${e.port} on 127.0.0.1 is already in use: stop what listens there or choose another with --port N\n`,
-      );
-      return 1;
-    }
+    if (e instanceof PortInUse)
+      throw new InputError(`port ${e.port} on 127.0.0.1 is already in use: stop what listens there or choose another with --port N`);
     throw e;
   }
   io.out.write(`Receiving OTLP/HTTP on http://127.0.0.1:${bound} (POST /v1/traces, /v1/logs) → ${displayPath(folder, cwd)}/\n`);

@@ -3,15 +3,16 @@
 //   review <experiment id> --confirm|--dismiss <annotation id> [--label L] [--comment T]
 // Verdicts go to the experiment's verdicts.jsonl (server/core/review/verdictStore.ts), flushed
 // before the command returns; the same core builds what the editor shows.
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { annotationKey } from './core/review/carryOver';
 import { DEFAULT_PASS_THRESHOLD } from './core/review/figures';
 import { reviewExperiment, type ReviewedExperiment } from './core/review/reviewedResource';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
+import { InputError, UsageError } from './cliErrors';
+import { osUser, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
+import { shown } from './terminalText';
 
 export const REVIEW_USAGE = `Usage:
   hallucination-lab review <experiment id> --list [--json] [--threshold X] [--out DIR]
@@ -28,63 +29,41 @@ export const REVIEW_USAGE = `Usage:
 A verdict also applies to the same text at the same place in later experiments on the conversation.
 Exit codes: 0 done, 1 no such experiment or annotation, 2 usage error.`;
 
-type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream };
-
-class ReviewUsageError extends Error {}
-class ReviewInputError extends Error {}
+type Io = CommandIo;
 
 export async function runReview(argv: string[], io: Io, now: () => Date = () => new Date()): Promise<number> {
-  try {
-    return review(argv, io, now);
-  } catch (e) {
-    if (e instanceof ReviewUsageError) {
-      io.err.write(`hallucination-lab review: ${e.message}\n(see hallucination-lab review --help)\n`);
-      return 2;
-    }
-    if (e instanceof ReviewInputError) {
-      io.err.write(`hallucination-lab review: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  return runCommand(io, { prefix: 'hallucination-lab review', afterUsage: seeHelp('review') }, () => review(argv, io, now));
 }
 
 function review(argv: string[], io: Io, now: () => Date): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        list: { type: 'boolean', default: false },
-        confirm: { type: 'string' },
-        dismiss: { type: 'string' },
-        label: { type: 'string' },
-        comment: { type: 'string' },
-        author: { type: 'string' },
-        threshold: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new ReviewUsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean', default: false },
+      confirm: { type: 'string' },
+      dismiss: { type: 'string' },
+      label: { type: 'string' },
+      comment: { type: 'string' },
+      author: { type: 'string' },
+      threshold: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     io.out.write(REVIEW_USAGE + '\n');
     return 0;
   }
   const [experimentId, ...extra] = positionals;
-  if (!experimentId) throw new ReviewUsageError('review needs an experiment id (see `hallucination-lab list`)');
-  if (extra.length) throw new ReviewUsageError(`unexpected argument "${extra[0]}"`);
+  if (!experimentId) throw new UsageError('review needs an experiment id (see `hallucination-lab list`)');
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const actions = [values.list, values.confirm !== undefined, values.dismiss !== undefined].filter(Boolean).length;
-  if (actions !== 1) throw new ReviewUsageError('give exactly one of --list, --confirm ID, --dismiss ID');
-  if (values.label !== undefined && values.confirm === undefined) throw new ReviewUsageError('--label goes with --confirm');
+  if (actions !== 1) throw new UsageError('give exactly one of --list, --confirm ID, --dismiss ID');
+  if (values.label !== undefined && values.confirm === undefined) throw new UsageError('--label goes with --confirm');
   const threshold = values.threshold === undefined ? DEFAULT_PASS_THRESHOLD : Number(values.threshold);
-  if (!(threshold >= 0 && threshold <= 1))
-    throw new ReviewUsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
+  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
 
   const storeRoot = path.resolve(values.out ?? STORE_DIR);
   const store = new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined });
@@ -92,9 +71,9 @@ function review(argv: string[], io: Io, now: () => Date): number {
   try {
     exists = store.exists(experimentId);
   } catch (e) {
-    throw new ReviewUsageError((e as Error).message);
+    throw new UsageError((e as Error).message);
   }
-  if (!exists) throw new ReviewInputError(`no experiment "${experimentId}" in ${storeRoot}`);
+  if (!exists) throw new InputError(`no experiment "${experimentId}" in ${storeRoot}`);
   const verdicts = new VerdictStore(store);
   const reviewed = loadReviewed(store, verdicts, experimentId, threshold, io);
 
@@ -106,8 +85,8 @@ function review(argv: string[], io: Io, now: () => Date): number {
   const annotationIdArg = (values.confirm ?? values.dismiss)!;
   const target = reviewed.located.find((l) => l.id === annotationIdArg);
   if (!target)
-    throw new ReviewInputError(
-      `experiment ${experimentId} has no annotation "${printable(annotationIdArg)}" (see hallucination-lab review ${experimentId} --list)`,
+    throw new InputError(
+      `experiment ${experimentId} has no annotation "${shown(annotationIdArg)}" (see hallucination-lab review ${experimentId} --list)`,
     );
   const relabel = values.label !== undefined && values.label !== target.annotation.label;
   const verdict: Verdict = {
@@ -151,32 +130,20 @@ function listing(r: ReviewedExperiment) {
   };
 }
 
+/** One line per annotation; trace and verdict text shown escaped, never obeyed by the terminal. */
 function printListing(r: ReviewedExperiment, out: NodeJS.WritableStream): void {
   for (const l of r.located) {
     const a = l.annotation;
     const verdict = a.review
-      ? `${a.review.verdict}${a.review.label ? `→${a.review.label}` : ''} (${a.review.author}${a.review.carried_from ? `, from ${a.review.carried_from}` : ''})${a.review.comment ? ` "${printable(a.review.comment)}"` : ''}`
+      ? `${a.review.verdict}${a.review.label ? `→${a.review.label}` : ''} (${a.review.author}${a.review.carried_from ? `, from ${a.review.carried_from}` : ''})${a.review.comment ? ` "${a.review.comment}"` : ''}`
       : 'unreviewed';
     out.write(
-      `${l.id}  ${verdict}  ${l.conversationId} m${a.message_index}p${a.message_part_index} ${a.start_offset}-${a.end_offset}  ${a.label}  ${a.detector} ${a.confidence.toFixed(2)}  ${JSON.stringify(printable(a.text))}\n`,
+      `${shown(`${l.id}  ${verdict}  ${l.conversationId} m${a.message_index}p${a.message_part_index} ${a.start_offset}-${a.end_offset}  ${a.label}  ${a.detector} ${a.confidence.toFixed(2)}  ${JSON.stringify(a.text)}`)}\n`,
     );
   }
   for (const s of r.stale)
-    out.write(`stale: ${s.annotation_id} ${s.verdict} ${JSON.stringify(printable(s.text))} (the annotation no longer exists)\n`);
+    out.write(`${shown(`stale: ${s.annotation_id} ${s.verdict} ${JSON.stringify(s.text)}`)} (the annotation no longer exists)\n`);
   const f = r.figures;
   out.write(`\n${f.passed_count}/${f.total_count} items pass, ${f.unreviewed_count} unreviewed; metrics exclude dismissed annotations\n`);
   for (const s of f.feedback_scores) out.write(`${s.name}  ${s.value.toFixed(3)}  ${s.reason}\n`);
-}
-
-function osUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** `text` with control characters shown as "?" (trace text must not drive a terminal). */
-function printable(text: string): string {
-  return [...text].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c)).join('');
 }

@@ -76,12 +76,15 @@ handle(P.ResumeExperiment, (p) => ready().requests.resumeExperiment(p));
 handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));
 handle(P.SetActiveExperiment, (p) => ready().requests.setActiveExperiment(p));
 handle(P.LocateAnnotation, (p) => ready().requests.locateAnnotation(p));
+handle(P.StartReceiver, (p) => ready().live.start(p));
+handle(P.StopReceiver, async () => ({ stopped: await ready().live.stop() }));
 handle(P.EstimateExperiment, (p) => ready().requests.estimateExperiment(p));
 
 connection.onNotification(P.UpdateSettings.method, (raw: unknown) => {
   const parsed = P.UpdateSettings.params.safeParse(raw);
   if (!parsed.success) return client.log(`ignored settings update: ${P.formatZodError(parsed.error)}`);
   ready().requests.updateSettings(parsed.data);
+  ready().live.trustChanged();
 });
 
 documents.onDidChangeContent(({ document }) => ready().traceFiles.edited(document.uri));

@@ -17,6 +17,11 @@ export function shown(text: string): string {
   return text.replace(UNSAFE, escaped);
 }
 
+/** A field printed inside one line (a finding's text, its explanation): line feeds as spaces, every other control shown escaped. */
+export function shownOnOneLine(text: string): string {
+  return shown(text.replace(/\n/g, ' '));
+}
+
 /** A message of one or more lines: line feeds kept, every other control character shown escaped. */
 export function shownLines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, escaped);

@@ -80,6 +80,10 @@ export class TraceFiles {
   private refused: TraceFileSummary[] = [];
   private readonly streaming = new Map<string, AbortController>();
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
+  /** Files the server writes itself (live traces): indexed whatever the user chose, until the server stops. */
+  private readonly followed = new Set<string>();
+  /** Followed files asked for again while streamed: indexed once more when the stream ends, not restarted. */
+  private readonly followAgain = new Set<string>();
 
   constructor(
     private readonly session: Session,
@@ -109,6 +113,7 @@ export class TraceFiles {
         this.events.warn(why);
       } else wanted.add(f);
     }
+    for (const f of this.followed) wanted.add(f);
     this.refused = refused;
     for (const f of index.fileNames())
       if (!wanted.has(f)) {
@@ -147,9 +152,26 @@ export class TraceFiles {
     for (const change of changes) {
       const file = uriToPath(change.uri);
       if (!file || !this.session.index.has(file) || this.documents.get(change.uri)) continue;
+      // The live files grow with every request: their writer re-indexes them once a trace is judged.
+      if (change.type === FileChangeType.Changed && this.followed.has(file)) continue;
       if (change.type === FileChangeType.Deleted) this.session.index.setUnreadable(file, `${path.basename(file)} was deleted`);
       this.reindex(file);
     }
+  }
+
+  /**
+   * A file the server writes (a live trace file): indexed now and kept whatever the user's choice
+   * of files, re-indexed on each call (its writer calls again after appending). Refused like any
+   * file outside the workspace.
+   */
+  follow(file: string): void {
+    const f = path.resolve(file);
+    const why = refusalReason(this.session.root, f);
+    if (why) return this.events.warn(why);
+    this.followed.add(f);
+    // A large live file still streaming is not restarted by every trace: it is read again once done.
+    if (this.streaming.has(f)) this.followAgain.add(f);
+    else this.reindex(f);
   }
 
   /**
@@ -254,6 +276,7 @@ export class TraceFiles {
       if (failure && index.has(file)) index.setUnreadable(file, `${path.basename(file)} cannot be read: ${failure.message}`);
       this.events.publishFile(file);
       this.events.indexChanged(index.summaries());
+      if (this.followAgain.delete(file)) this.reindex(file);
     };
     index
       .load(file, {

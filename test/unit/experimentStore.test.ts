@@ -8,6 +8,7 @@ import { experimentConfigSchema } from '../../common/schema';
 import { ExperimentService } from '../../server/core/experiments/experimentService';
 import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { TraceIndex } from '../../server/core/traceIndex';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 const config = experimentConfigSchema.parse({ name: 'n', model: 'traced', pass_through: true, conversation_ids: ['a'] });
 const record: ExperimentRecord = {
@@ -24,25 +25,7 @@ const record: ExperimentRecord = {
   output_schema: null,
   config,
 };
-const item = (status: ExperimentItem['status']): ExperimentItem => ({
-  id: '0001',
-  conversation_id: 'a',
-  model_config: 'traced',
-  sample_index: 0,
-  status,
-  failure_reason: null,
-  response_messages: [],
-  annotations: [],
-  input_tokens: null,
-  output_tokens: null,
-  reasoning_tokens: null,
-  latency_ms: null,
-  time_to_first_token_ms: null,
-  finish_reason: null,
-  cost_usd: null,
-  started_at: null,
-  completed_at: null,
-});
+const item = (status: ExperimentItem['status']): ExperimentItem => ({ ...pendingItem('0001', 'a', 'traced', 0), status });
 const tmp = () => new ExperimentStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hl-store-')), '.hallucination-lab'));
 
 test('the last snapshot of an item wins on load', () => {

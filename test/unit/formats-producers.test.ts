@@ -763,3 +763,13 @@ test('a request recorded by reference (the app appended the answer before the sp
   assert.deepEqual(shape(r.conversations[0]!), TOOL_CONVERSATION.slice(0, 3));
   assert.deepEqual(shape(r.conversations[1]!), TOOL_CONVERSATION);
 });
+
+test('a span written twice (an exporter retrying a request it got no answer to) is read once', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const text = readFileSync(join(__dirname, '../fixtures/producers/ai-sdk.tools.otlp.jsonl'), 'utf8').trimEnd();
+  const once = parse('once.jsonl', text + '\n');
+  const twice = parse('twice.jsonl', `${text}\n${text}\n`);
+  assert.ok(once.conversations.length > 0);
+  assert.deepEqual(twice.conversations.map(shape), once.conversations.map(shape));
+});

@@ -15,6 +15,7 @@ import {
 import { lineOf, lineStarts, offsetPositions } from '../../server/core/json/lines';
 import { elementRanges, findValueRange, locateJsonPath } from '../../server/core/json/locate';
 import { MAX_JSON_DEPTH, parseJsonWithPositions, toPlain, valueSpan, type JsonNode } from '../../server/core/json/parse';
+import { pathText } from '../../server/core/json/pathText';
 
 // ---- the parser (from localDetectorParts.test.ts)
 
@@ -297,4 +298,11 @@ test('locator: keys are compared decoded, and "__proto__" is a key like any othe
   const r = findValueRange(text, ['__proto__', 'x', 0])!;
   assert.equal(text.slice(r.start, r.end), 'true');
   assert.equal(findValueRange(text, ['constructor']), null);
+});
+
+test('pathText: keys joined by dots, indices in brackets, the empty path named by the caller', () => {
+  assert.equal(pathText(['resourceSpans', 0, 'scopeSpans', 2, 'spans'], 'the document'), 'resourceSpans[0].scopeSpans[2].spans');
+  assert.equal(pathText([3, 'name'], '(root)'), '[3].name');
+  assert.equal(pathText([], 'the document'), 'the document');
+  assert.equal(pathText([], '(root)'), '(root)');
 });

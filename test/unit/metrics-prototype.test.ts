@@ -7,12 +7,13 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Annotation, ExperimentItem, ExperimentResource } from '../../common/schema';
 import { computeMetrics, metricsByModel, statusSummary } from '../../server/core/experiments/metrics';
-import { labelChartData, paramHeatData } from '../../webview/lib/charts';
+import { labelChartData, paramHeatData } from '../../webview/lib/chartData';
 import { allSubjects, conversationMatrix, labelComparison } from '../../webview/lib/compare';
 import { experimentJson, itemsCsv, reportHtml } from '../../webview/lib/exportFormats';
 import { humanizeLabel } from '../../webview/lib/format';
 import { labelDescriptions } from '../../webview/lib/reportViews';
 import { buildRows } from '../../webview/lib/items';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 const PROTO_NAMES = [...new Set(['__proto__', ...Object.getOwnPropertyNames(Object.prototype)])];
 const name = fc.constantFrom(...PROTO_NAMES, 'city', 'book_hotel');
@@ -39,23 +40,14 @@ function annotation(label: string, tool: string, parameter: string, messageIndex
 
 function item(id: number, conversationId: string, modelConfig: string, annotations: Annotation[]): ExperimentItem {
   return {
-    id: String(id).padStart(4, '0'),
-    conversation_id: conversationId,
-    model_config: modelConfig,
-    sample_index: 0,
+    ...pendingItem(String(id).padStart(4, '0'), conversationId, modelConfig, 0),
     status: 'completed',
-    failure_reason: null,
     response_messages: [{ message_index: 1, message: { role: 'assistant', content: 'x' } }],
     annotations,
     input_tokens: 1,
     output_tokens: 1,
-    reasoning_tokens: null,
     latency_ms: 1,
-    time_to_first_token_ms: null,
     finish_reason: 'stop',
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
   };
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Annotation, ExperimentItem } from '../../common/schema';
 import { computeMetrics, statusSummary } from '../../server/core/experiments/metrics';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 const ann = (label: string, tool: string | null = null, param: string | null = null): Annotation => ({
   label,
@@ -16,26 +17,7 @@ const ann = (label: string, tool: string | null = null, param: string | null = n
   detector: 'local',
   confidence: 1,
 });
-const item = (over: Partial<ExperimentItem>): ExperimentItem => ({
-  id: '1',
-  conversation_id: 'c',
-  model_config: 'm',
-  sample_index: 0,
-  status: 'completed',
-  failure_reason: null,
-  response_messages: [],
-  annotations: [],
-  input_tokens: null,
-  output_tokens: null,
-  reasoning_tokens: null,
-  latency_ms: null,
-  time_to_first_token_ms: null,
-  finish_reason: null,
-  cost_usd: null,
-  started_at: null,
-  completed_at: null,
-  ...over,
-});
+const item = (over: Partial<ExperimentItem>): ExperimentItem => ({ ...pendingItem('1', 'c', 'm', 0), status: 'completed', ...over });
 
 const items = [
   item({

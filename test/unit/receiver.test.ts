@@ -71,7 +71,7 @@ function chatRequest(traceId = TRACE, withRoot = true) {
   };
 }
 
-const at = (file: string, offset = 0) => ({ file, offset, bytes: 10 });
+const at = (file: string, offset = 0) => ({ file, offset, bytes: 10, line: 0 });
 
 test('a trace is complete when its root span arrives, its children counted with it', () => {
   const c = new TraceCompletion({ idleMs: 1000 });

@@ -6,6 +6,7 @@ import { countedAnnotations, itemPasses, reviewFigures } from '../../server/core
 import { reviewExperiment } from '../../server/core/review/reviewedResource';
 import { annotationKey } from '../../server/core/review/carryOver';
 import { computeMetrics } from '../../server/core/experiments/metrics';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 type Review = NonNullable<Annotation['review']>;
 function ann(detector: string, confidence: number, review?: Review['verdict'], label?: string): Annotation {
@@ -26,23 +27,10 @@ function ann(detector: string, confidence: number, review?: Review['verdict'], l
 }
 function item(id: string, annotations: Annotation[], status: ExperimentItem['status'] = 'completed'): ExperimentItem {
   return {
-    id,
-    conversation_id: `c-${id}`,
-    model_config: 'm',
-    sample_index: 0,
+    ...pendingItem(id, `c-${id}`, 'm', 0),
     status,
-    failure_reason: null,
     response_messages: [{ message_index: 1, message: { role: 'assistant', content: '250 EUR, then 250 EUR' } }],
     annotations,
-    input_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    latency_ms: null,
-    time_to_first_token_ms: null,
-    finish_reason: null,
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
   };
 }
 

@@ -1,9 +1,8 @@
 // Chart data for the report: scales, bins, label and parameter tables, token bars, status.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { barChart, heatTable } from '../../webview/lib/charts';
 import {
-  barChart,
-  heatTable,
   histogramData,
   labelChartData,
   labelColorIndex,
@@ -11,10 +10,9 @@ import {
   niceStep,
   niceTicks,
   paramHeatData,
-  statusBar,
-  statusSegments,
   tokenBars,
-} from '../../webview/lib/charts';
+} from '../../webview/lib/chartData';
+import { statusBar, statusSegments } from '../../webview/lib/statusBar';
 import { textOf, toHtml } from '../../webview/lib/vnode';
 import { experimentFixture } from '../webview-harness/fixtures';
 

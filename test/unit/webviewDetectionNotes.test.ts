@@ -7,26 +7,13 @@ import { displayStatus, failureCounts, hiddenAnnotationCount, isSkipped, statusR
 import { detectionNotes, hiddenAnnotationsLine, itemDetail, statusChip } from '../../webview/lib/reportViews';
 import { finishedText, progressText } from '../../webview/lib/statusText';
 import { textOf, toHtml } from '../../webview/lib/vnode';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 function item(patch: Partial<ExperimentItem> = {}): ExperimentItem {
   return {
-    id: 'i1',
-    conversation_id: 'c1',
-    model_config: 'm1',
-    sample_index: 0,
+    ...pendingItem('i1', 'c1', 'm1', 0),
     status: 'completed',
-    failure_reason: null,
     response_messages: [{ message_index: 1, message: { role: 'assistant', content: 'It is 12 °C.' } }],
-    annotations: [],
-    input_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    latency_ms: null,
-    time_to_first_token_ms: null,
-    finish_reason: null,
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
     ...patch,
   };
 }

@@ -3,26 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExperimentItem } from '../../common/schema';
 import { buildRow, emptyItemFilter, facets, filterRows, nextSort, rowSignature, sortRows } from '../../webview/lib/items';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 function item(id: string, patch: Partial<ExperimentItem> = {}): ExperimentItem {
   return {
-    id,
-    conversation_id: id,
-    model_config: 'm1',
-    sample_index: 0,
+    ...pendingItem(id, id, 'm1', 0),
     status: 'completed',
-    failure_reason: null,
-    response_messages: [],
-    annotations: [],
     input_tokens: 100,
     output_tokens: 10,
-    reasoning_tokens: null,
     latency_ms: 1000,
-    time_to_first_token_ms: null,
     finish_reason: 'stop',
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
     ...patch,
   };
 }

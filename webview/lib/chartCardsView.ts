@@ -1,17 +1,9 @@
 // The report's chart cards: labels, latency, tokens and parameter heat maps, built from the
 // experiment's metrics and items.
 import { type ExperimentResource } from '../../common/schema';
-import {
-  barChart,
-  heatTable,
-  histogramChart,
-  histogramData,
-  labelChartData,
-  latencySeries,
-  paramHeatData,
-  tokenBars,
-  tokensChart,
-} from './charts';
+import { barChart, heatTable, histogramChart } from './charts';
+import { histogramData, labelChartData, latencySeries, paramHeatData, tokenBars } from './chartData';
+import { tokensChart } from './tokensChart';
 import { durationTickFormat, formatDecimal, formatDuration, formatInt } from './format';
 import { h, type Child, type VNode } from './vnode';
 import { own } from './ownRecord';

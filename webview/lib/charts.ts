@@ -1,167 +1,9 @@
-// Chart data (pure computations, unit-tested) and the inline-SVG charts drawn from it. Colours
-// come from CSS classes mapped to VS Code's --vscode-charts-* variables, so themes apply.
-import type { ExperimentItem, ExperimentResource, Metrics, StatusSummary } from '../../common/schema';
+// Inline-SVG charts drawn from the chart data (chartData.ts): grouped bars, stacked histograms and
+// the tool × parameter heat table. Colours come from CSS classes mapped to VS Code's
+// --vscode-charts-* variables, so themes apply.
+import { niceTicks, type CategoryData, type HeatTableData, type HistogramData } from './chartData';
 import { formatCompact, formatInt, humanizeLabel, truncate } from './format';
 import { h, s, type VNode } from './vnode';
-import { own } from './ownRecord';
-
-// ---- scales ------------------------------------------------------------------------------
-
-/** 1, 2 or 5 × 10^k, the smallest such step ≥ raw. */
-export function niceStep(raw: number): number {
-  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
-  const exp = Math.floor(Math.log10(raw));
-  const base = 10 ** exp;
-  for (const m of [1, 2, 5, 10]) if (m * base >= raw - 1e-12) return m * base;
-  return 10 * base;
-}
-
-/** Axis ticks from 0 to at least `max`, about `count` of them. */
-export function niceTicks(max: number, count = 4): number[] {
-  if (!(max > 0)) return [0, 1];
-  const step = niceStep(max / count);
-  const top = Math.ceil(max / step - 1e-9) * step;
-  const ticks: number[] = [];
-  for (let v = 0; v <= top + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
-// ---- data --------------------------------------------------------------------------------
-
-export interface Series {
-  name: string;
-  values: number[];
-}
-
-export interface CategoryData {
-  categories: string[];
-  series: Series[];
-}
-
-/** Hallucinations per label, one series per configuration when there are several. */
-export function labelChartData(experiment: Pick<ExperimentResource, 'metrics' | 'metrics_by_model'>, byModel: boolean): CategoryData {
-  const sources: [string, Metrics][] = byModel ? Object.entries(experiment.metrics_by_model) : [['All', experiment.metrics]];
-  const totals = new Map<string, number>();
-  for (const [, m] of sources)
-    for (const [label, n] of Object.entries(m.hallucination_labels)) totals.set(label, (totals.get(label) ?? 0) + n);
-  const categories = [...totals]
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([l]) => l);
-  return { categories, series: sources.map(([name, m]) => ({ name, values: categories.map((c) => own(m.hallucination_labels, c) ?? 0) })) };
-}
-
-export interface HeatTableData {
-  tools: string[];
-  params: string[];
-  /** cells[tool][param] */
-  cells: number[][];
-  max: number;
-  toolTotals: number[];
-}
-
-/** tool × parameter counts; rows and columns ordered by their totals. */
-export function paramHeatData(parameterHallucinations: Metrics['parameter_hallucinations']): HeatTableData {
-  const toolTotals = new Map<string, number>();
-  const paramTotals = new Map<string, number>();
-  for (const [tool, params] of Object.entries(parameterHallucinations)) {
-    for (const [param, n] of Object.entries(params)) {
-      toolTotals.set(tool, (toolTotals.get(tool) ?? 0) + n);
-      paramTotals.set(param, (paramTotals.get(param) ?? 0) + n);
-    }
-  }
-  const order = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
-  const tools = order(toolTotals);
-  const params = order(paramTotals);
-  const cells = tools.map((t) => params.map((p) => own(own(parameterHallucinations, t), p) ?? 0));
-  const max = Math.max(0, ...cells.flat());
-  return { tools, params, cells, max, toolTotals: tools.map((t) => toolTotals.get(t) ?? 0) };
-}
-
-export interface HistogramData {
-  edges: number[];
-  /** counts[bin][series] */
-  counts: number[][];
-  seriesNames: string[];
-  maxTotal: number;
-}
-
-/** Shared bins for several series of values (e.g. latencies per configuration). */
-export function histogramData(seriesValues: readonly Series[], targetBins = 12): HistogramData {
-  const all = seriesValues.flatMap((s) => s.values).filter((v) => Number.isFinite(v));
-  const seriesNames = seriesValues.map((s) => s.name);
-  if (all.length === 0) return { edges: [], counts: [], seriesNames, maxTotal: 0 };
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of all) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const step = max === min ? niceStep(Math.max(1, Math.abs(max) / 10)) : niceStep((max - min) / targetBins);
-  const start = Math.floor(min / step) * step;
-  const binCount = Math.max(1, Math.floor((max - start) / step) + 1);
-  const edges = Array.from({ length: binCount + 1 }, (_, i) => Number((start + i * step).toPrecision(12)));
-  const counts = Array.from({ length: binCount }, () => seriesValues.map(() => 0));
-  seriesValues.forEach((series, si) => {
-    for (const v of series.values) {
-      if (!Number.isFinite(v)) continue;
-      const bin = Math.min(binCount - 1, Math.floor((v - start) / step));
-      counts[bin]![si]!++;
-    }
-  });
-  const maxTotal = Math.max(...counts.map((c) => c.reduce((a, b) => a + b, 0)));
-  return { edges, counts, seriesNames, maxTotal };
-}
-
-export function latencySeries(items: readonly ExperimentItem[], byModel: boolean): Series[] {
-  const groups = new Map<string, number[]>();
-  for (const item of items) {
-    if (item.latency_ms === null) continue;
-    const key = byModel ? item.model_config : 'All';
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(item.latency_ms);
-  }
-  return [...groups].sort((a, b) => a[0].localeCompare(b[0])).map(([name, values]) => ({ name, values }));
-}
-
-export interface TokenBar {
-  id: string;
-  label: string;
-  input: number;
-  output: number;
-  series: number;
-}
-
-/** Items with token counts, largest total first. */
-export function tokenBars(items: readonly ExperimentItem[], configs: readonly string[]): TokenBar[] {
-  return items
-    .filter((i) => i.input_tokens !== null || i.output_tokens !== null)
-    .map((i) => ({
-      id: i.id,
-      label: `${i.conversation_id}${configs.length > 1 ? ` · ${i.model_config}` : ''}${i.sample_index > 0 ? ` #${i.sample_index + 1}` : ''}`,
-      input: i.input_tokens ?? 0,
-      output: i.output_tokens ?? 0,
-      series: Math.max(0, configs.indexOf(i.model_config)),
-    }))
-    .sort((a, b) => b.input + b.output - (a.input + a.output) || a.label.localeCompare(b.label));
-}
-
-export const statusOrder = ['completed', 'inference_completed', 'in_progress', 'pending', 'failed'] as const;
-
-export function statusSegments(summary: StatusSummary): { status: (typeof statusOrder)[number]; count: number; fraction: number }[] {
-  const total = Math.max(summary.total, 1);
-  return statusOrder.filter((k) => summary[k] > 0).map((status) => ({ status, count: summary[status], fraction: summary[status] / total }));
-}
-
-/** A stable palette slot for a label name (labels keep their colour across charts and reports). */
-export function labelColorIndex(label: string, slots = 8): number {
-  let hash = 0;
-  for (let i = 0; i < label.length; i++) hash = (hash * 31 + label.charCodeAt(i)) >>> 0;
-  return hash % slots;
-}
-
-// ---- drawing -----------------------------------------------------------------------------
 
 const CHAR_W = 6.4;
 
@@ -247,27 +89,48 @@ export function barChart(
   );
 }
 
+export interface VerticalFrame {
+  width: number;
+  height: number;
+  plotW: number;
+  plotH: number;
+  /** The SVG y of a value (0 at the bottom of the plot, the last tick at its top). */
+  y: (v: number) => number;
+  /** A grid line and a label per tick. */
+  grid: VNode[];
+}
+
+/** The frame of a chart with values upwards: the plot inside the `left`/`bottom` margins, its scale and grid. */
+export function verticalFrame(
+  size: { width?: number; height?: number },
+  left: number,
+  bottom: number,
+  ticks: readonly number[],
+): VerticalFrame {
+  const width = size.width ?? 520;
+  const height = size.height ?? 190;
+  const plotW = width - left - 8;
+  const plotH = height - bottom - 8;
+  const top = ticks[ticks.length - 1]!;
+  const y = (v: number) => 8 + plotH - (v / top) * plotH;
+  const grid = ticks.flatMap((t) => [
+    s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }),
+    s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)),
+  ]);
+  return { width, height, plotW, plotH, y, grid };
+}
+
 /** Vertical stacked histogram with bin edges on the x axis. */
 export function histogramChart(
   data: HistogramData,
   opts: { width?: number; height?: number; format: (v: number) => string; title: string; unit: string },
 ): VNode {
-  const width = opts.width ?? 520;
-  const height = opts.height ?? 190;
   const left = 36;
-  const bottom = 34;
-  const plotW = width - left - 8;
-  const plotH = height - bottom - 8;
   const ticks = niceTicks(data.maxTotal, 4).filter(Number.isInteger); // counts of items
-  const top = ticks[ticks.length - 1]!;
-  const y = (v: number) => 8 + plotH - (v / top) * plotH;
+  const { width, height, plotW, plotH, y, grid } = verticalFrame(opts, left, 34, ticks);
   const bins = data.counts.length;
   const bw = bins > 0 ? plotW / bins : plotW;
-  const children: VNode[] = [];
-  for (const t of ticks) {
-    children.push(s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }));
-    children.push(s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)));
-  }
+  const children: VNode[] = [...grid];
   let labelEvery = Math.max(1, Math.ceil((bins + 1) / Math.floor(plotW / 56)));
   // Never two neighbouring ticks with the same text (a coarse format for a fine step).
   const labelsAt = (every: number) => data.edges.filter((_, i) => i % every === 0).map((e) => opts.format(e));
@@ -318,100 +181,6 @@ export function histogramChart(
   );
 }
 
-/** One column per item, input and output tokens stacked, largest first. */
-/**
- * `live`: one pointer listener shows the hovered item in a tooltip (the webview); otherwise a
- * transparent column per item carries a <title> (the exported page, which has no script).
- */
-export function tokensChart(bars: readonly TokenBar[], opts: { width?: number; height?: number; title: string; live?: boolean }): VNode {
-  const width = opts.width ?? 520;
-  const height = opts.height ?? 190;
-  const left = 40;
-  const bottom = 22;
-  const plotW = width - left - 8;
-  const plotH = height - bottom - 8;
-  const max = Math.max(1, ...bars.map((b) => b.input + b.output));
-  const ticks = niceTicks(max, 4);
-  const top = ticks[ticks.length - 1]!;
-  const y = (v: number) => 8 + plotH - (v / top) * plotH;
-  const bw = bars.length > 0 ? plotW / bars.length : plotW;
-  const gap = bw > 4 ? 1 : 0;
-  const children: VNode[] = [];
-  for (const t of ticks) {
-    children.push(s('line', { class: 'grid', x1: left, x2: width - 8, y1: y(t), y2: y(t) }));
-    children.push(s('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, formatCompact(t)));
-  }
-  // Two paths draw all the columns; a transparent column per item carries its tooltip.
-  let dIn = '';
-  let dOut = '';
-  const base = y(0);
-  const hits: VNode[] = [];
-  const wCol = Math.max(0.5, bw - gap);
-  bars.forEach((b, i) => {
-    const x = (left + i * bw).toFixed(2);
-    const yIn = y(b.input);
-    const yAll = y(b.input + b.output);
-    dIn += `M${x} ${base.toFixed(2)}V${yIn.toFixed(2)}h${wCol.toFixed(2)}V${base.toFixed(2)}Z`;
-    if (b.output > 0) dOut += `M${x} ${yIn.toFixed(2)}V${yAll.toFixed(2)}h${wCol.toFixed(2)}V${yIn.toFixed(2)}Z`;
-    if (!opts.live) hits.push(s('rect', { class: 'hit', x, y: 8, width: bw.toFixed(2), height: plotH }, s('title', null, tokenLabel(b))));
-  });
-  children.push(s('path', { class: 'bar tok-in', d: dIn }), s('path', { class: 'bar tok-out', d: dOut }), ...hits);
-  children.push(s('line', { class: 'axis', x1: left, x2: width - 8, y1: 8 + plotH, y2: 8 + plotH }));
-  children.push(
-    s(
-      'text',
-      { class: 'axis-title', x: left + plotW / 2, y: height - 4, 'text-anchor': 'middle' },
-      `${formatInt(bars.length)} items, largest first`,
-    ),
-  );
-  const hover = opts.live
-    ? {
-        mousemove: (event: Event) => {
-          const e = event as MouseEvent;
-          const svg = e.currentTarget as SVGSVGElement;
-          const box = svg.getBoundingClientRect();
-          const x = ((e.clientX - box.left) / box.width) * width;
-          const index = Math.floor((x - left) / bw);
-          const tip = svg.parentElement?.querySelector('.chart-tip') as HTMLElement | null;
-          if (!tip) return;
-          const bar = bars[index];
-          if (!bar || x < left) {
-            tip.hidden = true;
-            return;
-          }
-          tip.hidden = false;
-          tip.textContent = tokenLabel(bar);
-          tip.style.setProperty('left', `${Math.min(box.width - 180, Math.max(0, e.clientX - box.left + 12))}px`);
-          tip.style.setProperty('top', `${e.clientY - box.top - 28}px`);
-        },
-        mouseleave: (event: Event) => {
-          const tip = (event.currentTarget as Element).parentElement?.querySelector('.chart-tip') as HTMLElement | null;
-          if (tip) tip.hidden = true;
-        },
-      }
-    : undefined;
-  return h(
-    'div',
-    { class: ['chart', opts.live && 'has-tip'] },
-    s(
-      'svg',
-      { class: 'chart-svg', role: 'img', 'aria-label': opts.title, viewBox: `0 0 ${width} ${height}`, width, height, on: hover },
-      children,
-    ),
-    opts.live ? h('div', { class: 'chart-tip', hidden: true, role: 'tooltip' }) : null,
-    h(
-      'div',
-      { class: 'legend' },
-      h('span', { class: 'legend-item' }, h('span', { class: 'swatch tok-in' }), 'Input'),
-      h('span', { class: 'legend-item' }, h('span', { class: 'swatch tok-out' }), 'Output'),
-    ),
-  );
-}
-
-function tokenLabel(b: TokenBar): string {
-  return `${b.label}: ${formatInt(b.input)} in · ${formatInt(b.output)} out`;
-}
-
 /** tool × parameter table, cells shaded by count. */
 export function heatTable(data: HeatTableData): VNode {
   if (data.tools.length === 0) return h('p', { class: 'empty-note' }, 'No tool-call parameter was annotated.');
@@ -454,51 +223,6 @@ export function heatTable(data: HeatTableData): VNode {
             }),
             h('td', { class: 'total' }, formatInt(data.toolTotals[ti]!)),
           ),
-        ),
-      ),
-    ),
-  );
-}
-
-export const statusLabels: Record<(typeof statusOrder)[number], string> = {
-  completed: 'Completed',
-  inference_completed: 'Detecting',
-  in_progress: 'Running',
-  pending: 'Pending',
-  failed: 'Failed',
-};
-
-/** The stacked status bar with its legend. */
-export function statusBar(summary: StatusSummary): VNode {
-  const segments = statusSegments(summary);
-  return h(
-    'div',
-    { class: 'status-bar-wrap' },
-    h(
-      'div',
-      {
-        class: 'status-bar',
-        role: 'img',
-        'aria-label': segments.map((g) => `${statusLabels[g.status]} ${g.count}`).join(', ') || 'No items',
-      },
-      segments.map((g) =>
-        h('span', {
-          class: ['seg', `st-${g.status}`],
-          style: { 'flex-grow': g.count },
-          title: `${statusLabels[g.status]}: ${formatInt(g.count)} of ${formatInt(summary.total)}`,
-        }),
-      ),
-    ),
-    h(
-      'div',
-      { class: 'legend status-legend' },
-      statusOrder.map((k) =>
-        h(
-          'span',
-          { class: ['legend-item', summary[k] === 0 && 'zero'] },
-          h('span', { class: ['swatch', `st-${k}`] }),
-          `${statusLabels[k]} `,
-          h('strong', null, formatInt(summary[k])),
         ),
       ),
     ),

@@ -2,7 +2,7 @@
 // self-contained HTML report (no scripts, no remote resources; every trace string escaped).
 import type { ExperimentResource } from '../../common/schema';
 import type { ConversationContext, ExportFormat } from '../../common/webviewProtocol';
-import { statusBar } from './charts';
+import { statusBar } from './statusBar';
 import { formatDateTime, formatDuration, formatInt, formatPercent, formatUsd } from './format';
 import { buildRows, sortRows, defaultSort, displayStatus, hiddenAnnotationCount, statusTitles } from './items';
 import {

@@ -2,7 +2,7 @@
 // response with the hallucinated spans highlighted, and the "open in trace" links.
 import { type Annotation, type ExperimentItem } from '../../common/schema';
 import type { AnnotationLocation, ConversationContext } from '../../common/webviewProtocol';
-import { labelColorIndex } from './charts';
+import { labelColorIndex } from './chartData';
 import { DASH, formatDuration, formatInt, formatUsd, humanizeLabel } from './format';
 import { responseViews, type Segment } from './highlight';
 import { displayStatus, statusReason } from './items';

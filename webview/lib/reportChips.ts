@@ -2,7 +2,7 @@
 // configurations of an experiment, label and status chips, and the detection-notes lines.
 import { builtInLabels, type ExperimentItem, type ExperimentResource } from '../../common/schema';
 import type { LabelInfo } from '../../common/webviewProtocol';
-import { labelColorIndex } from './charts';
+import { labelColorIndex } from './chartData';
 import { formatInt, humanizeLabel, plural } from './format';
 import { displayStatus, statusIcons, statusTitles, statusTooltip } from './items';
 import { h, type Child, type VNode } from './vnode';

@@ -1,6 +1,6 @@
 // Fast construction of the items table rows: a row template built once and cloned, then filled
 // through textContent / attributes only (the rows are the bulk of the report's DOM).
-import { labelColorIndex } from '../lib/charts';
+import { labelColorIndex } from '../lib/chartData';
 import { formatDuration, formatInt, humanizeLabel } from '../lib/format';
 import { displayStatus, statusIcons, statusReason, statusTitles, statusTooltip, type ItemRow } from '../lib/items';
 import type { LabelDescriptions } from '../lib/reportViews';

@@ -11,7 +11,7 @@ import {
   type ReportInitResult,
   type ReportSnapshot,
 } from '../../common/webviewProtocol';
-import { statusBar } from '../lib/charts';
+import { statusBar } from '../lib/statusBar';
 import { button } from '../lib/controls';
 import { codicon, el, mount } from '../lib/dom';
 import { exportFileName } from '../lib/exportFormats';

@@ -1,7 +1,7 @@
 // The lifecycle of experiments: validate a configuration, create, list, resume, cancel, delete,
-// and answer summaries and resources. Running is the runner's (runner.ts, on the benchmarked work
-// pool), each item the item pipeline's (itemPipeline.ts). The server and the CLI are thin shells
-// over this class.
+// and answer summaries and resources. A run in this process is experimentRun.ts's (on the runner,
+// runner.ts, and the benchmarked work pool), each item the item pipeline's (itemPipeline.ts); the
+// resource is built by experimentResource.ts. The server and the CLI are thin shells over this class.
 import {
   type Conversation,
   type ExperimentConfig,
@@ -12,18 +12,20 @@ import {
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
 import { ExperimentStore, newExperimentId } from './experimentStore';
 import { summarize } from './experimentSummary';
-import { computeMetrics, metricsByModel, statusSummary } from './metrics';
-import { itemsAfterReload, newItems, pendingItem } from './experimentItems';
-import { resolveRun, runItems, type RunResolvers } from './runner';
+import { newItems, pendingItem } from './experimentItems';
+import type { RunResolvers } from './runner';
 import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
-import { reviewExperiment } from '../review/reviewedResource';
 import { VerdictStore } from '../review/verdictStore';
 import { tooDeepReason } from './conversationDepth';
-import { withinResponseCap } from './responseCap';
+import { type ExperimentChange, startRun } from './experimentRun';
+import { experimentResource } from './experimentResource';
+import { loadedState, type LiveExperiment } from './liveExperiment';
+import { StoredSummaries } from './storedSummaries';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
+export type { ExperimentChange } from './experimentRun';
 
 export interface ConversationLookup {
   get(id: string): Conversation | undefined;
@@ -46,34 +48,18 @@ export interface ServiceOptions extends RunResolvers {
   warn?: (message: string) => void;
 }
 
-export interface ExperimentChange {
-  id: string;
-  running: boolean;
-  /** Items completed so far (markers may have changed). */
-  completed: number;
-  total: number;
-}
-
 export type CreateResult = { ok: true; experiment: ExperimentSummary } | { ok: false; errors: FieldError[] };
-
-interface LiveExperiment {
-  /** As stored and shown: URL credentials removed. */
-  record: ExperimentRecord;
-  /** The configuration as submitted in this process (it may carry URL credentials the run needs). */
-  runConfig: ExperimentConfig;
-  items: ExperimentItem[];
-  conversations: Map<string, Conversation>;
-  run: { controller: AbortController; done: Promise<void> } | null;
-}
 
 export class ExperimentService {
   private readonly live = new Map<string, LiveExperiment>();
-  /** Summaries of experiments not open here, as last listed, with the files' stamp then. */
-  private readonly listed = new Map<string, { stamp: string; summary: ExperimentSummary }>();
+  /** Summaries of experiments not open here, as last listed. */
+  private readonly listed: StoredSummaries;
   /** Problems of the store already said (each once per process). */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly opts: ServiceOptions) {}
+  constructor(private readonly opts: ServiceOptions) {
+    this.listed = new StoredSummaries(opts.store);
+  }
 
   /** Validates like the server must: schema, then ids, then what can run here. */
   validate(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; errors: FieldError[] } {
@@ -151,20 +137,8 @@ export class ExperimentService {
         out.push(this.summary(exp));
         continue;
       }
-      // Listed before and its files unchanged since (the server lists on every progress event).
-      const stamp = this.opts.store.listingStamp(id);
-      const cached = this.listed.get(id);
-      if (cached?.stamp === stamp) {
-        out.push(cached.summary);
-        continue;
-      }
       try {
-        // No summary yet (a store from before summaries) or out of date (a run elsewhere, a
-        // crash): read in full, summarise, and let go of the items (listing must not keep them all).
-        const stored = this.opts.store.readSummary(id);
-        const summary = stored ? { ...stored, running: false } : this.summary(this.read(id));
-        this.listed.set(id, { stamp, summary });
-        out.push(summary);
+        out.push(this.listed.summaryOf(id, () => this.summary(this.read(id))));
       } catch (e) {
         this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
       }
@@ -183,23 +157,11 @@ export class ExperimentService {
 
   resource(id: string): ExperimentResource {
     const exp = this.get(id);
-    const { config: _config, ...record } = exp.record;
-    const summary = statusSummary(exp.items);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
-    const reviewed = reviewExperiment(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    const verdicts = new VerdictStore(this.opts.store).readAll(warnings);
     this.reportOnce(warnings);
-    return {
-      ...record,
-      total_items_count: exp.items.length,
-      completed_items_count: summary.completed,
-      status_summary: summary,
-      metrics: computeMetrics(reviewed.countedItems, { passThrough: exp.record.pass_through }),
-      metrics_by_model: metricsByModel(reviewed.countedItems, { passThrough: exp.record.pass_through }),
-      items: reviewed.items,
-      ...reviewed.figures,
-      stale_verdicts: reviewed.stale,
-    };
+    return experimentResource(exp, verdicts);
   }
 
   configOf(id: string): ExperimentConfig {
@@ -258,7 +220,7 @@ export class ExperimentService {
     exp.run?.controller.abort();
     this.opts.store.delete(id);
     this.live.delete(id);
-    this.listed.delete(id);
+    this.listed.forget(id);
     this.opts.onDelete?.(id);
     return true;
   }
@@ -311,13 +273,7 @@ export class ExperimentService {
   private read(id: string): LiveExperiment {
     const loaded = this.opts.store.load(id);
     for (const w of loaded.warnings) this.reportOnce([`experiment ${id} (${loaded.record.name}): ${w}`]);
-    return {
-      record: loaded.record,
-      runConfig: loaded.record.config,
-      items: itemsAfterReload(loaded.items),
-      conversations: new Map(loaded.conversations.map((c) => [c.id, c])),
-      run: null,
-    };
+    return { ...loadedState(loaded), runConfig: loaded.record.config, run: null };
   }
 
   private reportOnce(problems: readonly string[]): void {
@@ -332,72 +288,16 @@ export class ExperimentService {
   private reload(exp: LiveExperiment): void {
     const loaded = this.opts.store.load(exp.record.id);
     for (const w of loaded.warnings) this.warn(`experiment ${exp.record.id} (${loaded.record.name}): ${w}`);
-    exp.record = loaded.record;
-    exp.items = itemsAfterReload(loaded.items);
-    exp.conversations = new Map(loaded.conversations.map((c) => [c.id, c]));
+    Object.assign(exp, loadedState(loaded));
   }
 
   private warn(message: string): void {
     (this.opts.warn ?? this.opts.log)?.(message);
   }
 
-  private changed(exp: LiveExperiment): void {
-    if (!this.opts.onChange) return;
-    let completed = 0;
-    for (const i of exp.items) if (i.status === 'completed') completed++;
-    this.opts.onChange({ id: exp.record.id, running: exp.run !== null, completed, total: exp.items.length });
-  }
-
   /** `locked`: the caller already holds the experiment's run lock. */
   private startRun(exp: LiveExperiment, locked = false): void {
-    const id = exp.record.id;
-    if (!locked) this.opts.store.lockRun(id);
-    const controller = new AbortController();
-    const run = { controller, done: Promise.resolve() };
-    exp.run = run;
-    // Started synchronously (the first items are in progress when create returns), an async
-    // function so that a refusal from resolveRun becomes the run's failure.
-    const start = async () =>
-      runItems(
-        { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
-        resolveRun(exp.runConfig, this.opts),
-        {
-          concurrency: this.opts.concurrency(),
-          persist: (item) => {
-            // Over the cap: refused here, in memory as in the store (the run set it just before).
-            const kept = withinResponseCap(item);
-            if (kept !== item) {
-              const at = exp.items.findIndex((i) => i.id === item.id);
-              if (at >= 0) exp.items[at] = kept;
-            }
-            return this.opts.store.appendItem(id, kept);
-          },
-          changed: () => this.changed(exp),
-          warn: (m) => this.warn(m),
-        },
-        controller,
-      );
-    run.done = start()
-      .catch((e: unknown) => this.warn(`experiment ${id}: ${(e as Error).message}`))
-      .finally(() => {
-        exp.run = null;
-        try {
-          const s = statusSummary(exp.items);
-          if (this.live.has(id)) {
-            if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at)
-              exp.record = { ...exp.record, completed_at: new Date().toISOString() };
-            // The record carries the summary `list` reads; written while the run lock is held,
-            // so nothing else appends to the items meanwhile.
-            this.opts.store.writeRecord(exp.record, summarize(exp.record, exp.items));
-          }
-        } catch (e) {
-          this.warn(`experiment ${id}: ${(e as Error).message}`);
-        } finally {
-          this.opts.store.close(id);
-          this.opts.store.unlockRun(id);
-        }
-        this.changed(exp);
-      });
+    startRun(exp, this.opts, { warn: (m) => this.warn(m), isHeld: () => this.live.has(exp.record.id) }, locked);
   }
 
   private summary(exp: LiveExperiment): ExperimentSummary {

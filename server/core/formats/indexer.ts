@@ -29,7 +29,8 @@ import {
 import { SpanConversations } from './spanConversations';
 import { readFamily } from './spanRecords';
 import { LineSplitter } from './lineSplitter';
-import { describePath, JsonSplitter, type SplitValue } from './splitter';
+import { JsonSplitter, type SplitValue } from './splitter';
+import { pathText } from '../json/pathText';
 import type { ProblemSink, Severity } from './types';
 import { Utf8Check } from './utf8Check';
 
@@ -301,7 +302,7 @@ export class TraceFileIndexer {
       const path = [...anchor.path, ...inner];
       this.problem(
         { line: anchor.line, character: anchor.character },
-        `${this.opts.displayName}${path.length ? ` ${describePath(path)}` : ''} (line ${anchor.line + 1}) is not a ${FAMILY_NAMES[family]} record; it is skipped`,
+        `${this.opts.displayName}${path.length ? ` ${pathText(path, 'the document')}` : ''} (line ${anchor.line + 1}) is not a ${FAMILY_NAMES[family]} record; it is skipped`,
         'warning',
       );
       return;

@@ -3,7 +3,8 @@
 // usageDetails, costDetails, toolDefinitions, toolCalls, level, statusMessage}`.
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, items, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, readToolCall, type ReadOptions } from './normalize';
+import { findToolDefinitions, mergeToolDefinitions, readInput, readToolCall, type ReadOptions } from './normalize';
+import { readObservationOutput } from './recordedOutput';
 import { Attrs } from './otel/attributes';
 import { attributeSystem, attributeToolDefinitions } from './otel/requestAttributes';
 import { emptySpan, timeMs, type SpanRecord } from './types';
@@ -88,17 +89,7 @@ function readObservation(x: LV, anchor: SourceAnchor, seq: number, traceId: stri
     const input = jsonish(get(x, 'input'));
     const request = input.v !== undefined && input.v !== null ? readInput(input, opts) : null;
     if (request && request.messages.length) rec.input = request.messages;
-    const output = get(x, 'output');
-    if (output.v !== undefined && output.v !== null) {
-      const out = readOutput(output, opts);
-      rec.output = out.length ? out : null;
-      if (!out.length)
-        rec.notes.push({
-          message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`,
-          severity: 'error',
-        });
-      if (!out.length) rec.metadata.unreadable_output = true;
-    }
+    readObservationOutput(rec, get(x, 'output'), opts);
     const toolCalls = get(x, 'toolCalls');
     if (Array.isArray(toolCalls.v) && rec.output && rec.output[0]!.toolCalls.length === 0)
       for (const c of items(toolCalls)) {

@@ -3,11 +3,11 @@
 // reads the conversation again when it is asked for.
 import type { Conversation, SourceAnchor } from '../../../common/schema';
 import type { JsonPath } from '../json/locate';
+import { pathText } from '../json/pathText';
 import type { ConversationColumns } from './indexedFile';
 import { readOpenAIConversation } from './openai';
 import { Column, valueAtPath } from './recordTable';
 import type { RecordRereader } from './reread';
-import { describePath } from './splitter';
 import { contentSummary, SummaryTable } from './summaries';
 import type { ProblemSink } from './types';
 
@@ -46,7 +46,7 @@ export class OpenAIConversations {
           ? displayName
           : path.length === 1 && typeof path[0] === 'number'
             ? `${displayName}[${path[0]}] (line ${line + 1})`
-            : `${displayName} ${describePath(path)} (line ${line + 1})`;
+            : `${displayName} ${pathText(path, 'the document')} (line ${line + 1})`;
     const record = inner.length ? valueAtPath(value, inner) : value;
     const c = readOpenAIConversation(
       record,

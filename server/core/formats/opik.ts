@@ -3,7 +3,8 @@
 // output, usage, error_info, start_time, end_time}` (a trace may carry its `spans`).
 import type { SourceAnchor } from '../../../common/schema';
 import { get, getAny, isObj, jsonish, num, str, subRecords, textOf, textOrRaw, type LV } from './located';
-import { findToolDefinitions, mergeToolDefinitions, readInput, readOutput, type ReadOptions } from './normalize';
+import { findToolDefinitions, mergeToolDefinitions, readInput, type ReadOptions } from './normalize';
+import { readObservationOutput } from './recordedOutput';
 import { emptySpan, timeMs, type SpanRecord } from './types';
 
 const SPAN_TYPES = new Set(['general', 'llm', 'tool', 'guardrail']);
@@ -71,16 +72,7 @@ function readSpan(x: LV, anchor: SourceAnchor, seq: number, o: ReadOptions): Spa
     rec.provider = typeof s.provider === 'string' ? s.provider : null;
     const request = input.v !== undefined && input.v !== null ? readInput(input, o) : null;
     if (request && request.messages.length) rec.input = request.messages;
-    if (output.v !== undefined && output.v !== null) {
-      const out = readOutput(output, o);
-      rec.output = out.length ? out : null;
-      if (!out.length)
-        rec.notes.push({
-          message: `has an "output" that holds no readable message (${Array.isArray(output.v) ? 'array' : typeof output.v}); no response is read from it`,
-          severity: 'error',
-        });
-      if (!out.length) rec.metadata.unreadable_output = true;
-    }
+    readObservationOutput(rec, output, o);
     if (!o.light)
       rec.tools = mergeToolDefinitions(
         request?.tools ?? null,

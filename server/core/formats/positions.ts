@@ -1,7 +1,11 @@
 // Line and UTF-16 column of byte offsets in a stream of UTF-8 chunks, for the records the
 // splitter cuts (their positions map their texts to the editor).
 import { isAscii } from 'node:buffer';
-import type { Position } from './splitter';
+
+export interface Position {
+  line: number;
+  character: number;
+}
 
 /** UTF-16 code units of the UTF-8 bytes buf[from, to). */
 export function utf16Length(buf: Uint8Array, from: number, to: number): number {

@@ -2,20 +2,16 @@
 // (the values a plan selects, e.g. every span of an OTLP export) by a byte-level scanner that
 // only follows structure, and each record is parsed alone with the native JSON.parse. Every
 // record comes with its byte range and its position (line, UTF-16 column) so that it can be
-// re-read alone and its texts mapped to the editor. JSONL is cut by lineSplitter.ts.
+// re-read alone and its texts mapped to the editor. A value taken whole is followed to its end by
+// valueCapture.ts; JSONL is cut by lineSplitter.ts.
 import { offsetPositions } from '../json/lines';
 import type { JsonPath } from '../json/locate';
+import { pathText } from '../json/pathText';
 import { salvageTruncated, syntaxErrorOffset } from '../json/salvage';
-import { PositionTracker } from './positions';
+import { PositionTracker, type Position } from './positions';
 import { ENDS_IN_ESCAPE, stringEnd } from './jsonStringEnd';
+import { isJsonWhitespace as isWs, ValueCapture, type PlanAction, type ValueKind } from './valueCapture';
 
-export interface Position {
-  line: number;
-  character: number;
-}
-
-export type ValueKind = 'object' | 'array' | 'string' | 'primitive';
-export type PlanAction = 'descend' | 'record' | 'context' | 'skip';
 /** What to do with the value at `path` (from its document's root). */
 export type Plan = (path: JsonPath, kind: ValueKind) => PlanAction;
 
@@ -44,20 +40,6 @@ interface Frame {
   key: string | null;
 }
 
-interface Capture {
-  action: PlanAction;
-  path: JsonPath;
-  kind: ValueKind;
-  byteStart: number;
-  start: Position;
-  depth: number;
-  inString: boolean;
-  escape: boolean;
-  parts: Uint8Array[];
-  /** Bytes captured so far (bounded for skipped values: none kept). */
-  size: number;
-}
-
 const enum Mode {
   Value,
   ArrayFirst,
@@ -71,13 +53,11 @@ const enum Mode {
   Failed,
 }
 
-const isWs = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-
 /** A JSON document (or several concatenated) → records and context values, chunk by chunk. */
 export class JsonSplitter {
   private mode = Mode.Value;
   private readonly stack: Frame[] = [];
-  private capture: Capture | null = null;
+  private capture: ValueCapture | null = null;
   private keyParts: Uint8Array[] = [];
   private keyEscape = false;
   private base = 0;
@@ -104,13 +84,11 @@ export class JsonSplitter {
     const n = chunk.length;
     while (i < n && this.mode !== Mode.Failed) {
       if (this.mode === Mode.Capture) {
-        const end = this.scanCapture(chunk, i);
+        const end = this.capture!.scan(chunk, i);
         if (end < 0) {
-          this.keep(chunk, i, n);
           i = n;
           break;
         }
-        this.keep(chunk, i, end);
         this.finishCapture(this.base + end);
         i = end;
         continue;
@@ -202,20 +180,9 @@ export class JsonSplitter {
       this.mode = Mode.Failed;
       // The record being read when the file ended: keep its complete members.
       if (cap && cap.action !== 'skip' && cap.kind === 'object') {
-        const buf = cap.parts.length === 1 ? cap.parts[0]! : Buffer.concat(cap.parts);
-        const source = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+        const source = cap.text();
         const value = salvageTruncated(source);
-        if (value !== undefined)
-          this.sink.value({
-            kind: cap.action === 'context' ? 'context' : 'record',
-            value,
-            source,
-            path: cap.path,
-            document: this.document,
-            byteStart: cap.byteStart,
-            byteEnd: this.base,
-            start: cap.start,
-          });
+        if (value !== undefined) this.emit(cap, value, source, this.base);
       }
     }
   }
@@ -240,87 +207,9 @@ export class JsonSplitter {
       this.mode = kind === 'object' ? Mode.KeyOrEnd : Mode.ArrayFirst;
       return i + 1;
     }
-    this.capture = {
-      action: action === 'descend' ? 'record' : action,
-      path,
-      kind,
-      byteStart: this.base + i,
-      start: this.pos.at(i),
-      depth: 0,
-      inString: false,
-      escape: false,
-      parts: [],
-      size: 0,
-    };
+    this.capture = new ValueCapture(action === 'descend' ? 'record' : action, path, kind, this.base + i, this.pos.at(i));
     this.mode = Mode.Capture;
     return i;
-  }
-
-  /** Scans the captured value from i; returns the end (exclusive) or -1 when it goes on. */
-  private scanCapture(c: Uint8Array, i: number): number {
-    const cap = this.capture!;
-    const n = c.length;
-    if (cap.kind === 'primitive') {
-      while (i < n) {
-        const b = c[i]!;
-        if (b === 0x2c || b === 0x7d || b === 0x5d || isWs(b)) return i;
-        i++;
-      }
-      return -1;
-    }
-    let depth = cap.depth;
-    let inString = cap.inString;
-    if (cap.escape) {
-      cap.escape = false;
-      i++;
-    }
-    if (depth === 0 && !inString && cap.size === 0) {
-      // first byte of the value
-      const b = c[i]!;
-      if (b === 0x22) inString = true;
-      else depth = 1;
-      i++;
-    }
-    while (i < n) {
-      if (inString) {
-        const quote = stringEnd(c, i);
-        if (quote < 0) {
-          cap.escape = quote === ENDS_IN_ESCAPE;
-          break;
-        }
-        inString = false;
-        i = quote + 1;
-        if (depth === 0) {
-          cap.depth = 0;
-          cap.inString = false;
-          return i;
-        }
-        continue;
-      }
-      const b = c[i]!;
-      if (b === 0x22) inString = true;
-      else if (b === 0x7b || b === 0x5b) depth++;
-      else if (b === 0x7d || b === 0x5d) {
-        depth--;
-        if (depth === 0) {
-          cap.depth = 0;
-          cap.inString = false;
-          return i + 1;
-        }
-      }
-      i++;
-    }
-    cap.depth = depth;
-    cap.inString = inString;
-    return -1;
-  }
-
-  private keep(c: Uint8Array, from: number, to: number): void {
-    const cap = this.capture!;
-    if (to > from) {
-      if (cap.action !== 'skip') cap.parts.push(c.subarray(from, to));
-      cap.size += to - from;
-    }
   }
 
   private finishCapture(byteEnd: number): void {
@@ -328,8 +217,7 @@ export class JsonSplitter {
     this.capture = null;
     this.mode = this.stack.length ? Mode.After : Mode.Done;
     if (cap.action === 'skip') return;
-    const buf = cap.parts.length === 1 ? cap.parts[0]! : Buffer.concat(cap.parts);
-    const source = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+    const source = cap.text();
     let value: unknown;
     try {
       value = JSON.parse(source);
@@ -339,11 +227,15 @@ export class JsonSplitter {
       const pos = { line: cap.start.line + at.line, character: at.line === 0 ? cap.start.character + at.character : at.character };
       this.sink.problem(
         pos,
-        `${describePath(cap.path)} is not valid JSON at line ${pos.line + 1}, column ${pos.character + 1} (${(e as Error).message}); it is skipped`,
+        `${pathText(cap.path, 'the document')} is not valid JSON at line ${pos.line + 1}, column ${pos.character + 1} (${(e as Error).message}); it is skipped`,
         'error',
       );
       return;
     }
+    this.emit(cap, value, source, byteEnd);
+  }
+
+  private emit(cap: ValueCapture, value: unknown, source: string, byteEnd: number): void {
     this.sink.value({
       kind: cap.action === 'context' ? 'context' : 'record',
       value,
@@ -401,9 +293,4 @@ export class JsonSplitter {
     );
     this.mode = Mode.Failed;
   }
-}
-
-export function describePath(path: JsonPath): string {
-  if (path.length === 0) return 'the document';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }

@@ -2,6 +2,7 @@
 // sent in `response_format`, and the validation of the model's reply against it.
 import { z } from 'zod';
 import type { OutputField } from '../../../common/schema';
+import { pathText } from '../json/pathText';
 
 export interface OutputSchemaOptions {
   /**
@@ -101,10 +102,6 @@ export interface StructuredIssue {
 
 export type StructuredResult = { ok: true; value: unknown } | { ok: false; error: string; issues?: StructuredIssue[] };
 
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
-}
-
 /**
  * Validates a reply against the output schema. The content must be a JSON document as is
  * (surrounding whitespace allowed; a ```json fence is a violation: a program reading the
@@ -135,7 +132,7 @@ export function validateStructuredOutput(content: string | null | undefined, fie
       issues.push({ path: i.path.map(pathKey), message: i.message });
     }
   }
-  const error = issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+  const error = issues.map((i) => `${pathText(i.path, '(root)')}: ${i.message}`).join('; ');
   return { ok: false, error: `the response does not conform to the output schema: ${error}`, issues };
 }
 

@@ -49,7 +49,8 @@ import {
 import { type ChatRequestBody, createChatCaller } from './chatClient';
 import { type EndpointOptions, type ResponseUsage, applySystemPromptOverride, usageOf } from './contract';
 import { locateJsonPath } from '../json/locate';
-import { type StructuredIssue, formatPath, outputResponseFormat, validateStructuredOutput } from './outputSchema';
+import { pathText } from '../json/pathText';
+import { type StructuredIssue, outputResponseFormat, validateStructuredOutput } from './outputSchema';
 import { InferenceError } from './retry';
 
 export interface GeneratedResponse extends ResponseUsage {
@@ -333,7 +334,7 @@ export function schemaViolationAnnotations(input: SchemaViolationInput): Annotat
       end = Math.max(start, text.length - trail);
     }
     const key = `${start}:${end}`;
-    const explanation = issue.path.length > 0 ? `${formatPath(issue.path)}: ${issue.message}` : issue.message;
+    const explanation = issue.path.length > 0 ? `${pathText(issue.path, '(root)')}: ${issue.message}` : issue.message;
     const entry = bySpan.get(key) ?? { start, end, explanations: [] };
     if (!entry.explanations.includes(explanation)) entry.explanations.push(explanation);
     bySpan.set(key, entry);

@@ -9,11 +9,8 @@
  * never cut, so no partial text is ever read as if it were whole.
  */
 export function salvageTruncated(text: string): unknown {
-  const { safe } = scanJson(text);
+  const { safe, openAtSafe: opened } = scanJson(text);
   if (safe < 0) return undefined;
-  // The containers open at the cut (the scan may have gone deeper after it).
-  const opened = openContainersAt(text, safe);
-  if (!opened) return undefined;
   let head = text.slice(0, safe).replace(/,\s*$/, '');
   for (let k = opened.length - 1; k >= 0; k--) head += opened[k] === '{' ? '}' : ']';
   try {
@@ -28,13 +25,17 @@ export function syntaxErrorOffset(text: string): number {
   return scanJson(text).stopped;
 }
 
+type Open = '{' | '[';
+
 /**
- * A tolerant pass over a JSON text: where it stops being valid (`stopped`), and the last point
- * after a complete member (`safe`, -1 when none) where it could be closed.
+ * A tolerant pass over a JSON text: where it stops being valid (`stopped`), the last point after
+ * a complete member (`safe`, -1 when none) where it could be closed, and the containers open
+ * there, outermost first (the scan may have gone deeper after it).
  */
-function scanJson(text: string): { safe: number; stopped: number } {
-  const stack: Array<'{' | '['> = [];
+function scanJson(text: string): { safe: number; openAtSafe: Open[]; stopped: number } {
+  const stack: Open[] = [];
   let safe = -1;
+  let openAtSafe: Open[] = [];
   let i = 0;
   const n = text.length;
   // state: 'v' expect value, 'k' expect key, ':' expect colon, ',' expect comma/close
@@ -55,6 +56,18 @@ function scanJson(text: string): { safe: number; stopped: number } {
     i = n;
     return false;
   };
+  const markSafe = () => {
+    safe = i;
+    openAtSafe = stack.slice();
+  };
+  /** Closes the innermost container at i; true when that ends the document. */
+  const close = (): boolean => {
+    stack.pop();
+    i++;
+    state = ',';
+    markSafe();
+    return stack.length === 0;
+  };
   while (i < n) {
     const c = text[i]!;
     if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
@@ -66,15 +79,11 @@ function scanJson(text: string): { safe: number; stopped: number } {
         stack.push(c);
         i++;
         state = c === '{' ? 'k' : 'v';
-        safe = i;
+        markSafe();
         continue;
       }
       if (c === ']' && stack[stack.length - 1] === '[') {
-        stack.pop();
-        i++;
-        state = ',';
-        safe = i;
-        if (stack.length === 0) break;
+        if (close()) break;
         continue;
       }
       if (c === '"') {
@@ -89,17 +98,13 @@ function scanJson(text: string): { safe: number; stopped: number } {
         i += m[0].length;
       }
       state = ',';
-      safe = i;
+      markSafe();
       if (stack.length === 0) break;
       continue;
     }
     if (state === 'k') {
       if (c === '}') {
-        stack.pop();
-        i++;
-        state = ',';
-        safe = i;
-        if (stack.length === 0) break;
+        if (close()) break;
         continue;
       }
       if (c !== '"' || !skipString()) break;
@@ -120,33 +125,10 @@ function scanJson(text: string): { safe: number; stopped: number } {
       continue;
     }
     if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
-      stack.pop();
-      i++;
-      safe = i;
-      if (stack.length === 0) break;
+      if (close()) break;
       continue;
     }
     break;
   }
-  return { safe, stopped: i };
-}
-
-/** The containers open at `end` (a position outside any string), outermost first. */
-function openContainersAt(text: string, end: number): Array<'{' | '['> | null {
-  const stack: Array<'{' | '['> = [];
-  let i = 0;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      i++;
-      while (i < end && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
-      i++;
-      continue;
-    }
-    if (c === 0x7b) stack.push('{');
-    else if (c === 0x5b) stack.push('[');
-    else if (c === 0x7d || c === 0x5d) stack.pop();
-    i++;
-  }
-  return i === end ? stack : null;
+  return { safe, openAtSafe, stopped: i };
 }

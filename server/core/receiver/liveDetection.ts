@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import type { Annotation, ExperimentItem } from '../../../common/schema';
 import type { Detector } from '../detectors/detector';
 import { judgeTraced } from '../experiments/judgeTraced';
+import { contentSummary } from '../formats/summaries';
 import { TraceIndex } from '../traceIndex';
 import type { WrittenLine } from './liveTraceFile';
 import type { CompletedTrace } from './traceCompletion';
@@ -14,9 +15,15 @@ import type { CompletedTrace } from './traceCompletion';
 export interface LiveConversationResult {
   id: string;
   file: string;
+  /** 0-based line of the conversation in the live file. */
+  line: number;
   status: ExperimentItem['status'];
   failureReason: string | null;
   annotations: Annotation[];
+  /** The item as judged (what markers of the live file are placed from). */
+  item: ExperimentItem;
+  model: string | null;
+  firstUserMessage: string;
 }
 
 export interface LiveTraceResult {
@@ -51,13 +58,8 @@ export async function detectTraces(
     const lines = new Map<number, WrittenLine>();
     for (const t of traces) for (const l of t.lines) if (l.file === file) lines.set(l.offset, l);
     const index = new TraceIndex((f) => f);
-    index.update(
-      file,
-      await readLines(
-        file,
-        [...lines.values()].sort((a, b) => a.offset - b.offset),
-      ),
-    );
+    const ordered = [...lines.values()].sort((a, b) => a.offset - b.offset);
+    index.update(file, await readLines(file, ordered));
     for (let position = 0; position < index.count(file); position++) {
       const id = index.idAt(file, position);
       const conversation = id === undefined ? undefined : index.get(id);
@@ -65,9 +67,15 @@ export async function detectTraces(
       const results = typeof traceId === 'string' ? byTrace.get(traceId) : undefined;
       if (!conversation || !results) continue;
       const last = await judgeTraced(conversation, detectors, signal, warn);
+      const summary = contentSummary(conversation);
       results.push({
         id: conversation.id,
         file,
+        // The text indexed is the trace's lines alone, one written line each: its line k is ordered[k].
+        line: ordered[conversation.line]?.line ?? 0,
+        item: last,
+        model: summary.model,
+        firstUserMessage: summary.firstUserMessage,
         status: last.status,
         failureReason: last.failure_reason ?? null,
         annotations: last.annotations,

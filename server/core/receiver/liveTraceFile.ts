@@ -13,6 +13,8 @@ export interface WrittenLine {
   file: string;
   offset: number;
   bytes: number;
+  /** 0-based line number in the file (where the editor shows it). */
+  line: number;
 }
 
 export interface LiveTraceFileOptions {
@@ -23,10 +25,19 @@ export interface LiveTraceFileOptions {
   now?: () => Date;
 }
 
+interface OpenFile {
+  day: string;
+  file: string;
+  fd: number;
+  size: number;
+  /** Lines already in the file: the next append's line number. */
+  lines: number;
+}
+
 export class LiveTraceFile {
   private readonly maxBytes: number;
   private readonly now: () => Date;
-  private current: { day: string; file: string; fd: number; size: number } | null = null;
+  private current: OpenFile | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LiveTraceFileOptions) {
@@ -55,10 +66,10 @@ export class LiveTraceFile {
     let offset = 0;
     while (offset < line.length) offset += fs.writeSync(target.fd, line, offset, line.length - offset);
     target.size += line.length;
-    return { file: target.file, offset: at, bytes: line.length };
+    return { file: target.file, offset: at, bytes: line.length, line: target.lines++ };
   }
 
-  private target(bytes: number): { day: string; file: string; fd: number; size: number } {
+  private target(bytes: number): OpenFile {
     const day = this.now().toISOString().slice(0, 10);
     const c = this.current;
     if (c && c.day === day && (c.size === 0 || c.size + bytes <= this.maxBytes)) return c;
@@ -69,8 +80,30 @@ export class LiveTraceFile {
       const file = path.join(this.options.folder, `${this.options.prefix}-${day}${n ? `.${n}` : ''}.jsonl`);
       const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
       if (size > 0 && size + bytes > this.maxBytes) continue;
-      this.current = { day, file, fd: fs.openSync(file, 'a'), size };
+      const fd = fs.openSync(file, 'a');
+      const scanned = size ? scanLines(file) : { newlines: 0, endsWithNewline: true };
+      // A line cut short by a crash mid-write is ended first: the next request starts a line of its own.
+      if (!scanned.endsWithNewline) fs.writeSync(fd, '\n');
+      const ended = scanned.endsWithNewline ? 0 : 1;
+      this.current = { day, file, fd, size: size + ended, lines: scanned.newlines + ended };
       return this.current;
     }
+  }
+}
+
+/** The newlines of a file appended to after a restart, counted once, a chunk at a time. */
+function scanLines(file: string): { newlines: number; endsWithNewline: boolean } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1024 * 1024);
+    let newlines = 0;
+    let last = 0x0a;
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) {
+      for (let at = buf.indexOf(0x0a); at !== -1 && at < n; at = buf.indexOf(0x0a, at + 1)) newlines++;
+      last = buf[n - 1]!;
+    }
+    return { newlines, endsWithNewline: last === 0x0a };
+  } finally {
+    fs.closeSync(fd);
   }
 }

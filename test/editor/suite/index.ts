@@ -22,6 +22,7 @@ function registerTests(): void {
   require('./restart.test');
   require('./inference.test');
   require('./webviews.test');
+  require('./live.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 

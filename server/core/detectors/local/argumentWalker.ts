@@ -9,7 +9,7 @@ import { groundNumber, groundString, type Verdict } from './grounding';
 import { decodedToRawOffsets } from '../../json/escapes';
 import { toPlain, valueSpan, type JsonNode } from '../../json/parse';
 import { fold } from './normalize';
-import { confidenceOf } from './confidence';
+import { confidenceOf, type SchemaRule } from './confidence';
 import { acceptedBySchema, enumAdmits, itemsWithArrayEnum, namesContextValue } from './schemaAcceptance';
 import { allowedTypes, allowsExtraKeys, enumOf, jsonTypeOf, propertiesOf, requiredOf, typeMatches, type SchemaNode } from './toolSchema';
 
@@ -160,42 +160,29 @@ export class ArgumentWalker {
       namesContextValue(node.value, types, ctx)
     )
       return true;
-    const span = valueSpan(node);
     const allowed = enumOf(schema);
     if (types && !typeMatches(plain, types) && !(allowed && enumAdmits(allowed, plain))) {
       const want = [...types].join(' or ');
       const numericString =
         node.kind === 'string' && (types.has('number') || types.has('integer')) && /^\s*-?\d+(\.\d+)?\s*$/.test(node.value);
       const got = node.kind === 'number' && types.has('integer') ? 'a non-integer number' : `${article(jsonTypeOf(plain))}`;
-      this.out.push(
-        annotation(
-          this.t,
-          'invalid_parameter_value',
-          span.start,
-          span.end,
-          path,
-          confidenceOf(node.kind === 'null' ? 'type_null' : numericString ? 'type_numeric_string' : 'type_mismatch'),
-          `${quote(path)} must be ${want} but is ${got}${node.kind === 'object' || node.kind === 'array' ? '' : ` (${quote(String(plain))})`}.`,
-        ),
+      return this.invalid(
+        node,
+        path,
+        node.kind === 'null' ? 'type_null' : numericString ? 'type_numeric_string' : 'type_mismatch',
+        `${quote(path)} must be ${want} but is ${got}${node.kind === 'object' || node.kind === 'array' ? '' : ` (${quote(String(plain))})`}.`,
       );
-      return false;
     }
     // an enum of scalars on an array is checked on its items (see value())
     if (allowed && !(Array.isArray(plain) && !allowed.some((a) => Array.isArray(a))) && !enumAdmits(allowed, plain)) {
       const listed =
         allowed.length <= 8 ? `: ${allowed.map((a) => (typeof a === 'string' ? quote(a) : JSON.stringify(a))).join(', ')}` : '';
-      this.out.push(
-        annotation(
-          this.t,
-          'invalid_parameter_value',
-          span.start,
-          span.end,
-          path,
-          confidenceOf('enum_mismatch'),
-          `${quote(typeof plain === 'string' ? plain : JSON.stringify(plain))} is not one of the values ${quote(path)} allows${listed}.`,
-        ),
+      return this.invalid(
+        node,
+        path,
+        'enum_mismatch',
+        `${quote(typeof plain === 'string' ? plain : JSON.stringify(plain))} is not one of the values ${quote(path)} allows${listed}.`,
       );
-      return false;
     }
     if (typeof plain === 'number') {
       const min = schema['minimum'];
@@ -204,22 +191,22 @@ export class ArgumentWalker {
       const exMax = schema['exclusiveMaximum'];
       const below = (typeof min === 'number' && plain < min) || (typeof exMin === 'number' && plain <= exMin);
       const above = (typeof max === 'number' && plain > max) || (typeof exMax === 'number' && plain >= exMax);
-      if (below || above) {
-        this.out.push(
-          annotation(
-            this.t,
-            'invalid_parameter_value',
-            span.start,
-            span.end,
-            path,
-            confidenceOf('out_of_range'),
-            `${plain} is ${below ? 'below the minimum' : 'above the maximum'} the schema allows for ${quote(path)}.`,
-          ),
+      if (below || above)
+        return this.invalid(
+          node,
+          path,
+          'out_of_range',
+          `${plain} is ${below ? 'below the minimum' : 'above the maximum'} the schema allows for ${quote(path)}.`,
         );
-        return false;
-      }
     }
     return true;
+  }
+
+  /** The value breaks its schema (`rule`): an invalid_parameter_value over the whole value. */
+  private invalid(node: JsonNode, path: string, rule: SchemaRule, explanation: string): false {
+    const span = valueSpan(node);
+    this.out.push(annotation(this.t, 'invalid_parameter_value', span.start, span.end, path, confidenceOf(rule), explanation));
+    return false;
   }
 
   private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped): void {

@@ -3,7 +3,7 @@
 
 import { dropOverlaps } from './spans';
 
-const MONTHS: ReadonlyMap<string, number> = new Map([
+const ENGLISH_MONTHS: [string, number][] = [
   ['jan', 1],
   ['january', 1],
   ['feb', 2],
@@ -28,9 +28,40 @@ const MONTHS: ReadonlyMap<string, number> = new Map([
   ['november', 11],
   ['dec', 12],
   ['december', 12],
-]);
+];
+
+/** Languages whose month names (CLDR, through Intl) are read besides English. */
+const MONTH_LOCALES = ['es', 'fr', 'de', 'it', 'pt', 'nl', 'ru'];
+/** Abbreviations that are ordinary English words ("set 5 alarms", "3 days ago"): not months. */
+const NOT_MONTHS = new Set(['set', 'out', 'ago', 'mag', 'dic', 'gen', 'lug', 'ott', 'mei']);
+
+function stripAccents(s: string): string {
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+}
+
+/** Month names and abbreviations → month number: English, then CLDR's for MONTH_LOCALES. */
+const MONTHS: ReadonlyMap<string, number> = (() => {
+  const out = new Map<string, number>(ENGLISH_MONTHS);
+  const add = (name: string, m: number, short: boolean): void => {
+    const n = name.toLowerCase().replace(/\.$/, '');
+    if (n.length < 3 || (short && NOT_MONTHS.has(n))) return;
+    for (const form of [n, stripAccents(n)]) if (!out.has(form)) out.set(form, m);
+  };
+  for (const locale of MONTH_LOCALES)
+    for (let m = 1; m <= 12; m++) {
+      const date = new Date(Date.UTC(2024, m - 1, 15));
+      add(new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(date), m, false);
+      add(new Intl.DateTimeFormat(locale, { month: 'short', timeZone: 'UTC' }).format(date), m, true);
+      // the form a day takes ("15 марта", genitive in Russian)
+      const withDay = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', timeZone: 'UTC' }).formatToParts(date);
+      const part = withDay.find((p) => p.type === 'month')?.value;
+      if (part) add(part, m, false);
+    }
+  return out;
+})();
 export function monthNumber(word: string): number | undefined {
-  return MONTHS.get(word.toLowerCase());
+  const w = word.toLowerCase().replace(/\.$/, '');
+  return MONTHS.get(w) ?? MONTHS.get(stripAccents(w));
 }
 
 export interface DateMention {
@@ -40,8 +71,13 @@ export interface DateMention {
   readings: { y?: number; m: number; d?: number }[];
 }
 
-const MONTH_RE =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+/** Any month name, longest first (a regex alternation tries its options in order). */
+const MONTH_ALTERNATION = [...MONTHS.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+// Letters of any script bound a month name (\b knows only ASCII: "März", "марта").
+const MONTH_RE = `(?<!\\p{L})(${MONTH_ALTERNATION})(?!\\p{L})`;
 // Each pattern is anchored on word boundaries and has no nested quantifiers (no backtracking blow-up).
 const DATE_PATTERNS: { re: RegExp; needsMonth: boolean; read: (m: RegExpExecArray) => DateMention['readings'] }[] = [
   {
@@ -67,13 +103,16 @@ const DATE_PATTERNS: { re: RegExp; needsMonth: boolean; read: (m: RegExpExecArra
   },
   {
     // March 3, 2024 / Mar. 3rd / March.11, 2022 / Mar, 3, 2024
-    re: new RegExp(`\\b${MONTH_RE}\\.?,?\\s*(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`, 'gi'),
+    re: new RegExp(`${MONTH_RE}\\.?,?\\s*(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`, 'giu'),
     needsMonth: true,
     read: (m) => [{ m: monthNumber(m[1]!)!, d: +m[2]!, ...(m[3] ? { y: +m[3] } : {}) }],
   },
   {
-    // 3 March 2024 / 10th of December, 2022
-    re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}\\b\\.?(?:,?\\s*(\\d{4})\\b)?`, 'gi'),
+    // 3 March 2024 / 10th of December, 2022 / 5 de marzo de 2025 / 3. März 2025 / 1er mai
+    re: new RegExp(
+      `\\b(\\d{1,2})(?:st|nd|rd|th|er|º|°|\\.)?\\s*(?:(?:of|de|del)\\s+)?${MONTH_RE}\\.?(?:,?\\s*(?:(?:de|del)\\s+)?(\\d{4})\\b)?`,
+      'giu',
+    ),
     needsMonth: true,
     read: (m) => [{ d: +m[1]!, m: monthNumber(m[2]!)!, ...(m[3] ? { y: +m[3] } : {}) }],
   },
@@ -84,10 +123,16 @@ const DATE_PATTERNS: { re: RegExp; needsMonth: boolean; read: (m: RegExpExecArra
     read: (m) => [{ y: +m[1]!, m: +m[2]!, d: +m[3]! }],
   },
   {
-    // April 2022
-    re: new RegExp(`\\b${MONTH_RE}\\.?,?\\s+(\\d{4})\\b`, 'gi'),
+    // April 2022 / marzo de 2025
+    re: new RegExp(`${MONTH_RE}\\.?,?\\s+(?:(?:de|del)\\s+)?(\\d{4})\\b`, 'giu'),
     needsMonth: true,
     read: (m) => [{ m: monthNumber(m[1]!)!, y: +m[2]! }],
+  },
+  {
+    // 2025年3月5日, 2025년 3월 5일, 3月5日 (Chinese, Japanese, Korean)
+    re: /(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]?/gu,
+    needsMonth: false,
+    read: (m) => [{ m: +m[2]!, d: +m[3]!, ...(m[1] ? { y: +m[1] } : {}) }],
   },
   {
     // 04-2022, 2022-04
@@ -105,8 +150,8 @@ function validReading(r: { y?: number; m: number; d?: number }): boolean {
 }
 
 /** Dates in raw text, overlapping matches resolved in favour of the longer one. */
-const HAS_MONTH = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
-const HAS_NUMERIC_DATE = /\d[-/.]\d|(?:19|20)\d{6}/;
+const HAS_MONTH = new RegExp(MONTH_RE, 'iu');
+const HAS_NUMERIC_DATE = /\d[-/.]\d|(?:19|20)\d{6}|\d\s*[月월]/;
 
 export function extractDates(text: string): DateMention[] {
   // Cheap pre-checks: every pattern needs a digit, and either a month name or a separator.
@@ -160,8 +205,48 @@ export function extractTimes(text: string): TimeMention[] {
       out.push({ start: m.index, end: m.index + m[0].length, minutes: readings });
     }
   }
+  for (const p of OTHER_LANGUAGE_TIMES) {
+    p.re.lastIndex = 0;
+    while ((m = p.re.exec(text)) !== null) {
+      const minutes = p.read(m);
+      if (minutes.length) out.push({ start: m.index, end: m.index + m[0].length, minutes });
+    }
+  }
   return out;
 }
+
+const PM_WORD = /^(?:tarde|noche|noite|pomeriggio|sera|notte|soir|apres|après|middag|avond|下午|晚上|傍晚|午後|오후)/i;
+/** An hour and minutes → minutes after midnight, with the afternoon reading of 1–11 when no part of day is said. */
+function clock(h: number, mi: number, pm: boolean | null): number[] {
+  if (h > 23 || mi > 59) return [];
+  if (pm === true && h >= 1 && h < 12) return [(h + 12) * 60 + mi];
+  if (pm === false) return [(h === 12 ? 0 : h) * 60 + mi];
+  return h >= 1 && h < 12 ? [h * 60 + mi, (h + 12) * 60 + mi] : [h * 60 + mi];
+}
+
+/** Times as other languages write them (each pattern linear, anchored on letters of any script). */
+const OTHER_LANGUAGE_TIMES: { re: RegExp; read: (m: RegExpExecArray) => number[] }[] = [
+  {
+    // 20h30, 20 h, 8 Uhr, 20 heures, 8 horas
+    re: /\b(\d{1,2})(?::(\d{2}))?\s*(?:h|uhr|heures?|horas?)(?:\s*(\d{2}))?(?![\p{L}\d])/giu,
+    read: (m) => clock(+m[1]!, +(m[2] ?? m[3] ?? 0), null),
+  },
+  {
+    // 8 de la tarde, 8 da noite, 3 del pomeriggio, 9 du soir, 7 de la mañana
+    re: /\b(\d{1,2})(?::(\d{2}))?\s+(?:de la|da|del|della|di|du|in de)\s+(tarde|noche|noite|pomeriggio|sera|notte|soir|apres-midi|après-midi|middag|avond|mañana|manana|manhã|manha|mattina|matin|ochtend)(?!\p{L})/giu,
+    read: (m) => clock(+m[1]!, +(m[2] ?? 0), PM_WORD.test(m[3]!)),
+  },
+  {
+    // a las 8, alle 20, às 14, um 8, om 9, à 20
+    re: /(?<!\p{L})(?:a las|a la|alle|às|as|à|um|om|vers)\s+(\d{1,2})(?::(\d{2}))?(?![\d:])/giu,
+    read: (m) => clock(+m[1]!, +(m[2] ?? 0), null),
+  },
+  {
+    // 下午3点, 晚上8点半, 午後3時, 오후 3시 30분
+    re: /(上午|早上|凌晨|中午|下午|晚上|傍晚|午前|午後|오전|오후)?\s*(\d{1,2})\s*[点點時시](?:\s*(\d{1,2})\s*[分분]|(半))?/gu,
+    read: (m) => clock(+m[2]!, m[4] ? 30 : +(m[3] ?? 0), m[1] ? PM_WORD.test(m[1]) || (m[1] === '中午' ? null : false) : null),
+  },
+];
 
 /** Keys under which a date reading is stored in / looked up from the context. */
 export function dateKeys(r: { y?: number; m: number; d?: number }): string[] {

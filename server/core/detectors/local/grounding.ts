@@ -21,6 +21,8 @@ import type { YMD } from './relativeDates';
 import { isVocabularyOption } from './vocabularies';
 import { regionOfGroundedPlace } from './regions';
 import { isCodeWord } from './words';
+import { nameGroundedAcrossLanguages, standardCodeGrounded } from './standardCodes';
+import { unverifiableDate, unverifiableYear } from './unanchoredTime';
 
 export type Verdict =
   | { grounded: true; /** long free text: check the specifics inside instead */ freeText?: boolean }
@@ -39,6 +41,7 @@ export function numberGrounded(n: number, ctx: ContextIndex): boolean {
 
 export function groundNumber(n: number, schema: SchemaNode | null, ctx: ContextIndex): Verdict {
   if (numberGrounded(n, ctx) || inSchemaLiterals(n, schema) || arithmeticGrounded(n, ctx)) return OK;
+  if (unverifiableYear(n, schema, ctx)) return OK;
   // Small integers are often implied ("a pair", "both"); be less sure about them.
   const small = Number.isInteger(n) && Math.abs(n) < 10;
   return { grounded: false, confidence: small ? 0.7 : 0.9 };
@@ -105,7 +108,9 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     // a number written as a word ("five") needs the number itself in the context
     const word = /^[a-z]+$/i.test(v);
     const ok = nums.some((n) => (word ? ctx.numbers.has(numberKey(n)) : numberGrounded(n, ctx)));
-    return ok || nums.some((n) => arithmeticGrounded(n, ctx)) ? OK : { grounded: false, confidence: word ? 0.6 : 0.85 };
+    return ok || nums.some((n) => arithmeticGrounded(n, ctx) || unverifiableYear(n, schema, ctx))
+      ? OK
+      : { grounded: false, confidence: word ? 0.6 : 0.85 };
   }
 
   const dt = ISO_DATETIME.exec(v);
@@ -113,17 +118,20 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     // "2025-06-02T15:00:00": the day and (unless midnight) the time must both be grounded
     const day = wholeDate(dt[1]!);
     const minutes = Number(dt[2]) * 60 + Number(dt[3]);
-    const dayOk = day !== null && day.some((keys) => dateGrounded(keys, ctx));
+    const dayOk = (day !== null && day.some((keys) => dateGrounded(keys, ctx))) || unverifiableDate(schema, ctx, paramName);
     const timeOk = minutes === 0 || ctx.times.has(minutes);
     return dayOk && timeOk
       ? OK
       : { grounded: false, confidence: 0.75, ...(dayOk ? { missing: `${dt[2]}:${dt[3]}` } : timeOk ? { missing: dt[1]! } : {}) };
   }
   const date = wholeDate(v);
-  if (date) return date.some((keys) => dateGrounded(keys, ctx)) ? OK : { grounded: false, confidence: 0.8 };
+  if (date)
+    return date.some((keys) => dateGrounded(keys, ctx)) || unverifiableDate(schema, ctx, paramName)
+      ? OK
+      : { grounded: false, confidence: 0.8 };
   const dated = dateThenTime(v);
   if (dated) {
-    const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx));
+    const dayOk = dated.day.some((keys) => dateGrounded(keys, ctx)) || unverifiableDate(schema, ctx, paramName);
     const timeOk = dated.minutes.some((m) => m === 0 || ctx.times.has(m));
     return dayOk && timeOk ? OK : { grounded: false, confidence: 0.75 };
   }
@@ -139,12 +147,16 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     const a = wholeDate(range[1]!) ?? null;
     const b = wholeDate(range[2]!) ?? null;
     // a date range in one value: each end grounded (the end may be the start plus a stated length)
-    if (a && b)
+    if (a && b) {
+      if (unverifiableDate(schema, ctx, paramName)) return OK;
       return a.some((k) => dateGrounded(k, ctx)) && b.some((k) => dateGrounded(k, ctx)) ? OK : { grounded: false, confidence: 0.75 };
+    }
   }
   const time = wholeTime(v);
   if (time) return time.some((m) => ctx.times.has(m)) ? OK : { grounded: false, confidence: 0.75 };
 
+  if (standardCodeGrounded(v, ctx) || nameGroundedAcrossLanguages(v, ctx)) return OK;
+  if (initialOfOffered(v, schema, ctx)) return OK;
   if (/^[^\s@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(v)) {
     return ctx.rawIncludes(v.toLowerCase()) ? OK : { grounded: false, confidence: 0.9 };
   }
@@ -152,6 +164,17 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
     return ctx.rawIncludes(normalizeUrl(v)) ? OK : { grounded: false, confidence: 0.85 };
   }
   return groundTokens(v, ctx);
+}
+
+/**
+ * A single letter standing for one of the options the parameter's own description offers, when
+ * the context picks that option: "F" for "between thinking and feeling" after "more feeling".
+ */
+function initialOfOffered(v: string, schema: SchemaNode | null, ctx: ContextIndex): boolean {
+  if (!/^[A-Za-z]$/.test(v)) return false;
+  const description = typeof schema?.['description'] === 'string' ? fold(schema['description']) : '';
+  const letter = v.toLowerCase();
+  return description.split(' ').some((w) => w.length > 2 && w[0] === letter && !isStopword(w) && ctx.tokens.has(w));
 }
 
 /** Readings (as context keys) of a value that is a date and nothing else, else null. */

@@ -117,6 +117,75 @@ const CALENDAR_WORDS: ReadonlyMap<string, number[]> = new Map([
 ]);
 /** SI prefixes before a unit ("50 mH", "100 µF"): the value in the base unit. */
 const SI_UNIT = /^(k|m|μ|µ|u|n|p)(f|h|a|v|w|g|s|l|hz|j|ω|ohm)$/;
+/**
+ * Number words of the languages users most often write in (Spanish, French, Portuguese, Italian,
+ * German, Dutch, Russian), folded. Only the context reads them: "para dos personas" grounds
+ * `guests: 2`. A word may stand for several numbers ("once" is 1 in English, 11 in Spanish), so
+ * each maps to a list, and articles that double as "one" need no entry (1 is always grounded).
+ */
+const OTHER_LANGUAGE_NUMBER_WORDS: ReadonlyMap<string, number[]> = (() => {
+  const lists: [string, number][] = [];
+  const series = (words: string, from = 2): void =>
+    words.split(' ').forEach((w, i) => {
+      if (w !== '-') lists.push([w, from + i]);
+    });
+  // 2..20 in each language ("-" where the word is missing or ambiguous with a common word)
+  series(
+    'dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete dieciocho diecinueve veinte',
+  );
+  series('deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf vingt');
+  series('dois tres quatro cinco seis sete oito nove dez onze doze treze catorze quinze dezesseis dezessete dezoito dezenove vinte');
+  series(
+    'due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove venti',
+  );
+  series(
+    'zwei drei vier funf sechs sieben acht neun zehn elf zwolf dreizehn vierzehn funfzehn sechzehn siebzehn achtzehn neunzehn zwanzig',
+  );
+  series('twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien twintig');
+  series('два три четыре пять шесть семь восемь девять десять');
+  for (const [w, n] of [
+    ['duas', 2],
+    ['zwo', 2],
+    ['двух', 2],
+    ['трех', 3],
+    ['трёх', 3],
+    ['treinta', 30],
+    ['cuarenta', 40],
+    ['cincuenta', 50],
+    ['cien', 100],
+    ['ciento', 100],
+    ['mil', 1000],
+    ['trente', 30],
+    ['quarante', 40],
+    ['cinquante', 50],
+    ['cent', 100],
+    ['trinta', 30],
+    ['quarenta', 40],
+    ['cinquenta', 50],
+    ['cem', 100],
+    ['trenta', 30],
+    ['quaranta', 40],
+    ['cinquanta', 50],
+    ['cento', 100],
+    ['mille', 1000],
+    ['dreissig', 30],
+    ['vierzig', 40],
+    ['funfzig', 50],
+    ['hundert', 100],
+    ['tausend', 1000],
+  ] as [string, number][])
+    lists.push([w, n]);
+  const out = new Map<string, number[]>();
+  for (const [w, n] of lists) {
+    for (const form of new Set([w, w.replace(/-/g, ' ')])) {
+      const l = out.get(form) ?? [];
+      if (!l.includes(n)) l.push(n);
+      out.set(form, l);
+    }
+  }
+  return out;
+})();
+
 const SI_FACTOR: Readonly<Record<string, number>> = { k: 1e3, m: 1e-3, μ: 1e-6, µ: 1e-6, u: 1e-6, n: 1e-9, p: 1e-12 };
 
 /**
@@ -131,6 +200,8 @@ export function numbersInTokens(tokens: readonly string[], add: (value: number) 
     if (v === null) {
       const cal = CALENDAR_WORDS.get(t);
       if (cal !== undefined) for (const c of cal) add(c);
+      const other = OTHER_LANGUAGE_NUMBER_WORDS.get(t);
+      if (other !== undefined) for (const n of other) add(n);
       const w = NUMBER_WORDS.get(t);
       if (w === undefined) continue;
       v = w;

@@ -11,6 +11,12 @@ export interface YMD {
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const NEXT = new Set(['next', 'coming', 'following', 'upcoming']);
+/** The same days in the languages users most often write in (folded), read as their English word. */
+const DAY_WORDS = new Map<string, string>([
+  ...['hoy', 'hoje', 'oggi', 'heute', 'vandaag', 'aujourdhui'].map((w) => [w, 'today'] as [string, string]),
+  ...['manana', 'amanha', 'domani', 'demain', 'morgen'].map((w) => [w, 'tomorrow'] as [string, string]),
+  ...['ayer', 'ontem', 'ieri', 'hier', 'gestern', 'gisteren'].map((w) => [w, 'yesterday'] as [string, string]),
+]);
 const LAST = new Set(['last', 'past', 'previous']);
 
 function toUtc(a: YMD): number {
@@ -39,7 +45,7 @@ export function relativeDateKeys(anchors: readonly YMD[], tokens: readonly strin
     };
     const weekday = new Date(base).getUTCDay();
     for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
+      const t = DAY_WORDS.get(tokens[i]!) ?? tokens[i]!;
       const prev = tokens[i - 1] ?? '';
       switch (t) {
         case 'today':

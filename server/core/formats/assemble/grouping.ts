@@ -2,10 +2,21 @@
 // span they name, then sorted by start time.
 import type { SpanRecord } from '../types';
 
-/** Groups records by trace (file order of first appearance) → records per trace. */
+/**
+ * Groups records by trace (file order of first appearance) → records per trace. A span written
+ * twice — an exporter retrying a request whose answer it did not get, a file concatenated twice —
+ * is kept once: same trace, span id, start and end. (A later record of the same span with other
+ * times is an update and is kept.)
+ */
 export function groupByTrace(spans: readonly SpanRecord[]): SpanRecord[][] {
   const groups = new Map<string, SpanRecord[]>();
+  const seen = new Set<string>();
   for (const s of spans) {
+    if (s.spanId && s.eventOf === undefined) {
+      const identity = `${s.traceId}\u0000${s.spanId}\u0000${s.startMs}\u0000${s.endMs}`;
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+    }
     const key = s.traceId ?? `\u0000${s.seq}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));

@@ -10,6 +10,7 @@ import { attributeEvents, readGenAIEvents, spanEvent } from './genaiEvents';
 import { readIndexed } from './indexedMessages';
 import { brokenJson, firstOf, isEmptyList, response, setUsage, stringList, unreadable } from './readHelpers';
 import { attributeSystem, attributeToolDefinitions } from './requestAttributes';
+import { noteUnreadableOutput } from '../recordedOutput';
 
 // ---- GenAI semantic conventions ----------------------------------------------------------
 
@@ -92,10 +93,7 @@ export function readGenAI(rec: SpanRecord, a: Attrs, events: LV, error: Text | n
       const x = a.get(key);
       if (x.v === undefined) continue;
       output = response(readOutput(x, o));
-      if (!output) {
-        rec.notes.push({ message: `has ${key} that holds no readable message; no response is read from it`, severity: 'error' });
-        rec.metadata.unreadable_output = true;
-      }
+      if (!output) noteUnreadableOutput(rec, key);
       break;
     }
   if (!o.light) {

@@ -5,6 +5,7 @@ import type { SpanRecord } from '../types';
 import { Attrs } from './attributes';
 import { response, setUsage } from './readHelpers';
 import { attributeSystem, attributeToolDefinitions } from './requestAttributes';
+import { noteUnreadableOutput } from '../recordedOutput';
 import type { OtelConvention } from './spanShapes';
 
 // ---- Langfuse SDK spans (`@langfuse/tracing`, `@langfuse/otel`, `observeOpenAI`) ------------
@@ -58,13 +59,7 @@ export function readLangfuseAttributes(rec: SpanRecord, a: Attrs, spanErr: Text 
       });
     if (output.v !== undefined && output.v !== null) {
       rec.output = response(readOutput(output, o));
-      if (!rec.output) {
-        rec.notes.push({
-          message: 'has langfuse.observation.output that holds no readable message; no response is read from it',
-          severity: 'error',
-        });
-        rec.metadata.unreadable_output = true;
-      }
+      if (!rec.output) noteUnreadableOutput(rec, 'langfuse.observation.output');
     }
     if (!o.light) {
       const params = jsonish(a.get('langfuse.observation.model.parameters'));

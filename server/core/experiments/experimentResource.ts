@@ -1,0 +1,26 @@
+// An experiment as the report and `show` read it: the record, its items with annotation ids and
+// people's verdicts, the status summary, and metrics that leave dismissed annotations out.
+import type { Conversation, ExperimentItem, ExperimentRecord, ExperimentResource } from '../../../common/schema';
+import { reviewExperiment } from '../review/reviewedResource';
+import type { Verdict } from '../review/verdict';
+import { computeMetrics, metricsByModel, statusSummary } from './metrics';
+
+export function experimentResource(
+  experiment: { record: ExperimentRecord; items: readonly ExperimentItem[]; conversations: ReadonlyMap<string, Conversation> },
+  verdicts: readonly Verdict[],
+): ExperimentResource {
+  const { config: _config, ...record } = experiment.record;
+  const summary = statusSummary(experiment.items);
+  const reviewed = reviewExperiment(experiment.record, experiment.items, experiment.conversations, verdicts);
+  return {
+    ...record,
+    total_items_count: experiment.items.length,
+    completed_items_count: summary.completed,
+    status_summary: summary,
+    metrics: computeMetrics(reviewed.countedItems, { passThrough: experiment.record.pass_through }),
+    metrics_by_model: metricsByModel(reviewed.countedItems, { passThrough: experiment.record.pass_through }),
+    items: reviewed.items,
+    ...reviewed.figures,
+    stale_verdicts: reviewed.stale,
+  };
+}

@@ -1,0 +1,90 @@
+// One run of an experiment in this process: the run lock held, the runner (runner.ts) started on
+// what is left, each item kept within the response cap, and once the run settles the record
+// marked completed when nothing is left and rewritten with the summary `list` reads, the lock let go.
+import { summarize } from './experimentSummary';
+import type { ExperimentStore } from './experimentStore';
+import type { LiveExperiment } from './liveExperiment';
+import { statusSummary } from './metrics';
+import { withinResponseCap } from './responseCap';
+import { resolveRun, runItems, type RunResolvers } from './runner';
+
+export interface ExperimentChange {
+  id: string;
+  running: boolean;
+  /** Items completed so far (markers may have changed). */
+  completed: number;
+  total: number;
+}
+
+export interface RunHost extends RunResolvers {
+  store: ExperimentStore;
+  concurrency: () => number;
+  onChange?: (change: ExperimentChange) => void;
+}
+
+export interface RunCallbacks {
+  warn(message: string): void;
+  /** Whether the service still holds the experiment (it may have been deleted during the run). */
+  isHeld(): boolean;
+}
+
+/**
+ * Starts running `exp` (synchronously: the first items are in progress when it returns); `exp.run`
+ * is set until the run settles. `locked`: the caller already holds the experiment's run lock.
+ */
+export function startRun(exp: LiveExperiment, host: RunHost, callbacks: RunCallbacks, locked = false): void {
+  const id = exp.record.id;
+  if (!locked) host.store.lockRun(id);
+  const controller = new AbortController();
+  const run = { controller, done: Promise.resolve() };
+  exp.run = run;
+  // An async function so that a refusal from resolveRun becomes the run's failure.
+  const start = async () =>
+    runItems(
+      { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
+      resolveRun(exp.runConfig, host),
+      {
+        concurrency: host.concurrency(),
+        persist: (item) => {
+          // Over the cap: refused here, in memory as in the store (the run set it just before).
+          const kept = withinResponseCap(item);
+          if (kept !== item) {
+            const at = exp.items.findIndex((i) => i.id === item.id);
+            if (at >= 0) exp.items[at] = kept;
+          }
+          return host.store.appendItem(id, kept);
+        },
+        changed: () => changed(exp, host),
+        warn: (m) => callbacks.warn(m),
+      },
+      controller,
+    );
+  run.done = start()
+    .catch((e: unknown) => callbacks.warn(`experiment ${id}: ${(e as Error).message}`))
+    .finally(() => {
+      exp.run = null;
+      try {
+        const s = statusSummary(exp.items);
+        if (callbacks.isHeld()) {
+          if (s.pending === 0 && s.in_progress === 0 && s.inference_completed === 0 && !exp.record.completed_at)
+            exp.record = { ...exp.record, completed_at: new Date().toISOString() };
+          // The record carries the summary `list` reads; written while the run lock is held,
+          // so nothing else appends to the items meanwhile.
+          host.store.writeRecord(exp.record, summarize(exp.record, exp.items));
+        }
+      } catch (e) {
+        callbacks.warn(`experiment ${id}: ${(e as Error).message}`);
+      } finally {
+        host.store.close(id);
+        host.store.unlockRun(id);
+      }
+      changed(exp, host);
+    });
+}
+
+function changed(exp: LiveExperiment, host: RunHost): void {
+  if (!host.onChange) return;
+  let completed = 0;
+  for (const i of exp.items) if (i.status === 'completed') completed++;
+  host.onChange({ id: exp.record.id, running: exp.run !== null, completed, total: exp.items.length });
+}
