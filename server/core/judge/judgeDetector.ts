@@ -82,6 +82,12 @@ export function judgeRequestBody(
     response_format: { type: 'json_schema', json_schema: { name: 'hallucination_annotations', strict, schema } },
   };
   if (model.max_tokens !== undefined) body.max_tokens = model.max_tokens;
+  // Of the configuration's request parameters the judge takes those that keep its answer a JSON
+  // document: seed, top_p and user. stop could cut the JSON short, tool_choice and logprobs mean
+  // nothing for it.
+  if (model.seed !== undefined) body.seed = model.seed;
+  if (model.top_p !== undefined) body.top_p = model.top_p;
+  if (model.user !== undefined) body.user = model.user;
   return body;
 }
 
