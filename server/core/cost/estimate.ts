@@ -20,6 +20,9 @@ import { judgeRequestBody } from '../judge/judgeDetector';
 import { tracedResponseIndex } from '../traceParser';
 import { countRequestTokens, tokenCounter, type TokenCounter } from './tokenCount';
 
+/** Counting a large experiment's tokens takes seconds the first time: the server answers other requests between conversations. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Output tokens assumed for one judge call without max_tokens: a reply with a few annotations. */
 export const JUDGE_OUTPUT_ASSUMPTION = 300;
 
@@ -41,6 +44,9 @@ export async function estimateExperiment(
 
   const configurations: ConfigurationEstimate[] = [];
   let inferenceRequests = 0;
+  // The messages, tools and response format of a conversation's request are the same for every
+  // configuration: counted once per conversation and encoding (the form asks again as you type).
+  const counted = new Map<string, { input: number; traced: number }>();
   for (const model of models) {
     const counter = tokenCounter(model.model);
     let input = 0;
@@ -48,7 +54,8 @@ export async function estimateExperiment(
     let requests = 0;
     if (!config.pass_through) {
       for (const c of conversations) {
-        const one = inferenceTokens(model, c, config, counter, note);
+        await yieldToOthers();
+        const one = inferenceTokens(model, c, config, counter, counted, note);
         if (!one) continue;
         requests += perConversation;
         input += one.input * perConversation;
@@ -83,6 +90,7 @@ function inferenceTokens(
   c: Conversation,
   config: ExperimentConfig,
   counter: TokenCounter,
+  counted: Map<string, { input: number; traced: number }>,
   note: (s: string) => void,
 ): { input: number; output: number } | null {
   const responseIndex = tracedResponseIndex(c);
@@ -91,12 +99,16 @@ function inferenceTokens(
     return null;
   }
   try {
+    // Built for every configuration all the same: it refuses what that configuration cannot send (tool_choice).
     const { body } = buildInferenceRequest({ model, conversation: c, responseIndex, config });
-    const traced = responseTokens(counter, c.messages[responseIndex]!);
-    return {
-      input: countRequestTokens(counter, body),
-      output: model.max_tokens !== undefined ? Math.min(traced, model.max_tokens) : traced,
-    };
+    const key = `${counter.encoding}\u0000${c.id}`;
+    let tokens = counted.get(key);
+    if (!tokens)
+      counted.set(
+        key,
+        (tokens = { input: countRequestTokens(counter, body), traced: responseTokens(counter, c.messages[responseIndex]!) }),
+      );
+    return { input: tokens.input, output: model.max_tokens !== undefined ? Math.min(tokens.traced, model.max_tokens) : tokens.traced };
   } catch (e) {
     note(`conversation ${c.id} on ${modelLabel(model)}: ${(e as Error).message}; not counted`);
     return null;
@@ -133,6 +145,7 @@ async function judgeEstimate(
   let requests = 0;
   let input = 0;
   for (const c of conversations) {
+    await yieldToOthers();
     const prompts = await judgePrompts(config, c, (conversation, messageIndex, message) =>
       countRequestTokens(counter, judgeRequestBody(model, { conversation, messageIndex, message, labelSet })),
     );

@@ -3,6 +3,7 @@
 // every current OpenAI model (gpt-4o, gpt-4.1, gpt-5, o-series). Any other model is counted with
 // it too, and the count is then said to be an approximation: older OpenAI models (cl100k_base,
 // another 1.1 MB in every bundle) differ by a few %, other providers' tokenizers by some 10–20 %.
+import { createHash } from 'node:crypto';
 import { Tiktoken, getEncodingNameForModel, type TiktokenModel } from 'js-tiktoken/lite';
 import o200k_base from 'js-tiktoken/ranks/o200k_base';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -24,6 +25,26 @@ function encoder(name: EncodingName): Tiktoken {
   let e = encoders.get(name);
   if (!e) encoders.set(name, (e = new Tiktoken(o200k_base)));
   return e;
+}
+
+/**
+ * Counts of long texts, kept by their SHA-1: the form asks for the estimate again as the person
+ * types, over the same conversations (tokenizing runs at about 1–2 MB/s; hashing at hundreds).
+ * Only numbers are kept, at most CACHE_ENTRIES of them (the oldest go first).
+ */
+const CACHE_MIN_CHARS = 1024;
+const CACHE_ENTRIES = 20_000;
+const counts = new Map<string, number>();
+
+function countCached(encoding: EncodingName, text: string): number {
+  if (text.length < CACHE_MIN_CHARS) return encoder(encoding).encode(text, [], []).length;
+  const key = `${encoding}:${createHash('sha1').update(text).digest('base64')}`;
+  const known = counts.get(key);
+  if (known !== undefined) return known;
+  const n = encoder(encoding).encode(text, [], []).length;
+  if (counts.size >= CACHE_ENTRIES) counts.delete(counts.keys().next().value!);
+  counts.set(key, n);
+  return n;
 }
 
 function encodingOf(model: string): { encoding: EncodingName; exact: boolean; why?: string } {
@@ -48,7 +69,7 @@ export function tokenCounter(model: string): TokenCounter {
     exact,
     description: exact ? `js-tiktoken ${encoding}` : `js-tiktoken ${encoding} (approximation: ${why})`,
     // Special-token text in a trace ("<|endoftext|>") is counted as ordinary text, never refused.
-    count: (text) => (text ? encoder(encoding).encode(text, [], []).length : 0),
+    count: (text) => (text ? countCached(encoding, text) : 0),
   };
 }
 
