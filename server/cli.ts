@@ -159,8 +159,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (!service.has(id)) throw new UsageError(`no experiment "${shown(id)}" in ${storeRoot}`);
     // The endpoint is not stored with the experiment: --base-url applies to its models again.
     const config = service.configOf(id);
+    // The models file (prices, parameters) is read again when given.
     if (!config.pass_through && values['base-url'])
-      settings = { ...settings, models: [config.model, ...(config.models ?? []).map((m) => m.model)].map(endpoint) };
+      settings = {
+        ...settings,
+        models: [...fileModels, ...[config.model, ...(config.models ?? []).map((m) => m.model)].filter((m) => !inFile(m)).map(endpoint)],
+      };
     try {
       service.resume(id, values.failed);
     } catch (e) {
