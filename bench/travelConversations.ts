@@ -73,9 +73,8 @@ export function travelConversation(i: number): string {
   });
 }
 
-/** bench/.data/conversations-<mb>mb.jsonl, written once. */
-export function travelConversationsFile(targetMb: number): string {
-  const dataDir = path.join(__dirname, '.data');
+/** `dataDir`/conversations-<mb>mb.jsonl (default bench/.data), written once. */
+export function travelConversationsFile(targetMb: number, dataDir = path.join(__dirname, '.data')): string {
   const file = path.join(dataDir, `conversations-${targetMb}mb.jsonl`);
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(dataDir, { recursive: true });

@@ -116,7 +116,13 @@ export const settingsSchema = z.object({
    * Tests only (not a VS Code setting): the window that requestsPerMinute and tokensPerMinute
    * apply to, in ms. Default 60 000 (a minute). The load test shortens it to see the limit bind.
    */
-  rateLimitWindowMs: z.number().int().min(100).max(3_600_000).optional(),
+  rateLimitWindowMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .optional() /** Markers of dismissed annotations are shown (as hints, saying "dismissed") instead of hidden. */,
+  showDismissedMarkers: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -277,6 +283,59 @@ export const GetApiKey = request(
   z.object({ key: z.string().nullable() }),
 );
 
+// ---- review: people's verdicts where the marker is (issue 17) ------------------------------
+
+const reviewAuthorSchema = z.string().trim().min(1).max(200);
+const reviewTextSchema = z.string().max(10_000);
+
+/**
+ * A person's verdict on one annotation (by its stable id) of an experiment: confirmed, dismissed
+ * (not a hallucination), or relabelled (a hallucination of `label`). Appended and flushed to the
+ * experiment's verdicts.jsonl before the answer; markers and the report follow.
+ */
+export const SetVerdict = request(
+  'hallucinationLab/setVerdict',
+  z.object({
+    experiment_id: z.string(),
+    annotation_id: z.string(),
+    verdict: z.enum(['confirmed', 'dismissed', 'relabelled']),
+    /** With "relabelled": the label it is instead. */
+    label: z.string().min(1).max(200).optional(),
+    comment: reviewTextSchema.optional(),
+    /** Who gives it (the setting hallucinationLab.review.author, else the OS user); the server's OS user when absent. */
+    author: reviewAuthorSchema.optional(),
+  }),
+  z.object({ annotation_id: z.string(), verdict: z.string(), label: z.string().optional(), author: z.string(), at: z.string() }),
+);
+
+/**
+ * A hallucination the detectors missed, marked by a person on exactly the selected characters of
+ * a trace file: the selection must lie inside one traced response text or tool-call argument the
+ * experiment evaluated (else the request fails saying why). `experiment_id`: default, the
+ * experiment whose markers are shown.
+ */
+export const AddHumanAnnotation = request(
+  'hallucinationLab/addHumanAnnotation',
+  z.object({
+    file: z.string(),
+    range: z.object({ start: positionSchema, end: positionSchema }),
+    label: z.string().min(1).max(200),
+    explanation: reviewTextSchema.default(''),
+    author: reviewAuthorSchema.optional(),
+    experiment_id: z.string().optional(),
+  }),
+  z.object({
+    experiment_id: z.string(),
+    annotation_id: z.string(),
+    conversation_id: z.string(),
+    message_index: z.number().int().nonnegative(),
+    message_part_index: z.number().int().nonnegative(),
+    start_offset: z.number().int().nonnegative(),
+    end_offset: z.number().int().nonnegative(),
+    text: z.string(),
+  }),
+);
+
 // ---- live traces (the OTLP receiver in the server) ---------------------------------------
 
 /**
@@ -286,7 +345,12 @@ export const GetApiKey = request(
  */
 export const StartReceiver = request(
   'hallucinationLab/receiver/start',
-  z.object({ port: z.number().int().min(0).max(65535).optional(), folder: z.string().min(1).max(4096).optional() }),
+  z.object({
+    port: z.number().int().min(0).max(65535).optional(),
+    folder: z.string().min(1).max(4096).optional(),
+    /** Also run the LLM judge (hallucinationLab.judgeModel) on each trace, within the rate limits. */
+    judge: z.boolean().optional(),
+  }),
   z.object({ port: z.number().int(), folder: z.string(), endpoint: z.string() }),
 );
 /** extension → server: stops the receiver; requests in flight are answered and written, pending traces judged. */
@@ -299,6 +363,8 @@ export const receiverStatusSchema = z.object({
   traces: z.number().int().nonnegative(),
   spans: z.number().int().nonnegative(),
   hallucinations: z.number().int().nonnegative(),
+  /** Whether the LLM judge runs on live traces besides the local detector. */
+  judge: z.boolean(),
   /** The last request refused (400/413/415…) or detection failure, with when it happened. */
   lastError: z.string().nullable(),
 });

@@ -160,7 +160,8 @@ export const annotationSchema = z.object({
   /** The people's verdict on it, in the experiment resource only (server/core/review/). */
   review: z
     .object({
-      verdict: z.enum(['confirmed', 'dismissed', 'relabelled']),
+      /** 'added': a person added this annotation (detector "human"). */
+      verdict: z.enum(['confirmed', 'dismissed', 'relabelled', 'added']),
       label: z.string().optional(),
       comment: z.string().optional(),
       author: z.string(),
@@ -395,10 +396,24 @@ export const statusSummarySchema = z.object({
   in_progress: z.number().int(),
   inference_completed: z.number().int(),
   completed: z.number().int(),
+  /** Items that failed; a skipped one is not among them. */
   failed: z.number().int(),
+  /**
+   * Items with nothing to judge (e.g. a conversation without a response): stored with status
+   * `failed` and a reason starting "skipped:", counted here, not in `failed` — a skip is not a failure.
+   */
+  skipped: z.number().int(),
   total: z.number().int(),
 });
 export type StatusSummary = z.infer<typeof statusSummarySchema>;
+
+/** How the reason of a skipped item starts (its status is `failed`: the item ended without a result). */
+export const SKIPPED_REASON_PREFIX = 'skipped:';
+
+/** An item that ended without a result because there was nothing to judge, not because something failed. */
+export function isSkippedItem(item: { status: string; failure_reason: string | null }): boolean {
+  return item.status === 'failed' && (item.failure_reason ?? '').startsWith(SKIPPED_REASON_PREFIX);
+}
 
 export const metricsSchema = z.object({
   hallucination_rate: z.number().nullable(),

@@ -7,7 +7,13 @@
 // with the schema before use; what the host sends (results, notifications) is `z.output` — it is
 // already-validated data from the server, so the webview does not parse it again.
 import { z } from 'zod';
-import { conversationSummarySchema, experimentSummarySchema, fieldErrorSchema, traceFileSummarySchema } from './protocol';
+import {
+  conversationSummarySchema,
+  experimentSummarySchema,
+  fieldErrorSchema,
+  MAX_CONVERSATION_PAGE,
+  traceFileSummarySchema,
+} from './protocol';
 import { experimentConfigSchema, experimentResourceSchema, modelConfigSchema } from './schema';
 import { estimateResultSchema } from './estimate';
 
@@ -120,6 +126,7 @@ export const formInitResultSchema = z.object({
   /** Label set from settings (shown as the default), null = built-in labels. */
   labels: z.array(labelInfoSchema),
   labelSetSource: z.string().nullable(),
+  /** Workspace-relative paths, as the picker shows them. */
   traceFiles: z.array(traceFileSummarySchema),
   prefill: formPrefillSchema.nullable(),
   workspaceTrusted: z.boolean(),
@@ -132,10 +139,32 @@ export const formSubmitResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type FormSubmitResult = z.infer<typeof formSubmitResultSchema>;
 
+/**
+ * One page of the form's conversation list: the search (every whitespace-separated term, in id,
+ * file, model or texts) and the filters are applied by the server, then offset/limit cut the page.
+ * `file` is workspace-relative, as the picker shows it ('' = every file).
+ */
+export const formConversationPageParamsSchema = z.object({
+  query: z.string().max(1000).default(''),
+  file: z.string().max(4096).default(''),
+  toolCalls: z.enum(['any', 'with', 'without']).default('any'),
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().positive().max(MAX_CONVERSATION_PAGE).default(200),
+});
+export type FormConversationPageParams = z.input<typeof formConversationPageParamsSchema>;
+export const formConversationPageSchema = z.object({
+  conversations: z.array(conversationSummarySchema),
+  /** How many conversations match the query and filters (not only this page). */
+  total: z.number().int().nonnegative(),
+});
+export type FormConversationPage = z.infer<typeof formConversationPageSchema>;
+/** Most ids one lookup takes (a selection is at most MAX_CONVERSATIONS; a prefill may hold more). */
+export const MAX_LOOKUP_IDS = 1000;
+
 export const FormProtocol = {
   // webview → host
   init: request('form/init', empty, formInitResultSchema),
-  listConversations: request('form/listConversations', empty, z.object({ conversations: z.array(conversationSummarySchema) })),
+  listConversations: request('form/listConversations', formConversationPageParamsSchema, formConversationPageSchema),
   /** The config as typed; the host sends it to the server, which validates it again. */
   submit: request('form/submit', z.object({ config: z.unknown() }), formSubmitResultSchema),
   /** Opens a file dialog for a label set file; the workspace-relative path, or null when cancelled. */
@@ -144,6 +173,12 @@ export const FormProtocol = {
   close: request('form/close', empty, empty),
   /** The expected requests, tokens and cost of the config as typed (the server's estimateExperiment). */
   estimate: request('form/estimate', z.object({ config: z.unknown() }), estimateResultSchema),
+  /** The rows of these ids that are still in the index (the selection's labels after a reload or prefill). */
+  lookupConversations: request(
+    'form/lookupConversations',
+    z.object({ ids: z.array(z.string()).max(MAX_LOOKUP_IDS) }),
+    z.object({ conversations: z.array(conversationSummarySchema) }),
+  ),
   // host → webview
   /** The trace index changed: the conversation list should be fetched again. */
   traceFilesChanged: notification('form/traceFilesChanged', z.object({ files: z.array(traceFileSummarySchema) })),
@@ -194,6 +229,20 @@ export const ReportProtocol = {
   ),
   /** Opens the compare panel with this experiment and others the host asks for (quick pick). */
   compare: request('report/compare', z.object({ byConfiguration: z.boolean() }), empty),
+  /**
+   * A person's verdict on one annotation (the buttons on each annotation of an expanded item): the
+   * host asks for the reason (dismiss) or the new label (label) and sends it to the server; the
+   * snapshot with the verdict follows. `done` is false when the person cancelled.
+   */
+  review: request(
+    'report/review',
+    z.object({
+      annotation_id: z.string().min(1).max(100),
+      action: z.enum(['confirm', 'dismiss', 'label']),
+      label: z.string().max(200).optional(),
+    }),
+    z.object({ done: z.boolean() }),
+  ),
   // host → webview
   snapshot: notification('report/snapshot', reportSnapshotSchema),
   deleted: notification('report/deleted', z.object({ id: z.string() })),

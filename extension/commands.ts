@@ -13,6 +13,7 @@ import { DEFAULT_KEY_NAME, type ApiKeyStore } from './apiKeys';
 import { originsForKeyName, originOf } from './keyOrigin';
 import { openCompare, openExperimentForm, openReport, type WebviewHostDeps } from './webviews';
 import { followWithProgress } from './experimentProgress';
+import { registerReviewCommands } from './reviewCommands';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -176,7 +177,11 @@ export function registerCommands(deps: CommandDeps): void {
   });
 
   async function newExperimentInteractive(): Promise<ExperimentSummary | undefined> {
-    const { conversations } = await server.request(P.ListConversations, {});
+    // One page: a quick pick of a million-conversation index would never open (the form pages and searches all).
+    const page = await server.request(P.ListConversations, { offset: 0, limit: P.MAX_CONVERSATION_PAGE });
+    const { conversations } = page;
+    const beyond =
+      (page.total ?? conversations.length) > conversations.length ? ` — the first ${conversations.length} of ${page.total}` : '';
     if (!conversations.length) {
       const add = 'Add Trace Files…';
       if (
@@ -209,7 +214,7 @@ export function registerCommands(deps: CommandDeps): void {
     }));
     picks.slice(0, MAX_CONVERSATIONS).forEach((p) => (p.picked = true));
     const chosen = await vscode.window.showQuickPick(picks, {
-      title: `New Experiment (3/3): conversations (1–${MAX_CONVERSATIONS})`,
+      title: `New Experiment (3/3): conversations (1–${MAX_CONVERSATIONS})${beyond}`,
       canPickMany: true,
       matchOnDetail: true,
     });
@@ -321,6 +326,8 @@ export function registerCommands(deps: CommandDeps): void {
         'Hallucination Lab: the trace file no longer holds the annotated text; opened the file instead.',
       );
   });
+
+  registerReviewCommands({ server, settings, register });
 
   register('setApiKey', async (nameArg?: unknown, keyArg?: unknown, baseURLArg?: unknown) => {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: API keys are not used here');

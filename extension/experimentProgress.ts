@@ -14,7 +14,7 @@ export function followWithProgress(server: ServerConnection, experiment: Experim
           if (deletedId === experiment.id) return done();
           if (!e || e.id !== experiment.id) return;
           const s = e.status_summary;
-          const finished = s.completed + s.failed;
+          const finished = s.completed + s.failed + s.skipped;
           const pct = s.total ? (finished / s.total) * 100 : 100;
           progress.report({
             message: `${finished}/${s.total} items · ${e.total_hallucinations} hallucinations`,
@@ -26,7 +26,7 @@ export function followWithProgress(server: ServerConnection, experiment: Experim
             const open = 'Open Report';
             void vscode.window
               .showInformationMessage(
-                `${e.name}: ${s.completed} completed, ${s.failed} failed, ${e.total_hallucinations} hallucinations.`,
+                `${e.name}: ${s.completed} completed, ${s.failed} failed${s.skipped > 0 ? `, ${s.skipped} skipped` : ''}, ${e.total_hallucinations} hallucinations.`,
                 open,
               )
               .then((a) => a === open && vscode.commands.executeCommand('hallucinationLab.openReport', e.id));

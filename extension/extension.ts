@@ -15,6 +15,8 @@ import { confirmNewKeyOrigin } from './keyConsent';
 import { registerWebviewSerializers } from './webviews';
 import { startServerWhenNeeded } from './serverDemand';
 import { indexProgressItem } from './indexProgressItem';
+import { registerReviewCodeActions } from './reviewCodeActions';
+import { trackActiveTraceFile } from './traceFileContext';
 import { TraceReceiver } from './traceReceiver';
 
 export interface HallucinationLabApi {
@@ -111,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
       }
     }),
     indexProgressItem(server),
+    registerReviewCodeActions(),
+    trackActiveTraceFile(selection),
     // A started server follows the selection; one not started yet learns it when it starts.
     selection.onDidChange(() => {
       if (server.started) lastSync = syncTraceFiles(server.request.bind(server));

@@ -30,7 +30,7 @@ export function statusTooltip(s: ReceiverStatus, folder: string | null): string[
   return [
     `OTLP/HTTP receiver on 127.0.0.1:${s.port} — set OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${s.port}`,
     `Writing to ${folder ?? s.folder ?? '?'}`,
-    `${plural(s.spans, 'span')} · ${plural(s.traces, 'trace')} judged · ${plural(s.hallucinations, 'hallucination')}`,
+    `${plural(s.spans, 'span')} · ${plural(s.traces, 'trace')} judged by the local detector${s.judge ? ' and the LLM judge' : ''} · ${plural(s.hallucinations, 'hallucination')}`,
     ...(s.lastError ? [`Last refused: ${s.lastError}`] : []),
     'Click for the receiver menu',
   ];

@@ -6,6 +6,8 @@ export const receiverSettingsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(4318),
   folder: z.string().trim().min(1).default('traces/live'),
   autoStart: z.boolean().default(false),
+  /** The LLM judge on live traces too (hallucinationLab.judgeModel, within the rate limits). */
+  judge: z.boolean().default(false),
 });
 export type ReceiverSettings = z.infer<typeof receiverSettingsSchema>;
 

@@ -12,6 +12,8 @@ type Warn = (message: string) => void;
 
 export class SettingsOwner implements vscode.Disposable {
   private value: Settings;
+  /** `hallucinationLab.review.author` (extension-only: sent with each verdict, not a server setting). */
+  private author: string;
   private readonly changed = new vscode.EventEmitter<Settings>();
   /** Fires with the new settings after a `hallucinationLab.*` setting changed. */
   readonly onDidChange = this.changed.event;
@@ -19,15 +21,22 @@ export class SettingsOwner implements vscode.Disposable {
 
   constructor(warn: Warn) {
     this.value = readSettings(warn);
+    this.author = readAuthor();
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('hallucinationLab')) return;
       this.value = readSettings(warn);
+      this.author = readAuthor();
       this.changed.fire(this.value);
     });
   }
 
   get current(): Settings {
     return this.value;
+  }
+
+  /** Who gives verdicts, as set; empty when not set (the OS user then). */
+  get reviewAuthor(): string {
+    return this.author;
   }
 
   get models(): ModelConfig[] {
@@ -48,7 +57,10 @@ export class SettingsOwner implements vscode.Disposable {
   /** The trace receiver's settings (read when asked: they are the extension's, not the server's). */
   receiver(warn: Warn): ReceiverSettings {
     const c = vscode.workspace.getConfiguration('hallucinationLab.receiver');
-    return parseReceiverSettings({ port: c.get('port'), folder: c.get('folder'), autoStart: c.get('autoStart') }, warn);
+    return parseReceiverSettings(
+      { port: c.get('port'), folder: c.get('folder'), autoStart: c.get('autoStart'), judge: c.get('judge') },
+      warn,
+    );
   }
 
   dispose(): void {
@@ -70,6 +82,12 @@ function readSettings(warn: Warn): Settings {
     labelSet: c.get('labelSet'),
     formats: c.get('formats'),
     minConfidence: c.get('minConfidence'),
+    showDismissedMarkers: c.get('markers.showDismissed'),
   };
   return parseSettings(raw, warn);
+}
+
+function readAuthor(): string {
+  const v = vscode.workspace.getConfiguration('hallucinationLab').get<unknown>('review.author', '');
+  return typeof v === 'string' ? v.trim().slice(0, 200) : '';
 }

@@ -54,18 +54,31 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
       server.onDidStart(() => {
         if (this.model.listening) this.model.setStatus({ ...this.model.status!, listening: false, port: null });
         this.update();
-        if (this.wanted)
-          void this.start().catch((e: unknown) => this.warn(`the trace receiver could not start again: ${(e as Error).message}`));
+        if (this.wanted) void this.startAgain();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        const moved =
-          e.affectsConfiguration('hallucinationLab.receiver.port') || e.affectsConfiguration('hallucinationLab.receiver.folder');
+        // A new port, folder or judge choice applies at once to a running receiver.
+        const moved = ['port', 'folder', 'judge'].some((k) => e.affectsConfiguration(`hallucinationLab.receiver.${k}`));
         if (moved && this.model.listening)
           void this.start().catch((err: unknown) => this.warn(`the trace receiver could not move: ${(err as Error).message}`));
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.autoStart()),
     );
     this.registerCommands();
+  }
+
+  /** After a server restart: the old process may hold the port a moment longer, so a port in use is tried again. */
+  private async startAgain(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (e) {
+        const message = (e as Error).message;
+        if (attempt >= 5 || !/already in use/.test(message)) return this.warn(`the trace receiver could not start again: ${message}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   /** At activation: starts the receiver when the setting says so, in a trusted workspace only. */
@@ -75,10 +88,14 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
   }
 
   /** Starts (or moves) the receiver with the settings, or with `override` (tests, other extensions). */
-  async start(override: { port?: number; folder?: string } = {}): Promise<P.ResultOf<typeof P.StartReceiver>> {
+  async start(override: ReceiverOverride = {}): Promise<P.ResultOf<typeof P.StartReceiver>> {
     if (!vscode.workspace.isTrusted) throw new Error('this workspace is not trusted: the trace receiver does not run here');
     const s = this.deps.settings.receiver((m) => this.deps.logger.warn(m));
-    const result = await this.deps.server.request(P.StartReceiver, { port: override.port ?? s.port, folder: override.folder ?? s.folder });
+    const result = await this.deps.server.request(P.StartReceiver, {
+      port: override.port ?? s.port,
+      folder: override.folder ?? s.folder,
+      judge: override.judge ?? s.judge,
+    });
     this.wanted = true;
     this.deps.logger.info(`Trace receiver: OTLP/HTTP on ${result.endpoint} → ${result.folder}`);
     return result;
@@ -123,7 +140,7 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
     register('startReceiver', async (arg?: unknown) => {
       const override = receiverOverride(arg);
       const result = await this.start(override);
-      if (!override.port && !override.folder)
+      if (Object.keys(override).length === 0)
         void vscode.window.setStatusBarMessage(`Hallucination Lab: receiving traces on ${result.endpoint}`, 4000);
       return result;
     });
@@ -170,12 +187,15 @@ export class TraceReceiver implements LiveTracesSource, vscode.Disposable {
   }
 }
 
-/** `{port?, folder?}` given to the start command (tests, other extensions); anything else is ignored. */
-function receiverOverride(arg: unknown): { port?: number; folder?: string } {
+type ReceiverOverride = { port?: number; folder?: string; judge?: boolean };
+
+/** `{port?, folder?, judge?}` given to the start command (tests, other extensions); anything else is ignored. */
+function receiverOverride(arg: unknown): ReceiverOverride {
   if (!arg || typeof arg !== 'object') return {};
-  const { port, folder } = arg as { port?: unknown; folder?: unknown };
+  const { port, folder, judge } = arg as { port?: unknown; folder?: unknown; judge?: unknown };
   return {
     ...(typeof port === 'number' && Number.isInteger(port) ? { port } : {}),
     ...(typeof folder === 'string' && folder ? { folder: path.normalize(folder) } : {}),
+    ...(typeof judge === 'boolean' ? { judge } : {}),
   };
 }

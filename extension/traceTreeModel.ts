@@ -71,3 +71,15 @@ export function unreadCallView(u: UnreadCall): { label: string; description: str
     tooltip: `LLM call not read: ${u.reason}\n${u.spanId ? `span ${u.spanId}, ` : ''}${where}`,
   };
 }
+
+/** Conversations a file node lists at once: a file of a million would be a million tree items. */
+export const TREE_CONVERSATION_PAGE = 1000;
+
+/** The node after the first page of a large file's conversations: how many are not listed, and where to find them. */
+export function moreConversationsView(shown: number, total: number): { label: string; tooltip: string } {
+  const rest = total - shown;
+  return {
+    label: `${rest.toLocaleString('en-US')} more conversation${rest === 1 ? '' : 's'}`,
+    tooltip: `The first ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} conversations are listed here; the New Experiment form pages through all of them and searches them.`,
+  };
+}

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { ListConversations, type ConversationSummary, type ExperimentSummary, type TraceFileSummary } from '../common/protocol';
 import type { ActiveExperiment } from './activeExperiment';
 import type { ServerConnection } from './serverClient';
-import { fileView, unreadCallView, type UnreadCall } from './traceTreeModel';
+import { fileView, moreConversationsView, TREE_CONVERSATION_PAGE, unreadCallView, type UnreadCall } from './traceTreeModel';
 import { liveConversationDescription, liveNodeDescription, type LiveEntry } from './liveTracesModel';
 import type { LiveTracesSource } from './traceReceiver';
 
@@ -14,7 +14,9 @@ export type TraceNode =
   | { kind: 'conversation'; conversation: ConversationSummary }
   /** The LLM calls of a file the reader left out (coverage), and each of them. */
   | { kind: 'unread'; file: string; calls: UnreadCall[] }
-  | { kind: 'unreadCall'; call: UnreadCall; index: number };
+  | { kind: 'unreadCall'; call: UnreadCall; index: number }
+  /** What a large file lists past its first page: a count, not a node per conversation. */
+  | { kind: 'more'; file: string; shown: number; total: number };
 
 export type ExperimentNode =
   | { kind: 'experiment'; experiment: ExperimentSummary }
@@ -76,6 +78,15 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
       item.command = { command: 'hallucinationLab.openConversation', title: 'Open in Trace File', arguments: [u.file, u.line] };
       return item;
     }
+    if (node.kind === 'more') {
+      const view = moreConversationsView(node.shown, node.total);
+      const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+      item.tooltip = view.tooltip;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'traceMore';
+      item.id = `more:${node.file}`;
+      return item;
+    }
     const c = node.conversation;
     const item = new vscode.TreeItem(c.id, vscode.TreeItemCollapsibleState.None);
     item.description = oneLine(c.firstUserMessage, 80);
@@ -95,9 +106,11 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceNode> {
     if (node.kind === 'unread') return node.calls.map((call, index) => ({ kind: 'unreadCall', call, index }));
     if (node.kind !== 'file') return [];
     const { unread } = fileView(node.summary, node.summary.file);
-    const conversations: TraceNode[] = (await this.server.request(ListConversations, { file: node.summary.file })).conversations.map(
-      (conversation) => ({ kind: 'conversation', conversation }),
-    );
+    const file = node.summary.file;
+    const page = await this.server.request(ListConversations, { file, offset: 0, limit: TREE_CONVERSATION_PAGE });
+    const conversations: TraceNode[] = page.conversations.map((conversation) => ({ kind: 'conversation', conversation }));
+    const total = page.total ?? page.conversations.length;
+    if (total > page.conversations.length) conversations.push({ kind: 'more', file, shown: page.conversations.length, total });
     return unread.length > 0 ? [{ kind: 'unread', file: node.summary.file, calls: unread }, ...conversations] : conversations;
   }
 
@@ -155,17 +168,17 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       const s = e.status_summary;
       const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `exp:${e.id}`;
-      item.description = `${e.running ? 'running' : s.completed + s.failed === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.active.id === e.id ? ' · markers shown' : ''}`;
+      item.description = `${e.running ? 'running' : s.completed + s.failed + s.skipped === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.active.id === e.id ? ' · markers shown' : ''}`;
       item.tooltip = new vscode.MarkdownString(
         `**${e.name}**\n\n${e.pass_through ? 'Pass-through (traced responses)' : `Model: ${e.model}`}\n\nCreated ${new Date(e.created_at).toLocaleString()}\n\n` +
-          `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed}\n\n` +
+          `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed} · skipped ${s.skipped}\n\n` +
           `Hallucination rate: ${e.hallucination_rate === null ? 'n/a' : `${(e.hallucination_rate * 100).toFixed(1)}%`}`,
       );
       item.iconPath = e.running
         ? new vscode.ThemeIcon('sync~spin')
         : s.failed > 0
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
-          : s.completed === s.total
+          : s.completed + s.skipped === s.total
             ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
             : new vscode.ThemeIcon('debug-pause');
       item.contextValue = e.running ? 'experiment.running' : 'experiment.idle';
@@ -174,7 +187,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     if (node.kind === 'status') {
       const s = node.experiment.status_summary;
       const item = new vscode.TreeItem(
-        `pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed}`,
+        `pending ${s.pending} · in progress ${s.in_progress + s.inference_completed} · completed ${s.completed} · failed ${s.failed} · skipped ${s.skipped}`,
       );
       item.id = `status:${node.experiment.id}`;
       item.iconPath = new vscode.ThemeIcon('pulse');

@@ -4,21 +4,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
-import { experimentConfigSchema, traceFormats } from '../common/schema';
-import { baselineFingerprints, sarifLog } from './core/check/sarif';
-import { junitXml } from './core/check/junit';
+import { experimentConfigSchema } from '../common/schema';
+import { sarifText } from './core/check/sarif';
+import { baselineFingerprintsOfFile } from './core/check/baseline';
+import { junitText } from './core/check/junit';
 import { markdownSummary } from './core/check/markdown';
 import { displayPath, scanTraceFiles } from './core/check/scan';
 import { evaluateRules, parseRule, RuleSyntaxError, type RuleOutcome } from './core/check/thresholds';
 import { githubWorkflow, WORKFLOW_PATH } from './core/check/ciWorkflow';
-import { countedFindings, type CheckResult } from './core/check/findings';
+import { countedFindings, type CheckFindings } from './core/check/findings';
+import { FindingSpill } from './core/check/findingSpill';
+import { checkJsonText } from './core/check/jsonReport';
+import { writeTextFile, writeTextStream } from './core/check/textOutput';
 import { detectorsFor } from './core/experiments/pipeline';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { VerdictStore } from './core/review/verdictStore';
 import { Dismissals } from './core/check/dismissals';
-import type { FormatChoice } from './core/formats/indexer';
 import { UsageError } from './cliErrors';
-import { parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
+import { detectorsOption, formatOption, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 import { cliSettings } from './cliSettings';
 import { shownOnOneLine } from './terminalText';
 
@@ -44,8 +47,6 @@ when asked; fails by the --fail-on rules.
 Exit codes: 0 passed, 1 a threshold failed, 2 usage error, 3 an input could not be read.`;
 
 export const EXIT = { passed: 0, thresholdFailed: 1, usage: 2, unreadable: 3 } as const;
-
-const FORMAT_CHOICES: readonly string[] = ['auto', ...traceFormats];
 
 type Io = CommandIo;
 
@@ -82,53 +83,68 @@ async function check(argv: string[], io: Io, cwd: string): Promise<number> {
   if (values['init-ci'] !== undefined) return initCi(values['init-ci'], io, cwd);
 
   const rules = (values['fail-on'] ?? ['count>0']).map(usageRule);
-  const format = values.format ?? 'auto';
-  if (!FORMAT_CHOICES.includes(format)) throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${format}"`);
+  const format = formatOption(values.format) ?? 'auto';
   if (positionals.length === 0) throw new UsageError('give the trace files or globs to check');
   const files = expandPatterns(positionals, cwd);
   const missing = files.filter((f) => f.missing).map((f) => f.pattern);
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline, cwd) : undefined;
   const dismissals = readDismissals(values.store, cwd, io);
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const detectorNames = detectorsOption(values.detector);
   const settings = cliSettings(values);
   const config = experimentConfigSchema.parse({
     name: 'check',
     model: 'traced',
     pass_through: true,
     conversation_ids: ['check'],
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors: detectorNames,
   });
   const detectors = detectorsFor(config, settings, async (name) => process.env[name] ?? null, true);
   if (!Array.isArray(detectors)) throw new UsageError(`${detectors.path}: ${detectors.error}`);
 
-  const result = await scanTraceFiles(
-    files.filter((f) => !f.missing).map((f) => f.file),
-    {
-      detectors,
-      cwd,
-      ...(format !== 'auto' ? { format: format as FormatChoice } : {}),
-      keepClean: values.junit !== undefined,
-      ...(baseline ? { baseline } : {}),
-      ...(dismissals ? { dismissals } : {}),
-      warn: (m) => io.err.write(`warning: ${m}\n`),
-      onFile: (file, conversations, findings) =>
-        io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
-    },
-  );
-  for (const pattern of missing) result.skipped.unshift({ file: pattern, conversationId: null, reason: 'no file matches it' });
-  const outcomes = evaluateRules(rules, result);
-  const version = toolVersion();
-  if (values.sarif !== undefined) writeOut(cwd, values.sarif, JSON.stringify(sarifLog(result, { toolVersion: version }), null, 2) + '\n');
-  if (values.junit !== undefined) writeOut(cwd, values.junit, junitXml(result));
-  if (values.markdown !== undefined) writeOut(cwd, values.markdown, markdownSummary(result, outcomes));
-  if (values.json) io.out.write(JSON.stringify({ ...result, rules: outcomes.map(ruleJson) }, null, 2) + '\n');
-  else printSummary(result, outcomes, io);
+  // What the scan finds goes to a spill file, read back by each writer: memory does not grow with the files.
+  const spill = new FindingSpill();
+  // Killed by a signal (Ctrl-C, a CI timeout), the spill is removed before the signal ends the process as it would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    spill.dispose();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    for (const pattern of missing) spill.skip({ file: pattern, conversationId: null, reason: 'no file matches it' });
+    await scanTraceFiles(
+      files.filter((f) => !f.missing).map((f) => f.file),
+      {
+        detectors,
+        cwd,
+        ...(format !== 'auto' ? { format } : {}),
+        keepClean: values.junit !== undefined,
+        ...(baseline ? { baseline } : {}),
+        ...(dismissals ? { dismissals } : {}),
+        warn: (m) => io.err.write(`warning: ${m}\n`),
+        onFile: (file, conversations, findings) =>
+          io.err.write(`${file}: ${conversations} conversations checked, ${findings} hallucinations\n`),
+      },
+      spill,
+    );
+    const outcomes = evaluateRules(rules, spill);
+    if (values.sarif !== undefined) writeTextFile(path.resolve(cwd, values.sarif), sarifText(spill, { toolVersion: toolVersion() }));
+    if (values.junit !== undefined) writeTextFile(path.resolve(cwd, values.junit), junitText(spill));
+    if (values.markdown !== undefined) writeTextFile(path.resolve(cwd, values.markdown), [markdownSummary(spill, outcomes)]);
+    if (values.json) await writeTextStream(io.out, checkJsonText(spill, outcomes));
+    else await writeTextStream(io.out, summaryLines(spill, outcomes));
 
-  const unreadableFiles = result.skipped.filter((s) => s.conversationId === null);
-  for (const s of unreadableFiles) io.err.write(`${s.file}: ${s.reason}\n`);
-  if (outcomes.some((o) => o.failed)) return EXIT.thresholdFailed;
-  return unreadableFiles.length > 0 ? EXIT.unreadable : EXIT.passed;
+    let unreadableFiles = 0;
+    for (const s of spill.skipped())
+      if (s.conversationId === null) {
+        unreadableFiles++;
+        io.err.write(`${s.file}: ${s.reason}\n`);
+      }
+    if (outcomes.some((o) => o.failed)) return EXIT.thresholdFailed;
+    return unreadableFiles > 0 ? EXIT.unreadable : EXIT.passed;
+  } finally {
+    process.removeListener('SIGINT', onSignal).removeListener('SIGTERM', onSignal);
+    spill.dispose();
+  }
 }
 
 /** A --fail-on rule; one that does not parse is a usage error. */
@@ -141,22 +157,20 @@ function usageRule(source: string) {
   }
 }
 
-function ruleJson(o: RuleOutcome) {
-  return { rule: o.rule.source, value: o.value, failed: o.failed };
-}
-
-function printSummary(result: CheckResult, outcomes: readonly RuleOutcome[], io: Io): void {
-  for (const c of result.conversations)
+function* summaryLines(findings: CheckFindings, outcomes: readonly RuleOutcome[]): Generator<string> {
+  let found = 0;
+  for (const c of findings.conversations()) {
+    found += countedFindings(c).length;
     for (const f of c.findings) {
       const where = f.region ? `${c.file}:${f.region.startLine}:${f.region.startColumn}` : `${c.file} (${c.id})`;
       const a = f.annotation;
       const state = f.suppressed ? ' (dismissed in a review)' : f.inBaseline ? ' (baseline)' : '';
-      io.out.write(`${where}: ${a.label}${state} “${shownOnOneLine(a.text)}” — ${shownOnOneLine(a.explanation)}\n`);
+      yield `${where}: ${a.label}${state} “${shownOnOneLine(a.text)}” — ${shownOnOneLine(a.explanation)}\n`;
     }
-  const found = result.conversations.reduce((n, c) => n + countedFindings(c).length, 0);
-  io.out.write(`${result.checked} conversations checked, ${found} hallucinations counted, ${result.skipped.length} left out\n`);
+  }
+  yield `${findings.checked} conversations checked, ${found} hallucinations counted, ${findings.skippedCount} left out\n`;
   for (const o of outcomes)
-    io.out.write(`${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`);
+    yield `${o.failed ? 'FAILED' : 'passed'}: ${o.rule.source} (${o.value === null ? 'no finding' : Number(o.value.toFixed(4))})\n`;
 }
 
 interface ExpandedFile {
@@ -220,25 +234,15 @@ function readDismissals(store: string | undefined, cwd: string, io: Io): Dismiss
   return verdicts.length ? new Dismissals(verdicts) : null;
 }
 
+/** The baseline's fingerprints, read as a stream (a previous large scan's SARIF is large too). */
 function readBaseline(file: string, cwd: string): Set<string> {
-  const abs = path.resolve(cwd, file);
-  let text: string;
   try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch {
-    throw new UsageError(`--baseline ${file}: cannot be read`);
-  }
-  try {
-    return baselineFingerprints(JSON.parse(text));
+    return baselineFingerprintsOfFile(path.resolve(cwd, file));
   } catch (e) {
+    // A system error (missing, a folder, no permission) is the file's; any other is its content's.
+    if ((e as NodeJS.ErrnoException).code) throw new UsageError(`--baseline ${file}: cannot be read`);
     throw new UsageError(`--baseline ${file}: ${(e as Error).message}`);
   }
-}
-
-function writeOut(cwd: string, file: string, text: string): void {
-  const abs = path.resolve(cwd, file);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, text);
 }
 
 function initCi(kind: string, io: Io, cwd: string): number {

@@ -1,9 +1,8 @@
 // `hallucination-lab` — the same core as the server, from a terminal.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MAX_CONVERSATIONS, traceFormats } from '../common/schema';
+import { MAX_CONVERSATIONS } from '../common/schema';
 import { coverageLines, refusal } from './core/formats/convert';
-import type { FormatChoice } from './core/formats/indexer';
 import { TraceIndex } from './core/traceIndex';
 import { ExperimentService } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
@@ -13,14 +12,21 @@ import { runReceive } from './receiveCommand';
 import { runReview } from './reviewCommand';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
-import { intOption, jsonFileOption, osUser, parseCommandArgs, reportCommandError } from './cliCommand';
+import {
+  detectorsOption,
+  FORMAT_CHOICES,
+  formatOption,
+  intOption,
+  jsonFileOption,
+  osUser,
+  parseCommandArgs,
+  reportCommandError,
+} from './cliCommand';
 import { cliEndpoint, cliModelsFile, cliSettings } from './cliSettings';
 import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
 import { checkEstimate } from './estimateCommand';
-
-const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
@@ -119,9 +125,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     io.out.write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  const format = values.format as FormatChoice | undefined;
-  if (format !== undefined && !FORMAT_CHOICES.includes(format))
-    throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${values.format}"`);
+  const format = formatOption(values.format);
   // Every message names a file the same way: relative to the working folder.
   const display = (f: string) => path.relative(process.cwd(), f) || f;
   if (command === 'convert') return convert(rest, format, values.out, display, io);
@@ -222,8 +226,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   const models = values.model ?? (passThrough ? [] : fileModels.map((m) => m.id ?? m.model));
   if (!passThrough && models.length === 0)
     throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
-  const detector = values.detector ?? 'local';
-  if (!['local', 'judge', 'both'].includes(detector)) throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
+  const detectors = detectorsOption(values.detector);
   const effort = values['reasoning-effort'];
   const sampling = values.sampling;
   if (sampling !== undefined && sampling !== 'every' && sampling !== 'random')
@@ -238,7 +241,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(sampling ? { sampling } : {}),
     pass_through: passThrough,
     conversation_ids: ids,
-    detectors: detector === 'both' ? ['local', 'judge'] : [detector],
+    detectors,
     ...(values['system-prompt-override'] !== undefined ? { system_prompt_override: values['system-prompt-override'] } : {}),
     ...(effort !== undefined ? { reasoning_config: { effort } } : {}),
     ...(values['output-schema'] ? { output_schema: jsonFileOption(values['output-schema'], '--output-schema') } : {}),
@@ -280,6 +283,7 @@ async function follow(
   if (!json) io.err.write(`Stored in ${path.join(storeRoot, 'experiments', id)}\n`);
   service.dispose();
   const s = resource.status_summary;
+  // Skipped items (nothing to judge) are not failures: a run whose only unfinished items are skips succeeded.
   return s.failed > 0 || s.pending > 0 || s.inference_completed > 0 ? 1 : 0;
 }
 

@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { traceFormats } from '../common/schema';
+import type { FormatChoice } from './core/formats/indexer';
 import { InputError, UsageError } from './cliErrors';
 import { shownLines } from './terminalText';
 
@@ -59,6 +61,24 @@ export function intOption(v: string | undefined, name: string): number | undefin
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} takes a whole number, not "${v}"`);
   return n;
+}
+
+export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...traceFormats];
+
+/** --format: one of FORMAT_CHOICES, or undefined when it was not given. */
+export function formatOption(v: string | undefined): FormatChoice | undefined {
+  if (v === undefined) return undefined;
+  if (!(FORMAT_CHOICES as readonly string[]).includes(v))
+    throw new UsageError(`--format must be one of ${FORMAT_CHOICES.join(', ')}, not "${v}"`);
+  return v as FormatChoice;
+}
+
+/** --detector local|judge|both (default local) as the experiment's `detectors`. */
+export function detectorsOption(v: string | undefined): Array<'local' | 'judge'> {
+  const detector = v ?? 'local';
+  if (detector === 'both') return ['local', 'judge'];
+  if (detector === 'local' || detector === 'judge') return [detector];
+  throw new UsageError(`--detector must be local, judge or both, not "${detector}"`);
 }
 
 /** The JSON document in the file an option names. */

@@ -16,9 +16,10 @@ export function printList(list: readonly ExperimentSummary[], json: boolean, out
 
 export function writeProgress(s: ExperimentSummary, err: NodeJS.WritableStream): void {
   const st = s.status_summary;
-  const done = st.completed + st.failed;
+  const done = st.completed + st.failed + st.skipped;
+  const skipped = st.skipped > 0 ? `, ${st.skipped} skipped` : '';
   err.write(
-    `\r${shown(s.name)}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
+    `\r${shown(s.name)}: ${done}/${st.total} done (${st.completed} completed, ${st.failed} failed${skipped}, ${st.in_progress} running) · ${s.total_hallucinations} hallucinations   `,
   );
 }
 

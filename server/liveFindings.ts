@@ -32,9 +32,9 @@ export class LiveFindings {
     return this.items.size;
   }
 
-  /** The findings as a marker source; null when there are none. */
+  /** The findings as a marker source, newest first (a file's marker cap keeps the newest); null when there are none. */
   asShown(): ShownExperiment | null {
-    return this.items.size ? { id: LIVE_FINDINGS_ID, name: LIVE_FINDINGS_NAME, items: [...this.items.values()] } : null;
+    return this.items.size ? { id: LIVE_FINDINGS_ID, name: LIVE_FINDINGS_NAME, items: [...this.items.values()].reverse() } : null;
   }
 
   clear(): void {

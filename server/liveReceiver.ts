@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import type { z } from 'zod';
 import * as P from '../common/protocol';
-import { localDetector } from './core/detectors/local/index';
+import type { Detector } from './core/detectors/detector';
+import type { Refusal } from './core/experiments/pipeline';
 import { DetectionQueue, detectTraces, type LiveTraceResult } from './core/receiver/liveDetection';
 import { DEFAULT_RECEIVER_PORT, OtlpReceiver, PortInUse } from './core/receiver/otlpReceiver';
 import type { CompletedTrace } from './core/receiver/traceCompletion';
@@ -21,6 +22,8 @@ const STATUS_INTERVAL_MS = 250;
 export interface LiveReceiverDeps {
   root(): string | null;
   trusted(): boolean;
+  /** The detectors of a trace (Session.liveDetectors), built again for each batch: settings may change. */
+  detectors(judge: boolean): Detector[] | Refusal;
   findings: LiveFindings;
   /** Indexes a live file (again) and publishes its markers (TraceFiles.follow). */
   follow(file: string): void;
@@ -29,11 +32,14 @@ export interface LiveReceiverDeps {
   warn(message: string): void;
 }
 
+type StartParams = z.output<typeof P.StartReceiver.params>;
+
 interface Running {
   receiver: OtlpReceiver;
   queue: DetectionQueue;
   port: number;
   folder: string;
+  judge: boolean;
   /** Aborts a detection in progress when the receiver stops for good (the server shuts down). */
   abort: AbortController;
 }
@@ -48,7 +54,7 @@ export class LiveReceiver {
 
   constructor(private readonly deps: LiveReceiverDeps) {}
 
-  start(params: { port?: number | undefined; folder?: string | undefined }): Promise<z.input<typeof P.StartReceiver.result>> {
+  start(params: StartParams): Promise<z.input<typeof P.StartReceiver.result>> {
     return this.serialized(() => this.doStart(params));
   }
 
@@ -74,6 +80,7 @@ export class LiveReceiver {
       traces: this.counts.traces,
       spans: r?.receiver.stats.spans ?? 0,
       hallucinations: this.counts.hallucinations,
+      judge: r?.judge ?? false,
       lastError: this.lastError,
     };
   }
@@ -91,7 +98,7 @@ export class LiveReceiver {
     return next;
   }
 
-  private async doStart(params: { port?: number | undefined; folder?: string | undefined }) {
+  private async doStart(params: StartParams) {
     if (!this.deps.trusted())
       throw new Error('this workspace is not trusted: the trace receiver does not run here (trust the workspace to receive traces)');
     const root = this.deps.root();
@@ -102,13 +109,18 @@ export class LiveReceiver {
         `the receiver folder ${folder} is not inside the workspace folder ${root}: choose one inside it (setting hallucinationLab.receiver.folder)`,
       );
     const port = params.port ?? DEFAULT_RECEIVER_PORT;
+    const judge = params.judge ?? false;
+    // Checked before listening: a judge without a model is refused here, not on every trace.
+    const detectors = this.deps.detectors(judge);
+    if (!Array.isArray(detectors)) throw new Error(`${detectors.error} (setting hallucinationLab.receiver.judge)`);
     const current = this.running;
-    if (current && current.folder === folder && (port === 0 || port === current.port)) return this.answer(current);
+    if (current && current.folder === folder && current.judge === judge && (port === 0 || port === current.port))
+      return this.answer(current);
     if (current) await this.doStop();
 
     const receiver = new OtlpReceiver({ folder, port });
     const abort = new AbortController();
-    const queue = new DetectionQueue((traces) => this.judge(traces, abort.signal));
+    const queue = new DetectionQueue((traces) => this.judge(traces, judge, abort.signal));
     receiver.on('trace', (trace) => queue.push(trace));
     receiver.on('refused', ({ status, message }) => {
       this.lastError = `${new Date().toISOString()} HTTP ${status}: ${message}`;
@@ -125,7 +137,7 @@ export class LiveReceiver {
         );
       throw new Error(`the trace receiver could not listen on 127.0.0.1:${port}: ${(e as Error).message}`, { cause: e });
     }
-    this.running = { receiver, queue, port: bound, folder, abort };
+    this.running = { receiver, queue, port: bound, folder, judge, abort };
     this.counts = { traces: 0, hallucinations: 0 };
     this.lastError = null;
     this.sendStatus();
@@ -147,10 +159,12 @@ export class LiveReceiver {
   }
 
   /** One batch of completed traces: judged, their live files indexed again, then told. */
-  private async judge(traces: CompletedTrace[], signal: AbortSignal): Promise<void> {
+  private async judge(traces: CompletedTrace[], judge: boolean, signal: AbortSignal): Promise<void> {
     let results: LiveTraceResult[];
     try {
-      results = await detectTraces(traces, [localDetector], signal, (m) => this.deps.warn(m));
+      const detectors = this.deps.detectors(judge);
+      if (!Array.isArray(detectors)) throw new Error(detectors.error);
+      results = await detectTraces(traces, detectors, signal, (m) => this.deps.warn(m));
     } catch (e) {
       this.lastError = `${new Date().toISOString()} ${traces.length} trace(s) could not be judged: ${(e as Error).message}`;
       this.deps.warn(this.lastError);

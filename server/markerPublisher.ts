@@ -11,6 +11,7 @@ import { annotationRange, fileText } from './core/markers';
 import { AnchorRangeLocator } from './core/markerText';
 import { isolateBidiControls, markdownCode, markdownText } from './core/untrustedText';
 import type { TraceSource } from './traceFiles';
+import { HUMAN_DETECTOR } from './core/review/verdict';
 
 /** VS Code shows at most 1,000 diagnostics per file; more would only cost time and memory. */
 export const MAX_MARKERS_PER_FILE = 1000;
@@ -40,6 +41,8 @@ export interface MarkerInputs {
   problemsOf(file: string): TraceProblem[];
   /** How to read the file now; null when it may not or cannot be read. */
   source(file: string): TraceSource | null;
+  /** Markers of dismissed annotations are shown (as hints) rather than hidden; default false. */
+  showDismissed?(): boolean;
 }
 
 /** An annotation where its marker is (null: it has none). */
@@ -112,7 +115,9 @@ export class MarkerPublisher {
   ) {}
 
   publishAll(): void {
-    for (const f of this.inputs.fileNames()) this.publishFile(f);
+    // The shown experiment is read once for all files (reviewing it reads the verdicts).
+    const shown = this.inputs.shownExperiment();
+    for (const f of this.inputs.fileNames()) this.publishFile(f, shown);
   }
 
   /** Publishes all files after `delayMs`; calls meanwhile are folded into that one (a publish costs a pass over the files). */
@@ -129,12 +134,13 @@ export class MarkerPublisher {
     return new FilePlacer(file, (f) => this.inputs.source(f)).range(conversation, annotation);
   }
 
-  publishFile(file: string): void {
+  publishFile(file: string, shownExperiment = this.inputs.shownExperiment()): void {
     if (!this.inputs.isIndexed(file)) return;
     const uri = pathToFileURL(file).toString();
     const diagnostics: Diagnostic[] = this.inputs.problemsOf(file).map(problemDiagnostic);
     const markers: Marker[] = [];
-    for (const shown of [this.inputs.shownExperiment(), this.inputs.liveFindings?.() ?? null]) {
+    const showDismissed = this.inputs.showDismissed?.() ?? false;
+    for (const shown of [shownExperiment, this.inputs.liveFindings?.() ?? null]) {
       if (!shown) continue;
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
       const marked = markableItems(shown.items, file, this.inputs.conversations);
@@ -143,6 +149,8 @@ export class MarkerPublisher {
       for (const { item, conversation } of marked) {
         if (!placer.readable()) break;
         for (const a of item.annotations) {
+          const dismissed = a.review?.verdict === 'dismissed';
+          if (dismissed && !showDismissed) continue;
           if (markers.length >= MAX_MARKERS_PER_FILE) {
             notShown++;
             continue;
@@ -153,14 +161,7 @@ export class MarkerPublisher {
           }
           const range = placer.range(conversation, a);
           if (!range) continue;
-          diagnostics.push({
-            range,
-            severity: DiagnosticSeverity.Warning,
-            source: 'hallucination-lab',
-            code: a.label,
-            message: `${a.label.replace(/_/g, ' ')}: ${a.explanation}`,
-            data: { experimentId: shown.id, itemId: item.id },
-          });
+          diagnostics.push(markerDiagnostic(range, a, shown.id, item.id));
           markers.push({ range, annotation: a, experimentName: shown.name });
         }
       }
@@ -227,15 +228,73 @@ export class MarkerPublisher {
 }
 
 function hoverText({ annotation: a, experimentName }: Marker): string {
+  const verdict = reviewLine(a);
   return [
-    `**Hallucination: ${markdownText(a.label.replace(/_/g, ' '))}**`,
+    `**${a.review?.verdict === 'dismissed' ? 'Dismissed' : 'Hallucination'}: ${markdownText(shownLabel(a).replace(/_/g, ' '))}**`,
     '',
     markdownText(a.explanation),
     '',
     `Detector: ${markdownCode(a.detector)} · confidence ${a.confidence.toFixed(2)} · experiment _${markdownText(experimentName)}_` +
       (a.tool_name ? ` · tool ${markdownCode(a.tool_name)}` : '') +
       (a.parameter_name ? ` · parameter ${markdownCode(a.parameter_name)}` : ''),
+    ...(verdict ? ['', verdict] : []),
   ].join('\n');
+}
+
+/** The label a marker shows: the one people gave when they relabelled it. */
+function shownLabel(a: Annotation): string {
+  return a.review?.verdict === 'relabelled' && a.review.label ? a.review.label : a.label;
+}
+
+const verdictWords = {
+  confirmed: 'Confirmed',
+  dismissed: 'Dismissed — not a hallucination',
+  relabelled: 'Relabelled',
+  added: 'Added',
+} as const;
+
+/** "Confirmed by ann on 2026-12-03 10:00 UTC — comment", escaped; null when nobody reviewed it. */
+export function reviewLine(a: Annotation): string | null {
+  const r = a.review;
+  if (!r) return null;
+  const when = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(r.at) ? `${r.at.slice(0, 10)} ${r.at.slice(11, 16)} UTC` : r.at;
+  return (
+    `**${verdictWords[r.verdict]}**${r.verdict === 'relabelled' && r.label ? ` as ${markdownText(r.label.replace(/_/g, ' '))}` : ''}` +
+    ` by ${markdownText(r.author)} on ${markdownText(when)}` +
+    (r.carried_from ? ` (given in experiment ${markdownCode(r.carried_from)})` : '') +
+    (r.comment ? ` — ${markdownText(r.comment)}` : '')
+  );
+}
+
+/**
+ * What a marker's diagnostic carries: the experiment and item, and (in a reviewed resource) the
+ * annotation's id and verdict, so that quick fixes can name it. The label is the diagnostic's code.
+ */
+export interface MarkerData {
+  experimentId: string;
+  itemId: string;
+  annotationId?: string;
+  verdict?: string;
+}
+
+function markerDiagnostic(range: Range, a: Annotation, experimentId: string, itemId: string): Diagnostic {
+  const dismissed = a.review?.verdict === 'dismissed';
+  const label = shownLabel(a);
+  const data: MarkerData = {
+    experimentId,
+    itemId,
+    ...(a.id ? { annotationId: a.id } : {}),
+    ...(a.review ? { verdict: a.review.verdict } : {}),
+  };
+  return {
+    range,
+    // A dismissed marker (shown only when asked for) is a hint, with no strike-through.
+    severity: dismissed ? DiagnosticSeverity.Hint : DiagnosticSeverity.Warning,
+    source: 'hallucination-lab',
+    code: label,
+    message: `${dismissed ? 'dismissed — ' : ''}${label.replace(/_/g, ' ')}: ${a.explanation}${a.detector === HUMAN_DETECTOR ? ' (marked by a person)' : ''}`,
+    data,
+  };
 }
 
 function info(line: number, message: string): Diagnostic {

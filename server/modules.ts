@@ -7,6 +7,7 @@ import * as P from '../common/protocol';
 import { MarkerPublisher } from './markerPublisher';
 import { ProgressNotifier } from './progressNotifier';
 import { Requests } from './requests';
+import { ReviewRequests } from './reviewRequests';
 import { Session } from './session';
 import { TraceFiles, type OpenDocuments } from './traceFiles';
 import { LiveFindings } from './liveFindings';
@@ -27,6 +28,7 @@ export interface ServerModules {
   traceFiles: TraceFiles;
   markers: MarkerPublisher;
   requests: Requests;
+  review: ReviewRequests;
   /** The OTLP receiver of live traces (started by request). */
   live: LiveReceiver;
   dispose(): void;
@@ -53,13 +55,15 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
       shownExperiment: () => {
         const id = session.shownExperimentId();
         const service = session.service;
-        return id && service ? { id, name: service.configOf(id).name, items: service.items(id) } : null;
+        // As reviewed: ids, verdicts (dismissed markers hidden unless shown) and the annotations people added.
+        return id && service ? { id, name: service.configOf(id).name, items: service.reviewed(id).items } : null;
       },
       fileNames: () => session.index.fileNames(),
       isIndexed: (file) => session.index.has(file),
       conversations: session.index,
       problemsOf: (file) => traceFiles.problemsOf(file),
       source: (file) => traceFiles.source(file),
+      showDismissed: () => session.settings.showDismissedMarkers,
     },
     (uri, diagnostics) => client.sendDiagnostics(uri, diagnostics),
   );
@@ -80,9 +84,13 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   const requests = new Requests(session, traceFiles, markers, {
     activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
   });
+  const review = new ReviewRequests(session, traceFiles, markers, {
+    reviewed: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),
+  });
   const live = new LiveReceiver({
     root: () => session.root,
     trusted: () => session.trusted,
+    detectors: (judge) => session.liveDetectors(judge),
     findings: liveFindings,
     follow: (file) => traceFiles.follow(file),
     status: (status) => notify(P.ReceiverStatusChanged, status),
@@ -94,6 +102,7 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     traceFiles,
     markers,
     requests,
+    review,
     live,
     /** Shutdown: runs stopped, streaming and pending re-indexing and publishing cancelled. */
     dispose() {

@@ -13,8 +13,8 @@ import { refusalReason } from './traceFiles';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
-import { emptyFilter, filterConversations } from '../webview/lib/selection';
 import { estimateFromInput } from './core/cost/estimate';
+import { pageOfConversations } from './conversationPage';
 
 /** A request's parameters as validated by server.ts, and its answer as sent. */
 type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : never;
@@ -49,10 +49,7 @@ export class Requests {
     const all = onlyIds(this.session.index.conversationSummaries(file === undefined ? undefined : path.resolve(file)), ids);
     if (query === undefined && toolCalls === undefined && offset === undefined && limit === undefined) return { conversations: all };
     // Paged: only the asked page crosses the wire (a 495 k-conversation index was 243 MB at once).
-    const filter = { ...emptyFilter, search: query ?? '', toolCalls: toolCalls ?? 'any' };
-    const matching = query || (toolCalls && toolCalls !== 'any') ? filterConversations(all, filter, new Set()) : all;
-    const from = offset ?? 0;
-    return { conversations: matching.slice(from, from + (limit ?? P.MAX_CONVERSATION_PAGE)), total: matching.length };
+    return pageOfConversations(all, { query, toolCalls, offset, limit: limit ?? P.MAX_CONVERSATION_PAGE }, this.session.root);
   }
 
   /** What the reader understood of a trace file, as OpenAI chat JSONL (the CLI's `convert`). */
@@ -140,7 +137,8 @@ export class Requests {
     const snapshot = service.conversation(q.experiment_id, q.conversation_id);
     const current = this.session.index.get(q.conversation_id);
     const file = current?.file ?? snapshot?.file ?? null;
-    const annotation = findAnnotation(service.items(q.experiment_id), q);
+    // As reviewed: the annotations people added are found too.
+    const annotation = findAnnotation(service.reviewed(q.experiment_id).items, q);
     if (!file || !current || !annotation) return { file, range: null };
     return { file, range: this.markers.place(file, current, annotation) };
   }
@@ -151,7 +149,9 @@ export class Requests {
   }
 
   updateSettings(update: Params<typeof P.UpdateSettings>): void {
+    const showedDismissed = this.session.settings.showDismissedMarkers;
     this.session.updateSettings(update);
+    if (update.settings.showDismissedMarkers !== showedDismissed) this.markers.publishAll();
   }
 }
 

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
 import { annotationKey } from './core/review/carryOver';
 import { DEFAULT_PASS_THRESHOLD } from './core/review/figures';
-import { reviewExperiment, type ReviewedExperiment } from './core/review/reviewedResource';
+import type { ReviewedExperiment } from './core/review/reviewedResource';
+import { reviewWithHumans } from './core/review/humanAnnotations';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
 import { InputError, UsageError } from './cliErrors';
@@ -117,7 +118,7 @@ function loadReviewed(
   const all = verdicts.readAll(warnings);
   for (const w of warnings) io.err.write(`warning: ${w}\n`);
   return {
-    ...reviewExperiment(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
+    ...reviewWithHumans(loaded.record, loaded.items, new Map(loaded.conversations.map((c) => [c.id, c])), all, threshold),
     createdAt: loaded.record.created_at,
   };
 }

@@ -7,7 +7,9 @@ import type { InitializationOptions, Settings } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
 import { ExperimentService, type ExperimentChange } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
-import { detectorsFor, inferenceFor } from './core/experiments/pipeline';
+import { detectorsFor, inferenceFor, type Refusal } from './core/experiments/pipeline';
+import { experimentConfigSchema } from '../common/schema';
+import type { Detector } from './core/detectors/detector';
 
 /** What the session needs from the process around it. */
 export interface SessionHooks {
@@ -102,6 +104,21 @@ export class Session {
       const n = this.service?.cancelAll() ?? 0;
       if (n) this.hooks.warn(`the workspace is no longer trusted: ${n} running experiment(s) cancelled (finished items are kept)`);
     }
+  }
+
+  /**
+   * The detectors of live traces (issue 16): the local detector, and the LLM judge when asked —
+   * built as a pass-through experiment's are (judge model, key, rate limits, minConfidence).
+   */
+  liveDetectors(judge: boolean): Detector[] | Refusal {
+    const config = experimentConfigSchema.parse({
+      name: 'live traces',
+      model: 'traced',
+      pass_through: true,
+      conversation_ids: ['live'],
+      detectors: judge ? ['local', 'judge'] : ['local'],
+    });
+    return detectorsFor(config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted);
   }
 
   /** The key stored under `name`, for a request to `baseURL`; never read in an untrusted workspace. */

@@ -12,6 +12,7 @@ import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import type { Settings, TraceFileSummary } from '../common/protocol';
 import { formatForFile } from './core/formats/formatSetting';
 import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
+import { checkUtf8, type InvalidUtf8 } from './core/formats/utf8Check';
 import type { ByteRangeReader } from './core/markerText';
 import type { Session } from './session';
 
@@ -80,6 +81,8 @@ export class TraceFiles {
   private refused: TraceFileSummary[] = [];
   private readonly streaming = new Map<string, AbortController>();
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
+  /** The last UTF-8 check of each open document's file on disk (see diskUtf8). */
+  private readonly diskUtf8Checks = new Map<string, { size: number; mtimeMs: number; found: InvalidUtf8 | null }>();
   /** Files the server writes itself (live traces): indexed whatever the user chose, until the server stops. */
   private readonly followed = new Set<string>();
   /** Followed files asked for again while streamed: indexed once more when the stream ends, not restarted. */
@@ -238,13 +241,14 @@ export class TraceFiles {
     const options = format ? { format } : {};
     const open = isProtobufTraceFile(file) ? undefined : this.documents.get(pathToFileURL(file).toString());
     if (open) {
-      index.update(file, open.getText(), options);
+      index.update(file, open.getText(), { ...options, invalidUtf8: this.diskUtf8(file) });
       return;
     }
     try {
       const size = fs.statSync(file).size;
       if (size <= Math.min(SYNC_INDEX_BYTES, MAX_TRACE_FILE_BYTES) || (isProtobufTraceFile(file) && size <= MAX_TRACE_FILE_BYTES)) {
-        index.update(file, traceFileText(file), options);
+        const { text, invalidUtf8 } = traceFileText(file);
+        index.update(file, text, { ...options, invalidUtf8 });
         return;
       }
       if (size > MAX_STREAMED_TRACE_FILE_BYTES)
@@ -255,6 +259,23 @@ export class TraceFiles {
       this.stream(file, size, options);
     } catch (e) {
       index.setUnreadable(file, `${path.basename(file)} cannot be read: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Invalid UTF-8 in the bytes on disk of an open document's file: the editor decoded them into
+   * U+FFFD, so the document's text cannot tell. Checked once per version on disk (size, mtime).
+   */
+  private diskUtf8(file: string): InvalidUtf8 | null {
+    try {
+      const { size, mtimeMs } = fs.statSync(file);
+      const known = this.diskUtf8Checks.get(file);
+      if (known && known.size === size && known.mtimeMs === mtimeMs) return known.found;
+      const found = size <= MAX_TRACE_FILE_BYTES && !isProtobufTraceFile(file) ? checkUtf8(fs.readFileSync(file)) : null;
+      this.diskUtf8Checks.set(file, { size, mtimeMs, found });
+      return found;
+    } catch {
+      return null; // not on disk (yet): the editor's text is all there is
     }
   }
 

@@ -8,6 +8,7 @@ import { notify, serveRequests } from './messageRouter';
 import { createPanel, log, preparePanel, type WebviewHostDeps } from './panelKit';
 import { openReport } from './reportPanel';
 import { followWithProgress } from '../experimentProgress';
+import { conversationPage, lookupConversations, relativeTraceFiles } from './formConversations';
 
 const TITLE = 'New Experiment';
 let current: vscode.WebviewPanel | undefined;
@@ -42,20 +43,16 @@ export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, p
             labels: labels.labels,
             labelSetSource: labels.source,
             traceFiles: await server.request(P.ListTraceFiles, {}).then(
-              (r) => r.files,
+              (r) => relativeTraceFiles(r.files),
               () => [],
             ),
             prefill: prefill as never,
             workspaceTrusted: vscode.workspace.isTrusted,
           };
         },
-        // Workspace-relative paths: what the picker shows and filters by (ids are what is submitted).
-        listConversations: async () => ({
-          conversations: (await server.request(P.ListConversations, {})).conversations.map((c) => ({
-            ...c,
-            file: vscode.workspace.asRelativePath(c.file, false),
-          })),
-        }),
+        // One page at a time, searched and filtered on the server (an index may hold millions).
+        listConversations: (params) => conversationPage(server, params),
+        lookupConversations: ({ ids }) => lookupConversations(server, ids),
         submit: async ({ config }) => {
           const result = await server.request(P.CreateExperiment, { config });
           if (!result.ok) return { ok: false as const, errors: result.errors };
@@ -92,7 +89,7 @@ export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, p
       { log },
     ),
     server.on(P.IndexChanged, ({ files }) => {
-      if (panel.visible) void notify(panel.webview, FormProtocol, 'traceFilesChanged', { files });
+      if (panel.visible) void notify(panel.webview, FormProtocol, 'traceFilesChanged', { files: relativeTraceFiles(files) });
     }),
   );
   panel.onDidDispose(() => {

@@ -18,6 +18,7 @@ import {
   type TraceLocation,
 } from '../../common/webviewProtocol';
 import { notify, serveRequests, throttle } from './messageRouter';
+import { REVIEW_COMMANDS } from '../reviewCommands';
 import { createPanel, log, preparePanel, type WebviewHostDeps } from './panelKit';
 
 const REFRESH_INTERVAL_MS = 400;
@@ -179,6 +180,18 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
           return { active: on };
         },
         openTraceLocation: (location) => revealAnnotation({ ...location, experiment_id: experimentId }),
+        // The same commands as the markers' quick fixes (they ask for the reason or the label).
+        review: async ({ annotation_id, action, label }) => {
+          const command = { confirm: REVIEW_COMMANDS.confirm, dismiss: REVIEW_COMMANDS.dismiss, label: REVIEW_COMMANDS.changeLabel }[
+            action
+          ];
+          const done: unknown = await vscode.commands.executeCommand(command, {
+            experimentId,
+            annotationId: annotation_id,
+            ...(label ? { label } : {}),
+          });
+          return { done: done !== undefined };
+        },
         export: async ({ format, fileName, content }) => ({ path: await saveExport(format, fileName, content) }),
         compare: async ({ byConfiguration }) => {
           const others = (await server.request(P.ListExperiments, {})).experiments.filter((e) => e.id !== experimentId);

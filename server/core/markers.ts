@@ -64,6 +64,26 @@ export function annotationRange(file: FileText, conversation: Conversation, anno
   return located ? annotationIn(located, annotation) : null;
 }
 
+/**
+ * The located value of one message part in the file (its text and the levels of JSON it sits in),
+ * found as markers find it: from its anchor, else by its path from the top of the line or file.
+ */
+export function locatePart(
+  file: FileText,
+  conversation: Conversation,
+  part: Pick<Annotation, 'message_index' | 'message_part_index'>,
+): Located | null {
+  const origin = originOf(conversation, part);
+  if (!origin) return null;
+  const anchor = conversation.anchors?.[origin.anchor];
+  const start = anchor ? anchorOffset(file, anchor) : -1;
+  const located = start >= 0 ? locate(file.text, start, origin) : null;
+  if (located) return located;
+  const rootPath: JsonPath = anchor ? [...anchor.path, ...origin.path] : [...conversation.sourcePath, ...origin.path];
+  const from = isLineBased(conversation) ? (file.lines[anchor ? anchor.line : conversation.line] ?? -1) : 0;
+  return from < 0 ? null : locate(file.text, from, { ...origin, path: rootPath });
+}
+
 /** Like `annotationRange`, reading only the conversation's part of the file from disk (large files). */
 export function annotationPositionFromDisk(
   path: string,
@@ -119,7 +139,7 @@ function anchorOffset(file: FileText, anchor: SourceAnchor): number {
   return c === '{' || c === '[' || c === '"' ? o : -1;
 }
 
-interface Located {
+export interface Located {
   levels: Level[];
   /** The part's text (decoded string, or the raw JSON source of the value). */
   decoded: string;

@@ -7,7 +7,7 @@ import type { Conversation } from '../../common/schema';
 import type { ConversationSummary, TraceFileSummary } from '../../common/protocol';
 import { TraceFileIndexer, type FormatChoice, type IndexedFile } from './formats/indexer';
 import { emptyIndexedFile } from './formats/indexedFile';
-import { indexTraceText, isJsonl, type ParsedTraceFile } from './traceParser';
+import { indexTraceText, isJsonl, type ParsedTraceFile, type ParseOptions } from './traceParser';
 
 /** Files above this size are indexed lazily (offsets only) when streamed from disk. */
 export const LAZY_INDEX_BYTES = 48 * 1024 * 1024;
@@ -53,7 +53,7 @@ export class TraceIndex {
   constructor(private readonly displayName: (file: string) => string = (f) => f) {}
 
   /** Indexes `text` as the content of `file` (in memory). */
-  update(file: string, text: string, options: { format?: FormatChoice } = {}): ParsedTraceFile {
+  update(file: string, text: string, options: ParseOptions = {}): ParsedTraceFile {
     this.bump(file);
     const indexed = indexTraceText(file, text, this.displayName(file), options);
     this.set(file, indexed);

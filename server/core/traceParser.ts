@@ -4,6 +4,7 @@
 import type { Conversation, TraceFormat } from '../../common/schema';
 import type { FileCoverage, TraceProblem } from '../../common/protocol';
 import { TraceFileIndexer, type FormatChoice, type IndexedFile } from './formats/indexer';
+import type { InvalidUtf8 } from './formats/utf8Check';
 
 export { KNOWN_ROLES, isRawConversation } from './formats/openai';
 
@@ -24,6 +25,8 @@ export interface ParsedTraceFile {
 export interface ParseOptions {
   /** Force a format instead of detecting it ('auto' detects). */
   format?: FormatChoice;
+  /** Invalid UTF-8 found in the bytes `text` was decoded from (warned as the streamed path does). */
+  invalidUtf8?: InvalidUtf8 | null;
 }
 
 export function isJsonl(file: string): boolean {
@@ -37,6 +40,7 @@ export function indexTraceText(file: string, text: string, displayName = file, o
     displayName,
     lineBased: isJsonl(file),
     ...(options.format ? { format: options.format } : {}),
+    ...(options.invalidUtf8 ? { invalidUtf8: options.invalidUtf8 } : {}),
   });
   indexer.pushText(text);
   return indexer.end();

@@ -278,3 +278,25 @@ test('--json is not cut when stdout is a pipe read slowly (more than 64 KiB), an
   assert.equal(code, 0);
   assert.doesNotMatch(stderr, /EPIPE|Error/);
 });
+
+test('run exits 0 when the only items that did not complete are skips (nothing to judge), and says "1 skipped"', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'skips.jsonl');
+  const conversations = [
+    { id: 'no-answer', messages: [{ role: 'user', content: 'anyone there?' }] },
+    {
+      id: 'answered',
+      messages: [
+        { role: 'user', content: 'Capital of France?' },
+        { role: 'assistant', content: 'Paris.' },
+      ],
+    },
+  ];
+  fs.writeFileSync(file, conversations.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  const r = await run(['run', file, '--pass-through', '--json', '--out', path.join(dir, 'store')]);
+  assert.equal(r.code, 0, r.stderr);
+  const resource = experimentResourceSchema.parse(JSON.parse(r.stdout));
+  assert.equal(resource.status_summary.failed, 0);
+  assert.equal(resource.status_summary.skipped, 1);
+  assert.match(r.stderr, /1 completed, 0 failed, 1 skipped/);
+});

@@ -110,7 +110,15 @@ test('SIGKILL of the CLI mid-run: show keeps every completed item, resume runs e
   const resumed = await runCli(['resume', id, '--json', '--out', out, '--base-url', mock.url], { OPENAI_API_KEY: KEY });
   assert.equal(resumed.code, 0, resumed.stderr);
   const done = parse(resumed.stdout);
-  assert.deepEqual(done.status_summary, { pending: 0, in_progress: 0, inference_completed: 0, completed: N, failed: 0, total: N });
+  assert.deepEqual(done.status_summary, {
+    pending: 0,
+    in_progress: 0,
+    inference_completed: 0,
+    completed: N,
+    failed: 0,
+    skipped: 0,
+    total: N,
+  });
   assert.equal(new Set(done.items.map((i) => i.id)).size, N);
   const requestsAfter = countBy(mock.chatRequests(), conversationOf);
   for (let i = 0; i < N; i++) {

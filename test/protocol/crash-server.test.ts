@@ -118,7 +118,15 @@ test('SIGKILL mid-run: completed items survive, running ones are pending, resume
   // 4. Resume finishes the rest.
   await request(second, P.ResumeExperiment, { id: exp.id });
   const done = await waitIdle(second, exp.id);
-  assert.deepEqual(done.status_summary, { pending: 0, in_progress: 0, inference_completed: 0, completed: N, failed: 0, total: N });
+  assert.deepEqual(done.status_summary, {
+    pending: 0,
+    in_progress: 0,
+    inference_completed: 0,
+    completed: N,
+    failed: 0,
+    skipped: 0,
+    total: N,
+  });
   assert.ok(done.completed_at);
   assert.equal(new Set(done.items.map((i) => i.id)).size, N, 'no item twice');
   const requestsAfter = countBy(mock.chatRequests(), conversationOf);

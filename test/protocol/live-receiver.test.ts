@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as P from '../../common/protocol';
 import { startServer, until, type TestServer } from '../support/lspClient';
+import { startMockOpenAI } from '../support/mockOpenAIServer';
+import { modelOf } from './safetyFixtures';
 import { otlpChatRequest, randomTraceId } from '../support/otlpChat';
 
 const started: TestServer[] = [];
@@ -23,8 +25,8 @@ function workspace(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-ws-')));
 }
 
-async function server(root: string, trusted = true) {
-  const s = await startServer(root, { trusted });
+async function server(root: string, trusted = true, settings: Partial<P.Settings> = {}, apiKeys: Record<string, string> = {}) {
+  const s = await startServer(root, { trusted, settings: P.settingsSchema.parse(settings) }, { apiKeys });
   started.push(s);
   const traces: P.ParamsOf<typeof P.LiveTraceJudged>[] = [];
   const statuses: P.ReceiverStatus[] = [];
@@ -142,4 +144,58 @@ test('a folder outside the workspace is refused, naming the setting', async () =
     start(s, { port: 0, folder: '../elsewhere' }),
     /not inside the workspace folder.*hallucinationLab\.receiver\.folder/,
   );
+});
+
+test('with judge on, the LLM judge runs on each trace too, and its finding is marked beside the local one', async () => {
+  const KEY = 'hlk-live-judge-3f81c2';
+  const mock = await startMockOpenAI({
+    apiKey: KEY,
+    script: (req) =>
+      modelOf(req) === 'judge-model'
+        ? {
+            kind: 'ok',
+            content: JSON.stringify({
+              annotations: [
+                {
+                  label: 'fabricated_entity',
+                  text: 'Oslo',
+                  explanation: 'planted by the test judge',
+                  message_part_index: null,
+                  tool_name: 'get_weather',
+                  parameter_name: 'city',
+                  confidence: 0.9,
+                },
+              ],
+            }),
+          }
+        : undefined,
+  });
+  try {
+    const { s: noJudge } = await server(workspace());
+    await assert.rejects(start(noJudge, { port: 0, judge: true }), /judge model.*hallucinationLab\.receiver\.judge/);
+
+    const judgeModel = { model: 'judge-model', baseURL: mock.url, apiKeyName: 'JUDGE_KEY' };
+    const { s, traces, statuses } = await server(workspace(), true, { judgeModel }, { JUDGE_KEY: KEY });
+    const { endpoint } = await start(s, { port: 0, judge: true });
+    await until('the status saying the judge runs', () => statuses.find((x) => x.listening && x.judge));
+    const traceId = randomTraceId();
+    await fetch(`${endpoint}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(otlpChatRequest(traceId)),
+    });
+    const judged = await until('the judged trace', () => traces.find((t) => t.traceId === traceId), 20_000);
+    assert.equal(judged.hallucinations, 2, 'the local finding and the judge’s');
+    const judgeRequests = mock.chatRequests().filter((r) => modelOf(r) === 'judge-model');
+    assert.equal(judgeRequests.length, 1);
+    assert.match(judgeRequests[0]!.rawBody, /Weather in Oslo for 5 days/);
+    const uri = pathToFileURL(judged.files[0]!).toString();
+    const markers = await until('both markers', () => {
+      const d = s.diagnostics.get(uri)?.diagnostics ?? [];
+      return d.length === 2 ? d : null;
+    });
+    assert.deepEqual(markers.map((d) => d.code).sort(), ['fabricated_entity', 'ungrounded_parameter_value']);
+  } finally {
+    await mock.close();
+  }
 });

@@ -186,7 +186,15 @@ test('1,200 items with 429s, 500s, hangs and malformed JSON: nothing lost or dou
   if (rss !== null) assert.ok(rss < RSS_BOUND, `server peak RSS ${(rss / 1048576).toFixed(0)} MB`);
 
   // The experiment alongside: all completed, its own items only, the scripted answers exactly.
-  assert.deepEqual(other.status_summary, { pending: 0, in_progress: 0, inference_completed: 0, completed: 20, failed: 0, total: 20 });
+  assert.deepEqual(other.status_summary, {
+    pending: 0,
+    in_progress: 0,
+    inference_completed: 0,
+    completed: 20,
+    failed: 0,
+    skipped: 0,
+    total: 20,
+  });
   assert.ok(other.items.every((i) => i.model_config === 'solo'));
   assert.ok(res.items.every((i) => i.model_config !== 'solo'));
   assert.equal(other.metrics.total_hallucinations, 7);

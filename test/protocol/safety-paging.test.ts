@@ -55,3 +55,10 @@ test('the query filters on the server before paging; a page larger than the maxi
   assert.equal(last.conversations.length, 3);
   await assert.rejects(request(server, P.ListConversations, { limit: P.MAX_CONVERSATION_PAGE + 1 }));
 });
+
+test('the search sees workspace-relative paths: a term from the workspace folder’s own path matches nothing', async () => {
+  const own = await request(server, P.ListConversations, { query: path.basename(root), limit: 10 });
+  assert.equal(own.total, 0);
+  const byFile = await request(server, P.ListConversations, { query: 'traces/many', limit: 10 });
+  assert.equal(byFile.total, COUNT);
+});

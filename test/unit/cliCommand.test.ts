@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PassThrough } from 'node:stream';
 import { settingsSchema } from '../../common/protocol';
-import { intOption, parseCommandArgs, reportCommandError, runCommand, seeHelp } from '../../server/cliCommand';
+import {
+  detectorsOption,
+  formatOption,
+  intOption,
+  parseCommandArgs,
+  reportCommandError,
+  runCommand,
+  seeHelp,
+} from '../../server/cliCommand';
 import { InputError, UsageError } from '../../server/cliErrors';
 import { cliEndpoint, cliSettings } from '../../server/cliSettings';
 import { shownOnOneLine } from '../../server/terminalText';
@@ -97,4 +105,20 @@ test('cliSettings: flags not given take the schema defaults; values are validate
 
 test('shownOnOneLine: line feeds become spaces, every other control character is shown escaped', () => {
   assert.equal(shownOnOneLine('a\nb\u001b[2J\u009b\u202e'), 'a b\\u001b[2J\\u009b\\u202e');
+});
+
+test('detectorsOption: local by default, both as local and judge, anything else refused', () => {
+  assert.deepEqual(detectorsOption(undefined), ['local']);
+  assert.deepEqual(detectorsOption('judge'), ['judge']);
+  assert.deepEqual(detectorsOption('both'), ['local', 'judge']);
+  assert.throws(() => detectorsOption('llm'), new UsageError('--detector must be local, judge or both, not "llm"'));
+});
+
+test('formatOption: a trace format or auto, named in the refusal', () => {
+  assert.equal(formatOption(undefined), undefined);
+  assert.equal(formatOption('otel-genai'), 'otel-genai');
+  assert.throws(
+    () => formatOption('csv'),
+    (e: unknown) => e instanceof UsageError && /^--format must be one of auto, openai, .* not "csv"$/.test(e.message),
+  );
 });

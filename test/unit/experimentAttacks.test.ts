@@ -93,6 +93,16 @@ test('a conversation with no response is skipped with a reason, never scored hal
   assert.equal(res.metrics.hallucination_free_count, 1);
 });
 
+test('skips have their own count in the status summary: not failed, and the run counts as done', async () => {
+  const { make } = setup([{ id: 'none', messages: [{ role: 'user', content: 'anyone?' }] }, plain('ok')]);
+  const svc = make();
+  const id = await created(svc, { name: 's', model: 'traced', pass_through: true, conversation_ids: ['none', 'ok'] });
+  const { status_summary } = svc.resource(id);
+  assert.deepEqual(status_summary, { pending: 0, in_progress: 0, inference_completed: 0, completed: 1, failed: 0, skipped: 1, total: 2 });
+  const listed = svc.list().find((e) => e.id === id)!;
+  assert.deepEqual(listed.status_summary, status_summary, 'the listed (stored) summary says the same');
+});
+
 test('credentials in a base URL are not stored or shown; the run still uses them', async () => {
   const seen: string[] = [];
   const source: ResponseSource = async ({ modelConfig }) => {

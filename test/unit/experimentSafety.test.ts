@@ -99,7 +99,15 @@ test('after a crash: in-progress items are pending again; an item whose inferenc
   assert.deepEqual(calls.sort(), ['c', 'd'], 'the model is asked again only for the items it had not answered');
   assert.equal(flagged.length, 3, 'detection runs for b (from its stored response), c and d');
   const done = second.resource(id);
-  assert.deepEqual(done.status_summary, { pending: 0, in_progress: 0, inference_completed: 0, completed: 4, failed: 0, total: 4 });
+  assert.deepEqual(done.status_summary, {
+    pending: 0,
+    in_progress: 0,
+    inference_completed: 0,
+    completed: 4,
+    failed: 0,
+    skipped: 0,
+    total: 4,
+  });
   assert.ok(done.completed_at);
   assert.equal(done.items[1]!.response_messages[0]!.message.content, 'generated for b');
   assert.ok(!fs.existsSync(path.join(store.dir(id), 'run.lock')));

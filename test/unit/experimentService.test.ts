@@ -92,7 +92,15 @@ test('a pass-through experiment runs every item to completed with annotations, u
   const id = r.ok ? r.experiment.id : '';
   await svc.whenIdle(id);
   const res = svc.resource(id);
-  assert.deepEqual(res.status_summary, { pending: 0, in_progress: 0, inference_completed: 0, completed: 2, failed: 0, total: 2 });
+  assert.deepEqual(res.status_summary, {
+    pending: 0,
+    in_progress: 0,
+    inference_completed: 0,
+    completed: 2,
+    failed: 0,
+    skipped: 0,
+    total: 2,
+  });
   assert.ok(res.completed_at);
   const a = res.items.find((i) => i.conversation_id === 'a')!;
   assert.equal(a.annotations.length, 1);

@@ -48,7 +48,7 @@ function judged(id: string, annotations = 0): LiveConversationResult {
   };
 }
 
-test('the findings keep the most recent conversations, each with an item id of its own', () => {
+test('the findings keep the most recent conversations, newest first, each with an item id of its own', () => {
   const findings = new LiveFindings(2);
   assert.equal(findings.asShown(), null);
   findings.record([judged('a', 1), judged('b')]);
@@ -58,16 +58,16 @@ test('the findings keep the most recent conversations, each with an item id of i
   assert.deepEqual(
     shown.items.map((i) => [i.id, i.conversation_id, i.annotations.length]),
     [
-      ['live:b', 'b', 0],
       ['live:c', 'c', 2],
+      ['live:b', 'b', 0],
     ],
   );
-  findings.record([judged('b', 3)]); // judged again (a late span): the newest result, moved last
+  findings.record([judged('b', 3)]); // judged again (a late span): the newest result, moved first
   assert.deepEqual(
     findings.asShown()!.items.map((i) => [i.conversation_id, i.annotations.length]),
     [
-      ['c', 2],
       ['b', 3],
+      ['c', 2],
     ],
   );
 });

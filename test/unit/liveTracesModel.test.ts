@@ -21,6 +21,7 @@ const status: ReceiverStatus = {
   traces: 12,
   spans: 40,
   hallucinations: 3,
+  judge: false,
   lastError: null,
 };
 
@@ -42,6 +43,11 @@ test('the status bar reads as the issue shows it; the tooltip says where to poin
   const tooltip = statusTooltip({ ...status, lastError: 'HTTP 415: unsupported Content-Type' }, 'traces/live');
   assert.match(tooltip[0]!, /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/127\.0\.0\.1:4318$/);
   assert.equal(tooltip[1], 'Writing to traces/live');
+  assert.equal(tooltip[2], '40 spans · 12 traces judged by the local detector · 3 hallucinations');
+  assert.equal(
+    statusTooltip({ ...status, judge: true }, null)[2],
+    '40 spans · 12 traces judged by the local detector and the LLM judge · 3 hallucinations',
+  );
   assert.ok(tooltip.includes('Last refused: HTTP 415: unsupported Content-Type'));
   assert.deepEqual(statusTooltip({ ...status, listening: false, port: null }, null), ['Trace receiver stopped']);
   assert.equal(liveNodeDescription(null), 'stopped');
@@ -73,22 +79,17 @@ test('live conversations: newest first, a re-judged one replaces its row, at mos
 
 test('receiver settings: defaults, and a wrong value falls back with a warning naming the setting', () => {
   const warnings: string[] = [];
+  const none = { port: undefined, folder: undefined, autoStart: undefined, judge: undefined };
   assert.deepEqual(
-    parseReceiverSettings({ port: undefined, folder: undefined, autoStart: undefined }, (m) => warnings.push(m)),
-    {
-      port: 4318,
-      folder: 'traces/live',
-      autoStart: false,
-    },
+    parseReceiverSettings(none, (m) => warnings.push(m)),
+    { port: 4318, folder: 'traces/live', autoStart: false, judge: false },
   );
+  const set = { port: 70000, folder: 'out/otel', autoStart: true, judge: 'yes' };
   assert.deepEqual(
-    parseReceiverSettings({ port: 70000, folder: 'out/otel', autoStart: true }, (m) => warnings.push(m)),
-    {
-      port: 4318,
-      folder: 'out/otel',
-      autoStart: true,
-    },
+    parseReceiverSettings(set, (m) => warnings.push(m)),
+    { port: 4318, folder: 'out/otel', autoStart: true, judge: false },
   );
-  assert.equal(warnings.length, 1);
+  assert.equal(warnings.length, 2);
   assert.match(warnings[0]!, /^hallucinationLab\.receiver\.port is invalid .*using 4318$/);
+  assert.match(warnings[1]!, /^hallucinationLab\.receiver\.judge is invalid .*using false$/);
 });

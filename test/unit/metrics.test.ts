@@ -77,5 +77,13 @@ test('no completed item: rates and averages are null, counts zero', () => {
   assert.equal(m.max_response_latency_ms, null);
 });
 test('status summary counts every status and the total', () => {
-  assert.deepEqual(statusSummary(items), { pending: 1, in_progress: 0, inference_completed: 0, completed: 3, failed: 1, total: 5 });
+  assert.deepEqual(statusSummary(items), {
+    pending: 1,
+    in_progress: 0,
+    inference_completed: 0,
+    completed: 3,
+    failed: 1,
+    skipped: 0,
+    total: 5,
+  });
 });

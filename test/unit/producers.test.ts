@@ -68,7 +68,7 @@ const expectations: Expected[] = fs
 /** The product reads trace files as UTF-8 text (the CLI and the editor alike). */
 function read(name: string): ParsedTraceFile {
   const file = path.join(dir, name);
-  return parseTraceText(file, traceFileText(file), name);
+  return parseTraceText(file, traceFileText(file).text, name);
 }
 
 // ---- comparing one read conversation with one sent call -------------------------------------------

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { TraceCompletion } from '../../server/core/receiver/traceCompletion';
 import { decodeProtobufRequest, encodeProtobufRequest, encodeResponse } from '../../server/core/receiver/otlpCodec';
 import { acceptLogs, acceptTraces, MalformedRequest } from '../../server/core/receiver/otlpRequest';
-import { LiveTraceFile } from '../../server/core/receiver/liveTraceFile';
+import { LiveTraceFile, type WrittenLine } from '../../server/core/receiver/liveTraceFile';
 import { TraceIndex } from '../../server/core/traceIndex';
 import { DetectionQueue, detectTrace, detectTraces } from '../../server/core/receiver/liveDetection';
 import { localDetector } from '../../server/core/detectors/local/index';
@@ -231,4 +231,50 @@ test('traces completed together are judged in one batch, each with its own resul
   assert.deepEqual(batches, [traces.map((t) => t.traceId)]);
   assert.deepEqual(results, [1, 1, 1, 1, 0, 0], 'a trace with no conversation in the lines has none');
   fs.rmSync(dir, { recursive: true });
+});
+
+test('log records join their trace: they never complete it, and reopen one already reported', () => {
+  const c = new TraceCompletion({ idleMs: 1000 });
+  const spans = at('f', 0);
+  const logs = at('f', 100);
+  assert.deepEqual(c.observeLogs(['t1'], logs, 0), [], 'log records alone complete nothing');
+  const done = c.observe([{ traceId: 't1', parentSpanId: null }], spans, 10);
+  assert.deepEqual(done, [{ traceId: 't1', files: ['f'], lines: [logs, spans], spans: 1, reason: 'root-ended' }]);
+  const late = at('f', 200);
+  c.observeLogs(['t1'], late, 20);
+  assert.deepEqual(
+    c.expire(1020).map((t) => [t.traceId, t.lines, t.reason]),
+    [['t1', [late], 'idle']],
+  );
+});
+
+test('a trace whose messages travel as GenAI log records is judged with them (spans alone hold no content)', async () => {
+  const fixture = path.join(__dirname, '../fixtures/producers/otel-genai.tools.otlp-traces-logs.jsonl');
+  const requests = fs
+    .readFileSync(fixture, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { resourceSpans?: { scopeSpans: { spans: { traceId: string }[] }[] }[] });
+  const traceIds = new Set(
+    requests.flatMap((r) => (r.resourceSpans ?? []).flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.traceId)))),
+  );
+  const judge = async (withLogs: boolean) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-live-'));
+    const file = new LiveTraceFile({ folder: dir, prefix: 'traces' });
+    const lines: WrittenLine[] = [];
+    for (const r of requests) if (withLogs || r.resourceSpans) lines.push(await file.append(r));
+    await file.close();
+    const traces = [...traceIds].map((traceId) => ({ traceId, files: [lines[0]!.file], lines, spans: 1, reason: 'idle' as const }));
+    const results = await detectTraces(traces, [localDetector], new AbortController().signal);
+    fs.rmSync(dir, { recursive: true });
+    return results.flatMap((r) => r.conversations);
+  };
+  assert.deepEqual(await judge(false), [], 'the spans alone carry no conversation');
+  const conversations = await judge(true);
+  assert.equal(conversations.length, traceIds.size);
+  assert.ok(conversations.every((c) => c.status === 'completed'));
+  assert.ok(
+    conversations.some((c) => c.annotations.length > 0),
+    'the planted ungrounded value is found',
+  );
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TraceFileSummary } from '../../common/protocol';
-import { fileView, unreadCallView, unreadReasons } from '../../extension/traceTreeModel';
+import { fileView, moreConversationsView, TREE_CONVERSATION_PAGE, unreadCallView, unreadReasons } from '../../extension/traceTreeModel';
 
 function summary(patch: Partial<TraceFileSummary> = {}): TraceFileSummary {
   return { file: '/w/traces/otel.json', conversationCount: 12, isTrace: true, problems: [], ...patch };
@@ -81,5 +81,15 @@ describe('trace tree file node', () => {
       { reason: 'b', count: 2 },
       { reason: 'a', count: 1 },
     ]);
+  });
+});
+
+describe('trace tree: a large file', () => {
+  it('lists one page of conversations and counts the rest in one node', () => {
+    assert.equal(TREE_CONVERSATION_PAGE, 1000);
+    const view = moreConversationsView(1000, 495_000);
+    assert.equal(view.label, '494,000 more conversations');
+    assert.match(view.tooltip, /first 1,000 of 495,000 conversations/);
+    assert.equal(moreConversationsView(1000, 1001).label, '1 more conversation');
   });
 });

@@ -126,7 +126,7 @@ describe('tokens and status', () => {
   });
 
   it('segments the status summary in a fixed order, without empty segments', () => {
-    const segs = statusSegments({ pending: 2, in_progress: 1, inference_completed: 0, completed: 6, failed: 1, total: 10 });
+    const segs = statusSegments({ pending: 2, in_progress: 1, inference_completed: 0, completed: 6, failed: 1, skipped: 0, total: 10 });
     assert.deepEqual(
       segs.map((s) => [s.status, s.count]),
       [
@@ -138,7 +138,7 @@ describe('tokens and status', () => {
     );
     assert.equal(segs[0]!.fraction, 0.6);
     assert.match(
-      textOf(statusBar({ pending: 0, in_progress: 0, inference_completed: 0, completed: 3, failed: 0, total: 3 })),
+      textOf(statusBar({ pending: 0, in_progress: 0, inference_completed: 0, completed: 3, failed: 0, skipped: 0, total: 3 })),
       /Completed 3/,
     );
   });

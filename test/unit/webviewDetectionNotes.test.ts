@@ -92,7 +92,7 @@ describe('skipped items', () => {
   it('counts skips apart from failures in the progress and run-state texts', () => {
     const split = failureCounts([skipped, skipped, failed, item()]);
     assert.deepEqual(split, { failed: 1, skipped: 2 });
-    const s: StatusSummary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 1, failed: 3, total: 4 };
+    const s: StatusSummary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 1, failed: 1, skipped: 2, total: 4 };
     assert.equal(progressText(s, split, false), '4 of 4 items done (100%) · 1 failed · 2 skipped');
     assert.equal(progressText(s, { failed: 0, skipped: 3 }, false), '4 of 4 items done (100%) · 3 skipped');
     assert.equal(finishedText({ failed: 0, skipped: 2 }), 'Finished · 2 skipped');
@@ -101,7 +101,7 @@ describe('skipped items', () => {
   });
 
   it('says how many are in flight while running', () => {
-    const s: StatusSummary = { pending: 1, in_progress: 2, inference_completed: 1, completed: 0, failed: 0, total: 4 };
+    const s: StatusSummary = { pending: 1, in_progress: 2, inference_completed: 1, completed: 0, failed: 0, skipped: 0, total: 4 };
     assert.equal(progressText(s, { failed: 0, skipped: 0 }, true), '0 of 4 items done (0%) · 3 in flight');
   });
 });

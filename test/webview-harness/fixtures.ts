@@ -3,7 +3,15 @@
 // (offsets computed by locating the quoted text, as the detectors do). Includes hostile trace
 // content (`<img onerror>`, `</script>`) to prove it renders as text.
 import type { ConversationSummary, ExperimentSummary } from '../../common/protocol';
-import type { Annotation, ExperimentItem, ExperimentResource, ItemStatus, Message, Metrics } from '../../common/schema';
+import {
+  isSkippedItem,
+  type Annotation,
+  type ExperimentItem,
+  type ExperimentResource,
+  type ItemStatus,
+  type Message,
+  type Metrics,
+} from '../../common/schema';
 
 /** mulberry32: small, seedable. */
 export function rng(seed: number): () => number {
@@ -340,8 +348,8 @@ export function experimentFixture(opts: ExperimentFixtureOptions = {}): Experime
       });
     });
   });
-  const summary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, total: items.length };
-  for (const i of items) summary[i.status]++;
+  const summary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, skipped: 0, total: items.length };
+  for (const i of items) summary[isSkippedItem(i) ? 'skipped' : i.status]++;
   const byModel: Record<string, Metrics> = {};
   configs.forEach(
     (c, ci) =>

@@ -24,7 +24,10 @@ export async function launch(): Promise<Browser> {
 export interface OpenOptions {
   app: WebviewAppName;
   theme?: ThemeName;
-  /** Result per request method (e.g. 'report/init'); a missing method answers with an error. */
+  /**
+   * Result per request method (e.g. 'report/init'); a missing method answers with an error.
+   * `{ __paged: rows }` answers each request with the page its params ask for (query, file, toolCalls, offset, limit).
+   */
   responses: Record<string, unknown>;
   /** What `vscode.getState()` returns at load (a restored panel). */
   state?: unknown;
@@ -76,6 +79,20 @@ function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; d
   window.__hlViolations = violations;
   document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
   const deliver = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
+  // { __paged: rows } answers as the server pages the conversation list: query, file and tool
+  // filter, then offset/limit, with the total.
+  const answer = (r, p) => {
+    if (!r || !Array.isArray(r.__paged)) return r;
+    p = p || {};
+    const terms = String(p.query || '').toLowerCase().split(/\\s+/).filter(Boolean);
+    const tools = p.toolCalls || 'any';
+    const match = r.__paged.filter((c) =>
+      (!p.file || c.file === p.file) &&
+      (tools === 'any' || (tools === 'with') === c.hasToolCalls) &&
+      terms.every((t) => [c.id, c.file, c.model || '', c.firstUserMessage, c.tracedResponse].join('\\n').toLowerCase().includes(t)));
+    const from = p.offset || 0;
+    return { conversations: match.slice(from, from + (p.limit || 200)), total: match.length };
+  };
   window.__hlDeliver = deliver;
   window.acquireVsCodeApi = () => ({
     postMessage(message) {
@@ -85,7 +102,7 @@ function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; d
       setTimeout(() => {
         performance.mark('hl:response-dispatched');
         deliver(has
-          ? { type: 'response', id: message.id, ok: true, result: cfg.responses[message.method] }
+          ? { type: 'response', id: message.id, ok: true, result: answer(cfg.responses[message.method], message.params) }
           : { type: 'response', id: message.id, ok: false, error: { message: 'no stub for ' + message.method } });
       }, cfg.delay);
     },

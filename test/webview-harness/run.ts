@@ -34,6 +34,12 @@ async function common(h: HarnessPage, what: string): Promise<void> {
   check(h.consoleErrors.length === 0, `${what}: no console error ${JSON.stringify(h.consoleErrors)}`);
 }
 
+function traceFilesOf(list: ReturnType<typeof conversationSummaries>) {
+  const counts = new Map<string, number>();
+  for (const c of list) counts.set(c.file, (counts.get(c.file) ?? 0) + 1);
+  return [...counts].map(([file, conversationCount]) => ({ file, conversationCount, isTrace: true, problems: [] }));
+}
+
 function formResponses(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     'form/init': {
@@ -41,11 +47,13 @@ function formResponses(extra: Record<string, unknown> = {}): Record<string, unkn
       judgeModel: { id: 'judge', model: 'gpt-4.1' },
       labels,
       labelSetSource: null,
-      traceFiles: [],
+      traceFiles: traceFilesOf(conversationSummaries(140)),
       prefill: null,
       workspaceTrusted: true,
     },
-    'form/listConversations': { conversations: conversationSummaries(140) },
+    // The stub answers every request of a method alike: one page that is the whole list.
+    'form/listConversations': { conversations: conversationSummaries(140), total: 140 },
+    'form/lookupConversations': { conversations: conversationSummaries(140) },
     'form/submit': {
       ok: false,
       errors: [
@@ -167,6 +175,60 @@ async function formScreens(browser: Awaited<ReturnType<typeof launch>>, theme: T
     );
   }
   await common(h, `form ${theme}`);
+  await h.page.context().close();
+}
+
+/**
+ * The picker over 450 conversations answered page by page (issue 14, item 11): 200 rows at first,
+ * "N of TOTAL", the next page on scrolling to the end, one server query per pause in typing, and
+ * the selection kept across pages and searches.
+ */
+async function formPaging(browser: Awaited<ReturnType<typeof launch>>): Promise<void> {
+  const all = conversationSummaries(450);
+  const h = await openApp(browser, {
+    app: 'form',
+    responses: formResponses({ 'form/listConversations': { __paged: all }, 'form/lookupConversations': { conversations: all } }),
+    height: 1000,
+  });
+  const rows = h.page.locator('.conv-row');
+  const shown = () => h.page.locator('.shown-count').textContent();
+  const pageRequests = async () => (await h.sent()).filter((m) => m.method === 'form/listConversations');
+  await h.page.waitForSelector('.conv-row');
+  check((await rows.count()) === 200, `paging: the first page holds 200 rows (${await rows.count()})`);
+  check((await shown()) === '200 of 450 conversations', `paging: the count says 200 of 450 (${await shown()})`);
+  for (let i = 0; i < 3; i++) await rows.nth(i).click();
+  await h.page.locator('.conv-list').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+  await h.page.waitForFunction(() => document.querySelectorAll('.conv-row').length === 400, null, { timeout: 5000 }).catch(() => undefined);
+  check((await rows.count()) === 400, `paging: scrolling to the end loads the next page (${await rows.count()} rows)`);
+  const before = (await pageRequests()).length;
+  await h.page.locator('vscode-textfield.search').click();
+  await h.page.keyboard.type('conv-44', { delay: 30 });
+  await h.page
+    .waitForFunction(() => document.querySelector('.shown-count')?.textContent === '10 of 10 conversations', null, { timeout: 5000 })
+    .catch(() => undefined);
+  const typed = (await pageRequests()).slice(before);
+  check(
+    typed.length < 'conv-44'.length && (typed.at(-1)?.params as { query?: string } | undefined)?.query === 'conv-44',
+    `paging: the search goes to the host when the typing pauses, not once per key (${JSON.stringify(typed.map((m) => m.params))})`,
+  );
+  check((await shown()) === '10 of 10 conversations', `paging: the search is answered by the host (${await shown()})`);
+  const counter = await h.page.locator('.counter').textContent();
+  check(counter?.includes('3 / 100') === true, `paging: the selection survives paging and searching (${counter})`);
+  await h.page.locator('vscode-checkbox[label="Selected only"]').click();
+  await h.page.waitForTimeout(200);
+  check((await rows.count()) === 0, 'paging: "Selected only" with a search that none of them matches shows none');
+  await h.page.locator('vscode-textfield.search').click();
+  await h.page.keyboard.press('Control+A');
+  await h.page.keyboard.press('Backspace');
+  await h.page.waitForTimeout(500);
+  const selectedIds = await h.page.locator('.conv-row').evaluateAll((r) => r.map((x) => (x as HTMLElement).dataset.id));
+  check(
+    JSON.stringify(selectedIds) === JSON.stringify(['conv-001', 'conv-002', 'conv-003']),
+    `paging: "Selected only" shows the selection kept across pages (${JSON.stringify(selectedIds)})`,
+  );
+  await h.page.locator('.picker').scrollIntoViewIfNeeded();
+  await h.page.screenshot({ path: path.join(artifactsDir, 'form-dark-paging.png') });
+  await common(h, 'form paging');
   await h.page.context().close();
 }
 
@@ -367,6 +429,77 @@ async function embeddedStateScreens(browser: Awaited<ReturnType<typeof launch>>)
   await changed.page.context().close();
 }
 
+/**
+ * The review of annotations in an expanded item: each shows who said what (a dismissal with its
+ * reason, a person's own annotation, one carried over), and Confirm / Dismiss / Label… ask the host.
+ */
+async function reviewScreens(browser: Awaited<ReturnType<typeof launch>>): Promise<void> {
+  const base = experimentFixture({ live: false });
+  const at = '2026-12-03T10:15:00.000Z';
+  let n = 0;
+  const experiment = {
+    ...base,
+    items: base.items.map((item) => ({
+      ...item,
+      annotations: item.annotations.map((a, i) => ({
+        ...a,
+        id: `a-${String(++n).padStart(16, '0')}`,
+        ...(item.conversation_id === 'conv-004' && i === 0
+          ? { review: { verdict: 'dismissed' as const, author: 'ann', at, comment: 'the order number is in the lookup result' } }
+          : item.conversation_id === 'conv-004' && i === 1
+            ? { review: { verdict: 'confirmed' as const, author: 'bo', at, carried_from: 'exp_20251120_support' } }
+            : {}),
+      })),
+    })),
+  };
+  const h = await openApp(browser, {
+    app: 'report',
+    theme: 'dark',
+    height: 1000,
+    responses: {
+      ...reportResponses(false),
+      'report/init': {
+        experimentId: experiment.id,
+        snapshot: { experiment, running: false, active: true },
+        error: null,
+        conversations: conversationContexts(100),
+        labels,
+      },
+      'report/review': { done: true },
+    },
+  });
+  await waitForPainted(h.page);
+  await h.page
+    .locator('.items .row', { hasText: 'conv-004', has: h.page.locator('.hcount.some') })
+    .first()
+    .click();
+  await h.page.waitForSelector('.detail .review-actions');
+  const states = await h.page.locator('.detail .review-state').allTextContents();
+  check(
+    states.some((t) => /^Dismissed by ann · 2026-12-03 10:15 UTC/.test(t) && t.includes('the order number is in the lookup result')),
+    `review: a dismissal shows who, when and why (${JSON.stringify(states.slice(0, 3))})`,
+  );
+  check(
+    states.some((t) => /Confirmed by bo .*carried over/.test(t)),
+    'review: a verdict carried over says so',
+  );
+  const table = h.page.locator('.detail .ann-table').first();
+  await table.scrollIntoViewIfNeeded();
+  await table.screenshot({ path: path.join(artifactsDir, 'report-dark-review.png') });
+  // Keyboard: Tab reaches the buttons, Enter presses them.
+  await h.page.locator('.detail .review-actions .review-dismiss:not([disabled])').first().focus();
+  await h.page.keyboard.press('Enter');
+  await h.page.waitForTimeout(200);
+  const review = (await h.sent()).find((m) => m.method === 'report/review');
+  const params = review?.params as { annotation_id?: string; action?: string } | undefined;
+  check(
+    params?.action === 'dismiss' && /^a-\d{16}$/.test(params.annotation_id ?? ''),
+    `review: Dismiss asks the host (${JSON.stringify(params)})`,
+  );
+  await common(h, 'report review');
+  await h.page.context().close();
+}
+
 async function compareScreens(browser: Awaited<ReturnType<typeof launch>>, theme: ThemeName): Promise<void> {
   const a = experimentFixture({ id: 'exp_a', name: 'Baseline prompt', configs: ['gpt-4.1'], seed: 3, conversations: 40 });
   const b = experimentFixture({
@@ -426,8 +559,10 @@ async function main(): Promise<void> {
       if (!only.length || only.includes('report')) await reportScreens(browser, theme);
       if (!only.length || only.includes('compare')) await compareScreens(browser, theme);
     }
+    if (!only.length || only.includes('form') || only.includes('paging')) await formPaging(browser);
     if (!only.length || only.includes('live')) await liveScreens(browser);
     if (!only.length || only.includes('embedded')) await embeddedStateScreens(browser);
+    if (!only.length || only.includes('review')) await reviewScreens(browser);
     if (!only.length || only.includes('report')) await exportScreens(browser);
   } finally {
     await browser.close();

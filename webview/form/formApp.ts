@@ -116,7 +116,10 @@ export class FormApp {
     }
     this.build();
     this.rpc.onNotification('prefill', ({ prefill }) => this.applyPrefill(prefill));
-    this.rpc.onNotification('traceFilesChanged', () => void this.loadConversations());
+    this.rpc.onNotification('traceFilesChanged', ({ files }) => {
+      this.picker.setFiles(files);
+      void this.picker.reload();
+    });
     document.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
         e.preventDefault();
@@ -125,23 +128,16 @@ export class FormApp {
     });
     window.addEventListener('beforeunload', () => this.store.flush());
     this.update([]);
-    await this.loadConversations();
+    this.picker.setFiles(this.init.traceFiles);
+    await this.picker.reload();
     requestAnimationFrame(() => this.nameField.focus());
-  }
-
-  private async loadConversations(): Promise<void> {
-    try {
-      const { conversations } = await this.rpc.request('listConversations', {});
-      this.picker.setConversations(conversations);
-    } catch (error) {
-      this.picker.setError(error instanceof Error ? error.message : String(error));
-    }
   }
 
   private applyPrefill(prefill: FormPrefill): void {
     this.draft = configToDraft(prefill, this.ctx, this.draft);
     this.syncControls();
     this.picker.refresh();
+    if (prefill.conversation_ids) void this.picker.lookupSelection();
     this.update(Object.keys(prefill));
   }
 
@@ -222,6 +218,8 @@ export class FormApp {
           this.focusedId = focusedId;
           this.persist();
         },
+        fetchPage: (request) => this.rpc.request('listConversations', request),
+        lookup: async (ids) => (await this.rpc.request('lookupConversations', { ids })).conversations,
       },
       this.filter,
       this.focusedId,

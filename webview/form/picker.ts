@@ -1,6 +1,9 @@
-// The conversation picker: search, filter by file and by tool calls, a preview of the focused
-// conversation, select all in view, and a live counter that enforces the 1..100 limit.
+// The conversation picker: search, filter by file and by tool calls (on the server, one page at a
+// time: an index may hold millions), a preview of the focused conversation, select all in view,
+// and a live counter that enforces the 1..100 limit. The selection's rows are kept here, so it
+// survives paging and searching.
 import { MAX_CONVERSATIONS } from '../../common/schema';
+import { MAX_LOOKUP_IDS } from '../../common/webviewProtocol';
 import type { ConversationSummary } from '../../common/protocol';
 import {
   button,
@@ -14,12 +17,12 @@ import {
 } from '../lib/controls';
 import { codicon, el } from '../lib/dom';
 import { formatInt, plural } from '../lib/format';
+import { ConversationPager, debounce, SelectedRows, sameQuery, type FetchPage, type PageQuery } from '../lib/conversationPager';
+import { conversationPreview, conversationRow } from './conversationRow';
 import {
   baseName,
   deselectAllInView,
-  fileFacets,
   filterConversations,
-  missingSelections,
   selectAllInView,
   selectionCounter,
   toggleConversation,
@@ -28,24 +31,34 @@ import {
   type SelectionChange,
 } from '../lib/selection';
 
-const PAGE = 200;
+/** Quiet time after the last keystroke before the search goes to the server. */
+const SEARCH_DEBOUNCE_MS = 250;
 
 export interface PickerHost {
   selected(): string[];
   setSelected(ids: string[]): void;
   /** Filter / focus changed (persisted with the draft). */
   viewChanged(filter: ConversationFilter, focusedId: string | null): void;
+  /** One page of the conversations that match (the server searches and filters). */
+  fetchPage: FetchPage;
+  /** The rows of these ids still in the index. */
+  lookup(ids: string[]): Promise<ConversationSummary[]>;
 }
 
 export class ConversationPicker {
   readonly element = el('div', { class: 'picker' });
-  private conversations: ConversationSummary[] = [];
+  private readonly pager: ConversationPager;
+  private readonly selectedRows = new SelectedRows();
+  /** Selected ids the last lookup did not find in the index. */
+  private missing: string[] = [];
   private visible: ConversationSummary[] = [];
-  private shown = PAGE;
-  private loading = true;
-  private error: string | null = null;
+  private files: { file: string; count: number }[] = [];
   private lastClicked: string | null = null;
   private notice: string | null = null;
+  private readonly searchLater = debounce(() => {
+    if (!sameQuery(this.serverQuery(), this.pager.currentQuery)) void this.pager.reset(this.serverQuery());
+  }, SEARCH_DEBOUNCE_MS);
+  private readonly moreObserver: IntersectionObserver | null;
 
   private readonly search: TextField;
   private readonly fileSelect: SingleSelect;
@@ -54,6 +67,7 @@ export class ConversationPicker {
   private readonly headerBox = el('span', { class: 'cb', role: 'checkbox', tabindex: 0, 'aria-label': 'Select all in view' });
   private readonly selectAllLabel = el('span', { class: 'link' });
   private readonly clearLink = el('span', { class: 'link' }, 'Clear selection');
+  private readonly shownCount = el('span', { class: 'dim shown-count', 'aria-live': 'polite' });
   private readonly counter = el('span', { class: 'counter', 'aria-live': 'polite' });
   private readonly list = el('div', {
     class: 'conv-list',
@@ -70,6 +84,17 @@ export class ConversationPicker {
     private filter: ConversationFilter,
     private focusedId: string | null,
   ) {
+    this.pager = new ConversationPager(host.fetchPage, () => this.render());
+    // Scrolling to the end of the list loads the next page (the button does the same by click or keyboard).
+    this.moreObserver =
+      typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver(
+            (entries) => {
+              if (entries.some((e) => e.isIntersecting)) void this.pager.loadMore();
+            },
+            { root: this.list },
+          );
     this.search = textField({
       value: filter.search,
       placeholder: 'Search id, file, model, messages…',
@@ -115,6 +140,7 @@ export class ConversationPicker {
         el('span', { class: 'dim' }, '·'),
         this.clearLink,
         el('span', { class: 'spacer' }),
+        this.shownCount,
         this.counter,
       ),
       this.notices,
@@ -123,26 +149,42 @@ export class ConversationPicker {
     this.render();
   }
 
-  setConversations(list: ConversationSummary[]): void {
-    this.conversations = list;
-    this.loading = false;
-    this.error = null;
-    const files = fileFacets(list);
-    if (this.filter.file && !files.some((f) => f.file === this.filter.file)) this.filter = { ...this.filter, file: '' };
+  /** The trace files (workspace-relative, with their conversation counts) offered by the file filter. */
+  setFiles(files: readonly { file: string; conversationCount: number }[]): void {
+    this.files = files.filter((f) => f.conversationCount > 0).map((f) => ({ file: f.file, count: f.conversationCount }));
+    this.files.sort((a, b) => a.file.localeCompare(b.file));
+    const all = this.files.reduce((n, f) => n + f.count, 0);
     setSelectOptions(
       this.fileSelect,
       [
-        { value: '', label: `All files (${formatInt(list.length)})` },
-        ...files.map((f) => ({ value: f.file, label: `${baseName(f.file)} (${f.count})`, description: f.file })),
+        { value: '', label: `All files (${formatInt(all)})` },
+        ...this.files.map((f) => ({ value: f.file, label: `${baseName(f.file)} (${formatInt(f.count)})`, description: f.file })),
       ],
       this.filter.file,
     );
-    this.render();
   }
 
-  setError(message: string): void {
-    this.loading = false;
-    this.error = message;
+  /** Fetches the first page again and checks the selection is still in the index (load, index changed). */
+  async reload(): Promise<void> {
+    if (this.filter.file && this.files.length > 0 && !this.files.some((f) => f.file === this.filter.file))
+      this.filter = { ...this.filter, file: '' };
+    await Promise.all([this.pager.reset(this.serverQuery()), this.lookupSelection()]);
+  }
+
+  /** Labels for selected ids the picker has not seen (a restored draft, a prefill), and which ones left the index. */
+  async lookupSelection(): Promise<void> {
+    const ids = this.host.selected().slice(0, MAX_LOOKUP_IDS);
+    if (ids.length === 0) {
+      this.missing = [];
+      return this.render();
+    }
+    try {
+      const found = await this.host.lookup(ids);
+      this.missing = this.selectedRows.looked(ids, found);
+    } catch {
+      // Unknown is not missing: without an answer nothing is offered for removal.
+      this.missing = [];
+    }
     this.render();
   }
 
@@ -155,10 +197,17 @@ export class ConversationPicker {
     this.list.focus();
   }
 
+  private serverQuery(): PageQuery {
+    return { query: this.filter.search, file: this.filter.file, toolCalls: this.filter.toolCalls };
+  }
+
   private setFilter(patch: Partial<ConversationFilter>): void {
     this.filter = { ...this.filter, ...patch };
-    this.shown = PAGE;
     this.host.viewChanged(this.filter, this.focusedId);
+    if (!sameQuery(this.serverQuery(), this.pager.currentQuery)) {
+      if (patch.search !== undefined) this.searchLater();
+      else void this.pager.reset(this.serverQuery());
+    }
     this.render();
   }
 
@@ -179,10 +228,7 @@ export class ConversationPicker {
   private onListClick(e: MouseEvent): void {
     const row = (e.target as Element).closest('.conv-row') as HTMLElement | null;
     if (!row?.dataset.id) {
-      if ((e.target as Element).closest('.conv-more')) {
-        this.shown += PAGE;
-        this.render();
-      }
+      if ((e.target as Element).closest('.conv-more')) void this.pager.loadMore();
       return;
     }
     const id = row.dataset.id;
@@ -203,7 +249,7 @@ export class ConversationPicker {
   }
 
   private onListKey(e: KeyboardEvent): void {
-    const ids = this.visible.slice(0, this.shown).map((c) => c.id);
+    const ids = this.visible.map((c) => c.id);
     if (ids.length === 0) return;
     const index = this.focusedId ? ids.indexOf(this.focusedId) : -1;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -228,10 +274,20 @@ export class ConversationPicker {
     this.host.viewChanged(this.filter, id);
   }
 
+  /**
+   * The rows in view: the loaded pages, or with "selected only" the selected rows the picker
+   * knows (kept across pages and searches) that match the search and filters.
+   */
+  private rowsInView(selectedList: readonly string[], selected: ReadonlySet<string>): ConversationSummary[] {
+    if (!this.filter.selectedOnly) return this.pager.rows;
+    return filterConversations(this.selectedRows.rowsOf(selectedList), { ...this.filter, selectedOnly: false }, selected);
+  }
+
   private render(): void {
     const selectedList = this.host.selected();
     const selected = new Set(selectedList);
-    this.visible = filterConversations(this.conversations, this.filter, selected);
+    this.selectedRows.remember(this.pager.rows, selected);
+    this.visible = this.rowsInView(selectedList, selected);
     const counter = selectionCounter(selectedList.length);
     const atLimit = selectedList.length >= MAX_CONVERSATIONS;
     this.counter.className = `counter ${counter.tone}`;
@@ -241,6 +297,7 @@ export class ConversationPicker {
     this.counter.title = atLimit
       ? `Limit reached: an experiment takes at most ${MAX_CONVERSATIONS} conversations.`
       : `Select 1 to ${MAX_CONVERSATIONS} conversations.`;
+    this.shownCount.textContent = this.shownText();
 
     const viewState = viewSelectionState(
       selected,
@@ -256,9 +313,13 @@ export class ConversationPicker {
     this.clearLink.hidden = selectedList.length === 0;
 
     const rows: Node[] = [];
-    if (this.loading) rows.push(el('div', { class: 'conv-empty' }, el('vscode-progress-ring'), 'Loading conversations…'));
-    else if (this.error) rows.push(el('div', { class: 'conv-empty' }, codicon('error'), ` ${this.error}`));
-    else if (this.conversations.length === 0)
+    const pager = this.pager;
+    const firstPageLoading = pager.total === null && pager.loading;
+    if (firstPageLoading && !this.filter.selectedOnly)
+      rows.push(el('div', { class: 'conv-empty' }, el('vscode-progress-ring'), 'Loading conversations…'));
+    else if (pager.error && pager.rows.length === 0 && !this.filter.selectedOnly)
+      rows.push(el('div', { class: 'conv-empty' }, codicon('error'), ` ${pager.error}`));
+    else if (this.visible.length === 0 && this.isUnfiltered() && pager.total === 0)
       rows.push(
         el(
           'div',
@@ -266,68 +327,38 @@ export class ConversationPicker {
           'No conversation found. Add JSON or JSONL trace files to the workspace (or choose trace files), then come back.',
         ),
       );
-    else if (this.visible.length === 0) rows.push(el('div', { class: 'conv-empty' }, 'No conversation matches the filters.'));
-    for (const c of this.visible.slice(0, this.shown)) {
-      const isSelected = selected.has(c.id);
-      const blocked = !isSelected && atLimit;
-      const row = el(
-        'div',
-        {
-          class: `conv-row${isSelected ? ' selected' : ''}${blocked ? ' blocked' : ''}${c.id === this.focusedId ? ' focused' : ''}`,
-          role: 'option',
-          'aria-selected': isSelected ? 'true' : 'false',
-          'aria-disabled': blocked ? 'true' : undefined,
-          'data-id': c.id,
-          title: blocked ? `Limit reached: at most ${MAX_CONVERSATIONS} conversations` : undefined,
-        },
-        el('span', { class: 'cb' }, codicon('check')),
-        el(
-          'div',
-          { class: 'conv-main' },
-          el(
-            'div',
-            { class: 'conv-top' },
-            el('span', { class: 'conv-id' }, c.id),
-            el('span', { class: 'where', title: c.file }, `${baseName(c.file)}:${c.line + 1}`),
-            c.hasToolCalls ? el('span', { class: 'badge outline', title: 'Has tool calls' }, codicon('symbol-method'), 'tools') : null,
-            el('span', { class: 'badge outline' }, `${c.messageCount} msgs`),
-            c.model ? el('span', { class: 'badge outline', title: 'Traced model' }, c.model) : null,
-          ),
-          el(
-            'div',
-            { class: 'conv-line' },
-            el('span', { class: 'who' }, 'User'),
-            el('span', { class: 'txt' }, c.firstUserMessage.slice(0, 300) || '—'),
-          ),
-          el(
-            'div',
-            { class: 'conv-line' },
-            el('span', { class: 'who' }, 'Traced'),
-            el('span', { class: 'txt' }, c.tracedResponse.slice(0, 300) || '—'),
-          ),
-        ),
-      );
-      rows.push(row);
-    }
-    if (this.visible.length > this.shown)
+    else if (this.visible.length === 0 && !pager.loading)
+      rows.push(el('div', { class: 'conv-empty' }, 'No conversation matches the filters.'));
+    for (const c of this.visible)
       rows.push(
-        el(
-          'div',
-          { class: 'conv-more' },
-          button(`Show ${formatInt(Math.min(PAGE, this.visible.length - this.shown))} more`, { secondary: true }),
-        ),
+        conversationRow(c, { selected: selected.has(c.id), blocked: !selected.has(c.id) && atLimit, focused: c.id === this.focusedId }),
       );
+    this.moreObserver?.disconnect();
+    if (!this.filter.selectedOnly && pager.rows.length > 0 && (pager.hasMore || pager.error)) {
+      const more = pager.error
+        ? el('div', { class: 'conv-more' }, codicon('error'), ` ${pager.error} `, button('Try again', { secondary: true }))
+        : el(
+            'div',
+            { class: 'conv-more' },
+            pager.loading
+              ? el('vscode-progress-ring')
+              : button(`Show ${formatInt(Math.min(pager.pageSize, (pager.total ?? 0) - pager.rows.length))} more`, { secondary: true }),
+          );
+      rows.push(more);
+      if (!pager.loading && !pager.error) this.moreObserver?.observe(more);
+    }
     this.list.replaceChildren(...rows);
-    this.renderPreview();
+    this.preview.replaceChildren(...conversationPreview(this.previewed()));
 
     const notes: Node[] = [];
     if (this.notice) notes.push(el('div', { class: 'banner warning', role: 'status' }, codicon('warning'), el('span', {}, this.notice)));
-    const missing = this.loading || this.error ? [] : missingSelections(selectedList, this.conversations);
+    const missing = this.missing.filter((id) => selected.has(id));
     if (missing.length > 0) {
       const remove = el('span', { class: 'link' }, 'Remove them');
-      remove.addEventListener('click', () =>
-        this.apply({ selected: selectedList.filter((id) => !missing.includes(id)), added: 0, removed: missing.length, skipped: 0 }),
-      );
+      remove.addEventListener('click', () => {
+        this.missing = [];
+        this.apply({ selected: selectedList.filter((id) => !missing.includes(id)), added: 0, removed: missing.length, skipped: 0 });
+      });
       notes.push(
         el(
           'div',
@@ -345,26 +376,21 @@ export class ConversationPicker {
     this.notices.replaceChildren(...notes);
   }
 
-  private renderPreview(): void {
-    const c = this.conversations.find((x) => x.id === this.focusedId) ?? this.visible[0];
-    if (!c) {
-      this.preview.replaceChildren(el('div', { class: 'empty' }, 'Select a conversation to preview it.'));
-      return;
-    }
-    this.preview.replaceChildren(
-      el('h3', {}, c.id),
-      el(
-        'div',
-        { class: 'meta' },
-        el('span', { title: c.file }, codicon('file'), ` ${c.file}:${c.line + 1}`),
-        el('span', {}, codicon('comment-discussion'), ` ${plural(c.messageCount, 'message')}`),
-        c.hasToolCalls ? el('span', {}, codicon('symbol-method'), ' tool calls') : null,
-        c.model ? el('span', {}, codicon('hubot'), ` ${c.model}`) : null,
-      ),
-      el('div', { class: 'block-title' }, codicon('account'), 'First user message'),
-      el('div', { class: `block${c.firstUserMessage ? '' : ' empty'}` }, c.firstUserMessage || 'No user message.'),
-      el('div', { class: 'block-title' }, codicon('sparkle'), 'Traced response'),
-      el('div', { class: `block${c.tracedResponse ? '' : ' empty'}` }, c.tracedResponse || 'No traced response.'),
-    );
+  private isUnfiltered(): boolean {
+    return !this.filter.search.trim() && !this.filter.file && this.filter.toolCalls === 'any' && !this.filter.selectedOnly;
+  }
+
+  /** "200 of 5,000": the rows in view out of all that match on the server. */
+  private shownText(): string {
+    if (this.filter.selectedOnly) return `${formatInt(this.visible.length)} of ${formatInt(this.host.selected().length)} selected`;
+    const total = this.pager.total;
+    if (total === null) return '';
+    return `${formatInt(this.pager.rows.length)} of ${formatInt(total)} ${total === 1 ? 'conversation' : 'conversations'}`;
+  }
+
+  private previewed(): ConversationSummary | undefined {
+    const id = this.focusedId;
+    const focused = id === null ? undefined : (this.visible.find((c) => c.id === id) ?? this.selectedRows.get(id));
+    return focused ?? this.visible[0];
   }
 }

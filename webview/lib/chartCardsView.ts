@@ -27,7 +27,7 @@ export function chartCards(experiment: ExperimentResource, opts: { live?: boolea
   const latency = histogramData(latencySeries(experiment.items, byModel));
   const tokens = tokenBars(experiment.items, configs);
   const summary = experiment.status_summary;
-  const yet = summary.completed + summary.failed < summary.total ? ' yet' : '';
+  const yet = summary.completed + summary.failed + summary.skipped < summary.total ? ' yet' : '';
   const latencyStep = latency.edges.length > 1 ? latency.edges[1]! - latency.edges[0]! : 0;
   const cards: VNode[] = [
     chartCard(

@@ -1,13 +1,14 @@
 // Renders vnode.ts trees into DOM nodes. Text goes through createTextNode, attributes through
 // setAttribute (names filtered: no `on…`), styles through CSSOM: safe under the strict CSP and
-// with any trace content.
+// with any trace content. Bidi controls in text and attributes are shown as `<U+202E>`, not obeyed.
+import { isolateBidiControls } from '../../common/bidiControls';
 import { attributesOf, type Child, type VNode } from './vnode';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function toDom(child: Child, doc: Document = document): Node {
   if (child === null || child === undefined || child === false) return doc.createTextNode('');
-  if (typeof child === 'string' || typeof child === 'number') return doc.createTextNode(String(child));
+  if (typeof child === 'string' || typeof child === 'number') return doc.createTextNode(isolateBidiControls(String(child)));
   if (Array.isArray(child)) {
     const fragment = doc.createDocumentFragment();
     for (const c of child) appendChild(fragment, c, doc);
@@ -52,11 +53,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false || /^on/i.test(k)) continue;
     if (k === 'class') element.className = String(v);
-    else element.setAttribute(k, v === true ? '' : String(v));
+    else element.setAttribute(k, v === true ? '' : isolateBidiControls(String(v)));
   }
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    element.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    element.append(typeof c === 'string' ? document.createTextNode(isolateBidiControls(c)) : c);
   }
   return element;
 }

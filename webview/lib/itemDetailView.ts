@@ -10,10 +10,13 @@ import { h, type Child, type VNode } from './vnode';
 import { own } from './ownRecord';
 import { labelChip, codiconNode, detectionNotes, type LabelDescriptions } from './reportChips';
 import { judgeUsageText, markerTokensView, rawView } from './itemRawView';
+import { reviewCell, type ReviewAction } from './reviewCell';
 
 export interface DetailOptions {
   /** Live report: called when an annotation's "open in trace" is clicked; absent in exports. */
   onOpen?: (location: AnnotationLocation) => void;
+  /** Live report: a person's verdict on an annotation (Confirm / Dismiss / Label buttons); absent in exports. */
+  onReview?: (annotation: Annotation, action: ReviewAction) => void;
 }
 
 function annotationTitle(a: Annotation, descriptions: LabelDescriptions): string {
@@ -160,6 +163,7 @@ export function itemDetail(
             h('th', { scope: 'col' }, 'Text'),
             h('th', { scope: 'col' }, 'Explanation'),
             h('th', { scope: 'col' }, 'Detector'),
+            h('th', { scope: 'col' }, 'Review'),
             opts.onOpen ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Open')) : null,
           ),
         ),
@@ -169,7 +173,7 @@ export function itemDetail(
           item.annotations.map((a, i) =>
             h(
               'tr',
-              { class: unplaced.includes(i) && 'unplaced', 'data-ann': i },
+              { class: [unplaced.includes(i) && 'unplaced', a.review?.verdict === 'dismissed' && 'dismissed'], 'data-ann': i },
               h('td', { class: 'num' }, String(i + 1)),
               h(
                 'td',
@@ -192,6 +196,7 @@ export function itemDetail(
               ),
               h('td', null, a.explanation),
               h('td', { class: 'det' }, a.detector, h('div', { class: 'dim' }, `${Math.round(a.confidence * 100)}%`)),
+              reviewCell(a, opts.onReview),
               opts.onOpen
                 ? h(
                     'td',

@@ -1,5 +1,5 @@
 // The report's items table: one row per item, with the values it is sorted and filtered on.
-import { itemStatuses, type ExperimentItem, type ExperimentResource, type ItemStatus } from '../../common/schema';
+import { isSkippedItem, itemStatuses, type ExperimentItem, type ExperimentResource, type ItemStatus } from '../../common/schema';
 import type { ConversationContext } from '../../common/webviewProtocol';
 import { own } from './ownRecord';
 
@@ -72,7 +72,9 @@ export function buildRow(item: ExperimentItem, conversation: ConversationContext
   ]
     .join('\n')
     .toLowerCase();
-  return { item, conversation, hallucinations: item.annotations.length, labels, tools: [...tools].sort(), totalTokens, search };
+  // Dismissed annotations are not hallucinations (people said so): not counted, as in the metrics.
+  const hallucinations = item.annotations.filter((a) => a.review?.verdict !== 'dismissed').length;
+  return { item, conversation, hallucinations, labels, tools: [...tools].sort(), totalTokens, search };
 }
 
 export function buildRows(experiment: ExperimentResource, conversations: Readonly<Record<string, ConversationContext>>): ItemRow[] {
@@ -178,16 +180,21 @@ export function facets(rows: readonly ItemRow[]): Facets {
 /** A cheap fingerprint of what a row shows, to reuse its DOM when nothing changed. */
 export function rowSignature(row: ItemRow): string {
   const i = row.item;
-  return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${i.hidden_annotations ?? 0}|${(i.detection_notes ?? []).join('\u0000')}|${row.conversation ? 1 : 0}`;
+  return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${i.hidden_annotations ?? 0}|${(i.detection_notes ?? []).join('\u0000')}|${row.conversation ? 1 : 0}|${reviewSignature(i)}`;
+}
+
+/** The verdicts on an item's annotations: a new verdict redraws its row. */
+function reviewSignature(item: ExperimentItem): string {
+  return item.annotations.map((a) => (a.review ? `${a.review.verdict}:${a.review.label ?? ''}:${a.review.at}` : '')).join(',');
 }
 
 /**
  * An item the server left out because there was nothing to judge (no response): it is stored as
- * `failed` with a reason starting "skipped:" (server/core/experiments/responses.ts) and the status
- * summary counts it among the failed, so the report tells it apart here, from the reason alone.
+ * `failed` with a reason starting "skipped:" (server/core/experiments/responses.ts); the status
+ * summary counts it as skipped, and the report tells it apart the same way (common/schema.ts).
  */
 export function isSkipped(item: Pick<ExperimentItem, 'status' | 'failure_reason'>): boolean {
-  return item.status === 'failed' && (item.failure_reason ?? '').startsWith('skipped:');
+  return isSkippedItem(item);
 }
 
 /** What an item's status chip shows: its status, or "skipped" for a failure that is a skip. */
@@ -210,7 +217,7 @@ export function statusTooltip(item: Pick<ExperimentItem, 'status' | 'failure_rea
   return reason ? `${statusTitles[status]}: ${reason}` : statusTitles[status];
 }
 
-/** Failed items split into real failures and skips (the status summary counts both as failed). */
+/** Failed items split into real failures and skips (as the status summary counts them). */
 export function failureCounts(items: readonly Pick<ExperimentItem, 'status' | 'failure_reason'>[]): { failed: number; skipped: number } {
   let failed = 0;
   let skipped = 0;

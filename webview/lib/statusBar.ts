@@ -3,7 +3,7 @@ import type { StatusSummary } from '../../common/schema';
 import { formatInt } from './format';
 import { h, type VNode } from './vnode';
 
-export const statusOrder = ['completed', 'inference_completed', 'in_progress', 'pending', 'failed'] as const;
+export const statusOrder = ['completed', 'inference_completed', 'in_progress', 'pending', 'failed', 'skipped'] as const;
 
 export function statusSegments(summary: StatusSummary): { status: (typeof statusOrder)[number]; count: number; fraction: number }[] {
   const total = Math.max(summary.total, 1);
@@ -16,6 +16,7 @@ export const statusLabels: Record<(typeof statusOrder)[number], string> = {
   in_progress: 'Running',
   pending: 'Pending',
   failed: 'Failed',
+  skipped: 'Skipped',
 };
 
 /** The stacked status bar with its legend. */

@@ -1,6 +1,5 @@
-// The report's one-line progress and run-state texts. The server's status summary counts a
-// skipped item (nothing to judge) as failed; these texts take the split from failureCounts so a
-// skip never reads as a failure.
+// The report's one-line progress and run-state texts. A skipped item (nothing to judge) never
+// reads as a failure: the status summary counts it apart, and so do these texts.
 import type { StatusSummary } from '../../common/schema';
 import { formatInt, plural } from './format';
 
@@ -11,7 +10,7 @@ export interface FailureSplit {
 
 /** "12 of 20 items done (60%) · 1 failed · 2 skipped · 3 in flight" */
 export function progressText(s: StatusSummary, split: FailureSplit, running: boolean): string {
-  const done = s.completed + s.failed;
+  const done = s.completed + s.failed + s.skipped;
   const pct = s.total > 0 ? Math.round((done / s.total) * 100) : 0;
   return [
     `${formatInt(done)} of ${plural(s.total, 'item')} done (${pct}%)`,

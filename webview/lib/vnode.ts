@@ -1,6 +1,8 @@
 // A tiny element tree, built by pure functions and turned either into DOM nodes (the live
 // webview, dom.ts) or into an HTML string (the exported report, `toHtml`). Trace content only
 // ever enters as text children, which both renderers escape: there is no raw-HTML node at all.
+// Both also show bidi controls as `<U+202E>` in text and attribute values (never obeyed).
+import { isolateBidiControls } from '../../common/bidiControls';
 
 export type Child = VNode | string | number | null | undefined | false | readonly Child[];
 export type AttrValue = string | number | boolean | null | undefined;
@@ -66,7 +68,7 @@ export function attributesOf(node: VNode): [string, string][] {
   for (const [name, value] of Object.entries(node.props)) {
     if (reserved.has(name) || value === undefined || value === null || value === false) continue;
     if (!isSafeAttributeName(name)) continue;
-    const text = value === true ? '' : String(value);
+    const text = value === true ? '' : isolateBidiControls(String(value));
     if (!isSafeUrlAttribute(name, text)) continue;
     out.push([name, text]);
   }
@@ -90,7 +92,7 @@ const voidTags = new Set(['area', 'br', 'col', 'hr', 'img', 'input', 'wbr']);
 /** Serialises a tree to HTML; text and attribute values are escaped, listeners dropped. */
 export function toHtml(child: Child): string {
   if (child === null || child === undefined || child === false) return '';
-  if (typeof child === 'string') return escapeHtml(child);
+  if (typeof child === 'string') return escapeHtml(isolateBidiControls(child));
   if (typeof child === 'number') return escapeHtml(String(child));
   if (Array.isArray(child)) return child.map(toHtml).join('');
   const node = child as VNode;

@@ -1,6 +1,8 @@
 // The report's items table: sortable column heads, one row per item (expandable to its detail),
 // built by key so live updates touch only the rows that changed, paged and filled in idle time.
+import type { Annotation } from '../../common/schema';
 import type { AnnotationLocation } from '../../common/webviewProtocol';
+import type { ReviewAction } from '../lib/reviewCell';
 import { button } from '../lib/controls';
 import { codicon, el, toDom } from '../lib/dom';
 import { formatInt, plural } from '../lib/format';
@@ -46,6 +48,8 @@ export interface ItemsTableHost {
   multiConfig(): boolean;
   persist(): void;
   openLocation(location: AnnotationLocation): void;
+  /** A person's verdict on an annotation (the Review buttons of an expanded item). */
+  review(annotation: Annotation, action: ReviewAction): void;
 }
 
 export class ItemsTable {
@@ -233,7 +237,10 @@ export class ItemsTable {
   }
 
   private renderDetailRow(row: ItemRow): HTMLElement {
-    const detail = itemDetail(row.item, row.conversation, this.host.descriptions(), { onOpen: (loc) => this.host.openLocation(loc) });
+    const detail = itemDetail(row.item, row.conversation, this.host.descriptions(), {
+      onOpen: (loc) => this.host.openLocation(loc),
+      onReview: (a, action) => this.host.review(a, action),
+    });
     return toDom(h('div', { class: 'detail-row', role: 'row' }, h('div', { role: 'cell' }, detail))) as HTMLElement;
   }
 

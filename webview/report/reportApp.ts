@@ -2,7 +2,8 @@
 // the items table. Snapshots come from the host (init, then a notification per change); the
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState. This file
 // wires the sections together; each section lives in its own module.
-import type { ExperimentResource } from '../../common/schema';
+import type { Annotation, ExperimentResource } from '../../common/schema';
+import { staleVerdictsLine, type ReviewAction } from '../lib/reviewCell';
 import {
   ReportProtocol,
   type AnnotationLocation,
@@ -83,6 +84,7 @@ export class ReportApp {
     multiConfig: () => this.multiConfig(),
     persist: () => this.persist(),
     openLocation: (location) => void this.openLocation(location),
+    review: (annotation, action) => void this.review(annotation, action),
   });
   private filters!: ItemFilters;
   private readonly exportMenu = new ExportMenu((format) => void this.exportAs(format));
@@ -180,13 +182,23 @@ export class ReportApp {
     this.renderStatus();
     phase('header');
     const e = snapshot.experiment;
-    const chartsKey = JSON.stringify([e.metrics, e.metrics_by_model, e.status_summary, hiddenAnnotationCount(e.items)]);
+    // Verdicts change the review figures and the stale line without changing the metrics.
+    const chartsKey = JSON.stringify([
+      e.metrics,
+      e.metrics_by_model,
+      e.status_summary,
+      hiddenAnnotationCount(e.items),
+      e.unreviewed_count,
+      e.feedback_scores,
+      e.stale_verdicts,
+    ]);
     if (chartsKey !== this.chartsKey) {
       this.chartsKey = chartsKey;
       mount(this.metricsHost, [
         h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))),
         metricCards(e),
         hiddenAnnotationsLine(hiddenAnnotationCount(e.items)),
+        staleVerdictsLine(e.stale_verdicts),
       ]);
       phase('metrics');
       // The first paint does not wait for the charts (the slowest section to build): they
@@ -375,6 +387,15 @@ export class ReportApp {
     const experimentId = this.snapshot?.experiment.id ?? this.state.experimentId;
     if (!experimentId) return;
     await this.act('open', () => this.rpc.request('openTraceLocation', { ...location, experiment_id: experimentId }));
+  }
+
+  /** Confirm / Dismiss / Label on one annotation: the host asks what it needs; the snapshot with the verdict follows. */
+  private async review(annotation: Annotation, action: ReviewAction): Promise<void> {
+    if (!annotation.id) return;
+    const label = annotation.review?.verdict === 'relabelled' ? annotation.review.label : annotation.label;
+    await this.act(`review-${annotation.id}`, () =>
+      this.rpc.request('review', { annotation_id: annotation.id!, action, ...(label ? { label } : {}) }),
+    );
   }
 
   private onKeyDown(e: KeyboardEvent): void {

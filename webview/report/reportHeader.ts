@@ -25,7 +25,7 @@ export interface ReportHeaderContext {
 export function runState(e: ExperimentResource, running: boolean): { text: string; icon: string; cls: string } {
   const s = e.status_summary;
   if (running) return { text: 'Running', icon: 'loading', cls: 'running' };
-  if (s.total > 0 && s.completed + s.failed === s.total) {
+  if (s.total > 0 && s.completed + s.failed + s.skipped === s.total) {
     const split = failureCounts(e.items);
     // Skipped items alone (nothing to judge) leave the run complete, not failed.
     return split.failed > 0
@@ -50,6 +50,7 @@ export function reportHeaderKey(snap: ReportSnapshot, deleted: boolean): string 
     s0.total,
     s0.completed,
     s0.failed,
+    s0.skipped,
     s0.pending + s0.in_progress + s0.inference_completed,
     Object.keys(e.metrics_by_model),
   ]);

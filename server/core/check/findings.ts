@@ -42,10 +42,66 @@ export interface CheckResult {
   checked: number;
   /**
    * The judged conversations with findings — and, when the scan was asked to keep them (JUnit
-   * needs every test case), the clean ones too. A scan of a large file keeps no more than that.
+   * needs every test case), the clean ones too.
    */
   conversations: CheckedConversation[];
   skipped: SkippedInput[];
+}
+
+/**
+ * What the writers and thresholds read: the figures, and the conversations and inputs left out as
+ * often as asked — arrays in memory, or spill files read again from the start (a large scan keeps
+ * none of them in memory).
+ */
+export interface CheckFindings {
+  checked: number;
+  conversations(): Iterable<CheckedConversation>;
+  skipped(): Iterable<SkippedInput>;
+  skippedCount: number;
+}
+
+/** Where a scan puts what it judged and what it left out, one by one. */
+export interface FindingSink {
+  checked: number;
+  add(conversation: CheckedConversation): void;
+  skip(input: SkippedInput): void;
+}
+
+/** Findings kept in memory: for small scans and tests (a large scan spills them: findingSpill.ts). */
+export class MemoryFindings implements FindingSink, CheckFindings {
+  checked = 0;
+  private readonly judged: CheckedConversation[] = [];
+  private readonly left: SkippedInput[] = [];
+  add(conversation: CheckedConversation): void {
+    this.judged.push(conversation);
+  }
+  skip(input: SkippedInput): void {
+    this.left.push(input);
+  }
+  conversations(): CheckedConversation[] {
+    return this.judged;
+  }
+  skipped(): SkippedInput[] {
+    return this.left;
+  }
+  get skippedCount(): number {
+    return this.left.length;
+  }
+}
+
+/** A result in memory (an experiment's export, tests) read as the writers read a spill. */
+export function findingsOf(result: CheckResult | CheckFindings): CheckFindings {
+  if (!isResult(result)) return result;
+  return {
+    checked: result.checked,
+    conversations: () => result.conversations,
+    skipped: () => result.skipped,
+    skippedCount: result.skipped.length,
+  };
+}
+
+function isResult(x: CheckResult | CheckFindings): x is CheckResult {
+  return Array.isArray(x.conversations);
 }
 
 /** Findings that thresholds count: not held by a baseline, not dismissed in a review. */

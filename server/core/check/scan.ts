@@ -1,8 +1,10 @@
 // The scan behind `hallucination-lab check`: every conversation of every given trace file, judged
 // exactly as a pass-through experiment item is (the same item pipeline and detectors), with each
-// finding placed on the trace file's characters the way the editor's markers are. Files are
-// streamed through the index (large ones lazily) and each marked conversation's bytes are read
-// alone, so memory stays bounded by the findings, not by the files.
+// finding placed on the trace file's characters the way the editor's markers are. A file of OpenAI
+// chat records is judged as it is read, in one pass, keeping nothing per conversation but a hash
+// of its id; what is found goes to a sink (a spill file on disk for the CLI). A file of spans is
+// indexed first (a trace's spans may be anywhere in it), then its conversations are read again
+// one by one. Each marked conversation's bytes are read alone to place its findings.
 import { readByteRange } from '../byteRange';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,9 +14,10 @@ import { judgeTraced } from '../experiments/judgeTraced';
 import { refusal } from '../formats/convert';
 import type { FormatChoice } from '../formats/indexer';
 import { AnchorRangeLocator } from '../markerText';
-import { TraceIndex } from '../traceIndex';
+import { readTraceFile, type ConversationVisitor } from './traceFileReader';
+import { SeenIds } from './seenIds';
 import { conversationFingerprints } from './fingerprint';
-import type { CheckedConversation, CheckFinding, CheckResult, SkippedInput } from './findings';
+import type { CheckedConversation, CheckFinding, FindingSink } from './findings';
 import { regionOf } from './experimentFindings';
 import type { Dismissals } from './dismissals';
 import type { Annotation } from '../../../common/schema';
@@ -41,71 +44,89 @@ export function displayPath(file: string, cwd: string): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
 }
 
-export async function scanTraceFiles(files: readonly string[], options: ScanOptions): Promise<CheckResult> {
-  const result: CheckResult = { checked: 0, conversations: [], skipped: [] };
+/** Scans the files in order; what it judged goes to `into` (a spill file for a large scan). */
+export async function scanTraceFiles<T extends FindingSink>(files: readonly string[], options: ScanOptions, into: T): Promise<T> {
   for (const file of files) {
     if (options.signal?.aborted) break;
-    await scanFile(path.resolve(options.cwd, file), options, result);
+    await scanFile(path.resolve(options.cwd, file), options, into);
   }
-  return result;
+  return into;
 }
 
-async function scanFile(abs: string, options: ScanOptions, result: CheckResult): Promise<void> {
+async function scanFile(abs: string, options: ScanOptions, into: FindingSink): Promise<void> {
   const shown = displayPath(abs, options.cwd);
-  const skip = (conversationId: string | null, reason: string): void => {
-    result.skipped.push({ file: shown, conversationId, reason } satisfies SkippedInput);
-  };
-  const index = new TraceIndex((f) => displayPath(f, options.cwd));
-  let parsed;
+  const skip = (conversationId: string | null, reason: string) => into.skip({ file: shown, conversationId, reason });
+  const unreadable = (e: unknown) =>
+    skip(null, `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  let fd: number;
   try {
-    // No listing rows: a scan never lists, and rows (previews of every conversation) would grow with the file.
-    parsed = await index.load(abs, { listing: false, ...(options.format ? { format: options.format } : {}) });
+    fd = fs.openSync(abs, 'r');
   } catch (e) {
-    return skip(null, `cannot be read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return unreadable(e);
   }
-  const count = index.count(abs);
-  // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
-  const refused = refusal(shown, fs.statSync(abs).size === 0, parsed.isTrace, count, parsed.coverage);
-  if (refused) return skip(null, `not read as a trace file: ${parsed.problems.find((p) => p.severity === 'error')?.message ?? refused}`);
-  // LLM calls of the file that could not be read are left out and named, never counted as clean.
-  for (const u of parsed.coverage?.unread ?? []) skip(u.spanId, `line ${u.line + 1}: LLM call not read: ${u.reason}`);
-  for (const p of parsed.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
-
-  const fd = fs.openSync(abs, 'r');
-  const before = { checked: result.checked, findings: result.conversations.reduce((n, c) => n + c.findings.length, 0) };
+  const counts = { conversations: 0, checked: 0, findings: 0 };
+  let refused = false;
   try {
-    const readRange = (start: number, end: number): string => readByteRange(fd, start, end);
-    for (let position = 0; position < count; position++) {
-      if (options.signal?.aborted) return;
-      const id = index.idAt(abs, position);
-      const conversation = id === undefined ? undefined : index.get(id);
-      if (!id || !conversation) {
-        skip(id ?? null, 'the conversation could not be read again from the file');
-        continue;
-      }
-      const item = await judgeTraced(conversation, options.detectors, options.signal, (m) => options.warn?.(m));
-      if (item.status !== 'completed') {
-        skip(id, item.failure_reason ?? 'could not be judged');
-        continue;
-      }
-      result.checked++;
-      const fingerprints = conversationFingerprints(id, item.annotations);
-      // A locator per conversation: it keeps the anchor texts it read, which must not add up over a large file.
-      const locator = new AnchorRangeLocator(readRange);
-      const findings: CheckFinding[] = item.annotations.map((annotation, i) => ({
-        annotation,
-        region: regionOf(locator.range(conversation, annotation)),
-        fingerprint: fingerprints[i]!,
-        inBaseline: options.baseline?.has(fingerprints[i]!) ?? false,
-        ...suppressionOf(options.dismissals, conversation, annotation),
-      }));
-      if (findings.length > 0 || options.keepClean) result.conversations.push({ id, file: shown, findings } satisfies CheckedConversation);
-    }
+    await readTraceFile(fd, abs, shown, options.format, judgeInto(fd, shown, options, into, counts), {
+      ...(options.signal ? { signal: options.signal } : {}),
+      // Once the whole file is read: before a file of spans has its conversations judged; after an
+      // OpenAI chat file's were (it has no unread LLM calls, and nothing to judge when refused).
+      onIndexed: ({ file, size }) => {
+        // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
+        const why = refusal(shown, size === 0, file.isTrace, counts.conversations + file.count, file.coverage);
+        refused = why !== undefined;
+        if (why) return skip(null, `not read as a trace file: ${file.problems.find((p) => p.severity === 'error')?.message ?? why}`);
+        // LLM calls of the file that could not be read are left out and named, never counted as clean.
+        for (const u of file.coverage?.unread ?? []) skip(u.spanId, `line ${u.line + 1}: LLM call not read: ${u.reason}`);
+        for (const p of file.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
+      },
+    });
+  } catch (e) {
+    return unreadable(e);
   } finally {
     fs.closeSync(fd);
   }
-  const findings = result.conversations.reduce((n, c) => n + c.findings.length, 0) - before.findings;
-  options.onFile?.(shown, result.checked - before.checked, findings);
+  if (!refused && !options.signal?.aborted) options.onFile?.(shown, counts.checked, counts.findings);
+}
+
+/** Judges one conversation, places its findings and hands them to `into`; nothing of it is kept. */
+function judgeInto(
+  fd: number,
+  shown: string,
+  options: ScanOptions,
+  into: FindingSink,
+  counts: { conversations: number; checked: number; findings: number },
+): ConversationVisitor {
+  const readRange = (start: number, end: number): string => readByteRange(fd, start, end);
+  const seen = new SeenIds();
+  return async (conversation, position, indexedId) => {
+    counts.conversations++;
+    // A repeated id keeps the first; a later one gets a positional id, as the editor's index gives it.
+    let id = indexedId;
+    if (seen.add(id)) {
+      id = `${shown}#${position + 1}`;
+      seen.add(id);
+    }
+    const skip = (reason: string) => into.skip({ file: shown, conversationId: id, reason });
+    if (!conversation) return skip('the conversation could not be read again from the file');
+    conversation.id = id;
+    const item = await judgeTraced(conversation, options.detectors, options.signal, (m) => options.warn?.(m));
+    if (item.status !== 'completed') return skip(item.failure_reason ?? 'could not be judged');
+    into.checked++;
+    counts.checked++;
+    const fingerprints = conversationFingerprints(id, item.annotations);
+    // A locator per conversation: it keeps the anchor texts it read, which must not add up over a large file.
+    const locator = new AnchorRangeLocator(readRange);
+    const findings: CheckFinding[] = item.annotations.map((annotation, i) => ({
+      annotation,
+      region: regionOf(locator.range(conversation, annotation)),
+      fingerprint: fingerprints[i]!,
+      inBaseline: options.baseline?.has(fingerprints[i]!) ?? false,
+      ...suppressionOf(options.dismissals, conversation, annotation),
+    }));
+    counts.findings += findings.length;
+    if (findings.length > 0 || options.keepClean) into.add({ id, file: shown, findings } satisfies CheckedConversation);
+  };
 }
 
 function suppressionOf(

@@ -5,7 +5,7 @@
 //   tool:book_hotel>2    counted hallucinations in calls of that tool
 //   confidence>=0.8      fails when any counted hallucination's confidence satisfies the comparison
 // "Counted" leaves out what a baseline already held.
-import { countedFindings, type CheckResult } from './findings';
+import { countedFindings, findingsOf, type CheckFinding, type CheckFindings, type CheckResult } from './findings';
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export type Metric =
@@ -65,35 +65,52 @@ function compare(value: number, op: Comparison, limit: number): boolean {
   }
 }
 
-export function evaluateRule(rule: ThresholdRule, result: CheckResult): RuleOutcome {
-  const counted = result.conversations.map(countedFindings);
-  const all = counted.flat();
-  switch (rule.metric.kind) {
-    case 'rate': {
-      const total = result.checked;
-      const value = total === 0 ? 0 : counted.filter((f) => f.length > 0).length / total;
-      return { rule, value, failed: compare(value, rule.op, rule.limit) };
-    }
-    case 'count':
-      return { rule, value: all.length, failed: compare(all.length, rule.op, rule.limit) };
-    case 'label': {
-      const name = rule.metric.name;
-      const value = all.filter((f) => f.annotation.label === name).length;
-      return { rule, value, failed: compare(value, rule.op, rule.limit) };
-    }
-    case 'tool': {
-      const name = rule.metric.name;
-      const value = all.filter((f) => f.annotation.tool_name === name).length;
-      return { rule, value, failed: compare(value, rule.op, rule.limit) };
-    }
-    case 'confidence': {
-      const matching = all.filter((f) => compare(f.annotation.confidence, rule.op, rule.limit));
-      const value = all.length ? Math.max(...all.map((f) => f.annotation.confidence)) : null;
-      return { rule, value, failed: matching.length > 0 };
-    }
+/** What a rule has seen of the counted findings so far. */
+interface RuleTally {
+  count: number;
+  matching: number;
+  highest: number | null;
+}
+
+function tallyFinding(rule: ThresholdRule, tally: RuleTally, finding: CheckFinding): void {
+  const m = rule.metric;
+  const a = finding.annotation;
+  if (m.kind === 'label' ? a.label === m.name : m.kind === 'tool' ? a.tool_name === m.name : true) tally.count++;
+  if (m.kind === 'confidence') {
+    if (compare(a.confidence, rule.op, rule.limit)) tally.matching++;
+    tally.highest = Math.max(tally.highest ?? -Infinity, a.confidence);
   }
 }
 
-export function evaluateRules(rules: readonly ThresholdRule[], result: CheckResult): RuleOutcome[] {
-  return rules.map((r) => evaluateRule(r, result));
+function outcome(rule: ThresholdRule, tally: RuleTally, withAny: number, checked: number): RuleOutcome {
+  switch (rule.metric.kind) {
+    case 'rate': {
+      const value = checked === 0 ? 0 : withAny / checked;
+      return { rule, value, failed: compare(value, rule.op, rule.limit) };
+    }
+    case 'count':
+    case 'label':
+    case 'tool':
+      return { rule, value: tally.count, failed: compare(tally.count, rule.op, rule.limit) };
+    case 'confidence':
+      return { rule, value: tally.highest, failed: tally.matching > 0 };
+  }
+}
+
+/** Every rule in one pass over the findings (a spilled scan's are read from disk, once). */
+export function evaluateRules(rules: readonly ThresholdRule[], input: CheckResult | CheckFindings): RuleOutcome[] {
+  const findings = findingsOf(input);
+  const tallies: RuleTally[] = rules.map(() => ({ count: 0, matching: 0, highest: null }));
+  let withAny = 0;
+  if (rules.length)
+    for (const c of findings.conversations()) {
+      const counted = countedFindings(c);
+      if (counted.length) withAny++;
+      for (const f of counted) rules.forEach((rule, i) => tallyFinding(rule, tallies[i]!, f));
+    }
+  return rules.map((rule, i) => outcome(rule, tallies[i]!, withAny, findings.checked));
+}
+
+export function evaluateRule(rule: ThresholdRule, input: CheckResult | CheckFindings): RuleOutcome {
+  return evaluateRules([rule], input)[0]!;
 }

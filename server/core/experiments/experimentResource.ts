@@ -1,7 +1,7 @@
 // An experiment as the report and `show` read it: the record, its items with annotation ids and
-// people's verdicts, the status summary, and metrics that leave dismissed annotations out.
+// people's verdicts (and the annotations people added), the status summary, and metrics that leave dismissed annotations out.
 import type { Conversation, ExperimentItem, ExperimentRecord, ExperimentResource } from '../../../common/schema';
-import { reviewExperiment } from '../review/reviewedResource';
+import { reviewWithHumans } from '../review/humanAnnotations';
 import type { Verdict } from '../review/verdict';
 import { computeMetrics, metricsByModel, statusSummary } from './metrics';
 
@@ -11,7 +11,8 @@ export function experimentResource(
 ): ExperimentResource {
   const { config: _config, ...record } = experiment.record;
   const summary = statusSummary(experiment.items);
-  const reviewed = reviewExperiment(experiment.record, experiment.items, experiment.conversations, verdicts);
+  // With the annotations people added (verdicts "added") joined to their items.
+  const reviewed = reviewWithHumans(experiment.record, experiment.items, experiment.conversations, verdicts);
   return {
     ...record,
     total_items_count: experiment.items.length,

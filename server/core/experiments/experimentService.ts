@@ -16,6 +16,9 @@ import { newItems, pendingItem } from './experimentItems';
 import type { RunResolvers } from './runner';
 import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
+import { reviewWithHumans } from '../review/humanAnnotations';
+import type { ReviewedExperiment } from '../review/reviewedResource';
+import type { Verdict } from '../review/verdict';
 import { VerdictStore } from '../review/verdictStore';
 import { tooDeepReason } from './conversationDepth';
 import { type ExperimentChange, startRun } from './experimentRun';
@@ -162,6 +165,21 @@ export class ExperimentService {
     const verdicts = new VerdictStore(this.opts.store).readAll(warnings);
     this.reportOnce(warnings);
     return experimentResource(exp, verdicts);
+  }
+
+  /** The items as reviewed: ids, verdicts, and the annotations people added (markers and verdicts need them). */
+  reviewed(id: string): ReviewedExperiment {
+    const exp = this.get(id);
+    const warnings: string[] = [];
+    const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    this.reportOnce(warnings);
+    return reviewed;
+  }
+
+  /** Appends a person's verdict to its experiment's verdicts.jsonl, flushed before this returns. */
+  addVerdict(verdict: Verdict): void {
+    if (!this.has(verdict.experiment_id)) throw new Error(`no experiment with id "${verdict.experiment_id}"`);
+    new VerdictStore(this.opts.store).append(verdict.experiment_id, verdict);
   }
 
   configOf(id: string): ExperimentConfig {

@@ -4,11 +4,12 @@
 // assigned: a tool named `__proto__` or `constructor` is a key like any other, never a way to reach
 // Object.prototype). Plain objects, not null-prototype ones, because they are the wire format the
 // schema and its readers compare; readers take them with Object.entries or Object.hasOwn.
-import type { ExperimentItem, Metrics, StatusSummary } from '../../../common/schema';
+import { isSkippedItem, type ExperimentItem, type Metrics, type StatusSummary } from '../../../common/schema';
 
-export function statusSummary(items: readonly Pick<ExperimentItem, 'status'>[]): StatusSummary {
-  const s: StatusSummary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, total: items.length };
-  for (const i of items) s[i.status]++;
+/** Items per status; a skipped item (nothing to judge) is counted as `skipped`, not as `failed`. */
+export function statusSummary(items: readonly Pick<ExperimentItem, 'status' | 'failure_reason'>[]): StatusSummary {
+  const s: StatusSummary = { pending: 0, in_progress: 0, inference_completed: 0, completed: 0, failed: 0, skipped: 0, total: items.length };
+  for (const i of items) s[isSkippedItem(i) ? 'skipped' : i.status]++;
   return s;
 }
 

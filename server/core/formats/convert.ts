@@ -8,6 +8,7 @@ import type { FileCoverage, TraceProblem } from '../../../common/protocol';
 import type { Conversation, Message, ToolDefinition, TraceFormat } from '../../../common/schema';
 import { indexTraceText, MAX_TRACE_FILE_BYTES } from '../traceParser';
 import type { FormatChoice } from './indexer';
+import type { InvalidUtf8 } from './utf8Check';
 
 export interface ChatLine {
   id: string;
@@ -64,6 +65,7 @@ export function convertFiles(files: readonly string[], opts: ConvertOptions = {}
       problems: [],
     };
     let text: string;
+    let invalidUtf8: InvalidUtf8 | null;
     try {
       const size = fs.statSync(file).size;
       if (size > MAX_TRACE_FILE_BYTES) {
@@ -73,7 +75,7 @@ export function convertFiles(files: readonly string[], opts: ConvertOptions = {}
         });
         continue;
       }
-      text = traceFileText(file);
+      ({ text, invalidUtf8 } = traceFileText(file));
     } catch (e) {
       out.push({
         ...base,
@@ -81,7 +83,7 @@ export function convertFiles(files: readonly string[], opts: ConvertOptions = {}
       });
       continue;
     }
-    const r = indexTraceText(file, text, name, opts.format ? { format: opts.format } : {});
+    const r = indexTraceText(file, text, name, { ...(opts.format ? { format: opts.format } : {}), invalidUtf8 });
     const convs = r.conversations ?? [];
     const entry: ConvertedFile = {
       ...base,

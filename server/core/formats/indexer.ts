@@ -4,7 +4,7 @@
 // records grouped by trace and assembled. Small inputs keep every conversation in memory; large
 // files keep where each conversation's records are (byte ranges) and re-read them on demand.
 // Here: the input, the records and the decision; the rest in the modules named below.
-import type { SourceAnchor, TraceFormat } from '../../../common/schema';
+import type { Conversation, SourceAnchor, TraceFormat } from '../../../common/schema';
 import type { TraceProblem } from '../../../common/protocol';
 import type { JsonPath } from '../json/locate';
 import { buildIndexedFile, type IndexedFile } from './indexedFile';
@@ -32,7 +32,7 @@ import { LineSplitter } from './lineSplitter';
 import { JsonSplitter, type SplitValue } from './splitter';
 import { pathText } from '../json/pathText';
 import type { ProblemSink, Severity } from './types';
-import { Utf8Check } from './utf8Check';
+import { invalidUtf8Warnings, Utf8Check, type InvalidUtf8 } from './utf8Check';
 
 export type { IndexedFile } from './indexedFile';
 export type { Family, FormatChoice } from './sniff';
@@ -51,8 +51,18 @@ export interface IndexerOptions {
   format?: FormatChoice;
   /** Keep only offsets and re-read conversations from `file` on demand. */
   lazy?: boolean;
+  /**
+   * For a text given as a string (decoded by the caller): what the caller found of invalid UTF-8
+   * in the bytes it decoded (`checkUtf8`). Bytes pushed from disk are checked here.
+   */
+  invalidUtf8?: InvalidUtf8 | null;
   /** Lazy: keep listing rows as records are read (default true; false when nothing will list them). */
   keepSummaries?: boolean;
+  /**
+   * OpenAI chat records: hand each conversation to this as it is read and keep none (`check`'s
+   * streaming pass). Span records are still indexed: a trace's spans may be anywhere in the file.
+   */
+  visit?: (conversation: Conversation) => void;
 }
 
 /** A record waiting for the format to be known. */
@@ -86,7 +96,7 @@ export class TraceFileIndexer {
   private sniff: Uint8Array[] = [];
   private sniffBytes = 0;
   private readonly rereader: RecordRereader;
-  /** Bytes read from disk are checked (a text given as a string was decoded already). */
+  /** Bytes read from disk are checked (a text given as a string was checked by whoever decoded it). */
   private readonly utf8 = new Utf8Check();
   private fromBytes = false;
 
@@ -99,7 +109,14 @@ export class TraceFileIndexer {
     }
     const { file, displayName, lineBased } = opts;
     this.openai = new OpenAIConversations(
-      { file, displayName, lineBased, lazy: this.lazy, keepSummaries: opts.keepSummaries !== false },
+      {
+        file,
+        displayName,
+        lineBased,
+        lazy: this.lazy,
+        keepSummaries: opts.keepSummaries !== false,
+        ...(opts.visit ? { visit: opts.visit } : {}),
+      },
       this.sink,
     );
     this.spans = new SpanConversations({ file, displayName, lazy: this.lazy }, this.sink);
@@ -170,7 +187,7 @@ export class TraceFileIndexer {
   }
 
   end(): IndexedFile {
-    if (this.fromBytes) this.warnInvalidUtf8();
+    this.warnInvalidUtf8();
     if (this.opts.lineBased) this.lines?.end();
     else {
       if (!this.splitter) this.startSplitter();
@@ -286,8 +303,10 @@ export class TraceFileIndexer {
 
   private process(r: PendingRecord): void {
     const { value, source, anchor, inner, ctx, hint } = r;
-    const ordinal = this.records.add(anchor, inner, ctx, hint);
     const family = this.family!;
+    // A visited conversation is never read again: its record needs no place in the table.
+    if (family === 'openai' && this.opts.visit) return this.openai.add(value, anchor, inner, -1);
+    const ordinal = this.records.add(anchor, inner, ctx, hint);
     if (family === 'openai') {
       this.openai.add(value, anchor, inner, ordinal);
       return;
@@ -313,19 +332,8 @@ export class TraceFileIndexer {
   /** Invalid UTF-8 is read as U+FFFD: said, line by line (the first few), never silently. */
   private warnInvalidUtf8(): void {
     this.utf8.end();
-    for (const line of this.utf8.lines)
-      this.problem(
-        { line },
-        `${this.opts.displayName}:${line + 1} holds bytes that are not valid UTF-8; they are read as the replacement character U+FFFD`,
-        'warning',
-      );
-    const more = this.utf8.count - this.utf8.lines.length;
-    if (more > 0)
-      this.problem(
-        { line: this.utf8.lines[this.utf8.lines.length - 1]! },
-        `${this.opts.displayName}: ${more} more lines hold invalid UTF-8`,
-        'warning',
-      );
+    const found = this.fromBytes ? this.utf8.report() : (this.opts.invalidUtf8 ?? null);
+    if (found) for (const w of invalidUtf8Warnings(found, this.opts.displayName)) this.problem({ line: w.line }, w.message, 'warning');
   }
 
   private readonly sink: ProblemSink = (at, message, severity) => this.problem(at, message, severity);
@@ -375,7 +383,8 @@ export class TraceFileIndexer {
       family === null ? null : family === 'otel' ? (this.forcedConvention ?? this.spans.firstConvention ?? 'otel-genai') : family;
     const columns = spanPath ? this.spans.columns(this.rereader, family, this.forcedConvention) : this.openai.columns(this.rereader);
     // An OpenAI chat file: every record that is a conversation is one LLM call read.
-    const coverage = spanPath ? this.spans.coverage : { llmCalls: columns.ids.length, read: columns.ids.length, unread: [] };
+    const calls = columns.ids.length + this.openai.visited;
+    const coverage = spanPath ? this.spans.coverage : { llmCalls: calls, read: calls, unread: [] };
     return buildIndexedFile({ file, isTrace, problems: this.problems, format, coverage }, columns);
   }
 }

@@ -19,6 +19,11 @@ export interface OpenAIPathOptions {
   lazy: boolean;
   /** Lazy: keep each conversation's listing row (else a listing reads the conversations again). */
   keepSummaries: boolean;
+  /**
+   * Hand each conversation to this as it is read, and keep nothing of it (a scan's streaming pass:
+   * memory does not grow with the file; the file then lists no conversations).
+   */
+  visit?: (conversation: Conversation) => void;
 }
 
 export class OpenAIConversations {
@@ -27,6 +32,8 @@ export class OpenAIConversations {
   private readonly recordOf = new Column(new Uint32Array(1024));
   private readonly whole: Conversation[] = [];
   private readonly summaries = new SummaryTable();
+  /** Conversations handed to `visit`. */
+  visited = 0;
 
   constructor(
     private readonly opts: OpenAIPathOptions,
@@ -36,7 +43,7 @@ export class OpenAIConversations {
   /** Reads the record `ordinal` (`value` at `anchor`, the conversation at `inner` in it). */
   add(value: unknown, anchor: SourceAnchor, inner: JsonPath, ordinal: number): void {
     const { file, displayName, lineBased, lazy } = this.opts;
-    const position = this.ids.length;
+    const position = this.ids.length + this.visited;
     const line = anchor.line;
     const path = inner.length ? [...anchor.path, ...inner] : anchor.path;
     const where = () =>
@@ -54,6 +61,11 @@ export class OpenAIConversations {
       this.problem,
     );
     if (!c) return;
+    if (this.opts.visit) {
+      this.visited++;
+      this.opts.visit(c);
+      return;
+    }
     this.ids.push(c.id);
     this.lines.push(line);
     this.recordOf.push(ordinal);

@@ -5,6 +5,7 @@
 // conversations are read and judged, and shown in the report.
 import * as fs from 'node:fs';
 import { decodeProtobufRequest } from '../receiver/otlpCodec';
+import { checkUtf8, type InvalidUtf8 } from './utf8Check';
 
 export function isProtobufTraceFile(file: string): boolean {
   return /\.(pb|binpb|protobuf)$/i.test(file);
@@ -28,10 +29,14 @@ export function otlpProtobufAsJson(bytes: Uint8Array): string {
   throw new Error('not an OTLP protobuf export request: it holds no resource spans or log records');
 }
 
-/** A trace file's text as the readers take it: UTF-8, or a protobuf file decoded to OTLP/JSON. */
-export function traceFileText(file: string): string {
-  if (!isProtobufTraceFile(file)) return fs.readFileSync(file, 'utf8');
-  return otlpProtobufAsJson(fs.readFileSync(file));
+/**
+ * A trace file's text as the readers take it: UTF-8 (with where its bytes are not valid UTF-8,
+ * which decoding turns into U+FFFD), or a protobuf file decoded to OTLP/JSON.
+ */
+export function traceFileText(file: string): { text: string; invalidUtf8: InvalidUtf8 | null } {
+  const bytes = fs.readFileSync(file);
+  if (isProtobufTraceFile(file)) return { text: otlpProtobufAsJson(bytes), invalidUtf8: null };
+  return { text: bytes.toString('utf8'), invalidUtf8: checkUtf8(bytes) };
 }
 
 function hasArray(value: unknown, key: string): boolean {

@@ -18,7 +18,10 @@ export const DEFAULT_IDLE_MS = 5_000;
 const CLOSE_GRACE_MS = 5_000;
 
 export interface ReceiverOptions {
-  /** Folder of the live files (traces-DAY.jsonl, logs-DAY.jsonl). */
+  /**
+   * Folder of the live files (traces-DAY.jsonl): export requests of spans and of log records, one per
+   * line, in one file so that a trace's GenAI log records are read with its spans (the indexer joins them).
+   */
   folder: string;
   port?: number;
   maxBodyBytes?: number;
@@ -53,7 +56,6 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
   readonly stats: ReceiverStats = { requests: 0, spans: 0, logRecords: 0, rejected: 0, traces: 0 };
   private readonly server: http.Server;
   private readonly traceFile: LiveTraceFile;
-  private readonly logFile: LiveTraceFile;
   private readonly completion: TraceCompletion;
   private readonly maxBodyBytes: number;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -63,7 +65,6 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const fileOptions = { folder: options.folder, ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) };
     this.traceFile = new LiveTraceFile({ ...fileOptions, prefix: 'traces' });
-    this.logFile = new LiveTraceFile({ ...fileOptions, prefix: 'logs' });
     this.completion = new TraceCompletion({ idleMs: options.idleMs ?? DEFAULT_IDLE_MS });
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => this.answerError(res, 'json', 500, `internal error: ${(e as Error).message}`));
@@ -93,7 +94,7 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
       setTimeout(() => this.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
     });
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    await Promise.all([this.traceFile.close(), this.logFile.close()]);
+    await this.traceFile.close();
     this.report(this.completion.flush());
   }
 
@@ -152,8 +153,12 @@ export class OtlpReceiver extends EventEmitter<ReceiverEvents> {
     const accepted = acceptLogs(decoded);
     this.stats.rejected += accepted.rejected;
     if (accepted.request) {
-      await this.logFile.append(accepted.request);
+      const line = await this.traceFile.append(accepted.request);
       this.stats.logRecords += accepted.accepted;
+      // A trace's log records join its detection: a trace still open takes the line; one already
+      // judged is judged again (with them) when it goes idle.
+      this.report(this.completion.observeLogs(accepted.traceIds, line, Date.now()));
+      this.scheduleIdleCheck();
     }
     return accepted.rejected ? { rejected: accepted.rejected, errorMessage: accepted.errorMessage } : null;
   }

@@ -90,7 +90,7 @@ export function acceptTraces(body: unknown, spans: SpanIds[] = []): Accepted<Tra
 }
 
 /** Keeps the log records whose ids, when present, are valid. */
-export function acceptLogs(body: unknown): Accepted<LogsRequest> {
+export function acceptLogs(body: unknown): Accepted<LogsRequest> & { traceIds: string[] } {
   const parsed = envelope.logs.safeParse(body);
   if (!parsed.success) throw envelopeError(parsed.error);
   let accepted = 0;
@@ -112,8 +112,13 @@ export function acceptLogs(body: unknown): Accepted<LogsRequest> {
     }
     if (scopeLogs.length) resourceLogs.push({ ...rl, scopeLogs });
   }
+  const traceIds = new Set<string>();
+  for (const rl of resourceLogs)
+    for (const sl of rl.scopeLogs)
+      for (const r of sl.logRecords) if (validId(r.traceId, HEX_TRACE_ID)) traceIds.add(r.traceId.toLowerCase());
   return {
     request: accepted ? { resourceLogs } : null,
+    traceIds: [...traceIds],
     accepted,
     rejected,
     errorMessage: rejected ? `${rejected} log record(s) rejected: traceId must be 32 and spanId 16 hex digits` : '',

@@ -46,13 +46,35 @@ export class TraceCompletion {
       const p = this.pending.get(traceId);
       if (p?.rootEnded) done.push(this.take(traceId, p, 'root-ended'));
     }
+    done.push(...this.evictPastCap());
+    return done;
+  }
+
+  /** Bounded memory: past the cap, the least recently seen traces are reported as idle. */
+  private evictPastCap(): CompletedTrace[] {
+    const done: CompletedTrace[] = [];
     const max = this.options.maxPending ?? 10_000;
-    // Bounded memory: past the cap, the least recently seen traces are reported as idle.
     for (const [traceId, p] of this.pending) {
       if (this.pending.size <= max) break;
       done.push(this.take(traceId, p, 'idle'));
     }
     return done;
+  }
+
+  /**
+   * Records log records of the given traces, written as `line`. They never complete a trace (no
+   * root among them), and a trace already reported starts again, to be judged with them when idle.
+   */
+  observeLogs(traceIds: readonly string[], line: WrittenLine, now: number): CompletedTrace[] {
+    for (const traceId of traceIds) {
+      let p = this.pending.get(traceId);
+      if (p) this.pending.delete(traceId);
+      p ??= { lines: [], spans: 0, lastSeen: now, rootEnded: false };
+      this.pending.set(traceId, p);
+      if (p.lines.at(-1) !== line) p.lines.push(line);
+      p.lastSeen = now;
+    }
+    return this.evictPastCap();
   }
 
   /** The traces idle for `idleMs` at `now`. */

@@ -8,7 +8,7 @@
 // The experiment's own verdicts win over carried ones; among them the latest wins. A verdict given
 // in this experiment that matches nothing is stale: kept and reported, never applied elsewhere.
 import type { Annotation } from '../../../common/schema';
-import type { AnnotationKey, Verdict } from './verdict';
+import { HUMAN_DETECTOR, type AnnotationKey, type Verdict } from './verdict';
 
 export interface LocatedAnnotation {
   id: string;
@@ -78,6 +78,8 @@ export function applyVerdicts(
   const matched = new Set<Verdict>();
   annotations.forEach((a, i) => {
     for (const v of ordered) {
+      // "A person added this" describes a human annotation only, not a detector's on the same text.
+      if (v.verdict === 'added' && a.annotation.detector !== HUMAN_DETECTOR) continue;
       const own = v.experiment_id === experimentId;
       if ((own && v.annotation_id === a.id) || sameAnnotatedText(v.annotation_key, keys[i]!)) {
         if (!applied.has(a.id)) applied.set(a.id, { verdict: v, carriedFrom: own ? null : v.experiment_id });

@@ -3,8 +3,14 @@
 // experiment on the same conversation (carryOver.ts), not only by the annotation's id.
 import { z } from 'zod';
 
-export const verdictKinds = ['confirmed', 'dismissed', 'relabelled'] as const;
+// 'added': a person's own annotation of text no detector marked (Mark as hallucination… on a
+// selection): `label` and `explanation` say what it is; it joins the item's annotations with
+// detector HUMAN_DETECTOR (humanAnnotations.ts), and later verdicts on it work as on any other.
+export const verdictKinds = ['confirmed', 'dismissed', 'relabelled', 'added'] as const;
 export type VerdictKind = (typeof verdictKinds)[number];
+
+/** The detector name of annotations people added. */
+export const HUMAN_DETECTOR = 'human';
 
 export const annotationKeySchema = z.object({
   conversation_id: z.string(),
@@ -30,6 +36,8 @@ export const verdictSchema = z.object({
   verdict: z.enum(verdictKinds),
   label: z.string().min(1).optional(),
   comment: z.string().optional(),
+  /** With 'added': why it is a hallucination (the annotation's explanation). */
+  explanation: z.string().optional(),
   author: z.string(),
   at: z.string(),
 });

@@ -172,7 +172,7 @@ export async function walkTree(provider: vscode.TreeDataProvider<unknown>, maxDe
 
 export function isFinished(e: ExperimentSummary): boolean {
   const s = e.status_summary;
-  return !e.running && s.total > 0 && s.completed + s.failed === s.total;
+  return !e.running && s.total > 0 && s.completed + s.failed + s.skipped === s.total;
 }
 
 /** Waits until the experiment `id` is finished (no pending/in-progress items, not running). */

@@ -23,6 +23,7 @@ function registerTests(): void {
   require('./inference.test');
   require('./webviews.test');
   require('./live.test');
+  require('./review.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 

@@ -618,6 +618,55 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       console.log(`      ${seen.subjects.join(' vs ')}: ${seen.differ}`);
     });
 
+    await step('Ctrl+. on a marker → "Dismiss — not a hallucination…" with a reason: the marker and one problem go', async () => {
+      const { page } = session;
+      await runCommand(page, 'View: Close All Editor Groups');
+      await openFile(page, 'traces/weather.jsonl');
+      await page.waitForTimeout(500);
+      const before = await problemsStatus(page);
+      // The cursor on "Lyon" (raw text: "arguments": "{\"city\": \"Lyon\"}"), then the quick fixes.
+      const rect = await textRect(page, 'Lyon', '\\"city\\": \\"Lyon\\"');
+      if (!rect) throw new Error('"Lyon" is not rendered in weather.jsonl');
+      await page.mouse.click(rect.x + rect.width / 2, rect.y + rect.height / 2);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget').first();
+      await menu.waitFor({ state: 'visible', timeout: 10_000 });
+      console.log('      Ctrl+. opened the quick fixes');
+      const dismiss = menu.locator('.monaco-list-row', { hasText: 'Dismiss — not a hallucination' }).first();
+      await dismiss.waitFor({ state: 'visible', timeout: 10_000 });
+      const offered = await menu.locator('.monaco-list-row').evaluateAll((rs) => rs.map((r) => r.textContent?.trim() ?? ''));
+      await screenshot(page, 'review-quick-fixes');
+      if (!offered.some((t) => /Confirm hallucination/.test(t)) || !offered.some((t) => /Change label/.test(t)))
+        throw new Error(`quick fixes offered: ${JSON.stringify(offered)}`);
+      // By keyboard, as a person would (the menu's pointer block takes mouse clicks): down to Dismiss, Enter.
+      for (let i = 0; i < 5; i++) {
+        const focused =
+          (await menu
+            .locator('.monaco-list-row.focused')
+            .first()
+            .textContent()
+            .catch(() => '')) ?? '';
+        if (/Dismiss — not a hallucination/.test(focused)) break;
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+      const input = quickInput(page).locator('.quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('the user moved to Lyon earlier in the chat');
+      await screenshot(page, 'review-dismiss-reason');
+      await input.press('Enter');
+      const after = await poll(
+        async () => {
+          const now = await problemsStatus(page);
+          return now.count === before.count - 1 ? now : null;
+        },
+        { timeout: 15_000, what: `the Problems count to go from ${before.count} to ${before.count - 1}` },
+      );
+      await page.waitForTimeout(300);
+      await screenshot(page, 'review-dismissed');
+      console.log(`      status bar Problems: "${before.text}" → "${after.text}"`);
+    });
+
     await step('no webview raised a dialog, a CSP violation or an uncaught error', async () => {
       const problems = [
         ...state.dialogs.map((d) => `dialog ${d}`),

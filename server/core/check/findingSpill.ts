@@ -1,0 +1,50 @@
+// Where a scan puts what it found, so that its memory does not grow with the files: each judged
+// conversation (with its findings, or clean when JUnit lists every one) and each input left out is
+// appended as one JSON line to a file in a private folder of the system's temporary directory,
+// and read back line by line, as often as the writers ask. The folder is removed by `dispose`,
+// and when the process exits.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CheckedConversation, CheckFindings, FindingSink, SkippedInput } from './findings';
+import { JsonLinesSpill } from './jsonLinesSpill';
+
+export class FindingSpill implements FindingSink, CheckFindings {
+  checked = 0;
+  private readonly dir: string;
+  private readonly judged: JsonLinesSpill<CheckedConversation>;
+  private readonly left: JsonLinesSpill<SkippedInput>;
+  private readonly removeOnExit = () => this.dispose();
+
+  constructor() {
+    // mkdtemp makes a folder only this user can enter, with an unguessable name.
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallucination-lab-check-'));
+    this.judged = new JsonLinesSpill(path.join(this.dir, 'conversations.jsonl'));
+    this.left = new JsonLinesSpill(path.join(this.dir, 'skipped.jsonl'));
+    process.once('exit', this.removeOnExit);
+  }
+
+  add(conversation: CheckedConversation): void {
+    this.judged.add(conversation);
+  }
+  skip(input: SkippedInput): void {
+    this.left.add(input);
+  }
+  conversations(): Iterable<CheckedConversation> {
+    return this.judged.values();
+  }
+  skipped(): Iterable<SkippedInput> {
+    return this.left.values();
+  }
+  get skippedCount(): number {
+    return this.left.count;
+  }
+
+  /** Closes and removes the spill files and their folder; safe to call more than once. */
+  dispose(): void {
+    process.removeListener('exit', this.removeOnExit);
+    this.judged.close();
+    this.left.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
