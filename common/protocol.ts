@@ -1,6 +1,7 @@
 // Every custom LSP request and notification between the extension and the server, with the
 // zod schemas of their params and results. Method names, types and validation live side by side.
 import { z } from 'zod';
+import { estimateResultSchema } from './estimate';
 import { experimentResourceSchema, itemSchema, labelSetSchema, modelConfigSchema, statusSummarySchema, traceFormats } from './schema';
 import { experimentMetadataSchema, experimentTagsSchema } from './schema';
 
@@ -285,6 +286,12 @@ export const IndexProgress = notification(
 );
 /** server → extension: which experiment's markers are shown. */
 export const ActiveExperimentChanged = notification('hallucinationLab/activeExperimentChanged', z.object({ id: z.string().nullable() }));
+
+/**
+ * What an experiment configuration is expected to cost before it runs: requests, tokens (counted
+ * with js-tiktoken), price per configuration and for the judge. Nothing is created or called.
+ */
+export const EstimateExperiment = request('hallucinationLab/estimateExperiment', z.object({ config: z.unknown() }), estimateResultSchema);
 
 // ---- requests: server → extension --------------------------------------------------------
 

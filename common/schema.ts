@@ -25,6 +25,49 @@ export const outputFieldSchema = z.strictObject({
 });
 export type OutputField = z.infer<typeof outputFieldSchema>;
 
+/** `tool_choice` of a chat-completions request: a mode, or one function the model must call. */
+export const toolChoiceSchema = z.union(
+  [
+    z.enum(['none', 'auto', 'required']),
+    z.strictObject({ function: z.string().min(1, 'tool_choice.function must name a function') }, 'tool_choice is an object {function}'),
+  ],
+  { error: 'tool_choice must be "none", "auto", "required" or {"function": "<name>"}' },
+);
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+
+/** Why `stop` was refused (a union's own message would only say "Invalid input"). */
+function stopError(issue: { input?: unknown }): string {
+  const v = issue.input;
+  if (!Array.isArray(v)) return 'stop must be a non-empty string or a list of 1 to 4 strings';
+  if (v.length === 0) return 'stop needs at least 1 sequence';
+  if (v.length > 4) return 'stop allows at most 4 sequences';
+  return 'each stop sequence must be a non-empty string';
+}
+
+/**
+ * The request parameters of a model configuration, sent as the chat-completions fields of the
+ * same names (responseSource.ts builds the body). `top_logprobs` implies `logprobs`.
+ */
+export const requestParametersShape = {
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  tool_choice: toolChoiceSchema.optional(),
+  top_p: z.number().min(0, 'top_p must be between 0 and 1').max(1, 'top_p must be between 0 and 1').optional(),
+  seed: z.number().int('seed must be a whole number').optional(),
+  stop: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(4)], { error: stopError }).optional(),
+  logprobs: z.boolean().optional(),
+  top_logprobs: z
+    .number()
+    .int('top_logprobs must be a whole number')
+    .min(0, 'top_logprobs is 0 to 20')
+    .max(20, 'top_logprobs is 0 to 20')
+    .optional(),
+  /** The end-user id the provider may use to detect abuse. */
+  user: z.string().min(1).max(256).optional(),
+};
+export const modelParametersSchema = z.strictObject(requestParametersShape);
+export type ModelParameters = z.infer<typeof modelParametersSchema>;
+
 /** A target model: which model, at which endpoint, with which parameters and prices. */
 export const modelConfigSchema = z.strictObject({
   /** Unique label shown in reports; defaults to the model name. */
@@ -33,12 +76,14 @@ export const modelConfigSchema = z.strictObject({
   baseURL: z.string().url().optional(),
   /** Name of the environment variable (CLI) / secret slot (editor) holding the key. */
   apiKeyName: z.string().min(1).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.number().int().positive().optional(),
+  ...requestParametersShape,
   input_price_per_1m: z.number().nonnegative().optional(),
   output_price_per_1m: z.number().nonnegative().optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** "every": each configuration for every conversation; "random": each sample draws one configuration. */
+export const samplingModes = ['every', 'random'] as const;
 
 export const detectorKinds = ['local', 'judge'] as const;
 export const detectorKindSchema = z.enum(detectorKinds);
@@ -77,6 +122,17 @@ export const experimentConfigSchema = z.strictObject({
   /** Extra model configurations compared side by side with `model`. */
   models: z.array(modelConfigSchema).max(10).optional(),
   num_samples: z.number().int().min(1).max(10).default(1),
+  /**
+   * Parameters of the target `model` (temperature, tool_choice, seed…): over those its entry in
+   * the settings has. The extra configurations in `models` carry their own.
+   */
+  model_parameters: modelParametersSchema.optional(),
+  /**
+   * "every" (default): every configuration runs every conversation `num_samples` times. "random":
+   * each sample of a conversation runs on one configuration drawn at random, seeded by the
+   * experiment id (a resume draws the same).
+   */
+  sampling: z.enum(samplingModes).optional(),
   detectors: z.array(detectorKindSchema).min(1).default(['local']),
   judge_model: modelConfigSchema.optional(),
   label_set: z.string().optional(),
@@ -266,6 +322,23 @@ export interface Conversation {
 export const itemStatusSchema = z.enum(itemStatuses);
 export type ItemStatus = z.infer<typeof itemStatusSchema>;
 
+export const tokenLogprobSchema = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })).optional(),
+});
+export type TokenLogprob = z.infer<typeof tokenLogprobSchema>;
+
+export const rawExchangeSchema = z.object({
+  /** The JSON body sent (a retried request: the attempt that succeeded). */
+  request: z.unknown(),
+  /** The JSON body received; a streamed answer is the list of its chunks. */
+  response: z.unknown(),
+  /** Why request and response are not kept (over the stored size cap). */
+  omitted: z.string().optional(),
+});
+export type RawExchange = z.infer<typeof rawExchangeSchema>;
+
 export const itemSchema = z.object({
   id: z.string(),
   conversation_id: z.string(),
@@ -288,6 +361,15 @@ export const itemSchema = z.object({
   time_to_first_token_ms: z.number().nonnegative().nullable().default(null),
   finish_reason: z.string().nullable().default(null),
   cost_usd: z.number().nonnegative().nullable().default(null),
+  /** What the LLM judge's calls on this item used, apart from the target's (absent: no judge call). */
+  judge_input_tokens: z.number().nonnegative().nullable().optional(),
+  judge_output_tokens: z.number().nonnegative().nullable().optional(),
+  /** Null when the judge model's price is unknown (never 0 for "unknown"). */
+  judge_cost_usd: z.number().nonnegative().nullable().optional(),
+  /** The provider request as sent and its response as received (no headers, key redacted); absent for pass-through. */
+  raw: rawExchangeSchema.optional(),
+  /** Per token of the response's text content, when the configuration asked for logprobs. */
+  logprobs: z.array(tokenLogprobSchema).optional(),
   started_at: z.string().nullable().default(null),
   completed_at: z.string().nullable().default(null),
 });
@@ -325,6 +407,14 @@ export const metricsSchema = z.object({
   total_generation_time_ms: z.number(),
   avg_response_latency_ms: z.number().nullable(),
   max_response_latency_ms: z.number().nullable(),
+  /** The LLM judge's usage, apart from the target's (Opik's names); cost null when a price is unknown or no judge ran. */
+  judge_input_tokens: z.number(),
+  judge_output_tokens: z.number(),
+  judge_cost_usd: z.number().nullable(),
+  /** What the run spent: the target's inference (nothing for pass-through) plus the judge. Null when a price is unknown. */
+  total_estimated_cost: z.number().nullable(),
+  /** total_estimated_cost per completed item. */
+  total_estimated_cost_avg: z.number().nullable(),
 });
 export type Metrics = z.infer<typeof metricsSchema>;
 

@@ -15,6 +15,7 @@ import {
   traceFileSummarySchema,
 } from './protocol';
 import { experimentConfigSchema, experimentResourceSchema, modelConfigSchema } from './schema';
+import { estimateResultSchema } from './estimate';
 
 // ---- envelopes ---------------------------------------------------------------------------
 
@@ -170,6 +171,8 @@ export const FormProtocol = {
   browseLabelSet: request('form/browseLabelSet', empty, z.object({ path: z.string().nullable() })),
   openSettings: request('form/openSettings', z.object({ query: z.string().max(200) }), empty),
   close: request('form/close', empty, empty),
+  /** The expected requests, tokens and cost of the config as typed (the server's estimateExperiment). */
+  estimate: request('form/estimate', z.object({ config: z.unknown() }), estimateResultSchema),
   /** The rows of these ids that are still in the index (the selection's labels after a reload or prefill). */
   lookupConversations: request(
     'form/lookupConversations',

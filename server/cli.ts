@@ -24,10 +24,11 @@ import {
   parseCommandArgs,
   reportCommandError,
 } from './cliCommand';
-import { cliEndpoint, cliSettings } from './cliSettings';
+import { cliEndpoint, cliModelsFile, cliSettings } from './cliSettings';
 import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
+import { checkEstimate } from './estimateCommand';
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
@@ -73,6 +74,16 @@ Options for run:
   --timeout-ms N                per-request timeout (default 60000)
   --min-confidence X            hide annotations below this confidence, 0–1 (default 0: show all)
   --api-key-env NAME            environment variable holding the key (default OPENAI_API_KEY)
+  --models-file FILE            JSON array of model configurations ({model, id?, baseURL?, temperature?,
+                                max_tokens?, tool_choice?, top_p?, seed?, stop?, logprobs?, top_logprobs?,
+                                user?, input_price_per_1m?, output_price_per_1m?}): without --model the
+                                first is the target and the others run beside it; --model and
+                                --judge-model names are looked up in it (prices, parameters)
+  --sampling every|random       every configuration for every conversation (default), or each sample
+                                on one configuration drawn at random (seeded by the experiment id)
+  --estimate                    print the expected requests, tokens and cost, and exit 0
+  --max-cost USD                refuse to start (exit 1, the estimate printed) when the estimate is
+                                above USD or cannot be known (a price is unknown)
   --out DIR                     store folder (default: ./${STORE_DIR}); for convert: the output file
   --json                        print exactly one JSON document: the experiment resource
   -h, --help                    this help
@@ -108,6 +119,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       'timeout-ms': { type: 'string' },
       'min-confidence': { type: 'string' },
       'api-key-env': { type: 'string' },
+      'models-file': { type: 'string' },
+      sampling: { type: 'string' },
+      estimate: { type: 'boolean', default: false },
+      'max-cost': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
       format: { type: 'string' },
@@ -129,6 +144,8 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   const storeRoot = path.resolve(values.out ?? STORE_DIR);
   const index = new TraceIndex(display);
   const endpoint = (model: string) => cliEndpoint(model, values);
+  const fileModels = cliModelsFile(values);
+  const inFile = (name: string) => fileModels.some((m) => m.id === name || m.model === name);
   let settings = cliSettings(values);
   const service = new ExperimentService({
     // An explicit --out may be a symbolic link the user made; the default folder may not.
@@ -158,8 +175,12 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     if (!service.has(id)) throw new UsageError(`no experiment "${shown(id)}" in ${storeRoot}`);
     // The endpoint is not stored with the experiment: --base-url applies to its models again.
     const config = service.configOf(id);
+    // The models file (prices, parameters) is read again when given.
     if (!config.pass_through && values['base-url'])
-      settings = { ...settings, models: [config.model, ...(config.models ?? []).map((m) => m.model)].map(endpoint) };
+      settings = {
+        ...settings,
+        models: [...fileModels, ...[config.model, ...(config.models ?? []).map((m) => m.model)].filter((m) => !inFile(m)).map(endpoint)],
+      };
     try {
       service.resume(id, values.failed);
     } catch (e) {
@@ -213,15 +234,23 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   if (ids.length === 0) throw new InputError(`no conversations found in ${rest.map((f) => display(path.resolve(f))).join(', ')}`);
 
   const passThrough = values['pass-through'];
-  const models = values.model ?? [];
+  // Without --model, the models file names the target (first) and the configurations beside it.
+  const models = values.model ?? (passThrough ? [] : fileModels.map((m) => m.id ?? m.model));
   if (!passThrough && models.length === 0)
     throw new UsageError('give --model NAME to run inference, or --pass-through to evaluate the traced responses');
   const detectors = detectorsOption(values.detector);
   const effort = values['reasoning-effort'];
-  const created = service.create({
+  const sampling = values.sampling;
+  if (sampling !== undefined && sampling !== 'every' && sampling !== 'random')
+    throw new UsageError(`--sampling must be every or random, not "${sampling}"`);
+  const maxCost = values['max-cost'] === undefined ? undefined : Number(values['max-cost']);
+  if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0))
+    throw new UsageError(`--max-cost takes an amount in USD, not "${values['max-cost']}"`);
+  const input = {
     name: values.name ?? `cli ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
     model: models[0] ?? 'traced',
-    ...(models.length > 1 ? { models: models.slice(1).map(endpoint) } : {}),
+    ...(models.length > 1 ? { models: models.slice(1).map((m) => (inFile(m) ? { model: m, id: m } : endpoint(m))) } : {}),
+    ...(sampling ? { sampling } : {}),
     pass_through: passThrough,
     conversation_ids: ids,
     detectors,
@@ -231,7 +260,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
     ...(values.tag ? { tags: values.tag } : {}),
     ...(values.metadata ? { metadata: metadataOption(values.metadata) } : {}),
-  });
+  };
+  const stop = await checkEstimate(input, index, settings, { estimate: values.estimate, maxCost, json: values.json }, io);
+  if (stop !== null) return stop;
+  const created = service.create(input);
   if (!created.ok) {
     io.err.write(`The experiment was refused:\n${created.errors.map((e) => `  ${shown(e.path)}: ${shown(e.message)}`).join('\n')}\n`);
     return 1;

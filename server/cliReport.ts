@@ -118,14 +118,26 @@ export function formatMetrics(m: Metrics): string {
     ['total_input_tokens / output', `${m.total_input_tokens} / ${m.total_output_tokens}`],
     ['avg_input_tokens / output', `${num(m.avg_input_tokens)} / ${num(m.avg_output_tokens)}`],
     ['cost_per_1k', m.cost_per_1k === null ? 'n/a' : `$${m.cost_per_1k.toFixed(4)}`],
+    ['judge_input_tokens / output', `${m.judge_input_tokens} / ${m.judge_output_tokens}`],
+    [
+      'judge_cost_usd',
+      m.judge_cost_usd === null ? (m.judge_input_tokens > 0 ? 'price unknown' : 'n/a (no judge call)') : usd(m.judge_cost_usd),
+    ],
+    ['total_estimated_cost', m.total_estimated_cost === null ? 'price unknown' : usd(m.total_estimated_cost)],
+    ['total_estimated_cost_avg', m.total_estimated_cost_avg === null ? 'price unknown' : usd(m.total_estimated_cost_avg)],
     ['total_generation_time_ms', String(m.total_generation_time_ms)],
     ['avg / max response latency (ms)', `${num(m.avg_response_latency_ms, 0)} / ${num(m.max_response_latency_ms, 0)}`],
   ];
   return 'Metrics\n' + table(lines.map(([k, v]) => [k!, v!]));
 }
 
+/** Dollars with enough digits to see a cost of a few tokens. */
+export function usd(x: number): string {
+  return `$${x.toFixed(x !== 0 && x < 0.01 ? 6 : 4)}`;
+}
+
 /** Cells are trace-derived (ids, labels, tool names, reasons): shown escaped. */
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   rows = rows.map((r) => r.map(shown));
   const widths = rows[0]!.map((_, c) => Math.min(60, Math.max(...rows.map((r) => (r[c] ?? '').length))));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.slice(0, 60).padEnd(widths[c]!))).join('  ')).join('\n');

@@ -14,6 +14,7 @@ import { refusalReason } from './traceFiles';
 import type { MarkerPublisher } from './markerPublisher';
 import type { Session } from './session';
 import type { TraceFiles } from './traceFiles';
+import { estimateFromInput } from './core/cost/estimate';
 import { pageOfConversations } from './conversationPage';
 
 /** A request's parameters as validated by server.ts, and its answer as sent. */
@@ -146,6 +147,11 @@ export class Requests {
   /** Tags, metadata or a comment on an experiment; the report re-reads the experiment after. */
   updateExperimentInfo({ id, author, ...update }: Params<typeof P.UpdateExperimentInfo>): Result<typeof P.UpdateExperimentInfo> {
     return this.session.requireService().updateInfo(id, update, author ?? osUser());
+  }
+
+  /** The cost of a configuration before it runs (the form's estimate above Create). */
+  estimateExperiment({ config }: Params<typeof P.EstimateExperiment>): Promise<Result<typeof P.EstimateExperiment>> {
+    return estimateFromInput(config, this.session.index, this.session.settings);
   }
 
   updateSettings(update: Params<typeof P.UpdateSettings>): void {

@@ -81,6 +81,7 @@ handle(P.AddHumanAnnotation, (p) => ready().review.addHumanAnnotation(p));
 handle(P.StartReceiver, (p) => ready().live.start(p));
 handle(P.StopReceiver, async () => ({ stopped: await ready().live.stop() }));
 handle(P.UpdateExperimentInfo, (p) => ready().requests.updateExperimentInfo(p));
+handle(P.EstimateExperiment, (p) => ready().requests.estimateExperiment(p));
 
 connection.onNotification(P.UpdateSettings.method, (raw: unknown) => {
   const parsed = P.UpdateSettings.params.safeParse(raw);

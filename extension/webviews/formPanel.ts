@@ -62,6 +62,7 @@ export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, p
           setTimeout(() => panel.dispose(), 0);
           return { ok: true as const, experimentId: result.experiment.id };
         },
+        estimate: async ({ config }) => server.request(P.EstimateExperiment, { config }),
         browseLabelSet: async () => {
           const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
           const picked = await vscode.window.showOpenDialog({

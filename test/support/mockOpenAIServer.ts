@@ -181,6 +181,20 @@ function defaultContent(body: Record<string, unknown>): string {
   return q ? `Mock answer to: ${q}` : 'Mock answer.';
 }
 
+/**
+ * Logprobs of a text as a model would give them: one token per word (with its leading space);
+ * a token holding a digit is unlikely (logprob −2.5, p ≈ 0.08), any other likely (−0.05). With
+ * `top_logprobs` n, the token itself and n−1 made-up alternatives.
+ */
+export function mockLogprobs(text: string, topLogprobs?: unknown) {
+  const n = typeof topLogprobs === 'number' ? topLogprobs : 0;
+  return (text.match(/\s*\S+|\s+/g) ?? []).map((token) => {
+    const logprob = /\d/.test(token) ? -2.5 : -0.05;
+    const alternatives = Array.from({ length: n }, (_, i) => (i === 0 ? { token, logprob } : { token: `alt${i}`, logprob: logprob - i }));
+    return { token, logprob, bytes: null, top_logprobs: alternatives };
+  });
+}
+
 function usageFor(body: Record<string, unknown>, completionText: string, b: Extract<Behaviour, { kind: 'ok' }>): MockUsage {
   const reasoningAsked = body.reasoning_effort !== undefined || body.reasoning !== undefined || body.thinking !== undefined;
   const reasoning = b.usage?.reasoning_tokens ?? (reasoningAsked ? 8 : 0);
@@ -517,7 +531,7 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
                 index: 0,
                 message: { role: 'assistant', content, refusal: b.refusal ?? null, ...(calls.length > 0 ? { tool_calls: calls } : {}) },
                 finish_reason: finish,
-                logprobs: null,
+                logprobs: body.logprobs === true && content ? { content: mockLogprobs(content, body.top_logprobs), refusal: null } : null,
               },
             ],
             ...(b.noUsage ? {} : { usage: usageJson(usage) }),
@@ -549,7 +563,9 @@ export async function startMockOpenAI(opts: MockOptions = {}): Promise<MockServe
     if (a.content) {
       const size = Math.max(1, Math.ceil(a.content.length / 3));
       for (let i = 0; i < a.content.length; i += size) {
-        events.push(chunk([{ index: 0, delta: { content: a.content.slice(i, i + size) }, finish_reason: null }]));
+        const piece = a.content.slice(i, i + size);
+        const logprobs = a.body.logprobs === true ? { logprobs: { content: mockLogprobs(piece, a.body.top_logprobs) } } : {};
+        events.push(chunk([{ index: 0, delta: { content: piece }, finish_reason: null, ...logprobs }]));
       }
     }
     if (a.refusal) events.push(chunk([{ index: 0, delta: { refusal: a.refusal }, finish_reason: null }]));

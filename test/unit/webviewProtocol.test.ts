@@ -73,6 +73,7 @@ describe('request / response over the wire', () => {
       browseLabelSet: async () => ({ path: 'labels.json' }),
       openSettings: async () => ({}),
       close: async () => ({}),
+      estimate: async () => ({ ok: false as const, errors: [] }),
     });
     const rpc = createRpcClient(FormProtocol, transport);
     const [a, b] = await Promise.all([rpc.request('browseLabelSet', {}), rpc.request('submit', { config: { name: 'x' } })]);

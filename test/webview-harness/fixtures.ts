@@ -252,6 +252,11 @@ export function computeMetrics(items: readonly ExperimentItem[], pricePer1k: num
     total_generation_time_ms: lat.reduce((a, b) => a + b, 0),
     avg_response_latency_ms: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : null,
     max_response_latency_ms: lat.length ? Math.max(...lat) : null,
+    judge_input_tokens: 0,
+    judge_output_tokens: 0,
+    judge_cost_usd: null,
+    total_estimated_cost: pricePer1k === null || n === 0 ? null : (pricePer1k / 1000) * n,
+    total_estimated_cost_avg: pricePer1k === null || n === 0 ? null : pricePer1k / 1000,
   };
 }
 

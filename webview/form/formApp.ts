@@ -26,6 +26,7 @@ import type { FormSectionHost } from './formSection';
 import { ModelSection } from './modelSection';
 import { ConversationPicker } from './picker';
 import { PromptSection } from './promptSection';
+import { estimateNodes } from './estimateView';
 
 export interface FormViewState {
   view: 'form';
@@ -55,6 +56,10 @@ export class FormApp {
   private readonly summary = el('span', { class: 'summary' });
   private readonly issues = el('span', { class: 'issues', 'aria-live': 'polite' });
   private submitButton!: HTMLElement;
+  /** The cost estimate above Create, asked for again (debounced) as the form changes. */
+  private readonly estimate = el('div', { class: 'estimate', 'aria-live': 'polite' });
+  private estimateTimer: ReturnType<typeof setTimeout> | undefined;
+  private estimateSent = '';
 
   private nameField!: TextField;
   private picker!: ConversationPicker;
@@ -176,6 +181,7 @@ export class FormApp {
       this.section('Prompt and output', 'symbol-text', ...this.promptSection.build()),
       this.section('Detection', 'search-fuzzy', ...this.detectionSection.build()),
       this.section('Conversations', 'comment-discussion', this.buildConversations()),
+      this.estimate,
       this.buildFooter(),
     );
     this.syncControls();
@@ -326,7 +332,34 @@ export class FormApp {
       this.issues.replaceChildren(codicon('error'), el('span', {}, `${plural(blocking.length, 'field')} to fix: `), link);
     }
     setDisabled(this.submitButton, !this.validation.valid || Object.keys(this.serverErrors).length > 0 || this.submitting);
+    this.scheduleEstimate();
     this.persist();
+  }
+
+  /** Asks the server for the estimate 400 ms after the last change to a valid configuration. */
+  private scheduleEstimate(): void {
+    clearTimeout(this.estimateTimer);
+    const validation = this.validation;
+    if (!validation?.valid) {
+      this.estimateSent = '';
+      this.estimate.replaceChildren(...estimateNodes({ ok: false, errors: [] }));
+      return;
+    }
+    const key = JSON.stringify(validation.input);
+    if (key === this.estimateSent) return;
+    this.estimateTimer = setTimeout(() => {
+      this.estimateSent = key;
+      this.estimate.replaceChildren(...estimateNodes(null));
+      this.rpc.request('estimate', { config: validation.input }).then(
+        (result) => {
+          if (this.estimateSent === key) this.estimate.replaceChildren(...estimateNodes(result));
+        },
+        (error: unknown) => {
+          if (this.estimateSent === key)
+            this.estimate.replaceChildren(...estimateNodes({ error: error instanceof Error ? error.message : String(error) }));
+        },
+      );
+    }, 400);
   }
 
   private revealProblems(): void {

@@ -7,6 +7,7 @@ import { codicon, el } from '../lib/dom';
 import { modelLabel, type FormDraft } from '../lib/formModel';
 import { field, type FieldView } from './field';
 import type { FormSectionHost } from './formSection';
+import { AdvancedFold } from './advancedSection';
 
 export interface ModelSectionHost extends FormSectionHost {
   models(): readonly ModelConfig[];
@@ -35,8 +36,11 @@ export class ModelSection {
   private modelView!: FieldView;
   /** Fields that mean nothing in pass-through (the prompt section adds its own). */
   readonly inferenceOnly: HTMLElement[] = [];
+  private readonly advanced: AdvancedFold;
 
-  constructor(private readonly host: ModelSectionHost) {}
+  constructor(private readonly host: ModelSectionHost) {
+    this.advanced = new AdvancedFold(host);
+  }
 
   build(): Node[] {
     this.passThrough = checkbox(
@@ -139,8 +143,9 @@ export class ModelSection {
       ),
     );
 
-    this.inferenceOnly.push(extras, reasoningEl);
-    return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl];
+    const advanced = this.advanced.build();
+    this.inferenceOnly.push(extras, reasoningEl, advanced);
+    return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl, advanced];
   }
 
   /** Puts the draft into this section's controls. */
@@ -205,6 +210,7 @@ export class ModelSection {
     if (this.effortSelect.value !== d.effort) this.effortSelect.value = d.effort;
     if (this.budgetField.value !== d.budgetTokens) this.budgetField.value = d.budgetTokens;
     if (this.samplesField.value !== d.numSamples) this.samplesField.value = d.numSamples;
+    this.advanced.sync(d);
   }
 }
 
@@ -213,6 +219,10 @@ function describeModel(m: ModelConfig): string {
   if (m.baseURL) parts.push(m.baseURL);
   if (m.temperature !== undefined) parts.push(`temperature ${m.temperature}`);
   if (m.max_tokens !== undefined) parts.push(`max ${m.max_tokens} tokens`);
+  for (const k of ['top_p', 'seed', 'user'] as const) if (m[k] !== undefined) parts.push(`${k} ${m[k]}`);
+  if (m.tool_choice !== undefined) parts.push(`tool_choice ${typeof m.tool_choice === 'string' ? m.tool_choice : m.tool_choice.function}`);
+  if (m.stop !== undefined) parts.push(`stop ${JSON.stringify(m.stop)}`);
+  if (m.logprobs || m.top_logprobs !== undefined) parts.push(`logprobs${m.top_logprobs !== undefined ? ` (top ${m.top_logprobs})` : ''}`);
   if (m.input_price_per_1m !== undefined || m.output_price_per_1m !== undefined)
     parts.push(`$${m.input_price_per_1m ?? '?'} / $${m.output_price_per_1m ?? '?'} per 1M tokens`);
   return parts.join(' · ');

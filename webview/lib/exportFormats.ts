@@ -60,6 +60,9 @@ export const itemCsvColumns = [
   'cost_usd',
   'started_at',
   'completed_at',
+  'judge_input_tokens',
+  'judge_output_tokens',
+  'judge_cost_usd',
 ] as const;
 
 /** One line per item; CRLF line ends as RFC 4180 asks. */
@@ -90,6 +93,9 @@ export function itemsCsv(experiment: ExperimentResource, conversations: Readonly
         i.cost_usd,
         i.started_at,
         i.completed_at,
+        i.judge_input_tokens ?? null,
+        i.judge_output_tokens ?? null,
+        i.judge_cost_usd ?? null,
       ]),
     );
   }

@@ -1,7 +1,14 @@
 // The experiment form's draft: what the person has typed, kept as strings and toggles so that
 // nothing is lost mid-edit (a half-typed number, a disabled section), and its conversion to the
 // experiment configuration that experimentConfigSchema validates.
-import { detectorKinds, outputFieldTypes, type DetectorKind, type ExperimentConfigInput, type ModelConfig } from '../../common/schema';
+import {
+  detectorKinds,
+  outputFieldTypes,
+  type DetectorKind,
+  type ExperimentConfigInput,
+  type ModelConfig,
+  type ModelParameters,
+} from '../../common/schema';
 import type { FormPrefill } from '../../common/webviewProtocol';
 
 export type OutputFieldType = (typeof outputFieldTypes)[number];
@@ -40,6 +47,74 @@ export interface FormDraft {
   conversationIds: string[];
   /** Tags as typed: comma-separated. */
   tags?: string;
+  /** The target's request parameters (the "Advanced" fold), as typed. */
+  advanced: AdvancedDraft;
+  sampling: 'every' | 'random';
+}
+
+/** tool_choice as the fold offers it: '' = not sent (the provider's default), or a named function. */
+export type ToolChoiceMode = '' | 'none' | 'auto' | 'required' | 'function';
+
+export interface AdvancedDraft {
+  toolChoice: ToolChoiceMode;
+  toolFunction: string;
+  topP: string;
+  seed: string;
+  /** One stop sequence per line. */
+  stop: string;
+  logprobs: boolean;
+  topLogprobs: string;
+  user: string;
+}
+
+export function emptyAdvanced(): AdvancedDraft {
+  return { toolChoice: '', toolFunction: '', topP: '', seed: '', stop: '', logprobs: false, topLogprobs: '', user: '' };
+}
+
+/** A number as typed: '' → undefined (not sent); anything not a number → NaN (the schema says why). */
+function optionalNumber(text: string): number | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  return /^-?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : Number.NaN;
+}
+
+/** The fold's fields as `model_parameters` (only what was typed), or undefined when nothing was. */
+export function advancedToParameters(a: AdvancedDraft): ModelParameters | undefined {
+  const p: Record<string, unknown> = {};
+  if (a.toolChoice === 'function') p.tool_choice = { function: a.toolFunction.trim() };
+  else if (a.toolChoice) p.tool_choice = a.toolChoice;
+  const topP = optionalNumber(a.topP);
+  if (topP !== undefined) p.top_p = topP;
+  const seed = optionalNumber(a.seed);
+  if (seed !== undefined) p.seed = seed;
+  const stops = a.stop.split('\n').filter((l) => l.length > 0);
+  if (stops.length === 1) p.stop = stops[0];
+  else if (stops.length > 1) p.stop = stops;
+  if (a.logprobs) p.logprobs = true;
+  const top = optionalNumber(a.topLogprobs);
+  if (top !== undefined) p.top_logprobs = top;
+  if (a.user.trim()) p.user = a.user.trim();
+  return Object.keys(p).length > 0 ? (p as ModelParameters) : undefined;
+}
+
+/** A prefill's model_parameters → the fold (the fields it does not show are dropped). */
+export function parametersToAdvanced(p: unknown): AdvancedDraft {
+  const a = emptyAdvanced();
+  if (!p || typeof p !== 'object') return a;
+  const m = p as Record<string, unknown>;
+  if (m.tool_choice === 'none' || m.tool_choice === 'auto' || m.tool_choice === 'required') a.toolChoice = m.tool_choice;
+  else if (m.tool_choice && typeof m.tool_choice === 'object' && typeof (m.tool_choice as { function?: unknown }).function === 'string') {
+    a.toolChoice = 'function';
+    a.toolFunction = (m.tool_choice as { function: string }).function;
+  }
+  if (typeof m.top_p === 'number') a.topP = String(m.top_p);
+  if (typeof m.seed === 'number') a.seed = String(m.seed);
+  if (typeof m.stop === 'string') a.stop = m.stop;
+  else if (Array.isArray(m.stop)) a.stop = m.stop.filter((x) => typeof x === 'string').join('\n');
+  a.logprobs = m.logprobs === true;
+  if (typeof m.top_logprobs === 'number') a.topLogprobs = String(m.top_logprobs);
+  if (typeof m.user === 'string') a.user = m.user;
+  return a;
 }
 
 export const CUSTOM_JUDGE = '__custom__';
@@ -79,6 +154,8 @@ export function emptyDraft(ctx?: FormContext): FormDraft {
     labelSet: '',
     numSamples: '1',
     conversationIds: [],
+    advanced: emptyAdvanced(),
+    sampling: 'every',
   };
 }
 
@@ -108,6 +185,9 @@ export function draftToConfig(draft: FormDraft, ctx: FormContext): ExperimentCon
     if (draft.overrideSystemPrompt) config.system_prompt_override = draft.systemPrompt;
     const extras = extraConfigurations(draft, ctx);
     if (extras.length > 0) config.models = extras.map((m) => ({ ...m }));
+    const parameters = advancedToParameters(draft.advanced);
+    if (parameters) config.model_parameters = parameters;
+    if (draft.sampling === 'random') config.sampling = 'random';
   }
   if (draft.useOutputSchema && draft.outputSchema.length > 0) {
     config.output_schema = draft.outputSchema.map((f) => ({
@@ -216,6 +296,8 @@ export function configToDraft(prefill: FormPrefill | null | undefined, ctx: Form
   }
   if (str(p.label_set) !== undefined) draft.labelSet = p.label_set as string;
   if (Array.isArray(p.tags)) draft.tags = p.tags.filter((t): t is string => typeof t === 'string').join(', ');
+  if (p.model_parameters !== undefined) draft.advanced = parametersToAdvanced(p.model_parameters);
+  if (p.sampling === 'every' || p.sampling === 'random') draft.sampling = p.sampling;
   return draft;
 }
 
@@ -229,6 +311,8 @@ export function reviveDraft(saved: unknown, ctx?: FormContext): FormDraft | null
   merged.conversationIds = Array.isArray(s.conversationIds) ? s.conversationIds.filter((x) => typeof x === 'string') : [];
   merged.detectors = Array.isArray(s.detectors) ? s.detectors : base.detectors;
   merged.extraModels = Array.isArray(s.extraModels) ? s.extraModels : [];
+  merged.advanced = { ...emptyAdvanced(), ...(s.advanced && typeof s.advanced === 'object' ? s.advanced : {}) };
+  merged.sampling = s.sampling === 'random' ? 'random' : 'every';
   return merged;
 }
 
@@ -264,7 +348,8 @@ export function updateOutputField(
 /** "12 conversations × 2 configurations × 3 samples = 72 items". */
 export function runSizeSummary(draft: FormDraft, ctx: FormContext): { items: number; text: string } {
   const conversations = draft.conversationIds.length;
-  const configurations = 1 + extraConfigurations(draft, ctx).length;
+  const drawn = draft.sampling === 'random' && !draft.pass_through;
+  const configurations = drawn ? 1 : 1 + extraConfigurations(draft, ctx).length;
   const samplesRaw = parseWholeNumber(draft.numSamples);
   const samples = Number.isFinite(samplesRaw) && samplesRaw > 0 ? samplesRaw : 1;
   const items = conversations * configurations * samples;

@@ -9,6 +9,7 @@ import { displayStatus, statusReason } from './items';
 import { h, type Child, type VNode } from './vnode';
 import { own } from './ownRecord';
 import { labelChip, codiconNode, detectionNotes, type LabelDescriptions } from './reportChips';
+import { judgeUsageText, markerTokensView, rawView } from './itemRawView';
 import { reviewCell, type ReviewAction } from './reviewCell';
 
 export interface DetailOptions {
@@ -104,6 +105,8 @@ export function itemDetail(
   );
   if (item.finish_reason) meta.push(fact('Finish', item.finish_reason));
   if (item.cost_usd !== null) meta.push(fact('Cost', formatUsd(item.cost_usd)));
+  const judgeUsage = judgeUsageText(item);
+  if (judgeUsage) meta.push(fact('Judge', judgeUsage, "The LLM judge's tokens and cost on this item, apart from the target's"));
 
   const convo: Child[] = [];
   if (conversation?.firstUserMessage) {
@@ -230,6 +233,8 @@ export function itemDetail(
       : null,
     h('div', { class: 'convo' }, convo),
     annotations,
+    markerTokensView(item),
     detectionNotes(item),
+    rawView(item),
   );
 }

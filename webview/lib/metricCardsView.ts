@@ -1,7 +1,7 @@
 // The report's metric cards: the headline metrics of the experiment (overall, and per
 // configuration when there are several), with the best configuration marked.
 import { type ExperimentResource, type Metrics } from '../../common/schema';
-import { formatDuration, formatInt, plural } from './format';
+import { formatDuration, formatInt, formatUsd, plural } from './format';
 import { metricDef, type ScalarMetricKey } from './metricDefs';
 import { h, type VNode } from './vnode';
 import { own } from './ownRecord';
@@ -31,8 +31,20 @@ const cardSpecs: CardSpec[] = [
   { key: 'total_generation_time_ms', sub: () => 'sum of latencies' },
   { key: 'total_input_tokens', sub: (m) => `avg ${formatInt(m.avg_input_tokens)} per item` },
   { key: 'total_output_tokens', sub: (m) => `avg ${formatInt(m.avg_output_tokens)} per item` },
-  { key: 'cost_per_1k', sub: (m) => (m.cost_per_1k === null ? 'no price in settings' : 'USD per 1,000 items') },
+  // The run's total and the judge's share ride on the cost card (the card count stays the design's).
+  {
+    key: 'cost_per_1k',
+    sub: (m) =>
+      `${m.cost_per_1k === null ? 'no price in settings' : 'USD per 1,000 items'} · total ${m.total_estimated_cost === null ? 'price unknown' : formatUsd(m.total_estimated_cost)} · judge ${judgeCostText(m)}`,
+  },
 ];
+
+/** The judge's share of the cost, said apart: its cost, "price unknown", or that no judge call was made. */
+function judgeCostText(m: Metrics): string {
+  if (m.judge_input_tokens === 0 && m.judge_cost_usd === null) return 'not called';
+  const tokens = `${formatInt(m.judge_input_tokens)} in · ${formatInt(m.judge_output_tokens)} out`;
+  return `${m.judge_cost_usd === null ? 'price unknown' : formatUsd(m.judge_cost_usd)} (${tokens})`;
+}
 
 /** Completed items per configuration ('' = all). */
 export function completedCounts(experiment: Pick<ExperimentResource, 'items'>): Map<string, number> {

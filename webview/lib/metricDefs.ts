@@ -115,6 +115,47 @@ export const metricDefs: readonly MetricDef[] = [
     better: 'lower',
     kind: 'money',
   },
+  {
+    key: 'total_estimated_cost',
+    label: 'Total cost',
+    description:
+      'What the run spent, USD: the target model\'s calls (none for pass-through) plus the judge\'s. "price unknown" where a price is missing.',
+    format: (v) => (v === null ? 'price unknown' : formatUsd(v)),
+    better: 'lower',
+    kind: 'money',
+  },
+  {
+    key: 'total_estimated_cost_avg',
+    label: 'Cost / item',
+    description: 'Total cost ÷ completed items.',
+    format: (v) => (v === null ? 'price unknown' : formatUsd(v)),
+    better: 'lower',
+    kind: 'money',
+  },
+  {
+    key: 'judge_input_tokens',
+    label: 'Judge input tokens',
+    description: "The LLM judge's input tokens, counted apart from the target model's.",
+    format: formatInt,
+    better: 'none',
+    kind: 'tokens',
+  },
+  {
+    key: 'judge_output_tokens',
+    label: 'Judge output tokens',
+    description: "The LLM judge's output tokens, counted apart from the target model's.",
+    format: formatInt,
+    better: 'none',
+    kind: 'tokens',
+  },
+  {
+    key: 'judge_cost_usd',
+    label: 'Judge cost',
+    description: "The LLM judge's cost, USD, from its price in settings (— when no judge call was made or its price is unknown).",
+    format: formatUsd,
+    better: 'lower',
+    kind: 'money',
+  },
 ];
 
 export function metricDef(key: ScalarMetricKey): MetricDef {

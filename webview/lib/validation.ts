@@ -21,6 +21,8 @@ const topLevelFields = new Set([
   'detectors',
   'judge_model',
   'label_set',
+  'model_parameters',
+  'sampling',
 ]);
 
 /** "output_schema[1].name", "output_schema.1.name", "/output_schema/1/name" → ['output_schema', 1, 'name']. */
@@ -54,7 +56,8 @@ function unionBranchIssues(issue: Issue & { code: 'invalid_union' }): Issue[] | 
 function flatten(issues: readonly Issue[]): Issue[] {
   const out: Issue[] = [];
   for (const issue of issues) {
-    if (issue.code === 'invalid_union') {
+    // A union with a message of its own (stop, tool_choice) says it better than any one branch.
+    if (issue.code === 'invalid_union' && issue.message === 'Invalid input') {
       const branch = unionBranchIssues(issue as Issue & { code: 'invalid_union' });
       if (branch) {
         out.push(...flatten(branch));
@@ -81,6 +84,8 @@ export function friendlyMessage(issue: Issue, key: string): string {
     return 'Use letters, digits and _ (not starting with a digit).';
   }
   if (key.startsWith('output_schema.') && issue.code === 'invalid_format' && received === undefined) return issue.message;
+  if (key === 'model_parameters' && ['top_p', 'seed', 'top_logprobs'].includes(String(path[1])) && issue.code === 'invalid_type')
+    return `${String(path[1])}: enter a number.`;
   if (issue.code === 'unrecognized_keys') return `Unknown field${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}`;
   return issue.message;
 }
@@ -187,6 +192,8 @@ export function fieldTitle(key: string): string {
     detectors: 'Detectors',
     judge_model: 'Judge model',
     label_set: 'Label set',
+    model_parameters: 'Advanced',
+    sampling: 'Sampling',
     form: 'Configuration',
   };
   const m = /^output_schema\.(\d+)\.(\w+)$/.exec(key);

@@ -16,6 +16,28 @@ export interface DetectionReport {
   notes: string[];
   /** annotations found but below the minimum confidence */
   hidden: number;
+  /** What the LLM judge's calls used, summed over the item's responses (absent: no judge call). */
+  judge?: JudgeUsage;
+}
+
+/** Tokens and cost of judge calls; a null stays null (one unknown makes the sum unknown). */
+export interface JudgeUsage {
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+}
+
+export function addJudgeUsage(report: DetectionReport | undefined, usage: JudgeUsage): void {
+  if (!report) return;
+  const prev = report.judge;
+  const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+  report.judge = prev
+    ? {
+        input_tokens: add(prev.input_tokens, usage.input_tokens),
+        output_tokens: add(prev.output_tokens, usage.output_tokens),
+        cost_usd: add(prev.cost_usd, usage.cost_usd),
+      }
+    : { ...usage };
 }
 
 /** Detector settings of the core. */

@@ -1,10 +1,11 @@
 // The items of an experiment: one per conversation × model configuration × sample, each starting
 // pending. The label of a model configuration is how items, metrics and reports name it.
+import { createHash } from 'node:crypto';
 import type { Conversation, ExperimentConfig, ExperimentItem, ModelConfig } from '../../../common/schema';
 
 /** The configuration's model first, then the extra ones compared with it. */
 export function modelConfigs(config: ExperimentConfig): ModelConfig[] {
-  return [{ model: config.model }, ...(config.models ?? [])];
+  return [{ ...config.model_parameters, model: config.model }, ...(config.models ?? [])];
 }
 
 export function modelLabel(m: ModelConfig): string {
@@ -33,13 +34,36 @@ export function pendingItem(id: string, conversation_id: string, model_config: s
   };
 }
 
-/** Every item of a new experiment, numbered 0001… in conversation, model, sample order. */
-export function newItems(config: ExperimentConfig, conversations: readonly Conversation[]): ExperimentItem[] {
+/**
+ * Every item of a new experiment, numbered 0001… With sampling "every": in conversation, model,
+ * sample order. With "random": one item per conversation and sample, on a configuration drawn
+ * by `drawConfiguration` (seeded by the experiment id).
+ */
+export function newItems(config: ExperimentConfig, conversations: readonly Conversation[], experimentId = ''): ExperimentItem[] {
   const items: ExperimentItem[] = [];
-  for (const c of conversations)
-    for (const m of modelConfigs(config))
-      for (let s = 0; s < config.num_samples; s++) items.push(pendingItem(`${items.length + 1}`.padStart(4, '0'), c.id, modelLabel(m), s));
+  const next = () => `${items.length + 1}`.padStart(4, '0');
+  const labels = modelConfigs(config).map(modelLabel);
+  for (const c of conversations) {
+    if (config.sampling === 'random') {
+      for (let s = 0; s < config.num_samples; s++)
+        items.push(pendingItem(next(), c.id, labels[drawConfiguration(experimentId, c.id, s, labels.length)]!, s));
+      continue;
+    }
+    for (const label of labels) for (let s = 0; s < config.num_samples; s++) items.push(pendingItem(next(), c.id, label, s));
+  }
   return items;
+}
+
+/**
+ * Which of `count` configurations sample `sample` of `conversationId` runs on: a SHA-256 of the
+ * experiment id, the conversation and the sample, read as a number below 2^48, modulo `count`
+ * (bias below 2^-30 for ≤ 11 configurations). The same experiment draws the same every time, and
+ * each draw is independent of the others' order.
+ */
+export function drawConfiguration(experimentId: string, conversationId: string, sample: number, count: number): number {
+  if (count <= 1) return 0;
+  const digest = createHash('sha256').update(`${experimentId}\u0000${conversationId}\u0000${sample}`).digest();
+  return digest.readUIntBE(0, 6) % count;
 }
 
 /**

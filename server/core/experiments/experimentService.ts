@@ -105,6 +105,7 @@ export class ExperimentService {
     const items = newItems(
       config,
       config.conversation_ids.map((cid) => this.opts.conversations.get(cid)!),
+      id,
     ).map((item) => {
       const reason = refused.get(item.conversation_id);
       return reason ? { ...item, status: 'failed' as const, failure_reason: reason } : item;

@@ -63,6 +63,13 @@ export async function runItem(run: ItemRun): Promise<void> {
     const detection = {
       ...(report.hidden > 0 ? { hidden_annotations: report.hidden } : {}),
       ...(report.notes.length > 0 ? { detection_notes: report.notes } : {}),
+      ...(report.judge
+        ? {
+            judge_input_tokens: report.judge.input_tokens,
+            judge_output_tokens: report.judge.output_tokens,
+            judge_cost_usd: report.judge.cost_usd,
+          }
+        : {}),
     };
     await update({ ...inferred, status: 'completed', annotations: capped.annotations, ...detection, completed_at: now() }, true);
   } catch (e) {
@@ -92,6 +99,8 @@ async function respond(run: ItemRun, conversation: Conversation, started: Experi
     status: 'inference_completed',
     response_messages: produced.responses,
     annotations: produced.annotations ?? [],
+    ...(produced.raw ? { raw: produced.raw } : {}),
+    ...(produced.logprobs ? { logprobs: produced.logprobs } : {}),
   };
 }
 

@@ -17,7 +17,12 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const avgOrNull = (xs: number[]) => (xs.length ? sum(xs) / xs.length : null);
 const known = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
 
-export function computeMetrics(items: readonly ExperimentItem[]): Metrics {
+/** How the items' responses came: pass-through spends nothing on the target (no model is called). */
+export interface MetricsContext {
+  passThrough?: boolean;
+}
+
+export function computeMetrics(items: readonly ExperimentItem[], context: MetricsContext = {}): Metrics {
   const done = items.filter((i) => i.status === 'completed');
   const annotations = done.flatMap((i) => i.annotations);
   const labels = new Map<string, number>();
@@ -52,17 +57,43 @@ export function computeMetrics(items: readonly ExperimentItem[]): Metrics {
     total_generation_time_ms: sum(latencies),
     avg_response_latency_ms: avgOrNull(latencies),
     max_response_latency_ms: latencies.length ? Math.max(...latencies) : null,
+    ...spending(done, context),
   };
 }
 
-export function metricsByModel(items: readonly ExperimentItem[]): Record<string, Metrics> {
+/**
+ * What the completed items cost, the judge's calls apart from the target's. A price or a count
+ * that is unknown makes the sum null (said "price unknown"), never 0. The judge's cost is null
+ * when no judge call was made; the total then is the target's alone.
+ */
+function spending(
+  done: readonly ExperimentItem[],
+  context: MetricsContext,
+): Pick<Metrics, 'judge_input_tokens' | 'judge_output_tokens' | 'judge_cost_usd' | 'total_estimated_cost' | 'total_estimated_cost_avg'> {
+  const judged = done.filter((i) => i.judge_input_tokens !== undefined || i.judge_cost_usd !== undefined);
+  const judgeCosts = judged.map((i) => i.judge_cost_usd ?? null);
+  const judgeCost = judged.length > 0 && judgeCosts.every((c) => c !== null) ? sum(known(judgeCosts)) : null;
+  const targetCosts = done.map((i) => i.cost_usd);
+  const targetCost = context.passThrough ? 0 : targetCosts.every((c) => c !== null) ? sum(known(targetCosts)) : null;
+  const total =
+    done.length === 0 || targetCost === null || (judged.length > 0 && judgeCost === null) ? null : targetCost + (judgeCost ?? 0);
+  return {
+    judge_input_tokens: sum(known(judged.map((i) => i.judge_input_tokens ?? null))),
+    judge_output_tokens: sum(known(judged.map((i) => i.judge_output_tokens ?? null))),
+    judge_cost_usd: judgeCost,
+    total_estimated_cost: total,
+    total_estimated_cost_avg: total === null ? null : total / done.length,
+  };
+}
+
+export function metricsByModel(items: readonly ExperimentItem[], context: MetricsContext = {}): Record<string, Metrics> {
   const groups = new Map<string, ExperimentItem[]>();
   for (const i of items) {
     const group = groups.get(i.model_config);
     if (group) group.push(i);
     else groups.set(i.model_config, [i]);
   }
-  return record(new Map([...groups].map(([k, v]) => [k, computeMetrics(v)])));
+  return record(new Map([...groups].map(([k, v]) => [k, computeMetrics(v, context)])));
 }
 
 /** An object with the entries of `map`, each an own data property (`__proto__` included). */

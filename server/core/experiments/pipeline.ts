@@ -118,6 +118,8 @@ export function inferenceFor(
     return {
       ...usageOf(r),
       responses: [{ message_index: responseIndex, message: r.message }],
+      ...(r.raw ? { raw: r.raw } : {}),
+      ...(r.logprobs ? { logprobs: r.logprobs } : {}),
       annotations:
         r.structured && !r.structured.ok
           ? schemaViolationAnnotations({ message: r.message, messageIndex: responseIndex, structured: r.structured })

@@ -7,6 +7,8 @@ import {
   type ExperimentConfig,
   type Message,
   type ModelConfig,
+  type RawExchange,
+  type TokenLogprob,
 } from '../../../common/schema';
 import { UNKNOWN_USAGE, type ResponseUsage } from '../inference/contract';
 import { boundedPassThrough } from './detectionLimits';
@@ -17,6 +19,9 @@ export interface ProducedResponses extends ResponseUsage {
   annotations?: Annotation[];
   /** Limits applied, said in the log (never as annotations). */
   notes?: string[];
+  /** The provider exchange (generated responses only). */
+  raw?: RawExchange;
+  logprobs?: TokenLogprob[] | null;
 }
 
 export interface ResponseRequest {

@@ -4,9 +4,9 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import type { Message } from '../../../common/schema';
+import type { Message, RawExchange, TokenLogprob } from '../../../common/schema';
 import type { EndpointOptions, ResponseUsage } from './contract';
-import { redactKey } from './redact';
+import { redactKey, redactSecret } from './redact';
 import { MalformedResponseError, abortedError, classifyError, withRetry } from './retry';
 import { boundedFetch } from './boundedFetch';
 
@@ -31,6 +31,10 @@ export interface ChatCallResult extends Omit<ResponseUsage, 'cost_usd' | 'latenc
   /** Duration of the successful attempt: request sent → last byte. */
   latency_ms: number;
   attempts: number;
+  /** The body sent and the body received, key redacted (no headers: they are never read here). */
+  raw: RawExchange;
+  /** Per token of the text content, when the request asked for logprobs and the server gave them. */
+  logprobs: TokenLogprob[] | null;
 }
 
 // ---- what comes back, parsed with zod (servers vary; nothing is trusted) ---------------------
@@ -42,6 +46,13 @@ const usageWire = z.object({
   completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
 });
 type UsageWire = z.infer<typeof usageWire>;
+
+const tokenLogprobWire = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })).nullish(),
+});
+const logprobsWire = z.object({ content: z.array(tokenLogprobWire).nullish() }).nullish();
 
 const argumentsWire = z.union([z.string(), z.record(z.string(), z.unknown())]).nullish();
 
@@ -62,6 +73,7 @@ export const chatCompletionWire = z.object({
           tool_calls: z.array(toolCallWire).nullish(),
         }),
         finish_reason: z.string().nullish(),
+        logprobs: logprobsWire,
       }),
     )
     .min(1),
@@ -90,6 +102,7 @@ export const chatCompletionChunkWire = z.object({
           })
           .nullish(),
         finish_reason: z.string().nullish(),
+        logprobs: logprobsWire,
       }),
     )
     .nullish(),
@@ -128,6 +141,31 @@ function redactAnswer(result: { message: Message; refusal: string | null }, apiK
   if (typeof m.refusal === 'string') m.refusal = redactKey(m.refusal, apiKey);
   if (result.refusal !== null) result.refusal = redactKey(result.refusal, apiKey);
   for (const c of m.tool_calls ?? []) c.function.arguments = redactKey(c.function.arguments, apiKey);
+}
+
+function tokenLogprobs(content: z.infer<typeof logprobsWire>): TokenLogprob[] {
+  return (content?.content ?? []).map((t) => ({
+    token: t.token,
+    logprob: t.logprob,
+    ...(t.top_logprobs ? { top_logprobs: t.top_logprobs.map((a) => ({ token: a.token, logprob: a.logprob })) } : {}),
+  }));
+}
+
+/**
+ * The exchange as it may be stored: the bodies only (headers are never part of it), with the key,
+ * bearer tokens, sk- keys and URL credentials redacted wherever a server or a model echoed them.
+ */
+export function redactedExchange(request: unknown, response: unknown, apiKey: string | null): RawExchange {
+  const clean = (v: unknown): unknown => {
+    if (v === undefined) return null;
+    const text = redactSecret(JSON.stringify(v), apiKey);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text; // a redaction inside an escape sequence: kept as the redacted text
+    }
+  };
+  return { request: clean(request), response: clean(response) };
 }
 
 /** Rough token count of a request before it is sent: ~4 characters per token, plus max output. */
@@ -221,6 +259,8 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
       refusal: choice.message.refusal ?? null,
       latency_ms,
       time_to_first_token_ms: null,
+      raw: redactedExchange(body, raw, apiKey),
+      logprobs: choice.logprobs?.content ? tokenLogprobs(choice.logprobs) : null,
     };
   }
 
@@ -242,11 +282,14 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
     let usage: UsageWire | null = null;
     let ttft: number | null = null;
     let sawChunk = false;
+    let logprobs: TokenLogprob[] | null = null;
+    const chunks: unknown[] = [];
     const calls: { id: string | null; type: string | null; name: string; args: string }[] = [];
     for await (const raw of stream as AsyncIterable<unknown>) {
       const parsed = chatCompletionChunkWire.safeParse(raw);
       if (!parsed.success) throw new MalformedResponseError(`a stream chunk is not a chat completion chunk (${describeZod(parsed.error)})`);
       sawChunk = true;
+      chunks.push(raw);
       if (parsed.data.usage) usage = parsed.data.usage;
       for (const choice of parsed.data.choices ?? []) {
         const d = choice.delta;
@@ -264,6 +307,7 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
           if (tc.function?.arguments) call.args += tc.function.arguments;
         }
         if (choice.finish_reason) finish = choice.finish_reason;
+        if (choice.logprobs?.content) (logprobs ??= []).push(...tokenLogprobs(choice.logprobs));
       }
     }
     // The SDK ends the iteration quietly when the request is aborted: say why here.
@@ -293,6 +337,8 @@ export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBod
       refusal,
       latency_ms,
       time_to_first_token_ms: ttft,
+      raw: redactedExchange(streamBody, chunks, apiKey),
+      logprobs,
     };
   }
 

@@ -42,6 +42,8 @@ import {
   type Message,
   type ModelConfig,
   type OutputField,
+  type RawExchange,
+  type TokenLogprob,
   messageParts,
 } from '../../../common/schema';
 import { type ChatRequestBody, createChatCaller } from './chatClient';
@@ -59,6 +61,10 @@ export interface GeneratedResponse extends ResponseUsage {
   structured?: { ok: true; value: unknown } | { ok: false; error: string; issues?: StructuredIssue[] };
   /** HTTP attempts made (1 = no retry). Optional, so that fakes and pass-through need not set it. */
   attempts?: number;
+  /** The request and response bodies (key redacted). Optional, so that fakes need not set it. */
+  raw?: RawExchange;
+  /** Token logprobs of the text content, when asked for. */
+  logprobs?: TokenLogprob[] | null;
 }
 
 export interface InferenceRequest {
@@ -198,7 +204,47 @@ export function buildInferenceRequest(args: {
   }
   const fields = config.output_schema && config.output_schema.length > 0 ? config.output_schema : null;
   if (fields) body.response_format = outputResponseFormat(fields);
+  Object.assign(body, requestParameters(model, tools));
   return { body, outputFields: fields };
+}
+
+/**
+ * The configuration's sampling and output parameters as chat-completions fields. Decisions:
+ * `top_logprobs` implies `logprobs: true` (OpenAI refuses one without the other); `tool_choice`
+ * "none" or "auto" is left out when the conversation defines no tools (it would mean nothing, and
+ * strict servers refuse tool_choice without tools), while "required" or a named function without
+ * that tool fails the item with the reason rather than send a request that cannot be honoured.
+ */
+export function requestParameters(
+  model: ModelConfig,
+  tools: readonly ChatCompletionFunctionTool[],
+): Pick<ChatRequestBody, 'top_p' | 'seed' | 'stop' | 'logprobs' | 'top_logprobs' | 'user' | 'tool_choice'> {
+  const out: ReturnType<typeof requestParameters> = {};
+  if (model.top_p !== undefined) out.top_p = model.top_p;
+  if (model.seed !== undefined) out.seed = model.seed;
+  if (model.stop !== undefined) out.stop = model.stop;
+  if (model.logprobs !== undefined) out.logprobs = model.logprobs;
+  if (model.top_logprobs !== undefined) {
+    out.logprobs = true;
+    out.top_logprobs = model.top_logprobs;
+  }
+  if (model.user !== undefined) out.user = model.user;
+  const choice = model.tool_choice;
+  if (choice === undefined) return out;
+  const names = tools.map((t) => t.function.name);
+  if (typeof choice === 'string') {
+    if (choice === 'required' && names.length === 0)
+      throw new InferenceError('tool_choice "required" needs tools, and the conversation defines none', 'unknown');
+    if (names.length > 0) out.tool_choice = choice;
+    return out;
+  }
+  if (!names.includes(choice.function))
+    throw new InferenceError(
+      `tool_choice names the function "${choice.function}", which the conversation does not define${names.length ? ` (it defines ${names.join(', ')})` : ''}`,
+      'unknown',
+    );
+  out.tool_choice = { type: 'function', function: { name: choice.function } };
+  return out;
 }
 
 export function computeCost(model: ModelConfig, input: number | null, output: number | null): number | null {
@@ -224,6 +270,8 @@ export function createInferenceSource(opts: InferenceSourceOptions): (req: Infer
       message: r.message,
       latency_ms: r.latency_ms,
       attempts: r.attempts,
+      raw: r.raw,
+      logprobs: r.logprobs,
     };
     if (outputFields) {
       const content = typeof r.message.content === 'string' ? r.message.content : null;

@@ -32,11 +32,11 @@ import {
   type ModelConfig,
   messageParts,
 } from '../../../common/schema';
-import type { DetectionInput, Detector } from '../detectors/detector';
+import { addJudgeUsage, type DetectionInput, type DetectionReport, type Detector } from '../detectors/detector';
 import { type ChatRequestBody, createChatCaller } from '../inference/chatClient';
 import type { EndpointOptions } from '../inference/contract';
 import { locateJsonPath } from '../json/locate';
-import { contextMessages } from '../inference/responseSource';
+import { computeCost, contextMessages } from '../inference/responseSource';
 import { toWireJsonSchema } from '../inference/outputSchema';
 import { InferenceError } from '../inference/retry';
 import { JUDGE_PROMPT_VERSION, buildJudgeMessages, defaultJudgeLabelSet } from './judgePrompt';
@@ -82,6 +82,12 @@ export function judgeRequestBody(
     response_format: { type: 'json_schema', json_schema: { name: 'hallucination_annotations', strict, schema } },
   };
   if (model.max_tokens !== undefined) body.max_tokens = model.max_tokens;
+  // Of the configuration's request parameters the judge takes those that keep its answer a JSON
+  // document: seed, top_p and user. stop could cut the JSON short, tool_choice and logprobs mean
+  // nothing for it.
+  if (model.seed !== undefined) body.seed = model.seed;
+  if (model.top_p !== undefined) body.top_p = model.top_p;
+  if (model.user !== undefined) body.user = model.user;
   return body;
 }
 
@@ -215,6 +221,8 @@ export interface GeneratedJudgeInput {
   message: Message;
   labelSet?: LabelSet | null;
   signal?: AbortSignal;
+  /** Where the judge's tokens and cost are added. */
+  report?: DetectionReport;
 }
 
 export interface JudgeDetector extends Detector {
@@ -236,11 +244,18 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
     annotate: { message: Message; messageIndex: number },
     labelSetIn: LabelSet | null | undefined,
     signalIn: AbortSignal | undefined,
+    report: DetectionReport | undefined,
   ): Promise<Annotation[]> {
     if (messageParts(annotate.message).length === 0) return [];
     const labelSet = labelSetIn ?? defaultJudgeLabelSet();
     const body = judgeRequestBody(opts.model, { ...promptInput, labelSet });
     const reply = await call(body, signalIn ?? new AbortController().signal);
+    // Counted apart from the target's usage: the item and the metrics keep the judge's on its own.
+    addJudgeUsage(report, {
+      input_tokens: reply.input_tokens,
+      output_tokens: reply.output_tokens,
+      cost_usd: computeCost(opts.model, reply.input_tokens, reply.output_tokens),
+    });
     const raws = parseJudgeReply(typeof reply.message.content === 'string' ? reply.message.content : null, labelSet);
     return locateJudgeAnnotations(annotate.message, annotate.messageIndex, raws);
   }
@@ -248,7 +263,7 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
     name: 'judge',
     promptVersion: JUDGE_PROMPT_VERSION,
     detect(input: DetectionInput): Promise<Annotation[]> {
-      return judge(input, input, input.labelSet, input.signal);
+      return judge(input, input, input.labelSet, input.signal, input.report);
     },
     detectGenerated(input: GeneratedJudgeInput): Promise<Annotation[]> {
       const context = contextMessages(input.conversation, input.responseIndex, input.systemPromptOverride);
@@ -258,6 +273,7 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
         { message: input.message, messageIndex: input.responseIndex },
         input.labelSet,
         input.signal,
+        input.report,
       );
     },
   };
