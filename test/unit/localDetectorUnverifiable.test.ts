@@ -137,3 +137,10 @@ test('an English word that abbreviates a month elsewhere is not read as a date',
   const p = { date: { type: 'string', description: 'Date.' } };
   assert.equal(detect('Please set 5 alarms for me', { date: '2025-09-05' }, p).length, 1);
 });
+
+test('numbers in Chinese numerals and Russian city forms ground their values', () => {
+  const p = { destination: { type: 'string', description: 'City.' }, tickets: { type: 'integer', description: 'How many.' } };
+  assert.deepEqual(detect('帮我订两张去上海的机票', { destination: 'Shanghai', tickets: 2 }, p), []);
+  assert.equal(detect('帮我订两张去上海的机票', { destination: 'Shanghai', tickets: 3 }, p).length, 1);
+  assert.deepEqual(detect('Найди рестораны в Санкт-Петербурге', { destination: 'Saint Petersburg' }, p), []);
+});

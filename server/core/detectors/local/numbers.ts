@@ -186,6 +186,50 @@ const OTHER_LANGUAGE_NUMBER_WORDS: ReadonlyMap<string, number[]> = (() => {
   return out;
 })();
 
+const CJK_DIGITS: Readonly<Record<string, number>> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  兩: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+const CJK_UNITS: Readonly<Record<string, number>> = { 十: 10, 百: 100, 千: 1000, 万: 10000, 萬: 10000 };
+const CJK_NUMERAL = /[零〇一二两兩三四五六七八九十百千万萬]/;
+const CJK_NUMERAL_RUN = /[零〇一二两兩三四五六七八九十百千万萬]+/g;
+
+/** Numbers written in Chinese or Japanese numerals inside a run of text ("两张" → 2, "二十五" → 25). */
+function cjkNumbers(text: string): number[] {
+  const out: number[] = [];
+  for (const run of text.match(CJK_NUMERAL_RUN) ?? []) {
+    let total = 0;
+    let section = 0;
+    let digit = -1;
+    for (const ch of run) {
+      if (ch in CJK_DIGITS) {
+        digit = CJK_DIGITS[ch]!;
+        continue;
+      }
+      const unit = CJK_UNITS[ch]!;
+      const d = digit < 0 ? 1 : digit; // "十五": ten needs no leading one
+      if (unit === 10000) {
+        total += (section + Math.max(digit, 0)) * unit;
+        section = 0;
+      } else section += d * unit;
+      digit = -1;
+    }
+    out.push(total + section + Math.max(digit, 0));
+  }
+  return out;
+}
+
 const SI_FACTOR: Readonly<Record<string, number>> = { k: 1e3, m: 1e-3, μ: 1e-6, µ: 1e-6, u: 1e-6, n: 1e-9, p: 1e-12 };
 
 /**
@@ -197,6 +241,7 @@ export function numbersInTokens(tokens: readonly string[], add: (value: number) 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     let v = parseNumberToken(t);
+    if (v === null && CJK_NUMERAL.test(t)) for (const n of cjkNumbers(t)) add(n);
     if (v === null) {
       const cal = CALENDAR_WORDS.get(t);
       if (cal !== undefined) for (const c of cal) add(c);
