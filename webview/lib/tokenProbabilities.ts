@@ -1,7 +1,8 @@
 // Which generated tokens lie under an annotation, with their probability: a low-probability token
 // under a marker is worth seeing (the model was unsure exactly where it made something up).
 // Logprobs cover the text content of the one generated response; tool-call arguments have none.
-import { messageParts, type Annotation, type ExperimentItem, type TokenLogprob } from '../../common/schema';
+import { messageParts } from '../../common/schemaValues';
+import type { Annotation, ExperimentItem, TokenLogprob } from '../../common/schema';
 
 /** Below this probability a token is shown as unlikely. */
 export const LOW_PROBABILITY = 0.2;
