@@ -94,7 +94,9 @@ function readReport(frame) {
       rate: card('hallucination_rate'),
       total: card('total_hallucinations'),
       free: card('hallucination_free_count'),
-      cards: document.querySelectorAll('.cards .card').length,
+      // the design's metric cards; the review card ("Unreviewed") is counted apart
+      cards: document.querySelectorAll('.cards .card:not([data-metric="review"])').length,
+      unreviewed: card('review'),
       charts: [...document.querySelectorAll('.charts .chart-card h3')].map((h) => h.firstChild?.textContent ?? ''),
       chartBars: document.querySelectorAll('.charts svg .bar').length,
       rows: [...document.querySelectorAll('.items .row:not(.placeholder)')].map((r) => ({
@@ -231,6 +233,8 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       expect('progress', report.progress, '4 of 4 items done (100%)');
       expect('status bar', report.statusLabel, 'Completed 4');
       expect('metric cards', report.cards, 10);
+      // nobody has reviewed yet: every one of the 3 hallucinations is unreviewed
+      expect('unreviewed', report.unreviewed, '3');
       if (report.charts.length < 4 || report.chartBars < 2)
         throw new Error(`charts: ${JSON.stringify(report.charts)} with ${report.chartBars} bars`);
       expect(
