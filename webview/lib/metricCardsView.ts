@@ -78,7 +78,6 @@ export function metricCards(experiment: ExperimentResource): VNode {
   return h(
     'div',
     { class: 'cards' },
-    reviewCard(experiment),
     cardSpecs.map((spec) => {
       const def = metricDef(spec.key);
       const value = experiment.metrics[spec.key];
@@ -111,6 +110,8 @@ export function metricCards(experiment: ExperimentResource): VNode {
           : null,
       );
     }),
+    // after the design's metrics: what people's review left unreviewed and took out of the counts
+    reviewCard(experiment),
   );
 }
 
@@ -127,7 +128,7 @@ export function reviewCard(experiment: ExperimentResource): VNode | null {
   return h(
     'div',
     {
-      class: ['card', experiment.unreviewed_count > 0 && 'alert'],
+      class: 'card',
       title: ['Hallucination counts exclude annotations dismissed in review.', ...scores].join('\n'),
       'data-metric': 'review',
     },
