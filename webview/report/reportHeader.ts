@@ -4,10 +4,11 @@
 import type { ExperimentResource } from '../../common/schema';
 import type { ReportProtocol, ReportSnapshot } from '../../common/webviewProtocol';
 import { button, iconButton } from '../lib/controls';
-import { codicon, el } from '../lib/dom';
+import { codicon, el, toDom } from '../lib/dom';
 import { formatDateTime, formatDuration, formatInt, plural } from '../lib/format';
 import { failureCounts } from '../lib/items';
 import { modelConfigsOf } from '../lib/reportChips';
+import { experimentComments, reportInfoLine, type InfoEditing } from '../lib/reportInfoLine';
 import type { RpcClient } from '../lib/rpc';
 import { finishedText } from '../lib/statusText';
 
@@ -53,6 +54,8 @@ export function reportHeaderKey(snap: ReportSnapshot, deleted: boolean): string 
     s0.skipped,
     s0.pending + s0.in_progress + s0.inference_completed,
     Object.keys(e.metrics_by_model),
+    e.tags ?? [],
+    experimentComments(e).length,
   ]);
 }
 
@@ -156,5 +159,30 @@ export function reportHeader(snap: ReportSnapshot, deleted: boolean, ctx: Report
     ctx.exportButton,
     iconButton('refresh', 'Refresh', () => void ctx.refresh()),
   );
-  return el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub), actions);
+  return el(
+    'header',
+    { class: 'report-header' },
+    el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub, infoLine(e, deleted, ctx)),
+    actions,
+  );
+}
+
+/** Tags (editable) and comments (Add comment); redrawn here while a field opens or closes. */
+function infoLine(e: ExperimentResource, deleted: boolean, ctx: ReportHeaderContext): HTMLElement {
+  const host = el('div', { class: 'info-line-host' });
+  const draw = (editing: InfoEditing) => host.replaceChildren(toDom(reportInfoLine(e, editing, deleted ? undefined : handlers)));
+  const save = (key: string, params: { tags: string[] } | { comment: string }) =>
+    void ctx.act(key, async () => {
+      await ctx.rpc.request('updateInfo', params);
+      // The snapshot redraws the header when the tags or the count changed; a save that changed
+      // neither (the same tags) closes the field here.
+      draw(null);
+    });
+  const handlers = {
+    edit: draw,
+    saveTags: (tags: string[]) => save('tags', { tags }),
+    addComment: (comment: string) => save('comment', { comment }),
+  };
+  draw(null);
+  return host;
 }
