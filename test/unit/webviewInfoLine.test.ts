@@ -109,3 +109,15 @@ test('the header is redrawn when the tags or the comments count change; the requ
   assert.equal(ReportProtocol.updateInfo.params.safeParse({ comment: '  ' }).success, false, 'a blank comment is refused');
   assert.deepEqual(ReportProtocol.updateInfo.params.parse({ tags: [' a ', 'a'] }).tags, ['a']);
 });
+
+test('a field rebuilt while the person types keeps the text typed so far, and reports each keystroke', () => {
+  const { on, calls } = recorder();
+  const [input] = find(reportInfoLine({ tags: ['baseline'] }, 'tags', on, 'baseline, jud'), 'input');
+  assert.deepEqual(input!.props.prop, { value: 'baseline, jud' });
+  input!.props.on!.input!({ target: { value: 'baseline, judge' } } as unknown as Event);
+  assert.deepEqual(calls, [], 'typing is not an edit');
+  const typed: string[] = [];
+  const [again] = find(reportInfoLine({}, 'comment', { ...on, typed: (t) => typed.push(t) }), 'input');
+  again!.props.on!.input!({ target: { value: 'wh' } } as unknown as Event);
+  assert.deepEqual(typed, ['wh']);
+});

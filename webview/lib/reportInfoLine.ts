@@ -14,6 +14,8 @@ export interface InfoLineHandlers {
   edit(mode: InfoEditing): void;
   saveTags(tags: string[]): void;
   addComment(text: string): void;
+  /** What the open field holds now (kept when the header is rebuilt under the person's typing). */
+  typed?(text: string): void;
 }
 
 /** The comments on the experiment itself (not those of verdicts on annotations or items). */
@@ -32,6 +34,8 @@ export function reportInfoLine(
   e: Pick<ExperimentResource, 'tags' | 'comments'>,
   editing: InfoEditing,
   on: InfoLineHandlers | undefined,
+  /** The open field's text when the header was rebuilt while the person typed. */
+  draft?: string,
 ): VNode {
   const tags = e.tags ?? [];
   const comments = experimentComments(e);
@@ -42,10 +46,17 @@ export function reportInfoLine(
       'aria-label': label,
       placeholder,
       maxlength: mode === 'tags' ? 2000 : 10_000,
-      prop: { value },
-      // Focus once mounted, so the person types right away (keyboard reachable from the button).
-      ref: (element: Element) => queueMicrotask(() => (element as HTMLInputElement).focus()),
+      prop: { value: draft ?? value },
+      // Focus once mounted, the caret at the end, so the person types right away (and goes on
+      // typing when a running experiment's progress rebuilt the header).
+      ref: (element: Element) =>
+        queueMicrotask(() => {
+          const input = element as HTMLInputElement;
+          input.focus();
+          input.setSelectionRange(input.value.length, input.value.length);
+        }),
       on: {
+        input: (event: Event) => on?.typed?.((event.target as HTMLInputElement).value),
         keydown: (event: Event) => {
           const key = (event as KeyboardEvent).key;
           if (key === 'Escape') on?.edit(null);

@@ -167,22 +167,44 @@ export function reportHeader(snap: ReportSnapshot, deleted: boolean, ctx: Report
   );
 }
 
+/**
+ * The field open in the header's info line and what it holds: the header is rebuilt whenever what
+ * it shows changes (a running experiment's progress), and the person's typing must survive that.
+ * One report per page, so one per module.
+ */
+let openField: { mode: Exclude<InfoEditing, null>; draft?: string } | null = null;
+
 /** Tags (editable) and comments (Add comment); redrawn here while a field opens or closes. */
 function infoLine(e: ExperimentResource, deleted: boolean, ctx: ReportHeaderContext): HTMLElement {
   const host = el('div', { class: 'info-line-host' });
-  const draw = (editing: InfoEditing) => host.replaceChildren(toDom(reportInfoLine(e, editing, deleted ? undefined : handlers)));
+  const draw = () =>
+    host.replaceChildren(toDom(reportInfoLine(e, openField?.mode ?? null, deleted ? undefined : handlers, openField?.draft)));
   const save = (key: string, params: { tags: string[] } | { comment: string }) =>
     void ctx.act(key, async () => {
-      await ctx.rpc.request('updateInfo', params);
-      // The snapshot redraws the header when the tags or the count changed; a save that changed
-      // neither (the same tags) closes the field here.
-      draw(null);
+      // Closed before the answer: the snapshot that follows may rebuild the header first.
+      const was = openField;
+      openField = null;
+      try {
+        await ctx.rpc.request('updateInfo', params);
+      } catch (error) {
+        // Kept open with the text when the server refused it (the banner says why).
+        openField = was;
+        draw();
+        throw error;
+      }
+      draw();
     });
   const handlers = {
-    edit: draw,
+    edit: (mode: InfoEditing) => {
+      openField = mode ? { mode } : null;
+      draw();
+    },
+    typed: (text: string) => {
+      if (openField) openField.draft = text;
+    },
     saveTags: (tags: string[]) => save('tags', { tags }),
     addComment: (comment: string) => save('comment', { comment }),
   };
-  draw(null);
+  draw();
   return host;
 }
