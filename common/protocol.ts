@@ -91,6 +91,8 @@ export const experimentSummarySchema = z.object({
       hallucinations: z.number().int(),
     }),
   ),
+  /** Its tags (info.json over the configuration's): the Experiments view filters by them. */
+  tags: z.array(z.string()).optional(),
 });
 export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
 

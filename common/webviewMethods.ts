@@ -20,6 +20,7 @@ export const reportMethods = {
   export: { kind: 'request', method: 'report/export' },
   compare: { kind: 'request', method: 'report/compare' },
   review: { kind: 'request', method: 'report/review' },
+  updateInfo: { kind: 'request', method: 'report/updateInfo' },
   snapshot: { kind: 'notification', method: 'report/snapshot' },
   deleted: { kind: 'notification', method: 'report/deleted' },
 } as const satisfies MethodTable<typeof ReportProtocol>;

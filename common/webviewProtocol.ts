@@ -14,7 +14,7 @@ import {
   MAX_CONVERSATION_PAGE,
   traceFileSummarySchema,
 } from './protocol';
-import { experimentConfigSchema, experimentResourceSchema, modelConfigSchema } from './schema';
+import { experimentConfigSchema, experimentResourceSchema, experimentTagsSchema, modelConfigSchema } from './schema';
 import { estimateResultSchema } from './estimate';
 
 // ---- envelopes ---------------------------------------------------------------------------
@@ -242,6 +242,15 @@ export const ReportProtocol = {
       label: z.string().max(200).optional(),
     }),
     z.object({ done: z.boolean() }),
+  ),
+  /**
+   * The header's Tags field (replaces the tags) or Add comment (appends one on the experiment): the
+   * host sends UpdateExperimentInfo with the review author; the snapshot with the change follows.
+   */
+  updateInfo: request(
+    'report/updateInfo',
+    z.object({ tags: experimentTagsSchema.optional(), comment: z.string().trim().min(1).max(10_000).optional() }),
+    z.object({ tags: z.array(z.string()), comments: z.number().int() }),
   ),
   // host → webview
   snapshot: notification('report/snapshot', reportSnapshotSchema),

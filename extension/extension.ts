@@ -10,6 +10,7 @@ import { ActiveExperiment } from './activeExperiment';
 import { TraceFileSelection } from './traceFileSelection';
 import { ExperimentTreeProvider, TraceTreeProvider, type ExperimentNode, type TraceNode } from './trees';
 import { registerCommands } from './commands';
+import { registerExperimentTagFilter } from './experimentTagFilter';
 import { apiKeyStore } from './apiKeys';
 import { confirmNewKeyOrigin } from './keyConsent';
 import { registerWebviewSerializers } from './webviews';
@@ -104,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     traceView,
     experimentView,
     receiver,
+    registerExperimentTagFilter(experimentTree, experimentView),
     server.on(P.IndexChanged, ({ files }) => traceTree.setFiles(files)),
     server.on(P.ExperimentChanged, ({ experiment, deletedId }) => {
       if (experiment) experimentTree.upsert(experiment);

@@ -8,6 +8,7 @@ import type { ServerConnection } from './serverClient';
 import { fileView, moreConversationsView, TREE_CONVERSATION_PAGE, unreadCallView, type UnreadCall } from './traceTreeModel';
 import { liveConversationDescription, liveNodeDescription, type LiveEntry } from './liveTracesModel';
 import type { LiveTracesSource } from './traceReceiver';
+import { keptByTag, tagsTooltipLine } from './experimentTagFilterModel';
 
 export type TraceNode =
   | { kind: 'file'; summary: TraceFileSummary }
@@ -124,6 +125,8 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   private readonly changed = new vscode.EventEmitter<ExperimentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private experiments = new Map<string, ExperimentSummary>();
+  /** Only the experiments with this tag are listed (Filter Experiments by Tag…); none: all. */
+  private tag: string | undefined;
 
   /** "markers shown" follows the owner of the active experiment. */
   constructor(
@@ -160,6 +163,16 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
   get(id: string): ExperimentSummary | undefined {
     return this.experiments.get(id);
   }
+  all(): ExperimentSummary[] {
+    return [...this.experiments.values()];
+  }
+  get tagFilter(): string | undefined {
+    return this.tag;
+  }
+  setTagFilter(tag: string | undefined): void {
+    this.tag = tag;
+    this.changed.fire(undefined);
+  }
 
   getTreeItem(node: ExperimentNode): vscode.TreeItem {
     if (node.kind === 'live' || node.kind === 'liveConversation') return this.liveItem(node);
@@ -172,7 +185,8 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       item.tooltip = new vscode.MarkdownString(
         `**${e.name}**\n\n${e.pass_through ? 'Pass-through (traced responses)' : `Model: ${e.model}`}\n\nCreated ${new Date(e.created_at).toLocaleString()}\n\n` +
           `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed} · skipped ${s.skipped}\n\n` +
-          `Hallucination rate: ${e.hallucination_rate === null ? 'n/a' : `${(e.hallucination_rate * 100).toFixed(1)}%`}`,
+          `Hallucination rate: ${e.hallucination_rate === null ? 'n/a' : `${(e.hallucination_rate * 100).toFixed(1)}%`}` +
+          (tagsTooltipLine(e.tags) ? `\n\n${tagsTooltipLine(e.tags)}` : ''),
       );
       item.iconPath = e.running
         ? new vscode.ThemeIcon('sync~spin')
@@ -220,6 +234,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
         // Shown once the receiver ran in this window: it is not clutter for those who never use it.
         ...(this.live?.model.active ? [LIVE_NODE] : []),
         ...[...this.experiments.values()]
+          .filter((e) => keptByTag(e, this.tag))
           .sort((a, b) => b.created_at.localeCompare(a.created_at))
           .map((experiment): ExperimentNode => ({ kind: 'experiment', experiment })),
       ];

@@ -83,6 +83,7 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   });
   const requests = new Requests(session, traceFiles, markers, {
     activeExperimentChanged: (id) => notify(P.ActiveExperimentChanged, { id }),
+    experimentInfoChanged: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),
   });
   const review = new ReviewRequests(session, traceFiles, markers, {
     reviewed: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),

@@ -27,6 +27,8 @@ export const SERVER_VERSION = '0.1.0';
 /** Notifications the requests send besides their answers. */
 export interface RequestEvents {
   activeExperimentChanged(id: string | null): void;
+  /** Its tags changed: the Experiments view lists and filters by them. */
+  experimentInfoChanged(id: string): void;
 }
 
 export class Requests {
@@ -146,7 +148,9 @@ export class Requests {
 
   /** Tags, metadata or a comment on an experiment; the report re-reads the experiment after. */
   updateExperimentInfo({ id, author, ...update }: Params<typeof P.UpdateExperimentInfo>): Result<typeof P.UpdateExperimentInfo> {
-    return this.session.requireService().updateInfo(id, update, author ?? osUser());
+    const info = this.session.requireService().updateInfo(id, update, author ?? osUser());
+    this.events.experimentInfoChanged(id);
+    return info;
   }
 
   /** The cost of a configuration before it runs (the form's estimate above Create). */

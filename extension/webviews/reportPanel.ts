@@ -18,7 +18,7 @@ import {
   type TraceLocation,
 } from '../../common/webviewProtocol';
 import { notify, serveRequests, throttle } from './messageRouter';
-import { REVIEW_COMMANDS } from '../reviewCommands';
+import { REVIEW_COMMANDS, reviewAuthor } from '../reviewCommands';
 import { createPanel, log, preparePanel, type WebviewHostDeps } from './panelKit';
 
 const REFRESH_INTERVAL_MS = 400;
@@ -193,6 +193,15 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
           return { done: done !== undefined };
         },
         export: async ({ format, fileName, content }) => ({ path: await saveExport(format, fileName, content) }),
+        // The server announces the change (ExperimentChanged): the snapshot follows.
+        updateInfo: async ({ tags, comment }) => {
+          const info = await server.request(P.UpdateExperimentInfo, {
+            id: experimentId,
+            ...(tags ? { tags } : {}),
+            ...(comment ? { comment, author: reviewAuthor(settings) } : {}),
+          });
+          return { tags: info.tags, comments: info.comments.length };
+        },
         compare: async ({ byConfiguration }) => {
           const others = (await server.request(P.ListExperiments, {})).experiments.filter((e) => e.id !== experimentId);
           const items: (vscode.QuickPickItem & { id?: string })[] = [];

@@ -4,10 +4,11 @@
 import type { ExperimentResource } from '../../common/schema';
 import type { ReportProtocol, ReportSnapshot } from '../../common/webviewProtocol';
 import { button, iconButton } from '../lib/controls';
-import { codicon, el } from '../lib/dom';
+import { codicon, el, toDom } from '../lib/dom';
 import { formatDateTime, formatDuration, formatInt, plural } from '../lib/format';
 import { failureCounts } from '../lib/items';
 import { modelConfigsOf } from '../lib/reportChips';
+import { experimentComments, reportInfoLine, type InfoEditing } from '../lib/reportInfoLine';
 import type { RpcClient } from '../lib/rpc';
 import { finishedText } from '../lib/statusText';
 
@@ -53,6 +54,8 @@ export function reportHeaderKey(snap: ReportSnapshot, deleted: boolean): string 
     s0.skipped,
     s0.pending + s0.in_progress + s0.inference_completed,
     Object.keys(e.metrics_by_model),
+    e.tags ?? [],
+    experimentComments(e).length,
   ]);
 }
 
@@ -156,5 +159,52 @@ export function reportHeader(snap: ReportSnapshot, deleted: boolean, ctx: Report
     ctx.exportButton,
     iconButton('refresh', 'Refresh', () => void ctx.refresh()),
   );
-  return el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub), actions);
+  return el(
+    'header',
+    { class: 'report-header' },
+    el('div', { class: 'title-block' }, el('h1', {}, e.name, stateBadge), sub, infoLine(e, deleted, ctx)),
+    actions,
+  );
+}
+
+/**
+ * The field open in the header's info line and what it holds: the header is rebuilt whenever what
+ * it shows changes (a running experiment's progress), and the person's typing must survive that.
+ * One report per page, so one per module.
+ */
+let openField: { mode: Exclude<InfoEditing, null>; draft?: string } | null = null;
+
+/** Tags (editable) and comments (Add comment); redrawn here while a field opens or closes. */
+function infoLine(e: ExperimentResource, deleted: boolean, ctx: ReportHeaderContext): HTMLElement {
+  const host = el('div', { class: 'info-line-host' });
+  const draw = () =>
+    host.replaceChildren(toDom(reportInfoLine(e, openField?.mode ?? null, deleted ? undefined : handlers, openField?.draft)));
+  const save = (key: string, params: { tags: string[] } | { comment: string }) =>
+    void ctx.act(key, async () => {
+      // Closed before the answer: the snapshot that follows may rebuild the header first.
+      const was = openField;
+      openField = null;
+      try {
+        await ctx.rpc.request('updateInfo', params);
+      } catch (error) {
+        // Kept open with the text when the server refused it (the banner says why).
+        openField = was;
+        draw();
+        throw error;
+      }
+      draw();
+    });
+  const handlers = {
+    edit: (mode: InfoEditing) => {
+      openField = mode ? { mode } : null;
+      draw();
+    },
+    typed: (text: string) => {
+      if (openField) openField.draft = text;
+    },
+    saveTags: (tags: string[]) => save('tags', { tags }),
+    addComment: (comment: string) => save('comment', { comment }),
+  };
+  draw();
+  return host;
 }

@@ -46,6 +46,14 @@ export class ExperimentInfoStore {
     };
   }
 
+  /**
+   * The tags people set since the experiment was created, or null when they changed none: read
+   * apart from the record so that listing (from stored summaries) stays cheap.
+   */
+  changedTags(id: string, warnings: string[] = []): string[] | null {
+    return this.stored(id, warnings)?.tags ?? null;
+  }
+
   update(record: ExperimentRecord, update: InfoUpdate, author: string, now = new Date()): ExperimentInfo {
     const change = infoUpdateSchema.parse(update);
     const current = this.read(record);

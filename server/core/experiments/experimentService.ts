@@ -144,7 +144,7 @@ export class ExperimentService {
         continue;
       }
       try {
-        out.push(this.listed.summaryOf(id, () => this.summary(this.read(id))));
+        out.push(this.withChangedTags(this.listed.summaryOf(id, () => this.summary(this.read(id)))));
       } catch (e) {
         this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
       }
@@ -328,6 +328,14 @@ export class ExperimentService {
   }
 
   private summary(exp: LiveExperiment): ExperimentSummary {
-    return { ...summarize(exp.record, exp.items), running: exp.run !== null };
+    return this.withChangedTags({ ...summarize(exp.record, exp.items), running: exp.run !== null });
+  }
+
+  /** Tags changed after create live in info.json, not in the summary stored with the record. */
+  private withChangedTags(summary: ExperimentSummary): ExperimentSummary {
+    const warnings: string[] = [];
+    const tags = new ExperimentInfoStore(this.opts.store).changedTags(summary.id, warnings);
+    this.reportOnce(warnings);
+    return tags ? { ...summary, tags } : summary;
   }
 }

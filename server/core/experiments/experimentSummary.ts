@@ -25,5 +25,7 @@ export function summarize(record: ExperimentRecord, items: readonly ExperimentIt
       failure_reason: i.failure_reason,
       hallucinations: i.annotations.length,
     })),
+    // Those set at create; the service puts the ones changed since (info.json) over them.
+    tags: record.config.tags ?? [],
   };
 }
