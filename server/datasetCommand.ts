@@ -1,12 +1,13 @@
 // `hallucination-lab dataset save <experiment id> <name | file.jsonl>`: the experiment's reviewed
 // responses with their gold spans as a dataset file (server/core/datasets/, docs/datasets.md).
 import * as path from 'node:path';
-import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { STORE_DIR } from './core/experiments/experimentStore';
 import { datasetTarget, writeDataset } from './core/datasets/datasetFile';
 import { datasetRecords, datasetText } from './core/datasets/datasetSave';
 import { loadReviewed } from './core/review/loadReviewed';
 import { shown, shownLines } from './terminalText';
 import { InputError, UsageError } from './cliErrors';
+import { storeWithExperiment } from './cliExperimentStore';
 import { parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 
 export const DATASET_USAGE = `Usage:
@@ -44,15 +45,7 @@ function dataset(argv: string[], io: CommandIo, cwd: string): number {
   if (!experimentId || !target) throw new UsageError('dataset save needs an experiment id and a dataset name or .jsonl file');
   if (extra.length) throw new UsageError(`unexpected argument "${shown(extra[0]!)}"`);
 
-  const storeRoot = path.resolve(cwd, values.out ?? STORE_DIR);
-  const store = new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined });
-  let exists: boolean;
-  try {
-    exists = store.exists(experimentId);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (!exists) throw new InputError(`no experiment "${shown(experimentId)}" in ${storeRoot}`);
+  const store = storeWithExperiment(cwd, values.out, experimentId);
   let where;
   try {
     where = datasetTarget(target, cwd);

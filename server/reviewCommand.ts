@@ -3,8 +3,7 @@
 //   review <experiment id> --confirm|--dismiss <annotation id> [--label L] [--comment T]
 // Verdicts go to the experiment's verdicts.jsonl (server/core/review/verdictStore.ts), flushed
 // before the command returns; the same core builds what the editor shows.
-import * as path from 'node:path';
-import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
+import { STORE_DIR, type ExperimentStore } from './core/experiments/experimentStore';
 import { annotationKey } from './core/review/carryOver';
 import { DEFAULT_PASS_THRESHOLD } from './core/review/figures';
 import type { ReviewedExperiment } from './core/review/reviewedResource';
@@ -12,6 +11,7 @@ import { reviewWithHumans } from './core/review/humanAnnotations';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
 import { InputError, UsageError } from './cliErrors';
+import { storeWithExperiment } from './cliExperimentStore';
 import { osUser, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 import { shown } from './terminalText';
 
@@ -66,15 +66,7 @@ function review(argv: string[], io: Io, now: () => Date): number {
   const threshold = values.threshold === undefined ? DEFAULT_PASS_THRESHOLD : Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
 
-  const storeRoot = path.resolve(values.out ?? STORE_DIR);
-  const store = new ExperimentStore(storeRoot, { allowSymlinkedRoot: values.out !== undefined });
-  let exists: boolean;
-  try {
-    exists = store.exists(experimentId);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (!exists) throw new InputError(`no experiment "${experimentId}" in ${storeRoot}`);
+  const store = storeWithExperiment(process.cwd(), values.out, experimentId);
   const verdicts = new VerdictStore(store);
   const reviewed = loadReviewed(store, verdicts, experimentId, threshold, io);
 
