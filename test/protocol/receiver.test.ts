@@ -85,6 +85,8 @@ function post(
     );
     // An oversized body is refused before it is all sent: the write may then fail after the answer.
     req.on('error', (e) => reject(e));
+    // ...and the socket's write error can come after the request closed, with no request to carry it
+    req.on('socket', (socket) => socket.on('error', () => undefined));
     req.end(body);
   });
 }
