@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Annotation, ExperimentResource } from '../../common/schema';
 import { experimentConfigSchema } from '../../common/schema';
-import { configToDraft, draftToConfig, emptyDraft, tagsOf } from '../../webview/lib/formModel';
+import { configToDraft, draftToConfig, emptyDraft } from '../../webview/lib/formModel';
+import { tagsOf } from '../../webview/lib/tagsText';
 import { reviewCard } from '../../webview/lib/metricCardsView';
 import { textOf, toHtml } from '../../webview/lib/vnode';
 

@@ -1,6 +1,7 @@
 // The experiment form's draft: what the person has typed, kept as strings and toggles so that
 // nothing is lost mid-edit (a half-typed number, a disabled section), and its conversion to the
 // experiment configuration that experimentConfigSchema validates.
+import { tagsOf } from './tagsText';
 import {
   detectorKinds,
   outputFieldTypes,
@@ -211,14 +212,6 @@ export function draftToConfig(draft: FormDraft, ctx: FormContext): ExperimentCon
   const tags = tagsOf(draft.tags ?? '');
   if (tags.length > 0) config.tags = tags;
   return config;
-}
-
-/** "baseline, judge v3," → ['baseline', 'judge v3']. */
-export function tagsOf(text: string): string[] {
-  return text
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
 }
 
 /** The configured models chosen as extra configurations; one that is the target itself is left out. */

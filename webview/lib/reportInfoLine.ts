@@ -3,7 +3,7 @@
 // same kind of field). Pure vnodes, so it is unit tested; the header mounts it and redraws it when
 // the person starts or stops editing. The snapshot that follows a save redraws the whole header.
 import type { ExperimentResource } from '../../common/schema';
-import { tagsOf } from './formModel';
+import { tagsOf } from './tagsText';
 import { codiconNode } from './reportChips';
 import { h, type VNode } from './vnode';
 
