@@ -121,11 +121,19 @@ export async function answerWebviewForm(page, { name, conversationIds = null, pa
     },
     { timeout: 5000, what: `the form footer to count ${want.length} items and say Ready` },
   );
+  // The cost estimate above Create follows a valid form (debounced): it must come, not stay "until valid".
+  const estimate = await poll(
+    async () => {
+      const t = (await frame.locator('.estimate').innerText()).trim();
+      return /^Estimate:|Estimate: /.test(t) ? t : null;
+    },
+    { timeout: 10_000, what: 'the cost estimate above Create' },
+  );
   await frame.locator('.conv-list').scrollIntoViewIfNeeded();
   await screenshot(page, `${shot}-conversations`);
   const clickedAt = Date.now();
   await frame.locator('.form-footer vscode-button', { hasText: 'Create experiment' }).click();
-  return { seen: [`webview form (${footer.replace(/\s+/g, ' ').trim()})`], clickedAt };
+  return { seen: [`webview form (${footer.replace(/\s+/g, ' ').trim()})`, `estimate (${estimate.split('\n')[0]})`], clickedAt };
 }
 
 /** What "New Experiment" opened: its first quick input (value not ">…", so not the palette) or a webview. */
