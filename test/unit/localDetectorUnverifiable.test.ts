@@ -144,3 +144,12 @@ test('numbers in Chinese numerals and Russian city forms ground their values', (
   assert.equal(detect('帮我订两张去上海的机票', { destination: 'Shanghai', tickets: 3 }, p).length, 1);
   assert.deepEqual(detect('Найди рестораны в Санкт-Петербурге', { destination: 'Saint Petersburg' }, p), []);
 });
+
+test('weekdays and next week/month in other languages follow from the stated date', () => {
+  const p = { date: { type: 'string', description: 'Date.' } };
+  const today = 'Hoy es 2025-06-04.'; // a Wednesday
+  assert.deepEqual(detect('Reserva una mesa para el lunes', { date: '2025-06-09' }, p, today), []);
+  assert.deepEqual(detect('Buche einen Termin am Freitag', { date: '2025-06-06' }, p, today), []);
+  assert.deepEqual(detect('Réserve pour mardi prochain', { date: '2025-06-10' }, p, today), []);
+  assert.equal(detect('Reserva una mesa para el lunes', { date: '2025-06-12' }, p, today).length, 1);
+});

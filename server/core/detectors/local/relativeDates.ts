@@ -11,12 +11,34 @@ export interface YMD {
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const NEXT = new Set(['next', 'coming', 'following', 'upcoming']);
-/** The same days in the languages users most often write in (folded), read as their English word. */
-const DAY_WORDS = new Map<string, string>([
-  ...['hoy', 'hoje', 'oggi', 'heute', 'vandaag', 'aujourdhui'].map((w) => [w, 'today'] as [string, string]),
-  ...['manana', 'amanha', 'domani', 'demain', 'morgen'].map((w) => [w, 'tomorrow'] as [string, string]),
-  ...['ayer', 'ontem', 'ieri', 'hier', 'gestern', 'gisteren'].map((w) => [w, 'yesterday'] as [string, string]),
-]);
+/**
+ * Words of the languages users most often write in (folded), read as their English word: today /
+ * tomorrow / yesterday, next / last before week and month ("próxima semana", "nächste Woche"), and
+ * the weekdays from CLDR ("lunes", "Montag", "lundi").
+ */
+const RELATIVE_WORDS = (() => {
+  const out = new Map<string, string>();
+  const as = (english: string, words: string[]): void => words.forEach((w) => out.set(w, english));
+  as('today', ['hoy', 'hoje', 'oggi', 'heute', 'vandaag', 'aujourdhui']);
+  as('tomorrow', ['manana', 'amanha', 'domani', 'demain', 'morgen']);
+  as('yesterday', ['ayer', 'ontem', 'ieri', 'hier', 'gestern', 'gisteren']);
+  as('next', ['proxima', 'proximo', 'prochaine', 'prochain', 'nachste', 'nachsten', 'nachstes', 'prossima', 'prossimo', 'volgende']);
+  as('last', ['pasada', 'pasado', 'passada', 'passado', 'derniere', 'dernier', 'letzte', 'letzten', 'scorsa', 'scorso', 'vorige']);
+  as('week', ['semana', 'semaine', 'woche', 'settimana']);
+  as('month', ['mes', 'mois', 'monat', 'mese', 'maand']);
+  for (const locale of ['es', 'fr', 'de', 'it', 'pt', 'nl'])
+    for (let d = 0; d < 7; d++) {
+      // 2024-01-07 was a Sunday: day d of that week is WEEKDAYS[d]
+      const name = new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 7 + d)));
+      const folded = name
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .split(/[^a-z]+/)[0]!;
+      if (folded.length > 3 && !out.has(folded)) out.set(folded, WEEKDAYS[d]!);
+    }
+  return out;
+})();
 const LAST = new Set(['last', 'past', 'previous']);
 
 function toUtc(a: YMD): number {
@@ -45,8 +67,8 @@ export function relativeDateKeys(anchors: readonly YMD[], tokens: readonly strin
     };
     const weekday = new Date(base).getUTCDay();
     for (let i = 0; i < tokens.length; i++) {
-      const t = DAY_WORDS.get(tokens[i]!) ?? tokens[i]!;
-      const prev = tokens[i - 1] ?? '';
+      const t = RELATIVE_WORDS.get(tokens[i]!) ?? tokens[i]!;
+      const prev = RELATIVE_WORDS.get(tokens[i - 1] ?? '') ?? tokens[i - 1] ?? '';
       switch (t) {
         case 'today':
         case 'tonight':
