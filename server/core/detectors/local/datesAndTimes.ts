@@ -150,7 +150,8 @@ function validReading(r: { y?: number; m: number; d?: number }): boolean {
 }
 
 /** Dates in raw text, overlapping matches resolved in favour of the longer one. */
-const HAS_MONTH = new RegExp(MONTH_RE, 'iu');
+// A prefilter only (no word bounds, no Unicode mode: much cheaper); the patterns below bound the names.
+const HAS_MONTH = new RegExp(MONTH_ALTERNATION, 'i');
 const HAS_NUMERIC_DATE = /\d[-/.]\d|(?:19|20)\d{6}|\d\s*[月월]/;
 
 export function extractDates(text: string): DateMention[] {
@@ -205,13 +206,15 @@ export function extractTimes(text: string): TimeMention[] {
       out.push({ start: m.index, end: m.index + m[0].length, minutes: readings });
     }
   }
-  for (const p of OTHER_LANGUAGE_TIMES) {
-    p.re.lastIndex = 0;
-    while ((m = p.re.exec(text)) !== null) {
-      const minutes = p.read(m);
-      if (minutes.length) out.push({ start: m.index, end: m.index + m[0].length, minutes });
+  if (ANY_TIME_CUE.test(text))
+    for (const p of OTHER_LANGUAGE_TIMES) {
+      if (!p.cue.test(text)) continue;
+      p.re.lastIndex = 0;
+      while ((m = p.re.exec(text)) !== null) {
+        const minutes = p.read(m);
+        if (minutes.length) out.push({ start: m.index, end: m.index + m[0].length, minutes });
+      }
     }
-  }
   return out;
 }
 
@@ -224,29 +227,40 @@ function clock(h: number, mi: number, pm: boolean | null): number[] {
   return h >= 1 && h < 12 ? [h * 60 + mi, (h + 12) * 60 + mi] : [h * 60 + mi];
 }
 
-/** Times as other languages write them (each pattern linear, anchored on letters of any script). */
-const OTHER_LANGUAGE_TIMES: { re: RegExp; read: (m: RegExpExecArray) => number[] }[] = [
+/**
+ * Times as other languages write them (each pattern linear, anchored on letters of any script).
+ * `cue`: a cheap test the text must pass first — most texts are English and the full Unicode
+ * patterns would cost every text of every context.
+ */
+const OTHER_LANGUAGE_TIMES: { cue: RegExp; re: RegExp; read: (m: RegExpExecArray) => number[] }[] = [
   {
     // 20h30, 20 h, 8 Uhr, 20 heures, 8 horas
+    cue: /\d\s*(?:h|uhr|heure|hora)/i,
     re: /\b(\d{1,2})(?::(\d{2}))?\s*(?:h|uhr|heures?|horas?)(?:\s*(\d{2}))?(?![\p{L}\d])/giu,
     read: (m) => clock(+m[1]!, +(m[2] ?? m[3] ?? 0), null),
   },
   {
     // 8 de la tarde, 8 da noite, 3 del pomeriggio, 9 du soir, 7 de la mañana
+    cue: /\d\s+(?:de|da|del|della|di|du|in)\s/i,
     re: /\b(\d{1,2})(?::(\d{2}))?\s+(?:de la|da|del|della|di|du|in de)\s+(tarde|noche|noite|pomeriggio|sera|notte|soir|apres-midi|après-midi|middag|avond|mañana|manana|manhã|manha|mattina|matin|ochtend)(?!\p{L})/giu,
     read: (m) => clock(+m[1]!, +(m[2] ?? 0), PM_WORD.test(m[3]!)),
   },
   {
     // a las 8, alle 20, às 14, um 8, om 9, à 20
+    cue: /(?:las|la|alle|às|as|à|um|om|vers)\s+\d/i,
     re: /(?<!\p{L})(?:a las|a la|alle|às|as|à|um|om|vers)\s+(\d{1,2})(?::(\d{2}))?(?![\d:])/giu,
     read: (m) => clock(+m[1]!, +(m[2] ?? 0), null),
   },
   {
     // 下午3点, 晚上8点半, 午後3時, 오후 3시 30분
+    cue: /[点點時시]/,
     re: /(上午|早上|凌晨|中午|下午|晚上|傍晚|午前|午後|오전|오후)?\s*(\d{1,2})\s*[点點時시](?:\s*(\d{1,2})\s*[分분]|(半))?/gu,
     read: (m) => clock(+m[2]!, m[4] ? 30 : +(m[3] ?? 0), m[1] ? PM_WORD.test(m[1]) || (m[1] === '中午' ? null : false) : null),
   },
 ];
+
+/** One test for all the cues: most texts pass none of them. */
+const ANY_TIME_CUE = new RegExp(OTHER_LANGUAGE_TIMES.map((p) => p.cue.source).join('|'), 'i');
 
 /** Keys under which a date reading is stored in / looked up from the context. */
 export function dateKeys(r: { y?: number; m: number; d?: number }): string[] {

@@ -54,8 +54,18 @@ export function namesOfCode(code: string): string[] {
 const UNSPACED_SCRIPT = /[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 /** Currency symbols of a code ("€" for EUR, "$" for USD), for text that writes "€50". */
+const symbolsCache = new Map<string, string[]>();
 function symbolsOf(code: string): string[] {
   if (!/^[A-Za-z]{3}$/.test(code)) return [];
+  const upper = code.toUpperCase(); // at most 26³ entries
+  const cached = symbolsCache.get(upper);
+  if (cached) return cached;
+  const found = currencySymbols(upper);
+  symbolsCache.set(upper, found);
+  return found;
+}
+
+function currencySymbols(code: string): string[] {
   const out = new Set<string>();
   for (const currencyDisplay of ['symbol', 'narrowSymbol'] as const) {
     try {
@@ -88,7 +98,6 @@ function codesNamed(folded: string): string[] {
           codesByName.set(name, list);
         }
       }
-    namesCache.clear(); // the per-code cache served the build; keep memory to what values ask for
   }
   return codesByName.get(folded) ?? [];
 }
