@@ -125,16 +125,17 @@ export class ReviewRequests {
       detector: HUMAN_DETECTOR,
     };
     const id = annotationId(experimentId, item.id, annotation);
+    // Where the span is: the verdict's key and the request's answer name it the same way.
+    const where = {
+      conversation_id: span.conversation.id,
+      message_index: span.message_index,
+      message_part_index: span.message_part_index,
+      start_offset: span.start_offset,
+      end_offset: span.end_offset,
+      text: span.text,
+    };
     const verdict: Verdict = {
-      annotation_key: {
-        conversation_id: span.conversation.id,
-        message_index: span.message_index,
-        message_part_index: span.message_part_index,
-        start_offset: span.start_offset,
-        end_offset: span.end_offset,
-        text: span.text,
-        occurrence: occurrenceOf(partText, span.text, span.start_offset),
-      },
+      annotation_key: { ...where, occurrence: occurrenceOf(partText, span.text, span.start_offset) },
       annotation_id: id,
       experiment_id: experimentId,
       experiment_created_at: summary.created_at,
@@ -146,16 +147,7 @@ export class ReviewRequests {
     };
     service.addVerdict(verdict);
     this.changed(experimentId);
-    return {
-      experiment_id: experimentId,
-      annotation_id: id,
-      conversation_id: span.conversation.id,
-      message_index: span.message_index,
-      message_part_index: span.message_part_index,
-      start_offset: span.start_offset,
-      end_offset: span.end_offset,
-      text: span.text,
-    };
+    return { experiment_id: experimentId, annotation_id: id, ...where };
   }
 
   private changed(experimentId: string): void {
