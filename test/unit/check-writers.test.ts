@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv-draft-04';
 import { XMLParser } from 'fast-xml-parser';
-import type { Annotation } from '../../common/schema';
+import { annotation } from './checkGoldenCase';
 import type { CheckResult } from '../../server/core/check/findings';
 import { conversationFingerprints, FINGERPRINT_KEY } from '../../server/core/check/fingerprint';
 import { evaluateRules, parseRule, RuleSyntaxError } from '../../server/core/check/thresholds';
@@ -15,23 +15,6 @@ import { markdownSummary } from '../../server/core/check/markdown';
 
 // The official SARIF 2.1.0 schema, as Microsoft's own SARIF test matchers ship it.
 const sarifSchema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
-
-function annotation(over: Partial<Annotation>): Annotation {
-  return {
-    label: 'fabricated_number',
-    text: '42',
-    explanation: 'appears nowhere in the context',
-    message_index: 3,
-    message_part_index: 0,
-    start_offset: 10,
-    end_offset: 12,
-    tool_name: null,
-    parameter_name: null,
-    detector: 'local',
-    confidence: 0.85,
-    ...over,
-  };
-}
 
 function result(): CheckResult {
   const a1 = annotation({});

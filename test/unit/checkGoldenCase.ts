@@ -6,7 +6,8 @@ import type { Annotation } from '../../common/schema';
 import type { CheckedConversation, CheckResult } from '../../server/core/check/findings';
 import { conversationFingerprints } from '../../server/core/check/fingerprint';
 
-function annotation(over: Partial<Annotation>): Annotation {
+/** One annotation of the local detector, overridden where a case needs it (also check-writers' fixtures). */
+export function annotation(over: Partial<Annotation>): Annotation {
   return {
     label: 'fabricated_number',
     text: '42',
