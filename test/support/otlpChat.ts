@@ -1,6 +1,6 @@
 // An OTLP/JSON export request as an OTel GenAI instrumentation sends it: an agent root span and a
 // chat span whose tool call asks for 12 days where the user said 5 — the planted ungrounded number
-// the local detector reports (get_weather.days "12"). Shared by the receiver's protocol and editor tests.
+// the local detector reports (get_weather.days "12"). Shared by the receiver's unit, protocol and editor tests.
 
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
@@ -11,7 +11,8 @@ export function randomTraceId(): string {
   return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 }
 
-export function otlpChatRequest(traceId: string) {
+/** `withRoot: false`: the chat span alone (its trace not complete yet). */
+export function otlpChatRequest(traceId: string, withRoot = true) {
   const root = 'a1b2c3d4e5f60001';
   const chat = {
     traceId,
@@ -61,7 +62,7 @@ export function otlpChatRequest(traceId: string) {
     resourceSpans: [
       {
         resource: { attributes: [str('service.name', 'weather-app')] },
-        scopeSpans: [{ scope: { name: 'test' }, spans: [chat, agent] }],
+        scopeSpans: [{ scope: { name: 'test' }, spans: withRoot ? [chat, agent] : [chat] }],
       },
     ],
   };

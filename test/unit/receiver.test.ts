@@ -12,64 +12,13 @@ import { LiveTraceFile, type WrittenLine } from '../../server/core/receiver/live
 import { TraceIndex } from '../../server/core/traceIndex';
 import { DetectionQueue, detectTrace, detectTraces } from '../../server/core/receiver/liveDetection';
 import { localDetector } from '../../server/core/detectors/local/index';
+import { otlpChatRequest } from '../support/otlpChat';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
-const ROOT = 'a1b2c3d4e5f60001';
-const CHAT = 'a1b2c3d4e5f60002';
-
-const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
-const weatherTool = {
-  type: 'function',
-  name: 'get_weather',
-  parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] },
-};
-
 /** An agent root span and a chat span whose tool call asks 12 days where the user said 5. */
-function chatRequest(traceId = TRACE, withRoot = true) {
-  const chat = {
-    traceId,
-    spanId: CHAT,
-    parentSpanId: ROOT,
-    name: 'chat gpt-4o',
-    kind: 3,
-    startTimeUnixNano: '1741597200100000000',
-    endTimeUnixNano: '1741597202300000000',
-    attributes: [
-      str('gen_ai.operation.name', 'chat'),
-      str('gen_ai.request.model', 'gpt-4o'),
-      str('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Oslo for 5 days' }] }])),
-      str(
-        'gen_ai.output.messages',
-        JSON.stringify([
-          {
-            role: 'assistant',
-            parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', days: 12 } }],
-            finish_reason: 'tool_call',
-          },
-        ]),
-      ),
-      str('gen_ai.tool.definitions', JSON.stringify([weatherTool])),
-    ],
-    status: {},
-  };
-  const root = {
-    traceId,
-    spanId: ROOT,
-    name: 'invoke_agent weather',
-    kind: 1,
-    startTimeUnixNano: '1741597200000000000',
-    endTimeUnixNano: '1741597209100000000',
-    attributes: [str('gen_ai.operation.name', 'invoke_agent')],
-  };
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [str('service.name', 'weather-app')] },
-        scopeSpans: [{ scope: { name: 'test' }, spans: withRoot ? [chat, root] : [chat] }],
-      },
-    ],
-  };
-}
+const chatRequest = (traceId = TRACE, withRoot = true) => otlpChatRequest(traceId, withRoot);
+/** The agent root span's id in that request (the chat span's parent). */
+const ROOT = 'a1b2c3d4e5f60001';
 
 const at = (file: string, offset = 0) => ({ file, offset, bytes: 10, line: 0 });
 
