@@ -6,9 +6,7 @@ import {
   baseName,
   deselectAllInView,
   emptyFilter,
-  fileFacets,
   filterConversations,
-  missingSelections,
   selectAllInView,
   selectionCounter,
   toggleConversation,
@@ -94,7 +92,7 @@ describe('selection within the limit', () => {
   });
 });
 
-describe('counter and facets', () => {
+describe('counter and file names', () => {
   it('counts towards the limit with a tone', () => {
     assert.deepEqual(selectionCounter(0), { text: '0 / 100 selected', count: 0, limit: 100, tone: 'empty' });
     assert.equal(selectionCounter(37).tone, 'ok');
@@ -102,12 +100,7 @@ describe('counter and facets', () => {
     assert.equal(selectionCounter(101).tone, 'over');
   });
 
-  it('lists files with counts, and selections that left the index', () => {
-    assert.deepEqual(fileFacets(list), [
-      { file: 'traces/rag.json', count: 1 },
-      { file: 'traces/support.jsonl', count: 2 },
-    ]);
-    assert.deepEqual(missingSelections(['c1', 'gone'], list), ['gone']);
+  it('names a file by its last path segment', () => {
     assert.equal(baseName('a/b\\c.jsonl'), 'c.jsonl');
   });
 });

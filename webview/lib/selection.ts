@@ -93,12 +93,6 @@ export function viewSelectionState(selected: ReadonlySet<string>, visibleIds: re
   return n === visibleIds.length ? 'all' : 'some';
 }
 
-/** Selected ids no longer in the index (their file was removed or changed). */
-export function missingSelections(selected: readonly string[], available: readonly ConversationSummary[]): string[] {
-  const ids = new Set(available.map((c) => c.id));
-  return selected.filter((id) => !ids.has(id));
-}
-
 export interface SelectionCounter {
   text: string;
   count: number;
@@ -109,13 +103,6 @@ export interface SelectionCounter {
 export function selectionCounter(count: number, limit = MAX_CONVERSATIONS): SelectionCounter {
   const tone = count === 0 ? 'empty' : count < limit ? 'ok' : count === limit ? 'full' : 'over';
   return { text: `${count} / ${limit} selected`, count, limit, tone };
-}
-
-/** Files that hold conversations, with counts, for the file filter. */
-export function fileFacets(list: readonly ConversationSummary[]): { file: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const c of list) counts.set(c.file, (counts.get(c.file) ?? 0) + 1);
-  return [...counts].map(([file, count]) => ({ file, count })).sort((a, b) => a.file.localeCompare(b.file));
 }
 
 /** "samples/support-agent.jsonl" → "support-agent.jsonl". */
