@@ -51,7 +51,11 @@ export class DetectionSection {
     const init = this.host.init();
     const judgeOptions = [
       { value: '', label: init.judgeModel ? `Default — ${modelLabel(init.judgeModel)}` : 'Default (none in settings)' },
-      ...init.models.map((m) => ({ value: modelLabel(m), label: modelLabel(m), description: m.baseURL })),
+      ...init.models.map((m) => ({
+        value: modelLabel(m),
+        label: modelLabel(m),
+        description: m.source === 'vscode-lm' ? 'editor language model' : m.baseURL,
+      })),
       { value: CUSTOM_JUDGE, label: 'Other model…' },
     ];
     this.judgeSelect = singleSelect(
