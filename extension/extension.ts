@@ -8,6 +8,7 @@ import { ServerClient, type ServerConnection } from './serverClient';
 import { SettingsOwner } from './settings';
 import { EditorModelCatalog, editorLmApi } from './editorLmApi';
 import { runEditorModelChat } from './editorModelChat';
+import type { EditorModelInfo } from '../common/editorModels';
 import { ActiveExperiment } from './activeExperiment';
 import { TraceFileSelection } from './traceFileSelection';
 import { ExperimentTreeProvider, TraceTreeProvider, type ExperimentNode, type TraceNode } from './trees';
@@ -32,6 +33,8 @@ export interface HallucinationLabApi {
   diagnostics(uri: vscode.Uri): vscode.Diagnostic[];
   /** Resolves when the experiment is no longer running. */
   waitForExperiment(id: string, timeoutMs?: number): Promise<P.ExperimentSummary>;
+  /** The editor's language models as the form offers them (listed after the first `vscode.lm.selectChatModels`). */
+  editorModels(): Promise<EditorModelInfo[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): HallucinationLabApi {
@@ -188,6 +191,10 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     experimentTree,
     server,
     diagnostics: (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'hallucination-lab'),
+    editorModels: async () => {
+      await editorModels.ready;
+      return settings.editorModelInfos;
+    },
     waitForExperiment: (id, timeoutMs = 60_000) =>
       new Promise<P.ExperimentSummary>((resolve, reject) => {
         const check = (e: P.ExperimentSummary | null | undefined) => {

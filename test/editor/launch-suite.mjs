@@ -9,7 +9,11 @@
 //                                     [--timeout <s>] [--grep <re>] [--keep] [--quiet]
 //                                     [--allow-no-results]  (a --suite of another runner, e.g.
 //                                     @vscode/test-cli's runner.cjs, writes no results file)
+//                                     [--newest]  (the newest VS Code, paths.mjs VARIANTS.newest)
 //
+// Besides the extension, the test extension test/editor/fixtures/lm-provider is loaded (a second
+// extensionDevelopmentPath): it registers deterministic language models where the editor can
+// (VS Code ≥ 1.104) and does nothing on older ones.
 // The workspace is a fresh temp copy of test/editor/fixtures/workspace/: nothing in the repo changes.
 // The suite writes its results (JSON) to $HL_EDITOR_RESULTS; this script prints them, keeps the logs
 // under test/artifacts/editor/, and exits with the suite's exit code (2 on timeout or launch failure).
@@ -25,8 +29,9 @@ import {
   chromiumPath,
   quietEditorSettings,
   repoRoot,
-  serverMain,
+  lmProviderFixture,
   suiteIndex,
+  vscodeInstall,
   workspaceFixture,
 } from './paths.mjs';
 import { isInstalled } from './setup.mjs';
@@ -43,6 +48,7 @@ function parseArgs(argv) {
     grep: process.env.HL_EDITOR_GREP ?? '',
     keep: false,
     quiet: false,
+    variant: 'lowest',
   };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
@@ -55,6 +61,7 @@ function parseArgs(argv) {
     else if (a === '--keep') opts.keep = true;
     else if (a === '--quiet') opts.quiet = true;
     else if (a === '--allow-no-results') opts.allowNoResults = true;
+    else if (a === '--newest') opts.variant = 'newest';
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -123,7 +130,12 @@ export function copyWorkspace(fixture, into) {
 }
 
 export async function launchSuite(opts) {
-  if (!isInstalled()) throw new Error('VS Code is not installed: run node test/editor/setup.mjs first');
+  const variant = opts.variant ?? 'lowest';
+  const vscode = vscodeInstall(variant);
+  if (!isInstalled(variant))
+    throw new Error(
+      `VS Code ${vscode.vscodeVersion} is not installed: run node test/editor/setup.mjs${variant === 'newest' ? ' --newest' : ''} first`,
+    );
   const chromium = chromiumPath();
   if (!chromium) throw new Error('Chromium not found (/usr/bin/chromium or $CHROMIUM_PATH)');
   if (!existsSync(opts.suite)) throw new Error(`suite not built: ${opts.suite} (run npm run build)`);
@@ -149,10 +161,11 @@ export async function launchSuite(opts) {
   const port = await freePort();
   const host = '127.0.0.1';
   log(`VS Code server on http://${host}:${port}  workspace ${workspace}`);
+  log(`VS Code ${vscode.vscodeVersion} on Node ${vscode.nodeBinary === process.execPath ? process.version : vscode.nodePackage.version}`);
   const server = spawn(
-    process.execPath,
+    vscode.nodeBinary,
     [
-      serverMain,
+      vscode.serverMain,
       '--host',
       host,
       '--port',
@@ -221,6 +234,7 @@ export async function launchSuite(opts) {
     const remote = (p) => `vscode-remote://${host}:${port}${p}`;
     const payload = [
       ['extensionDevelopmentPath', remote(opts.extension)],
+      ['extensionDevelopmentPath', remote(opts.lmProvider ?? lmProviderFixture)],
       ['extensionTestsPath', remote(opts.suite)],
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
