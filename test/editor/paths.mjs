@@ -15,8 +15,25 @@ export const VSCODE_VERSION = '1.100.3';
  * the official build with its headers, which node-gyp needs for VS Code's native modules).
  */
 export const VARIANTS = {
-  lowest: { codeServer: CODE_SERVER_VERSION, vscode: VSCODE_VERSION, node: null, cacheEnv: 'HL_VSCODE_CACHE' },
-  newest: { codeServer: '4.139.1', vscode: '1.139.1', node: '24.22.3', cacheEnv: 'HL_VSCODE_CACHE_NEWEST' },
+  lowest: {
+    codeServer: CODE_SERVER_VERSION,
+    vscode: VSCODE_VERSION,
+    node: null,
+    cacheEnv: 'HL_VSCODE_CACHE',
+    serverArgs: [],
+    lmProvider: false,
+  },
+  // A built workbench ≥ 1.10x reads extensionDevelopmentPath / extensionTestsPath from the URL's
+  // payload only with the smoke-test driver enabled.
+  newest: {
+    codeServer: '4.139.1',
+    vscode: '1.139.1',
+    node: '24.22.3',
+    cacheEnv: 'HL_VSCODE_CACHE_NEWEST',
+    serverArgs: ['--enable-smoke-test-driver'],
+    // The test extension fixtures/lm-provider is installed (registerLanguageModelChatProvider: ≥ 1.104).
+    lmProvider: true,
+  },
 };
 
 export const editorTestDir = path.dirname(fileURLToPath(import.meta.url));
@@ -60,6 +77,9 @@ export function vscodeInstall(variant = 'lowest') {
     /** Its headers (node-gyp --nodedir) and binary; null: this Node's. */
     nodeDir: nodePackageDir,
     nodeBinary: nodePackageDir ? path.join(nodePackageDir, 'bin', 'node') : process.execPath,
+    /** Extra arguments of the VS Code server (server-main.js). */
+    serverArgs: v.serverArgs,
+    lmProvider: v.lmProvider,
   };
 }
 

@@ -106,7 +106,7 @@ suite('editor language models', () => {
       reasons,
       /the editor model "hl-denied" \(hl-test\/hl-fake\) may not be used by Hallucination Lab: the test provider denies/,
     );
-    assert.match(reasons, /the editor model "hl-quota" \(hl-test\): the quota is used up/);
+    assert.match(reasons, /the editor model "hl-quota" \(hl-test\/hl-fake\): the quota is used up: You have exceeded your monthly quota/);
   });
 
   test('editor language models: the judge runs on an editor model, its JSON answer repaired once', async function () {
