@@ -12,6 +12,8 @@
 // It builds nothing: `npm run build` must have run (dist/ and out/test/editor/suite/).
 //
 //   node test/editor/run.mjs [--suite-only | --ui-only | --newest-only]
+//   (--suite-only: the extension-host suites, on both VS Codes when HL_EDITOR_GREP matches the
+//   language model tests or is empty; --newest-only: only those tests on the newest)
 // Env: CHROMIUM_PATH, HL_VSCODE_CACHE / HL_VSCODE_CACHE_NEWEST (install folders), HL_EDITOR_GREP (suite tests to run),
 //      HL_EDITOR_TIMEOUT (suite, s), HL_EDITOR_TOTAL_TIMEOUT (everything, s; default 570).
 import { createRequire } from 'node:module';
@@ -28,7 +30,7 @@ const newestOnly = process.argv.includes('--newest-only');
 // The newest VS Code runs only the language model tests, and only when the chosen suite tests include them.
 const grep = process.env.HL_EDITOR_GREP ?? '';
 const runLowest = !uiOnly && !newestOnly;
-const runNewest = !uiOnly && !suiteOnly && (grep === '' || new RegExp(grep).test(NEWEST_SUITE_GREP) || newestOnly);
+const runNewest = !uiOnly && (grep === '' || new RegExp(grep).test(NEWEST_SUITE_GREP) || newestOnly);
 const runUi = !suiteOnly && !newestOnly;
 const t0 = Date.now();
 

@@ -2,7 +2,7 @@
 // mapping (no system role; tool calls and results), the request's tool mode and options, the
 // extension's runner on fake `vscode.lm` models (streamed text and tool calls, token counts, every
 // error code), the server's caller (failures naming the model, retries, cancel, structured output
-// repaired once) and the refusal where there is no editor (the CLI).
+// repaired once), the refusal where there is no editor (the CLI) and the form's configurations.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -15,7 +15,8 @@ import { createChatCaller } from '../../server/core/inference/chatClient';
 import { createInferenceSource } from '../../server/core/inference/responseSource';
 import { createJudgeDetector } from '../../server/core/judge/judgeDetector';
 import { InferenceError } from '../../server/core/inference/retry';
-import { detectorsFor, inferenceFor } from '../../server/core/experiments/pipeline';
+import { detectorsFor, inferenceFor, resolveModel } from '../../server/core/experiments/pipeline';
+import { draftToConfig, emptyDraft, type FormContext } from '../../webview/lib/formModel';
 import { classifyEditorError, runEditorModelChat, type EditorLmApi, type LmModel } from '../../extension/editorModelChat';
 
 const editorModel: ModelConfig = editorModelConfig({
@@ -443,5 +444,34 @@ describe('the CLI refuses editor models', () => {
       (inferenceFor({ model: 'fake-echo' }, config, withEditor, noKeys, true) as { error: string }).error,
       /available only in VS Code/,
     );
+  });
+});
+
+// ---- the form ------------------------------------------------------------------------------------------
+
+describe('the form offers editor models beside the configured ones', () => {
+  const ctx: FormContext = { models: [{ model: 'gpt-4.1-mini' }, editorModel], judgeModel: null };
+
+  it('an editor model chosen as an extra configuration or as the judge keeps its source, vendor and family', () => {
+    const draft = {
+      ...emptyDraft(ctx),
+      name: 'x',
+      model: 'gpt-4.1-mini',
+      conversationIds: ['c'],
+      extraModels: ['Fake Echo (test)'],
+      detectors: ['local', 'judge'] as ('local' | 'judge')[],
+      judgeModel: 'Fake Echo (test)',
+    };
+    const config = draftToConfig(draft, ctx);
+    const expected = { id: 'Fake Echo (test)', model: 'fake-echo', source: 'vscode-lm', vendor: 'test', family: 'fake' };
+    assert.deepEqual(config.models, [expected]);
+    assert.deepEqual(config.judge_model, expected);
+    assert.ok(experimentConfigSchema.safeParse(config).success, 'the server accepts the configuration');
+  });
+
+  it('an editor model as the target is named by its id, which the server resolves from the listed models', () => {
+    const draft = { ...emptyDraft(ctx), name: 'x', model: 'fake-echo', conversationIds: ['c'] };
+    assert.equal(draftToConfig(draft, ctx).model, 'fake-echo');
+    assert.equal(resolveModel({ model: 'fake-echo' }, settingsSchema.parse({ editorModels: [editorModel] })).source, 'vscode-lm');
   });
 });
