@@ -469,9 +469,19 @@ describe('the form offers editor models beside the configured ones', () => {
     assert.ok(experimentConfigSchema.safeParse(config).success, 'the server accepts the configuration');
   });
 
-  it('an editor model as the target is named by its id, which the server resolves from the listed models', () => {
-    const draft = { ...emptyDraft(ctx), name: 'x', model: 'fake-echo', conversationIds: ['c'] };
-    assert.equal(draftToConfig(draft, ctx).model, 'fake-echo');
+  it('an editor model as the target is named by its label (or id), which the server resolves from the listed models', () => {
+    const draft = { ...emptyDraft(ctx), name: 'x', model: 'Fake Echo (test)', conversationIds: ['c'], extraModels: ['Fake Echo (test)'] };
+    const config = draftToConfig(draft, ctx);
+    assert.equal(config.model, 'Fake Echo (test)');
+    assert.equal(config.models, undefined, 'the target is not also an extra configuration');
+    const settings = settingsSchema.parse({
+      models: [{ model: 'fake-echo', baseURL: 'http://127.0.0.1:9/v1' }],
+      editorModels: [editorModel],
+    });
+    const byLabel = resolveModel({ model: 'Fake Echo (test)' }, settings);
+    assert.deepEqual([byLabel.source, byLabel.model], ['vscode-lm', 'fake-echo']);
+    // The bare id names the configured endpoint of the same name first; without one, the editor model.
+    assert.equal(resolveModel({ model: 'fake-echo' }, settings).source, undefined);
     assert.equal(resolveModel({ model: 'fake-echo' }, settingsSchema.parse({ editorModels: [editorModel] })).source, 'vscode-lm');
   });
 });

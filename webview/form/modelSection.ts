@@ -155,10 +155,13 @@ export class ModelSection {
 
   /** A button that makes `m` the target. */
   private suggestion(m: ModelConfig, title: string, d: FormDraft): HTMLElement {
-    const b = el('button', { type: 'button', class: `suggestion${d.model === m.model ? ' active' : ''}`, title }, modelLabel(m));
+    // An editor model is named by its label: its id may also be a configured endpoint's model name
+    // ("gpt-4o"), and the server looks configured models up first.
+    const value = m.source === 'vscode-lm' ? modelLabel(m) : m.model;
+    const b = el('button', { type: 'button', class: `suggestion${d.model === value ? ' active' : ''}`, title }, modelLabel(m));
     b.addEventListener('click', () => {
-      this.modelField.value = m.model;
-      this.host.change({ model: m.model, extraModels: this.host.draft().extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
+      this.modelField.value = value;
+      this.host.change({ model: value, extraModels: this.host.draft().extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
       this.host.syncControls();
     });
     return b;
@@ -221,7 +224,7 @@ export class ModelSection {
           ]
         : extraCandidates.flatMap((m) => {
             const label = modelLabel(m);
-            const isTarget = m.model === d.model.trim();
+            const isTarget = m.model === d.model.trim() || label === d.model.trim();
             const box = checkbox(isTarget ? `${label} (the target)` : label, d.extraModels.includes(label) && !isTarget, (v) => {
               const set = new Set(this.host.draft().extraModels);
               if (v) set.add(label);
