@@ -86,6 +86,7 @@ export class FormApp {
     init: () => this.init!,
     rpc: this.rpc,
     banner: (kind, message) => this.banner(kind, message),
+    models: () => this.ctx.models,
   });
 
   async start(): Promise<void> {
