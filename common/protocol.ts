@@ -2,6 +2,7 @@
 // zod schemas of their params and results. Method names, types and validation live side by side.
 import { z } from 'zod';
 import { estimateResultSchema } from './estimate';
+import { editorChatRequestSchema, editorChatResultSchema } from './editorModels';
 import { experimentResourceSchema, itemSchema, labelSetSchema, modelConfigSchema, statusSummarySchema, traceFormats } from './schema';
 import { experimentMetadataSchema, experimentTagsSchema } from './schema';
 
@@ -126,6 +127,8 @@ export const settingsSchema = z.object({
     .max(3_600_000)
     .optional() /** Markers of dismissed annotations are shown (as hints, saying "dismissed") instead of hidden. */,
   showDismissedMarkers: z.boolean().default(false),
+  /** The editor's language models (vscode.lm), as the extension lists them; configurations name them like configured models. */
+  editorModels: z.array(modelConfigSchema).default([]),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -417,3 +420,11 @@ export const LiveTraceJudged = notification(
     hallucinations: z.number().int().nonnegative(),
   }),
 );
+
+// ---- the editor's language models (issue 19 §1) ----------------------------------------------
+
+/**
+ * server → extension: run one chat request on an editor language model (`vscode.lm`). The server
+ * cancels it (LSP $/cancelRequest) on Cancel or timeout; failures come back as `{ok: false, code}`.
+ */
+export const EditorModelChat = request('hallucinationLab/editorModelChat', editorChatRequestSchema, editorChatResultSchema);

@@ -68,6 +68,10 @@ export const requestParametersShape = {
 export const modelParametersSchema = z.strictObject(requestParametersShape);
 export type ModelParameters = z.infer<typeof modelParametersSchema>;
 
+/** Where a model is called: an OpenAI-compatible endpoint, or the editor's language models (VS Code only). */
+export const modelSources = ['openai', 'vscode-lm'] as const;
+export const EDITOR_MODEL_SOURCE = 'vscode-lm';
+
 /** A target model: which model, at which endpoint, with which parameters and prices. */
 export const modelConfigSchema = z.strictObject({
   /** Unique label shown in reports; defaults to the model name. */
@@ -79,6 +83,14 @@ export const modelConfigSchema = z.strictObject({
   ...requestParametersShape,
   input_price_per_1m: z.number().nonnegative().optional(),
   output_price_per_1m: z.number().nonnegative().optional(),
+  /**
+   * Where the model is: an OpenAI-compatible endpoint (default), or one of the editor's language
+   * models (`vscode.lm`, VS Code only: no key; `model` is then the editor model's id, `vendor` and
+   * `family` select it as `vscode.lm.selectChatModels` does).
+   */
+  source: z.enum(modelSources).optional(),
+  vendor: z.string().min(1).optional(),
+  family: z.string().min(1).optional(),
 });
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 

@@ -15,6 +15,7 @@ import {
   traceFileSummarySchema,
 } from './protocol';
 import { experimentConfigSchema, experimentResourceSchema, experimentTagsSchema, modelConfigSchema } from './schema';
+import { editorModelInfoSchema } from './editorModels';
 import { estimateResultSchema } from './estimate';
 
 // ---- envelopes ---------------------------------------------------------------------------
@@ -130,6 +131,8 @@ export const formInitResultSchema = z.object({
   traceFiles: z.array(traceFileSummarySchema),
   prefill: formPrefillSchema.nullable(),
   workspaceTrusted: z.boolean(),
+  /** The editor's language models (vscode.lm); `models` holds their configurations too (source "vscode-lm"). */
+  editorModels: z.array(editorModelInfoSchema).optional(),
 });
 export type FormInitResult = z.infer<typeof formInitResultSchema>;
 
@@ -184,6 +187,11 @@ export const FormProtocol = {
   traceFilesChanged: notification('form/traceFilesChanged', z.object({ files: z.array(traceFileSummarySchema) })),
   /** `openExperimentForm` was called again with a prefill while the form was open. */
   prefill: notification('form/prefill', z.object({ prefill: formPrefillSchema })),
+  /** The editor's language models changed (a provider registered, a sign-in): the offered models with them. */
+  modelsChanged: notification(
+    'form/modelsChanged',
+    z.object({ models: z.array(modelConfigSchema), editorModels: z.array(editorModelInfoSchema) }),
+  ),
 } as const;
 
 // ---- the report --------------------------------------------------------------------------

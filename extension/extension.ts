@@ -6,6 +6,9 @@ import * as P from '../common/protocol';
 import { createLogger } from './logger';
 import { ServerClient, type ServerConnection } from './serverClient';
 import { SettingsOwner } from './settings';
+import { EditorModelCatalog, editorLmApi } from './editorLmApi';
+import { runEditorModelChat } from './editorModelChat';
+import type { EditorModelInfo } from '../common/editorModels';
 import { ActiveExperiment } from './activeExperiment';
 import { TraceFileSelection } from './traceFileSelection';
 import { ExperimentTreeProvider, TraceTreeProvider, type ExperimentNode, type TraceNode } from './trees';
@@ -30,6 +33,8 @@ export interface HallucinationLabApi {
   diagnostics(uri: vscode.Uri): vscode.Diagnostic[];
   /** Resolves when the experiment is no longer running. */
   waitForExperiment(id: string, timeoutMs?: number): Promise<P.ExperimentSummary>;
+  /** The editor's language models as the form offers them (listed after the first `vscode.lm.selectChatModels`). */
+  editorModels(): Promise<EditorModelInfo[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): HallucinationLabApi {
@@ -38,6 +43,12 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
   const root = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const keys = apiKeyStore(context.secrets, confirmNewKeyOrigin);
   const settings = new SettingsOwner((m) => logger.warn(m));
+  // The editor's language models, offered beside the configured endpoints (issue 19).
+  const editorModels = new EditorModelCatalog((m) => logger.warn(m));
+  context.subscriptions.push(
+    editorModels,
+    editorModels.onDidChange((list) => settings.setEditorModels(list)),
+  );
   const selection = new TraceFileSelection(context.workspaceState);
   // The first selection is read before the server learns it (the server needs no files to start).
   const selectionRead = selection.refresh().catch((e: unknown) => {
@@ -55,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
       trusted: vscode.workspace.isTrusted,
     }),
     getApiKey: ({ name, baseURL }) => (vscode.workspace.isTrusted ? keys.keyFor(name, baseURL) : Promise.resolve(null)),
+    runEditorModelChat: (request, token) => runEditorModelChat(editorLmApi(context.languageModelAccessInformation), request, token),
     // After every (re)start the server knows nothing: tell it the files, list the experiments
     // and the user's choice of markers again.
     afterStart: async (send) => {
@@ -179,6 +191,10 @@ export function activate(context: vscode.ExtensionContext): HallucinationLabApi 
     experimentTree,
     server,
     diagnostics: (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'hallucination-lab'),
+    editorModels: async () => {
+      await editorModels.ready;
+      return settings.editorModelInfos;
+    },
     waitForExperiment: (id, timeoutMs = 60_000) =>
       new Promise<P.ExperimentSummary>((resolve, reject) => {
         const check = (e: P.ExperimentSummary | null | undefined) => {

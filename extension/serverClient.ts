@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageclient/node';
 import type { z } from 'zod';
 import * as P from '../common/protocol';
+import type { EditorChatResult } from '../common/editorModels';
 import type { Logger } from './logger';
 import { RestartPolicy } from './restartPolicy';
 
@@ -38,6 +39,8 @@ export interface ServerClientOptions {
   logger: Logger;
   initializationOptions: () => P.InitializationOptions;
   getApiKey: (params: z.output<typeof P.GetApiKey.params>) => Promise<string | null>;
+  /** Runs a request on one of the editor's language models for the server (editorModelChat.ts). */
+  runEditorModelChat: (params: z.output<typeof P.EditorModelChat.params>, token: vscode.CancellationToken) => Promise<EditorChatResult>;
   /**
    * Runs after every (re)start — also after a crash restart — before any waiting request is
    * sent: the server knows nothing yet (trace files, the chosen experiment), so it is told here.
@@ -135,6 +138,12 @@ export class ServerClient implements ServerConnection, vscode.Disposable {
       // Never a key in an untrusted workspace, whatever the server asks.
       if (!p.success || !vscode.workspace.isTrusted) return { key: null };
       return { key: await this.opts.getApiKey(p.data) };
+    });
+    client.onRequest(P.EditorModelChat.method, async (raw: unknown, token: vscode.CancellationToken): Promise<EditorChatResult> => {
+      const p = P.EditorModelChat.params.safeParse(raw);
+      if (!p.success) return { ok: false, code: 'unknown', message: `invalid request: ${P.formatZodError(p.error)}` };
+      if (!vscode.workspace.isTrusted) return { ok: false, code: 'NoPermissions', message: 'this workspace is not trusted' };
+      return this.opts.runEditorModelChat(p.data, token);
     });
     client.onDidChangeState((e) => {
       // A crash is reported by the error handler; every (re)start tells the server what it

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../common/protocol';
 import { builtInLabels, type ModelConfig } from '../common/schema';
+import { editorModelConfig, type EditorModelInfo } from '../common/editorModels';
 import type { LabelInfo } from '../common/webviewProtocol';
 import { parseSettings } from './settingsParse';
 import { parseReceiverSettings, type ReceiverSettings } from './receiverSettings';
@@ -14,6 +15,7 @@ export class SettingsOwner implements vscode.Disposable {
   private value: Settings;
   /** `hallucinationLab.review.author` (extension-only: sent with each verdict, not a server setting). */
   private author: string;
+  private editorModels: EditorModelInfo[] = [];
   private readonly changed = new vscode.EventEmitter<Settings>();
   /** Fires with the new settings after a `hallucinationLab.*` setting changed. */
   readonly onDidChange = this.changed.event;
@@ -26,12 +28,23 @@ export class SettingsOwner implements vscode.Disposable {
       if (!e.affectsConfiguration('hallucinationLab')) return;
       this.value = readSettings(warn);
       this.author = readAuthor();
-      this.changed.fire(this.value);
+      this.changed.fire(this.current);
     });
   }
 
   get current(): Settings {
-    return this.value;
+    return { ...this.value, editorModels: this.editorModels.map(editorModelConfig) };
+  }
+
+  /** The editor's language models (EditorModelCatalog): part of what the server and the form are told. */
+  setEditorModels(models: EditorModelInfo[]): void {
+    this.editorModels = models;
+    this.changed.fire(this.current);
+  }
+
+  /** The editor's language models as the editor describes them (vendor, family, name, id, max input tokens). */
+  get editorModelInfos(): EditorModelInfo[] {
+    return this.editorModels;
   }
 
   /** Who gives verdicts, as set; empty when not set (the OS user then). */
@@ -71,7 +84,7 @@ export class SettingsOwner implements vscode.Disposable {
 
 function readSettings(warn: Warn): Settings {
   const c = vscode.workspace.getConfiguration('hallucinationLab');
-  const raw: Record<keyof Omit<Settings, 'rateLimitWindowMs'>, unknown> = {
+  const raw: Record<keyof Omit<Settings, 'rateLimitWindowMs' | 'editorModels'>, unknown> = {
     models: c.get('models'),
     judgeModel: c.get('judgeModel'),
     concurrency: c.get('concurrency'),

@@ -3,6 +3,7 @@
 // connection itself; `client` is every way out.
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { z } from 'zod';
+import type { EditorModelTransport } from '../common/editorModels';
 import * as P from '../common/protocol';
 import { MarkerPublisher } from './markerPublisher';
 import { ProgressNotifier } from './progressNotifier';
@@ -19,6 +20,8 @@ export interface Client {
   sendDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
   /** The key stored under `name` for a request to `baseURL` (SecretStorage); null when there is none. */
   askKey(name: string, baseURL: string): Promise<string | null>;
+  /** Runs a request on one of the editor's language models (the extension does); absent where there is no editor. */
+  editorModelChat?: EditorModelTransport;
   log(message: string): void;
   warn(message: string): void;
 }
@@ -40,6 +43,7 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
   // they may name the modules built after them.
   const session = new Session(init, {
     askKey: (name, baseURL) => client.askKey(name, baseURL),
+    ...(client.editorModelChat ? { editorModelChat: client.editorModelChat } : {}),
     experimentChanged: (change) => progress.changed(change),
     experimentDeleted: (id) => {
       notify(P.ExperimentChanged, { experiment: null, deletedId: id });

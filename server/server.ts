@@ -7,7 +7,14 @@
 //   markerPublisher.ts  annotations → diagnostics and hovers
 //   progressNotifier.ts experiment progress, throttled
 //   requests.ts         what each request does
-import { createConnection, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CancellationTokenSource,
+  createConnection,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { z } from 'zod';
 import * as P from '../common/protocol';
@@ -30,6 +37,22 @@ const client: Client = {
   askKey: async (name, baseURL) => {
     const result = P.GetApiKey.result.safeParse(await connection.sendRequest(P.GetApiKey.method, { name, baseURL }));
     return result.success ? result.data.key : null;
+  },
+  // The extension runs requests on the editor's language models; Cancel and timeouts cancel them over LSP.
+  editorModelChat: async (request, signal) => {
+    const cancel = new CancellationTokenSource();
+    const onAbort = () => cancel.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const raw: unknown = await connection.sendRequest(P.EditorModelChat.method, request, cancel.token);
+      const result = P.EditorModelChat.result.safeParse(raw);
+      if (!result.success)
+        return { ok: false, code: 'unknown', message: `unreadable answer from the extension: ${P.formatZodError(result.error)}` };
+      return result.data;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      cancel.dispose();
+    }
   },
   log: (m) => connection.console.log(m),
   warn: (m) => connection.console.warn(m),

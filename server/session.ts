@@ -7,7 +7,8 @@ import type { InitializationOptions, Settings } from '../common/protocol';
 import { TraceIndex } from './core/traceIndex';
 import { ExperimentService, type ExperimentChange } from './core/experiments/experimentService';
 import { ExperimentStore, STORE_DIR } from './core/experiments/experimentStore';
-import { detectorsFor, inferenceFor, type Refusal } from './core/experiments/pipeline';
+import { detectorsFor, inferenceFor, type EditorModelAccess, type Refusal } from './core/experiments/pipeline';
+import type { EditorModelTransport } from '../common/editorModels';
 import { experimentConfigSchema } from '../common/schema';
 import type { Detector } from './core/detectors/detector';
 
@@ -15,6 +16,8 @@ import type { Detector } from './core/detectors/detector';
 export interface SessionHooks {
   /** Asks the extension for the key stored under `name` (SecretStorage); null when there is none. */
   askKey(name: string, baseURL: string): Promise<string | null>;
+  /** Runs a request on one of the editor's language models (the extension does); absent without an editor. */
+  editorModelChat?: EditorModelTransport;
   /** An experiment was created, progressed or its run ended. */
   experimentChanged(change: ExperimentChange): void;
   /** An experiment was deleted (the session has already forgotten it as the active one). */
@@ -49,9 +52,22 @@ export class Session {
           createdBy: init.createdBy,
           concurrency: () => this.currentSettings.concurrency,
           detectorsFor: (config) =>
-            detectorsFor(config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
+            detectorsFor(
+              config,
+              this.currentSettings,
+              (name, baseURL) => this.keyFor(name, baseURL),
+              this.isTrusted,
+              this.editorAccess(true),
+            ),
           inferenceFor: (model, config) =>
-            inferenceFor(model, config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted),
+            inferenceFor(
+              model,
+              config,
+              this.currentSettings,
+              (name, baseURL) => this.keyFor(name, baseURL),
+              this.isTrusted,
+              this.editorAccess(true),
+            ),
           onChange: (change) => hooks.experimentChanged(change),
           onDelete: (id) => {
             if (this.activeExperimentId === id) this.activeExperimentId = null;
@@ -118,7 +134,23 @@ export class Session {
       conversation_ids: ['live'],
       detectors: judge ? ['local', 'judge'] : ['local'],
     });
-    return detectorsFor(config, this.currentSettings, (name, baseURL) => this.keyFor(name, baseURL), this.isTrusted);
+    // Live traces are judged in the background: an editor model is used only once the user gave consent.
+    return detectorsFor(
+      config,
+      this.currentSettings,
+      (name, baseURL) => this.keyFor(name, baseURL),
+      this.isTrusted,
+      this.editorAccess(false),
+    );
+  }
+
+  /**
+   * The editor's language models for runs of this session. Experiments are created and resumed by
+   * the user (`userStarted`: their first request may ask for consent); live judging is not.
+   */
+  private editorAccess(userStarted: boolean): EditorModelAccess {
+    const chat = this.hooks.editorModelChat;
+    return chat ? { transport: chat, userStarted } : null;
   }
 
   /** The key stored under `name`, for a request to `baseURL`; never read in an untrusted workspace. */

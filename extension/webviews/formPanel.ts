@@ -38,7 +38,9 @@ export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, p
         init: async () => {
           const labels = settings.labels;
           return {
-            models: settings.models,
+            // Configured endpoints first, then the editor's language models (issue 19).
+            models: [...settings.models, ...settings.current.editorModels],
+            editorModels: settings.editorModelInfos,
             judgeModel: settings.judgeModel,
             labels: labels.labels,
             labelSetSource: labels.source,
@@ -88,6 +90,12 @@ export function attachForm(hosts: WebviewHostDeps, panel: vscode.WebviewPanel, p
       },
       { log },
     ),
+    settings.onDidChange((s) => {
+      void notify(panel.webview, FormProtocol, 'modelsChanged', {
+        models: [...s.models, ...s.editorModels],
+        editorModels: settings.editorModelInfos,
+      });
+    }),
     server.on(P.IndexChanged, ({ files }) => {
       if (panel.visible) void notify(panel.webview, FormProtocol, 'traceFilesChanged', { files: relativeTraceFiles(files) });
     }),

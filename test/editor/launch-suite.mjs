@@ -9,11 +9,14 @@
 //                                     [--timeout <s>] [--grep <re>] [--keep] [--quiet]
 //                                     [--allow-no-results]  (a --suite of another runner, e.g.
 //                                     @vscode/test-cli's runner.cjs, writes no results file)
+//                                     [--newest]  (the newest VS Code, paths.mjs VARIANTS.newest)
 //
+// On the newest VS Code, the test extension test/editor/fixtures/lm-provider is installed first
+// (packaged with vsce): it registers deterministic language models for the editor language model tests.
 // The workspace is a fresh temp copy of test/editor/fixtures/workspace/: nothing in the repo changes.
 // The suite writes its results (JSON) to $HL_EDITOR_RESULTS; this script prints them, keeps the logs
 // under test/artifacts/editor/, and exits with the suite's exit code (2 on timeout or launch failure).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -25,8 +28,9 @@ import {
   chromiumPath,
   quietEditorSettings,
   repoRoot,
-  serverMain,
+  lmProviderFixture,
   suiteIndex,
+  vscodeInstall,
   workspaceFixture,
 } from './paths.mjs';
 import { isInstalled } from './setup.mjs';
@@ -43,6 +47,7 @@ function parseArgs(argv) {
     grep: process.env.HL_EDITOR_GREP ?? '',
     keep: false,
     quiet: false,
+    variant: 'lowest',
   };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
@@ -55,6 +60,7 @@ function parseArgs(argv) {
     else if (a === '--keep') opts.keep = true;
     else if (a === '--quiet') opts.quiet = true;
     else if (a === '--allow-no-results') opts.allowNoResults = true;
+    else if (a === '--newest') opts.variant = 'newest';
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -122,8 +128,43 @@ export function copyWorkspace(fixture, into) {
   return dest;
 }
 
+/** Packages test/editor/fixtures/lm-provider (vsce) and installs it into the suite's extensions folder. */
+function installLmProvider(vscode, tmp, userDataDir, extensionsDir) {
+  const vsix = path.join(tmp, 'lm-provider.vsix');
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const stage = path.join(tmp, 'lm-provider');
+  cpSync(lmProviderFixture, stage, { recursive: true });
+  const pack = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--out', vsix],
+    { cwd: stage, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (pack.status !== 0) throw new Error(`vsce package of the lm-provider fixture failed:\n${pack.stdout}\n${pack.stderr}`);
+  const install = spawnSync(
+    vscode.nodeBinary,
+    [
+      vscode.serverMain,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--accept-server-license-terms',
+    ],
+    { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VSCODE_AGENT_FOLDER: path.join(tmp, 'agent') } },
+  );
+  if (install.status !== 0) throw new Error(`--install-extension of the lm-provider fixture failed:\n${install.stdout}\n${install.stderr}`);
+  log('installed the test language model provider (fixtures/lm-provider)');
+}
+
 export async function launchSuite(opts) {
-  if (!isInstalled()) throw new Error('VS Code is not installed: run node test/editor/setup.mjs first');
+  const variant = opts.variant ?? 'lowest';
+  const vscode = vscodeInstall(variant);
+  if (!isInstalled(variant))
+    throw new Error(
+      `VS Code ${vscode.vscodeVersion} is not installed: run node test/editor/setup.mjs${variant === 'newest' ? ' --newest' : ''} first`,
+    );
   const chromium = chromiumPath();
   if (!chromium) throw new Error('Chromium not found (/usr/bin/chromium or $CHROMIUM_PATH)');
   if (!existsSync(opts.suite)) throw new Error(`suite not built: ${opts.suite} (run npm run build)`);
@@ -138,6 +179,9 @@ export async function launchSuite(opts) {
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(quietEditorSettings, null, 2));
   const workspace = copyWorkspace(opts.workspace, tmp);
+  // The test language model provider, installed like a user's extension: the workbench takes one
+  // extensionDevelopmentPath only (its payload is a Map). Only where it can register models.
+  if (vscode.lmProvider) installLmProvider(vscode, tmp, userDataDir, extensionsDir);
   const logDir = path.join(artifactsDir, 'editor');
   mkdirSync(logDir, { recursive: true });
   for (const stale of ['results.json', 'timeout.png']) rmSync(path.join(logDir, stale), { force: true });
@@ -149,10 +193,11 @@ export async function launchSuite(opts) {
   const port = await freePort();
   const host = '127.0.0.1';
   log(`VS Code server on http://${host}:${port}  workspace ${workspace}`);
+  log(`VS Code ${vscode.vscodeVersion} on Node ${vscode.nodeBinary === process.execPath ? process.version : vscode.nodePackage.version}`);
   const server = spawn(
-    process.execPath,
+    vscode.nodeBinary,
     [
-      serverMain,
+      vscode.serverMain,
       '--host',
       host,
       '--port',
@@ -164,6 +209,7 @@ export async function launchSuite(opts) {
       '--extensions-dir',
       extensionsDir,
       '--disable-telemetry',
+      ...vscode.serverArgs,
     ],
     {
       detached: true,

@@ -1,26 +1,37 @@
 #!/usr/bin/env node
-// The editor layer of `npm test`: the extension in a real VS Code 1.100.3 (from code-server).
+// The editor layer of `npm test`: the extension in a real VS Code 1.100.3 (from code-server), and
+// the editor language model tests also in the newest VS Code that code-server offers (1.139.1).
 //  1. checks what it needs (Chromium, and an installed or installable VS Code): when missing, prints
 //     "editor tests SKIPPED: <why>" and exits 0 — or fails when CI=true;
 //  2. installs VS Code once (setup.mjs; cached in .vscode-test/, a second run costs nothing);
-//  3. runs the extension-host suite (launch-suite.mjs) and the UI tests of the packaged extension
+//  3. runs the extension-host suite (launch-suite.mjs) on the lowest VS Code, the tests titled
+//     "editor language models" (NEWEST_SUITE_GREP) on the newest (installed once like the first:
+//     setup.mjs --newest; its own cache folder), and the UI tests of the packaged extension
 //     (ui/ui-tests.mjs);
 //  4. closes with the line `editor: N passed, N failed`, and exits non-zero on any failure.
 // It builds nothing: `npm run build` must have run (dist/ and out/test/editor/suite/).
 //
-//   node test/editor/run.mjs [--suite-only | --ui-only]
-// Env: CHROMIUM_PATH, HL_VSCODE_CACHE (install folder), HL_EDITOR_GREP (suite tests to run),
+//   node test/editor/run.mjs [--suite-only | --ui-only | --newest-only]
+//   (--suite-only: the extension-host suites, on both VS Codes when HL_EDITOR_GREP matches the
+//   language model tests or is empty; --newest-only: only those tests on the newest)
+// Env: CHROMIUM_PATH, HL_VSCODE_CACHE / HL_VSCODE_CACHE_NEWEST (install folders), HL_EDITOR_GREP (suite tests to run),
 //      HL_EDITOR_TIMEOUT (suite, s), HL_EDITOR_TOTAL_TIMEOUT (everything, s; default 570).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromiumPath, repoRoot, suiteIndex } from './paths.mjs';
+import { NEWEST_SUITE_GREP, chromiumPath, repoRoot, suiteIndex, vscodeInstall } from './paths.mjs';
 import { install, isInstalled, SetupError, whyUnavailable } from './setup.mjs';
 import { cleanupAll } from './cleanup.mjs';
 
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 const suiteOnly = process.argv.includes('--suite-only');
 const uiOnly = process.argv.includes('--ui-only');
+const newestOnly = process.argv.includes('--newest-only');
+// The newest VS Code runs only the language model tests, and only when the chosen suite tests include them.
+const grep = process.env.HL_EDITOR_GREP ?? '';
+const runLowest = !uiOnly && !newestOnly;
+const runNewest = !uiOnly && (grep === '' || new RegExp(grep).test(NEWEST_SUITE_GREP) || newestOnly);
+const runUi = !suiteOnly && !newestOnly;
 const t0 = Date.now();
 
 function closingLine(passed, failed) {
@@ -60,8 +71,10 @@ try {
 } catch {
   unavailable('playwright-core is not installed (npm install)');
 }
-const why = whyUnavailable();
+const why = runLowest || runUi ? whyUnavailable('lowest') : null;
 if (why) unavailable(why);
+// The newest VS Code is optional outside CI: when it cannot be installed here, its tests are skipped with the reason.
+const whyNotNewest = runNewest ? whyUnavailable('newest') : null;
 
 // Not "unavailable" but a broken build: always a failure.
 const missing = [path.join(repoRoot, 'dist', 'extension.js'), suiteIndex].filter((f) => !existsSync(f));
@@ -72,15 +85,20 @@ if (missing.length) {
 }
 
 // ---- 2. VS Code ------------------------------------------------------------------------------
-const setupStart = Date.now();
-try {
-  const was = isInstalled();
-  install();
-  if (!was) console.log(`[editor] VS Code installed in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
-} catch (e) {
-  console.log(`editor tests FAILED: VS Code install failed: ${e instanceof SetupError ? e.message : (e?.stack ?? e)}`);
-  closingLine(0, 1);
-  process.exit(1);
+for (const variant of [...(runLowest || runUi ? ['lowest'] : []), ...(runNewest && !whyNotNewest ? ['newest'] : [])]) {
+  const setupStart = Date.now();
+  try {
+    const was = isInstalled(variant);
+    install({ variant });
+    if (!was)
+      console.log(
+        `[editor] VS Code ${vscodeInstall(variant).vscodeVersion} installed in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`,
+      );
+  } catch (e) {
+    console.log(`editor tests FAILED: VS Code install failed: ${e instanceof SetupError ? e.message : (e?.stack ?? e)}`);
+    closingLine(0, 1);
+    process.exit(1);
+  }
 }
 
 // ---- 3. the suite, then the UI tests ----------------------------------------------------------
@@ -88,8 +106,8 @@ let passed = 0;
 let failed = 0;
 const summary = [];
 
-if (!uiOnly) {
-  console.log('\n[editor] extension-host suite (VS Code server + headless Chromium)');
+async function suiteOn(variant, suiteGrep, label) {
+  console.log(`\n[editor] extension-host suite on VS Code ${vscodeInstall(variant).vscodeVersion} (VS Code server + headless Chromium)`);
   const { launchSuite } = await import('./launch-suite.mjs');
   try {
     const r = await launchSuite({
@@ -97,9 +115,10 @@ if (!uiOnly) {
       suite: suiteIndex,
       workspace: path.join(repoRoot, 'test', 'editor', 'fixtures', 'workspace'),
       timeoutS: Number(process.env.HL_EDITOR_TIMEOUT ?? 300),
-      grep: process.env.HL_EDITOR_GREP ?? '',
+      grep: suiteGrep,
       keep: false,
       quiet: false,
+      variant,
     });
     const p = r.results?.passed ?? 0;
     const f = r.results?.failed ?? 0;
@@ -107,14 +126,23 @@ if (!uiOnly) {
     const extra = r.exitCode !== 0 && f === 0 ? 1 : 0;
     passed += p;
     failed += f + extra;
-    summary.push(`suite: ${p} passed, ${f + extra} failed (${r.seconds.toFixed(0)} s)${r.reason ? ` — ${r.reason}` : ''}`);
+    summary.push(`${label}: ${p} passed, ${f + extra} failed (${r.seconds.toFixed(0)} s)${r.reason ? ` — ${r.reason}` : ''}`);
   } catch (e) {
     failed += 1;
-    summary.push(`suite: could not run — ${e?.message ?? e}`);
+    summary.push(`${label}: could not run — ${e?.message ?? e}`);
   }
 }
 
-if (!suiteOnly) {
+if (runLowest) await suiteOn('lowest', grep, 'suite');
+if (runNewest) {
+  if (whyNotNewest && ci) {
+    failed += 1;
+    summary.push(`newest: cannot run here (CI=true requires it): ${whyNotNewest}`);
+  } else if (whyNotNewest) summary.push(`newest: SKIPPED — ${whyNotNewest}`);
+  else await suiteOn('newest', NEWEST_SUITE_GREP, `newest (${vscodeInstall('newest').vscodeVersion}, "${NEWEST_SUITE_GREP}")`);
+}
+
+if (runUi) {
   console.log('\n[editor] UI tests of the packaged extension (code-server + headless Chromium)');
   const { runUiTests } = await import('./ui/ui-tests.mjs');
   try {

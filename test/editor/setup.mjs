@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Installs VS Code 1.100.3 (from the npm package code-server@4.100.3) ONCE into a git-ignored
 // cache folder, so that the extension can be tested in a real VS Code on machines that reach only
-// the npm registry and Debian's packages. The recipe is docs/real-vscode-tests.md:
+// the npm registry and Debian's packages. `--newest` installs the second VS Code (paths.mjs
+// VARIANTS.newest: code-server 4.139.1 = VS Code 1.139.1, on Node 24 from the npm package
+// node-<platform>-<arch>, into its own cache folder) for the editor language model tests.
+// The recipe is docs/real-vscode-tests.md:
 //   npm install --ignore-scripts code-server (its postinstall downloads ripgrep: no network)
 //   npm rebuild argon2
 //   lib/vscode: npm install --omit=dev --ignore-scripts; node-gyp rebuild of the native modules
@@ -11,11 +14,12 @@
 //   node test/editor/setup.mjs            install if needed
 //   node test/editor/setup.mjs --check    only report whether the install is possible / present
 //   node test/editor/setup.mjs --force    reinstall (deletes the cache folder first)
+//   node test/editor/setup.mjs --newest   the same for the newest VS Code (combines with the above)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, writeFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODE_SERVER_VERSION, VSCODE_VERSION, cacheDir, codeServerEntry, markerFile, serverMain, vscodeDir } from './paths.mjs';
+import { vscodeInstall } from './paths.mjs';
 
 const log = (msg) => console.log(`[setup] ${msg}`);
 
@@ -62,11 +66,12 @@ function which(cmd) {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-export function isInstalled() {
-  if (!existsSync(markerFile)) return false;
+export function isInstalled(variant = 'lowest') {
+  const I = vscodeInstall(variant);
+  if (!existsSync(I.markerFile)) return false;
   try {
-    const m = JSON.parse(readFileSync(markerFile, 'utf8'));
-    return m.codeServer === CODE_SERVER_VERSION && existsSync(serverMain) && existsSync(codeServerEntry);
+    const m = JSON.parse(readFileSync(I.markerFile, 'utf8'));
+    return m.codeServer === I.codeServerVersion && existsSync(I.serverMain) && existsSync(I.codeServerEntry) && existsSync(I.nodeBinary);
   } catch {
     return false;
   }
@@ -76,19 +81,23 @@ export function isInstalled() {
  * Can the install run (or has it run) on this machine? Returns null when yes, else why not.
  * Cheap: no network unless nothing is installed yet (then one `npm view` of code-server).
  */
-export function whyUnavailable() {
-  if (isInstalled()) return null;
-  if (!ripgrepPath()) return 'ripgrep not found (/usr/bin/rg; Debian package "ripgrep", or set RIPGREP_PATH)';
+export function whyUnavailable(variant = 'lowest') {
+  const I = vscodeInstall(variant);
+  if (isInstalled(variant)) return null;
+  if (!I.nodePackage && !ripgrepPath()) return 'ripgrep not found (/usr/bin/rg; Debian package "ripgrep", or set RIPGREP_PATH)';
   if (!nodeGypPath()) return 'node-gyp not found inside npm (set NODE_GYP to node-gyp.js)';
-  if (!nodeDir()) return "Node's headers not found (/usr/include/node/node_api.h; Debian package nodejs ships them)";
+  if (!I.nodePackage && !nodeDir()) return "Node's headers not found (/usr/include/node/node_api.h; Debian package nodejs ships them)";
   for (const tool of ['python3', 'make', 'g++']) if (!which(tool)) return `${tool} not found (needed by node-gyp)`;
-  const view = spawnSync('npm', ['view', `code-server@${CODE_SERVER_VERSION}`, 'version'], { encoding: 'utf8', timeout: 60_000 });
-  if (view.status !== 0 || view.stdout.trim() !== CODE_SERVER_VERSION)
-    return `the npm registry does not answer for code-server@${CODE_SERVER_VERSION} (${(view.stderr || '').trim().split('\n').pop() || 'no answer'})`;
+  const wanted = [`code-server@${I.codeServerVersion}`, ...(I.nodePackage ? [`${I.nodePackage.name}@${I.nodePackage.version}`] : [])];
+  for (const spec of wanted) {
+    const view = spawnSync('npm', ['view', spec, 'version'], { encoding: 'utf8', timeout: 60_000 });
+    if (view.status !== 0 || !view.stdout.trim())
+      return `the npm registry does not answer for ${spec} (${(view.stderr || '').trim().split('\n').pop() || 'no answer'})`;
+  }
   return null;
 }
 
-function run(cmd, args, cwd, what) {
+function run(cmd, args, cwd, what, extraEnv = {}) {
   log(`${what}\n          $ (cd ${path.relative(process.cwd(), cwd) || '.'} && ${[cmd, ...args].join(' ')})`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, {
@@ -96,7 +105,7 @@ function run(cmd, args, cwd, what) {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' },
+    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false', ...extraEnv },
   });
   if (r.status !== 0) {
     const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
@@ -119,24 +128,21 @@ function linkForce(target, linkPath) {
   return true;
 }
 
-export function install({ force = false } = {}) {
+export function install({ force = false, variant = 'lowest' } = {}) {
+  const I = vscodeInstall(variant);
+  const { cacheDir, vscodeDir } = I;
   if (force) {
     log(`--force: removing ${cacheDir}`);
     rmSync(cacheDir, { recursive: true, force: true });
   }
-  if (isInstalled()) {
-    log(`VS Code ${VSCODE_VERSION} (code-server ${CODE_SERVER_VERSION}) already installed in ${cacheDir}`);
+  if (isInstalled(variant)) {
+    log(`VS Code ${I.vscodeVersion} (code-server ${I.codeServerVersion}) already installed in ${cacheDir}`);
     return;
   }
   const t0 = Date.now();
-  log(`installing VS Code ${VSCODE_VERSION} from npm code-server@${CODE_SERVER_VERSION} into ${cacheDir}`);
+  log(`installing VS Code ${I.vscodeVersion} from npm code-server@${I.codeServerVersion} into ${cacheDir}`);
   const nodeGyp = nodeGypPath();
-  const nodedir = nodeDir();
-  const rg = ripgrepPath();
   if (!nodeGyp) throw new SetupError('node-gyp not found inside npm (set NODE_GYP=/path/to/node-gyp.js)');
-  if (!nodedir) throw new SetupError("Node's headers not found: need <dir>/include/node/node_api.h (tried /usr)");
-  if (!rg) throw new SetupError('ripgrep not found: apt-get install ripgrep (or set RIPGREP_PATH)');
-  log(`node-gyp: ${nodeGyp}; --nodedir=${nodedir}; ripgrep: ${rg}`);
 
   mkdirSync(cacheDir, { recursive: true });
   const pkgJson = path.join(cacheDir, 'package.json');
@@ -150,30 +156,57 @@ export function install({ force = false } = {}) {
       ) + '\n',
     );
 
+  // 0. This VS Code's own Node, when it needs a newer one than the tests run on: the official
+  //    build from npm (binary and headers); npm and node-gyp then run on it too.
+  let env = {};
+  if (I.nodePackage) {
+    const spec = `${I.nodePackage.name}@${I.nodePackage.version}`;
+    run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', spec], cacheDir, `npm install ${spec}`);
+    if (!existsSync(I.nodeBinary)) throw new SetupError(`${spec} has no ${path.relative(cacheDir, I.nodeBinary)}`);
+    env = { PATH: `${path.dirname(I.nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}` };
+  }
+  const nodedir = I.nodeDir ?? nodeDir();
+  if (!nodedir || !existsSync(path.join(nodedir, 'include', 'node', 'node_api.h')))
+    throw new SetupError("Node's headers not found: need <dir>/include/node/node_api.h (tried /usr)");
+  log(`node-gyp: ${nodeGyp}; --nodedir=${nodedir}; node ${I.nodeBinary}`);
+
   // 1. code-server itself. --ignore-scripts: its postinstall refuses root and downloads ripgrep.
   run(
     'npm',
-    ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`],
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${I.codeServerVersion}`],
     cacheDir,
-    `npm install code-server@${CODE_SERVER_VERSION}`,
+    `npm install code-server@${I.codeServerVersion}`,
+    env,
   );
   // 2. argon2 (code-server's password hashing; loaded at start even with --auth none).
-  run('npm', ['rebuild', 'argon2'], cacheDir, 'npm rebuild argon2');
+  run('npm', ['rebuild', 'argon2', ...(I.nodePackage ? [`--nodedir=${nodedir}`] : [])], cacheDir, 'npm rebuild argon2', env);
   // 3. VS Code's own production dependencies.
-  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], vscodeDir, 'npm install --omit=dev in lib/vscode');
-  // 4. Native modules, built against this Node's headers (kerberos is not needed).
-  for (const mod of ['node-pty', '@vscode/spdlog', '@vscode/deviceid', 'native-watchdog']) {
+  run(
+    'npm',
+    ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
+    vscodeDir,
+    'npm install --omit=dev in lib/vscode',
+    env,
+  );
+  // 4. Native modules, built against this VS Code's Node's headers (kerberos is not needed).
+  for (const mod of ['node-pty', '@vscode/spdlog', '@vscode/deviceid', 'native-watchdog', '@vscode/native-watchdog']) {
     const dir = path.join(vscodeDir, 'node_modules', mod);
     if (!existsSync(dir)) {
       log(`  (${mod} not present in lib/vscode/node_modules: skipped)`);
       continue;
     }
-    run(process.execPath, [nodeGyp, 'rebuild', '-j', 'max', `--nodedir=${nodedir}`], dir, `node-gyp rebuild ${mod}`);
+    run(I.nodeBinary, [nodeGyp, 'rebuild', '-j', 'max', `--nodedir=${nodedir}`], dir, `node-gyp rebuild ${mod}`, env);
   }
-  // 5. ripgrep from Debian where @vscode/ripgrep would have downloaded its binary.
-  const rgLink = path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
-  log(`link ${rg} -> ${path.relative(cacheDir, rgLink)}`);
-  linkForce(rg, rgLink);
+  // 5. ripgrep from Debian where @vscode/ripgrep would have downloaded its binary (newer VS Codes
+  //    use @vscode/ripgrep-universal, which ships its binaries).
+  const rgPackage = path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep');
+  if (existsSync(rgPackage)) {
+    const rg = ripgrepPath();
+    if (!rg) throw new SetupError('ripgrep not found: apt-get install ripgrep (or set RIPGREP_PATH)');
+    const rgLink = path.join(rgPackage, 'bin', 'rg');
+    log(`link ${rg} -> ${path.relative(cacheDir, rgLink)}`);
+    linkForce(rg, rgLink);
+  }
   // 6. The server looks for node_modules.asar.
   log('link lib/vscode/node_modules.asar -> node_modules');
   linkForce('node_modules', path.join(vscodeDir, 'node_modules.asar'));
@@ -183,44 +216,47 @@ export function install({ force = false } = {}) {
     ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
     path.join(vscodeDir, 'extensions'),
     'npm install --omit=dev in lib/vscode/extensions',
+    env,
   );
 
   // Sanity: the product is the version we expect.
   const product = JSON.parse(readFileSync(path.join(vscodeDir, 'product.json'), 'utf8'));
   const version = JSON.parse(readFileSync(path.join(vscodeDir, 'package.json'), 'utf8')).version;
-  if (version !== VSCODE_VERSION) throw new SetupError(`expected VS Code ${VSCODE_VERSION}, found ${version}`);
-  if (!existsSync(serverMain) || !existsSync(codeServerEntry))
-    throw new SetupError(`install incomplete: ${serverMain} or ${codeServerEntry} missing`);
+  if (version !== I.vscodeVersion) throw new SetupError(`expected VS Code ${I.vscodeVersion}, found ${version}`);
+  if (!existsSync(I.serverMain) || !existsSync(I.codeServerEntry))
+    throw new SetupError(`install incomplete: ${I.serverMain} or ${I.codeServerEntry} missing`);
+  const nodeVersion = spawnSync(I.nodeBinary, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
   writeFileSync(
-    markerFile,
+    I.markerFile,
     JSON.stringify(
       {
-        codeServer: CODE_SERVER_VERSION,
+        codeServer: I.codeServerVersion,
         vscode: version,
         commit: product.commit ?? null,
-        node: process.version,
+        node: nodeVersion,
         installedAt: new Date().toISOString(),
       },
       null,
       2,
     ) + '\n',
   );
-  log(`complete in ${((Date.now() - t0) / 1000).toFixed(1)} s (marker ${path.relative(process.cwd(), markerFile)})`);
+  log(`complete in ${((Date.now() - t0) / 1000).toFixed(1)} s (marker ${path.relative(process.cwd(), I.markerFile)})`);
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
+  const variant = process.argv.includes('--newest') ? 'newest' : 'lowest';
   try {
     if (process.argv.includes('--check')) {
-      const why = whyUnavailable();
-      console.log(why ? `[setup] unavailable: ${why}` : isInstalled() ? '[setup] installed' : '[setup] installable');
+      const why = whyUnavailable(variant);
+      console.log(why ? `[setup] unavailable: ${why}` : isInstalled(variant) ? '[setup] installed' : '[setup] installable');
       process.exit(why ? 1 : 0);
     }
-    install({ force: process.argv.includes('--force') });
+    install({ force: process.argv.includes('--force'), variant });
   } catch (e) {
     console.error(`[setup] FAILED: ${e instanceof SetupError ? e.message : (e?.stack ?? e)}`);
-    console.error(`[setup] the partial install stays in ${cacheDir}; rerun to retry, or --force to start over`);
+    console.error(`[setup] the partial install stays in ${vscodeInstall(variant).cacheDir}; rerun to retry, or --force to start over`);
     process.exit(1);
   }
 }

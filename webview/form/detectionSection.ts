@@ -1,8 +1,18 @@
 // The form's "Detection" section: which detectors run (local checks, LLM judge), the judge model
 // and the label set the judge uses (with the labels in effect); and how these controls follow the draft.
-import { builtInLabels } from '../../common/schema';
+import { builtInLabels, type ModelConfig } from '../../common/schema';
 import type { FormInitResult, FormProtocol, LabelInfo } from '../../common/webviewProtocol';
-import { button, checkbox, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
+import {
+  button,
+  checkbox,
+  setSelectOptions,
+  singleSelect,
+  textField,
+  type Checkbox,
+  type SelectOption,
+  type SingleSelect,
+  type TextField,
+} from '../lib/controls';
 import { el } from '../lib/dom';
 import { humanizeLabel } from '../lib/format';
 import { CUSTOM_JUDGE, modelLabel, type FormDraft } from '../lib/formModel';
@@ -14,6 +24,8 @@ export interface DetectionSectionHost extends FormSectionHost {
   init(): FormInitResult;
   rpc: RpcClient<typeof FormProtocol>;
   banner(kind: 'error' | 'warning', message: string): void;
+  /** The models offered (configured, then the editor's language models: they can change while the form is open). */
+  models(): readonly ModelConfig[];
 }
 
 export class DetectionSection {
@@ -49,13 +61,8 @@ export class DetectionSection {
     const detectors = this.host.register(field('detectors', 'Detectors', {}, list));
 
     const init = this.host.init();
-    const judgeOptions = [
-      { value: '', label: init.judgeModel ? `Default — ${modelLabel(init.judgeModel)}` : 'Default (none in settings)' },
-      ...init.models.map((m) => ({ value: modelLabel(m), label: modelLabel(m), description: m.baseURL })),
-      { value: CUSTOM_JUDGE, label: 'Other model…' },
-    ];
     this.judgeSelect = singleSelect(
-      judgeOptions,
+      this.judgeOptions(),
       this.host.draft().judgeModel,
       (v) => {
         this.host.change({ judgeModel: v }, 'judge_model');
@@ -130,8 +137,23 @@ export class DetectionSection {
     );
   }
 
+  /** The judge choices: the default, every offered model (the editor's too), another one. */
+  private judgeOptions(): SelectOption[] {
+    const init = this.host.init();
+    return [
+      { value: '', label: init.judgeModel ? `Default — ${modelLabel(init.judgeModel)}` : 'Default (none in settings)' },
+      ...this.host.models().map((m) => ({
+        value: modelLabel(m),
+        label: modelLabel(m),
+        description: m.source === 'vscode-lm' ? 'editor language model' : m.baseURL,
+      })),
+      { value: CUSTOM_JUDGE, label: 'Other model…' },
+    ];
+  }
+
   /** Puts the draft into this section's controls. */
   sync(d: FormDraft): void {
+    setSelectOptions(this.judgeSelect, this.judgeOptions(), d.judgeModel);
     for (const [kind, box] of this.detectorBoxes) box.checked = d.detectors.includes(kind as 'local' | 'judge');
     this.judgeField.root.hidden = !d.detectors.includes('judge');
     if (this.judgeSelect.value !== d.judgeModel) this.judgeSelect.value = d.judgeModel;

@@ -3,6 +3,7 @@
 // and the server's own errors brought back beside their fields. This file holds the page's
 // state, validation and submit; the Model, Prompt and Detection sections live in their own modules.
 import { MAX_CONVERSATIONS } from '../../common/schema';
+import type { EditorModelInfo } from '../../common/editorModels';
 import { FormProtocol, type FormInitResult, type FormPrefill } from '../../common/webviewProtocol';
 import { button, setDisabled, textField, type TextField } from '../lib/controls';
 import { codicon, el } from '../lib/dom';
@@ -41,6 +42,8 @@ export class FormApp {
   private readonly store = persistentState<FormViewState>();
   private ctx: FormContext = { models: [], judgeModel: null };
   private init: FormInitResult | null = null;
+  /** The editor's language models (their configurations are in ctx.models too); null until the editor said. */
+  private editorModels: readonly EditorModelInfo[] = [];
   private draft: FormDraft = emptyDraft();
   private filter: ConversationFilter = { ...emptyFilter };
   private focusedId: string | null = null;
@@ -74,6 +77,7 @@ export class FormApp {
   private readonly modelSection = new ModelSection({
     ...this.sectionHost,
     models: () => this.ctx.models,
+    editorModels: () => this.editorModels,
     settingsLink: (text, query) => this.settingsLink(text, query),
   });
   private readonly promptSection = new PromptSection({ ...this.sectionHost, inferenceOnly: this.modelSection.inferenceOnly });
@@ -82,6 +86,7 @@ export class FormApp {
     init: () => this.init!,
     rpc: this.rpc,
     banner: (kind, message) => this.banner(kind, message),
+    models: () => this.ctx.models,
   });
 
   async start(): Promise<void> {
@@ -104,6 +109,7 @@ export class FormApp {
       return;
     }
     this.ctx = { models: this.init.models, judgeModel: this.init.judgeModel };
+    this.editorModels = this.init.editorModels ?? [];
     const revived = saved ? reviveDraft(saved.draft, this.ctx) : null;
     if (revived) {
       this.draft = revived;
@@ -116,6 +122,11 @@ export class FormApp {
     }
     this.build();
     this.rpc.onNotification('prefill', ({ prefill }) => this.applyPrefill(prefill));
+    this.rpc.onNotification('modelsChanged', ({ models, editorModels }) => {
+      this.ctx = { ...this.ctx, models };
+      this.editorModels = editorModels;
+      this.syncControls();
+    });
     this.rpc.onNotification('traceFilesChanged', ({ files }) => {
       this.picker.setFiles(files);
       void this.picker.reload();

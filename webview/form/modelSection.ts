@@ -2,6 +2,7 @@
 // suggestions), extra configurations to compare, reasoning (effort or token budget) and samples
 // per conversation; and how these controls follow the draft.
 import type { ModelConfig } from '../../common/schema';
+import type { EditorModelInfo } from '../../common/editorModels';
 import { checkbox, singleSelect, textField, type Checkbox, type SingleSelect, type TextField } from '../lib/controls';
 import { codicon, el } from '../lib/dom';
 import { modelLabel, type FormDraft } from '../lib/formModel';
@@ -11,12 +12,15 @@ import { AdvancedFold } from './advancedSection';
 
 export interface ModelSectionHost extends FormSectionHost {
   models(): readonly ModelConfig[];
+  /** The editor's language models (their configurations are among `models()`, source "vscode-lm"). */
+  editorModels(): readonly EditorModelInfo[];
   settingsLink(text: string, query: string): HTMLElement;
 }
 
 export class ModelSection {
   private modelField!: TextField;
   private modelSuggestions = el('div', { class: 'suggestions' });
+  private editorSuggestions = el('div', { class: 'suggestions editor-models', 'aria-label': 'Editor language models' });
   private passThrough!: Checkbox;
   private extraList = el('div', { class: 'check-list' });
   private passThroughNote = el(
@@ -69,6 +73,7 @@ export class ModelSection {
       { help: 'The model each conversation is run with (the name your endpoint expects). Configured models:', forId: 'f-model' },
       this.modelField,
       this.modelSuggestions,
+      this.editorSuggestions,
     );
     const modelField = this.host.register(this.modelView);
 
@@ -148,6 +153,44 @@ export class ModelSection {
     return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl, advanced];
   }
 
+  /** A button that makes `m` the target. */
+  private suggestion(m: ModelConfig, title: string, d: FormDraft): HTMLElement {
+    // An editor model is named by its label: its id may also be a configured endpoint's model name
+    // ("gpt-4o"), and the server looks configured models up first.
+    const value = m.source === 'vscode-lm' ? modelLabel(m) : m.model;
+    const b = el('button', { type: 'button', class: `suggestion${d.model === value ? ' active' : ''}`, title }, modelLabel(m));
+    b.addEventListener('click', () => {
+      this.modelField.value = value;
+      this.host.change({ model: value, extraModels: this.host.draft().extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
+      this.host.syncControls();
+    });
+    return b;
+  }
+
+  /** The editor's language models, beside the configured ones: no key needed, VS Code asks for consent. */
+  private syncEditorModels(d: FormDraft, models: readonly ModelConfig[]): void {
+    const infos = this.host.editorModels();
+    const head = el('span', { class: 'dim' }, 'Editor models: ');
+    if (infos.length === 0) {
+      this.editorSuggestions.replaceChildren(
+        head,
+        el(
+          'span',
+          { class: 'dim', title: 'VS Code lists no language models (Copilot or a model provider extension adds them)' },
+          'no editor models',
+        ),
+      );
+      return;
+    }
+    this.editorSuggestions.replaceChildren(
+      head,
+      ...infos.flatMap((info) => {
+        const m = models.find((c) => c.source === 'vscode-lm' && c.model === info.id && c.vendor === info.vendor);
+        return m ? [this.suggestion(m, describeEditorModel(info), d)] : [];
+      }),
+    );
+  }
+
   /** Puts the draft into this section's controls. */
   sync(d: FormDraft): void {
     if (this.modelField.value !== d.model) this.modelField.value = d.model;
@@ -165,22 +208,12 @@ export class ModelSection {
 
     // model suggestions and extra configurations
     const models = this.host.models();
+    const configured = models.filter((m) => m.source !== 'vscode-lm');
+    this.syncEditorModels(d, models);
     this.modelSuggestions.replaceChildren(
-      ...(models.length === 0
+      ...(configured.length === 0
         ? [el('span', { class: 'dim' }, 'none in settings — '), this.host.settingsLink('Configure models', 'hallucinationLab.models')]
-        : models.map((m) => {
-            const b = el(
-              'button',
-              { type: 'button', class: `suggestion${d.model === m.model ? ' active' : ''}`, title: describeModel(m) },
-              modelLabel(m),
-            );
-            b.addEventListener('click', () => {
-              this.modelField.value = m.model;
-              this.host.change({ model: m.model, extraModels: this.host.draft().extraModels.filter((x) => x !== modelLabel(m)) }, 'model');
-              this.host.syncControls();
-            });
-            return b;
-          })),
+        : configured.map((m) => this.suggestion(m, describeModel(m), d))),
     );
     const extraCandidates = models;
     this.extraList.replaceChildren(
@@ -191,7 +224,7 @@ export class ModelSection {
           ]
         : extraCandidates.flatMap((m) => {
             const label = modelLabel(m);
-            const isTarget = m.model === d.model.trim();
+            const isTarget = m.model === d.model.trim() || label === d.model.trim();
             const box = checkbox(isTarget ? `${label} (the target)` : label, d.extraModels.includes(label) && !isTarget, (v) => {
               const set = new Set(this.host.draft().extraModels);
               if (v) set.add(label);
@@ -214,7 +247,16 @@ export class ModelSection {
   }
 }
 
+function describeEditorModel(info: EditorModelInfo): string {
+  const parts = [`editor model ${info.id}`, `vendor ${info.vendor}`];
+  if (info.family) parts.push(`family ${info.family}`);
+  if (info.maxInputTokens !== null) parts.push(`max ${info.maxInputTokens} input tokens`);
+  parts.push('no key; price unknown');
+  return parts.join(' · ');
+}
+
 function describeModel(m: ModelConfig): string {
+  if (m.source === 'vscode-lm') return [`editor model ${m.model}`, m.vendor, m.family].filter(Boolean).join(' · ');
   const parts = [m.model];
   if (m.baseURL) parts.push(m.baseURL);
   if (m.temperature !== undefined) parts.push(`temperature ${m.temperature}`);

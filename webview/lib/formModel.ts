@@ -220,7 +220,7 @@ export function extraConfigurations(draft: FormDraft, ctx: FormContext): ModelCo
   const target = draft.model.trim();
   return draft.extraModels
     .map((label) => ctx.models.find((m) => modelLabel(m) === label))
-    .filter((m): m is ModelConfig => m !== undefined && m.model !== target);
+    .filter((m): m is ModelConfig => m !== undefined && m.model !== target && modelLabel(m) !== target);
 }
 
 function str(value: unknown): string | undefined {

@@ -11,6 +11,13 @@ import { type EndpointOptions, usageOf } from '../inference/contract';
 import { createJudgeDetector } from '../judge/judgeDetector';
 import type { ResponseSource } from './responses';
 import { tracedResponseIndex } from '../traceParser';
+import { EDITOR_MODELS_CLI_REFUSAL, isEditorModel, type EditorModelTransport } from '../../../common/editorModels';
+
+/**
+ * How the editor's language models are reached in this process (the extension runs the
+ * requests); null in the CLI. `userStarted`: the runs it serves were started by the user.
+ */
+export type EditorModelAccess = { transport: EditorModelTransport; userStarted: boolean } | null;
 
 export type Refusal = { error: string; path: string };
 /**
@@ -31,7 +38,8 @@ const limiters = new Map<string, RateLimiter>();
 function limiterFor(model: ModelConfig, settings: Settings): RateLimiter | undefined {
   if (!settings.requestsPerMinute && !settings.tokensPerMinute) return undefined;
   const windowMs = settings.rateLimitWindowMs ?? 60_000;
-  const key = `${model.baseURL ?? DEFAULT_BASE_URL}|${settings.requestsPerMinute}|${settings.tokensPerMinute}|${windowMs}`;
+  const endpoint = isEditorModel(model) ? `vscode-lm:${model.vendor ?? ''}` : (model.baseURL ?? DEFAULT_BASE_URL);
+  const key = `${endpoint}|${settings.requestsPerMinute}|${settings.tokensPerMinute}|${windowMs}`;
   let limiter = limiters.get(key);
   if (!limiter)
     limiters.set(
@@ -43,16 +51,19 @@ function limiterFor(model: ModelConfig, settings: Settings): RateLimiter | undef
 
 /** A model named in the configuration takes its endpoint, key name and prices from the settings. */
 export function resolveModel(model: ModelConfig, settings: Settings): ModelConfig {
-  const known = settings.models.find(
+  const known = [...settings.models, ...settings.editorModels].find(
     (m) => m.id === model.model || m.model === model.model || (model.id !== undefined && m.id === model.id),
   );
   return known ? { ...known, ...stripUndefined(model), model: known.model } : model;
 }
 
 /** How `model` is called with these settings: its key (asked for where it will be sent), timeouts, retries, limiter. */
-async function endpointFor(model: ModelConfig, settings: Settings, keys: KeyLookup): Promise<EndpointOptions> {
+async function endpointFor(model: ModelConfig, settings: Settings, keys: KeyLookup, editor: EditorModelAccess): Promise<EndpointOptions> {
+  const common = { timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, limiter: limiterFor(model, settings) };
+  // The editor's models need no key: the editor holds the access (and asks the user's consent).
+  if (isEditorModel(model)) return { model, apiKey: null, ...common, ...(editor ? { editorModels: editor } : {}) };
   const apiKey = await keys(model.apiKeyName ?? DEFAULT_API_KEY_NAME, model.baseURL ?? DEFAULT_BASE_URL);
-  return { model, apiKey, timeoutMs: settings.requestTimeoutMs, maxRetries: settings.maxRetries, limiter: limiterFor(model, settings) };
+  return { model, apiKey, ...common };
 }
 
 /**
@@ -74,7 +85,22 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function detectorsFor(config: ExperimentConfig, settings: Settings, keys: KeyLookup, trusted: boolean): Detector[] | Refusal {
+/** A configuration naming an editor model where there is no editor (the CLI): refused, with the reason. */
+function editorModelRefusal(model: ModelConfig, editor: EditorModelAccess, path: string): Refusal | null {
+  if (!isEditorModel(model) || editor) return null;
+  return {
+    path,
+    error: `${EDITOR_MODELS_CLI_REFUSAL}: "${model.id ?? model.model}" is one of the editor's language models (source "vscode-lm")`,
+  };
+}
+
+export function detectorsFor(
+  config: ExperimentConfig,
+  settings: Settings,
+  keys: KeyLookup,
+  trusted: boolean,
+  editor: EditorModelAccess = null,
+): Detector[] | Refusal {
   if (!trusted) return UNTRUSTED;
   const detectors: Detector[] = [];
   for (const kind of config.detectors) {
@@ -89,8 +115,10 @@ export function detectorsFor(config: ExperimentConfig, settings: Settings, keys:
         error: 'the judge detector needs a judge model: set judge_model, or the hallucinationLab.judgeModel setting (CLI: --judge-model)',
       };
     const model = resolveModel(judgeModel, settings);
+    const refusal = editorModelRefusal(model, editor, 'judge_model');
+    if (refusal) return refusal;
     const labelSet = settings.labelSet;
-    const judge = onFirstUse(async () => createJudgeDetector(await endpointFor(model, settings, keys)));
+    const judge = onFirstUse(async () => createJudgeDetector(await endpointFor(model, settings, keys, editor)));
     detectors.push({
       name: 'judge',
       async detect(input) {
@@ -107,10 +135,13 @@ export function inferenceFor(
   settings: Settings,
   keys: KeyLookup,
   trusted: boolean,
+  editor: EditorModelAccess = null,
 ): ResponseSource | Refusal {
   if (!trusted) return UNTRUSTED;
   const resolved = resolveModel(model, settings);
-  const source = onFirstUse(async () => createInferenceSource(await endpointFor(resolved, settings, keys)));
+  const refusal = editorModelRefusal(resolved, editor, model.model === _config.model ? 'model' : 'models');
+  if (refusal) return refusal;
+  const source = onFirstUse(async () => createInferenceSource(await endpointFor(resolved, settings, keys, editor)));
   return async ({ conversation, config, signal }) => {
     const responseIndex = tracedResponseIndex(conversation);
     if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');

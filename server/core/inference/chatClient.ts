@@ -7,8 +7,10 @@ import { z } from 'zod';
 import type { Message, RawExchange, TokenLogprob } from '../../../common/schema';
 import type { EndpointOptions, ResponseUsage } from './contract';
 import { redactKey, redactSecret } from './redact';
-import { MalformedResponseError, abortedError, classifyError, withRetry } from './retry';
+import { InferenceError, MalformedResponseError, abortedError, classifyError, withRetry } from './retry';
 import { boundedFetch } from './boundedFetch';
+import { EDITOR_MODELS_CLI_REFUSAL, isEditorModel } from '../../../common/editorModels';
+import { type ChatCallExtras, createEditorModelCaller } from './editorModelCaller';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -200,7 +202,14 @@ export function createOpenAIClient(opts: Pick<ChatCallerOptions, 'model' | 'apiK
  * Returns `call(body, signal)`: one chat completion with retries. Throws InferenceError (message
  * safe to show: no API key) when it fails for good or is cancelled.
  */
-export function createChatCaller(opts: ChatCallerOptions): (body: ChatRequestBody, signal: AbortSignal) => Promise<ChatCallResult> {
+export function createChatCaller(
+  opts: ChatCallerOptions,
+): (body: ChatRequestBody, signal: AbortSignal, extras?: ChatCallExtras) => Promise<ChatCallResult> {
+  if (isEditorModel(opts.model)) {
+    // The editor's language models: the extension runs each request (editorModelCaller.ts).
+    if (!opts.editorModels) throw new InferenceError(EDITOR_MODELS_CLI_REFUSAL, 'unknown');
+    return createEditorModelCaller({ ...opts, ...opts.editorModels });
+  }
   const client = createOpenAIClient(opts);
   const apiKey = opts.apiKey;
 

@@ -2,6 +2,7 @@
 // what a response costs (ResponseUsage, the fields an item stores) and how the system prompt is
 // overridden. The chat client, the inference source, the judge and the experiment runner all use
 // these; none of them copies the fields.
+import type { EditorModelTransport } from '../../../common/editorModels';
 import type { ExperimentItem, Message, ModelConfig } from '../../../common/schema';
 import type { RateLimiter } from './rateLimiter';
 import type { RetryPolicy } from './retry';
@@ -19,6 +20,11 @@ export interface EndpointOptions {
   streaming?: boolean;
   /** Backoff tuning (tests). */
   retryPolicy?: Omit<RetryPolicy, 'maxRetries'>;
+  /**
+   * How a `source: 'vscode-lm'` model is reached (the extension runs the request); absent in the
+   * CLI. `userStarted`: the run was started by the user, so a request may ask for consent.
+   */
+  editorModels?: { transport: EditorModelTransport; userStarted: boolean };
 }
 
 export const USAGE_FIELDS = [

@@ -264,7 +264,14 @@ export function createInferenceSource(opts: InferenceSourceOptions): (req: Infer
       responseIndex: req.responseIndex,
       config: req.config,
     });
-    const r = await call(body, req.signal);
+    // Sources without a response format (the editor's models) check the answer with this and repair it once.
+    const validate = outputFields
+      ? (content: string | null) => {
+          const v = validateStructuredOutput(content, outputFields);
+          return v.ok ? null : v.error;
+        }
+      : undefined;
+    const r = await call(body, req.signal, validate ? { validate } : undefined);
     const out: GeneratedResponse = {
       ...usageOf({ ...r, cost_usd: computeCost(opts.model, r.input_tokens, r.output_tokens) }),
       message: r.message,

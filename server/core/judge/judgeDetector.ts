@@ -249,7 +249,16 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
     if (messageParts(annotate.message).length === 0) return [];
     const labelSet = labelSetIn ?? defaultJudgeLabelSet();
     const body = judgeRequestBody(opts.model, { ...promptInput, labelSet });
-    const reply = await call(body, signalIn ?? new AbortController().signal);
+    // The editor's models have no response format: their answer is checked with the judge's parser and repaired once.
+    const validate = (content: string | null): string | null => {
+      try {
+        parseJudgeReply(content, labelSet);
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const reply = await call(body, signalIn ?? new AbortController().signal, { validate });
     // Counted apart from the target's usage: the item and the metrics keep the judge's on its own.
     addJudgeUsage(report, {
       input_tokens: reply.input_tokens,

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServerConnection } from '../../../extension/serverClient';
 import type { ExperimentSummary } from '../../../common/protocol';
+import type { EditorModelInfo } from '../../../common/editorModels';
 
 export const EXTENSION_ID = 'hallucination-lab.hallucination-lab';
 export const DIAGNOSTIC_SOURCE = 'hallucination-lab';
@@ -20,6 +21,8 @@ export interface HallucinationLabApi {
   diagnostics(uri: vscode.Uri): vscode.Diagnostic[];
   /** Resolves when the experiment is no longer running (rejects after timeoutMs). */
   waitForExperiment(id: string, timeoutMs?: number): Promise<ExperimentSummary>;
+  /** The editor's language models as the form offers them. */
+  editorModels(): Promise<EditorModelInfo[]>;
 }
 
 /** The commands the contract names; package.json must contribute (at least) these. */

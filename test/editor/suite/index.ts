@@ -24,6 +24,7 @@ function registerTests(): void {
   require('./webviews.test');
   require('./live.test');
   require('./review.test');
+  require('./editorModels.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
