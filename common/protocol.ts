@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { estimateResultSchema } from './estimate';
 import { experimentResourceSchema, itemSchema, labelSetSchema, modelConfigSchema, statusSummarySchema, traceFormats } from './schema';
 import { experimentMetadataSchema, experimentTagsSchema } from './schema';
+import { annotationKeySchema } from './annotationKey';
 
 export * from './schema';
 
@@ -348,16 +349,8 @@ export const AddHumanAnnotation = request(
     author: reviewAuthorSchema.optional(),
     experiment_id: z.string().optional(),
   }),
-  z.object({
-    experiment_id: z.string(),
-    annotation_id: z.string(),
-    conversation_id: z.string(),
-    message_index: z.number().int().nonnegative(),
-    message_part_index: z.number().int().nonnegative(),
-    start_offset: z.number().int().nonnegative(),
-    end_offset: z.number().int().nonnegative(),
-    text: z.string(),
-  }),
+  // Where the span is, as its verdict keys it (without the occurrence, which only the store needs).
+  annotationKeySchema.omit({ occurrence: true }).extend({ experiment_id: z.string(), annotation_id: z.string() }),
 );
 
 // ---- live traces (the OTLP receiver in the server) ---------------------------------------
