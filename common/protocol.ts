@@ -90,10 +90,19 @@ export const experimentSummarySchema = z.object({
       status: itemSchema.shape.status,
       failure_reason: z.string().nullable(),
       hallucinations: z.number().int(),
+      /** Its annotations without a verdict (`hallucinations` leaves dismissed ones out). */
+      unreviewed: z.number().int().optional(),
     }),
   ),
   /** Its tags (info.json over the configuration's): the Experiments view filters by them. */
   tags: z.array(z.string()).optional(),
+  /**
+   * What review did to the counts, as in the report: `total_hallucinations` and
+   * `hallucination_rate` leave dismissed annotations out and count spans people added; these
+   * count completed items' annotations still without a verdict, and those dismissed.
+   */
+  unreviewed_count: z.number().int().optional(),
+  dismissed_count: z.number().int().optional(),
 });
 export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
 

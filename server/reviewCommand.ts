@@ -11,6 +11,7 @@ import { reviewWithHumans } from './core/review/humanAnnotations';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
 import { InputError, UsageError } from './cliErrors';
+import { refreshStoredSummaries, storedSummaries } from './core/experiments/summaryRefresh';
 import { storeWithExperiment } from './cliExperimentStore';
 import { osUser, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 import { shown } from './terminalText';
@@ -81,6 +82,8 @@ function review(argv: string[], io: Io, now: () => Date): number {
     throw new InputError(
       `experiment ${experimentId} has no annotation "${shown(annotationIdArg)}" (see hallucination-lab review ${experimentId} --list)`,
     );
+  // Listed before the verdict changes the reviewed experiment's summary (which experiments it reaches does not depend on it).
+  const listed = storedSummaries(store);
   const relabel = values.label !== undefined && values.label !== target.annotation.label;
   const verdict: Verdict = {
     annotation_key: annotationKey(target),
@@ -94,6 +97,9 @@ function review(argv: string[], io: Io, now: () => Date): number {
     at: now().toISOString(),
   };
   verdicts.append(experimentId, verdict);
+  // The counts `list` and the Experiments view show, of this experiment and later ones the verdict carries over to.
+  const warn = (m: string) => io.err.write(`warning: ${shown(m)}\n`);
+  refreshStoredSummaries(store, verdict, listed, verdicts.readAll(), () => false, warn);
   io.out.write(`${target.id}: ${verdict.verdict}${verdict.label ? ` as ${verdict.label}` : ''} by ${verdict.author}\n`);
   return 0;
 }

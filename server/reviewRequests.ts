@@ -21,7 +21,7 @@ type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : nev
 type Result<S> = S extends P.MessageSpec<z.ZodType, infer R> ? z.input<R> : never;
 
 export interface ReviewEvents {
-  /** The verdicts of experiment `id` changed: its report and summary should be read again. */
+  /** The verdicts that apply to experiment `id` changed: its report and summary should be read again. */
   reviewed(id: string): void;
 }
 
@@ -53,8 +53,7 @@ export class ReviewRequests {
       author: p.author ?? osUser(),
       at: this.now().toISOString(),
     };
-    service.addVerdict(verdict);
-    this.changed(p.experiment_id);
+    this.changed(service.addVerdict(verdict));
     return {
       annotation_id: verdict.annotation_id,
       verdict: verdict.verdict,
@@ -145,14 +144,14 @@ export class ReviewRequests {
       author: p.author ?? osUser(),
       at: this.now().toISOString(),
     };
-    service.addVerdict(verdict);
-    this.changed(experimentId);
+    this.changed(service.addVerdict(verdict));
     return { experiment_id: experimentId, annotation_id: id, ...where };
   }
 
-  private changed(experimentId: string): void {
+  /** `experimentIds`: those whose counts the verdict changed (it carries over to later experiments). */
+  private changed(experimentIds: readonly string[]): void {
     this.markers.publishAll();
-    this.events.reviewed(experimentId);
+    for (const id of experimentIds) this.events.reviewed(id);
   }
 }
 

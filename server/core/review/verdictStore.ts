@@ -11,6 +11,14 @@ import { verdictSchema, type Verdict } from './verdict';
 export const VERDICTS_FILE = 'verdicts.jsonl';
 
 export class VerdictStore {
+  /**
+   * Each experiment's verdicts as last read, with the file's size, time and inode: a file that did
+   * not change is not read again (the resource, the markers and summaries read every experiment's
+   * verdicts, because verdicts carry over, on every call). Appends change the size; a file replaced
+   * by hand changes the inode or the time.
+   */
+  private readonly cache = new Map<string, { stamp: string; verdicts: Verdict[]; warnings: string[] }>();
+
   constructor(private readonly store: ExperimentStore) {}
 
   /** Appends one verdict to experiment `experimentId`'s file and flushes it. */
@@ -35,15 +43,37 @@ export class VerdictStore {
 
   /** The verdicts given in experiment `experimentId`, in the order written. */
   read(experimentId: string, warnings: string[] = []): Verdict[] {
-    const own: string[] = [];
-    const verdicts = readVerdicts(path.join(this.store.dir(experimentId), VERDICTS_FILE), own);
-    for (const w of own) warnings.push(`experiment ${experimentId}: ${w}`);
-    return verdicts;
+    const file = path.join(this.store.dir(experimentId), VERDICTS_FILE);
+    const stamp = fileStamp(file);
+    if (stamp === null) {
+      this.cache.delete(experimentId);
+      return [];
+    }
+    let cached = this.cache.get(experimentId);
+    if (cached?.stamp !== stamp) {
+      const own: string[] = [];
+      const verdicts = readVerdicts(file, own);
+      cached = { stamp, verdicts, warnings: own.map((w) => `experiment ${experimentId}: ${w}`) };
+      this.cache.set(experimentId, cached);
+    }
+    warnings.push(...cached.warnings);
+    return cached.verdicts.slice();
   }
 
   /** The verdicts of every experiment in the store (what can carry over), in the order written per file. */
   readAll(warnings: string[] = []): Verdict[] {
     return this.store.list().flatMap((id) => this.read(id, warnings));
+  }
+}
+
+/** Size, time and inode of `file`, or null when there is none. */
+function fileStamp(file: string): string | null {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
   }
 }
 
