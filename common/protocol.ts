@@ -362,6 +362,24 @@ export const AddHumanAnnotation = request(
   annotationKeySchema.omit({ occurrence: true }).extend({ experiment_id: z.string(), annotation_id: z.string() }),
 );
 
+/**
+ * A person's comment on one annotation (by id) or one item of an experiment, that is not a verdict:
+ * the annotation stays as reviewed (or not) as it was. Give exactly one of `annotation_id` and `item_id`.
+ */
+export const AddReviewComment = request(
+  'hallucinationLab/addReviewComment',
+  z
+    .object({
+      experiment_id: z.string(),
+      annotation_id: z.string().optional(),
+      item_id: z.string().optional(),
+      text: reviewTextSchema.pipe(z.string().trim().min(1, 'a comment must not be empty')),
+      author: reviewAuthorSchema.optional(),
+    })
+    .refine((p) => (p.annotation_id === undefined) !== (p.item_id === undefined), 'give exactly one of annotation_id and item_id'),
+  z.object({ item_id: z.string(), annotation_id: z.string().optional(), text: z.string(), author: z.string(), at: z.string() }),
+);
+
 // ---- live traces (the OTLP receiver in the server) ---------------------------------------
 
 /**

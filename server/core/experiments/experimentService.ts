@@ -20,6 +20,7 @@ import { reviewWithHumans } from '../review/humanAnnotations';
 import type { ReviewedExperiment } from '../review/reviewedResource';
 import type { Verdict } from '../review/verdict';
 import { VerdictStore } from '../review/verdictStore';
+import { CommentStore, withComments, type ReviewComment } from '../review/reviewComments';
 import { datasetOrigin } from '../datasets/datasetOrigin';
 import { ExperimentInfoStore, type ExperimentInfo, type InfoUpdate } from './experimentInfo';
 import { tooDeepReason } from './conversationDepth';
@@ -64,10 +65,13 @@ export class ExperimentService {
   private readonly reported = new Set<string>();
   /** People's verdicts, each experiment's file read again only when it changed. */
   private readonly verdicts: VerdictStore;
+  /** People's comments that are not verdicts (their experiment's only: read per call). */
+  private readonly comments: CommentStore;
 
   constructor(private readonly opts: ServiceOptions) {
     this.listed = new StoredSummaries(opts.store);
     this.verdicts = new VerdictStore(opts.store);
+    this.comments = new CommentStore(opts.store);
   }
 
   /** Validates like the server must: schema, then ids, then what can run here. */
@@ -179,8 +183,9 @@ export class ExperimentService {
     const warnings: string[] = [];
     const verdicts = this.verdicts.readAll(warnings);
     const info = new ExperimentInfoStore(this.opts.store).read(exp.record, warnings);
+    const comments = this.comments.read(id, warnings);
     this.reportOnce(warnings);
-    return experimentResource(exp, verdicts, info);
+    return experimentResource(exp, verdicts, info, comments);
   }
 
   /** Replaces an experiment's tags or metadata, or adds a comment on it (experimentInfo.ts). */
@@ -191,7 +196,17 @@ export class ExperimentService {
   /** The items as reviewed: ids, verdicts, and the annotations people added (markers and verdicts need them). */
   reviewed(id: string): ReviewedExperiment {
     const exp = this.get(id);
-    return reviewWithHumans(exp.record, exp.items, exp.conversations, this.allVerdicts());
+    const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, this.allVerdicts());
+    const warnings: string[] = [];
+    const items = withComments(reviewed.items, this.comments.read(id, warnings));
+    this.reportOnce(warnings);
+    return { ...reviewed, items };
+  }
+
+  /** Appends a person's comment on an annotation or item (not a verdict: no count changes), flushed before this returns. */
+  addComment(comment: ReviewComment): void {
+    if (!this.has(comment.experiment_id)) throw new Error(`no experiment with id "${comment.experiment_id}"`);
+    this.comments.append(comment);
   }
 
   /**

@@ -2,7 +2,7 @@
 // (fdatasync) before `append` returns, as items.jsonl is, so that a verdict given is never lost.
 // A crash can tear only the last line: it is dropped on read (with a warning) and cut off before
 // the next append so that it cannot swallow the line written after it.
-import { cutTornTail, O_NOFOLLOW } from '../experiments/durableFiles';
+import { appendLineDurable } from '../experiments/durableFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExperimentStore } from '../experiments/experimentStore';
@@ -26,19 +26,7 @@ export class VerdictStore {
     const parsed = verdictSchema.parse(verdict);
     const dir = this.store.dir(experimentId);
     if (!fs.lstatSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-    const fd = fs.openSync(
-      path.join(dir, VERDICTS_FILE),
-      fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW,
-      0o644,
-    );
-    try {
-      cutTornTail(fd);
-      const buf = Buffer.from(JSON.stringify(parsed) + '\n', 'utf8');
-      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
-      fs.fdatasyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    appendLineDurable(path.join(dir, VERDICTS_FILE), JSON.stringify(parsed));
   }
 
   /** The verdicts given in experiment `experimentId`, in the order written. */
