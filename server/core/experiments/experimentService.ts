@@ -10,7 +10,7 @@ import {
   type ExperimentResource,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import { ExperimentStore, newExperimentId } from './experimentStore';
+import { ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
 import { summarize } from './experimentSummary';
 import { newItems, pendingItem } from './experimentItems';
 import type { RunResolvers } from './runner';
@@ -65,6 +65,8 @@ export class ExperimentService {
   private readonly reported = new Set<string>();
   /** People's verdicts, each experiment's file read again only when it changed. */
   private readonly verdicts: VerdictStore;
+  /** Summaries of experiments open here and not running, by their items, with the verdicts' fingerprint. */
+  private readonly idleSummaries = new WeakMap<ExperimentItem[], { fingerprint: string; summary: StoredSummary }>();
   /** People's comments that are not verdicts (their experiment's only: read per call). */
   private readonly comments: CommentStore;
 
@@ -164,8 +166,8 @@ export class ExperimentService {
    */
   listedSummary(id: string, verdicts: () => readonly Verdict[] = () => this.allVerdicts()): ExperimentSummary {
     const exp = this.live.get(id);
-    if (exp) return this.summary(exp, verdicts());
-    return this.withChangedTags(this.listed.summaryOf(id, () => this.summary(this.read(id), verdicts())));
+    if (exp) return this.summary(exp, verdicts);
+    return this.withChangedTags(this.listed.summaryOf(id, () => this.summary(this.read(id), verdicts)));
   }
 
   has(id: string): boolean {
@@ -359,6 +361,8 @@ export class ExperimentService {
 
   /** `locked`: the caller already holds the experiment's run lock. */
   private startRun(exp: LiveExperiment, locked = false): void {
+    // The run changes the items in place: a summary kept from before is out of date.
+    this.idleSummaries.delete(exp.items);
     const callbacks = {
       warn: (m: string) => this.warn(m),
       isHeld: () => this.live.has(exp.record.id),
@@ -375,10 +379,20 @@ export class ExperimentService {
     return verdicts;
   }
 
-  /** With people's verdicts counted (experimentSummary.ts). */
-  private summary(exp: LiveExperiment, verdicts: readonly Verdict[] = this.allVerdicts()): ExperimentSummary {
-    const review = { verdicts, conversations: exp.conversations };
-    return this.withChangedTags({ ...summarize(exp.record, exp.items, review), running: exp.run !== null });
+  /**
+   * With people's verdicts counted (experimentSummary.ts). An experiment that is not running keeps
+   * its summary while the verdict files are as they were (the server lists on every marker publish).
+   */
+  private summary(exp: LiveExperiment, verdicts: () => readonly Verdict[] = () => this.allVerdicts()): ExperimentSummary {
+    const all = verdicts();
+    const fingerprint = this.verdicts.fingerprint;
+    const cached = exp.run ? undefined : this.idleSummaries.get(exp.items);
+    let summary = cached?.fingerprint === fingerprint ? cached.summary : undefined;
+    if (!summary) {
+      summary = summarize(exp.record, exp.items, { verdicts: all, conversations: exp.conversations });
+      if (!exp.run) this.idleSummaries.set(exp.items, { fingerprint, summary });
+    }
+    return this.withChangedTags({ ...summary, running: exp.run !== null });
   }
 
   /** Tags changed after create live in info.json, not in the summary stored with the record. */

@@ -18,6 +18,7 @@ export class VerdictStore {
    * by hand changes the inode or the time.
    */
   private readonly cache = new Map<string, { stamp: string; verdicts: Verdict[]; warnings: string[] }>();
+  private lastFingerprint = '';
 
   constructor(private readonly store: ExperimentStore) {}
 
@@ -50,7 +51,18 @@ export class VerdictStore {
 
   /** The verdicts of every experiment in the store (what can carry over), in the order written per file. */
   readAll(warnings: string[] = []): Verdict[] {
-    return this.store.list().flatMap((id) => this.read(id, warnings));
+    const ids = this.store.list();
+    const verdicts = ids.flatMap((id) => this.read(id, warnings));
+    this.lastFingerprint = ids.map((id) => `${id}=${this.cache.get(id)?.stamp ?? '-'}`).join('\n');
+    return verdicts;
+  }
+
+  /**
+   * Which files, in which state, the last readAll read: the same fingerprint, the same verdicts (what
+   * is computed from them can be kept).
+   */
+  get fingerprint(): string {
+    return this.lastFingerprint;
   }
 }
 
