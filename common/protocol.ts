@@ -5,6 +5,7 @@ import { estimateResultSchema } from './estimate';
 import { editorChatRequestSchema, editorChatResultSchema } from './editorModels';
 import { experimentResourceSchema, itemSchema, labelSetSchema, modelConfigSchema, statusSummarySchema, traceFormats } from './schema';
 import { experimentMetadataSchema, experimentTagsSchema } from './schema';
+import { annotationKeySchema } from './annotationKey';
 
 export * from './schema';
 
@@ -90,10 +91,19 @@ export const experimentSummarySchema = z.object({
       status: itemSchema.shape.status,
       failure_reason: z.string().nullable(),
       hallucinations: z.number().int(),
+      /** Its annotations without a verdict (`hallucinations` leaves dismissed ones out). */
+      unreviewed: z.number().int().optional(),
     }),
   ),
   /** Its tags (info.json over the configuration's): the Experiments view filters by them. */
   tags: z.array(z.string()).optional(),
+  /**
+   * What review did to the counts, as in the report: `total_hallucinations` and
+   * `hallucination_rate` leave dismissed annotations out and count spans people added; these
+   * count completed items' annotations still without a verdict, and those dismissed.
+   */
+  unreviewed_count: z.number().int().optional(),
+  dismissed_count: z.number().int().optional(),
 });
 export type ExperimentSummary = z.infer<typeof experimentSummarySchema>;
 
@@ -351,16 +361,26 @@ export const AddHumanAnnotation = request(
     author: reviewAuthorSchema.optional(),
     experiment_id: z.string().optional(),
   }),
-  z.object({
-    experiment_id: z.string(),
-    annotation_id: z.string(),
-    conversation_id: z.string(),
-    message_index: z.number().int().nonnegative(),
-    message_part_index: z.number().int().nonnegative(),
-    start_offset: z.number().int().nonnegative(),
-    end_offset: z.number().int().nonnegative(),
-    text: z.string(),
-  }),
+  // Where the span is, as its verdict keys it (without the occurrence, which only the store needs).
+  annotationKeySchema.omit({ occurrence: true }).extend({ experiment_id: z.string(), annotation_id: z.string() }),
+);
+
+/**
+ * A person's comment on one annotation (by id) or one item of an experiment, that is not a verdict:
+ * the annotation stays as reviewed (or not) as it was. Give exactly one of `annotation_id` and `item_id`.
+ */
+export const AddReviewComment = request(
+  'hallucinationLab/addReviewComment',
+  z
+    .object({
+      experiment_id: z.string(),
+      annotation_id: z.string().optional(),
+      item_id: z.string().optional(),
+      text: reviewTextSchema.pipe(z.string().trim().min(1, 'a comment must not be empty')),
+      author: reviewAuthorSchema.optional(),
+    })
+    .refine((p) => (p.annotation_id === undefined) !== (p.item_id === undefined), 'give exactly one of annotation_id and item_id'),
+  z.object({ item_id: z.string(), annotation_id: z.string().optional(), text: z.string(), author: z.string(), at: z.string() }),
 );
 
 // ---- live traces (the OTLP receiver in the server) ---------------------------------------

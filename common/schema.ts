@@ -189,6 +189,8 @@ export const annotationSchema = z.object({
       carried_from: z.string().optional(),
     })
     .optional(),
+  /** People's comments on it that are not verdicts, in the experiment resource only (server/core/review/reviewComments.ts). */
+  comments: z.array(z.object({ text: z.string(), author: z.string(), at: z.string() })).optional(),
 });
 export type Annotation = z.infer<typeof annotationSchema>;
 
@@ -384,6 +386,8 @@ export const itemSchema = z.object({
   logprobs: z.array(tokenLogprobSchema).optional(),
   started_at: z.string().nullable().default(null),
   completed_at: z.string().nullable().default(null),
+  /** People's comments on the item itself, in the experiment resource only (server/core/review/reviewComments.ts). */
+  comments: z.array(z.object({ text: z.string(), author: z.string(), at: z.string() })).optional(),
 });
 export type ExperimentItem = z.infer<typeof itemSchema>;
 

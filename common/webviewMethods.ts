@@ -21,6 +21,7 @@ export const reportMethods = {
   compare: { kind: 'request', method: 'report/compare' },
   review: { kind: 'request', method: 'report/review' },
   updateInfo: { kind: 'request', method: 'report/updateInfo' },
+  comment: { kind: 'request', method: 'report/comment' },
   snapshot: { kind: 'notification', method: 'report/snapshot' },
   deleted: { kind: 'notification', method: 'report/deleted' },
 } as const satisfies MethodTable<typeof ReportProtocol>;

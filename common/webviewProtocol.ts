@@ -252,6 +252,17 @@ export const ReportProtocol = {
     z.object({ done: z.boolean() }),
   ),
   /**
+   * Comment… on an annotation or an item (the expanded item's buttons): the host asks for the text
+   * and sends AddReviewComment; the snapshot with the comment follows. Not a verdict.
+   */
+  comment: request(
+    'report/comment',
+    z
+      .object({ annotation_id: z.string().min(1).max(100).optional(), item_id: z.string().min(1).max(200).optional() })
+      .refine((p) => (p.annotation_id === undefined) !== (p.item_id === undefined), 'give exactly one of annotation_id and item_id'),
+    z.object({ done: z.boolean() }),
+  ),
+  /**
    * The header's Tags field (replaces the tags) or Add comment (appends one on the experiment): the
    * host sends UpdateExperimentInfo with the review author; the snapshot with the change follows.
    */

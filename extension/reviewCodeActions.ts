@@ -50,6 +50,7 @@ export class ReviewCodeActions implements vscode.CodeActionProvider {
       if (verdict !== 'confirmed' && verdict !== 'added') action(`Confirm hallucination (${label})`, REVIEW_COMMANDS.confirm);
       if (verdict !== 'dismissed') action('Dismiss — not a hallucination…', REVIEW_COMMANDS.dismiss);
       action('Change label…', REVIEW_COMMANDS.changeLabel);
+      action('Comment…', REVIEW_COMMANDS.comment);
     }
     return actions;
   }

@@ -16,6 +16,7 @@ export const REVIEW_COMMANDS = {
   dismiss: 'hallucinationLab.dismissHallucination',
   changeLabel: 'hallucinationLab.changeHallucinationLabel',
   mark: 'hallucinationLab.markAsHallucination',
+  comment: 'hallucinationLab.addReviewComment',
 } as const;
 
 /** One annotation a verdict is for, as quick fixes and the report name it. */
@@ -30,6 +31,12 @@ export const verdictTargetSchema = z.object({
   newLabel: z.string().min(1).optional(),
 });
 export type VerdictTarget = z.infer<typeof verdictTargetSchema>;
+
+/** Comment…: on an annotation (a marker, the report) or an item (the report); `text` given: no input box. */
+const commentTargetSchema = z.union([
+  z.object({ experimentId: z.string().min(1), annotationId: z.string().min(1), text: z.string().max(10_000).optional() }),
+  z.object({ experimentId: z.string().min(1), itemId: z.string().min(1), text: z.string().max(10_000).optional() }),
+]);
 
 /** Mark as hallucination… without UI: the file, the selection and the answers. */
 const markArgsSchema = z.object({
@@ -116,6 +123,29 @@ export function registerReviewCommands({ server, settings, register }: ReviewDep
       author: reviewAuthor(settings),
     });
     say(r);
+    return r;
+  });
+
+  // A comment that is not a verdict: the annotation stays as reviewed as it was.
+  register('addReviewComment', async (arg?: unknown) => {
+    const parsed = commentTargetSchema.safeParse(arg);
+    if (!parsed.success) throw new Error('run this from a Hallucination Lab marker’s quick fixes or the report');
+    const t = parsed.data;
+    const text =
+      t.text ??
+      (await vscode.window.showInputBox({
+        title: 'annotationId' in t ? 'Comment on this annotation' : 'Comment on this item',
+        prompt: 'Your comment (it does not confirm or dismiss anything)',
+        validateInput: (v) => (v.trim() ? null : 'a comment must not be empty'),
+      }));
+    if (text === undefined || !text.trim()) return undefined;
+    const r = await server.request(P.AddReviewComment, {
+      experiment_id: t.experimentId,
+      ...('annotationId' in t ? { annotation_id: t.annotationId } : { item_id: t.itemId }),
+      text,
+      author: reviewAuthor(settings),
+    });
+    void vscode.window.setStatusBarMessage(`Hallucination Lab: comment added by ${r.author}`, 4000);
     return r;
   });
 

@@ -9,6 +9,7 @@ import { fileView, moreConversationsView, TREE_CONVERSATION_PAGE, unreadCallView
 import { liveConversationDescription, liveNodeDescription, type LiveEntry } from './liveTracesModel';
 import type { LiveTracesSource } from './traceReceiver';
 import { keptByTag, tagsTooltipLine } from './experimentTagFilterModel';
+import { experimentCountsText, itemCountsText, reviewTooltipLine } from './experimentCountsText';
 
 export type TraceNode =
   | { kind: 'file'; summary: TraceFileSummary }
@@ -181,11 +182,12 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
       const s = e.status_summary;
       const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `exp:${e.id}`;
-      item.description = `${e.running ? 'running' : s.completed + s.failed + s.skipped === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${e.total_hallucinations} hallucination${e.total_hallucinations === 1 ? '' : 's'}${this.active.id === e.id ? ' · markers shown' : ''}`;
+      item.description = `${e.running ? 'running' : s.completed + s.failed + s.skipped === s.total ? 'done' : 'stopped'} · ${s.completed}/${s.total} · ${experimentCountsText(e)}${this.active.id === e.id ? ' · markers shown' : ''}`;
       item.tooltip = new vscode.MarkdownString(
         `**${e.name}**\n\n${e.pass_through ? 'Pass-through (traced responses)' : `Model: ${e.model}`}\n\nCreated ${new Date(e.created_at).toLocaleString()}\n\n` +
           `pending ${s.pending} · in progress ${s.in_progress} · inference completed ${s.inference_completed} · completed ${s.completed} · failed ${s.failed} · skipped ${s.skipped}\n\n` +
           `Hallucination rate: ${e.hallucination_rate === null ? 'n/a' : `${(e.hallucination_rate * 100).toFixed(1)}%`}` +
+          (reviewTooltipLine(e) ? `\n\n${reviewTooltipLine(e)}` : '') +
           (tagsTooltipLine(e.tags) ? `\n\n${tagsTooltipLine(e.tags)}` : ''),
       );
       item.iconPath = e.running
@@ -216,11 +218,7 @@ export class ExperimentTreeProvider implements vscode.TreeDataProvider<Experimen
     t.id = `item:${e.id}:${i.id}`;
     // A conversation with no response is stored as failed with a "skipped:" reason: it reads as skipped.
     const skipped = i.status === 'failed' && (i.failure_reason ?? '').startsWith('skipped:');
-    t.description = skipped
-      ? 'skipped'
-      : i.status === 'completed'
-        ? `${i.hallucinations} hallucination${i.hallucinations === 1 ? '' : 's'}`
-        : i.status.replace(/_/g, ' ');
+    t.description = skipped ? 'skipped' : i.status === 'completed' ? itemCountsText(i) : i.status.replace(/_/g, ' ');
     t.tooltip = skipped ? (i.failure_reason ?? '') : i.failure_reason ? `failed: ${i.failure_reason}` : `${i.status.replace(/_/g, ' ')}`;
     t.iconPath = skipped ? new vscode.ThemeIcon('debug-step-over') : itemIcon(i.status, i.hallucinations);
     t.contextValue = 'experimentItem';

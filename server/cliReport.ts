@@ -10,7 +10,7 @@ export function printList(list: readonly ExperimentSummary[], json: boolean, out
   else
     for (const e of list)
       out.write(
-        `${shown(e.id)}  ${shown(e.name)}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations\n`,
+        `${shown(e.id)}  ${shown(e.name)}  ${e.status_summary.completed}/${e.status_summary.total} completed  ${e.total_hallucinations} hallucinations${e.unreviewed_count ? ` (${e.unreviewed_count} unreviewed)` : ''}\n`,
       );
 }
 

@@ -238,7 +238,20 @@ function hoverText({ annotation: a, experimentName }: Marker): string {
       (a.tool_name ? ` · tool ${markdownCode(a.tool_name)}` : '') +
       (a.parameter_name ? ` · parameter ${markdownCode(a.parameter_name)}` : ''),
     ...(verdict ? ['', verdict] : []),
+    ...commentLines(a),
   ].join('\n');
+}
+
+/** People's comments on it that are not verdicts: "💬 text — ann, 2026-12-03 10:00 UTC", escaped. */
+export function commentLines(a: Annotation): string[] {
+  return (a.comments ?? []).flatMap((c) => [
+    '',
+    `💬 ${markdownText(c.text)} — ${markdownText(c.author)}, ${markdownText(utcMinute(c.at))}`,
+  ]);
+}
+
+function utcMinute(at: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 16)} UTC` : at;
 }
 
 /** The label a marker shows: the one people gave when they relabelled it. */
@@ -257,7 +270,7 @@ const verdictWords = {
 export function reviewLine(a: Annotation): string | null {
   const r = a.review;
   if (!r) return null;
-  const when = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(r.at) ? `${r.at.slice(0, 10)} ${r.at.slice(11, 16)} UTC` : r.at;
+  const when = utcMinute(r.at);
   return (
     `**${verdictWords[r.verdict]}**${r.verdict === 'relabelled' && r.label ? ` as ${markdownText(r.label.replace(/_/g, ' '))}` : ''}` +
     ` by ${markdownText(r.author)} on ${markdownText(when)}` +

@@ -90,7 +90,8 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     experimentInfoChanged: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),
   });
   const review = new ReviewRequests(session, traceFiles, markers, {
-    reviewed: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().summaryOf(id) }),
+    // listedSummary: a later experiment a carried verdict reached is not opened in full for this.
+    reviewed: (id) => notify(P.ExperimentChanged, { experiment: session.requireService().listedSummary(id) }),
   });
   const live = new LiveReceiver({
     root: () => session.root,

@@ -1,6 +1,7 @@
 // `hallucination-lab review`: a person's verdicts on an experiment's annotations, from a terminal.
 //   review <experiment id> --list                      annotations with ids and verdicts, and the figures
 //   review <experiment id> --confirm|--dismiss <annotation id> [--label L] [--comment T]
+//   review <experiment id> --comment T <annotation or item id>   a comment that is not a verdict
 // Verdicts go to the experiment's verdicts.jsonl (server/core/review/verdictStore.ts), flushed
 // before the command returns; the same core builds what the editor shows.
 import { STORE_DIR, type ExperimentStore } from './core/experiments/experimentStore';
@@ -10,7 +11,9 @@ import type { ReviewedExperiment } from './core/review/reviewedResource';
 import { reviewWithHumans } from './core/review/humanAnnotations';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
+import { CommentStore } from './core/review/reviewComments';
 import { InputError, UsageError } from './cliErrors';
+import { refreshStoredSummaries, storedSummaries } from './core/experiments/summaryRefresh';
 import { storeWithExperiment } from './cliExperimentStore';
 import { osUser, parseCommandArgs, runCommand, seeHelp, type CommandIo } from './cliCommand';
 import { shown } from './terminalText';
@@ -18,11 +21,13 @@ import { shown } from './terminalText';
 export const REVIEW_USAGE = `Usage:
   hallucination-lab review <experiment id> --list [--json] [--threshold X] [--out DIR]
   hallucination-lab review <experiment id> --confirm|--dismiss <annotation id> [--label L] [--comment T] [--out DIR]
+  hallucination-lab review <experiment id> --comment T <annotation id | item id> [--out DIR]
 
   --list            every annotation with its id and verdict, then the figures from the verdicts
   --confirm ID      it is a hallucination (with --label L: of another label, "relabelled")
   --dismiss ID      it is not a hallucination (--comment says why)
-  --comment T       a comment stored with the verdict
+  --comment T       a comment stored with the verdict; alone, a comment on the annotation or item
+                    named after it, which reviews nothing (comments.jsonl)
   --author NAME     who gives the verdict (default: the OS user)
   --threshold X     an item with an unreviewed annotation at or above this confidence does not pass (default ${DEFAULT_PASS_THRESHOLD})
   --json            with --list: one JSON document {annotations, stale_verdicts, figures}
@@ -57,11 +62,16 @@ function review(argv: string[], io: Io, now: () => Date): number {
     io.out.write(REVIEW_USAGE + '\n');
     return 0;
   }
-  const [experimentId, ...extra] = positionals;
+  const [experimentId, commentTarget, ...extra] = positionals;
   if (!experimentId) throw new UsageError('review needs an experiment id (see `hallucination-lab list`)');
-  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const actions = [values.list, values.confirm !== undefined, values.dismiss !== undefined].filter(Boolean).length;
-  if (actions !== 1) throw new UsageError('give exactly one of --list, --confirm ID, --dismiss ID');
+  // --comment alone: a comment on the annotation or item named after the experiment.
+  const commentOnly = actions === 0 && values.comment !== undefined;
+  const unexpected = commentOnly ? extra[0] : (commentTarget ?? extra[0]);
+  if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);
+  if (commentOnly && commentTarget === undefined)
+    throw new UsageError('--comment without --confirm or --dismiss needs the annotation or item id it is on');
+  if (!commentOnly && actions !== 1) throw new UsageError('give exactly one of --list, --confirm ID, --dismiss ID, or --comment T ID');
   if (values.label !== undefined && values.confirm === undefined) throw new UsageError('--label goes with --confirm');
   const threshold = values.threshold === undefined ? DEFAULT_PASS_THRESHOLD : Number(values.threshold);
   if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be a number from 0 to 1, not "${values.threshold}"`);
@@ -70,6 +80,7 @@ function review(argv: string[], io: Io, now: () => Date): number {
   const verdicts = new VerdictStore(store);
   const reviewed = loadReviewed(store, verdicts, experimentId, threshold, io);
 
+  if (commentOnly) return comment(store, reviewed, experimentId, commentTarget!, values.comment!, values.author ?? osUser(), now, io);
   if (values.list) {
     if (values.json) io.out.write(JSON.stringify(listing(reviewed), null, 2) + '\n');
     else printListing(reviewed, io.out);
@@ -81,6 +92,8 @@ function review(argv: string[], io: Io, now: () => Date): number {
     throw new InputError(
       `experiment ${experimentId} has no annotation "${shown(annotationIdArg)}" (see hallucination-lab review ${experimentId} --list)`,
     );
+  // Listed before the verdict changes the reviewed experiment's summary (which experiments it reaches does not depend on it).
+  const listed = storedSummaries(store);
   const relabel = values.label !== undefined && values.label !== target.annotation.label;
   const verdict: Verdict = {
     annotation_key: annotationKey(target),
@@ -94,7 +107,41 @@ function review(argv: string[], io: Io, now: () => Date): number {
     at: now().toISOString(),
   };
   verdicts.append(experimentId, verdict);
+  // The counts `list` and the Experiments view show, of this experiment and later ones the verdict carries over to.
+  const warn = (m: string) => io.err.write(`warning: ${shown(m)}\n`);
+  refreshStoredSummaries(store, verdict, listed, verdicts.readAll(), () => false, warn);
   io.out.write(`${target.id}: ${verdict.verdict}${verdict.label ? ` as ${verdict.label}` : ''} by ${verdict.author}\n`);
+  return 0;
+}
+
+/** A comment on an annotation (by id) or an item (by id): stored apart from verdicts, reviews nothing. */
+function comment(
+  store: ExperimentStore,
+  reviewed: ReviewedExperiment,
+  experimentId: string,
+  targetId: string,
+  text: string,
+  author: string,
+  now: () => Date,
+  io: Io,
+): number {
+  if (!text.trim()) throw new UsageError('--comment must not be empty');
+  const onAnnotation = reviewed.items.find((i) => i.annotations.some((a) => a.id === targetId));
+  const item = onAnnotation ?? reviewed.items.find((i) => i.id === targetId);
+  if (!item)
+    throw new InputError(
+      `experiment ${experimentId} has no annotation or item "${shown(targetId)}" (see hallucination-lab review ${experimentId} --list)`,
+    );
+  new CommentStore(store).append({
+    kind: 'comment',
+    experiment_id: experimentId,
+    item_id: item.id,
+    ...(onAnnotation ? { annotation_id: targetId } : {}),
+    text: text.trim(),
+    author,
+    at: now().toISOString(),
+  });
+  io.out.write(`${shown(targetId)}: comment by ${shown(author)}\n`);
   return 0;
 }
 

@@ -21,7 +21,7 @@ type Params<S> = S extends P.MessageSpec<infer Z, z.ZodType> ? z.output<Z> : nev
 type Result<S> = S extends P.MessageSpec<z.ZodType, infer R> ? z.input<R> : never;
 
 export interface ReviewEvents {
-  /** The verdicts of experiment `id` changed: its report and summary should be read again. */
+  /** The verdicts that apply to experiment `id` changed: its report and summary should be read again. */
   reviewed(id: string): void;
 }
 
@@ -53,8 +53,7 @@ export class ReviewRequests {
       author: p.author ?? osUser(),
       at: this.now().toISOString(),
     };
-    service.addVerdict(verdict);
-    this.changed(p.experiment_id);
+    this.changed(service.addVerdict(verdict));
     return {
       annotation_id: verdict.annotation_id,
       verdict: verdict.verdict,
@@ -145,14 +144,43 @@ export class ReviewRequests {
       author: p.author ?? osUser(),
       at: this.now().toISOString(),
     };
-    service.addVerdict(verdict);
-    this.changed(experimentId);
+    this.changed(service.addVerdict(verdict));
     return { experiment_id: experimentId, annotation_id: id, ...where };
   }
 
-  private changed(experimentId: string): void {
+  /** A comment on an annotation or an item: not a verdict, so no count changes; the report and hovers show it. */
+  addComment(p: Params<typeof P.AddReviewComment>): Result<typeof P.AddReviewComment> {
+    const service = this.session.requireService();
+    const items = service.reviewed(p.experiment_id).items;
+    const item =
+      p.annotation_id !== undefined
+        ? items.find((i) => i.annotations.some((a) => a.id === p.annotation_id))
+        : items.find((i) => i.id === p.item_id);
+    if (!item)
+      throw new Error(
+        p.annotation_id !== undefined
+          ? `experiment ${p.experiment_id} has no annotation "${p.annotation_id}" (the experiment changed; reload the report)`
+          : `experiment ${p.experiment_id} has no item "${p.item_id}"`,
+      );
+    const comment = {
+      kind: 'comment' as const,
+      experiment_id: p.experiment_id,
+      item_id: item.id,
+      ...(p.annotation_id !== undefined ? { annotation_id: p.annotation_id } : {}),
+      text: p.text.trim(),
+      author: p.author ?? osUser(),
+      at: this.now().toISOString(),
+    };
+    service.addComment(comment);
+    this.changed([p.experiment_id]);
+    const { kind: _kind, experiment_id: _experiment, ...answer } = comment;
+    return answer;
+  }
+
+  /** `experimentIds`: those whose counts the verdict changed (it carries over to later experiments). */
+  private changed(experimentIds: readonly string[]): void {
     this.markers.publishAll();
-    this.events.reviewed(experimentId);
+    for (const id of experimentIds) this.events.reviewed(id);
   }
 }
 

@@ -100,6 +100,7 @@ handle(P.DeleteExperiment, (p) => ready().requests.deleteExperiment(p));
 handle(P.SetActiveExperiment, (p) => ready().requests.setActiveExperiment(p));
 handle(P.LocateAnnotation, (p) => ready().requests.locateAnnotation(p));
 handle(P.SetVerdict, (p) => ready().review.setVerdict(p));
+handle(P.AddReviewComment, (p) => ready().review.addComment(p));
 handle(P.AddHumanAnnotation, (p) => ready().review.addHumanAnnotation(p));
 handle(P.StartReceiver, (p) => ready().live.start(p));
 handle(P.StopReceiver, async () => ({ stopped: await ready().live.stop() }));

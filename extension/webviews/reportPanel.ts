@@ -192,6 +192,13 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
           });
           return { done: done !== undefined };
         },
+        comment: async ({ annotation_id, item_id }) => {
+          const done: unknown = await vscode.commands.executeCommand(REVIEW_COMMANDS.comment, {
+            experimentId,
+            ...(annotation_id ? { annotationId: annotation_id } : { itemId: item_id }),
+          });
+          return { done: done !== undefined };
+        },
         export: async ({ format, fileName, content }) => ({ path: await saveExport(format, fileName, content) }),
         // The server announces the change (ExperimentChanged): the snapshot follows.
         updateInfo: async ({ tags, comment }) => {

@@ -74,3 +74,45 @@ test('a line that is not a verdict is skipped with a warning naming it; readAll 
   assert.match(warnings[0]!, /^experiment e1: verdicts\.jsonl:1: not a verdict/);
   assert.throws(() => verdicts.append('e1', { ...verdict('e1', 0), verdict: 'maybe' as Verdict['verdict'] }));
 });
+
+test('a verdicts file is read again only when it changed: appended, replaced, removed; its warnings are said each time', () => {
+  const store = storeWith('e1');
+  const verdicts = new VerdictStore(store);
+  const file = path.join(store.dir('e1'), VERDICTS_FILE);
+  verdicts.append('e1', verdict('e1', 0));
+  fs.appendFileSync(file, 'not json\n');
+  // A whole second, which every file system keeps exactly.
+  const second = 1_700_000_000;
+  fs.utimesSync(file, second, second);
+  const first: string[] = [];
+  assert.deepEqual(verdicts.read('e1', first), [verdict('e1', 0)]);
+  // The same bytes with another verdict in place, size and time kept: not read again (the cache answers).
+  const swapped = fs.readFileSync(file, 'utf8').replace('"a-0"', '"a-9"');
+  fs.writeFileSync(file, swapped);
+  fs.utimesSync(file, second, second);
+  const again: string[] = [];
+  assert.deepEqual(verdicts.read('e1', again), [verdict('e1', 0)]);
+  assert.deepEqual(again, first, 'the cached file still reports its bad line');
+  // An append changes the size: read again.
+  verdicts.append('e1', verdict('e1', 1));
+  assert.deepEqual(
+    verdicts.read('e1').map((v) => v.annotation_id),
+    ['a-9', 'a-1'],
+  );
+  // Replaced by another file (a new inode) of the same size and time: read again.
+  const replacement = `${file}.new`;
+  fs.writeFileSync(replacement, fs.readFileSync(file, 'utf8').replace('"a-9"', '"a-8"'));
+  fs.utimesSync(file, second, second);
+  assert.deepEqual(
+    verdicts.read('e1').map((v) => v.annotation_id),
+    ['a-9', 'a-1'],
+  );
+  fs.utimesSync(replacement, second, second);
+  fs.renameSync(replacement, file);
+  assert.deepEqual(
+    verdicts.read('e1').map((v) => v.annotation_id),
+    ['a-8', 'a-1'],
+  );
+  fs.rmSync(file);
+  assert.deepEqual(verdicts.read('e1'), []);
+});

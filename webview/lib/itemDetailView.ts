@@ -10,13 +10,15 @@ import { h, type Child, type VNode } from './vnode';
 import { own } from './ownRecord';
 import { labelChip, codiconNode, detectionNotes, type LabelDescriptions } from './reportChips';
 import { judgeUsageText, markerTokensView, rawView } from './itemRawView';
-import { reviewCell, type ReviewAction } from './reviewCell';
+import { commentsList, reviewCell, type ReviewAction } from './reviewCell';
 
 export interface DetailOptions {
   /** Live report: called when an annotation's "open in trace" is clicked; absent in exports. */
   onOpen?: (location: AnnotationLocation) => void;
   /** Live report: a person's verdict on an annotation (Confirm / Dismiss / Label buttons); absent in exports. */
   onReview?: (annotation: Annotation, action: ReviewAction) => void;
+  /** Live report: Comment… on the item itself (not a verdict); absent in exports. */
+  onItemComment?: (item: ExperimentItem) => void;
 }
 
 function annotationTitle(a: Annotation, descriptions: LabelDescriptions): string {
@@ -196,7 +198,7 @@ export function itemDetail(
               ),
               h('td', null, a.explanation),
               h('td', { class: 'det' }, a.detector, h('div', { class: 'dim' }, `${Math.round(a.confidence * 100)}%`)),
-              reviewCell(a, opts.onReview),
+              reviewCell(a, opts.onReview, true),
               opts.onOpen
                 ? h(
                     'td',
@@ -232,9 +234,35 @@ export function itemDetail(
         : h('div', { class: 'banner error' }, codiconNode('error'), h('span', null, item.failure_reason ?? 'Failed'))
       : null,
     h('div', { class: 'convo' }, convo),
+    itemComments(item, opts),
     annotations,
     markerTokensView(item),
     detectionNotes(item),
     rawView(item),
+  );
+}
+
+/** People's comments on the item itself, and (live report) its Comment… button. */
+function itemComments(item: ExperimentItem, opts: DetailOptions): VNode | null {
+  const list = commentsList(item.comments);
+  const onComment = opts.onItemComment;
+  if (!list && !onComment) return null;
+  return h(
+    'div',
+    { class: 'item-comments' },
+    list,
+    onComment
+      ? h(
+          'button',
+          {
+            class: ['review-btn', 'review-item-comment'],
+            type: 'button',
+            title: 'Comment on this item (not a verdict)',
+            on: { click: () => onComment(item) },
+          },
+          codiconNode('comment'),
+          'Comment on item…',
+        )
+      : null,
   );
 }

@@ -1,12 +1,13 @@
 // The "Review" cell of an annotation in an expanded item: who said what about it (confirmed,
 // dismissed, relabelled, added by a person; carried over from another experiment), and in the live
-// report the Confirm / Dismiss / Label buttons, each a keyboard-reachable button.
+// report the Confirm / Dismiss / Label buttons and Comment… (a comment that is not a verdict), each a
+// keyboard-reachable button; people's comments under the state.
 import type { Annotation } from '../../common/schema';
 import { humanizeLabel } from './format';
 import { codiconNode } from './reportChips';
 import { h, type VNode } from './vnode';
 
-export type ReviewAction = 'confirm' | 'dismiss' | 'label';
+export type ReviewAction = 'confirm' | 'dismiss' | 'label' | 'comment';
 
 const verdictText = { confirmed: 'Confirmed', dismissed: 'Dismissed', relabelled: 'Relabelled', added: 'Added' } as const;
 const verdictIcon = { confirmed: 'pass', dismissed: 'circle-slash', relabelled: 'tag', added: 'person-add' } as const;
@@ -15,7 +16,7 @@ const verdictIcon = { confirmed: 'pass', dismissed: 'circle-slash', relabelled: 
 export function reviewState(a: Annotation): VNode {
   const r = a.review;
   if (!r) return h('span', { class: 'review-state none' }, 'Not reviewed');
-  const when = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(r.at) ? `${r.at.slice(0, 10)} ${r.at.slice(11, 16)} UTC` : r.at;
+  const when = utcMinute(r.at);
   return h(
     'span',
     { class: ['review-state', r.verdict], title: r.carried_from ? `given in experiment ${r.carried_from}` : undefined },
@@ -26,7 +27,37 @@ export function reviewState(a: Annotation): VNode {
   );
 }
 
-export function reviewCell(a: Annotation, onReview: ((a: Annotation, action: ReviewAction) => void) | undefined): VNode {
+/** People's comments (not verdicts) on an annotation or item: the text, who and when. */
+export function commentsList(comments: Annotation['comments']): VNode | null {
+  if (!comments?.length) return null;
+  return h(
+    'ul',
+    { class: 'review-notes', 'aria-label': 'Comments' },
+    comments.map((c) =>
+      h(
+        'li',
+        { class: 'review-note' },
+        codiconNode('comment'),
+        h('span', { class: 'note-text' }, c.text),
+        h('span', { class: 'dim' }, ` — ${c.author} · ${utcMinute(c.at)}`),
+      ),
+    ),
+  );
+}
+
+function utcMinute(at: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 16)} UTC` : at;
+}
+
+/**
+ * `withComment`: also the Comment… button (the expanded item's cell; a comment is not a verdict, so
+ * it is offered apart from the verdict buttons' meaning but in the same group).
+ */
+export function reviewCell(
+  a: Annotation,
+  onReview: ((a: Annotation, action: ReviewAction) => void) | undefined,
+  withComment = false,
+): VNode {
   const verdict = a.review?.verdict;
   const button = (action: ReviewAction, icon: string, text: string, title: string, disabled = false) =>
     h(
@@ -45,6 +76,7 @@ export function reviewCell(a: Annotation, onReview: ((a: Annotation, action: Rev
     'td',
     { class: 'review' },
     reviewState(a),
+    commentsList(a.comments),
     onReview && a.id
       ? h(
           'div',
@@ -52,6 +84,7 @@ export function reviewCell(a: Annotation, onReview: ((a: Annotation, action: Rev
           button('confirm', 'check', 'Confirm', 'Confirm: it is a hallucination', verdict === 'confirmed' || verdict === 'added'),
           button('dismiss', 'close', 'Dismiss', 'Dismiss: not a hallucination (you can give a reason)', verdict === 'dismissed'),
           button('label', 'tag', 'Label…', 'Change its label'),
+          withComment ? button('comment', 'comment', 'Comment…', 'Comment on it (not a verdict: it stays as reviewed as it is)') : null,
         )
       : null,
   );

@@ -1,6 +1,6 @@
 // The report's items table: sortable column heads, one row per item (expandable to its detail),
 // built by key so live updates touch only the rows that changed, paged and filled in idle time.
-import type { Annotation } from '../../common/schema';
+import type { Annotation, ExperimentItem } from '../../common/schema';
 import type { AnnotationLocation } from '../../common/webviewProtocol';
 import type { ReviewAction } from '../lib/reviewCell';
 import { button } from '../lib/controls';
@@ -51,6 +51,8 @@ export interface ItemsTableHost {
   openLocation(location: AnnotationLocation): void;
   /** A person's verdict on an annotation (the Review buttons of an expanded item). */
   review(annotation: Annotation, action: ReviewAction): void;
+  /** Comment… on an item itself (not a verdict). */
+  commentOnItem(item: ExperimentItem): void;
 }
 
 export class ItemsTable {
@@ -241,6 +243,7 @@ export class ItemsTable {
     const detail = itemDetail(row.item, row.conversation, this.host.descriptions(), {
       onOpen: (loc) => this.host.openLocation(loc),
       onReview: (a, action) => this.host.review(a, action),
+      onItemComment: (item) => this.host.commentOnItem(item),
     });
     return toDom(h('div', { class: 'detail-row', role: 'row' }, h('div', { role: 'cell' }, detail))) as HTMLElement;
   }

@@ -82,6 +82,7 @@ export class ReportApp {
     persist: () => this.persist(),
     openLocation: (location) => void this.openLocation(location),
     review: (annotation, action) => void this.review(annotation, action),
+    commentOnItem: (item) => void this.act(`comment-${item.id}`, () => this.rpc.request('comment', { item_id: item.id })),
   });
   private filters!: ItemFilters;
   private readonly exportMenu = new ExportMenu((format) => void this.exportAs(format));
@@ -402,9 +403,13 @@ export class ReportApp {
     await this.act('open', () => this.rpc.request('openTraceLocation', { ...location, experiment_id: experimentId }));
   }
 
-  /** Confirm / Dismiss / Label on one annotation: the host asks what it needs; the snapshot with the verdict follows. */
+  /** Confirm / Dismiss / Label / Comment on one annotation: the host asks what it needs; the snapshot with the change follows. */
   private async review(annotation: Annotation, action: ReviewAction): Promise<void> {
     if (!annotation.id) return;
+    if (action === 'comment') {
+      await this.act(`comment-${annotation.id}`, () => this.rpc.request('comment', { annotation_id: annotation.id! }));
+      return;
+    }
     const label = annotation.review?.verdict === 'relabelled' ? annotation.review.label : annotation.label;
     await this.act(`review-${annotation.id}`, () =>
       this.rpc.request('review', { annotation_id: annotation.id!, action, ...(label ? { label } : {}) }),

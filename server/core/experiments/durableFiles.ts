@@ -58,3 +58,18 @@ export function cutTornTail(fd: number): void {
   }
   fs.ftruncateSync(fd, 0);
 }
+
+/**
+ * Appends one line to `file` (created when missing, never through a symbolic link) and flushes it
+ * to disk before returning; a torn last line a crash left is cut off first.
+ */
+export function appendLineDurable(file: string, line: string): void {
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o644);
+  try {
+    cutTornTail(fd);
+    writeAll(fd, line.endsWith('\n') ? line : line + '\n');
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,8 +1,7 @@
 // One run of an experiment in this process: the run lock held, the runner (runner.ts) started on
 // what is left, each item kept within the response cap, and once the run settles the record
 // marked completed when nothing is left and rewritten with the summary `list` reads, the lock let go.
-import { summarize } from './experimentSummary';
-import type { ExperimentStore } from './experimentStore';
+import type { ExperimentStore, StoredSummary } from './experimentStore';
 import type { LiveExperiment } from './liveExperiment';
 import { statusSummary } from './metrics';
 import { withinResponseCap } from './responseCap';
@@ -26,6 +25,8 @@ export interface RunCallbacks {
   warn(message: string): void;
   /** Whether the service still holds the experiment (it may have been deleted during the run). */
   isHeld(): boolean;
+  /** The summary `list` reads, with people's verdicts counted (experimentSummary.ts). */
+  summary(): StoredSummary;
 }
 
 /**
@@ -70,7 +71,7 @@ export function startRun(exp: LiveExperiment, host: RunHost, callbacks: RunCallb
             exp.record = { ...exp.record, completed_at: new Date().toISOString() };
           // The record carries the summary `list` reads; written while the run lock is held,
           // so nothing else appends to the items meanwhile.
-          host.store.writeRecord(exp.record, summarize(exp.record, exp.items));
+          host.store.writeRecord(exp.record, callbacks.summary());
         }
       } catch (e) {
         callbacks.warn(`experiment ${id}: ${(e as Error).message}`);

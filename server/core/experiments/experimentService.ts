@@ -10,7 +10,7 @@ import {
   type ExperimentResource,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import { ExperimentStore, newExperimentId } from './experimentStore';
+import { ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
 import { summarize } from './experimentSummary';
 import { newItems, pendingItem } from './experimentItems';
 import type { RunResolvers } from './runner';
@@ -20,6 +20,7 @@ import { reviewWithHumans } from '../review/humanAnnotations';
 import type { ReviewedExperiment } from '../review/reviewedResource';
 import type { Verdict } from '../review/verdict';
 import { VerdictStore } from '../review/verdictStore';
+import { CommentStore, withComments, type ReviewComment } from '../review/reviewComments';
 import { datasetOrigin } from '../datasets/datasetOrigin';
 import { ExperimentInfoStore, type ExperimentInfo, type InfoUpdate } from './experimentInfo';
 import { tooDeepReason } from './conversationDepth';
@@ -27,6 +28,7 @@ import { type ExperimentChange, startRun } from './experimentRun';
 import { experimentResource } from './experimentResource';
 import { loadedState, type LiveExperiment } from './liveExperiment';
 import { StoredSummaries } from './storedSummaries';
+import { experimentsReached, refreshStoredSummaries } from './summaryRefresh';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -61,9 +63,17 @@ export class ExperimentService {
   private readonly listed: StoredSummaries;
   /** Problems of the store already said (each once per process). */
   private readonly reported = new Set<string>();
+  /** People's verdicts, each experiment's file read again only when it changed. */
+  private readonly verdicts: VerdictStore;
+  /** Summaries of experiments open here and not running, by their items, with the verdicts' fingerprint. */
+  private readonly idleSummaries = new WeakMap<ExperimentItem[], { fingerprint: string; summary: StoredSummary }>();
+  /** People's comments that are not verdicts (their experiment's only: read per call). */
+  private readonly comments: CommentStore;
 
   constructor(private readonly opts: ServiceOptions) {
     this.listed = new StoredSummaries(opts.store);
+    this.verdicts = new VerdictStore(opts.store);
+    this.comments = new CommentStore(opts.store);
   }
 
   /** Validates like the server must: schema, then ids, then what can run here. */
@@ -137,19 +147,27 @@ export class ExperimentService {
     const { ids, problems } = this.opts.store.scan();
     this.reportOnce(problems);
     const out: ExperimentSummary[] = [];
+    // Read once for the whole list, and only when an experiment is summarised from its items.
+    let verdicts: readonly Verdict[] | undefined;
+    const allVerdicts = () => (verdicts ??= this.allVerdicts());
     for (const id of new Set([...ids, ...this.live.keys()])) {
-      const exp = this.live.get(id);
-      if (exp) {
-        out.push(this.summary(exp));
-        continue;
-      }
       try {
-        out.push(this.withChangedTags(this.listed.summaryOf(id, () => this.summary(this.read(id)))));
+        out.push(this.listedSummary(id, allVerdicts));
       } catch (e) {
         this.reportOnce([`experiment ${id} could not be loaded: ${(e as Error).message}`]);
       }
     }
     return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /**
+   * Experiment `id`'s summary as `list` gives it, without opening it when it is not open here (its
+   * stored summary, or its items read once and let go).
+   */
+  listedSummary(id: string, verdicts: () => readonly Verdict[] = () => this.allVerdicts()): ExperimentSummary {
+    const exp = this.live.get(id);
+    if (exp) return this.summary(exp, verdicts);
+    return this.withChangedTags(this.listed.summaryOf(id, () => this.summary(this.read(id), verdicts)));
   }
 
   has(id: string): boolean {
@@ -165,10 +183,11 @@ export class ExperimentService {
     const exp = this.get(id);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
-    const verdicts = new VerdictStore(this.opts.store).readAll(warnings);
+    const verdicts = this.verdicts.readAll(warnings);
     const info = new ExperimentInfoStore(this.opts.store).read(exp.record, warnings);
+    const comments = this.comments.read(id, warnings);
     this.reportOnce(warnings);
-    return experimentResource(exp, verdicts, info);
+    return experimentResource(exp, verdicts, info, comments);
   }
 
   /** Replaces an experiment's tags or metadata, or adds a comment on it (experimentInfo.ts). */
@@ -179,16 +198,34 @@ export class ExperimentService {
   /** The items as reviewed: ids, verdicts, and the annotations people added (markers and verdicts need them). */
   reviewed(id: string): ReviewedExperiment {
     const exp = this.get(id);
+    const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, this.allVerdicts());
     const warnings: string[] = [];
-    const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, new VerdictStore(this.opts.store).readAll(warnings));
+    const items = withComments(reviewed.items, this.comments.read(id, warnings));
     this.reportOnce(warnings);
-    return reviewed;
+    return { ...reviewed, items };
   }
 
-  /** Appends a person's verdict to its experiment's verdicts.jsonl, flushed before this returns. */
-  addVerdict(verdict: Verdict): void {
+  /** Appends a person's comment on an annotation or item (not a verdict: no count changes), flushed before this returns. */
+  addComment(comment: ReviewComment): void {
+    if (!this.has(comment.experiment_id)) throw new Error(`no experiment with id "${comment.experiment_id}"`);
+    this.comments.append(comment);
+  }
+
+  /**
+   * Appends a person's verdict to its experiment's verdicts.jsonl, flushed before this returns,
+   * then rewrites the stored summaries whose counts it changes (summaryRefresh.ts). Returns the
+   * experiments whose counts it can change: the one it was given in and later ones on the same
+   * conversation (verdicts carry over).
+   */
+  addVerdict(verdict: Verdict): string[] {
     if (!this.has(verdict.experiment_id)) throw new Error(`no experiment with id "${verdict.experiment_id}"`);
-    new VerdictStore(this.opts.store).append(verdict.experiment_id, verdict);
+    // Which experiments it reaches does not depend on verdicts: listed before the append, so that
+    // listing does not read the reviewed experiment in full for a summary about to be rewritten.
+    const listed = this.list();
+    this.verdicts.append(verdict.experiment_id, verdict);
+    const running = (id: string) => this.live.get(id)?.run != null;
+    refreshStoredSummaries(this.opts.store, verdict, listed, this.allVerdicts(), running, (m) => this.warn(m));
+    return experimentsReached(verdict, listed);
   }
 
   configOf(id: string): ExperimentConfig {
@@ -324,11 +361,38 @@ export class ExperimentService {
 
   /** `locked`: the caller already holds the experiment's run lock. */
   private startRun(exp: LiveExperiment, locked = false): void {
-    startRun(exp, this.opts, { warn: (m) => this.warn(m), isHeld: () => this.live.has(exp.record.id) }, locked);
+    // The run changes the items in place: a summary kept from before is out of date.
+    this.idleSummaries.delete(exp.items);
+    const callbacks = {
+      warn: (m: string) => this.warn(m),
+      isHeld: () => this.live.has(exp.record.id),
+      summary: () => summarize(exp.record, exp.items, { verdicts: this.allVerdicts(), conversations: exp.conversations }),
+    };
+    startRun(exp, this.opts, callbacks, locked);
   }
 
-  private summary(exp: LiveExperiment): ExperimentSummary {
-    return this.withChangedTags({ ...summarize(exp.record, exp.items), running: exp.run !== null });
+  /** Every stored verdict (they carry over between experiments); problems said once. */
+  private allVerdicts(): Verdict[] {
+    const warnings: string[] = [];
+    const verdicts = this.verdicts.readAll(warnings);
+    this.reportOnce(warnings);
+    return verdicts;
+  }
+
+  /**
+   * With people's verdicts counted (experimentSummary.ts). An experiment that is not running keeps
+   * its summary while the verdict files are as they were (the server lists on every marker publish).
+   */
+  private summary(exp: LiveExperiment, verdicts: () => readonly Verdict[] = () => this.allVerdicts()): ExperimentSummary {
+    const all = verdicts();
+    const fingerprint = this.verdicts.fingerprint;
+    const cached = exp.run ? undefined : this.idleSummaries.get(exp.items);
+    let summary = cached?.fingerprint === fingerprint ? cached.summary : undefined;
+    if (!summary) {
+      summary = summarize(exp.record, exp.items, { verdicts: all, conversations: exp.conversations });
+      if (!exp.run) this.idleSummaries.set(exp.items, { fingerprint, summary });
+    }
+    return this.withChangedTags({ ...summary, running: exp.run !== null });
   }
 
   /** Tags changed after create live in info.json, not in the summary stored with the record. */

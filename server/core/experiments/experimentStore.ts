@@ -21,6 +21,7 @@ import { assertNotHeldElsewhere, releaseRunLock, takeRunLock } from './runLock';
 import { cutTornTail, O_NOFOLLOW, syncDir, writeAll, writeFileDurable } from './durableFiles';
 import { GroupFlush } from './groupFlush';
 import { readJsonLines } from './storedJsonLines';
+import { VERDICTS_FILE } from '../review/verdictStore';
 
 export { ExperimentLockedError } from './runLock';
 import { experimentSummarySchema, type ExperimentSummary } from '../../../common/protocol';
@@ -37,8 +38,17 @@ export interface LoadedExperiment {
   warnings: string[];
 }
 
-/** Size and time of items.jsonl: both change whenever a line is appended or the file is replaced. */
-const itemsStampSchema = z.object({ items_bytes: z.number(), items_mtime_ms: z.number() });
+/**
+ * Size and time of items.jsonl, and of verdicts.jsonl (the summary counts what review did): each
+ * changes whenever a line is appended or the file is replaced. A summary stamped before verdicts
+ * were counted in it (no verdicts stamp) is out of date.
+ */
+const itemsStampSchema = z.object({
+  items_bytes: z.number(),
+  items_mtime_ms: z.number(),
+  verdicts_bytes: z.number().optional(),
+  verdicts_mtime_ms: z.number().optional(),
+});
 export type ItemsStamp = z.infer<typeof itemsStampSchema>;
 
 /** An experiment's summary as listed (without `running`, which only the live process knows). */
@@ -225,13 +235,19 @@ export class ExperimentStore {
     return { record, items: [...byId.values()], conversations, warnings };
   }
 
-  /** items.jsonl as it is now. */
-  itemsStamp(id: string): ItemsStamp {
+  /** items.jsonl and verdicts.jsonl as they are now (-1 for a file that is not there). */
+  itemsStamp(id: string): Required<ItemsStamp> {
+    const [items_bytes, items_mtime_ms] = this.fileStamp(id, 'items.jsonl');
+    const [verdicts_bytes, verdicts_mtime_ms] = this.fileStamp(id, VERDICTS_FILE);
+    return { items_bytes, items_mtime_ms, verdicts_bytes, verdicts_mtime_ms };
+  }
+
+  private fileStamp(id: string, name: string): [number, number] {
     try {
-      const st = fs.statSync(path.join(this.dir(id), 'items.jsonl'));
-      return { items_bytes: st.size, items_mtime_ms: st.mtimeMs };
+      const st = fs.statSync(path.join(this.dir(id), name));
+      return [st.size, st.mtimeMs];
     } catch {
-      return { items_bytes: -1, items_mtime_ms: -1 };
+      return [-1, -1];
     }
   }
 
@@ -245,7 +261,7 @@ export class ExperimentStore {
     } catch {
       /* reported by the reader */
     }
-    return `${items.items_bytes}:${items.items_mtime_ms}:${record}`;
+    return `${items.items_bytes}:${items.items_mtime_ms}:${items.verdicts_bytes}:${items.verdicts_mtime_ms}:${record}`;
   }
 
   /**
@@ -257,8 +273,16 @@ export class ExperimentStore {
       const parsed = recordFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(this.dir(id), 'experiment.json'), 'utf8')));
       const stored = parsed.success ? parsed.data.summary : undefined;
       if (!stored || stored.summary.id !== id) return null;
+      // A summary from before review counts were kept in it is out of date too.
+      if (stored.summary.unreviewed_count === undefined) return null;
       const now = this.itemsStamp(id);
-      return now.items_bytes === stored.stamp.items_bytes && now.items_mtime_ms === stored.stamp.items_mtime_ms ? stored.summary : null;
+      const then = stored.stamp;
+      const same =
+        now.items_bytes === then.items_bytes &&
+        now.items_mtime_ms === then.items_mtime_ms &&
+        now.verdicts_bytes === then.verdicts_bytes &&
+        now.verdicts_mtime_ms === then.verdicts_mtime_ms;
+      return same ? stored.summary : null;
     } catch {
       return null;
     }

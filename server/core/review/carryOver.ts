@@ -74,10 +74,17 @@ export function applyVerdicts(
     )
     .map((e) => e.v);
   const keys = annotations.map(annotationKey);
+  // A verdict names its annotation's conversation (by id or by place): only those are tried.
+  const byConversation = new Map<string, Verdict[]>();
+  for (const v of ordered) {
+    const list = byConversation.get(v.annotation_key.conversation_id);
+    if (list) list.push(v);
+    else byConversation.set(v.annotation_key.conversation_id, [v]);
+  }
   const applied = new Map<string, AppliedVerdict>();
   const matched = new Set<Verdict>();
   annotations.forEach((a, i) => {
-    for (const v of ordered) {
+    for (const v of byConversation.get(a.conversationId) ?? []) {
       // "A person added this" describes a human annotation only, not a detector's on the same text.
       if (v.verdict === 'added' && a.annotation.detector !== HUMAN_DETECTOR) continue;
       const own = v.experiment_id === experimentId;

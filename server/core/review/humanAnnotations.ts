@@ -110,5 +110,9 @@ export function reviewWithHumans(
   verdicts: readonly Verdict[],
   threshold?: number,
 ): ReviewedExperiment {
-  return reviewExperiment(experiment, withHumanAnnotations(experiment, items, verdicts), conversations, verdicts, threshold);
+  // Another experiment's verdict can apply only on a conversation this one has (verdicts are keyed
+  // by conversation): the rest of a big store's verdicts are left out before any matching.
+  const own = new Set(items.map((i) => i.conversation_id));
+  const relevant = verdicts.filter((v) => v.experiment_id === experiment.id || own.has(v.annotation_key.conversation_id));
+  return reviewExperiment(experiment, withHumanAnnotations(experiment, items, relevant), conversations, relevant, threshold);
 }

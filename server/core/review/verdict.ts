@@ -2,6 +2,9 @@
 // The key says where the annotated text is, so that the verdict can be found again in a later
 // experiment on the same conversation (carryOver.ts), not only by the annotation's id.
 import { z } from 'zod';
+import { annotationKeySchema } from '../../../common/annotationKey';
+
+export { annotationKeySchema, type AnnotationKey } from '../../../common/annotationKey';
 
 // 'added': a person's own annotation of text no detector marked (Mark as hallucination… on a
 // selection): `label` and `explanation` say what it is; it joins the item's annotations with
@@ -11,21 +14,6 @@ export type VerdictKind = (typeof verdictKinds)[number];
 
 /** The detector name of annotations people added. */
 export const HUMAN_DETECTOR = 'human';
-
-export const annotationKeySchema = z.object({
-  conversation_id: z.string(),
-  message_index: z.number().int().nonnegative(),
-  message_part_index: z.number().int().nonnegative(),
-  start_offset: z.number().int().nonnegative(),
-  end_offset: z.number().int().nonnegative(),
-  text: z.string(),
-  /**
-   * Which occurrence of `text` in the part's text the span is (0 = the first), or null when the
-   * part's text was not known. Survives an edit before the span that shifts the offsets.
-   */
-  occurrence: z.number().int().nonnegative().nullable(),
-});
-export type AnnotationKey = z.infer<typeof annotationKeySchema>;
 
 export const verdictSchema = z.object({
   annotation_key: annotationKeySchema,

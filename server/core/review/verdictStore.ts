@@ -2,7 +2,7 @@
 // (fdatasync) before `append` returns, as items.jsonl is, so that a verdict given is never lost.
 // A crash can tear only the last line: it is dropped on read (with a warning) and cut off before
 // the next append so that it cannot swallow the line written after it.
-import { cutTornTail, O_NOFOLLOW } from '../experiments/durableFiles';
+import { appendLineDurable } from '../experiments/durableFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExperimentStore } from '../experiments/experimentStore';
@@ -11,6 +11,15 @@ import { verdictSchema, type Verdict } from './verdict';
 export const VERDICTS_FILE = 'verdicts.jsonl';
 
 export class VerdictStore {
+  /**
+   * Each experiment's verdicts as last read, with the file's size, time and inode: a file that did
+   * not change is not read again (the resource, the markers and summaries read every experiment's
+   * verdicts, because verdicts carry over, on every call). Appends change the size; a file replaced
+   * by hand changes the inode or the time.
+   */
+  private readonly cache = new Map<string, { stamp: string; verdicts: Verdict[]; warnings: string[] }>();
+  private lastFingerprint = '';
+
   constructor(private readonly store: ExperimentStore) {}
 
   /** Appends one verdict to experiment `experimentId`'s file and flushes it. */
@@ -18,32 +27,53 @@ export class VerdictStore {
     const parsed = verdictSchema.parse(verdict);
     const dir = this.store.dir(experimentId);
     if (!fs.lstatSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-    const fd = fs.openSync(
-      path.join(dir, VERDICTS_FILE),
-      fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW,
-      0o644,
-    );
-    try {
-      cutTornTail(fd);
-      const buf = Buffer.from(JSON.stringify(parsed) + '\n', 'utf8');
-      for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
-      fs.fdatasyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    appendLineDurable(path.join(dir, VERDICTS_FILE), JSON.stringify(parsed));
   }
 
   /** The verdicts given in experiment `experimentId`, in the order written. */
   read(experimentId: string, warnings: string[] = []): Verdict[] {
-    const own: string[] = [];
-    const verdicts = readVerdicts(path.join(this.store.dir(experimentId), VERDICTS_FILE), own);
-    for (const w of own) warnings.push(`experiment ${experimentId}: ${w}`);
-    return verdicts;
+    const file = path.join(this.store.dir(experimentId), VERDICTS_FILE);
+    const stamp = fileStamp(file);
+    if (stamp === null) {
+      this.cache.delete(experimentId);
+      return [];
+    }
+    let cached = this.cache.get(experimentId);
+    if (cached?.stamp !== stamp) {
+      const own: string[] = [];
+      const verdicts = readVerdicts(file, own);
+      cached = { stamp, verdicts, warnings: own.map((w) => `experiment ${experimentId}: ${w}`) };
+      this.cache.set(experimentId, cached);
+    }
+    warnings.push(...cached.warnings);
+    return cached.verdicts.slice();
   }
 
   /** The verdicts of every experiment in the store (what can carry over), in the order written per file. */
   readAll(warnings: string[] = []): Verdict[] {
-    return this.store.list().flatMap((id) => this.read(id, warnings));
+    const ids = this.store.list();
+    const verdicts = ids.flatMap((id) => this.read(id, warnings));
+    this.lastFingerprint = ids.map((id) => `${id}=${this.cache.get(id)?.stamp ?? '-'}`).join('\n');
+    return verdicts;
+  }
+
+  /**
+   * Which files, in which state, the last readAll read: the same fingerprint, the same verdicts (what
+   * is computed from them can be kept).
+   */
+  get fingerprint(): string {
+    return this.lastFingerprint;
+  }
+}
+
+/** Size, time and inode of `file`, or null when there is none. */
+function fileStamp(file: string): string | null {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
   }
 }
 

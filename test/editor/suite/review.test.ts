@@ -12,6 +12,7 @@ import {
   rawRange,
   waitFor,
   waitForExperiment,
+  walkTree,
   workspaceFile,
 } from './helpers';
 
@@ -89,5 +90,76 @@ suite('review', () => {
     );
     assert.equal(doc.getText(marker.range), 'Blue Kettle');
     assert.match(marker.message, /unsupported claim: the kettle in the result is another model \(marked by a person\)/);
+  });
+
+  test('review: a dismissal changes the Experiments view count and its "N unreviewed"', async function () {
+    this.timeout(60_000);
+    const api = await getApi();
+    // The tree's root items: an experiment's item id is "exp:<id>".
+    const description = async () =>
+      String((await walkTree(api.experimentTree, 0)).find((n) => n.item.id === `exp:${experimentId}`)?.item.description ?? '');
+    const counts = (text: string) => {
+      const m = /(\d+) hallucinations?(?: · (\d+) unreviewed)?/.exec(text);
+      return m ? { hallucinations: Number(m[1]), unreviewed: Number(m[2] ?? 0) } : null;
+    };
+    const resource = await api.server.request(P.GetExperiment, { id: experimentId });
+    const open = resource.items.flatMap((i) => i.annotations).filter((a) => !a.review && a.detector !== 'human');
+    assert.ok(open.length > 0, 'an unreviewed annotation is left to dismiss');
+    // As the resource counts them: dismissed left out, people's spans in.
+    const hallucinations = resource.metrics.total_hallucinations;
+    const before = await waitFor(
+      async () => {
+        const c = counts(await description());
+        return c?.hallucinations === hallucinations ? c : undefined;
+      },
+      15_000,
+      `the tree counting ${hallucinations} hallucinations like the report (it says "${await description()}")`,
+    );
+    assert.equal(before.unreviewed, resource.unreviewed_count, `the tree says the report's unreviewed count: ${await description()}`);
+    await api.server.request(P.SetVerdict, {
+      experiment_id: experimentId,
+      annotation_id: open[0]!.id!,
+      verdict: 'dismissed',
+      author: 'suite',
+    });
+    const after = await waitFor(
+      async () => {
+        const c = counts(await description());
+        return c && c.hallucinations === before.hallucinations - 1 ? c : undefined;
+      },
+      15_000,
+      `the tree's count going down to ${before.hallucinations - 1}`,
+    );
+    assert.equal(after.unreviewed, before.unreviewed - 1);
+  });
+
+  test("review: the Experiments view's tag filter command lists only the experiments with the tag", async function () {
+    this.timeout(120_000);
+    const api = await getApi();
+    const listed = async () =>
+      (await walkTree(api.experimentTree, 0)).flatMap((n) => (n.item.id?.startsWith('exp:') ? [n.item.id.slice(4)] : [])).sort();
+    const other = await api.server.request(P.CreateExperiment, {
+      config: { name: 'untagged', model: 'traced', pass_through: true, conversation_ids: [fixture.conversations.priceKettle] },
+    });
+    assert.ok(other.ok, JSON.stringify(other));
+    await waitForExperiment(api, other.experiment.id);
+    const tag = `suite-${Date.now().toString(36)}`;
+    await api.server.request(P.UpdateExperimentInfo, { id: experimentId, tags: [tag] });
+    await waitFor(async () => (await listed()).includes(other.experiment.id), 15_000, 'both experiments listed');
+    try {
+      await vscode.commands.executeCommand('hallucinationLab.filterExperimentsByTag', tag);
+      // The tree's copy of the summary gets the tag from ExperimentChanged; the filter reads it.
+      await waitFor(
+        async () => (await listed()).join() === experimentId,
+        15_000,
+        `only ${experimentId} listed (listed: ${(await listed()).join()})`,
+      );
+      await vscode.commands.executeCommand('hallucinationLab.filterExperimentsByTag', '');
+      const all = await listed();
+      assert.ok(all.includes(experimentId) && all.includes(other.experiment.id), `the filter cleared: ${all.join()}`);
+    } finally {
+      await vscode.commands.executeCommand('hallucinationLab.filterExperimentsByTag', '');
+      await api.server.request(P.DeleteExperiment, { id: other.experiment.id }).catch(() => undefined);
+    }
   });
 });
