@@ -19,12 +19,20 @@ interface Scoped {
   full: () => ContextIndex;
 }
 
+/**
+ * Whether a value the context does not ground may have come from an earlier call's result the
+ * trace does not record (unansweredCalls.ts): it is then left out as unverifiable.
+ */
+export type FromUnansweredCall = (value: string | number, path: string, schema: SchemaNode | null, toolName: string) => boolean;
+const NEVER: FromUnansweredCall = () => false;
+
 export class ArgumentWalker {
   constructor(
     private readonly t: CallTarget,
     private readonly ctx: ContextIndex,
     private readonly out: Annotation[],
     private readonly description: TextIndex | null,
+    private readonly fromUnansweredCall: FromUnansweredCall = NEVER,
   ) {}
 
   /**
@@ -130,14 +138,14 @@ export class ArgumentWalker {
         const name = path.slice(path.lastIndexOf('.') + 1);
         let verdict = groundString(node.value, schema, ctx.base, name);
         if (!verdict.grounded) verdict = groundString(node.value, schema, ctx.full(), name);
-        if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx);
-        else this.report(node, path, verdict, node.value, ctx);
+        if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx, schema);
+        else this.report(node, path, verdict, node.value, ctx, schema);
         return;
       }
       case 'number': {
         let verdict = groundNumber(node.value, schema, ctx.base);
         if (!verdict.grounded) verdict = groundNumber(node.value, schema, ctx.full());
-        this.report(node, path, verdict, this.t.args.slice(node.start, node.end), ctx);
+        this.report(node, path, verdict, this.t.args.slice(node.start, node.end), ctx, schema);
         return;
       }
       default:
@@ -209,8 +217,10 @@ export class ArgumentWalker {
     return false;
   }
 
-  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped): void {
+  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped, schema: SchemaNode | null): void {
     if (verdict.grounded) return;
+    const value = node.kind === 'number' ? node.value : (verdict.missing ?? shown);
+    if ((typeof value === 'number' || typeof value === 'string') && this.fromUnansweredCall(value, path, schema, this.t.toolName)) return;
     const ctx = scoped.full();
     const span = valueSpan(node);
     const where = describeSources(ctx.kinds);
@@ -222,10 +232,12 @@ export class ArgumentWalker {
   }
 
   /** Composed text (a message body): report the made-up specifics inside it, at their own offsets. */
-  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, scoped: Scoped): void {
+  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, scoped: Scoped, schema: SchemaNode | null): void {
     if (findUngroundedSpecifics(node.value, scoped.base).length === 0) return;
     const ctx = scoped.full();
-    const findings = findUngroundedSpecifics(node.value, ctx);
+    const findings = findUngroundedSpecifics(node.value, ctx).filter(
+      (f) => !this.fromUnansweredCall(node.value.slice(f.start, f.end), path, schema, this.t.toolName),
+    );
     if (findings.length === 0) return;
     const innerStart = node.start + 1;
     const map = decodedToRawOffsets(this.t.args.slice(innerStart, node.end - 1));
