@@ -122,7 +122,7 @@ export class ArgumentWalker {
     if (schema) {
       const verdict = acceptedBySchema(node, schema, required);
       if (verdict === 'settled') return;
-      if (verdict === 'check' && !this.valid(node, schema, path, ctx.base)) return;
+      if (verdict === 'check' && !this.valid(node, schema, path, ctx)) return;
     }
     switch (node.kind) {
       case 'object':
@@ -155,7 +155,7 @@ export class ArgumentWalker {
   }
 
   /** Type, enum and range checks; false when the value was reported as invalid. */
-  private valid(node: JsonNode, schema: SchemaNode, path: string, ctx: ContextIndex): boolean {
+  private valid(node: JsonNode, schema: SchemaNode, path: string, scoped: Scoped): boolean {
     const plain = toPlain(node);
     // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
     // identifier or expression the user wrote stands for the value, whatever its declared type.
@@ -165,7 +165,8 @@ export class ArgumentWalker {
       types !== null &&
       !types.has('string') &&
       enumOf(schema) === null &&
-      namesContextValue(node.value, types, ctx)
+      // a named constant the parameter's own description offers ("one of ResultSet.CONCUR_READ_ONLY, …")
+      (namesContextValue(node.value, types, scoped.base) || namesContextValue(node.value, types, scoped.full()))
     )
       return true;
     const allowed = enumOf(schema);

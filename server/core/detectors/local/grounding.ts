@@ -86,6 +86,12 @@ function dateThenTime(v: string): { day: string[][]; minutes: number[] } | null 
   return { day: d.readings.map(dateKeys), minutes: t.minutes };
 }
 
+/**
+ * The conventional placeholder of a path the user did not give ("/path/to/images",
+ * "C:\\path\\to\\file"): "path/to" claims no location; what follows must still be grounded.
+ */
+const PLACEHOLDER_PATH = /^(?:[a-z]:)?[\\/]?path[\\/]to[\\/](?=[^\\/\s])/i;
+
 const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Content tokens beyond which a string is composed text (a message body), not a name or key. */
@@ -100,6 +106,8 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   if (f === '') return OK;
   if (ctx.hasPhrase(f) || unspacedGrounded(f, ctx)) return OK;
   if (isVocabularyOption(v, paramName, schema && typeof schema['description'] === 'string' ? schema['description'] : null)) return OK;
+  const placeholder = PLACEHOLDER_PATH.exec(v);
+  if (placeholder) return groundString(v.slice(placeholder[0].length), null, ctx);
   const filled = schema && typeof schema['description'] === 'string' ? templateFillings(v, schema['description']) : null;
   if (filled && filled.every((part) => groundString(part, null, ctx).grounded)) return OK;
 
