@@ -2,12 +2,15 @@
 // multipliers, the restated forms a number may take ("5 percent" → 0.05), loose numeric strings
 // ("$1,200.00"), and the precision a literal is written with.
 
-/** Canonical key of a number for set lookups: sign-insensitive, 12 significant digits. */
-export function numberKey(value: number): string {
+/**
+ * Canonical key of a number for set lookups: sign-insensitive, 12 significant digits. A number,
+ * not a string: set lookups and comparisons of keys allocate nothing.
+ */
+export function numberKey(value: number): number {
   const a = Math.abs(value);
   // integers are exact already; only fractions need rounding away float noise (0.1 * 3)
-  if (Number.isInteger(a) && a < 1e15) return String(a);
-  return String(Number(a.toPrecision(12)));
+  if (Number.isInteger(a) && a < 1e15) return a;
+  return Number(a.toPrecision(12));
 }
 
 const numberToken = /^\d+(?:\.\d+)?(?:e[-+]?\d+)?$/;
