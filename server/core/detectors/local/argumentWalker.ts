@@ -13,10 +13,28 @@ import { confidenceOf, type SchemaRule } from './confidence';
 import { acceptedBySchema, enumAdmits, itemsWithArrayEnum, namesContextValue } from './schemaAcceptance';
 import { allowedTypes, allowsExtraKeys, enumOf, jsonTypeOf, propertiesOf, requiredOf, typeMatches, type SchemaNode } from './toolSchema';
 
-/** A parameter's grounding context: the conversation, and (on first need) the tool's own schema added. */
-interface Scoped {
-  base: ContextIndex;
-  full: () => ContextIndex;
+/**
+ * A top-level parameter's grounding context: the conversation (`base`), and the tool's
+ * description and the parameter's own schema added on first need (`full()`): most values are
+ * grounded in the conversation alone, and more context only grounds more.
+ */
+class Scoped {
+  private built: ContextIndex | null = null;
+  constructor(
+    readonly base: ContextIndex,
+    private readonly description: TextIndex | null,
+    private readonly propSchema: SchemaNode | undefined,
+  ) {}
+  full(): ContextIndex {
+    if (this.built === null) {
+      const texts: TextIndex[] = [];
+      if (this.description) texts.push(this.description);
+      const own = this.propSchema ? schemaNodeText(this.propSchema) : null;
+      if (own) texts.push(own);
+      this.built = this.base.withTexts(texts, 'schema');
+    }
+    return this.built;
+  }
 }
 
 /**
@@ -35,26 +53,9 @@ export class ArgumentWalker {
     private readonly fromUnansweredCall: FromUnansweredCall = NEVER,
   ) {}
 
-  /**
-   * The context a top-level parameter's values are grounded in: the conversation, the tool's
-   * description, the parameter's own schema. Built on first need (most values are grounded in
-   * the conversation alone, and more context only grounds more).
-   */
+  /** The context a top-level parameter's values are grounded in (see Scoped). */
   private paramContext(propSchema: SchemaNode | undefined): Scoped {
-    let built: ContextIndex | null = null;
-    return {
-      base: this.ctx,
-      full: () => {
-        if (built === null) {
-          const texts: TextIndex[] = [];
-          if (this.description) texts.push(this.description);
-          const own = propSchema ? schemaNodeText(propSchema) : null;
-          if (own) texts.push(own);
-          built = this.ctx.withTexts(texts, 'schema');
-        }
-        return built;
-      },
-    };
+    return new Scoped(this.ctx, this.description, propSchema);
   }
 
   object(

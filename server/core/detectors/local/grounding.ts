@@ -374,10 +374,8 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
     const h = analyse(fh.split(' '), ctx, caps, code, true);
     if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
       // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
-      const badQualifier = qualifiers.find((q) => {
-        const a = analyse(fold(q).split(' '), ctx, caps, code, true);
-        return a.hard.length > 0 && !properLooking(q);
-      });
+      // a proper-looking qualifier passes whatever it says: test that first (analysis is costlier)
+      const badQualifier = qualifiers.find((q) => !properLooking(q) && analyse(fold(q).split(' '), ctx, caps, code, true).hard.length > 0);
       if (badQualifier === undefined) return OK;
       return { grounded: false, confidence: 0.55, missing: badQualifier };
     }

@@ -235,6 +235,13 @@ function cjkNumbers(text: string): number[] {
 
 const SI_FACTOR: Readonly<Record<string, number>> = { k: 1e3, m: 1e-3, μ: 1e-6, µ: 1e-6, u: 1e-6, n: 1e-9, p: 1e-12 };
 
+/** Every word numbersInTokens reads a number from: one lookup passes over all other words. */
+const NUMBER_READING_WORDS: ReadonlySet<string> = new Set([
+  ...CALENDAR_WORDS.keys(),
+  ...OTHER_LANGUAGE_NUMBER_WORDS.keys(),
+  ...NUMBER_WORDS.keys(),
+]);
+
 /**
  * Every number a folded token stream mentions, with the forms a faithful restatement may take:
  * the number itself, "5 percent" → 0.05, "213 million" → 213000000, "two dozen" → 24,
@@ -246,6 +253,7 @@ export function numbersInTokens(tokens: readonly string[], add: (value: number) 
     let v = parseNumberToken(t);
     if (v === null && CJK_NUMERAL.test(t)) for (const n of cjkNumbers(t)) add(n);
     if (v === null) {
+      if (!NUMBER_READING_WORDS.has(t)) continue;
       const cal = CALENDAR_WORDS.get(t);
       if (cal !== undefined) for (const c of cal) add(c);
       const other = OTHER_LANGUAGE_NUMBER_WORDS.get(t);
