@@ -17,9 +17,12 @@ const onlyCategory = (() => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
 
-function detect(c: Conversation): Annotation[] {
-  const i = c.messages.length - 1;
-  return detectLocal({ conversation: c, messageIndex: i, message: c.messages[i]! });
+/** Every response of the case (one message, or a multi-turn turn's steps) judged on what came before it. */
+function detect(c: Conversation, judgeFrom: number): Annotation[] {
+  const out: Annotation[] = [];
+  for (let i = judgeFrom; i < c.messages.length; i++)
+    out.push(...detectLocal({ conversation: c, messageIndex: i, message: c.messages[i]! }));
+  return out;
 }
 
 interface Tally {
@@ -49,7 +52,7 @@ function main(): void {
   let cases = buildCases();
   if (onlyCategory) cases = cases.filter((c) => c.category === onlyCategory);
   const t0 = process.cpuUsage();
-  const results = cases.map((c) => ({ c, anns: detect(c.conversation) }));
+  const results = cases.map((c) => ({ c, anns: detect(c.conversation, c.judgeFrom) }));
   const cpu = process.cpuUsage(t0);
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
 
@@ -80,9 +83,9 @@ function main(): void {
         if (flagged) x.hardFlagged++;
       }
     }
-    const msg = c.conversation.messages.at(-1)!;
+    const judged = c.conversation.messages.slice(c.judgeFrom);
     for (const a of anns) {
-      const part = msg.tool_calls?.[a.message_part_index]?.function.arguments ?? '';
+      const part = c.conversation.messages[a.message_index]?.tool_calls?.[a.message_part_index]?.function.arguments ?? '';
       if (part.slice(a.start_offset, a.end_offset) !== a.text) offsetErrors++;
       const right = c.group === 'positive' && a.tool_name === c.expected!.tool && a.parameter_name === c.expected!.param;
       // Multi-turn cases lack what the earlier calls returned (the answer key is not executed
@@ -95,7 +98,10 @@ function main(): void {
       if (right) cal.right++;
     }
     if (verbose) {
-      const calls = msg.tool_calls!.map((x) => `${x.function.name}(${x.function.arguments})`).join(' ; ');
+      const calls = judged
+        .flatMap((m) => m.tool_calls ?? [])
+        .map((x) => `${x.function.name}(${x.function.arguments})`)
+        .join(' ; ');
       if (c.group !== 'positive' && flagged)
         lines.push(
           `FP ${c.category} ${c.kind} ${c.id}: ${calls}\n   ${anns.map((a) => `${a.label} ${a.parameter_name}=${JSON.stringify(a.text)} (${a.confidence}) ${a.explanation}`).join('\n   ')}`,

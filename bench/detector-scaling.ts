@@ -3,7 +3,7 @@
 // 3,200 messages. With the context built once per conversation and extended message by message,
 // the time grows with the responses, not responses × context (goal: 3,200 ≤ 4× the time of 800).
 // Also the throughput on typical conversations (goal ≥ 2,000 conversations/s on one core).
-// Run: node --import tsx bench/detector-scaling.ts
+// Run: node --import tsx bench/detector-scaling.ts [--typical]
 import type { Conversation, Message, ToolDefinition } from '../common/schema';
 import { detectLocal } from '../server/core/detectors/local/index';
 
@@ -100,9 +100,11 @@ function cpuSeconds<T>(f: () => T): { secs: number; result: T } {
   return { secs: (d.user + d.system) / 1e6, result };
 }
 
-console.log('pass-through detection against conversation length (CPU seconds, median of 3 fresh conversations):');
+// --typical: only the throughput on typical conversations (for profiling and side-by-side runs)
+const lengths = process.argv.includes('--typical') ? [] : [200, 800, 3200];
+if (lengths.length > 0) console.log('pass-through detection against conversation length (CPU seconds, median of 3 fresh conversations):');
 const times = new Map<number, number>();
-for (const n of [200, 800, 3200]) {
+for (const n of lengths) {
   const runs: number[] = [];
   let responses = 0;
   for (let s = 0; s < 3; s++) {
@@ -117,7 +119,8 @@ for (const n of [200, 800, 3200]) {
     `  ${String(n).padStart(5)} messages (${responses} responses): ${runs[1]!.toFixed(3)} s  (${((runs[1]! * 1000) / responses).toFixed(2)} ms per response)`,
   );
 }
-console.log(`  3,200 / 800: ${(times.get(3200)! / times.get(800)!).toFixed(2)}× (goal ≤ 4×; quadratic would be 16×)`);
+if (lengths.length > 0)
+  console.log(`  3,200 / 800: ${(times.get(3200)! / times.get(800)!).toFixed(2)}× (goal ≤ 4×; quadratic would be 16×)`);
 
 /**
  * A support/booking conversation of typical size: system prompt, user turns, two tool calls,

@@ -15,6 +15,8 @@ export interface BfclFunction {
   name: string;
   description?: string;
   parameters: JsonObject;
+  /** what the tool returns (the multi-turn documents declare it) */
+  response?: JsonObject;
 }
 
 export type CaseGroup = 'reference' | 'hard_negative' | 'positive';
@@ -30,6 +32,8 @@ export interface Case {
   group: CaseGroup;
   kind: string;
   conversation: Conversation;
+  /** the first message judged: every message from it to the last is a response of the case */
+  judgeFrom: number;
   expected?: Expected;
 }
 
@@ -194,7 +198,13 @@ export function parsePythonCall(src: string, fns: BfclFunction[]): { name: strin
 export function toolsOf(fns: BfclFunction[]): ToolDefinition[] {
   return fns.map((f) => ({
     type: 'function',
-    function: { name: f.name, ...(f.description !== undefined ? { description: f.description } : {}), parameters: f.parameters },
+    function: {
+      name: f.name,
+      ...(f.description !== undefined ? { description: f.description } : {}),
+      parameters: f.parameters,
+      // the declared output goes along as the data set gives it (as MCP's outputSchema would)
+      ...(f.response !== undefined ? { response: f.response } : {}),
+    },
   }));
 }
 
@@ -202,12 +212,12 @@ interface Call {
   name: string;
   args: JsonObject | string;
 }
-function assistantCalls(calls: Call[], turn = 0): Message {
+function assistantCalls(calls: Call[], step: string): Message {
   return {
     role: 'assistant',
     content: null,
     tool_calls: calls.map((c, k) => ({
-      id: `call_${turn}_${k}`,
+      id: `call_${step}_${k}`,
       type: 'function',
       function: { name: c.name, arguments: typeof c.args === 'string' ? c.args : JSON.stringify(c.args) },
     })),
@@ -222,11 +232,19 @@ interface Request {
   fns: BfclFunction[];
   /** per call of the judged message: the name and its acceptable values */
   calls: { name: string; acc: Acceptable }[];
+  /**
+   * The calls are steps made one after another (multi-turn: the key lists a turn's calls in the
+   * order they ran, a later one may use what an earlier one returned), each its own message;
+   * otherwise they are one message's parallel calls.
+   */
+  stepwise?: boolean;
 }
 
-function conversationOf(r: Request, calls: Call[]): Conversation {
-  const messages = [...r.context.map((m) => ({ ...m })), assistantCalls(calls, 99)];
-  return { id: r.id, file: r.category, line: 0, position: 0, sourcePath: [], messages, tools: toolsOf(r.fns) };
+function conversationOf(r: Request, calls: Call[]): { conversation: Conversation; judgeFrom: number } {
+  const judged = r.stepwise ? calls.map((c, k) => assistantCalls([c], `judged_${k}`)) : [assistantCalls(calls, 'judged')];
+  const messages = [...r.context.map((m) => ({ ...m })), ...judged];
+  const conversation = { id: r.id, file: r.category, line: 0, position: 0, sourcePath: [], messages, tools: toolsOf(r.fns) };
+  return { conversation, judgeFrom: r.context.length };
 }
 
 function singleTurnRequests(category: string, questionsFile: string, answersFile: string): Request[] {
@@ -268,9 +286,11 @@ const MULTI_TURN_DOCS: Record<string, string> = {
 };
 
 /**
- * Multi-turn: one request per turn with calls. Context = the earlier turns (user message, then
- * the calls the key makes) and, standing for what those calls returned, the initial state of the
- * APIs as a tool result (the key's calls read it: file names, contents, ids).
+ * Multi-turn: one request per turn with calls. Context = the initial state of the APIs as a tool
+ * result (the key's calls read it: file names, contents, ids), then the earlier turns: the user
+ * message and the calls the key makes, one message per call in the key's order. The data has no
+ * execution results, so none are given: an earlier call stands unanswered, as in a trace whose
+ * exporter dropped the results (nothing is invented for what a call returned).
  */
 function multiTurnRequests(dir: string): Request[] {
   interface Q {
@@ -309,14 +329,8 @@ function multiTurnRequests(dir: string): Request[] {
         name: p!.name,
         acc: Object.fromEntries(Object.entries(p!.args).map(([k, v]) => [k, [v]])) as Acceptable,
       }));
-      out.push({ id: `${q.id}#${t}`, category: 'multi_turn_base', context: [...context], fns, calls });
-      context.push(
-        assistantCalls(
-          parsed.map((p) => ({ name: p!.name, args: p!.args })),
-          t,
-        ),
-      );
-      parsed.forEach((_, k) => context.push({ role: 'tool', tool_call_id: `call_${t}_${k}`, content: 'null' }));
+      out.push({ id: `${q.id}#${t}`, category: 'multi_turn_base', context: [...context], fns, calls, stepwise: true });
+      parsed.forEach((p, k) => context.push(assistantCalls([{ name: p!.name, args: p!.args }], `${t}_${k}`)));
     });
   }
   return out;
@@ -403,7 +417,7 @@ export function buildCases(requests: Request[] = loadRequests()): Case[] {
         category: r.category,
         group,
         kind,
-        conversation: conversationOf(r, calls),
+        ...conversationOf(r, calls),
         ...(expected ? { expected } : {}),
       });
     };

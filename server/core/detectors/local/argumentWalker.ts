@@ -13,11 +13,36 @@ import { confidenceOf, type SchemaRule } from './confidence';
 import { acceptedBySchema, enumAdmits, itemsWithArrayEnum, namesContextValue } from './schemaAcceptance';
 import { allowedTypes, allowsExtraKeys, enumOf, jsonTypeOf, propertiesOf, requiredOf, typeMatches, type SchemaNode } from './toolSchema';
 
-/** A parameter's grounding context: the conversation, and (on first need) the tool's own schema added. */
-interface Scoped {
-  base: ContextIndex;
-  full: () => ContextIndex;
+/**
+ * A top-level parameter's grounding context: the conversation (`base`), and the tool's
+ * description and the parameter's own schema added on first need (`full()`): most values are
+ * grounded in the conversation alone, and more context only grounds more.
+ */
+class Scoped {
+  private built: ContextIndex | null = null;
+  constructor(
+    readonly base: ContextIndex,
+    private readonly description: TextIndex | null,
+    private readonly propSchema: SchemaNode | undefined,
+  ) {}
+  full(): ContextIndex {
+    if (this.built === null) {
+      const texts: TextIndex[] = [];
+      if (this.description) texts.push(this.description);
+      const own = this.propSchema ? schemaNodeText(this.propSchema) : null;
+      if (own) texts.push(own);
+      this.built = this.base.withTexts(texts, 'schema');
+    }
+    return this.built;
+  }
 }
+
+/**
+ * Whether a value the context does not ground may have come from an earlier call's result the
+ * trace does not record (unansweredCalls.ts): it is then left out as unverifiable.
+ */
+export type FromUnansweredCall = (value: string | number, path: string, schema: SchemaNode | null, toolName: string) => boolean;
+const NEVER: FromUnansweredCall = () => false;
 
 export class ArgumentWalker {
   constructor(
@@ -25,28 +50,12 @@ export class ArgumentWalker {
     private readonly ctx: ContextIndex,
     private readonly out: Annotation[],
     private readonly description: TextIndex | null,
+    private readonly fromUnansweredCall: FromUnansweredCall = NEVER,
   ) {}
 
-  /**
-   * The context a top-level parameter's values are grounded in: the conversation, the tool's
-   * description, the parameter's own schema. Built on first need (most values are grounded in
-   * the conversation alone, and more context only grounds more).
-   */
+  /** The context a top-level parameter's values are grounded in (see Scoped). */
   private paramContext(propSchema: SchemaNode | undefined): Scoped {
-    let built: ContextIndex | null = null;
-    return {
-      base: this.ctx,
-      full: () => {
-        if (built === null) {
-          const texts: TextIndex[] = [];
-          if (this.description) texts.push(this.description);
-          const own = propSchema ? schemaNodeText(propSchema) : null;
-          if (own) texts.push(own);
-          built = this.ctx.withTexts(texts, 'schema');
-        }
-        return built;
-      },
-    };
+    return new Scoped(this.ctx, this.description, propSchema);
   }
 
   object(
@@ -114,7 +123,7 @@ export class ArgumentWalker {
     if (schema) {
       const verdict = acceptedBySchema(node, schema, required);
       if (verdict === 'settled') return;
-      if (verdict === 'check' && !this.valid(node, schema, path, ctx.base)) return;
+      if (verdict === 'check' && !this.valid(node, schema, path, ctx)) return;
     }
     switch (node.kind) {
       case 'object':
@@ -130,14 +139,14 @@ export class ArgumentWalker {
         const name = path.slice(path.lastIndexOf('.') + 1);
         let verdict = groundString(node.value, schema, ctx.base, name);
         if (!verdict.grounded) verdict = groundString(node.value, schema, ctx.full(), name);
-        if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx);
-        else this.report(node, path, verdict, node.value, ctx);
+        if (verdict.grounded && verdict.freeText) this.freeText(node, path, ctx, schema);
+        else this.report(node, path, verdict, node.value, ctx, schema);
         return;
       }
       case 'number': {
         let verdict = groundNumber(node.value, schema, ctx.base);
         if (!verdict.grounded) verdict = groundNumber(node.value, schema, ctx.full());
-        this.report(node, path, verdict, this.t.args.slice(node.start, node.end), ctx);
+        this.report(node, path, verdict, this.t.args.slice(node.start, node.end), ctx, schema);
         return;
       }
       default:
@@ -147,7 +156,7 @@ export class ArgumentWalker {
   }
 
   /** Type, enum and range checks; false when the value was reported as invalid. */
-  private valid(node: JsonNode, schema: SchemaNode, path: string, ctx: ContextIndex): boolean {
+  private valid(node: JsonNode, schema: SchemaNode, path: string, scoped: Scoped): boolean {
     const plain = toPlain(node);
     // Code-calling dialects (Java, JavaScript) pass a variable by name: a string that is an
     // identifier or expression the user wrote stands for the value, whatever its declared type.
@@ -157,7 +166,8 @@ export class ArgumentWalker {
       types !== null &&
       !types.has('string') &&
       enumOf(schema) === null &&
-      namesContextValue(node.value, types, ctx)
+      // a named constant the parameter's own description offers ("one of ResultSet.CONCUR_READ_ONLY, …")
+      (namesContextValue(node.value, types, scoped.base) || namesContextValue(node.value, types, scoped.full()))
     )
       return true;
     const allowed = enumOf(schema);
@@ -209,8 +219,10 @@ export class ArgumentWalker {
     return false;
   }
 
-  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped): void {
+  private report(node: JsonNode, path: string, verdict: Verdict, shown: string, scoped: Scoped, schema: SchemaNode | null): void {
     if (verdict.grounded) return;
+    const value = node.kind === 'number' ? node.value : (verdict.missing ?? shown);
+    if ((typeof value === 'number' || typeof value === 'string') && this.fromUnansweredCall(value, path, schema, this.t.toolName)) return;
     const ctx = scoped.full();
     const span = valueSpan(node);
     const where = describeSources(ctx.kinds);
@@ -222,10 +234,12 @@ export class ArgumentWalker {
   }
 
   /** Composed text (a message body): report the made-up specifics inside it, at their own offsets. */
-  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, scoped: Scoped): void {
+  private freeText(node: Extract<JsonNode, { kind: 'string' }>, path: string, scoped: Scoped, schema: SchemaNode | null): void {
     if (findUngroundedSpecifics(node.value, scoped.base).length === 0) return;
     const ctx = scoped.full();
-    const findings = findUngroundedSpecifics(node.value, ctx);
+    const findings = findUngroundedSpecifics(node.value, ctx).filter(
+      (f) => !this.fromUnansweredCall(node.value.slice(f.start, f.end), path, schema, this.t.toolName),
+    );
     if (findings.length === 0) return;
     const innerStart = node.start + 1;
     const map = decodedToRawOffsets(this.t.args.slice(innerStart, node.end - 1));

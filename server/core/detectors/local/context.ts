@@ -21,26 +21,28 @@ export interface RelativeDates extends Membership<string> {
   keys(): Iterable<string>;
 }
 
+/**
+ * Membership in one attribute of a context: its conversation prefixes, then its own texts. One
+ * small object per attribute asked for (no closures per context: contexts are made per value).
+ */
+class AttributeView implements Membership<string | number> {
+  constructor(
+    private readonly live: readonly Prefix[],
+    private readonly extras: readonly TextIndex[],
+    private readonly attr: SetAttribute,
+  ) {}
+  has(v: string | number): boolean {
+    for (const p of this.live) if (p.index.has(this.attr, v, p.count)) return true;
+    for (const t of this.extras) if ((t[this.attr] as ReadonlySet<string | number>).has(v)) return true;
+    return false;
+  }
+}
+
 export class ContextIndex {
   /** Which kinds of source exist, for explanations. */
   readonly kinds: ReadonlySet<SourceKind>;
-  readonly tokens: Membership<string>;
-  /** Stemmed tokens. */
-  readonly stems: Membership<string>;
-  /** Concatenations of adjacent tokens ("wi fi" → "wifi"). */
-  readonly joined: Membership<string>;
-  readonly numbers: Membership<string>;
-  readonly dates: Membership<string>;
-  /** minutes after midnight */
-  readonly times: Membership<number>;
-  /** equivalence groups (see equivalences.ts) some source names */
-  readonly groups: Membership<number>;
-  /** initials of consecutive words */
-  readonly initials: Membership<string>;
-  /** first 3–4 letters of longer words */
-  readonly prefixes: Membership<string>;
-  /** one-letter deletions of longer words */
-  readonly deletions: Membership<string>;
+  private readonly live: readonly Prefix[];
+  private views?: Partial<Record<SetAttribute, AttributeView>>;
 
   private relative?: RelativeDates;
 
@@ -50,24 +52,50 @@ export class ContextIndex {
     kinds: ReadonlySet<SourceKind>,
   ) {
     this.kinds = kinds;
-    const live = prefixes_.filter((p) => p.count > 0);
-    const member = <T extends string | number>(attr: SetAttribute, get: (p: TextIndex) => ReadonlySet<T>): Membership<T> => ({
-      has: (v: T): boolean => {
-        for (const p of live) if (p.index.has(attr, v, p.count)) return true;
-        for (const p of extras) if (get(p).has(v)) return true;
-        return false;
-      },
-    });
-    this.tokens = member('tokens', (p) => p.tokens);
-    this.stems = member('stems', (p) => p.stems);
-    this.joined = member('joined', (p) => p.joined);
-    this.numbers = member('numbers', (p) => p.numbers);
-    this.dates = member('dates', (p) => p.dates);
-    this.times = member('times', (p) => p.times);
-    this.groups = member('groups', (p) => p.groups);
-    this.initials = member('initials', (p) => p.initials);
-    this.prefixes = member('prefixes', (p) => p.prefixes);
-    this.deletions = member('deletions', (p) => p.deletions);
+    this.live = prefixes_.length === 1 && prefixes_[0]!.count > 0 ? prefixes_ : prefixes_.filter((p) => p.count > 0);
+  }
+
+  private view<T extends string | number>(attr: SetAttribute): Membership<T> {
+    const views = (this.views ??= {});
+    // a view answers for any value type; each attribute holds one type (see TextIndex)
+    return (views[attr] ??= new AttributeView(this.live, this.extras, attr)) as Membership<string | number> as Membership<T>;
+  }
+  get tokens(): Membership<string> {
+    return this.view('tokens');
+  }
+  /** Stemmed tokens. */
+  get stems(): Membership<string> {
+    return this.view('stems');
+  }
+  /** Concatenations of adjacent tokens ("wi fi" → "wifi"). */
+  get joined(): Membership<string> {
+    return this.view('joined');
+  }
+  get numbers(): Membership<number> {
+    return this.view('numbers');
+  }
+  get dates(): Membership<string> {
+    return this.view('dates');
+  }
+  /** minutes after midnight */
+  get times(): Membership<number> {
+    return this.view('times');
+  }
+  /** equivalence groups (see equivalences.ts) some source names */
+  get groups(): Membership<number> {
+    return this.view('groups');
+  }
+  /** initials of consecutive words */
+  get initials(): Membership<string> {
+    return this.view('initials');
+  }
+  /** first 3–4 letters of longer words */
+  get prefixes(): Membership<string> {
+    return this.view('prefixes');
+  }
+  /** one-letter deletions of longer words */
+  get deletions(): Membership<string> {
+    return this.view('deletions');
   }
 
   private with(prefixes: readonly Prefix[], extras: readonly TextIndex[], kind: SourceKind): ContextIndex {

@@ -86,6 +86,12 @@ function dateThenTime(v: string): { day: string[][]; minutes: number[] } | null 
   return { day: d.readings.map(dateKeys), minutes: t.minutes };
 }
 
+/**
+ * The conventional placeholder of a path the user did not give ("/path/to/images",
+ * "C:\\path\\to\\file"): "path/to" claims no location; what follows must still be grounded.
+ */
+const PLACEHOLDER_PATH = /^(?:[a-z]:)?[\\/]?path[\\/]to[\\/](?=[^\\/\s])/i;
+
 const ISO_DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Content tokens beyond which a string is composed text (a message body), not a name or key. */
@@ -100,6 +106,8 @@ export function groundString(value: string, schema: SchemaNode | null, ctx: Cont
   if (f === '') return OK;
   if (ctx.hasPhrase(f) || unspacedGrounded(f, ctx)) return OK;
   if (isVocabularyOption(v, paramName, schema && typeof schema['description'] === 'string' ? schema['description'] : null)) return OK;
+  const placeholder = PLACEHOLDER_PATH.exec(v);
+  if (placeholder) return groundString(v.slice(placeholder[0].length), null, ctx);
   const filled = schema && typeof schema['description'] === 'string' ? templateFillings(v, schema['description']) : null;
   if (filled && filled.every((part) => groundString(part, null, ctx).grounded)) return OK;
 
@@ -345,8 +353,11 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
   // In code or a command line the model composed, the language's own words (a command name, a
   // keyword, a builtin) are syntax, not specifics: what it operates on must still be grounded.
   const code = CODE_LIKE.test(v);
-  const all = analyse(f.split(' '), ctx, caps, code, true);
-  if (all.content === 0) {
+  const tokens = f.split(' ');
+  // the content words decide the first branches; their analysis is needed only past the qualifiers
+  let content = 0;
+  for (const t of tokens) if (!isStopword(t)) content++;
+  if (content === 0) {
     // Only stopwords — unless it is a code written in capitals ("US", "IT", "OR"), which names something.
     if (
       !/^[A-Z]{2,4}$/.test(v) ||
@@ -356,7 +367,7 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
       return OK;
     return { grounded: false, confidence: 0.6 };
   }
-  if (all.content >= FREE_TEXT_TOKENS) return { grounded: true, freeText: true };
+  if (content >= FREE_TEXT_TOKENS) return { grounded: true, freeText: true };
 
   const { head, qualifiers } = splitQualifiers(v);
   if (qualifiers.length > 0) {
@@ -366,10 +377,8 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
     const h = analyse(fh.split(' '), ctx, caps, code, true);
     if ((h.grounded > 0 && h.hard.length === 0) || (fh !== '' && ctx.hasPhrase(fh))) {
       // a grounded head extended by place/organisation qualifiers: a fuller form of what was said
-      const badQualifier = qualifiers.find((q) => {
-        const a = analyse(fold(q).split(' '), ctx, caps, code, true);
-        return a.hard.length > 0 && !properLooking(q);
-      });
+      // (a proper-looking qualifier passes whatever its words: tested first, analysis costs more)
+      const badQualifier = qualifiers.find((q) => !properLooking(q) && analyse(fold(q).split(' '), ctx, caps, code, true).hard.length > 0);
       if (badQualifier === undefined) return OK;
       return { grounded: false, confidence: 0.55, missing: badQualifier };
     }
@@ -378,6 +387,7 @@ function groundTokensLiterally(v: string, ctx: ContextIndex): Verdict {
       return { grounded: false, confidence: 0.6, missing: h.hard.join(' ') };
     }
   }
+  const all = analyse(tokens, ctx, caps, code, true);
   if (all.hard.length === 0 && all.grounded > 0) return OK;
   // A longer value (a search query, a title) that mostly restates the context may add a word or
   // two of its own ("2022 World Cup final winner"); an added number is still a specific.

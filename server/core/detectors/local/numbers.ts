@@ -2,12 +2,15 @@
 // multipliers, the restated forms a number may take ("5 percent" → 0.05), loose numeric strings
 // ("$1,200.00"), and the precision a literal is written with.
 
-/** Canonical key of a number for set lookups: sign-insensitive, 12 significant digits. */
-export function numberKey(value: number): string {
+/**
+ * Canonical key of a number for set lookups: sign-insensitive, 12 significant digits. A number,
+ * not a string: set lookups and comparisons of keys allocate nothing.
+ */
+export function numberKey(value: number): number {
   const a = Math.abs(value);
   // integers are exact already; only fractions need rounding away float noise (0.1 * 3)
-  if (Number.isInteger(a) && a < 1e15) return String(a);
-  return String(Number(a.toPrecision(12)));
+  if (Number.isInteger(a) && a < 1e15) return a;
+  return Number(a.toPrecision(12));
 }
 
 const numberToken = /^\d+(?:\.\d+)?(?:e[-+]?\d+)?$/;
@@ -232,6 +235,13 @@ function cjkNumbers(text: string): number[] {
 
 const SI_FACTOR: Readonly<Record<string, number>> = { k: 1e3, m: 1e-3, μ: 1e-6, µ: 1e-6, u: 1e-6, n: 1e-9, p: 1e-12 };
 
+/** Every word numbersInTokens reads a number from: one lookup passes over all other words. */
+const NUMBER_READING_WORDS: ReadonlySet<string> = new Set([
+  ...CALENDAR_WORDS.keys(),
+  ...OTHER_LANGUAGE_NUMBER_WORDS.keys(),
+  ...NUMBER_WORDS.keys(),
+]);
+
 /**
  * Every number a folded token stream mentions, with the forms a faithful restatement may take:
  * the number itself, "5 percent" → 0.05, "213 million" → 213000000, "two dozen" → 24,
@@ -243,6 +253,7 @@ export function numbersInTokens(tokens: readonly string[], add: (value: number) 
     let v = parseNumberToken(t);
     if (v === null && CJK_NUMERAL.test(t)) for (const n of cjkNumbers(t)) add(n);
     if (v === null) {
+      if (!NUMBER_READING_WORDS.has(t)) continue;
       const cal = CALENDAR_WORDS.get(t);
       if (cal !== undefined) for (const c of cal) add(c);
       const other = OTHER_LANGUAGE_NUMBER_WORDS.get(t);

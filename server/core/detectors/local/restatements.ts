@@ -67,7 +67,7 @@ const ARITHMETIC_OPERANDS = 24;
  */
 export function arithmeticGrounded(n: number, ctx: ContextIndex): boolean {
   const values: number[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   for (const list of ctx.numberValueLists)
     for (const v of list) {
       const k = numberKey(v);

@@ -22,7 +22,7 @@ export class TextIndex {
   private tokenSet?: Set<string>;
   private stemSet?: Set<string>;
   private joinedSet?: Set<string>;
-  private numberSet?: Set<string>;
+  private numberSet?: Set<number>;
   private numberList?: number[];
   private dateSet?: Set<string>;
   private fullDateList?: YMD[];
@@ -60,7 +60,7 @@ export class TextIndex {
     }
     return this.joinedSet;
   }
-  get numbers(): Set<string> {
+  get numbers(): Set<number> {
     if (!this.numberSet) this.readNumbers();
     return this.numberSet!;
   }
@@ -158,7 +158,7 @@ export class TextIndex {
   }
 
   private readNumbers(): void {
-    const numbers = new Set<string>();
+    const numbers = new Set<number>();
     const values: number[] = [];
     const add = (v: number): void => {
       if (!Number.isFinite(v)) return;

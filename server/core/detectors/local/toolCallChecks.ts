@@ -5,20 +5,15 @@
 import type { Annotation, Conversation, Message, ToolDefinition } from '../../../../common/schema';
 import { noteOnce, type DetectionReport } from '../detector';
 import { saysToolDoesNotExist } from '../../toolExecution';
-import { ArgumentWalker } from './argumentWalker';
+import { ArgumentWalker, type FromUnansweredCall } from './argumentWalker';
 import { annotation, type CallTarget } from './callAnnotation';
 import { quote, toolDescriptionText, type ContextIndex } from './context';
 import { parseJsonWithPositions, type JsonNode } from '../../json/parse';
 import { confidenceOf } from './confidence';
+import { findTool, nameKey } from './toolLookup';
+import { mayComeFromUnansweredCall, unansweredCallOutputs, UNANSWERED_CALL_NOTE } from './unansweredCalls';
 
-/** Tool names as providers rewrite them ("math.factorial" is sent as "math_factorial"). */
-function nameKey(name: string): string {
-  return name.replace(/[.\-/ ]/g, '_');
-}
-
-export function findTool(tools: readonly ToolDefinition[], name: string): ToolDefinition | undefined {
-  return tools.find((t) => t.function.name === name) ?? tools.find((t) => nameKey(t.function.name) === nameKey(name));
-}
+export { findTool } from './toolLookup';
 
 /**
  * Whether the trace shows the tool ran: a tool result answering this call's id, or a message whose
@@ -58,6 +53,14 @@ export function checkToolCalls(
 ): Annotation[] {
   const out: Annotation[] = [];
   const tools = conversation.tools ?? [];
+  // what unanswered earlier calls could have returned: found on first need (a value not grounded)
+  let outputs: ReadonlySet<string> | null = null;
+  const fromUnansweredCall: FromUnansweredCall = (value, path, schema, toolName) => {
+    outputs ??= unansweredCallOutputs(conversation, messageIndex);
+    if (!mayComeFromUnansweredCall(value, path, schema, outputs, toolName, tools)) return false;
+    noteOnce(report, UNANSWERED_CALL_NOTE);
+    return true;
+  };
   (message.tool_calls ?? []).forEach((call, i) => {
     const target: CallTarget = {
       messageIndex,
@@ -66,12 +69,19 @@ export function checkToolCalls(
       toolName: call.function.name,
     };
     if (tools.length === 0) noteOnce(report, NO_TOOL_DEFINITIONS_NOTE);
-    checkCall(target, tools, ctx, out, () => toolWasExecuted(conversation, call.function.name, call.id));
+    checkCall(target, tools, ctx, out, () => toolWasExecuted(conversation, call.function.name, call.id), fromUnansweredCall);
   });
   return out;
 }
 
-function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: ContextIndex, out: Annotation[], executed: () => boolean): void {
+function checkCall(
+  t: CallTarget,
+  tools: readonly ToolDefinition[],
+  ctx: ContextIndex,
+  out: Annotation[],
+  executed: () => boolean,
+  fromUnansweredCall: FromUnansweredCall,
+): void {
   const tool = findTool(tools, t.toolName);
   // unknown_tool only where the definitions are known and the tool did not run: with none
   // recorded (or an incomplete list), nothing says the call is made up.
@@ -118,7 +128,7 @@ function checkCall(t: CallTarget, tools: readonly ToolDefinition[], ctx: Context
   // Values are grounded in the conversation and the called tool's own schema, not every tool's:
   // a word of another tool's schema does not support a value of this one.
   const description = tool ? toolDescriptionText(tool) : null;
-  const walker = new ArgumentWalker(t, ctx, out, description);
+  const walker = new ArgumentWalker(t, ctx, out, description, fromUnansweredCall);
   // No schema (no definitions, or none for this tool): no names or types to check, but values can
   // still be made up.
   walker.object(root, tool?.function.parameters ?? null, '', true, null);

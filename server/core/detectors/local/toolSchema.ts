@@ -35,8 +35,20 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+// A schema node is checked once per value of every call to its tool: its types are read once.
+const typesBySchema = new WeakMap<SchemaNode, ReadonlySet<JsonType> | null>();
+
 /** Allowed JSON types of a schema node; null means "anything" (no type, `any`, or unknown name). */
-export function allowedTypes(schema: SchemaNode): Set<JsonType> | null {
+export function allowedTypes(schema: SchemaNode): ReadonlySet<JsonType> | null {
+  let known = typesBySchema.get(schema);
+  if (known === undefined) {
+    known = readAllowedTypes(schema);
+    typesBySchema.set(schema, known);
+  }
+  return known;
+}
+
+function readAllowedTypes(schema: SchemaNode): Set<JsonType> | null {
   const out = new Set<JsonType>();
   const add = (t: unknown): boolean => {
     if (typeof t !== 'string') return false;
@@ -85,7 +97,7 @@ export function jsonTypeOf(v: unknown): JsonType {
   }
 }
 
-export function typeMatches(v: unknown, allowed: Set<JsonType>): boolean {
+export function typeMatches(v: unknown, allowed: ReadonlySet<JsonType>): boolean {
   const t = jsonTypeOf(v);
   if (allowed.has(t)) return true;
   // an integer is a number
