@@ -15,6 +15,7 @@ export class FindingSpill implements FindingSink, CheckFindings {
   private readonly judged: JsonLinesSpill<CheckedConversation>;
   private readonly left: JsonLinesSpill<SkippedInput>;
   private readonly removeOnExit = () => this.dispose();
+  private scratchFiles = 0;
 
   constructor() {
     // mkdtemp makes a folder only this user can enter, with an unguessable name.
@@ -29,6 +30,9 @@ export class FindingSpill implements FindingSink, CheckFindings {
   }
   skip(input: SkippedInput): void {
     this.left.add(input);
+  }
+  scratchFile(): string {
+    return path.join(this.dir, `scratch-${++this.scratchFiles}.jsonl`);
   }
   conversations(): Iterable<CheckedConversation> {
     return this.judged.values();
