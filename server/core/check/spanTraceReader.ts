@@ -32,7 +32,7 @@ export interface SpanFileCoverage {
 }
 
 /** Characters of parsed records kept for the next traces (their parsed values take a few times more). */
-const CACHED_RECORD_CHARS = 4 << 20;
+const CACHED_RECORD_CHARS = 1 << 20;
 
 /** The conversations of every trace in `membership`, in file order of the traces, one at a time. */
 export function* spanFileConversations(
