@@ -84,12 +84,12 @@ test('a span file whose traces are scattered across it gives the findings of the
   }
 });
 
-test('what a span file keeps per span is numbers: its trace number and where its record is, under 140 bytes', (t) => {
+test('what a span file keeps per span is numbers: its trace number and where its record is, under 160 bytes', (t) => {
   const membership = new TraceMembership();
   const records = new RecordTable();
   gc();
   const before = process.memoryUsage();
-  const spans = 200_000;
+  const spans = 600_000;
   for (let i = 0; i < spans; i++) {
     // An OTLP export line of 8 spans of 4 traces: its records share the line and differ in their inner path.
     const k = i % 8;
@@ -105,8 +105,10 @@ test('what a span file keeps per span is numbers: its trace number and where its
   const after = process.memoryUsage();
   const perSpan = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / spans;
   t.diagnostic(`${perSpan.toFixed(0)} bytes per span`);
-  // Typed columns grow by doubling: up to twice what they hold. A span's content is kilobytes.
-  assert.ok(perSpan < 140, `${perSpan.toFixed(0)} bytes per span`);
+  // About 60 bytes of numbers a span (record 48, membership 12, trace table 12 a trace), and the
+  // typed columns' room to grow (they double). A span's skeleton alone (what indexing kept) is
+  // several hundred bytes; its content here is 1 KB.
+  assert.ok(perSpan < 160, `${perSpan.toFixed(0)} bytes per span`);
   assert.equal(membership.traceCount, spans / 2);
   assert.deepEqual(records.inner(9), ['resourceSpans', 0, 'scopeSpans', 0, 'spans', 1]);
   // Each trace's spans in file order, traces in the order their first span came.
