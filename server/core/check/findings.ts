@@ -65,6 +65,8 @@ export interface FindingSink {
   checked: number;
   add(conversation: CheckedConversation): void;
   skip(input: SkippedInput): void;
+  /** A new file path in the sink's own private folder, for a scan's temporary spill (none: keep it in memory). */
+  scratchFile?(): string;
 }
 
 /** Findings kept in memory: for small scans and tests (a large scan spills them: findingSpill.ts). */

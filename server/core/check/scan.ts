@@ -3,8 +3,8 @@
 // finding placed on the trace file's characters the way the editor's markers are. A file of OpenAI
 // chat records is judged as it is read, in one pass, keeping nothing per conversation but a hash
 // of its id; what is found goes to a sink (a spill file on disk for the CLI). A file of spans is
-// indexed first (a trace's spans may be anywhere in it), then its conversations are read again
-// one by one. Each marked conversation's bytes are read alone to place its findings.
+// read twice: once to learn which trace each span belongs to (a trace's spans may be anywhere in
+// it), then trace by trace. Each marked conversation's bytes are read alone to place its findings.
 import { readByteRange } from '../byteRange';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,10 +14,11 @@ import { judgeTraced } from '../experiments/judgeTraced';
 import { refusal } from '../formats/convert';
 import type { FormatChoice } from '../formats/indexer';
 import { AnchorRangeLocator } from '../markerText';
-import { readTraceFile, type ConversationVisitor } from './traceFileReader';
+import { readTraceFile, type ConversationVisitor, type FileHead } from './traceFileReader';
+import { SkipBuffer } from './skipBuffer';
 import { SeenIds } from './seenIds';
 import { conversationFingerprints } from './fingerprint';
-import type { CheckedConversation, CheckFinding, FindingSink } from './findings';
+import type { CheckedConversation, CheckFinding, FindingSink, SkippedInput } from './findings';
 import { regionOf } from './experimentFindings';
 import type { Dismissals } from './dismissals';
 import type { Annotation } from '../../../common/schema';
@@ -65,23 +66,55 @@ async function scanFile(abs: string, options: ScanOptions, into: FindingSink): P
     return unreadable(e);
   }
   const counts = { conversations: 0, checked: 0, findings: 0 };
+  // Inputs left out are listed after the file is read: its unread LLM calls first, then its
+  // conversations that could not be judged — and neither when the file gives no conversation.
+  const unreadCalls = new SkipBuffer(into);
+  const failed = new SkipBuffer(into);
+  // Problems that are errors are said once the file is known to give conversations: before the
+  // first is judged (a file of spans), or at its end (an OpenAI chat file, whose problems are known then).
+  let head: FileHead | null = null;
+  let warned = false;
+  const warnProblems = () => {
+    if (warned || !head) return;
+    warned = true;
+    for (const p of head.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
+  };
   let refused = false;
   try {
-    await readTraceFile(fd, abs, shown, options.format, judgeInto(fd, shown, options, into, counts), {
-      ...(options.signal ? { signal: options.signal } : {}),
-      // Once the whole file is read: before a file of spans has its conversations judged; after an
-      // OpenAI chat file's were (it has no unread LLM calls, and nothing to judge when refused).
-      onIndexed: ({ file, size }) => {
-        // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
-        const why = refusal(shown, size === 0, file.isTrace, counts.conversations + file.count, file.coverage);
-        refused = why !== undefined;
-        if (why) return skip(null, `not read as a trace file: ${file.problems.find((p) => p.severity === 'error')?.message ?? why}`);
-        // LLM calls of the file that could not be read are left out and named, never counted as clean.
-        for (const u of file.coverage?.unread ?? []) skip(u.spanId, `line ${u.line + 1}: LLM call not read: ${u.reason}`);
-        for (const p of file.problems) if (p.severity === 'error') options.warn?.(`${shown}:${p.line + 1}: ${p.message}`);
+    const judge = judgeInto(fd, shown, options, into, counts, (s) => failed.add(s));
+    const read = await readTraceFile(
+      fd,
+      abs,
+      shown,
+      options.format,
+      async (conversation, position, id) => {
+        warnProblems();
+        await judge(conversation, position, id);
       },
-    });
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onRead: (h) => void (head = h),
+        // LLM calls of the file that could not be read are left out and named, never counted as clean.
+        onUnread: (u) =>
+          unreadCalls.add({ file: shown, conversationId: u.spanId, reason: `line ${u.line + 1}: LLM call not read: ${u.reason}` }),
+      },
+    );
+    const { file, size } = read;
+    // Why a file gave nothing, in the words `convert` and `run` use (empty, not a trace, LLM calls unread).
+    const why = refusal(shown, size === 0, file.isTrace, counts.conversations + file.count, file.coverage);
+    refused = why !== undefined;
+    if (why) {
+      unreadCalls.discard();
+      failed.discard();
+      skip(null, `not read as a trace file: ${file.problems.find((p) => p.severity === 'error')?.message ?? why}`);
+    } else {
+      unreadCalls.flushInto(into);
+      failed.flushInto(into);
+      warnProblems();
+    }
   } catch (e) {
+    unreadCalls.discard();
+    failed.discard();
     return unreadable(e);
   } finally {
     fs.closeSync(fd);
@@ -96,6 +129,7 @@ function judgeInto(
   options: ScanOptions,
   into: FindingSink,
   counts: { conversations: number; checked: number; findings: number },
+  leftOut: (input: SkippedInput) => void,
 ): ConversationVisitor {
   const readRange = (start: number, end: number): string => readByteRange(fd, start, end);
   const seen = new SeenIds();
@@ -107,7 +141,7 @@ function judgeInto(
       id = `${shown}#${position + 1}`;
       seen.add(id);
     }
-    const skip = (reason: string) => into.skip({ file: shown, conversationId: id, reason });
+    const skip = (reason: string) => leftOut({ file: shown, conversationId: id, reason });
     if (!conversation) return skip('the conversation could not be read again from the file');
     conversation.id = id;
     const item = await judgeTraced(conversation, options.detectors, options.signal, (m) => options.warn?.(m));

@@ -5,7 +5,7 @@
 // different ids are taken for the same one with a chance of about n²/2⁶⁵ (1e-8 at 650,000 ids).
 
 /** Two 32-bit lanes of the cyrb53 string hash (not cryptographic; ids are not adversarial here). */
-function hash64(s: string): [number, number] {
+export function hash64(s: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {

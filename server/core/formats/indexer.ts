@@ -26,12 +26,13 @@ import {
   type Family,
   type FormatChoice,
 } from './sniff';
+import { ResourceContexts } from './resourceContexts';
 import { SpanConversations } from './spanConversations';
 import { readFamily } from './spanRecords';
 import { LineSplitter } from './lineSplitter';
 import { JsonSplitter, type SplitValue } from './splitter';
 import { pathText } from '../json/pathText';
-import type { ProblemSink, Severity } from './types';
+import type { ProblemSink, Severity, SpanRecord } from './types';
 import { invalidUtf8Warnings, Utf8Check, type InvalidUtf8 } from './utf8Check';
 
 export type { IndexedFile } from './indexedFile';
@@ -63,6 +64,21 @@ export interface IndexerOptions {
    * streaming pass). Span records are still indexed: a trace's spans may be anywhere in the file.
    */
   visit?: (conversation: Conversation) => void;
+  /**
+   * Span records: hand each one (read in full, its problems reported) to this and keep none; the
+   * conversations are then assembled by whoever took them, trace by trace, from `spanSource()`
+   * (`check`'s first pass over a file of spans, in memory that does not grow with the spans).
+   */
+  onSpan?: (span: SpanRecord) => void;
+}
+
+/** Where a file's span records are, to read them again by record ordinal (with `onSpan`). */
+export interface SpanSource {
+  family: Exclude<Family, 'openai'>;
+  convention: 'otel-genai' | 'openinference' | null;
+  records: RecordTable;
+  /** OTLP resource attributes by context number. */
+  contexts: ReadonlyArray<Record<string, unknown> | null>;
 }
 
 /** A record waiting for the format to be known. */
@@ -87,7 +103,8 @@ export class TraceFileIndexer {
   private sawContent = false;
   private readonly records = new RecordTable();
   /** Plain resource attributes of OTLP `resourceSpans` entries (context of their spans). */
-  private readonly contexts: Array<Record<string, unknown> | null> = [null];
+  private readonly contexts = new ResourceContexts();
+  /** Context numbers of the resources of a JSON document's `resourceSpans` entries, by document and index. */
   private readonly resourceCtx = new Map<string, number>();
   private readonly openai: OpenAIConversations;
   private readonly spans: SpanConversations;
@@ -119,12 +136,12 @@ export class TraceFileIndexer {
       },
       this.sink,
     );
-    this.spans = new SpanConversations({ file, displayName, lazy: this.lazy }, this.sink);
+    this.spans = new SpanConversations({ file, displayName, lazy: this.lazy, ...(opts.onSpan ? { forward: opts.onSpan } : {}) }, this.sink);
     this.rereader = new RecordRereader({
       file,
       displayName,
       records: this.records,
-      contexts: this.contexts,
+      contexts: this.contexts.list,
       stamp: this.lazy ? fileStamp(file) : null,
     });
   }
@@ -219,8 +236,7 @@ export class TraceFileIndexer {
       this.onRecord(value, value, text, anchor, EMPTY_PATH, 0, null);
       return;
     }
-    for (const r of innerRecords(value, this.resourceCtx, this.contexts, `l${line}`))
-      this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
+    for (const r of innerRecords(value, this.contexts)) this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
   }
 
   private onSplitValue(v: SplitValue): void {
@@ -228,8 +244,7 @@ export class TraceFileIndexer {
       // OTLP resource of resourceSpans[i]: the context of the spans under it.
       if (v.path.length >= 3 && v.path[v.path.length - 1] === 'resource') {
         const key = `d${v.document}:${String(v.path[v.path.length - 2])}`;
-        this.resourceCtx.set(key, this.contexts.length);
-        this.contexts.push(resourceAttributes(v.value));
+        this.resourceCtx.set(key, this.contexts.addAttributes(resourceAttributes(v.value)));
       }
       return;
     }
@@ -248,8 +263,7 @@ export class TraceFileIndexer {
     } else if (v.path.length === 2 && typeof v.path[0] === 'string') hint = v.path[0];
     if (v.path.length === 0 || (v.path.length === 1 && typeof v.path[0] === 'number')) {
       // A whole document or an element of a top-level array: it may itself hold records.
-      for (const r of innerRecords(v.value, this.resourceCtx, this.contexts, `r${v.byteStart}`))
-        this.onRecord(v.value, r.value, v.source, anchor, r.inner, r.ctx, r.hint);
+      for (const r of innerRecords(v.value, this.contexts)) this.onRecord(v.value, r.value, v.source, anchor, r.inner, r.ctx, r.hint);
       return;
     }
     this.onRecord(v.value, v.value, v.source, anchor, [], ctx, hint);
@@ -313,9 +327,10 @@ export class TraceFileIndexer {
     }
     const spans = readFamily(
       family,
-      { value, inner, source, anchor, ordinal, resource: this.contexts[ctx] ?? null, hint },
+      { value, inner, source, anchor, ordinal, resource: this.contexts.list[ctx] ?? null, hint },
       this.forcedConvention,
-      this.lazy,
+      // Handed on spans are read in full (the same problems as a file read whole), and not kept.
+      this.lazy && !this.opts.onSpan,
     );
     if (spans === null) {
       const path = [...anchor.path, ...inner];
@@ -353,6 +368,13 @@ export class TraceFileIndexer {
   }
 
   // ---- result --------------------------------------------------------------------------
+
+  /** After `end`: where the span records handed to `onSpan` are (null: not a file of spans). */
+  spanSource(): SpanSource | null {
+    const family = this.family;
+    if (family === null || family === 'openai' || this.notTrace) return null;
+    return { family, convention: this.forcedConvention, records: this.records, contexts: this.contexts.list };
+  }
 
   private finish(): IndexedFile {
     const { file, displayName } = this.opts;

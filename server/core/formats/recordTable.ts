@@ -49,11 +49,33 @@ export class InternedColumn {
   }
 }
 
+/** Paths that repeat kept once, each row holding a small code (0: the empty path). */
+class InternedPaths {
+  private readonly list: JsonPath[] = [EMPTY_PATH];
+  private readonly byText = new Map<string, number>();
+  code(p: JsonPath): number {
+    if (p.length === 0) return 0;
+    const key = JSON.stringify(p);
+    let code = this.byText.get(key);
+    if (code === undefined) {
+      code = this.list.length;
+      this.list.push(p.slice());
+      this.byText.set(key, code);
+    }
+    return code;
+  }
+  path(code: number): JsonPath {
+    return this.list[code]!;
+  }
+}
+
 /**
- * Where records are, about 40 bytes a record. A record is the value at `anchor` (with its byte
- * range when streamed from disk), or the value at `inner` inside it (a span inside an OTLP
- * export line). Anchor paths are coded: -1 for [], n for [n] (an element of a top-level array),
- * else kept aside.
+ * Where records are, about 44 bytes a record and nothing per record on the JS heap. A record is
+ * the value at `anchor` (with its byte range when streamed from disk), or the value at `inner`
+ * inside it (a span inside an OTLP export line: its few distinct inner paths are kept once).
+ * Anchor paths are coded: -1 for [], n for [n] (an element of a top-level array), -2 - p for a
+ * kept prefix p followed by the number in `lastCol` (a span at resourceSpans/0/scopeSpans/0/spans/n
+ * of a document), else kept aside.
  */
 export class RecordTable {
   private readonly lineCol = new Column(new Uint32Array(1024));
@@ -61,9 +83,12 @@ export class RecordTable {
   private readonly startCol = new Column(new Float64Array(1024));
   private readonly endCol = new Column(new Float64Array(1024));
   private readonly pathCode = new Column(new Float64Array(1024));
+  private readonly lastCol = new Column(new Uint32Array(1024));
+  private readonly innerCol = new Column(new Uint32Array(1024));
   private readonly ctxCol = new Column(new Uint32Array(1024));
   private readonly paths = new Map<number, JsonPath>();
-  private readonly inners = new Map<number, JsonPath>();
+  private readonly prefixes = new InternedPaths();
+  private readonly inners = new InternedPaths();
   private readonly hints = new InternedColumn();
   get size(): number {
     return this.lineCol.size;
@@ -76,13 +101,19 @@ export class RecordTable {
     this.startCol.push(a.byteStart ?? -1);
     this.endCol.push(a.byteEnd ?? -1);
     const p = a.path;
+    const last = p[p.length - 1];
+    let tail = 0;
     if (p.length === 0) this.pathCode.push(-1);
-    else if (p.length === 1 && typeof p[0] === 'number') this.pathCode.push(p[0]);
-    else {
+    else if (p.length === 1 && typeof last === 'number') this.pathCode.push(last);
+    else if (typeof last === 'number' && Number.isInteger(last) && last >= 0 && last <= 0xffffffff) {
+      this.pathCode.push(-3 - this.prefixes.code(p.slice(0, -1)));
+      tail = last;
+    } else {
       this.pathCode.push(-2);
       this.paths.set(i, p);
     }
-    if (inner.length) this.inners.set(i, inner);
+    this.lastCol.push(tail);
+    this.innerCol.push(this.inners.code(inner));
     this.ctxCol.push(ctx);
     this.hints.push(hint);
     return i;
@@ -95,7 +126,7 @@ export class RecordTable {
     return this.endCol.get(i);
   }
   inner(i: number): JsonPath {
-    return this.inners.get(i) ?? EMPTY_PATH;
+    return this.inners.path(this.innerCol.get(i));
   }
   ctx(i: number): number {
     return this.ctxCol.get(i);
@@ -105,7 +136,14 @@ export class RecordTable {
   }
   anchor(i: number): SourceAnchor {
     const code = this.pathCode.get(i);
-    const path = code === -1 ? [] : code === -2 ? this.paths.get(i)!.slice() : [code];
+    const path =
+      code === -1
+        ? []
+        : code === -2
+          ? this.paths.get(i)!.slice()
+          : code <= -3
+            ? [...this.prefixes.path(-3 - code), this.lastCol.get(i)]
+            : [code];
     const start = this.startCol.get(i);
     return {
       path,

@@ -76,29 +76,16 @@ export interface InnerRecord {
 
 /**
  * The records inside one parsed value: OTLP spans, elements of container arrays, or itself.
- * OTLP resources become contexts (`contexts[ctx]`), registered once under `ctxKey:i`.
+ * OTLP resources become contexts (numbers from `contexts`).
  */
-export function innerRecords(
-  value: unknown,
-  resourceCtx: Map<string, number>,
-  contexts: Array<Record<string, unknown> | null>,
-  ctxKey: string,
-): InnerRecord[] {
+export function innerRecords(value: unknown, contexts: ResourceContextTable): InnerRecord[] {
   if (!isObj(value)) return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
   // OTLP: spans and log records (a collector's file exporter may write both in one document).
   const out: InnerRecord[] = [];
   for (const rsKey of Object.keys(value).filter((k) => OTLP_ROOT.has(k) && Array.isArray(value[k])))
     (value[rsKey] as unknown[]).forEach((rs, i) => {
       if (!isObj(rs)) return;
-      let ctx = 0;
-      if (rs.resource !== undefined) {
-        const key = `${ctxKey}:${i}`;
-        ctx = resourceCtx.get(key) ?? contexts.length;
-        if (ctx === contexts.length) {
-          resourceCtx.set(key, ctx);
-          contexts.push(resourceAttributes(rs.resource));
-        }
-      }
+      const ctx = rs.resource !== undefined ? contexts.add(rs.resource) : 0;
       for (const ssKey of Object.keys(rs).filter((k) => OTLP_SCOPE.has(k))) {
         const scopes = rs[ssKey];
         if (!Array.isArray(scopes)) continue;
@@ -121,6 +108,11 @@ export function innerRecords(
       return containers.flatMap((k) => (value[k] as unknown[]).map((el, i) => ({ value: el, inner: [k, i] as JsonPath, ctx: 0, hint: k })));
   }
   return [{ value, inner: EMPTY_PATH, ctx: 0, hint: null }];
+}
+
+/** Where the resources of a file's spans are kept: a number for each resource's attributes. */
+export interface ResourceContextTable {
+  add(resource: unknown): number;
 }
 
 /** Plain attributes of an OTLP resource (the context of the spans under it). */

@@ -20,6 +20,8 @@ export interface SpanPathOptions {
   file: string;
   displayName: string;
   lazy: boolean;
+  /** Hand each span record on to this rather than keep it (nothing is assembled here then). */
+  forward?: (span: SpanRecord) => void;
 }
 
 export class SpanConversations {
@@ -55,7 +57,8 @@ export class SpanConversations {
           n.severity,
         );
       if (s.kind === 'llm' && this.firstConvention === null) this.firstConvention = s.format;
-      this.spans.push(this.opts.lazy ? skeleton(s) : s);
+      if (this.opts.forward) this.opts.forward(s);
+      else this.spans.push(this.opts.lazy ? skeleton(s) : s);
     }
   }
 
