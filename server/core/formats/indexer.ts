@@ -63,6 +63,12 @@ export interface IndexerOptions {
    * streaming pass). Span records are still indexed: a trace's spans may be anywhere in the file.
    */
   visit?: (conversation: Conversation) => void;
+  /**
+   * OTLP lines: only the spans and log records of these traces (lowercase hex ids) are read; the
+   * others in the same lines are left out, as if absent (an appendable index reads a line that
+   * holds many traces' spans for the few traces that completed).
+   */
+  traces?: ReadonlySet<string>;
 }
 
 /** A record waiting for the format to be known. */
@@ -151,6 +157,14 @@ export class TraceFileIndexer {
     this.pushBytes(Buffer.from(text, 'utf8'));
   }
 
+  /**
+   * Feeds one line of a JSONL file read on its own, with where it is in the file (an appendable
+   * index feeds a trace's lines alone: anchors and problems still name the file's lines and bytes).
+   */
+  pushLine(text: string, line: number, byteStart: number, byteEnd: number): void {
+    this.onLine(text, line, byteStart, byteEnd);
+  }
+
   /** Feeds the next bytes of the file as read from disk. */
   push(chunk: Uint8Array): void {
     this.fromBytes = true;
@@ -219,8 +233,9 @@ export class TraceFileIndexer {
       this.onRecord(value, value, text, anchor, EMPTY_PATH, 0, null);
       return;
     }
+    const traces = this.opts.traces;
     for (const r of innerRecords(value, this.resourceCtx, this.contexts, `l${line}`))
-      this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
+      if (!traces || ofTraces(r.value, traces)) this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
   }
 
   private onSplitValue(v: SplitValue): void {
@@ -387,4 +402,10 @@ export class TraceFileIndexer {
     const coverage = spanPath ? this.spans.coverage : { llmCalls: calls, read: calls, unread: [] };
     return buildIndexedFile({ file, isTrace, problems: this.problems, format, coverage }, columns);
   }
+}
+
+/** Whether an OTLP span or log record belongs to one of `traces`. */
+function ofTraces(record: unknown, traces: ReadonlySet<string>): boolean {
+  const id = isObj(record) ? (record.traceId ?? record.trace_id) : undefined;
+  return typeof id === 'string' && traces.has(id.toLowerCase());
 }
