@@ -186,7 +186,7 @@ export class TraceFiles {
     if (refusalReason(this.session.root, file)) return null;
     // A live file is read by the byte ranges its index holds: the editor's text of it may lag the
     // disk, and reading it whole for every trace would cost what its appendable index saves.
-    if (this.followed.has(file)) return { kind: 'ranges', read: (start, end) => this.readRange(file, start, end) };
+    if (this.followed.has(file)) return { kind: 'ranges', read: this.liveReader(file) };
     const open = this.documents.get(pathToFileURL(file).toString());
     if (open) return { kind: 'text', text: open.getText() };
     try {
@@ -206,6 +206,29 @@ export class TraceFiles {
   }
 
   // ---- reading -----------------------------------------------------------------------------
+
+  /**
+   * Byte ranges of a live file for one publish of its markers (checked inside the workspace once,
+   * by `source`): one descriptor for all the ranges read in this turn, closed after it.
+   */
+  private liveReader(file: string): (start: number, end: number) => string | null {
+    let fd: number | null = null;
+    return (start, end) => {
+      try {
+        if (fd === null) {
+          const opened = fs.openSync(file, 'r');
+          fd = opened;
+          setImmediate(() => {
+            fd = null;
+            fs.closeSync(opened);
+          });
+        }
+        return readByteRange(fd, start, end);
+      } catch {
+        return null;
+      }
+    };
+  }
 
   private readRange(file: string, start: number, end: number): string | null {
     if (refusalReason(this.session.root, file)) return null;
