@@ -160,9 +160,10 @@ export class TraceFileIndexer {
   /**
    * Feeds one line of a JSONL file read on its own, with where it is in the file (an appendable
    * index feeds a trace's lines alone: anchors and problems still name the file's lines and bytes).
+   * `parsed`: the line's JSON already parsed by the caller (not parsed again).
    */
-  pushLine(text: string, line: number, byteStart: number, byteEnd: number): void {
-    this.onLine(text, line, byteStart, byteEnd);
+  pushLine(text: string, line: number, byteStart: number, byteEnd: number, parsed?: { value: unknown }): void {
+    this.onLine(text, line, byteStart, byteEnd, parsed);
   }
 
   /** Feeds the next bytes of the file as read from disk. */
@@ -213,12 +214,12 @@ export class TraceFileIndexer {
 
   // ---- records -------------------------------------------------------------------------
 
-  private onLine(text: string, line: number, byteStart: number, byteEnd: number): void {
-    if (text.trim() === '') return;
+  private onLine(text: string, line: number, byteStart: number, byteEnd: number, parsed?: { value: unknown }): void {
+    if (!parsed && text.trim() === '') return;
     this.sawContent = true;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parsed ? parsed.value : JSON.parse(text);
     } catch (e) {
       this.problem(
         { line },

@@ -41,6 +41,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 /** Problems of the file kept for its diagnostics (the newest; older lines may have left the window). */
 const MAX_PROBLEMS = 200;
 const UNREAD_KEPT = 200;
+/** Lines of the last read kept parsed for the indexing that follows it, up to this many characters. */
+const FRESH_LINES_CHARS = 8 * 1024 * 1024;
 
 export class AppendableTraceFile {
   /** Bytes read so far: up to the end of the last complete line. */
@@ -54,6 +56,12 @@ export class AppendableTraceFile {
   private format: TraceFormat | null = null;
   private snapshot: IndexedFile | null = null;
   private readonly maxPending: number;
+  /**
+   * The lines of the last read, parsed, by offset: a trace usually completes in the batch that
+   * read its last lines, and those are indexed without being read and parsed again.
+   */
+  private fresh = new Map<number, { text: string; value: unknown }>();
+  private freshChars = 0;
 
   constructor(private readonly options: AppendableOptions) {
     this.maxPending = options.maxPendingTraces ?? 10_000;
@@ -81,6 +89,8 @@ export class AppendableTraceFile {
   /** Reads the complete lines appended since the last read; returns the traces they touched. */
   catchUp(): Set<string> {
     const touched = new Set<string>();
+    this.fresh = new Map();
+    this.freshChars = 0;
     const fd = fs.openSync(this.options.file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
@@ -132,6 +142,11 @@ export class AppendableTraceFile {
     const fd = fs.openSync(this.options.file, 'r');
     try {
       for (const l of [...lines.values()].sort((a, b) => a.offset - b.offset)) {
+        const fresh = this.fresh.get(l.offset);
+        if (fresh) {
+          indexer.pushLine(fresh.text, l.line, l.offset, l.offset + l.bytes, fresh);
+          continue;
+        }
         const buf = Buffer.allocUnsafe(l.bytes);
         const n = fs.readSync(fd, buf, 0, l.bytes, l.offset);
         indexer.pushLine(buf.toString('utf8', 0, n), l.line, l.offset, l.offset + n);
@@ -139,6 +154,8 @@ export class AppendableTraceFile {
     } finally {
       fs.closeSync(fd);
     }
+    this.fresh = new Map();
+    this.freshChars = 0;
     const indexed = indexer.end();
     this.format ??= indexed.format;
     for (const p of indexed.problems) if (!/ is empty: no conversations$/.test(p.message)) this.problem(p);
@@ -233,7 +250,12 @@ export class AppendableTraceFile {
       return;
     }
     const place: AppendedLine = { line, offset: offset + (textStart - start), bytes: textEnd - textStart };
-    for (const id of traceIdsOf(value)) {
+    const ids = traceIdsOf(value);
+    if (ids.size && this.freshChars + text.length <= FRESH_LINES_CHARS) {
+      this.fresh.set(place.offset, { text, value });
+      this.freshChars += text.length;
+    }
+    for (const id of ids) {
       touched.add(id);
       const indexed = this.traces.get(id);
       if (indexed) {
