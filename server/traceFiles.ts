@@ -23,6 +23,11 @@ const SYNC_INDEX_BYTES = 8 * 1024 * 1024;
 const MAX_STREAMED_TRACE_FILE_BYTES = 64 * 1024 * 1024 * 1024;
 /** An edit in an open trace file is indexed once the typing pauses this long. */
 const EDIT_DEBOUNCE_MS = 150;
+/**
+ * A live file's markers go out at most this often: each publish carries all its markers (up to
+ * 1,000, ~350 KB), and a client slower than the traces arrive would otherwise queue them all.
+ */
+const LIVE_PUBLISH_INTERVAL_MS = 250;
 /** Streaming progress goes out at most this often per file. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -89,6 +94,8 @@ export class TraceFiles {
    * stops, by their appendable index (what was appended read alone), never read whole.
    */
   private readonly followed = new Map<string, () => IndexedFile | null>();
+  /** Per live file: when its markers last went out, and the publish waiting for the interval to pass. */
+  private readonly livePublishes = new Map<string, { last: number; timer: NodeJS.Timeout | null }>();
 
   constructor(
     private readonly session: Session,
@@ -175,7 +182,24 @@ export class TraceFiles {
     const why = refusalReason(this.session.root, f);
     if (why) return this.events.warn(why);
     this.followed.set(f, indexed);
-    this.reindex(f);
+    this.load(f); // the index is current at once (requests read it); markers follow within the interval
+    this.publishLive(f);
+  }
+
+  /** Publishes a live file's markers now, or once LIVE_PUBLISH_INTERVAL_MS has passed since the last (then its newest state). */
+  private publishLive(file: string): void {
+    let state = this.livePublishes.get(file);
+    if (!state) this.livePublishes.set(file, (state = { last: 0, timer: null }));
+    if (state.timer) return;
+    const publish = (s: { last: number; timer: NodeJS.Timeout | null }) => {
+      s.timer = null;
+      s.last = Date.now();
+      this.events.publishFile(file);
+      this.events.indexChanged(this.session.index.summaries());
+    };
+    const wait = state.last + LIVE_PUBLISH_INTERVAL_MS - Date.now();
+    if (wait <= 0) publish(state);
+    else state.timer = setTimeout(publish, wait, state);
   }
 
   /**
@@ -203,6 +227,8 @@ export class TraceFiles {
     this.streaming.clear();
     for (const t of this.pendingEdits.values()) clearTimeout(t);
     this.pendingEdits.clear();
+    for (const p of this.livePublishes.values()) if (p.timer) clearTimeout(p.timer);
+    this.livePublishes.clear();
   }
 
   // ---- reading -----------------------------------------------------------------------------
