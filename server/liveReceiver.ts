@@ -1,15 +1,17 @@
 // The OTLP/HTTP receiver inside the language server (issue 16): started and stopped by the
 // extension, refused in an untrusted workspace. What arrives is appended to the live files in the
-// workspace (core/receiver); each completed trace is judged by the local detector as `receive`
-// judges it, the live file is indexed again like any trace file, and what was found is shown as
-// markers on it ("Live traces", besides the chosen experiment's markers). The extension hears a
+// workspace (core/receiver); each completed trace is indexed from its own lines (the appendable
+// index of the live file: what was appended is read once, nothing indexed is read again, the
+// newest conversations kept) and judged by the local detector as `receive` judges it, and what was
+// found is shown as markers on the live file ("Live traces", besides the chosen experiment's). The extension hears a
 // status (listening, counts, last error) and one notification per judged trace.
 import * as path from 'node:path';
 import type { z } from 'zod';
 import * as P from '../common/protocol';
 import type { Detector } from './core/detectors/detector';
 import type { Refusal } from './core/experiments/pipeline';
-import { DetectionQueue, detectTraces, type LiveTraceResult } from './core/receiver/liveDetection';
+import { DetectionQueue, judgeIndexed, type LiveTraceResult } from './core/receiver/liveDetection';
+import type { LiveTraceIndex } from './core/receiver/liveTraceIndex';
 import { DEFAULT_RECEIVER_PORT, OtlpReceiver, PortInUse } from './core/receiver/otlpReceiver';
 import type { CompletedTrace } from './core/receiver/traceCompletion';
 import type { LiveFindings } from './liveFindings';
@@ -25,7 +27,9 @@ export interface LiveReceiverDeps {
   /** The detectors of a trace (Session.liveDetectors), built again for each batch: settings may change. */
   detectors(judge: boolean): Detector[] | Refusal;
   findings: LiveFindings;
-  /** Indexes a live file (again) and publishes its markers (TraceFiles.follow). */
+  /** The appendable index of the live files (the window of their newest conversations). */
+  index: LiveTraceIndex;
+  /** A live file's index changed: taken into the session's index, its markers published (TraceFiles.follow). */
   follow(file: string): void;
   status(status: P.ReceiverStatus): void;
   traceJudged(params: z.input<typeof P.LiveTraceJudged.params>): void;
@@ -158,13 +162,16 @@ export class LiveReceiver {
     return { port: r.port, folder: r.folder, endpoint: `http://127.0.0.1:${r.port}` };
   }
 
-  /** One batch of completed traces: judged, their live files indexed again, then told. */
+  /** One batch of completed traces: their lines indexed, their conversations judged, then markers and the extension told. */
   private async judge(traces: CompletedTrace[], judge: boolean, signal: AbortSignal): Promise<void> {
     let results: LiveTraceResult[];
+    let changed: string[];
     try {
       const detectors = this.deps.detectors(judge);
       if (!Array.isArray(detectors)) throw new Error(detectors.error);
-      results = await detectTraces(traces, detectors, signal, (m) => this.deps.warn(m));
+      const indexed = this.deps.index.completed(traces);
+      changed = indexed.changed;
+      results = await judgeIndexed(indexed.traces, detectors, signal, (m) => this.deps.warn(m));
     } catch (e) {
       this.lastError = `${new Date().toISOString()} ${traces.length} trace(s) could not be judged: ${(e as Error).message}`;
       this.deps.warn(this.lastError);
@@ -172,8 +179,8 @@ export class LiveReceiver {
       return;
     }
     this.deps.findings.record(results.flatMap((r) => r.conversations));
-    // Indexed once per batch, after the findings are known: the new markers come with the new index.
-    for (const file of new Set(traces.flatMap((t) => t.files))) this.deps.follow(file);
+    // Taken into the session's index after the findings are known: the new markers come with it.
+    for (const file of changed) this.deps.follow(file);
     for (const r of results) {
       this.counts.traces++;
       this.counts.hallucinations += r.hallucinations;

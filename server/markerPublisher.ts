@@ -108,6 +108,12 @@ export class MarkerPublisher {
   /** Markers currently shown per file URI, for hovers. */
   private readonly markersByUri = new Map<string, Marker[]>();
   private publishTimer: NodeJS.Timeout | null = null;
+  /**
+   * Where each live finding's annotation was placed, for the conversation object it was placed on:
+   * a live file is published after every batch of traces, and only the new findings (or those of
+   * a conversation indexed again) are placed — the bytes of an append-only file never move.
+   */
+  private readonly livePlaces = new WeakMap<Annotation, { conversation: Conversation; range: Range | null }>();
 
   constructor(
     private readonly inputs: MarkerInputs,
@@ -129,6 +135,14 @@ export class MarkerPublisher {
     }, delayMs);
   }
 
+  private livePlace(placer: FilePlacer, conversation: Conversation, annotation: Annotation): Range | null {
+    const known = this.livePlaces.get(annotation);
+    if (known?.conversation === conversation) return known.range;
+    const range = placer.range(conversation, annotation);
+    this.livePlaces.set(annotation, { conversation, range });
+    return range;
+  }
+
   /** Where an annotation is in `file` now, reading the file as markers do; null when it is not there any more. */
   place(file: string, conversation: Conversation, annotation: Annotation): Range | null {
     return new FilePlacer(file, (f) => this.inputs.source(f)).range(conversation, annotation);
@@ -140,7 +154,8 @@ export class MarkerPublisher {
     const diagnostics: Diagnostic[] = this.inputs.problemsOf(file).map(problemDiagnostic);
     const markers: Marker[] = [];
     const showDismissed = this.inputs.showDismissed?.() ?? false;
-    for (const shown of [shownExperiment, this.inputs.liveFindings?.() ?? null]) {
+    const live = this.inputs.liveFindings?.() ?? null;
+    for (const shown of [shownExperiment, live]) {
       if (!shown) continue;
       const placer = new FilePlacer(file, (f) => this.inputs.source(f));
       const marked = markableItems(shown.items, file, this.inputs.conversations);
@@ -159,7 +174,7 @@ export class MarkerPublisher {
             tooLong.set(`${conversation.id}|${a.message_index}`, { conversation, messageIndex: a.message_index });
             continue;
           }
-          const range = placer.range(conversation, a);
+          const range = shown === live ? this.livePlace(placer, conversation, a) : placer.range(conversation, a);
           if (!range) continue;
           diagnostics.push(markerDiagnostic(range, a, shown.id, item.id));
           markers.push({ range, annotation: a, experimentName: shown.name });

@@ -1,6 +1,7 @@
 // The server's modules built and joined for one session: what server.ts runs over the LSP
 // connection, and what tests run over a fake client. Nothing here reads or writes the
 // connection itself; `client` is every way out.
+import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { z } from 'zod';
 import type { EditorModelTransport } from '../common/editorModels';
@@ -11,7 +12,8 @@ import { Requests } from './requests';
 import { ReviewRequests } from './reviewRequests';
 import { Session } from './session';
 import { TraceFiles, type OpenDocuments } from './traceFiles';
-import { LiveFindings } from './liveFindings';
+import { LiveFindings, MAX_LIVE_ITEMS } from './liveFindings';
+import { LiveTraceIndex } from './core/receiver/liveTraceIndex';
 import { LiveReceiver } from './liveReceiver';
 
 /** Everything the server sends to the extension. */
@@ -53,6 +55,10 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     warn,
   });
   const liveFindings = new LiveFindings();
+  const liveIndex = new LiveTraceIndex({
+    displayName: (file) => (session.root ? path.relative(session.root, file) || file : file),
+    maxConversations: MAX_LIVE_ITEMS,
+  });
   const markers = new MarkerPublisher(
     {
       liveFindings: () => liveFindings.asShown(),
@@ -98,7 +104,8 @@ export function buildServer(init: P.InitializationOptions, client: Client, docum
     trusted: () => session.trusted,
     detectors: (judge) => session.liveDetectors(judge),
     findings: liveFindings,
-    follow: (file) => traceFiles.follow(file),
+    index: liveIndex,
+    follow: (file) => traceFiles.follow(file, () => liveIndex.indexed(file)),
     status: (status) => notify(P.ReceiverStatusChanged, status),
     traceJudged: (params) => notify(P.LiveTraceJudged, params),
     warn,

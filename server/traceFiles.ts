@@ -15,6 +15,7 @@ import { MAX_TRACE_FILE_BYTES } from './core/traceParser';
 import { checkUtf8, type InvalidUtf8 } from './core/formats/utf8Check';
 import type { ByteRangeReader } from './core/markerText';
 import type { Session } from './session';
+import type { IndexedFile } from './core/formats/indexedFile';
 
 /** Files up to this size are read and indexed at once (and read whole for markers); larger ones are streamed. */
 const SYNC_INDEX_BYTES = 8 * 1024 * 1024;
@@ -22,6 +23,11 @@ const SYNC_INDEX_BYTES = 8 * 1024 * 1024;
 const MAX_STREAMED_TRACE_FILE_BYTES = 64 * 1024 * 1024 * 1024;
 /** An edit in an open trace file is indexed once the typing pauses this long. */
 const EDIT_DEBOUNCE_MS = 150;
+/**
+ * A live file's markers go out at most this often: each publish carries all its markers (up to
+ * 1,000, ~350 KB), and a client slower than the traces arrive would otherwise queue them all.
+ */
+const LIVE_PUBLISH_INTERVAL_MS = 250;
 /** Streaming progress goes out at most this often per file. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -83,10 +89,13 @@ export class TraceFiles {
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
   /** The last UTF-8 check of each open document's file on disk (see diskUtf8). */
   private readonly diskUtf8Checks = new Map<string, { size: number; mtimeMs: number; found: InvalidUtf8 | null }>();
-  /** Files the server writes itself (live traces): indexed whatever the user chose, until the server stops. */
-  private readonly followed = new Set<string>();
-  /** Followed files asked for again while streamed: indexed once more when the stream ends, not restarted. */
-  private readonly followAgain = new Set<string>();
+  /**
+   * Files the server writes itself (live traces): indexed whatever the user chose, until the server
+   * stops, by their appendable index (what was appended read alone), never read whole.
+   */
+  private readonly followed = new Map<string, () => IndexedFile | null>();
+  /** Per live file: when its markers last went out, and the publish waiting for the interval to pass. */
+  private readonly livePublishes = new Map<string, { last: number; timer: NodeJS.Timeout | null }>();
 
   constructor(
     private readonly session: Session,
@@ -116,7 +125,7 @@ export class TraceFiles {
         this.events.warn(why);
       } else wanted.add(f);
     }
-    for (const f of this.followed) wanted.add(f);
+    for (const f of this.followed.keys()) wanted.add(f);
     this.refused = refused;
     for (const f of index.fileNames())
       if (!wanted.has(f)) {
@@ -133,7 +142,8 @@ export class TraceFiles {
   /** An open document changed: re-indexed once the edits pause. */
   edited(uri: string): void {
     const file = uriToPath(uri);
-    if (!file || !this.session.index.has(file)) return;
+    // A live file open in an editor changes with every request: its index is the appendable one.
+    if (!file || !this.session.index.has(file) || this.followed.has(file)) return;
     clearTimeout(this.pendingEdits.get(file));
     this.pendingEdits.set(
       file,
@@ -147,7 +157,7 @@ export class TraceFiles {
   /** An open document was closed: the disk holds the truth again. */
   closed(uri: string): void {
     const file = uriToPath(uri);
-    if (file && this.session.index.has(file)) this.reindex(file);
+    if (file && this.session.index.has(file) && !this.followed.has(file)) this.reindex(file);
   }
 
   /** The file watcher's changes; open documents are followed through their edits instead. */
@@ -155,7 +165,7 @@ export class TraceFiles {
     for (const change of changes) {
       const file = uriToPath(change.uri);
       if (!file || !this.session.index.has(file) || this.documents.get(change.uri)) continue;
-      // The live files grow with every request: their writer re-indexes them once a trace is judged.
+      // The live files grow with every request: their writer indexes what it appended once a trace is judged.
       if (change.type === FileChangeType.Changed && this.followed.has(file)) continue;
       if (change.type === FileChangeType.Deleted) this.session.index.setUnreadable(file, `${path.basename(file)} was deleted`);
       this.reindex(file);
@@ -163,18 +173,33 @@ export class TraceFiles {
   }
 
   /**
-   * A file the server writes (a live trace file): indexed now and kept whatever the user's choice
-   * of files, re-indexed on each call (its writer calls again after appending). Refused like any
-   * file outside the workspace.
+   * A file the server writes (a live trace file): kept whatever the user's choice of files, its
+   * index taken from `indexed` (the appendable index its writer keeps) now and on each call — its
+   * writer calls again after indexing what it appended. Refused like any file outside the workspace.
    */
-  follow(file: string): void {
+  follow(file: string, indexed: () => IndexedFile | null): void {
     const f = path.resolve(file);
     const why = refusalReason(this.session.root, f);
     if (why) return this.events.warn(why);
-    this.followed.add(f);
-    // A large live file still streaming is not restarted by every trace: it is read again once done.
-    if (this.streaming.has(f)) this.followAgain.add(f);
-    else this.reindex(f);
+    this.followed.set(f, indexed);
+    this.load(f); // the index is current at once (requests read it); markers follow within the interval
+    this.publishLive(f);
+  }
+
+  /** Publishes a live file's markers now, or once LIVE_PUBLISH_INTERVAL_MS has passed since the last (then its newest state). */
+  private publishLive(file: string): void {
+    let state = this.livePublishes.get(file);
+    if (!state) this.livePublishes.set(file, (state = { last: 0, timer: null }));
+    if (state.timer) return;
+    const publish = (s: { last: number; timer: NodeJS.Timeout | null }) => {
+      s.timer = null;
+      s.last = Date.now();
+      this.events.publishFile(file);
+      this.events.indexChanged(this.session.index.summaries());
+    };
+    const wait = state.last + LIVE_PUBLISH_INTERVAL_MS - Date.now();
+    if (wait <= 0) publish(state);
+    else state.timer = setTimeout(publish, wait, state);
   }
 
   /**
@@ -183,6 +208,9 @@ export class TraceFiles {
    */
   source(file: string): TraceSource | null {
     if (refusalReason(this.session.root, file)) return null;
+    // A live file is read by the byte ranges its index holds: the editor's text of it may lag the
+    // disk, and reading it whole for every trace would cost what its appendable index saves.
+    if (this.followed.has(file)) return { kind: 'ranges', read: this.liveReader(file) };
     const open = this.documents.get(pathToFileURL(file).toString());
     if (open) return { kind: 'text', text: open.getText() };
     try {
@@ -199,9 +227,34 @@ export class TraceFiles {
     this.streaming.clear();
     for (const t of this.pendingEdits.values()) clearTimeout(t);
     this.pendingEdits.clear();
+    for (const p of this.livePublishes.values()) if (p.timer) clearTimeout(p.timer);
+    this.livePublishes.clear();
   }
 
   // ---- reading -----------------------------------------------------------------------------
+
+  /**
+   * Byte ranges of a live file for one publish of its markers (checked inside the workspace once,
+   * by `source`): one descriptor for all the ranges read in this turn, closed after it.
+   */
+  private liveReader(file: string): (start: number, end: number) => string | null {
+    let fd: number | null = null;
+    return (start, end) => {
+      try {
+        if (fd === null) {
+          const opened = fs.openSync(file, 'r');
+          fd = opened;
+          setImmediate(() => {
+            fd = null;
+            fs.closeSync(opened);
+          });
+        }
+        return readByteRange(fd, start, end);
+      } catch {
+        return null;
+      }
+    };
+  }
 
   private readRange(file: string, start: number, end: number): string | null {
     if (refusalReason(this.session.root, file)) return null;
@@ -237,6 +290,8 @@ export class TraceFiles {
       index.setUnreadable(file, why);
       return;
     }
+    const live = fs.existsSync(file) ? this.followed.get(file)?.() : null;
+    if (live) return index.replace(file, live);
     const format = formatForFile(file, this.session.root, this.session.settings.formats);
     const options = format ? { format } : {};
     const open = isProtobufTraceFile(file) ? undefined : this.documents.get(pathToFileURL(file).toString());
@@ -297,7 +352,6 @@ export class TraceFiles {
       if (failure && index.has(file)) index.setUnreadable(file, `${path.basename(file)} cannot be read: ${failure.message}`);
       this.events.publishFile(file);
       this.events.indexChanged(index.summaries());
-      if (this.followAgain.delete(file)) this.reindex(file);
     };
     index
       .load(file, {

@@ -114,6 +114,50 @@ export class TraceIndex {
     }
   }
 
+  /**
+   * Sets the index of `file` made elsewhere (a live file's window, indexed as it grows). Only this
+   * file's ids are mapped again — not every file's, as a re-indexed file's are — since it changes
+   * several times a second; an id another file already uses gets a positional id, as in rebuildIds.
+   */
+  replace(file: string, indexed: IndexedFile): void {
+    const previous = this.files.get(file);
+    this.bump(file);
+    this.indexing.delete(file);
+    if (!previous) return this.set(file, indexed);
+    const slot = this.slots.indexOf(file);
+    for (let p = 0; p < previous.count; p++) {
+      const id = this.effectiveId(file, previous, p);
+      const ref = this.byId.get(id);
+      if (ref !== undefined && Math.floor(ref / SLOT) === slot) this.byId.delete(id);
+    }
+    this.files.set(file, indexed);
+    this.dropCache(file);
+    this.renamed.delete(file);
+    this.duplicateProblems.delete(file);
+    let renamed: Map<number, string> | undefined;
+    for (let p = 0; p < indexed.count; p++) {
+      const id = indexed.idAt(p);
+      let effective = id;
+      const taken = this.byId.get(id);
+      if (taken !== undefined) {
+        const takenFile = this.slots[Math.floor(taken / SLOT)]!;
+        effective = `${this.displayName(file)}#${p + 1}`;
+        const problems = this.duplicateProblems.get(file) ?? [];
+        problems.push({
+          file,
+          line: indexed.lineAt(p),
+          message: `conversation id "${id}" is also used by ${this.displayName(takenFile)}:${this.files.get(takenFile)!.lineAt(taken % SLOT) + 1}; this one is indexed as "${effective}"`,
+          severity: 'warning',
+        });
+        this.duplicateProblems.set(file, problems);
+        (renamed ??= new Map()).set(p, effective);
+      }
+      if (indexed.conversations) indexed.conversations[p]!.id = effective;
+      this.byId.set(effective, slot * SLOT + p);
+    }
+    if (renamed) this.renamed.set(file, renamed);
+  }
+
   /** Records a file being streamed: listed with no conversations until it is indexed. */
   setIndexing(file: string, totalBytes: number): void {
     this.indexing.set(file, { bytesRead: 0, totalBytes });

@@ -41,7 +41,9 @@ export async function startServer(
   client: TestClientOptions = {},
 ): Promise<TestServer> {
   const serverJs = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // HL_SERVER_NODE_ARGS: Node options for the server process alone (a bench's --cpu-prof).
+  const nodeArgs = process.env.HL_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -101,6 +103,8 @@ export async function startServer(
       } catch {
         /* already gone */
       }
+      // A profiled server writes its profile as it exits: given the time to.
+      if (nodeArgs.length) await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       connection.dispose();
       child.kill();
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);

@@ -70,6 +70,12 @@ export interface IndexerOptions {
    * (`check`'s first pass over a file of spans, in memory that does not grow with the spans).
    */
   onSpan?: (span: SpanRecord) => void;
+  /**
+   * OTLP lines: only the spans and log records of these traces (lowercase hex ids) are read; the
+   * others in the same lines are left out, as if absent (an appendable index reads a line that
+   * holds many traces' spans for the few traces that completed).
+   */
+  traces?: ReadonlySet<string>;
 }
 
 /** Where a file's span records are, to read them again by record ordinal (with `onSpan`). */
@@ -168,6 +174,15 @@ export class TraceFileIndexer {
     this.pushBytes(Buffer.from(text, 'utf8'));
   }
 
+  /**
+   * Feeds one line of a JSONL file read on its own, with where it is in the file (an appendable
+   * index feeds a trace's lines alone: anchors and problems still name the file's lines and bytes).
+   * `parsed`: the line's JSON already parsed by the caller (not parsed again).
+   */
+  pushLine(text: string, line: number, byteStart: number, byteEnd: number, parsed?: { value: unknown }): void {
+    this.onLine(text, line, byteStart, byteEnd, parsed);
+  }
+
   /** Feeds the next bytes of the file as read from disk. */
   push(chunk: Uint8Array): void {
     this.fromBytes = true;
@@ -216,12 +231,12 @@ export class TraceFileIndexer {
 
   // ---- records -------------------------------------------------------------------------
 
-  private onLine(text: string, line: number, byteStart: number, byteEnd: number): void {
-    if (text.trim() === '') return;
+  private onLine(text: string, line: number, byteStart: number, byteEnd: number, parsed?: { value: unknown }): void {
+    if (!parsed && text.trim() === '') return;
     this.sawContent = true;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parsed ? parsed.value : JSON.parse(text);
     } catch (e) {
       this.problem(
         { line },
@@ -236,7 +251,9 @@ export class TraceFileIndexer {
       this.onRecord(value, value, text, anchor, EMPTY_PATH, 0, null);
       return;
     }
-    for (const r of innerRecords(value, this.contexts)) this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
+    const traces = this.opts.traces;
+    for (const r of innerRecords(value, this.contexts))
+      if (!traces || ofTraces(r.value, traces)) this.onRecord(value, r.value, text, anchor, r.inner, r.ctx, r.hint);
   }
 
   private onSplitValue(v: SplitValue): void {
@@ -409,4 +426,10 @@ export class TraceFileIndexer {
     const coverage = spanPath ? this.spans.coverage : { llmCalls: calls, read: calls, unread: [] };
     return buildIndexedFile({ file, isTrace, problems: this.problems, format, coverage }, columns);
   }
+}
+
+/** Whether an OTLP span or log record belongs to one of `traces`. */
+function ofTraces(record: unknown, traces: ReadonlySet<string>): boolean {
+  const id = isObj(record) ? (record.traceId ?? record.trace_id) : undefined;
+  return typeof id === 'string' && traces.has(id.toLowerCase());
 }

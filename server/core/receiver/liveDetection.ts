@@ -4,12 +4,13 @@
 // detectors), as `check` does for whole files. Traces are judged one after another, in the order
 // they completed, so a burst of traces does not index the live file many times at once.
 import * as fs from 'node:fs';
-import type { Annotation, ExperimentItem } from '../../../common/schema';
+import type { Annotation, Conversation, ExperimentItem } from '../../../common/schema';
 import type { Detector } from '../detectors/detector';
 import { judgeTraced } from '../experiments/judgeTraced';
 import { contentSummary } from '../formats/summaries';
 import { TraceIndex } from '../traceIndex';
 import type { WrittenLine } from './liveTraceFile';
+import type { IndexedTrace } from './liveTraceIndex';
 import type { CompletedTrace } from './traceCompletion';
 
 export interface LiveConversationResult {
@@ -66,26 +67,57 @@ export async function detectTraces(
       const traceId = conversation?.metadata?.trace_id;
       const results = typeof traceId === 'string' ? byTrace.get(traceId) : undefined;
       if (!conversation || !results) continue;
-      const last = await judgeTraced(conversation, detectors, signal, warn);
-      const summary = contentSummary(conversation);
-      results.push({
-        id: conversation.id,
-        file,
-        // The text indexed is the trace's lines alone, one written line each: its line k is ordered[k].
-        line: ordered[conversation.line]?.line ?? 0,
-        item: last,
-        model: summary.model,
-        firstUserMessage: summary.firstUserMessage,
-        status: last.status,
-        failureReason: last.failure_reason ?? null,
-        annotations: last.annotations,
-      });
+      // The text indexed is the trace's lines alone, one written line each: its line k is ordered[k].
+      results.push(await judgeConversation(conversation, file, ordered[conversation.line]?.line ?? 0, detectors, signal, warn));
     }
   }
-  return traces.map((trace) => {
-    const conversations = byTrace.get(trace.traceId)!;
-    return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };
-  });
+  return traces.map((trace) => traceResult(trace, byTrace.get(trace.traceId)!));
+}
+
+/**
+ * Traces indexed already (the language server's appendable index of the live files, whose
+ * conversations name the file's own lines): their conversations judged, in the order given.
+ */
+export async function judgeIndexed(
+  traces: readonly IndexedTrace[],
+  detectors: readonly Detector[],
+  signal: AbortSignal,
+  warn: (m: string) => void = () => {},
+): Promise<LiveTraceResult[]> {
+  const out: LiveTraceResult[] = [];
+  for (const { trace, conversations } of traces) {
+    const results: LiveConversationResult[] = [];
+    for (const c of conversations) results.push(await judgeConversation(c, c.file, c.line, detectors, signal, warn));
+    out.push(traceResult(trace, results));
+  }
+  return out;
+}
+
+async function judgeConversation(
+  conversation: Conversation,
+  file: string,
+  line: number,
+  detectors: readonly Detector[],
+  signal: AbortSignal,
+  warn: (m: string) => void,
+): Promise<LiveConversationResult> {
+  const last = await judgeTraced(conversation, detectors, signal, warn);
+  const summary = contentSummary(conversation);
+  return {
+    id: conversation.id,
+    file,
+    line,
+    item: last,
+    model: summary.model,
+    firstUserMessage: summary.firstUserMessage,
+    status: last.status,
+    failureReason: last.failure_reason ?? null,
+    annotations: last.annotations,
+  };
+}
+
+function traceResult(trace: CompletedTrace, conversations: LiveConversationResult[]): LiveTraceResult {
+  return { trace, conversations, hallucinations: conversations.reduce((n, c) => n + c.annotations.length, 0) };
 }
 
 /** The given lines of a file, joined: a JSONL text holding every span of the trace. */

@@ -9,7 +9,9 @@
 //  - the Hallucination Lab tree, the Problems count and panel, a hover on a marker;
 //  - "Set API Key…", then an inference experiment against a local OpenAI-compatible server (a
 //    child process, 2 s per answer, one at a time): the report updates live while it runs;
-//  - "Compare…" in that report → the compare panel with both experiments.
+//  - "Compare…" in that report → the compare panel with both experiments;
+//  - live traces: "Start Trace Receiver", a script instrumented with the real OTel SDK sends a chat,
+//    the status bar counts it, the Live node lists it and its marker is on the live file (liveFlow.mjs).
 // Screenshots of every step: test/artifacts/ui/*.png.
 //
 //   node test/editor/ui/ui-tests.mjs [--vsix <file>] [--extension <dir>]
@@ -19,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newExperiment, NEW_EXPERIMENT_TITLE } from './flows.mjs';
+import { receiveLiveTrace } from './liveFlow.mjs';
 import {
   clearScreenshots,
   hoverText,
@@ -146,7 +149,12 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
         extensionDir,
         vsix,
         extraFiles: { 'traces/hostile.jsonl': HOSTILE_TRACE },
-        userSettings: { 'hallucinationLab.models': [{ model: MODEL, baseURL: mock.url }], 'hallucinationLab.concurrency': 1 },
+        userSettings: {
+          'hallucinationLab.models': [{ model: MODEL, baseURL: mock.url }],
+          'hallucinationLab.concurrency': 1,
+          // A free port for the live traces step, whatever else listens on 4318 on this machine.
+          'hallucinationLab.receiver.port': 0,
+        },
       });
       const { page } = session;
       // Any dialog (alert from injected markup) or CSP refusal in any frame is a failure, reported at the end.
@@ -670,6 +678,15 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
       await screenshot(page, 'review-dismissed');
       console.log(`      status bar Problems: "${before.text}" → "${after.text}"`);
     });
+
+    await step(
+      '"Start Trace Receiver", a real OTel exporter sends a chat: counted, listed under Live, marked on the live file',
+      async () => {
+        await runCommand(session.page, 'View: Close All Editor Groups');
+        const seen = await receiveLiveTrace(session.page);
+        console.log(`      port ${seen.port}: "${seen.statusBar}"; trace ${seen.traceId} marked on the live file`);
+      },
+    );
 
     await step('no webview raised a dialog, a CSP violation or an uncaught error', async () => {
       const problems = [
