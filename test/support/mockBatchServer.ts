@@ -26,6 +26,8 @@ export interface BatchScript {
   content?: (body: Record<string, unknown>) => string;
   /** Every state reached at the first poll (benchmarks). */
   instant?: boolean;
+  /** While this says true, a batch in progress stays in progress (a test kills its client meanwhile). */
+  hold?: () => boolean;
 }
 
 interface StoredFile {
@@ -197,6 +199,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
           b.status = 'in_progress';
           break;
         case 'in_progress':
+          if (script.hold?.()) return;
           if (ending === 'expired') {
             b.status = 'expired';
             finish(b, partial, {
