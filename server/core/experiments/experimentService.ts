@@ -27,6 +27,7 @@ import { type ExperimentChange, startRun } from './experimentRun';
 import { experimentResource } from './experimentResource';
 import { loadedState, type LiveExperiment } from './liveExperiment';
 import { StoredSummaries } from './storedSummaries';
+import { hasOpenBatch } from '../inference/batch/batchLog';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -239,6 +240,25 @@ export class ExperimentService {
     }
     this.startRun(exp, true);
     return this.summary(exp);
+  }
+
+  /**
+   * Resumes every experiment that was waiting for a Batch API batch when its process stopped (a
+   * restart of the editor): polling goes on by itself, as the user asked for the batch. An
+   * experiment run by another live process is left to it. Returns the ids resumed.
+   */
+  resumeWaitingBatches(): string[] {
+    const resumed: string[] = [];
+    for (const id of this.opts.store.list()) {
+      if (this.live.get(id)?.run || !hasOpenBatch(this.opts.store.dir(id))) continue;
+      try {
+        this.resume(id, false);
+        resumed.push(id);
+      } catch (e) {
+        this.warn(`experiment ${id} waits for a batch but was not resumed: ${(e as Error).message}`);
+      }
+    }
+    return resumed;
   }
 
   delete(id: string): boolean {

@@ -126,3 +126,12 @@ export class BatchLog {
     return [...batches.values()];
   }
 }
+
+/** Whether the experiment in `dir` has a batch not yet applied (a run to resume after a restart). */
+export function hasOpenBatch(dir: string): boolean {
+  try {
+    return new BatchLog(dir).read().some((b) => !b.applied);
+  } catch {
+    return false;
+  }
+}
