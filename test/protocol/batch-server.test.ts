@@ -63,3 +63,35 @@ test('a server restarted while its batch runs resumes polling it by itself and n
     .map((l) => (JSON.parse(l) as { event: string }).event);
   assert.deepEqual(events, ['prepared', 'uploaded', 'created', 'ended', 'applied']);
 });
+
+test('closing the editor (a graceful shutdown) leaves the batch running at the provider; the next start polls it', async () => {
+  holding = true;
+  const [creates, cancels] = [batches.creates(), batches.cancels()];
+  const root = tmpWorkspace('hl-batch-shutdown-');
+  const trace = path.join(root, 'traces', 't.jsonl');
+  fs.writeFileSync(trace, batchConversations(6));
+  const settings = P.settingsSchema.parse({ models: [{ model: 'target-model', baseURL: batches.url }], maxRetries: 0 });
+  const keys = { apiKeys: { OPENAI_API_KEY: 'sk-batch-server-0123456789' } };
+  const first = await startServer(root, { settings }, keys);
+  servers.push(first);
+  await request(first, P.SetTraceFiles, { files: [trace] });
+  const exp = await createExperiment(first, {
+    name: 'batched',
+    model: 'target-model',
+    conversation_ids: Array.from({ length: 6 }, (_, i) => `c${String(i + 1).padStart(3, '0')}`),
+    batch: { enabled: true, min_requests: 5, poll_interval_ms: 20 },
+  });
+  const log = path.join(root, '.hallucination-lab', 'experiments', exp.id, 'batches.jsonl');
+  await until('the batch to be created and stored', () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('"created"'));
+  await first.stop();
+  assert.equal(batches.cancels(), cancels, 'shutting down is not cancelling');
+  assert.doesNotMatch(fs.readFileSync(log, 'utf8'), /cancel_requested/);
+
+  holding = false;
+  const second = await startServer(root, { settings }, keys);
+  servers.push(second);
+  await until('the resumed run to be notified', () => lastSummary(second, exp.id)?.running === true, 15_000);
+  const resource = await waitIdle(second, exp.id);
+  assert.ok(resource.items.every((i) => i.status === 'completed'));
+  assert.equal(batches.creates(), creates + 1);
+});

@@ -11,6 +11,13 @@ import { BatchExchange } from '../inference/batch/batchExchange';
 import { BatchLog } from '../inference/batch/batchLog';
 import { runItems, type RunHooks, type RunTarget, type RunTools } from './runner';
 
+/**
+ * The abort reason of a run stopped because its process is stopping (the editor closing): its
+ * batches are left running at the provider, for the next start to poll. Any other abort (Cancel,
+ * Ctrl-C, trust lost) cancels them.
+ */
+export const PROCESS_STOPPING = new Error('the process is stopping');
+
 /** Passes one run may take: target, judge, and the sends of what fell below the threshold, with room to spare. */
 const MAX_PASSES = 12;
 
@@ -37,17 +44,18 @@ export async function runBatched(
     note: (m) => opts.note(`${where}: ${m}`),
   });
   const signal = controller.signal;
+  const stopped = () => (signal.reason === PROCESS_STOPPING ? undefined : exchange.cancelOpen());
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     await runItems(target, tools, { ...hooks, batchLane: (item) => exchange.laneFor(item.id) }, controller);
-    if (signal.aborted) return exchange.cancelOpen();
+    if (signal.aborted) return stopped();
     let again: boolean;
     try {
       again = await exchange.settle(signal);
     } catch (e) {
-      if (signal.aborted) return exchange.cancelOpen();
+      if (signal.aborted) return stopped();
       throw e;
     }
-    if (signal.aborted) return exchange.cancelOpen();
+    if (signal.aborted) return stopped();
     if (!again) return;
   }
   hooks.warn(`${where}: stopped after ${MAX_PASSES} batch passes; the items still pending run on resume`);

@@ -28,6 +28,7 @@ import { experimentResource } from './experimentResource';
 import { loadedState, type LiveExperiment } from './liveExperiment';
 import { StoredSummaries } from './storedSummaries';
 import { hasOpenBatch } from '../inference/batch/batchLog';
+import { PROCESS_STOPPING } from './batchedRun';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -295,7 +296,8 @@ export class ExperimentService {
   }
 
   dispose(): void {
-    for (const e of this.live.values()) e.run?.controller.abort();
+    // Stopping, not cancelling: a run's Batch API batches keep running for the next start to poll.
+    for (const e of this.live.values()) e.run?.controller.abort(PROCESS_STOPPING);
     this.opts.store.close();
   }
 

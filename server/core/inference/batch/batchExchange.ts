@@ -42,8 +42,10 @@ export interface ExchangeOptions {
   note(message: string): void;
 }
 
-function endpointKey(e: EndpointOptions): string {
-  return [e.model.baseURL ?? DEFAULT_BASE_URL, e.model.model, e.apiKey ?? ''].join('\u0000');
+/** Requests batched together, or sent directly together: one kind of call ("target", "judge") to one model at one endpoint with one key. */
+function groupKey(customId: string, e: EndpointOptions): string {
+  const kind = customId.slice(customId.indexOf('/') + 1).split('/')[0] ?? '';
+  return [kind, e.model.baseURL ?? DEFAULT_BASE_URL, e.model.model, e.apiKey ?? ''].join('\u0000');
 }
 
 export class BatchExchange {
@@ -79,7 +81,7 @@ export class BatchExchange {
   private call(customId: string, endpoint: EndpointOptions, body: ChatRequestBody): ChatCallResult | null {
     const answer = this.answers.get(customId);
     if (answer) return this.answered(customId, answer, endpoint, body);
-    if (this.direct.has(endpointKey(endpoint))) return null;
+    if (this.direct.has(groupKey(customId, endpoint))) return null;
     const waiting = this.open.find((b) => b.hashes.has(customId));
     if (waiting) waiting.endpoint ??= endpoint;
     else this.recorded.set(customId, { body, endpoint });
@@ -150,7 +152,7 @@ export class BatchExchange {
   private prepareRecorded(): boolean {
     const groups = new Map<string, { endpoint: EndpointOptions; requests: BatchRequest[] }>();
     for (const [customId, r] of this.recorded) {
-      const key = endpointKey(r.endpoint);
+      const key = groupKey(customId, r.endpoint);
       const g = groups.get(key) ?? { endpoint: r.endpoint, requests: [] };
       g.requests.push({ customId, body: r.body });
       groups.set(key, g);
