@@ -227,9 +227,18 @@ export class BatchExchange {
       }
     }
     const batchId = b.logged.batch_id;
+    let said = '';
     const state = await pollUntilDone(client, batchId, {
       initialMs: this.opts.config.poll_interval_ms,
       signal,
+      // Each change of status said once (a batch runs for hours: the log shows where it is).
+      onState: (s) => {
+        const counts = s.request_counts
+          ? ` (${s.request_counts.completed + s.request_counts.failed} of ${s.request_counts.total} done)`
+          : '';
+        if (s.status !== said) this.opts.note(`batch ${batchId}: ${s.status}${counts}`);
+        said = s.status;
+      },
       onPollError: (e) => this.opts.warn(`batch ${batchId}: polling failed (${e.message}); trying again`),
     });
     const { outcomes, problems } = await collectResults(client, state, new Set(b.hashes.keys()), {
