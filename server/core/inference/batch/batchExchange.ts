@@ -12,20 +12,11 @@ import { type ChatCallResult, type ChatRequestBody, DEFAULT_BASE_URL, parseChatC
 import type { EndpointOptions } from '../contract';
 import type { BatchConfig } from '../../../../common/schema';
 import { BatchClient } from './batchClient';
+import { type OpenBatch, runToEnd } from './batchRun';
 import { type BatchLane, BatchDeferred, customIdOf } from './batchLane';
-import { BatchLog, type LoggedBatch } from './batchLog';
-import { pollUntilDone } from './batchPolling';
-import { collectResults } from './batchResults';
+import type { BatchLog } from './batchLog';
 import type { BatchOutcome } from './resultLines';
 import { type BatchRequest, bodyHash, chatEndpointPath, chunkRequests, requestHashes, requestLines } from './requestFile';
-
-interface OpenBatch {
-  logged: LoggedBatch;
-  /** custom_id → hash of the body sent. */
-  hashes: Map<string, string>;
-  /** Learned from the requests that wait for it (the key is never stored). */
-  endpoint: EndpointOptions | null;
-}
 
 interface Answer {
   outcome: BatchOutcome;
@@ -199,70 +190,9 @@ export class BatchExchange {
     };
   }
 
-  /** Submits `b` unless it was (never twice: see the log), polls it until it ends and loads its answers. */
+  /** Submits `b` unless it was, waits for its end and keeps its answers for the next pass. */
   private async drive(b: OpenBatch, signal: AbortSignal): Promise<void> {
-    const endpoint = b.endpoint!;
-    const client = new BatchClient(endpoint);
-    const log = this.opts.log;
-    const key = b.logged.key;
-    if (!b.logged.batch_id) {
-      if (!b.logged.input_file_id) {
-        b.logged.input_file_id = await client.upload(b.logged.input, log.readInput(b.logged.input), signal);
-        log.append({ event: 'uploaded', key, input_file_id: b.logged.input_file_id });
-      } else {
-        // Uploaded before a stop: the batch may have been created without its id being stored.
-        const since = Math.floor(Date.parse(b.logged.prepared_at) / 1000) - 60;
-        const found = await client.findByInputFile(b.logged.input_file_id, since, signal);
-        if (found) {
-          b.logged.batch_id = found.id;
-          log.append({ event: 'created', key, batch_id: found.id });
-        }
-      }
-      if (!b.logged.batch_id) {
-        const path = chatEndpointPath(endpoint.model.baseURL);
-        const state = await client.create(b.logged.input_file_id, path, { hallucination_lab_batch: key }, signal);
-        b.logged.batch_id = state.id;
-        log.append({ event: 'created', key, batch_id: state.id });
-        this.opts.note(`batch ${state.id} created: ${b.logged.requests} request(s) to ${endpoint.model.model}, results within 24 h`);
-      }
-    }
-    const batchId = b.logged.batch_id;
-    let said = '';
-    const state = await pollUntilDone(client, batchId, {
-      initialMs: this.opts.config.poll_interval_ms,
-      signal,
-      // Each change of status said once (a batch runs for hours: the log shows where it is).
-      onState: (s) => {
-        const counts = s.request_counts
-          ? ` (${s.request_counts.completed + s.request_counts.failed} of ${s.request_counts.total} done)`
-          : '';
-        if (s.status !== said) this.opts.note(`batch ${batchId}: ${s.status}${counts}`);
-        said = s.status;
-      },
-      onPollError: (e) => this.opts.warn(`batch ${batchId}: polling failed (${e.message}); trying again`),
-    });
-    const { outcomes, problems } = await collectResults(client, state, new Set(b.hashes.keys()), {
-      cancelledHere: b.logged.cancel_requested,
-      apiKey: endpoint.apiKey,
-      signal,
-    });
-    if (!b.logged.ended) {
-      const errors = state.errors?.data?.map((e) => [e.code, e.message].filter(Boolean).join(': ')) ?? [];
-      log.append({
-        event: 'ended',
-        key,
-        status: state.status,
-        output_file_id: state.output_file_id ?? null,
-        error_file_id: state.error_file_id ?? null,
-        errors,
-      });
-    }
-    for (const p of problems) this.opts.warn(p);
-    if (state.status === 'cancelled' && b.logged.cancel_requested)
-      this.opts.note(`batch ${batchId} cancelled as asked: what it finished is applied, the rest is sent again`);
-    else if (state.status !== 'completed')
-      this.opts.warn(`batch ${batchId} ended ${state.status}: its unanswered requests fail with the reason`);
-    else this.opts.note(`batch ${batchId} completed: ${outcomes.size} result(s) matched`);
+    const { batchId, outcomes } = await runToEnd(b, { ...this.opts, pollIntervalMs: this.opts.config.poll_interval_ms }, signal);
     for (const [id, outcome] of outcomes) this.answers.set(id, { outcome, hash: b.hashes.get(id), batchId });
   }
 
