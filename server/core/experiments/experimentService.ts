@@ -10,7 +10,7 @@ import {
   type ExperimentResource,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import { ExperimentStore, newExperimentId } from './experimentStore';
+import { ExperimentLockedError, ExperimentStore, newExperimentId } from './experimentStore';
 import { summarize } from './experimentSummary';
 import { newItems, pendingItem } from './experimentItems';
 import type { RunResolvers } from './runner';
@@ -256,7 +256,9 @@ export class ExperimentService {
         this.resume(id, false);
         resumed.push(id);
       } catch (e) {
-        this.warn(`experiment ${id} waits for a batch but was not resumed: ${(e as Error).message}`);
+        // Another live process (the CLI, another window) runs it and polls its batch: nothing to say.
+        if (!(e instanceof ExperimentLockedError))
+          this.warn(`experiment ${id} waits for a batch but was not resumed: ${(e as Error).message}`);
       }
     }
     return resumed;
