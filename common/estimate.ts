@@ -16,6 +16,8 @@ export const configurationEstimateSchema = z.object({
   /** Null: a price is unknown (said, never 0). */
   cost_usd: z.number().nullable(),
   tokenizer: z.string(),
+  /** Set when these requests are expected to go through the Batch API: the share of the price saved (cost_usd has it applied). */
+  batch_discount: z.number().min(0).max(1).optional(),
 });
 export type ConfigurationEstimate = z.infer<typeof configurationEstimateSchema>;
 

@@ -116,6 +116,35 @@ export const experimentMetadataSchema = z.record(
   z.string().max(10_000),
 );
 
+/**
+ * The provider's Batch API (OpenAI's and Azure OpenAI's shape: a JSONL file uploaded, a batch
+ * created, results within 24 h at a discount). Opt-in per experiment; it applies to target
+ * inference and to the judge pass, each only when that pass has at least `min_requests` requests
+ * for one endpoint and model (fewer are sent directly).
+ */
+export const batchConfigSchema = z.strictObject({
+  enabled: z.boolean({ error: 'batch.enabled must be true or false' }).default(false),
+  min_requests: z
+    .number({ error: 'batch.min_requests must be a number' })
+    .int('batch.min_requests must be a whole number')
+    .min(1, 'batch.min_requests must be at least 1')
+    .default(20),
+  /** The share of the price the batch saves: 0.5 (OpenAI's and Azure's 50 %). Costs are shown at (1 − discount) × price. */
+  discount: z
+    .number({ error: 'batch.discount must be a number' })
+    .min(0, 'batch.discount is a share between 0 and 1 (0.5 = half price)')
+    .max(1, 'batch.discount is a share between 0 and 1 (0.5 = half price)')
+    .default(0.5),
+  /** The first wait between two polls of a batch; later waits grow by half each time up to 5 minutes (or this, if longer). */
+  poll_interval_ms: z
+    .number({ error: 'batch.poll_interval_ms must be a number' })
+    .int('batch.poll_interval_ms must be a whole number of ms')
+    .min(10, 'batch.poll_interval_ms must be at least 10')
+    .max(3_600_000, 'batch.poll_interval_ms is at most an hour (3600000)')
+    .default(30_000),
+});
+export type BatchConfig = z.infer<typeof batchConfigSchema>;
+
 export const experimentConfigSchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
   model: z.string().min(1, 'model must not be empty'),
@@ -151,6 +180,8 @@ export const experimentConfigSchema = z.strictObject({
   /** Opik-style tags and metadata, set at create; changed later with UpdateExperimentInfo (experimentInfo.ts). */
   tags: experimentTagsSchema.optional(),
   metadata: experimentMetadataSchema.optional(),
+  /** The provider's Batch API for this experiment's model calls (batchConfigSchema). */
+  batch: batchConfigSchema.optional(),
 });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;

@@ -29,6 +29,7 @@ import { printList, printResult, writeProgress } from './cliReport';
 import { convert } from './convertCommand';
 import { finish } from './processExit';
 import { checkEstimate } from './estimateCommand';
+import { batchOption } from './batchOption';
 
 const USAGE = `Usage:
   hallucination-lab run <trace files…> [options]
@@ -81,6 +82,11 @@ Options for run:
                                 --judge-model names are looked up in it (prices, parameters)
   --sampling every|random       every configuration for every conversation (default), or each sample
                                 on one configuration drawn at random (seeded by the experiment id)
+  --batch                       use the provider's Batch API (cheaper, slower: results within 24 h) for
+                                the model and judge calls, when a pass has at least --batch-min-requests
+  --batch-min-requests N        fewest requests to one model worth a batch (default 20; fewer go directly)
+  --batch-discount X            the share of the price a batch saves, 0–1 (default 0.5, OpenAI's)
+  --batch-poll-ms N             first wait between polls of a batch (default 30000; grows to 5 min)
   --estimate                    print the expected requests, tokens and cost, and exit 0
   --max-cost USD                refuse to start (exit 1, the estimate printed) when the estimate is
                                 above USD or cannot be known (a price is unknown)
@@ -122,6 +128,10 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       'models-file': { type: 'string' },
       sampling: { type: 'string' },
       estimate: { type: 'boolean', default: false },
+      batch: { type: 'boolean', default: false },
+      'batch-min-requests': { type: 'string' },
+      'batch-discount': { type: 'string' },
+      'batch-poll-ms': { type: 'string' },
       'max-cost': { type: 'string' },
       failed: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -260,6 +270,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
     ...(values.samples ? { num_samples: intOption(values.samples, '--samples') } : {}),
     ...(values.tag ? { tags: values.tag } : {}),
     ...(values.metadata ? { metadata: metadataOption(values.metadata) } : {}),
+    ...batchOption(values),
   };
   const stop = await checkEstimate(input, index, settings, { estimate: values.estimate, maxCost, json: values.json }, io);
   if (stop !== null) return stop;

@@ -57,7 +57,7 @@ export function formatEstimate(e: ExperimentEstimate): string {
       String(c.input_tokens),
       String(c.output_tokens),
       `${price(c.input_price_per_1m)} / ${price(c.output_price_per_1m)}`,
-      cost(c.cost_usd),
+      c.batch_discount !== undefined ? `${cost(c.cost_usd)} (batch price)` : cost(c.cost_usd),
       c.tokenizer,
     ]);
   const lines = [

@@ -120,5 +120,7 @@ connection.onDidChangeWatchedFiles(({ changes }) => ready().traceFiles.changedOn
 connection.onHover(({ textDocument, position }) => ready().markers.hover(textDocument.uri, position));
 
 connection.onShutdown(() => server?.dispose());
+// Keys can be asked for once the client is initialized: experiments waiting for a batch go on polling.
+connection.onInitialized(() => server?.session.resumeWaitingBatches());
 documents.listen(connection);
 connection.listen();

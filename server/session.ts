@@ -153,6 +153,20 @@ export class Session {
     return chat ? { transport: chat, userStarted } : null;
   }
 
+  /**
+   * After a restart: experiments that were waiting for a Batch API batch poll it again (nothing is
+   * submitted twice: the batch ids are in their folders). Not in an untrusted workspace.
+   */
+  resumeWaitingBatches(): void {
+    if (!this.isTrusted || !this.service) return;
+    try {
+      const ids = this.service.resumeWaitingBatches();
+      if (ids.length > 0) this.hooks.log(`resumed polling the batches of ${ids.length} experiment(s): ${ids.join(', ')}`);
+    } catch (e) {
+      this.hooks.warn(`experiments waiting for a batch were not resumed: ${(e as Error).message}`);
+    }
+  }
+
   /** The key stored under `name`, for a request to `baseURL`; never read in an untrusted workspace. */
   private async keyFor(name: string, baseURL: string): Promise<string | null> {
     if (!this.isTrusted) throw new Error('this workspace is not trusted: no API key is read here');

@@ -171,7 +171,7 @@ function lastUserText(body: Record<string, unknown>): string {
   return '';
 }
 
-function defaultContent(body: Record<string, unknown>): string {
+export function defaultContent(body: Record<string, unknown>): string {
   const rf = body.response_format;
   if (isRecord(rf) && rf.type === 'json_schema' && isRecord(rf.json_schema)) {
     return JSON.stringify(exampleForSchema(rf.json_schema.schema));

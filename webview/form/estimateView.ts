@@ -16,7 +16,7 @@ export function estimateContent(e: ExperimentEstimate): Node[] {
       el('td', {}, count(c.requests)),
       el('td', {}, formatInt(c.input_tokens)),
       el('td', {}, formatInt(c.output_tokens)),
-      el('td', {}, cost(c.cost_usd)),
+      el('td', {}, c.batch_discount !== undefined ? `${cost(c.cost_usd)} (batch price)` : cost(c.cost_usd)),
     ),
   );
   const head = el(

@@ -9,6 +9,7 @@ import { modelLabel, type FormDraft } from '../lib/formModel';
 import { field, type FieldView } from './field';
 import type { FormSectionHost } from './formSection';
 import { AdvancedFold } from './advancedSection';
+import { BatchField } from './batchField';
 
 export interface ModelSectionHost extends FormSectionHost {
   models(): readonly ModelConfig[];
@@ -41,9 +42,11 @@ export class ModelSection {
   /** Fields that mean nothing in pass-through (the prompt section adds its own). */
   readonly inferenceOnly: HTMLElement[] = [];
   private readonly advanced: AdvancedFold;
+  private readonly batch: BatchField;
 
   constructor(private readonly host: ModelSectionHost) {
     this.advanced = new AdvancedFold(host);
+    this.batch = new BatchField(host);
   }
 
   build(): Node[] {
@@ -150,7 +153,15 @@ export class ModelSection {
 
     const advanced = this.advanced.build();
     this.inferenceOnly.push(extras, reasoningEl, advanced);
-    return [passField, this.passThroughNote, el('div', { class: 'grid-2' }, modelField, samples), extras, reasoningEl, advanced];
+    return [
+      passField,
+      this.passThroughNote,
+      el('div', { class: 'grid-2' }, modelField, samples),
+      extras,
+      reasoningEl,
+      this.batch.build(),
+      advanced,
+    ];
   }
 
   /** A button that makes `m` the target. */
@@ -244,6 +255,7 @@ export class ModelSection {
     if (this.budgetField.value !== d.budgetTokens) this.budgetField.value = d.budgetTokens;
     if (this.samplesField.value !== d.numSamples) this.samplesField.value = d.numSamples;
     this.advanced.sync(d);
+    this.batch.sync(d);
   }
 }
 

@@ -51,6 +51,8 @@ export interface FormDraft {
   /** The target's request parameters (the "Advanced" fold), as typed. */
   advanced: AdvancedDraft;
   sampling: 'every' | 'random';
+  /** The provider's Batch API for the model and judge calls (config.batch.enabled). */
+  batch?: boolean;
 }
 
 /** tool_choice as the fold offers it: '' = not sent (the provider's default), or a named function. */
@@ -190,6 +192,7 @@ export function draftToConfig(draft: FormDraft, ctx: FormContext): ExperimentCon
     if (parameters) config.model_parameters = parameters;
     if (draft.sampling === 'random') config.sampling = 'random';
   }
+  if (draft.batch) config.batch = { enabled: true };
   if (draft.useOutputSchema && draft.outputSchema.length > 0) {
     config.output_schema = draft.outputSchema.map((f) => ({
       name: f.name.trim(),
@@ -291,6 +294,8 @@ export function configToDraft(prefill: FormPrefill | null | undefined, ctx: Form
   if (Array.isArray(p.tags)) draft.tags = p.tags.filter((t): t is string => typeof t === 'string').join(', ');
   if (p.model_parameters !== undefined) draft.advanced = parametersToAdvanced(p.model_parameters);
   if (p.sampling === 'every' || p.sampling === 'random') draft.sampling = p.sampling;
+  const batch = p.batch as { enabled?: unknown } | undefined;
+  if (batch && typeof batch === 'object' && batch.enabled === true) draft.batch = true;
   return draft;
 }
 

@@ -19,6 +19,7 @@ import { buildInferenceRequest, contextMessages } from '../inference/responseSou
 import { judgeRequestBody } from '../judge/judgeDetector';
 import { tracedResponseIndex } from '../traceParser';
 import { countRequestTokens, tokenCounter, type TokenCounter } from './tokenCount';
+import { atBatchPrice } from './batchPrice';
 
 /** Counting a large experiment's tokens takes seconds the first time: the server answers other requests between conversations. */
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -69,7 +70,10 @@ export async function estimateExperiment(
   else if (config.reasoning_config) note('reasoning tokens are not foreseen (they are billed as output)');
   if (!config.pass_through) note('output tokens: each response as long as the traced one (at most max_tokens)');
 
-  const judge = await judgeEstimate(config, conversations, settings, items / Math.max(1, conversations.length), note);
+  const unbatchedJudge = await judgeEstimate(config, conversations, settings, items / Math.max(1, conversations.length), note);
+  const batched = atBatchPrice(config, models, configurations, unbatchedJudge, note);
+  configurations.splice(0, configurations.length, ...batched.configurations);
+  const judge = batched.judge;
   const parts = [...configurations, ...(judge ? [judge] : [])];
   const total = parts.some((p) => p.cost_usd === null) ? null : parts.reduce((n, p) => n + (p.cost_usd ?? 0), 0);
   for (const p of parts)

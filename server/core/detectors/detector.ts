@@ -1,4 +1,5 @@
 import type { Annotation, Conversation, LabelSet, Message } from '../../../common/schema';
+import type { BatchLane } from '../inference/batch/batchLane';
 
 /** One response to judge: `message` at `messageIndex`, judged on `conversation.messages[0..messageIndex)`. */
 export interface DetectionInput {
@@ -9,6 +10,8 @@ export interface DetectionInput {
   signal?: AbortSignal;
   /** What the caller keeps beside the annotations (on the item): notes and the hidden count. */
   report?: DetectionReport;
+  /** A run on the Batch API: the item's lane, which the judge's calls go through first (inference/batch/batchLane.ts). */
+  batch?: BatchLane;
 }
 
 /** Beside the annotations: informational notes (said once each) and annotations hidden. */

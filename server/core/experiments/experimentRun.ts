@@ -5,7 +5,8 @@ import type { ExperimentStore, StoredSummary } from './experimentStore';
 import type { LiveExperiment } from './liveExperiment';
 import { statusSummary } from './metrics';
 import { withinResponseCap } from './responseCap';
-import { resolveRun, runItems, type RunResolvers } from './runner';
+import { resolveRun, runItems, type RunHooks, type RunResolvers } from './runner';
+import { runBatched } from './batchedRun';
 
 export interface ExperimentChange {
   id: string;
@@ -19,6 +20,8 @@ export interface RunHost extends RunResolvers {
   store: ExperimentStore;
   concurrency: () => number;
   onChange?: (change: ExperimentChange) => void;
+  /** Progress lines (a batch of the Batch API created or ended). */
+  log?: (message: string) => void;
 }
 
 export interface RunCallbacks {
@@ -40,26 +43,32 @@ export function startRun(exp: LiveExperiment, host: RunHost, callbacks: RunCallb
   const run = { controller, done: Promise.resolve() };
   exp.run = run;
   // An async function so that a refusal from resolveRun becomes the run's failure.
-  const start = async () =>
-    runItems(
-      { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations },
-      resolveRun(exp.runConfig, host),
-      {
-        concurrency: host.concurrency(),
-        persist: (item) => {
-          // Over the cap: refused here, in memory as in the store (the run set it just before).
-          const kept = withinResponseCap(item);
-          if (kept !== item) {
-            const at = exp.items.findIndex((i) => i.id === item.id);
-            if (at >= 0) exp.items[at] = kept;
-          }
-          return host.store.appendItem(id, kept);
-        },
-        changed: () => changed(exp, host),
-        warn: (m) => callbacks.warn(m),
+  const start = async () => {
+    const target = { experimentId: id, config: exp.runConfig, items: exp.items, conversations: exp.conversations };
+    const tools = resolveRun(exp.runConfig, host);
+    const hooks: RunHooks = {
+      concurrency: host.concurrency(),
+      persist: (item) => {
+        // Over the cap: refused here, in memory as in the store (the run set it just before).
+        const kept = withinResponseCap(item);
+        if (kept !== item) {
+          const at = exp.items.findIndex((i) => i.id === item.id);
+          if (at >= 0) exp.items[at] = kept;
+        }
+        return host.store.appendItem(id, kept);
       },
-      controller,
-    );
+      changed: () => changed(exp, host),
+      warn: (m) => callbacks.warn(m),
+    };
+    const batch = exp.runConfig.batch;
+    if (batch?.enabled)
+      return runBatched(target, tools, hooks, controller, {
+        config: batch,
+        dir: host.store.dir(id),
+        note: (m) => (host.log ?? callbacks.warn)(m),
+      });
+    return runItems(target, tools, hooks, controller);
+  };
   run.done = start()
     .catch((e: unknown) => callbacks.warn(`experiment ${id}: ${(e as Error).message}`))
     .finally(() => {

@@ -10,7 +10,7 @@ import {
   type ExperimentResource,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import { ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
+import { ExperimentLockedError, ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
 import { summarize } from './experimentSummary';
 import { newItems, pendingItem } from './experimentItems';
 import type { RunResolvers } from './runner';
@@ -29,6 +29,8 @@ import { experimentResource } from './experimentResource';
 import { loadedState, type LiveExperiment } from './liveExperiment';
 import { StoredSummaries } from './storedSummaries';
 import { experimentsReached, refreshStoredSummaries } from './summaryRefresh';
+import { hasOpenBatch } from '../inference/batch/batchLog';
+import { PROCESS_STOPPING } from './batchedRun';
 
 export { modelLabel } from './experimentItems';
 export { summarize } from './experimentSummary';
@@ -278,6 +280,27 @@ export class ExperimentService {
     return this.summary(exp);
   }
 
+  /**
+   * Resumes every experiment that was waiting for a Batch API batch when its process stopped (a
+   * restart of the editor): polling goes on by itself, as the user asked for the batch. An
+   * experiment run by another live process is left to it. Returns the ids resumed.
+   */
+  resumeWaitingBatches(): string[] {
+    const resumed: string[] = [];
+    for (const id of this.opts.store.list()) {
+      if (this.live.get(id)?.run || !hasOpenBatch(this.opts.store.dir(id))) continue;
+      try {
+        this.resume(id, false);
+        resumed.push(id);
+      } catch (e) {
+        // Another live process (the CLI, another window) runs it and polls its batch: nothing to say.
+        if (!(e instanceof ExperimentLockedError))
+          this.warn(`experiment ${id} waits for a batch but was not resumed: ${(e as Error).message}`);
+      }
+    }
+    return resumed;
+  }
+
   delete(id: string): boolean {
     const exp = this.get(id);
     if (!exp.run) this.opts.store.assertNotRunElsewhere(id);
@@ -312,7 +335,8 @@ export class ExperimentService {
   }
 
   dispose(): void {
-    for (const e of this.live.values()) e.run?.controller.abort();
+    // Stopping, not cancelling: a run's Batch API batches keep running for the next start to poll.
+    for (const e of this.live.values()) e.run?.controller.abort(PROCESS_STOPPING);
     this.opts.store.close();
   }
 

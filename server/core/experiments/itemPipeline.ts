@@ -8,6 +8,7 @@ import { mergeAnnotationLists } from './annotationMerge';
 import { boundedContext, boundedForDetection, capAnnotations } from './detectionLimits';
 import { redactSecret } from '../inference/redact';
 import type { ResponseSource } from './responses';
+import { type BatchLane, BatchDeferred } from '../inference/batch/batchLane';
 
 export interface ItemRun {
   experimentId: string;
@@ -27,6 +28,8 @@ export interface ItemRun {
    */
   update(item: ExperimentItem, persist: boolean): unknown;
   warn(message: string): void;
+  /** A run on the Batch API: where the item's model calls go first (inference/batch/batchLane.ts). */
+  batch?: BatchLane;
 }
 
 const now = () => new Date().toISOString();
@@ -73,8 +76,9 @@ export async function runItem(run: ItemRun): Promise<void> {
     };
     await update({ ...inferred, status: 'completed', annotations: capped.annotations, ...detection, completed_at: now() }, true);
   } catch (e) {
-    // Nothing to store: the item is as the store has it (pending, or its responses kept).
-    if (signal.aborted) return await update(inferred ?? base, false);
+    // Nothing to store: the item is as the store has it (pending, or its responses kept). A
+    // request kept for a batch leaves it so too, until the batch answers (batchedRun.ts).
+    if (signal.aborted || e instanceof BatchDeferred) return await update(inferred ?? base, false);
     // Any failure text (a detector's, a source's) may quote a URL with credentials or a token.
     await update(failed(base, redactSecret((e as Error).message || String(e), null)), true);
   }
@@ -88,6 +92,7 @@ async function respond(run: ItemRun, conversation: Conversation, started: Experi
     modelConfig: run.modelConfig,
     sampleIndex: started.sample_index,
     signal: run.signal,
+    ...(run.batch ? { batch: run.batch } : {}),
   });
   if (run.signal.aborted) return null;
   for (const note of produced.notes ?? []) run.warn(`${where}: ${note}`);
@@ -138,6 +143,7 @@ async function detectAll(
         message: bounded.message,
         signal: run.signal,
         report,
+        ...(run.batch ? { batch: run.batch } : {}),
       });
       lists.push(
         found.map((a) => ({ ...a, message_index: a.message_index - shift })).filter((a) => !bounded.skippedParts.has(a.message_part_index)),

@@ -142,12 +142,14 @@ export function inferenceFor(
   const refusal = editorModelRefusal(resolved, editor, model.model === _config.model ? 'model' : 'models');
   if (refusal) return refusal;
   const source = onFirstUse(async () => createInferenceSource(await endpointFor(resolved, settings, keys, editor)));
-  return async ({ conversation, config, signal }) => {
+  return async ({ conversation, config, signal, batch }) => {
     const responseIndex = tracedResponseIndex(conversation);
     if (responseIndex < 0) throw new Error('the conversation has no assistant message, so there is no traced response to re-run');
-    const r = await (await source())({ conversation, responseIndex, config, signal });
+    const r = await (await source())({ conversation, responseIndex, config, signal, ...(batch ? { batch } : {}) });
     return {
       ...usageOf(r),
+      // A Batch API answer has no latency of its own (the batch ran it some time within 24 h).
+      ...(r.batch ? { latency_ms: null } : {}),
       responses: [{ message_index: responseIndex, message: r.message }],
       ...(r.raw ? { raw: r.raw } : {}),
       ...(r.logprobs ? { logprobs: r.logprobs } : {}),

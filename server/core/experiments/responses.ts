@@ -12,6 +12,7 @@ import {
 } from '../../../common/schema';
 import { UNKNOWN_USAGE, type ResponseUsage } from '../inference/contract';
 import { boundedPassThrough } from './detectionLimits';
+import type { BatchLane } from '../inference/batch/batchLane';
 
 export interface ProducedResponses extends ResponseUsage {
   responses: Array<{ message_index: number; message: Message }>;
@@ -30,6 +31,8 @@ export interface ResponseRequest {
   modelConfig: ModelConfig;
   sampleIndex: number;
   signal: AbortSignal;
+  /** A run on the Batch API: the item's lane (inference/batch/batchLane.ts). */
+  batch?: BatchLane;
 }
 
 export type ResponseSource = (request: ResponseRequest) => Promise<ProducedResponses>;

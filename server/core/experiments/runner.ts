@@ -10,6 +10,7 @@ import { modelConfigs, modelLabel } from './experimentItems';
 import { runItem } from './itemPipeline';
 import type { Refusal } from './pipeline';
 import { passThroughSource, type ResponseSource } from './responses';
+import type { BatchLane } from '../inference/batch/batchLane';
 
 /** What a run needs from its host: detectors and sources for a configuration. */
 export interface RunResolvers {
@@ -51,6 +52,8 @@ export interface RunHooks {
   /** An item changed (cheap; callers throttle). */
   changed(): void;
   warn(message: string): void;
+  /** A run on the Batch API (batchedRun.ts): the lane each item's model calls go through first. */
+  batchLane?: (item: ExperimentItem) => BatchLane;
 }
 
 export function runnableIndices(items: readonly ExperimentItem[]): number[] {
@@ -92,6 +95,7 @@ export async function runItems(target: RunTarget, tools: RunTools, hooks: RunHoo
             await stored;
           },
           warn: hooks.warn,
+          ...(hooks.batchLane ? { batch: hooks.batchLane(item) } : {}),
         });
       } catch (e) {
         // Only the store can throw here (the pipeline stores every other failure on its item).

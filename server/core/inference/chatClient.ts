@@ -8,7 +8,7 @@ import type { Message, RawExchange, TokenLogprob } from '../../../common/schema'
 import type { EndpointOptions, ResponseUsage } from './contract';
 import { redactKey, redactSecret } from './redact';
 import { InferenceError, MalformedResponseError, abortedError, classifyError, withRetry } from './retry';
-import { boundedFetch } from './boundedFetch';
+import { boundedFetch, MAX_RESPONSE_BODY_BYTES } from './boundedFetch';
 import { EDITOR_MODELS_CLI_REFUSAL, isEditorModel } from '../../../common/editorModels';
 import { type ChatCallExtras, createEditorModelCaller } from './editorModelCaller';
 
@@ -37,6 +37,11 @@ export interface ChatCallResult extends Omit<ResponseUsage, 'cost_usd' | 'latenc
   raw: RawExchange;
   /** Per token of the text content, when the request asked for logprobs and the server gave them. */
   logprobs: TokenLogprob[] | null;
+  /**
+   * Set when the answer came from the provider's Batch API (inference/batch/): the batch, and the
+   * share of the price it saved. `latency_ms` then means nothing (0) and is stored as unknown.
+   */
+  batch?: { id: string; discount: number };
 }
 
 // ---- what comes back, parsed with zod (servers vary; nothing is trusted) ---------------------
@@ -170,6 +175,46 @@ export function redactedExchange(request: unknown, response: unknown, apiKey: st
   return { request: clean(request), response: clean(response) };
 }
 
+/**
+ * A non-streamed chat completion as the caller gets it: parsed with zod (throws
+ * MalformedResponseError when it is not one), the answer and the exchange redacted. Shared by the
+ * direct path and the Batch API's result lines (inference/batch/), so both read a body the same way.
+ */
+export function parseChatCompletion(
+  body: ChatRequestBody,
+  raw: unknown,
+  apiKey: string | null,
+  latency_ms: number,
+): Omit<ChatCallResult, 'attempts'> {
+  const parsed = chatCompletionWire.safeParse(raw);
+  if (!parsed.success) {
+    throw new MalformedResponseError(
+      typeof raw === 'string' ? 'the body is not JSON' : `the body is not a chat completion (${describeZod(parsed.error)})`,
+    );
+  }
+  const choice = parsed.data.choices[0]!;
+  const toolCalls = (choice.message.tool_calls ?? []).map((c, i) => ({
+    id: c.id ?? `call_${i}`,
+    type: c.type ?? 'function',
+    function: { name: c.function.name, arguments: argumentsString(c.function.arguments) },
+  }));
+  const message: Message = { role: 'assistant', content: choice.message.content ?? null };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (choice.message.refusal) message.refusal = choice.message.refusal;
+  const result = {
+    message,
+    ...usageNumbers(parsed.data.usage),
+    finish_reason: choice.finish_reason ?? null,
+    refusal: choice.message.refusal ?? null,
+    latency_ms,
+    time_to_first_token_ms: null,
+    raw: redactedExchange(body, raw, apiKey),
+    logprobs: choice.logprobs?.content ? tokenLogprobs(choice.logprobs) : null,
+  };
+  redactAnswer(result, apiKey);
+  return result;
+}
+
 /** Rough token count of a request before it is sent: ~4 characters per token, plus max output. */
 export function estimateRequestTokens(body: ChatRequestBody): number {
   const chars =
@@ -181,7 +226,10 @@ export function estimateRequestTokens(body: ChatRequestBody): number {
 }
 
 /** An SDK client that never retries itself, logs nothing, and takes no key, base URL, organisation or project from OPENAI_* variables. */
-export function createOpenAIClient(opts: Pick<ChatCallerOptions, 'model' | 'apiKey' | 'fetch' | 'timeoutMs'>): OpenAI {
+export function createOpenAIClient(
+  opts: Pick<ChatCallerOptions, 'model' | 'apiKey' | 'fetch' | 'timeoutMs'>,
+  maxBodyBytes = MAX_RESPONSE_BODY_BYTES,
+): OpenAI {
   return new OpenAI({
     baseURL: opts.model.baseURL ?? DEFAULT_BASE_URL,
     // The SDK refuses to start without a key; local servers need none, so a placeholder is used
@@ -190,7 +238,7 @@ export function createOpenAIClient(opts: Pick<ChatCallerOptions, 'model' | 'apiK
     organization: null,
     project: null,
     // Every body read is capped (boundedFetch.ts): an endless answer cannot grow memory without bound.
-    fetch: boundedFetch(opts.fetch ?? globalThis.fetch),
+    fetch: boundedFetch(opts.fetch ?? globalThis.fetch, maxBodyBytes),
     maxRetries: 0,
     timeout: opts.timeoutMs,
     logLevel: 'off',
@@ -245,32 +293,7 @@ export function createChatCaller(
 
   async function completeOnce(body: ChatRequestBody, signal: AbortSignal, started: number): Promise<Omit<ChatCallResult, 'attempts'>> {
     const raw: unknown = await client.chat.completions.create(body, { signal, timeout: opts.timeoutMs, maxRetries: 0 });
-    const latency_ms = Math.round(performance.now() - started);
-    const parsed = chatCompletionWire.safeParse(raw);
-    if (!parsed.success) {
-      throw new MalformedResponseError(
-        typeof raw === 'string' ? 'the body is not JSON' : `the body is not a chat completion (${describeZod(parsed.error)})`,
-      );
-    }
-    const choice = parsed.data.choices[0]!;
-    const toolCalls = (choice.message.tool_calls ?? []).map((c, i) => ({
-      id: c.id ?? `call_${i}`,
-      type: c.type ?? 'function',
-      function: { name: c.function.name, arguments: argumentsString(c.function.arguments) },
-    }));
-    const message: Message = { role: 'assistant', content: choice.message.content ?? null };
-    if (toolCalls.length > 0) message.tool_calls = toolCalls;
-    if (choice.message.refusal) message.refusal = choice.message.refusal;
-    return {
-      message,
-      ...usageNumbers(parsed.data.usage),
-      finish_reason: choice.finish_reason ?? null,
-      refusal: choice.message.refusal ?? null,
-      latency_ms,
-      time_to_first_token_ms: null,
-      raw: redactedExchange(body, raw, apiKey),
-      logprobs: choice.logprobs?.content ? tokenLogprobs(choice.logprobs) : null,
-    };
+    return parseChatCompletion(body, raw, apiKey, Math.round(performance.now() - started));
   }
 
   async function streamOnce(

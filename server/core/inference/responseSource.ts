@@ -52,6 +52,7 @@ import { locateJsonPath } from '../json/locate';
 import { pathText } from '../json/pathText';
 import { type StructuredIssue, outputResponseFormat, validateStructuredOutput } from './outputSchema';
 import { InferenceError } from './retry';
+import { type BatchLane, viaLane } from './batch/batchLane';
 
 export interface GeneratedResponse extends ResponseUsage {
   /** The assistant message: content and/or tool_calls (and `refusal` when the model refused). */
@@ -65,6 +66,8 @@ export interface GeneratedResponse extends ResponseUsage {
   raw?: RawExchange;
   /** Token logprobs of the text content, when asked for. */
   logprobs?: TokenLogprob[] | null;
+  /** The answer came from this Batch API batch (latency_ms then means nothing and is stored as unknown). */
+  batch?: { id: string; discount: number };
 }
 
 export interface InferenceRequest {
@@ -73,6 +76,8 @@ export interface InferenceRequest {
   responseIndex: number;
   config: ExperimentConfig;
   signal: AbortSignal;
+  /** A run on the Batch API: the item's lane, asked before the endpoint (batch/batchLane.ts). */
+  batch?: BatchLane;
 }
 
 /** The endpoint options (one type for every caller: see contract.ts). */
@@ -247,10 +252,11 @@ export function requestParameters(
   return out;
 }
 
-export function computeCost(model: ModelConfig, input: number | null, output: number | null): number | null {
+/** `discount`: the share of the price saved (a Batch API answer: config.batch.discount). */
+export function computeCost(model: ModelConfig, input: number | null, output: number | null, discount = 0): number | null {
   if (model.input_price_per_1m === undefined || model.output_price_per_1m === undefined) return null;
   if (input === null || output === null) return null;
-  return (input * model.input_price_per_1m + output * model.output_price_per_1m) / 1_000_000;
+  return ((input * model.input_price_per_1m + output * model.output_price_per_1m) / 1_000_000) * (1 - discount);
 }
 
 // ---- the source -----------------------------------------------------------------------------
@@ -271,14 +277,15 @@ export function createInferenceSource(opts: InferenceSourceOptions): (req: Infer
           return v.ok ? null : v.error;
         }
       : undefined;
-    const r = await call(body, req.signal, validate ? { validate } : undefined);
+    const r = await viaLane(req.batch, { part: 'target', endpoint: opts, body }, () => call(body, req.signal, validate ? { validate } : undefined));
     const out: GeneratedResponse = {
-      ...usageOf({ ...r, cost_usd: computeCost(opts.model, r.input_tokens, r.output_tokens) }),
+      ...usageOf({ ...r, cost_usd: computeCost(opts.model, r.input_tokens, r.output_tokens, r.batch?.discount) }),
       message: r.message,
       latency_ms: r.latency_ms,
       attempts: r.attempts,
       raw: r.raw,
       logprobs: r.logprobs,
+      ...(r.batch ? { batch: r.batch } : {}),
     };
     if (outputFields) {
       const content = typeof r.message.content === 'string' ? r.message.content : null;

@@ -39,6 +39,7 @@ import { locateJsonPath } from '../json/locate';
 import { computeCost, contextMessages } from '../inference/responseSource';
 import { toWireJsonSchema } from '../inference/outputSchema';
 import { InferenceError } from '../inference/retry';
+import { type BatchLane, viaLane } from '../inference/batch/batchLane';
 import { JUDGE_PROMPT_VERSION, buildJudgeMessages, defaultJudgeLabelSet } from './judgePrompt';
 import { locateQuote } from './locateQuote';
 
@@ -245,6 +246,7 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
     labelSetIn: LabelSet | null | undefined,
     signalIn: AbortSignal | undefined,
     report: DetectionReport | undefined,
+    batch?: BatchLane,
   ): Promise<Annotation[]> {
     if (messageParts(annotate.message).length === 0) return [];
     const labelSet = labelSetIn ?? defaultJudgeLabelSet();
@@ -258,12 +260,14 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
         return (e as Error).message;
       }
     };
-    const reply = await call(body, signalIn ?? new AbortController().signal, { validate });
+    const reply = await viaLane(batch, { part: `judge/${promptInput.messageIndex}`, endpoint: opts, body }, () =>
+      call(body, signalIn ?? new AbortController().signal, { validate }),
+    );
     // Counted apart from the target's usage: the item and the metrics keep the judge's on its own.
     addJudgeUsage(report, {
       input_tokens: reply.input_tokens,
       output_tokens: reply.output_tokens,
-      cost_usd: computeCost(opts.model, reply.input_tokens, reply.output_tokens),
+      cost_usd: computeCost(opts.model, reply.input_tokens, reply.output_tokens, reply.batch?.discount),
     });
     const raws = parseJudgeReply(typeof reply.message.content === 'string' ? reply.message.content : null, labelSet);
     return locateJudgeAnnotations(annotate.message, annotate.messageIndex, raws);
@@ -272,7 +276,7 @@ export function createJudgeDetector(opts: JudgeDetectorOptions): JudgeDetector {
     name: 'judge',
     promptVersion: JUDGE_PROMPT_VERSION,
     detect(input: DetectionInput): Promise<Annotation[]> {
-      return judge(input, input, input.labelSet, input.signal, input.report);
+      return judge(input, input, input.labelSet, input.signal, input.report, input.batch);
     },
     detectGenerated(input: GeneratedJudgeInput): Promise<Annotation[]> {
       const context = contextMessages(input.conversation, input.responseIndex, input.systemPromptOverride);
