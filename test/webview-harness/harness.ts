@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderWebviewHtml, webviewBundle, type WebviewAppName } from '../../extension/webviews/html';
+import { renderWebviewHtml, webviewBundle, type FirstScreen, type WebviewAppName } from '../../extension/webviews/html';
 import { bodyClass, themeStyle, type ThemeName } from './themes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -41,6 +41,8 @@ export interface OpenOptions {
   distRoot?: string;
   /** Load the bundle as an ES module (default: as the extension loads this checkout's bundle). */
   moduleScript?: boolean;
+  /** The report's static first screen in the HTML, as the extension writes it (extension/webviews/reportFirstScreen.ts). */
+  firstScreen?: FirstScreen;
 }
 
 export interface HarnessPage {
@@ -65,6 +67,7 @@ function pageHtml(
   initialState?: unknown,
   moduleScript = webviewBundle(app).module,
   distRoot = repoRoot,
+  firstScreen?: FirstScreen,
 ): string {
   const html = renderWebviewHtml({
     cspSource: ORIGIN,
@@ -76,6 +79,7 @@ function pageHtml(
     title: app,
     app,
     initialState,
+    firstScreen,
   });
   // What VS Code does around our page: theme variables on :root and the theme class on <body>.
   return html
@@ -152,7 +156,7 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
       return route.fulfill({
         status: 200,
         contentType: 'text/html',
-        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript, opts.distRoot),
+        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript, opts.distRoot, opts.firstScreen),
       });
     let file: string | null = null;
     if (url.pathname.startsWith('/dist/webview/')) file = path.join(opts.distRoot ?? repoRoot, url.pathname);
