@@ -23,6 +23,7 @@ export const reportMethods = {
   updateInfo: { kind: 'request', method: 'report/updateInfo' },
   snapshot: { kind: 'notification', method: 'report/snapshot' },
   deleted: { kind: 'notification', method: 'report/deleted' },
+  firstState: { kind: 'notification', method: 'report/firstState' },
 } as const satisfies MethodTable<typeof ReportProtocol>;
 
 export const compareMethods = {

@@ -52,17 +52,30 @@ export const INITIAL_STATE_ELEMENT_ID = 'hl-initial-state';
 /** The static first screen (see `WebviewHtmlOptions.firstScreen`) and its stylesheet: the page replaces both. */
 export const FIRST_SCREEN_ELEMENT_ID = 'hl-first-screen';
 export const FIRST_SCREEN_STYLE_ID = 'hl-first-screen-style';
+/**
+ * Where the inline loader keeps the messages that arrive before the page's script listens (the
+ * host sends the page's state with its HTML; VS Code delivers it at the page's `load` event).
+ */
+export const EARLY_MESSAGES_GLOBAL = '__hlEarlyMessages';
 /** The JSON block listing what the page loads after its `load` event (see `deferredLoader`). */
 const DEFERRED_ELEMENT_ID = 'hl-deferred';
 
 /**
  * Run in the page (inline, under the nonce, at the end of the body: it marks when the first screen
- * is parsed): after `load`, which VS Code waits for to show the frame, it marks when the first
+ * is parsed, and keeps the messages that come before the page's script): after `load`, which VS Code waits for to show the frame, it marks when the first
  * screen is painted and then adds the stylesheet, the module's
  * preloads and the module itself, with this script's nonce.
  */
 const deferredLoader = `(() => {
   performance.mark('hl:first-screen-parsed');
+  const early = [];
+  window.${EARLY_MESSAGES_GLOBAL} = early;
+  // Until the page's script takes the list (and drops it): then the listener goes too.
+  const keep = (event) => {
+    if (window.${EARLY_MESSAGES_GLOBAL} === early) early.push(event.data);
+    else removeEventListener('message', keep);
+  };
+  addEventListener('message', keep);
   const nonce = document.currentScript.nonce;
   const plan = JSON.parse(document.getElementById('${DEFERRED_ELEMENT_ID}').textContent);
   addEventListener('load', () => {

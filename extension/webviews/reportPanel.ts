@@ -277,8 +277,14 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
       log(`the first screen of ${experimentId} could not be made; the state is embedded instead`, error);
     }
     firstScreenState = firstScreen ? state : null;
-    if (firstScreen) preparePanel(context, panel, 'report', title, undefined, firstScreen);
-    else preparePanel(context, panel, 'report', title, state);
+    if (!firstScreen) {
+      preparePanel(context, panel, 'report', title, state);
+      return;
+    }
+    preparePanel(context, panel, 'report', title, undefined, firstScreen);
+    // On its way while VS Code loads the page (its service worker alone takes up to a second on
+    // a busy machine): the page's script finds it kept, without asking.
+    void notify(panel.webview, ReportProtocol, 'firstState', state);
   });
 }
 

@@ -9,6 +9,7 @@ import { buildRows, defaultSort, sortRows } from '../../webview/lib/items';
 import { toStaticHtml } from '../../webview/lib/staticHtml';
 import { h } from '../../webview/lib/vnode';
 import { reportFirstScreenHtml } from '../../webview/report/firstScreen';
+import { takeEarlyReportState } from '../../webview/report/initialState';
 import { FIRST_ROWS } from '../../webview/report/itemNodes';
 import { conversationContexts, experimentFixture, XSS_TEXT } from '../webview-harness/fixtures';
 
@@ -116,6 +117,23 @@ describe('report first screen in the webview HTML', () => {
 
   it('is not made without an experiment (the page shows the error from its embedded state)', () => {
     assert.equal(reportFirstScreenHtml({ ...hostileInit(), snapshot: null, error: 'gone' }), null);
+  });
+});
+
+describe('the state sent along with a first screen', () => {
+  it('is taken from the messages the inline loader kept, once, and the list is dropped', () => {
+    const init = hostileInit();
+    const win: Record<string, unknown> = {
+      __hlEarlyMessages: [
+        { type: 'notification', method: 'report/snapshot', params: {} },
+        { type: 'notification', method: 'report/firstState', params: { experimentId: 'x' } },
+        { type: 'notification', method: 'report/firstState', params: init },
+      ],
+    };
+    assert.equal(takeEarlyReportState(win), init);
+    assert.equal(win.__hlEarlyMessages, null);
+    assert.equal(takeEarlyReportState(win), null);
+    assert.equal(takeEarlyReportState({}), null);
   });
 });
 

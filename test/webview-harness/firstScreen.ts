@@ -90,5 +90,36 @@ export async function firstScreenScreens(
   await h.page.screenshot({ path: path.join(artifactsDir, 'report-first-screen-live.png') });
   check((await h.cspViolations()).length === 0, `first screen: no CSP violation ${JSON.stringify(await h.cspViolations())}`);
   check(h.consoleErrors.length === 0, `first screen: no console error ${JSON.stringify(h.consoleErrors)}`);
+  const asked = (await h.sent()).filter((m) => m.type === 'request').map((m) => m.method);
+  check(asked[0] === 'report/init', `first screen without its state sent along: the page asks for it (${JSON.stringify(asked)})`);
   await h.page.context().close();
+
+  // As the extension does it: the state follows the HTML, VS Code delivers it at the page's load.
+  const sentAlong = await openApp(browser, {
+    app: 'report',
+    theme: 'dark',
+    responses: { 'report/ready': { snapshot: null } },
+    firstScreen: { html: page.html, css: firstScreenCss(page.css) },
+    atLoad: [{ type: 'notification', method: 'report/firstState', params: init }],
+  });
+  await waitForPainted(sentAlong.page);
+  const along = (await sentAlong.sent()).filter((m) => m.type === 'request').map((m) => m.method);
+  check(
+    JSON.stringify(along) === '["report/ready"]',
+    `first screen with its state sent along: the page only says ready (${JSON.stringify(along)})`,
+  );
+  check(
+    (await sentAlong.page.locator('main.report .items-body .row').count()) === init.snapshot!.experiment.items.length,
+    'first screen with its state sent along: every row in the live page',
+  );
+  const kept = await sentAlong.page.evaluate('window.__hlEarlyMessages');
+  check(
+    kept === null,
+    `first screen with its state sent along: the loader's list is dropped once read (${JSON.stringify(kept)?.slice(0, 80)})`,
+  );
+  check(
+    (await sentAlong.cspViolations()).length === 0 && sentAlong.consoleErrors.length === 0,
+    'first screen with its state sent along: no CSP violation, no console error',
+  );
+  await sentAlong.page.context().close();
 }

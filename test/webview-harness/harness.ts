@@ -43,6 +43,8 @@ export interface OpenOptions {
   moduleScript?: boolean;
   /** The report's static first screen in the HTML, as the extension writes it (extension/webviews/reportFirstScreen.ts). */
   firstScreen?: FirstScreen;
+  /** Messages the host sent with the HTML: VS Code delivers them at the page's `load` event. */
+  atLoad?: unknown[];
 }
 
 export interface HarnessPage {
@@ -91,7 +93,7 @@ function pageHtml(
  * The stub of VS Code's webview API, as a script string (a function would be rewritten by the
  * TypeScript loader and could not be serialised into the page).
  */
-function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; delay: number }): string {
+function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; delay: number; atLoad: unknown[] }): string {
   return `(() => {
   const cfg = ${JSON.stringify(cfg)};
   const sent = [];
@@ -116,6 +118,7 @@ function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; d
     return { conversations: match.slice(from, from + (p.limit || 200)), total: match.length };
   };
   window.__hlDeliver = deliver;
+  addEventListener('load', () => cfg.atLoad.forEach(deliver), { once: true });
   window.acquireVsCodeApi = () => ({
     postMessage(message) {
       sent.push(JSON.parse(JSON.stringify(message)));
@@ -169,7 +172,9 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
       body: readFileSync(file),
     });
   });
-  await page.addInitScript(stubScript({ responses: opts.responses, state: opts.state ?? null, delay: opts.delay ?? 0 }));
+  await page.addInitScript(
+    stubScript({ responses: opts.responses, state: opts.state ?? null, delay: opts.delay ?? 0, atLoad: opts.atLoad ?? [] }),
+  );
   await page.goto(`${ORIGIN}/index.html`);
   return {
     page,

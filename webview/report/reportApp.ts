@@ -32,7 +32,7 @@ import { h } from '../lib/vnode';
 import { ExportMenu } from './exportMenu';
 import { ItemFilters } from './itemFilters';
 import { ItemsTable, whenIdle } from './itemsTable';
-import { readReportBootstrap } from './initialState';
+import { readReportBootstrap, takeEarlyReportState } from './initialState';
 import { FIRST_SCREEN_ELEMENT_ID, FIRST_SCREEN_STYLE_ID } from '../../extension/webviews/html';
 import { reportHeader, reportHeaderKey } from './reportHeader';
 // The views by their own modules, not through ../lib/reportViews: that one gathers the charts too,
@@ -130,7 +130,7 @@ export class ReportApp {
     // The host embeds the state in the HTML: no request before the first paint. Then the page
     // says it listens; the answer carries a newer snapshot when the experiment changed since
     // the HTML was made (also when this is the same HTML loaded again after being hidden).
-    const embedded = readReportBootstrap();
+    const embedded = readReportBootstrap() ?? takeEarlyReportState();
     if (embedded) {
       this.applyInit(embedded);
       if (embedded.snapshot) void this.ready();
