@@ -191,6 +191,13 @@ async function openReportOnce(session) {
     },
     { clickedAt },
   );
+  // The page settles (all rows built, charts drawn) before the next open: what one open still
+  // loads must not fall into the next one's clock (VS Code's webview service worker serves both).
+  await poll(() => frame.evaluate(() => ['hl:rows-complete', 'hl:phase:charts'].every((m) => performance.getEntriesByName(m).length > 0)), {
+    timeout: 20_000,
+    what: 'the report settled',
+  }).catch(() => log('the report did not settle within 20 s'));
+  await page.waitForTimeout(500);
   return r;
 }
 
@@ -314,7 +321,7 @@ async function main() {
     for (let i = 0; i < OPENS; i++) {
       for (const s of i % 2 ? [...sessions].reverse() : sessions) s.opens.push(await openReportOnce(s.session));
       log(
-        `open ${i + 1}/${OPENS}: ${sessions.map((s) => `${s.build.name} ${ms(s.opens.at(-1).fromNavigation)}`).join(', ')} (load ${load()})`,
+        `open ${i + 1}/${OPENS}: ${sessions.map((s) => `${s.build.name} ${ms(s.opens.at(-1).fromNavigation)} (service worker ${ms(s.opens.at(-1).workerStart)})`).join(', ')} (load ${load()})`,
       );
     }
     printReport(sessions, ws);
