@@ -66,9 +66,11 @@ export async function firstScreenScreens(
   await h.page.screenshot({ path: path.join(artifactsDir, 'report-first-screen.png') });
 
   await waitForPainted(h.page);
+  check((await h.page.locator('#hl-first-screen').count()) === 0, 'first screen: replaced by the live page');
+  const sheets = await h.page.evaluate('[document.adoptedStyleSheets.length, document.querySelectorAll("#hl-first-screen-style").length]');
   check(
-    (await h.page.locator('#hl-first-screen, #hl-first-screen-style').count()) === 0,
-    'first screen: replaced by the live page, its stylesheet too',
+    JSON.stringify(sheets) === '[0,1]',
+    `first screen: its stylesheet stays the page's, the bundle's CSS is not adopted a second time (adopted, kept: ${JSON.stringify(sheets)})`,
   );
   const liveRows = await canonical(h.page, 'main.report .items-body .row', FIRST_ROWS);
   const firstDifferent = rows.findIndex((r, i) => r !== liveRows[i]);

@@ -33,7 +33,7 @@ import { ExportMenu } from './exportMenu';
 import { ItemFilters } from './itemFilters';
 import { ItemsTable, whenIdle } from './itemsTable';
 import { readReportBootstrap, takeEarlyReportState } from './initialState';
-import { FIRST_SCREEN_ELEMENT_ID, FIRST_SCREEN_STYLE_ID } from '../../extension/webviews/html';
+import { FIRST_SCREEN_ELEMENT_ID } from '../../extension/webviews/html';
 import { reportHeader, reportHeaderKey } from './reportHeader';
 // The views by their own modules, not through ../lib/reportViews: that one gathers the charts too,
 // which are a chunk loaded after the first paint.
@@ -268,8 +268,6 @@ export class ReportApp {
     if (!this.firstScreen) return;
     this.firstScreen.replaceWith(this.root);
     this.firstScreen = null;
-    // Its stylesheet holds the bundled CSS the page has adopted, and the first screen's own rules.
-    document.getElementById(FIRST_SCREEN_STYLE_ID)?.remove();
   }
 
   private renderError(message: string): void {
