@@ -43,7 +43,8 @@ const reportPreloadManifest = {
 };
 
 const browser = { ...common, platform: 'browser', target: 'chrome120', loader: { '.css': 'text' }, plugins: [zodEnglishOnly] };
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', plugins: [zodEnglishOnly] };
+// The extension host writes the report's first screen with the report's stylesheets (as text).
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', loader: { '.css': 'text' }, plugins: [zodEnglishOnly] };
 
 const bundles = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },

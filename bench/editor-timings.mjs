@@ -15,7 +15,7 @@
 //    does see the server of the first session).
 //
 //   npm run build && HL_VSCODE_CACHE=… node bench/editor-timings.mjs [--opens 10] [--reloads 3]
-//                                                       [--baseline <git ref>] [--no-baseline]
+//                                                       [--baseline <git ref>] [--no-baseline] [--report-only]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +29,9 @@ const arg = (name, fallback) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const OPENS = Number(arg('--opens', 10));
-const RELOADS = Number(arg('--reloads', 3));
+/** Only the report's first paint: no window reloads, no window without trace files. */
+const REPORT_ONLY = process.argv.includes('--report-only');
+const RELOADS = REPORT_ONLY ? 0 : Number(arg('--reloads', 3));
 const GOAL_P90_MS = 300;
 const CONTAINER = 'Hallucination Lab';
 const EXPERIMENT_NAME = 'bench report 300 items';
@@ -158,23 +160,48 @@ async function openReportOnce(session) {
     timeout: 60_000,
     ready: (f) => f.evaluate(() => performance.getEntriesByName('hl:painted').length > 0),
   });
-  return frame.evaluate(
+  // The first rows: painted from the page's HTML (its static first screen, after the `load` event
+  // VS Code waits for to show the frame), or, in a build without one, by the page's script.
+
+  const r = await frame.evaluate(
     ({ clickedAt }) => {
       const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
-      const painted = mark('hl:painted');
-      const script = performance.getEntriesByType('resource').find((r) => /\/report\.js(\?|$)/.test(r.name));
+      const painted = mark('hl:first-screen-painted') ?? mark('hl:painted');
+      const resources = performance.getEntriesByType('resource');
+      const script = resources.find((r) => /\/report\.js(\?|$)/.test(r.name));
+      // The stylesheet link is the first thing in the written page's head (before the first
+      // screen): its request marks the moment VS Code wrote the extension's HTML into fake.html.
+      const css = resources.find((r) => /\/codicon\.css(\?|$)/.test(r.name));
+      const fake = performance.getEntriesByType('navigation')[0];
       return {
+        fakeLoaded: fake ? fake.responseEnd : null,
+        // VS Code's fake.html goes through the webview service worker: when the browser got to run it.
+        workerStart: fake && fake.workerStart > 0 ? fake.workerStart : null,
+        // A page with a static first screen marks the end of its parsing (its stylesheet comes after `load`).
+        written: mark('hl:first-screen-parsed') ?? (css ? css.startTime : null),
         fromNavigation: painted,
         fromClick: performance.timeOrigin + painted - clickedAt,
         navigationAfterClick: performance.timeOrigin - clickedAt,
         scriptRequested: script ? script.startTime : null,
         scriptLoaded: script ? script.responseEnd : null,
         data: mark('hl:data'),
+        live: mark('hl:painted'),
+        // The browser's own: text first painted in the frame (VS Code keeps the frame hidden until the
+        // page's load event), whichever build wrote it.
+        contentfulPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
         rows: document.querySelectorAll('.items .row').length,
       };
     },
     { clickedAt },
   );
+  // The page settles (all rows built, charts drawn) before the next open: what one open still
+  // loads must not fall into the next one's clock (VS Code's webview service worker serves both).
+  await poll(() => frame.evaluate(() => ['hl:rows-complete', 'hl:phase:charts'].every((m) => performance.getEntriesByName(m).length > 0)), {
+    timeout: 20_000,
+    what: 'the report settled',
+  }).catch(() => log('the report did not settle within 20 s'));
+  await page.waitForTimeout(500);
+  return r;
 }
 
 /** Reload the window (the views stay open) → activation → both views populated. */
@@ -221,9 +248,22 @@ function printReport(sessions, ws) {
     console.log(`  ${s.build.name}`);
     console.log(`    webview navigation start → first rows painted: ${summary(o.map((x) => x.fromNavigation))}`);
     console.log(`    click on Open Report → first rows painted: ${summary(o.map((x) => x.fromClick))}`);
+    console.log(
+      `    webview navigation start → first contentful paint (the browser's paint timing): ${summary(o.map((x) => x.contentfulPaint))}`,
+    );
     console.log(`      of which click → webview navigation start: ${summary(o.map((x) => x.navigationAfterClick))}`);
+    console.log(`      navigation → service worker runs for fake.html: ${summary(o.map((x) => x.workerStart))}`);
+    console.log(
+      `      navigation → fake.html loaded: ${summary(o.map((x) => x.fakeLoaded))}; → page written (first screen: parsed): ${summary(o.map((x) => x.written))}`,
+    );
     console.log(
       `      navigation → report.js requested: ${summary(o.map((x) => x.scriptRequested))}; → loaded: ${summary(o.map((x) => x.scriptLoaded))}`,
+    );
+    console.log(
+      `      navigation → state read (hl:data): ${summary(o.map((x) => x.data))}; → live page painted: ${summary(o.map((x) => x.live))}`,
+    );
+    console.log(
+      `      page written → first rows painted (this page's own part): ${summary(o.map((x) => (x.written === null ? null : x.fromNavigation - x.written)))}`,
     );
     console.log(`    rows on the first paint: ${[...new Set(o.map((x) => x.rows))].join(', ')}`);
     const p90 = pct(
@@ -287,7 +327,7 @@ async function main() {
     for (let i = 0; i < OPENS; i++) {
       for (const s of i % 2 ? [...sessions].reverse() : sessions) s.opens.push(await openReportOnce(s.session));
       log(
-        `open ${i + 1}/${OPENS}: ${sessions.map((s) => `${s.build.name} ${ms(s.opens.at(-1).fromNavigation)}`).join(', ')} (load ${load()})`,
+        `open ${i + 1}/${OPENS}: ${sessions.map((s) => `${s.build.name} ${ms(s.opens.at(-1).fromNavigation)} (service worker ${ms(s.opens.at(-1).workerStart)})`).join(', ')} (load ${load()})`,
       );
     }
     printReport(sessions, ws);
@@ -302,11 +342,17 @@ async function main() {
         );
       log(`reload ${i + 1}/${RELOADS}: ${sessions.map((s) => `${s.build.name} ${ms(s.reloads.at(-1).activationToReady)}`).join(', ')}`);
     }
-    printActivation(sessions);
+    if (RELOADS > 0) printActivation(sessions);
   } finally {
     for (const s of sessions) await s.session.close();
   }
 
+  if (REPORT_ONLY) {
+    rmSync(pack, { recursive: true, force: true });
+    rmSync(ws.dir, { recursive: true, force: true });
+    console.log(`load average at the end: ${load()}`);
+    return;
+  }
   // A window with nothing to show: the views open, the extension activates, no server starts.
   const current = builds.at(-1);
   const empty = await startSession({ vsix: current.vsix, fixture: emptyWorkspace() });

@@ -24,6 +24,7 @@ export const reportMethods = {
   comment: { kind: 'request', method: 'report/comment' },
   snapshot: { kind: 'notification', method: 'report/snapshot' },
   deleted: { kind: 'notification', method: 'report/deleted' },
+  firstState: { kind: 'notification', method: 'report/firstState' },
 } as const satisfies MethodTable<typeof ReportProtocol>;
 
 export const compareMethods = {

@@ -274,6 +274,12 @@ export const ReportProtocol = {
   // host → webview
   snapshot: notification('report/snapshot', reportSnapshotSchema),
   deleted: notification('report/deleted', z.object({ id: z.string() })),
+  /**
+   * The state of a page written with a static first screen, sent with its HTML: VS Code holds
+   * it until the page has loaded, the page's inline loader keeps it until the script reads it
+   * (then the page says `ready`, as with an embedded state). A page that did not get it asks `init`.
+   */
+  firstState: notification('report/firstState', reportInitResultSchema),
 } as const;
 
 // ---- compare -----------------------------------------------------------------------------

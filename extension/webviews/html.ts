@@ -23,6 +23,18 @@ export interface WebviewHtmlOptions {
    * webviews do). Embedded as a JSON data block (not executed), read with `readInitialState`.
    */
   initialState?: unknown;
+  /**
+   * The page's first screen as static HTML (the report's, from webview/report/firstScreen.ts) and
+   * its CSS. With it the page paints from its HTML alone: the stylesheet, the module and its
+   * preloads are requested only after the page's `load` event, by a small inline script, because
+   * VS Code shows a webview's frame only at that event (or 200 ms after writing the page).
+   */
+  firstScreen?: FirstScreen;
+}
+
+export interface FirstScreen {
+  html: string;
+  css: string;
 }
 
 /**
@@ -36,6 +48,48 @@ export function webviewBundle(app: WebviewAppName): { file: 'form.js' | 'report.
 
 /** The id of the JSON block that carries `initialState`. */
 export const INITIAL_STATE_ELEMENT_ID = 'hl-initial-state';
+
+/** The static first screen (see `WebviewHtmlOptions.firstScreen`) and its stylesheet: the page replaces both. */
+export const FIRST_SCREEN_ELEMENT_ID = 'hl-first-screen';
+export const FIRST_SCREEN_STYLE_ID = 'hl-first-screen-style';
+/**
+ * Where the inline loader keeps the messages that arrive before the page's script listens (the
+ * host sends the page's state with its HTML; VS Code delivers it at the page's `load` event).
+ */
+export const EARLY_MESSAGES_GLOBAL = '__hlEarlyMessages';
+/** The JSON block listing what the page loads after its `load` event (see `deferredLoader`). */
+const DEFERRED_ELEMENT_ID = 'hl-deferred';
+
+/**
+ * Run in the page (inline, under the nonce, at the end of the body: it marks when the first screen
+ * is parsed, and keeps the messages that come before the page's script): after `load`, which VS Code waits for to show the frame, it marks when the first
+ * screen is painted and then adds the stylesheet, the module's
+ * preloads and the module itself, with this script's nonce.
+ */
+const deferredLoader = `(() => {
+  performance.mark('hl:first-screen-parsed');
+  const early = [];
+  window.${EARLY_MESSAGES_GLOBAL} = early;
+  // Until the page's script takes the list (and drops it): then the listener goes too.
+  const keep = (event) => {
+    if (window.${EARLY_MESSAGES_GLOBAL} === early) early.push(event.data);
+    else removeEventListener('message', keep);
+  };
+  addEventListener('message', keep);
+  const nonce = document.currentScript.nonce;
+  const plan = JSON.parse(document.getElementById('${DEFERRED_ELEMENT_ID}').textContent);
+  addEventListener('load', () => {
+    requestAnimationFrame(() => setTimeout(() => performance.mark('hl:first-screen-painted'), 0));
+    const add = (parent, tag, attrs) => {
+      const node = document.createElement(tag);
+      Object.assign(node, attrs, { nonce });
+      parent.append(node);
+    };
+    for (const s of plan.styles) add(document.head, 'link', { rel: 'stylesheet', id: s.id, href: s.href });
+    for (const href of plan.preloads) add(document.head, 'link', { rel: 'modulepreload', href });
+    add(document.body, 'script', { type: plan.module ? 'module' : '', src: plan.script });
+  }, { once: true });
+})();`;
 
 /** JSON that cannot end the <script> element it sits in, nor open a comment: every `<` is escaped. */
 export function jsonForScriptElement(value: unknown): string {
@@ -69,6 +123,7 @@ function escapeAttribute(text: string): string {
 
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   if (!/^[A-Za-z0-9]{16,}$/.test(o.nonce)) throw new Error('nonce must be 16+ alphanumeric characters');
+  if (o.firstScreen) return renderFirstScreenHtml(o, o.firstScreen);
   const nonce = o.nonce;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -81,6 +136,38 @@ ${(o.preloadUris ?? []).map((u) => `<link rel="modulepreload" href="${escapeAttr
 </head>
 <body data-app="${escapeAttribute(o.app)}">
 ${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script${o.module ? ' type="module"' : ''} nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}
+
+/** The shell with a static first screen: see `WebviewHtmlOptions.firstScreen`. */
+function renderFirstScreenHtml(o: WebviewHtmlOptions, first: FirstScreen): string {
+  // The CSS is ours (the bundled stylesheets and the first screen's rules), never trace text; it
+  // still may not end its element.
+  if (/<\/style/i.test(first.css)) throw new Error('the first screen CSS may not contain </style');
+  const nonce = o.nonce;
+  const plan = {
+    styles: [{ id: 'vscode-codicon-stylesheet', href: o.codiconCssUri }],
+    preloads: o.preloadUris ?? [],
+    script: o.scriptUri,
+    module: o.module ?? false,
+  };
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style id="${FIRST_SCREEN_STYLE_ID}" nonce="${nonce}">
+${first.css}
+</style>
+<title>${escapeAttribute(o.title)}</title>
+</head>
+<body data-app="${escapeAttribute(o.app)}">
+${first.html}
+${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script type="application/json" id="${DEFERRED_ELEMENT_ID}">${jsonForScriptElement(plan)}</script>
+<script nonce="${nonce}">${deferredLoader}</script>
 </body>
 </html>
 `;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ActiveExperiment } from '../activeExperiment';
 import type { ServerConnection } from '../serverClient';
 import type { SettingsOwner } from '../settings';
-import { createNonce, renderWebviewHtml, webviewBundle, type WebviewAppName } from './html';
+import { createNonce, renderWebviewHtml, webviewBundle, type FirstScreen, type WebviewAppName } from './html';
 
 export interface WebviewHostDeps {
   context: vscode.ExtensionContext;
@@ -67,6 +67,7 @@ export function setPanelHtml(
   app: WebviewAppName,
   title: string,
   initialState?: unknown,
+  firstScreen?: FirstScreen,
 ): void {
   const webview = panel.webview;
   const bundle = webviewBundle(app);
@@ -80,10 +81,11 @@ export function setPanelHtml(
     title,
     app,
     initialState,
+    firstScreen,
   });
 }
 
-/** A panel without its page yet: the host sets it with `preparePanel` (with the page's initial state, if any). */
+/** A panel without its page yet: the host sets it with `preparePanel` (with the page's initial state or first screen, if any). */
 export function createPanel(
   context: vscode.ExtensionContext,
   app: WebviewAppName,
@@ -100,12 +102,13 @@ export function preparePanel(
   app: WebviewAppName,
   title: string,
   initialState?: unknown,
+  firstScreen?: FirstScreen,
 ): void {
   panel.webview.options = webviewOptions(context);
   panel.title = title;
   const icon = vscode.Uri.joinPath(context.extensionUri, 'media', app === 'form' ? 'beaker.svg' : 'report.svg');
   if (fs.existsSync(icon.fsPath)) panel.iconPath = icon;
-  setPanelHtml(context, panel, app, title, initialState);
+  setPanelHtml(context, panel, app, title, initialState, firstScreen);
 }
 
 export function log(message: string, error?: unknown): void {

@@ -1,7 +1,11 @@
 // Hosts of the report panels (one per experiment) and of the compare panel. A report opens with
-// one round trip to the server (GetReportState) whose answer is embedded in the page's HTML; the
-// page paints it and says `ready` (as GitLens's webviews do): only then do snapshots go to it,
-// since VS Code may drop a message sent to a page that is not listening yet. Each ExperimentChanged
+// one round trip to the server (GetReportState); its answer becomes the page's first screen as
+// static HTML (header, figures, first rows: painted before the page's script is even fetched),
+// and the page's script asks for the full state (`init`, answered from what was read unless the
+// experiment changed since). When the first screen cannot be made, the state is embedded in the
+// HTML instead; such a page paints it and says `ready` (as GitLens's webviews do). Only once the
+// page asked do snapshots go to it, since VS Code may drop a message sent to a page that is not
+// listening yet. Each ExperimentChanged
 // of its experiment becomes one snapshot (throttled, only to a visible page; a hidden page is torn
 // down, reloads from its HTML when shown and says `ready` again); a change of the shown markers is
 // sent from the last snapshot, without asking the server again.
@@ -19,7 +23,9 @@ import {
 } from '../../common/webviewProtocol';
 import { notify, serveRequests, throttle } from './messageRouter';
 import { REVIEW_COMMANDS, reviewAuthor } from '../reviewCommands';
+import type { FirstScreen } from './html';
 import { createPanel, log, preparePanel, type WebviewHostDeps } from './panelKit';
+import { reportFirstScreen } from './reportFirstScreen';
 
 const REFRESH_INTERVAL_MS = 400;
 const REPORT_TITLE = 'Experiment Report';
@@ -109,6 +115,8 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
   let pageListens = false;
   /** The experiment (or its markers) changed since the state embedded in the HTML was read. */
   let changedSinceEmbedded = false;
+  /** The state the page's first screen was made from: the page's `init` gets it (with the last snapshot) while nothing changed. */
+  let firstScreenState: ReportInitResult | null = null;
 
   const setTitle = (experiment: ExperimentResource) => {
     const title = `Report: ${experiment.name}`;
@@ -154,7 +162,7 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
       {
         // Only a page without an embedded state asks (the state is in the HTML otherwise).
         init: async () => {
-          const init = await initialState();
+          const init = firstScreenState && !changedSinceEmbedded && last ? { ...firstScreenState, snapshot: last } : await initialState();
           pageListens = true;
           return init;
         },
@@ -267,8 +275,23 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
     for (const d of disposables) d.dispose();
   });
   void initialState().then((state) => {
-    if (!disposed)
-      preparePanel(context, panel, 'report', state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE, state);
+    if (disposed) return;
+    const title = state.snapshot ? `Report: ${state.snapshot.experiment.name}` : REPORT_TITLE;
+    let firstScreen: FirstScreen | null = null;
+    try {
+      firstScreen = reportFirstScreen(state);
+    } catch (error) {
+      log(`the first screen of ${experimentId} could not be made; the state is embedded instead`, error);
+    }
+    firstScreenState = firstScreen ? state : null;
+    if (!firstScreen) {
+      preparePanel(context, panel, 'report', title, state);
+      return;
+    }
+    preparePanel(context, panel, 'report', title, undefined, firstScreen);
+    // On its way while VS Code loads the page (its service worker alone takes up to a second on
+    // a busy machine): the page's script finds it kept, without asking.
+    void notify(panel.webview, ReportProtocol, 'firstState', state);
   });
 }
 

@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderWebviewHtml, webviewBundle, type WebviewAppName } from '../../extension/webviews/html';
+import { renderWebviewHtml, webviewBundle, type FirstScreen, type WebviewAppName } from '../../extension/webviews/html';
 import { bodyClass, themeStyle, type ThemeName } from './themes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -41,6 +41,10 @@ export interface OpenOptions {
   distRoot?: string;
   /** Load the bundle as an ES module (default: as the extension loads this checkout's bundle). */
   moduleScript?: boolean;
+  /** The report's static first screen in the HTML, as the extension writes it (extension/webviews/reportFirstScreen.ts). */
+  firstScreen?: FirstScreen;
+  /** Messages the host sent with the HTML: VS Code delivers them at the page's `load` event. */
+  atLoad?: unknown[];
 }
 
 export interface HarnessPage {
@@ -65,6 +69,7 @@ function pageHtml(
   initialState?: unknown,
   moduleScript = webviewBundle(app).module,
   distRoot = repoRoot,
+  firstScreen?: FirstScreen,
 ): string {
   const html = renderWebviewHtml({
     cspSource: ORIGIN,
@@ -76,6 +81,7 @@ function pageHtml(
     title: app,
     app,
     initialState,
+    firstScreen,
   });
   // What VS Code does around our page: theme variables on :root and the theme class on <body>.
   return html
@@ -87,7 +93,7 @@ function pageHtml(
  * The stub of VS Code's webview API, as a script string (a function would be rewritten by the
  * TypeScript loader and could not be serialised into the page).
  */
-function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; delay: number }): string {
+function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; delay: number; atLoad: unknown[] }): string {
   return `(() => {
   const cfg = ${JSON.stringify(cfg)};
   const sent = [];
@@ -112,6 +118,7 @@ function stubScript(cfg: { responses: Record<string, unknown>; state: unknown; d
     return { conversations: match.slice(from, from + (p.limit || 200)), total: match.length };
   };
   window.__hlDeliver = deliver;
+  addEventListener('load', () => cfg.atLoad.forEach(deliver), { once: true });
   window.acquireVsCodeApi = () => ({
     postMessage(message) {
       sent.push(JSON.parse(JSON.stringify(message)));
@@ -152,7 +159,7 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
       return route.fulfill({
         status: 200,
         contentType: 'text/html',
-        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript, opts.distRoot),
+        body: pageHtml(opts.app, opts.theme ?? 'dark', opts.initialState, opts.moduleScript, opts.distRoot, opts.firstScreen),
       });
     let file: string | null = null;
     if (url.pathname.startsWith('/dist/webview/')) file = path.join(opts.distRoot ?? repoRoot, url.pathname);
@@ -165,7 +172,9 @@ export async function openApp(browser: Browser, opts: OpenOptions): Promise<Harn
       body: readFileSync(file),
     });
   });
-  await page.addInitScript(stubScript({ responses: opts.responses, state: opts.state ?? null, delay: opts.delay ?? 0 }));
+  await page.addInitScript(
+    stubScript({ responses: opts.responses, state: opts.state ?? null, delay: opts.delay ?? 0, atLoad: opts.atLoad ?? [] }),
+  );
   await page.goto(`${ORIGIN}/index.html`);
   return {
     page,

@@ -8,6 +8,8 @@ import { builtInLabels } from '../../common/schema';
 import { artifactsDir, launch, openApp, waitForPainted, type HarnessPage } from './harness';
 import { conversationContexts, conversationSummaries, experimentFixture, experimentSummary, XSS_TEXT } from './fixtures';
 import type { ThemeName } from './themes';
+import { firstScreenScreens } from './firstScreen';
+import type { ReportInitResult } from '../../common/webviewProtocol';
 
 const only = process.argv.slice(2);
 const failures: string[] = [];
@@ -562,6 +564,8 @@ async function main(): Promise<void> {
     if (!only.length || only.includes('form') || only.includes('paging')) await formPaging(browser);
     if (!only.length || only.includes('live')) await liveScreens(browser);
     if (!only.length || only.includes('embedded')) await embeddedStateScreens(browser);
+    if (!only.length || only.includes('first-screen'))
+      await firstScreenScreens(browser, reportResponses(false)['report/init'] as ReportInitResult, check);
     if (!only.length || only.includes('review')) await reviewScreens(browser);
     if (!only.length || only.includes('report')) await exportScreens(browser);
   } finally {

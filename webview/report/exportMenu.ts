@@ -1,8 +1,9 @@
 // The report's Export button and its menu (HTML report, items as CSV, experiment as JSON). The
 // content each format saves is built by ./exportContent, loaded when an export is chosen.
 import type { ExportFormat } from '../../common/webviewProtocol';
-import { button } from '../lib/controls';
+import { buttonNode } from '../lib/controlNodes';
 import { codicon, el } from '../lib/dom';
+import { h, type VNode } from '../lib/vnode';
 
 export class ExportMenu {
   private menu: HTMLElement | null = null;
@@ -18,19 +19,21 @@ export class ExportMenu {
     return this.menu?.contains(node) ?? false;
   }
 
-  button(): HTMLElement {
-    const wrap = el('div', { class: 'menu-wrap' });
-    wrap.style.setProperty('position', 'relative');
-    const trigger = button('Export', {
-      icon: 'export',
-      secondary: true,
-      title: 'Save the report as HTML, the items as CSV or the experiment as JSON',
-    });
-    trigger.classList.add('export-trigger');
-    trigger.setAttribute('aria-haspopup', 'menu');
-    trigger.addEventListener('click', () => (this.menu ? this.close() : this.open(wrap)));
-    wrap.append(trigger);
-    return wrap;
+  /** The Export button (a vnode tree: the report's header is one; see reportHeaderNode). */
+  buttonNode(): VNode {
+    let wrap: HTMLElement | null = null;
+    return h(
+      'div',
+      { class: 'menu-wrap', ref: (element: Element) => (wrap = element as HTMLElement) },
+      buttonNode('Export', {
+        icon: 'export',
+        secondary: true,
+        title: 'Save the report as HTML, the items as CSV or the experiment as JSON',
+        class: 'export-trigger',
+        attrs: { 'aria-haspopup': 'menu' },
+        onClick: () => (this.menu ? this.close() : wrap && this.open(wrap)),
+      }),
+    );
   }
 
   private open(wrap: HTMLElement): void {

@@ -4,18 +4,19 @@ import type { Annotation, ExperimentItem } from '../../common/schema';
 import type { AnnotationLocation } from '../../common/webviewProtocol';
 import type { ReviewAction } from '../lib/reviewCell';
 import { button } from '../lib/controls';
-import { codicon, el, toDom } from '../lib/dom';
+import { el, toDom } from '../lib/dom';
 import { formatInt, plural } from '../lib/format';
 import { filterRows, nextSort, rowSignature, sortRows, type ItemRow, type SortKey } from '../lib/items';
 import { itemDetail } from '../lib/itemDetailView';
 import type { LabelDescriptions } from '../lib/reportChips';
 import { h } from '../lib/vnode';
+import { FIRST_ROWS, itemColumns, itemHeadCells } from './itemNodes';
 import { renderItemRow } from './itemRow';
 import type { ReportViewState } from './reportApp';
 
 export const PAGE = 500;
 /** Rows built before the first paint; the rest are filled in idle time. */
-const SYNC_ROWS = 24;
+const SYNC_ROWS = FIRST_ROWS;
 const IDLE_CHUNK = 60;
 const MAX_FLASH = 12;
 
@@ -91,48 +92,14 @@ export class ItemsTable {
     next?.focus();
   }
 
-  private columns(): { key: SortKey | null; label: string; num?: boolean; title?: string }[] {
-    const multiConfig = this.host.multiConfig();
-    return [
-      { key: null, label: '' },
-      { key: 'conversation', label: 'Conversation' },
-      ...(multiConfig ? [{ key: 'model_config' as const, label: 'Configuration' }] : []),
-      { key: 'status', label: 'Status' },
-      { key: 'hallucinations', label: 'Halluc.', num: true, title: 'Hallucinations (annotations)' },
-      { key: null, label: 'Labels' },
-      { key: 'latency', label: 'Latency', num: true },
-      { key: 'input_tokens', label: 'In', num: true, title: 'Input tokens' },
-      { key: 'output_tokens', label: 'Out', num: true, title: 'Output tokens' },
-    ];
-  }
-
   private renderHead(): void {
-    const sort = this.host.state().sort;
-    this.theadRow.replaceChildren(
-      ...this.columns().map((c) => {
-        const th = el('div', { role: 'columnheader', class: c.num ? 'cell num' : 'cell' });
-        if (!c.key) {
-          th.append(el('span', {}, c.label));
-          return th;
-        }
-        const key = c.key;
-        const active = sort.key === key;
-        if (active) th.setAttribute('aria-sort', sort.dir === 'asc' ? 'ascending' : 'descending');
-        const b = el(
-          'button',
-          { type: 'button', title: c.title ? `Sort by ${c.title.toLowerCase()}` : `Sort by ${c.label.toLowerCase()}` },
-          c.label,
-          active ? codicon(sort.dir === 'asc' ? 'arrow-up' : 'arrow-down') : null,
-        );
-        b.addEventListener('click', () => {
-          this.host.state().sort = nextSort(this.host.state().sort, key);
-          this.renderTable(false);
-          this.host.persist();
-        });
-        th.append(b);
-        return th;
-      }),
-    );
+    const columns = itemColumns(this.host.multiConfig());
+    const onSort = (key: SortKey) => {
+      this.host.state().sort = nextSort(this.host.state().sort, key);
+      this.renderTable(false);
+      this.host.persist();
+    };
+    this.theadRow.replaceChildren(...itemHeadCells(columns, this.host.state().sort, onSort).map((cell) => toDom(cell)));
   }
 
   /**

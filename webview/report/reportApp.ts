@@ -3,7 +3,7 @@
 // page keeps its own view state (sort, filters, expanded rows) in vscode.setState. This file
 // wires the sections together; each section lives in its own module.
 import type { Annotation, ExperimentResource } from '../../common/schema';
-import { staleVerdictsLine, type ReviewAction } from '../lib/reviewCell';
+import type { ReviewAction } from '../lib/reviewCell';
 import type {
   ReportProtocol,
   AnnotationLocation,
@@ -13,35 +13,31 @@ import type {
   ReportSnapshot,
 } from '../../common/webviewProtocol';
 import { reportMethods } from '../../common/webviewMethods';
-import { statusBar } from '../lib/statusBar';
 import { button } from '../lib/controls';
 import { codicon, el, mount } from '../lib/dom';
-import { formatInt, plural } from '../lib/format';
 import {
   buildRows,
   defaultSort,
   emptyItemFilter,
-  failureCounts,
   hiddenAnnotationCount,
   type ItemFilter,
   type ItemRow,
   type SortState,
 } from '../lib/items';
 import type * as ChartCardsModule from '../lib/chartCardsView';
-// The views by their own modules, not through ../lib/reportViews: that one gathers the charts too,
-// which are a chunk loaded after the first paint.
-import { configurationTable } from '../lib/configurationTableView';
-import { metricCards } from '../lib/metricCardsView';
-import { hiddenAnnotationsLine, labelDescriptions, modelConfigsOf, type LabelDescriptions } from '../lib/reportChips';
+import { labelDescriptions, modelConfigsOf, type LabelDescriptions } from '../lib/reportChips';
 import { createRpcClient, type RpcClient } from '../lib/rpc';
 import { persistentState, windowTransport } from '../lib/vscodeApi';
 import { h } from '../lib/vnode';
-import { progressText } from '../lib/statusText';
 import { ExportMenu } from './exportMenu';
 import { ItemFilters } from './itemFilters';
 import { ItemsTable, whenIdle } from './itemsTable';
-import { readReportBootstrap } from './initialState';
+import { readReportBootstrap, takeEarlyReportState } from './initialState';
+import { FIRST_SCREEN_ELEMENT_ID } from '../../extension/webviews/html';
 import { reportHeader, reportHeaderKey } from './reportHeader';
+// The views by their own modules, not through ../lib/reportViews: that one gathers the charts too,
+// which are a chunk loaded after the first paint.
+import { CHARTS_MIN_HEIGHT, configurationsSection, metricsSection, progressSection } from './reportSections';
 
 export interface ReportViewState {
   view: 'report';
@@ -100,8 +96,12 @@ export class ReportApp {
     };
   }
 
+  /** The static first screen the host wrote into the HTML, until the live DOM replaces it. */
+  private firstScreen: HTMLElement | null = document.getElementById(FIRST_SCREEN_ELEMENT_ID);
+
   async start(): Promise<void> {
-    document.body.append(this.root);
+    // With a first screen the live DOM is built aside and swapped in once it shows the state.
+    if (!this.firstScreen) document.body.append(this.root);
     this.root.append(
       this.headerHost,
       this.bannerHost,
@@ -131,7 +131,7 @@ export class ReportApp {
     // The host embeds the state in the HTML: no request before the first paint. Then the page
     // says it listens; the answer carries a newer snapshot when the experiment changed since
     // the HTML was made (also when this is the same HTML loaded again after being hidden).
-    const embedded = readReportBootstrap();
+    const embedded = readReportBootstrap() ?? takeEarlyReportState();
     if (embedded) {
       this.applyInit(embedded);
       if (embedded.snapshot) void this.ready();
@@ -192,24 +192,15 @@ export class ReportApp {
     ]);
     if (chartsKey !== this.chartsKey) {
       this.chartsKey = chartsKey;
-      mount(this.metricsHost, [
-        h('h2', null, 'Metrics', h('span', { class: 'sub' }, this.metricsSubtitle(e))),
-        metricCards(e),
-        hiddenAnnotationsLine(hiddenAnnotationCount(e.items)),
-        staleVerdictsLine(e.stale_verdicts),
-      ]);
+      mount(this.metricsHost, metricsSection(e));
       phase('metrics');
       // The first paint does not wait for the charts (the slowest section to build, and a chunk
       // of their own): they are loaded and drawn after it; live updates redraw them in place.
       if (first) this.renderChartsAfterPaint();
       else this.renderCharts(e);
-      const configs = configurationTable(e);
+      const configs = configurationsSection(e);
       this.configsHost.hidden = configs === null;
-      if (configs)
-        mount(this.configsHost, [
-          h('h2', null, 'Configurations', h('span', { class: 'sub' }, 'best value of each metric marked')),
-          configs,
-        ]);
+      if (configs) mount(this.configsHost, configs);
     }
     if (!this.deleted) this.bannerHost.replaceChildren();
     // The filter dropdowns (counts per status/label/tool) are below the fold: refreshing them
@@ -217,6 +208,7 @@ export class ReportApp {
     requestAnimationFrame(() => setTimeout(() => whenIdle(() => this.renderFilters()), 0));
     this.renderTable(!first);
     phase('table');
+    this.replaceFirstScreen();
     performance.mark('hl:rendered');
     requestAnimationFrame(() =>
       setTimeout(() => {
@@ -251,20 +243,13 @@ export class ReportApp {
   private renderChartsAfterPaint(): void {
     const token = ++this.chartsToken;
     // Room for the charts meanwhile, so the sections below do not jump when they arrive.
-    this.chartsHost.style.setProperty('min-height', '320px');
+    this.chartsHost.style.setProperty('min-height', CHARTS_MIN_HEIGHT);
     mount(this.chartsHost, [h('h2', null, 'Charts')]);
     requestAnimationFrame(() =>
       setTimeout(() => {
         if (token === this.chartsToken && this.snapshot) this.renderCharts(this.snapshot.experiment);
       }, 0),
     );
-  }
-
-  private metricsSubtitle(e: ExperimentResource): string {
-    const completed = e.status_summary.completed;
-    return completed === e.status_summary.total
-      ? `over all ${plural(completed, 'item')}`
-      : `over ${formatInt(completed)} completed of ${plural(e.status_summary.total, 'item')}`;
   }
 
   // ---- header ---------------------------------------------------------------------------
@@ -279,7 +264,15 @@ export class ReportApp {
     );
   }
 
+  /** The live DOM takes the place of the static first screen (same markup, so nothing jumps). */
+  private replaceFirstScreen(): void {
+    if (!this.firstScreen) return;
+    this.firstScreen.replaceWith(this.root);
+    this.firstScreen = null;
+  }
+
   private renderError(message: string): void {
+    this.replaceFirstScreen();
     this.headerHost.replaceChildren(
       el('header', { class: 'report-header' }, el('div', { class: 'title-block' }, el('h1', {}, 'Report unavailable'))),
     );
@@ -314,7 +307,7 @@ export class ReportApp {
           this.headerKey = '';
           this.renderHeader();
         },
-        exportButton: this.exportMenu.button(),
+        exportButton: this.exportMenu.buttonNode(),
         refresh: () => this.refresh(),
       }),
     );
@@ -353,12 +346,7 @@ export class ReportApp {
   }
 
   private renderStatus(): void {
-    const e = this.snapshot!.experiment;
-    const s = e.status_summary;
-    mount(this.statusHost, [
-      h('h2', null, 'Progress', h('span', { class: 'sub' }, progressText(s, failureCounts(e.items), this.snapshot!.running))),
-      statusBar(s),
-    ]);
+    mount(this.statusHost, progressSection(this.snapshot!));
   }
 
   // ---- items ----------------------------------------------------------------------------
