@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatchExchange } from '../../server/core/inference/batch/batchExchange';
-import { BatchDeferred } from '../../server/core/inference/batch/batchLane';
+import { BatchDeferred, viaLane } from '../../server/core/inference/batch/batchLane';
+import type { ChatCallResult } from '../../server/core/inference/chatClient';
 import { BATCH_LOG_FILE, BatchLog } from '../../server/core/inference/batch/batchLog';
 import { pollDelay } from '../../server/core/inference/batch/batchPolling';
 import { parseResultLine } from '../../server/core/inference/batch/resultLines';
@@ -132,4 +133,27 @@ test('Azure OpenAI names the endpoint without /v1; OpenAI and compatible servers
   assert.equal(chatEndpointPath(undefined), '/v1/chat/completions');
   assert.equal(chatEndpointPath('https://api.openai.com/v1'), '/v1/chat/completions');
   assert.equal(chatEndpointPath('https://my-resource.openai.azure.com/openai/v1'), '/chat/completions');
+});
+
+test('an editor language model never takes the batch lane: the extension runs each of its requests', async () => {
+  const direct = { message: { role: 'assistant' as const, content: 'direct' }, attempts: 1 } as unknown as ChatCallResult;
+  let asked = 0;
+  const lane = {
+    call: async () => {
+      asked++;
+      throw new BatchDeferred('x');
+    },
+  };
+  const request = (source: 'openai' | 'vscode-lm') => ({
+    part: 'target',
+    endpoint: { model: { model: 'm', source }, apiKey: null, timeoutMs: 1_000, maxRetries: 0 } as EndpointOptions,
+    body: body(1),
+  });
+  assert.equal(await viaLane(lane, request('vscode-lm'), async () => direct), direct);
+  assert.equal(asked, 0);
+  await assert.rejects(
+    viaLane(lane, request('openai'), async () => direct),
+    BatchDeferred,
+  );
+  assert.equal(asked, 1);
 });

@@ -5,6 +5,7 @@
 // ("target", "judge/3"), stable across restarts, so a resumed run finds its results again.
 import type { ChatCallResult, ChatRequestBody } from '../chatClient';
 import type { EndpointOptions } from '../contract';
+import { isEditorModel } from '../../../../common/editorModels';
 
 export interface BatchCall {
   /** Which call of the item: "target", or "judge/<message index>". */
@@ -30,12 +31,15 @@ export function customIdOf(itemId: string, part: string): string {
   return `${itemId}/${part}`;
 }
 
-/** The answer of a lane, or of `direct` when the lane is absent or says to send it directly. */
+/**
+ * The answer of a lane, or of `direct` when the lane is absent or says to send it directly. The
+ * editor's language models have no Batch API (the extension runs each request): always direct.
+ */
 export async function viaLane(
   lane: BatchLane | undefined,
   request: BatchCall,
   direct: () => Promise<ChatCallResult>,
 ): Promise<ChatCallResult> {
-  const batched = lane ? await lane.call(request) : null;
+  const batched = lane && !isEditorModel(request.endpoint.model) ? await lane.call(request) : null;
   return batched ?? direct();
 }
