@@ -52,6 +52,7 @@ interface BatchRecord {
   request_counts: { total: number; completed: number; failed: number };
   /** Cancel asked for: the next poll ends it. */
   cancelling: boolean;
+  polls: number;
 }
 
 export interface MockBatchServer {
@@ -121,7 +122,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
     status: 'processed',
   });
   const batchObject = (b: BatchRecord) => {
-    const { n: _n, cancelling: _c, ...wire } = b;
+    const { n: _n, cancelling: _c, polls: _p, ...wire } = b;
     return { object: 'batch', completion_window: '24h', ...wire };
   };
 
@@ -275,6 +276,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
             errors: null,
             request_counts: { total: 0, completed: 0, failed: 0 },
             cancelling: false,
+            polls: 0,
           };
           batches.set(b.id, b);
           return send(res, 200, batchObject(b));
@@ -286,7 +288,8 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
         if (req.method === 'GET' && (m = p.match(/\/v1\/batches\/([^/]+)$/))) {
           const b = batches.get(decodeURIComponent(m[1]!));
           if (!b) return notFound(res, 'such batch');
-          advance(b);
+          // The first poll sees the state the create left (validating); each later one moves it on.
+          if (b.polls++ > 0 || script.instant) advance(b);
           return send(res, 200, batchObject(b));
         }
         if (req.method === 'POST' && (m = p.match(/\/v1\/batches\/([^/]+)\/cancel$/))) {

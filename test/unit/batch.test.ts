@@ -62,6 +62,8 @@ test('target inference through one batch: bodies as the direct path sends them, 
     const events = logEvents(fx.store.dir(id)).map((e) => e.event);
     assert.deepEqual(events, ['prepared', 'uploaded', 'created', 'ended', 'applied']);
     assert.ok(fx.logs.some((l) => /batch batch_mock_1 created: 25 request\(s\) to target-model/.test(l)));
+    const walked = fx.logs.map((l) => /batch batch_mock_1: (\w+)/.exec(l)?.[1]).filter(Boolean);
+    assert.deepEqual(walked, ['validating', 'in_progress', 'finalizing', 'completed'], 'each status seen once, in order');
   } finally {
     await server.close();
   }
