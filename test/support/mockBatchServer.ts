@@ -28,6 +28,8 @@ export interface BatchScript {
   instant?: boolean;
   /** While this says true, a batch in progress stays in progress (a test kills its client meanwhile). */
   hold?: () => boolean;
+  /** The first this many file downloads answer 503 (an outage while reading results). */
+  failDownloads?: number;
 }
 
 interface StoredFile {
@@ -104,6 +106,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
   let creates = 0;
   let cancels = 0;
   let chats = 0;
+  let downloads = 0;
   let fileCount = 0;
   const sockets = new Set<Socket>();
 
@@ -255,6 +258,8 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
         }
         if (req.method === 'GET' && (m = p.match(/\/v1\/files\/([^/]+)\/content$/))) {
           const f = files.get(decodeURIComponent(m[1]!));
+          if (f && downloads++ < (script.failDownloads ?? 0))
+            return send(res, 503, { error: { message: 'mock: the file service is down', type: 'server_error' } });
           return f ? send(res, 200, f.content) : notFound(res, 'such file');
         }
         if (req.method === 'POST' && /\/v1\/batches\/?$/.test(p)) {

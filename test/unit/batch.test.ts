@@ -183,3 +183,20 @@ test('fewer requests than batch.min_requests are sent directly at the full price
     await server.close();
   }
 });
+
+test('an outage while reading the results is waited out: the items complete, nothing is failed', async () => {
+  const { server, items, fx } = await runWith({ failDownloads: 2 }, {}, 6);
+  try {
+    assert.ok(
+      items.every((i) => i.status === 'completed'),
+      JSON.stringify(items.map((i) => i.failure_reason)),
+    );
+    assert.ok(
+      fx.logs.some((l) => /reading its results failed \(downloading file file-mock-2: HTTP 503/.test(l)),
+      fx.logs.join('\n'),
+    );
+    assert.equal(server.creates(), 1);
+  } finally {
+    await server.close();
+  }
+});
