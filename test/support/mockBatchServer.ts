@@ -28,6 +28,8 @@ export interface BatchScript {
   instant?: boolean;
   /** While this says true, a batch in progress stays in progress (a test kills its client meanwhile). */
   hold?: () => boolean;
+  /** The first this many file downloads answer 503 (an outage while reading results). */
+  failDownloads?: number;
 }
 
 interface StoredFile {
@@ -52,6 +54,7 @@ interface BatchRecord {
   request_counts: { total: number; completed: number; failed: number };
   /** Cancel asked for: the next poll ends it. */
   cancelling: boolean;
+  polls: number;
 }
 
 export interface MockBatchServer {
@@ -103,6 +106,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
   let creates = 0;
   let cancels = 0;
   let chats = 0;
+  let downloads = 0;
   let fileCount = 0;
   const sockets = new Set<Socket>();
 
@@ -121,7 +125,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
     status: 'processed',
   });
   const batchObject = (b: BatchRecord) => {
-    const { n: _n, cancelling: _c, ...wire } = b;
+    const { n: _n, cancelling: _c, polls: _p, ...wire } = b;
     return { object: 'batch', completion_window: '24h', ...wire };
   };
 
@@ -254,6 +258,8 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
         }
         if (req.method === 'GET' && (m = p.match(/\/v1\/files\/([^/]+)\/content$/))) {
           const f = files.get(decodeURIComponent(m[1]!));
+          if (f && downloads++ < (script.failDownloads ?? 0))
+            return send(res, 503, { error: { message: 'mock: the file service is down', type: 'server_error' } });
           return f ? send(res, 200, f.content) : notFound(res, 'such file');
         }
         if (req.method === 'POST' && /\/v1\/batches\/?$/.test(p)) {
@@ -275,6 +281,7 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
             errors: null,
             request_counts: { total: 0, completed: 0, failed: 0 },
             cancelling: false,
+            polls: 0,
           };
           batches.set(b.id, b);
           return send(res, 200, batchObject(b));
@@ -286,7 +293,8 @@ export async function startMockBatchServer(script: BatchScript = {}): Promise<Mo
         if (req.method === 'GET' && (m = p.match(/\/v1\/batches\/([^/]+)$/))) {
           const b = batches.get(decodeURIComponent(m[1]!));
           if (!b) return notFound(res, 'such batch');
-          advance(b);
+          // The first poll sees the state the create left (validating); each later one moves it on.
+          if (b.polls++ > 0 || script.instant) advance(b);
           return send(res, 200, batchObject(b));
         }
         if (req.method === 'POST' && (m = p.match(/\/v1\/batches\/([^/]+)\/cancel$/))) {

@@ -62,6 +62,8 @@ test('target inference through one batch: bodies as the direct path sends them, 
     const events = logEvents(fx.store.dir(id)).map((e) => e.event);
     assert.deepEqual(events, ['prepared', 'uploaded', 'created', 'ended', 'applied']);
     assert.ok(fx.logs.some((l) => /batch batch_mock_1 created: 25 request\(s\) to target-model/.test(l)));
+    const walked = fx.logs.map((l) => /batch batch_mock_1: (\w+)/.exec(l)?.[1]).filter(Boolean);
+    assert.deepEqual(walked, ['validating', 'in_progress', 'finalizing', 'completed'], 'each status seen once, in order');
   } finally {
     await server.close();
   }
@@ -177,6 +179,23 @@ test('fewer requests than batch.min_requests are sent directly at the full price
     assert.ok(items.every((i) => i.status === 'completed' && i.latency_ms !== null));
     const i = items[0]!;
     assert.ok(Math.abs(i.cost_usd! - (i.input_tokens! * 2 + i.output_tokens! * 8) / 1e6) < 1e-12, 'full price');
+  } finally {
+    await server.close();
+  }
+});
+
+test('an outage while reading the results is waited out: the items complete, nothing is failed', async () => {
+  const { server, items, fx } = await runWith({ failDownloads: 2 }, {}, 6);
+  try {
+    assert.ok(
+      items.every((i) => i.status === 'completed'),
+      JSON.stringify(items.map((i) => i.failure_reason)),
+    );
+    assert.ok(
+      fx.logs.some((l) => /reading its results failed \(downloading file file-mock-2: HTTP 503/.test(l)),
+      fx.logs.join('\n'),
+    );
+    assert.equal(server.creates(), 1);
   } finally {
     await server.close();
   }

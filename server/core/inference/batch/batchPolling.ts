@@ -39,3 +39,21 @@ export async function pollUntilDone(client: BatchClient, batchId: string, opts: 
     await abortableSleep(pollDelay(n, opts.initialMs, opts.random), opts.signal);
   }
 }
+
+/** `attempt()` until it succeeds or fails for a reason not worth retrying; waits as polling does between tries. */
+export async function patiently<T>(
+  attempt: () => Promise<T>,
+  initialMs: number,
+  signal: AbortSignal,
+  onError: (error: InferenceError) => void,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof InferenceError) || !e.retryable || signal.aborted) throw e;
+      onError(e);
+    }
+    await abortableSleep(pollDelay(n, initialMs), signal);
+  }
+}

@@ -5,7 +5,7 @@
 import type { EndpointOptions } from '../contract';
 import { BatchClient } from './batchClient';
 import type { BatchLog, LoggedBatch } from './batchLog';
-import { pollUntilDone } from './batchPolling';
+import { patiently, pollUntilDone } from './batchPolling';
 import { collectResults } from './batchResults';
 import type { BatchOutcome } from './resultLines';
 import { chatEndpointPath } from './requestFile';
@@ -69,11 +69,12 @@ export async function runToEnd(
     },
     onPollError: (e) => ctx.warn(`batch ${batchId}: polling failed (${e.message}); trying again`),
   });
-  const { outcomes, problems } = await collectResults(client, state, new Set(b.hashes.keys()), {
-    cancelledHere: b.logged.cancel_requested,
-    apiKey: endpoint.apiKey,
-    signal,
-  });
+  // The results are at the provider now: reading them is retried as polling is (an outage must not fail the items).
+  const read = () =>
+    collectResults(client, state, new Set(b.hashes.keys()), { cancelledHere: b.logged.cancel_requested, apiKey: endpoint.apiKey, signal });
+  const { outcomes, problems } = await patiently(read, ctx.pollIntervalMs, signal, (e) =>
+    ctx.warn(`batch ${batchId}: reading its results failed (${e.message}); trying again`),
+  );
   if (!b.logged.ended) {
     const errors = state.errors?.data?.map((e) => [e.code, e.message].filter(Boolean).join(': ')) ?? [];
     log.append({
