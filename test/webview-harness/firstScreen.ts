@@ -11,7 +11,7 @@ import { FIRST_ROWS } from '../../webview/report/itemNodes';
 import { artifactsDir, openApp, repoRoot, waitForPainted, type launch } from './harness';
 
 /** The CSS the extension sends with the first screen (reportFirstScreen.ts bundles the same files as text). */
-function firstScreenCss(rules: string): string {
+export function firstScreenCss(rules: string): string {
   return [...['base.css', 'report.css', 'firstScreen.css'].map((f) => readFileSync(path.join(repoRoot, 'webview', f), 'utf8')), rules].join(
     '\n',
   );
