@@ -79,7 +79,8 @@ const deferredLoader = `(() => {
   const nonce = document.currentScript.nonce;
   const plan = JSON.parse(document.getElementById('${DEFERRED_ELEMENT_ID}').textContent);
   addEventListener('load', () => {
-    requestAnimationFrame(() => setTimeout(() => performance.mark('hl:first-screen-painted'), 0));
+    const rows = document.querySelectorAll('#${FIRST_SCREEN_ELEMENT_ID} .items-body .row').length;
+    requestAnimationFrame(() => setTimeout(() => performance.mark('hl:first-screen-painted', { detail: { rows } }), 0));
     const add = (parent, tag, attrs) => {
       const node = document.createElement(tag);
       Object.assign(node, attrs, { nonce });
