@@ -189,7 +189,8 @@ async function openReportOnce(session) {
         // The browser's own: text first painted in the frame (VS Code keeps the frame hidden until the
         // page's load event), whichever build wrote it.
         contentfulPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-        rows: document.querySelectorAll('.items .row').length,
+        // The rows the first paint showed: the static first screen's, or the live page's.
+        rows: performance.getEntriesByName('hl:first-screen-painted')[0]?.detail?.rows ?? document.querySelectorAll('.items .row').length,
       };
     },
     { clickedAt },

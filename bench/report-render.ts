@@ -4,8 +4,9 @@
 //
 //   node esbuild.mjs && node --import tsx bench/report-render.ts [--runs 9] [--baseline-dist bench/.data/build-<sha>]
 //
-// With --baseline-dist: also the page as the extension makes it (state embedded in the HTML), from
-// its navigation start to the first rows painted, this build and the baseline build alternating.
+// With --baseline-dist: also the page as each build's extension makes it (the baseline's: state
+// embedded in the HTML; this build's: the static first screen, the state sent along), from its
+// navigation start to the first rows painted and to the live page painted, alternating.
 //
 // Measured by the page itself: `hl:data` when the snapshot arrives (init response or snapshot
 // notification), `hl:painted` in a task after the next animation frame once it is rendered.
@@ -16,6 +17,9 @@ import * as esbuild from 'esbuild';
 import { builtInLabels } from '../common/schema';
 import { launch, openApp, repoRoot, waitForPainted } from '../test/webview-harness/harness';
 import { conversationContexts, experimentFixture, totalAnnotations } from '../test/webview-harness/fixtures';
+import { firstScreenCss } from '../test/webview-harness/firstScreen';
+import type { ReportInitResult } from '../common/webviewProtocol';
+import { reportFirstScreenHtml } from '../webview/report/firstScreen';
 
 const GOAL_MS = 300;
 const runsArg = process.argv.indexOf('--runs');
@@ -69,6 +73,15 @@ async function bundleSizes(): Promise<void> {
   );
 }
 
+/** Per build, from the page's navigation start (ms); the first rows are the live page's when it has no first screen. */
+interface PageLoadFigures {
+  firstRows: number[];
+  painted: number[];
+  scriptLoaded: number[];
+  loadedToData: number[];
+  dataToPainted: number[];
+}
+
 const baselineArg = process.argv.indexOf('--baseline-dist');
 /** A folder with the dist/webview/ of a baseline build (editor-timings.mjs makes one in bench/.data/build-<sha>). */
 const baselineDist = baselineArg > 0 ? path.resolve(process.argv[baselineArg + 1]!) : null;
@@ -82,24 +95,36 @@ async function pageLoadSideBySide(
   browser: Awaited<ReturnType<typeof launch>>,
   baseline: string,
   data: { finished: ReturnType<typeof experimentFixture>; conversations: ReturnType<typeof conversationContexts>; labels: unknown[] },
-): Promise<Record<string, { painted: number[]; scriptLoaded: number[]; loadedToData: number[]; dataToPainted: number[] }>> {
-  const builds = [
-    {
-      name: `baseline ${path.basename(baseline)}`,
-      distRoot: baseline,
-      moduleScript: existsSync(path.join(baseline, 'dist', 'webview', 'chunks')),
-    },
-    { name: 'this build', distRoot: repoRoot, moduleScript: true },
-  ];
-  const out: Record<string, { painted: number[]; scriptLoaded: number[]; loadedToData: number[]; dataToPainted: number[] }> = {};
-  for (const b of builds) out[b.name] = { painted: [], scriptLoaded: [], loadedToData: [], dataToPainted: [] };
+): Promise<Record<string, PageLoadFigures>> {
   const initialState = {
     experimentId: data.finished.id,
     snapshot: { experiment: data.finished, running: false, active: false },
     error: null,
     conversations: data.conversations,
     labels: data.labels,
-  };
+  } as ReportInitResult;
+  const page = reportFirstScreenHtml(initialState)!;
+  // The baseline as the extension made its page (state embedded); this build as it makes it now:
+  // the static first screen, the state sent along (VS Code delivers it at the page's load event).
+  const builds = [
+    {
+      name: `baseline ${path.basename(baseline)}, state embedded`,
+      distRoot: baseline,
+      moduleScript: existsSync(path.join(baseline, 'dist', 'webview', 'chunks')),
+      page: { initialState },
+    },
+    {
+      name: 'this build, first screen',
+      distRoot: repoRoot,
+      moduleScript: true,
+      page: {
+        firstScreen: { html: page.html, css: firstScreenCss(page.css) },
+        atLoad: [{ type: 'notification', method: 'report/firstState', params: initialState }],
+      },
+    },
+  ];
+  const out: Record<string, PageLoadFigures> = {};
+  for (const b of builds) out[b.name] = { firstRows: [], painted: [], scriptLoaded: [], loadedToData: [], dataToPainted: [] };
   for (let run = 0; run < RUNS; run++)
     for (const b of run % 2 ? [...builds].reverse() : builds) {
       const h = await openApp(browser, {
@@ -108,18 +133,20 @@ async function pageLoadSideBySide(
         width: 1280,
         height: 900,
         responses: { 'report/ready': { snapshot: null } },
-        initialState,
+        ...b.page,
         distRoot: b.distRoot,
         moduleScript: b.moduleScript,
       });
       await waitForPainted(h.page);
       const m = await h.page.evaluate(() => ({
+        firstRows: (performance.getEntriesByName('hl:first-screen-painted')[0] ?? performance.getEntriesByName('hl:painted')[0]!).startTime,
         painted: performance.getEntriesByName('hl:painted')[0]!.startTime,
         data: performance.getEntriesByName('hl:data')[0]!.startTime,
         scriptLoaded:
           (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((r) => /\/report\.js$/.test(r.name))
             ?.responseEnd ?? NaN,
       }));
+      out[b.name]!.firstRows.push(m.firstRows);
       out[b.name]!.painted.push(m.painted);
       out[b.name]!.scriptLoaded.push(m.scriptLoaded);
       out[b.name]!.loadedToData.push(m.data - m.scriptLoaded);
@@ -143,10 +170,7 @@ async function main(): Promise<void> {
   await bundleSizes();
 
   const browser = await launch();
-  let fromNavigation: Record<
-    string,
-    { painted: number[]; scriptLoaded: number[]; loadedToData: number[]; dataToPainted: number[] }
-  > | null = null;
+  let fromNavigation: Record<string, PageLoadFigures> | null = null;
   const first: number[] = [];
   const firstFromDispatch: number[] = [];
   const update: number[] = [];
@@ -249,10 +273,11 @@ async function main(): Promise<void> {
   );
   if (fromNavigation)
     for (const [name, values] of Object.entries(fromNavigation)) {
+      const f = stats(values.firstRows);
       const v = stats(values.painted);
       const l = stats(values.scriptLoaded);
       console.log(
-        `page navigation start → first rows painted, state embedded in the HTML (${name}): median ${ms(v.median)}  p90 ${ms(v.p90)}  ` +
+        `page navigation start → first rows painted (${name}): median ${ms(f.median)}  p90 ${ms(f.p90)}; live page painted median ${ms(v.median)}  p90 ${ms(v.p90)}  ` +
           `(report.js loaded at median ${ms(l.median)}; loaded → state read (modules evaluated, chunks loaded) median ${ms(stats(values.loadedToData).median)}; ` +
           `state read → painted median ${ms(stats(values.dataToPainted).median)})`,
       );

@@ -61,10 +61,10 @@ export const EARLY_MESSAGES_GLOBAL = '__hlEarlyMessages';
 const DEFERRED_ELEMENT_ID = 'hl-deferred';
 
 /**
- * Run in the page (inline, under the nonce, at the end of the body: it marks when the first screen
- * is parsed, and keeps the messages that come before the page's script): after `load`, which VS Code waits for to show the frame, it marks when the first
- * screen is painted and then adds the stylesheet, the module's
- * preloads and the module itself, with this script's nonce.
+ * Run in the page (inline, under the nonce, at the end of the body). It marks when the first
+ * screen is parsed and keeps the messages that come before the page's script. After `load`, which
+ * VS Code waits for to show the frame, it marks when the first screen is painted (with its row
+ * count) and adds the stylesheet, the module's preloads and the module, with its own nonce.
  */
 const deferredLoader = `(() => {
   performance.mark('hl:first-screen-parsed');
@@ -79,7 +79,8 @@ const deferredLoader = `(() => {
   const nonce = document.currentScript.nonce;
   const plan = JSON.parse(document.getElementById('${DEFERRED_ELEMENT_ID}').textContent);
   addEventListener('load', () => {
-    requestAnimationFrame(() => setTimeout(() => performance.mark('hl:first-screen-painted'), 0));
+    const rows = document.querySelectorAll('#${FIRST_SCREEN_ELEMENT_ID} .items-body .row').length;
+    requestAnimationFrame(() => setTimeout(() => performance.mark('hl:first-screen-painted', { detail: { rows } }), 0));
     const add = (parent, tag, attrs) => {
       const node = document.createElement(tag);
       Object.assign(node, attrs, { nonce });

@@ -1,11 +1,11 @@
 // Hosts of the report panels (one per experiment) and of the compare panel. A report opens with
 // one round trip to the server (GetReportState); its answer becomes the page's first screen as
 // static HTML (header, figures, first rows: painted before the page's script is even fetched),
-// and the page's script asks for the full state (`init`, answered from what was read unless the
-// experiment changed since). When the first screen cannot be made, the state is embedded in the
-// HTML instead; such a page paints it and says `ready` (as GitLens's webviews do). Only once the
-// page asked do snapshots go to it, since VS Code may drop a message sent to a page that is not
-// listening yet. Each ExperimentChanged
+// and follows the HTML as `report/firstState`, kept by the page until its script reads it; the
+// page then says `ready` (as GitLens's webviews do). A page that missed it asks `init` (answered
+// from what was read unless the experiment changed since). When no first screen can be made, the
+// state is embedded in the HTML instead. Only once the page asked do snapshots go to it, since
+// VS Code may drop a message sent to a page that is not listening yet. Each ExperimentChanged
 // of its experiment becomes one snapshot (throttled, only to a visible page; a hidden page is torn
 // down, reloads from its HTML when shown and says `ready` again); a change of the shown markers is
 // sent from the last snapshot, without asking the server again.
@@ -160,7 +160,8 @@ export function attachReport(hosts: WebviewHostDeps, panel: vscode.WebviewPanel,
       panel.webview,
       ReportProtocol,
       {
-        // Only a page without an embedded state asks (the state is in the HTML otherwise).
+        // Only a page without its state asks: loaded again after being hidden, or the state sent
+        // along with its first screen came after its script had started.
         init: async () => {
           const init = firstScreenState && !changedSinceEmbedded && last ? { ...firstScreenState, snapshot: last } : await initialState();
           pageListens = true;

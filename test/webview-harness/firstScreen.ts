@@ -11,7 +11,7 @@ import { FIRST_ROWS } from '../../webview/report/itemNodes';
 import { artifactsDir, openApp, repoRoot, waitForPainted, type launch } from './harness';
 
 /** The CSS the extension sends with the first screen (reportFirstScreen.ts bundles the same files as text). */
-function firstScreenCss(rules: string): string {
+export function firstScreenCss(rules: string): string {
   return [...['base.css', 'report.css', 'firstScreen.css'].map((f) => readFileSync(path.join(repoRoot, 'webview', f), 'utf8')), rules].join(
     '\n',
   );
@@ -57,6 +57,8 @@ export async function firstScreenScreens(
   const expected = Math.min(FIRST_ROWS, init.snapshot?.experiment.items.length ?? 0);
   check(staticRows === expected, `first screen: ${expected} rows painted before the page has its state (${staticRows})`);
   check((await h.page.locator('main.report').count()) === 0, 'first screen: the live page is not attached before its state came');
+  const marked = await h.page.evaluate(`performance.getEntriesByName('hl:first-screen-painted')[0].detail.rows`);
+  check(marked === expected, `first screen: its paint mark counts the rows it showed (${String(marked)})`);
   const cardValue = await h.page.locator('#hl-first-screen .card[data-metric="hallucination_rate"] .card-value').textContent();
   check(!!cardValue && /%$/.test(cardValue), `first screen: the metric cards are filled (${cardValue})`);
   const header = await canonical(h.page, '#hl-first-screen .report-header', 1);

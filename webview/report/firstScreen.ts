@@ -20,7 +20,7 @@ import { CHARTS_MIN_HEIGHT, configurationsSection, metricsSection, progressSecti
  * configurations and the first rows in the default order (a new page has no saved sort or filter).
  * Sections are `div`s in an inert container: nothing in it reacts before the live page replaces it.
  */
-export function reportFirstScreen(init: Pick<ReportInitResult, 'conversations' | 'labels'>, snapshot: ReportSnapshot): VNode {
+export function reportFirstScreenView(init: Pick<ReportInitResult, 'conversations' | 'labels'>, snapshot: ReportSnapshot): VNode {
   const e = snapshot.experiment;
   const rows = sortRows(buildRows(e, init.conversations), defaultSort);
   const multiConfig = modelConfigsOf(e).length > 1;
@@ -63,5 +63,5 @@ export function reportFirstScreen(init: Pick<ReportInitResult, 'conversations' |
 
 /** The first screen as HTML and the rules of its elements' styles (see staticHtml.ts). */
 export function reportFirstScreenHtml(init: ReportInitResult): { html: string; css: string } | null {
-  return init.snapshot ? toStaticHtml(reportFirstScreen(init, init.snapshot)) : null;
+  return init.snapshot ? toStaticHtml(reportFirstScreenView(init, init.snapshot)) : null;
 }

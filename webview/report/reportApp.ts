@@ -128,9 +128,10 @@ export class ReportApp {
       if (this.exportMenu.isOpen && !this.exportMenu.contains(e.target as Node) && !(e.target as Element).closest?.('.export-trigger'))
         this.exportMenu.close();
     });
-    // The host embeds the state in the HTML: no request before the first paint. Then the page
-    // says it listens; the answer carries a newer snapshot when the experiment changed since
-    // the HTML was made (also when this is the same HTML loaded again after being hidden).
+    // The state came without a request: embedded in the HTML, or (a page written with its first
+    // screen) sent along with it and kept by the page's inline loader. Then the page says it
+    // listens; the answer carries a newer snapshot when the experiment changed since the state
+    // was read. Otherwise (the same HTML loaded again after being hidden) it asks for the state.
     const embedded = readReportBootstrap() ?? takeEarlyReportState();
     if (embedded) {
       this.applyInit(embedded);
