@@ -14,6 +14,7 @@ import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { COMMENTS_FILE, CommentStore } from '../../server/core/review/reviewComments';
 import { commentLines } from '../../server/markerPublisher';
 import { buildServer, type Client } from '../../server/modules';
+import { buildRow, rowSignature } from '../../webview/lib/items';
 import { itemDetail } from '../../webview/lib/reportViews';
 import { textOf, toHtml } from '../../webview/lib/vnode';
 
@@ -246,11 +247,16 @@ test('the report: Comment… on each annotation and on the item in the live repo
     { onReview: (x, action) => calls.push(`${x.id}:${action}`), onItemComment: (i) => calls.push(`item ${i.id}`) },
   );
   const html = toHtml(live);
-  assert.match(html, /class="review-btn review-comment"/);
+  assert.match(html, /class="review-btn review-add-comment"/);
   assert.match(html, /class="review-btn review-item-comment"/);
   const text = textOf(live);
   assert.match(text, /ask the shop — ann · 2026-12-03 10:15 UTC/);
   assert.match(text, /fine otherwise — bo · 2026-12-03 11:00 UTC/);
+  // A new comment redraws the item's row (its signature changes), on the annotation or on the item.
+  const plain = { ...item, comments: undefined, annotations: [{ ...a, comments: undefined }] };
+  const signature = (i: ExperimentItem) => rowSignature(buildRow(i, undefined));
+  assert.notEqual(signature(plain), signature({ ...plain, comments: item.comments }));
+  assert.notEqual(signature(plain), signature({ ...plain, annotations: [a] }));
   const exported = toHtml(itemDetail(item, undefined, {}));
   assert.doesNotMatch(exported, /<button/);
   assert.match(exported, /ask the shop/);
