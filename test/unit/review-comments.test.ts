@@ -191,6 +191,15 @@ test('the CLI: review <experiment> --comment T <annotation or item id>, without 
       resource.items[1]!.comments?.map((c) => c.text),
       ['on the item'],
     );
+    // --list shows them (a line each; in --json, under comments with where they are).
+    const listed = await run(['review', t.id, '--list', '--out', store]);
+    assert.match(listed.out, new RegExp(`comment on ${a.id}: "from the terminal" \\(cli, `));
+    assert.match(listed.out, new RegExp(`comment on item ${item.id}: "on the item"`));
+    const json = JSON.parse((await run(['review', t.id, '--list', '--json', '--out', store])).out) as { comments: unknown[] };
+    assert.deepEqual(
+      json.comments.map((c) => (c as { text: string; annotation_id?: string; item_id: string }).text),
+      ['from the terminal', 'on the item'],
+    );
     // Without the id it is on, or with an id that is not there: refused, nothing written.
     assert.equal((await run(['review', t.id, '--comment', 'lost', '--out', store])).code, 2);
     const missing = await run(['review', t.id, '--comment', 'lost', 'a-0000', '--out', store]);
