@@ -11,7 +11,7 @@ import type { ReviewedExperiment } from './core/review/reviewedResource';
 import { reviewWithHumans } from './core/review/humanAnnotations';
 import type { Verdict } from './core/review/verdict';
 import { VerdictStore } from './core/review/verdictStore';
-import { CommentStore } from './core/review/reviewComments';
+import { CommentStore, type ReviewComment } from './core/review/reviewComments';
 import { InputError, UsageError } from './cliErrors';
 import { refreshStoredSummaries, storedSummaries } from './core/experiments/summaryRefresh';
 import { storeWithExperiment } from './cliExperimentStore';
@@ -82,8 +82,11 @@ function review(argv: string[], io: Io, now: () => Date): number {
 
   if (commentOnly) return comment(store, reviewed, experimentId, commentTarget!, values.comment!, values.author ?? osUser(), now, io);
   if (values.list) {
-    if (values.json) io.out.write(JSON.stringify(listing(reviewed), null, 2) + '\n');
-    else printListing(reviewed, io.out);
+    const warnings: string[] = [];
+    const comments = new CommentStore(store).read(experimentId, warnings);
+    for (const w of warnings) io.err.write(`warning: ${shown(w)}\n`);
+    if (values.json) io.out.write(JSON.stringify(listing(reviewed, comments), null, 2) + '\n');
+    else printListing(reviewed, comments, io.out);
     return 0;
   }
   const annotationIdArg = (values.confirm ?? values.dismiss)!;
@@ -162,16 +165,18 @@ function loadReviewed(
   };
 }
 
-function listing(r: ReviewedExperiment) {
+function listing(r: ReviewedExperiment, comments: readonly ReviewComment[]) {
   return {
     annotations: r.located.map((l) => ({ conversation_id: l.conversationId, ...l.annotation })),
     stale_verdicts: r.stale,
     ...r.figures,
+    // The verdicts' comments (figures) and the comments that are not verdicts, on annotations and items.
+    comments: [...r.figures.comments, ...comments.map(({ kind: _kind, experiment_id: _experiment, ...c }) => c)],
   };
 }
 
 /** One line per annotation; trace and verdict text shown escaped, never obeyed by the terminal. */
-function printListing(r: ReviewedExperiment, out: NodeJS.WritableStream): void {
+function printListing(r: ReviewedExperiment, comments: readonly ReviewComment[], out: NodeJS.WritableStream): void {
   for (const l of r.located) {
     const a = l.annotation;
     const verdict = a.review
@@ -183,6 +188,8 @@ function printListing(r: ReviewedExperiment, out: NodeJS.WritableStream): void {
   }
   for (const s of r.stale)
     out.write(`${shown(`stale: ${s.annotation_id} ${s.verdict} ${JSON.stringify(s.text)}`)} (the annotation no longer exists)\n`);
+  for (const c of comments)
+    out.write(`${shown(`comment on ${c.annotation_id ?? `item ${c.item_id}`}: ${JSON.stringify(c.text)} (${c.author}, ${c.at})`)}\n`);
   const f = r.figures;
   out.write(`\n${f.passed_count}/${f.total_count} items pass, ${f.unreviewed_count} unreviewed; metrics exclude dismissed annotations\n`);
   for (const s of f.feedback_scores) out.write(`${s.name}  ${s.value.toFixed(3)}  ${s.reason}\n`);

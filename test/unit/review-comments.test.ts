@@ -14,6 +14,7 @@ import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { COMMENTS_FILE, CommentStore } from '../../server/core/review/reviewComments';
 import { commentLines } from '../../server/markerPublisher';
 import { buildServer, type Client } from '../../server/modules';
+import { buildRow, rowSignature } from '../../webview/lib/items';
 import { itemDetail } from '../../webview/lib/reportViews';
 import { textOf, toHtml } from '../../webview/lib/vnode';
 
@@ -190,6 +191,15 @@ test('the CLI: review <experiment> --comment T <annotation or item id>, without 
       resource.items[1]!.comments?.map((c) => c.text),
       ['on the item'],
     );
+    // --list shows them (a line each; in --json, under comments with where they are).
+    const listed = await run(['review', t.id, '--list', '--out', store]);
+    assert.match(listed.out, new RegExp(`comment on ${a.id}: "from the terminal" \\(cli, `));
+    assert.match(listed.out, new RegExp(`comment on item ${item.id}: "on the item"`));
+    const json = JSON.parse((await run(['review', t.id, '--list', '--json', '--out', store])).out) as { comments: unknown[] };
+    assert.deepEqual(
+      json.comments.map((c) => (c as { text: string; annotation_id?: string; item_id: string }).text),
+      ['from the terminal', 'on the item'],
+    );
     // Without the id it is on, or with an id that is not there: refused, nothing written.
     assert.equal((await run(['review', t.id, '--comment', 'lost', '--out', store])).code, 2);
     const missing = await run(['review', t.id, '--comment', 'lost', 'a-0000', '--out', store]);
@@ -246,11 +256,16 @@ test('the report: Comment… on each annotation and on the item in the live repo
     { onReview: (x, action) => calls.push(`${x.id}:${action}`), onItemComment: (i) => calls.push(`item ${i.id}`) },
   );
   const html = toHtml(live);
-  assert.match(html, /class="review-btn review-comment"/);
+  assert.match(html, /class="review-btn review-add-comment"/);
   assert.match(html, /class="review-btn review-item-comment"/);
   const text = textOf(live);
   assert.match(text, /ask the shop — ann · 2026-12-03 10:15 UTC/);
   assert.match(text, /fine otherwise — bo · 2026-12-03 11:00 UTC/);
+  // A new comment redraws the item's row (its signature changes), on the annotation or on the item.
+  const plain = { ...item, comments: undefined, annotations: [{ ...a, comments: undefined }] };
+  const signature = (i: ExperimentItem) => rowSignature(buildRow(i, undefined));
+  assert.notEqual(signature(plain), signature({ ...plain, comments: item.comments }));
+  assert.notEqual(signature(plain), signature({ ...plain, annotations: [a] }));
   const exported = toHtml(itemDetail(item, undefined, {}));
   assert.doesNotMatch(exported, /<button/);
   assert.match(exported, /ask the shop/);

@@ -184,9 +184,12 @@ export function rowSignature(row: ItemRow): string {
   return `${i.status}|${i.annotations.length}|${i.completed_at ?? ''}|${i.latency_ms ?? ''}|${i.output_tokens ?? ''}|${i.failure_reason ?? ''}|${i.hidden_annotations ?? 0}|${(i.detection_notes ?? []).join('\u0000')}|${row.conversation ? 1 : 0}|${reviewSignature(i)}`;
 }
 
-/** The verdicts on an item's annotations: a new verdict redraws its row. */
+/** The verdicts and comments on an item and its annotations: a new verdict or comment redraws its row. */
 function reviewSignature(item: ExperimentItem): string {
-  return item.annotations.map((a) => (a.review ? `${a.review.verdict}:${a.review.label ?? ''}:${a.review.at}` : '')).join(',');
+  const verdicts = item.annotations.map(
+    (a) => `${a.review ? `${a.review.verdict}:${a.review.label ?? ''}:${a.review.at}` : ''}#${a.comments?.length ?? 0}`,
+  );
+  return `${verdicts.join(',')}#${item.comments?.length ?? 0}`;
 }
 
 /**

@@ -63,7 +63,8 @@ export function reviewCell(
     h(
       'button',
       {
-        class: ['review-btn', `review-${action}`],
+        // "review-comment" is the verdict's comment under the state: the button is "review-add-comment".
+        class: ['review-btn', `review-${action === 'comment' ? 'add-comment' : action}`],
         type: 'button',
         title,
         disabled: disabled || undefined,

@@ -10,17 +10,14 @@ import {
   type ExperimentResource,
 } from '../../../common/schema';
 import type { ExperimentSummary, FieldError } from '../../../common/protocol';
-import { ExperimentLockedError, ExperimentStore, newExperimentId, type StoredSummary } from './experimentStore';
+import { ExperimentLockedError, ExperimentStore, newExperimentId } from './experimentStore';
 import { summarize } from './experimentSummary';
 import { newItems, pendingItem } from './experimentItems';
 import type { RunResolvers } from './runner';
 import { validateConfig } from './configValidation';
 import { withoutUrlCredentials } from './storedConfig';
-import { reviewWithHumans } from '../review/humanAnnotations';
 import type { ReviewedExperiment } from '../review/reviewedResource';
 import type { Verdict } from '../review/verdict';
-import { VerdictStore } from '../review/verdictStore';
-import { CommentStore, withComments, type ReviewComment } from '../review/reviewComments';
 import { datasetOrigin } from '../datasets/datasetOrigin';
 import { ExperimentInfoStore, type ExperimentInfo, type InfoUpdate } from './experimentInfo';
 import { tooDeepReason } from './conversationDepth';
@@ -28,6 +25,8 @@ import { type ExperimentChange, startRun } from './experimentRun';
 import { experimentResource } from './experimentResource';
 import { loadedState, type LiveExperiment } from './liveExperiment';
 import { StoredSummaries } from './storedSummaries';
+import { ReviewRecords } from './reviewRecords';
+import type { ReviewComment } from '../review/reviewComments';
 import { experimentsReached, refreshStoredSummaries } from './summaryRefresh';
 import { hasOpenBatch } from '../inference/batch/batchLog';
 import { PROCESS_STOPPING } from './batchedRun';
@@ -65,17 +64,12 @@ export class ExperimentService {
   private readonly listed: StoredSummaries;
   /** Problems of the store already said (each once per process). */
   private readonly reported = new Set<string>();
-  /** People's verdicts, each experiment's file read again only when it changed. */
-  private readonly verdicts: VerdictStore;
-  /** Summaries of experiments open here and not running, by their items, with the verdicts' fingerprint. */
-  private readonly idleSummaries = new WeakMap<ExperimentItem[], { fingerprint: string; summary: StoredSummary }>();
-  /** People's comments that are not verdicts (their experiment's only: read per call). */
-  private readonly comments: CommentStore;
+  /** People's verdicts and comments, and summaries with the verdicts counted. */
+  private readonly reviews: ReviewRecords;
 
   constructor(private readonly opts: ServiceOptions) {
     this.listed = new StoredSummaries(opts.store);
-    this.verdicts = new VerdictStore(opts.store);
-    this.comments = new CommentStore(opts.store);
+    this.reviews = new ReviewRecords(opts.store, (problems) => this.reportOnce(problems));
   }
 
   /** Validates like the server must: schema, then ids, then what can run here. */
@@ -151,7 +145,7 @@ export class ExperimentService {
     const out: ExperimentSummary[] = [];
     // Read once for the whole list, and only when an experiment is summarised from its items.
     let verdicts: readonly Verdict[] | undefined;
-    const allVerdicts = () => (verdicts ??= this.allVerdicts());
+    const allVerdicts = () => (verdicts ??= this.reviews.verdicts());
     for (const id of new Set([...ids, ...this.live.keys()])) {
       try {
         out.push(this.listedSummary(id, allVerdicts));
@@ -166,7 +160,7 @@ export class ExperimentService {
    * Experiment `id`'s summary as `list` gives it, without opening it when it is not open here (its
    * stored summary, or its items read once and let go).
    */
-  listedSummary(id: string, verdicts: () => readonly Verdict[] = () => this.allVerdicts()): ExperimentSummary {
+  listedSummary(id: string, verdicts: () => readonly Verdict[] = () => this.reviews.verdicts()): ExperimentSummary {
     const exp = this.live.get(id);
     if (exp) return this.summary(exp, verdicts);
     return this.withChangedTags(this.listed.summaryOf(id, () => this.summary(this.read(id), verdicts)));
@@ -185,11 +179,9 @@ export class ExperimentService {
     const exp = this.get(id);
     // Annotations get their ids and verdicts; metrics leave dismissed annotations out.
     const warnings: string[] = [];
-    const verdicts = this.verdicts.readAll(warnings);
     const info = new ExperimentInfoStore(this.opts.store).read(exp.record, warnings);
-    const comments = this.comments.read(id, warnings);
     this.reportOnce(warnings);
-    return experimentResource(exp, verdicts, info, comments);
+    return experimentResource(exp, this.reviews.verdicts(), info, this.reviews.comments(id));
   }
 
   /** Replaces an experiment's tags or metadata, or adds a comment on it (experimentInfo.ts). */
@@ -199,18 +191,13 @@ export class ExperimentService {
 
   /** The items as reviewed: ids, verdicts, and the annotations people added (markers and verdicts need them). */
   reviewed(id: string): ReviewedExperiment {
-    const exp = this.get(id);
-    const reviewed = reviewWithHumans(exp.record, exp.items, exp.conversations, this.allVerdicts());
-    const warnings: string[] = [];
-    const items = withComments(reviewed.items, this.comments.read(id, warnings));
-    this.reportOnce(warnings);
-    return { ...reviewed, items };
+    return this.reviews.reviewed(this.get(id));
   }
 
   /** Appends a person's comment on an annotation or item (not a verdict: no count changes), flushed before this returns. */
   addComment(comment: ReviewComment): void {
     if (!this.has(comment.experiment_id)) throw new Error(`no experiment with id "${comment.experiment_id}"`);
-    this.comments.append(comment);
+    this.reviews.appendComment(comment);
   }
 
   /**
@@ -224,9 +211,9 @@ export class ExperimentService {
     // Which experiments it reaches does not depend on verdicts: listed before the append, so that
     // listing does not read the reviewed experiment in full for a summary about to be rewritten.
     const listed = this.list();
-    this.verdicts.append(verdict.experiment_id, verdict);
+    this.reviews.appendVerdict(verdict);
     const running = (id: string) => this.live.get(id)?.run != null;
-    refreshStoredSummaries(this.opts.store, verdict, listed, this.allVerdicts(), running, (m) => this.warn(m));
+    refreshStoredSummaries(this.opts.store, verdict, listed, this.reviews.verdicts(), running, (m) => this.warn(m));
     return experimentsReached(verdict, listed);
   }
 
@@ -385,38 +372,18 @@ export class ExperimentService {
 
   /** `locked`: the caller already holds the experiment's run lock. */
   private startRun(exp: LiveExperiment, locked = false): void {
-    // The run changes the items in place: a summary kept from before is out of date.
-    this.idleSummaries.delete(exp.items);
+    this.reviews.forgetSummary(exp);
     const callbacks = {
       warn: (m: string) => this.warn(m),
       isHeld: () => this.live.has(exp.record.id),
-      summary: () => summarize(exp.record, exp.items, { verdicts: this.allVerdicts(), conversations: exp.conversations }),
+      summary: () => summarize(exp.record, exp.items, { verdicts: this.reviews.verdicts(), conversations: exp.conversations }),
     };
     startRun(exp, this.opts, callbacks, locked);
   }
 
-  /** Every stored verdict (they carry over between experiments); problems said once. */
-  private allVerdicts(): Verdict[] {
-    const warnings: string[] = [];
-    const verdicts = this.verdicts.readAll(warnings);
-    this.reportOnce(warnings);
-    return verdicts;
-  }
-
-  /**
-   * With people's verdicts counted (experimentSummary.ts). An experiment that is not running keeps
-   * its summary while the verdict files are as they were (the server lists on every marker publish).
-   */
-  private summary(exp: LiveExperiment, verdicts: () => readonly Verdict[] = () => this.allVerdicts()): ExperimentSummary {
-    const all = verdicts();
-    const fingerprint = this.verdicts.fingerprint;
-    const cached = exp.run ? undefined : this.idleSummaries.get(exp.items);
-    let summary = cached?.fingerprint === fingerprint ? cached.summary : undefined;
-    if (!summary) {
-      summary = summarize(exp.record, exp.items, { verdicts: all, conversations: exp.conversations });
-      if (!exp.run) this.idleSummaries.set(exp.items, { fingerprint, summary });
-    }
-    return this.withChangedTags({ ...summary, running: exp.run !== null });
+  /** With people's verdicts counted (experimentSummary.ts, reviewRecords.ts). */
+  private summary(exp: LiveExperiment, verdicts?: () => readonly Verdict[]): ExperimentSummary {
+    return this.withChangedTags({ ...this.reviews.summary(exp, verdicts), running: exp.run !== null });
   }
 
   /** Tags changed after create live in info.json, not in the summary stored with the record. */

@@ -1,7 +1,9 @@
 // The report's info line as a user uses it (issue 17): a pass-through experiment made with the form;
 // in its report, "Edit" on the tags line opens a field — Escape leaves the tags as they were, Enter
 // saves "baseline, judge-v3" (two tag badges); "Add comment" adds a comment on the experiment ("1
-// comment", the text in its tooltip). Then F1 → "Filter Experiments by Tag…" offers the new tag and
+// comment", the text in its tooltip). In an expanded item, "Comment…" on an annotation and "Comment on
+// item…" ask for the text in an input box; the comments show under the annotation and the item, and
+// the annotation stays "Not reviewed". Then F1 → "Filter Experiments by Tag…" offers the new tag and
 // the Experiments view says it filters by it. Screenshots of each step (test/artifacts/ui/).
 //
 //   node test/editor/ui/infoLineFlow.mjs [--extension <dir>]     (the flow alone, in its own session)
@@ -25,6 +27,8 @@ import { repoRoot } from '../paths.mjs';
 const NAME = 'info-line flow';
 const TAGS = ['baseline', 'judge-v3'];
 const COMMENT = 'First run with the new label set';
+const ANNOTATION_COMMENT = 'Ask the shop whether 42 is the sale price';
+const ITEM_COMMENT = 'The rest of the answer is fine';
 
 /** What the info line shows: its tag badges, the comments count and its tooltip, whether a field is open. */
 function readInfoLine(frame) {
@@ -101,6 +105,33 @@ export async function editInfoLine(page) {
   await frame.locator('.info-comments').hover();
   await screenshot(page, 'info-line-comment');
 
+  // Comments that are not verdicts, on an annotation and on its item, through the input box.
+  const row = frame.locator('.items .row', { has: frame.locator('.conv-id', { hasText: /^price-kettle$/ }) });
+  await row.click();
+  const answer = async (button, text) => {
+    await button.click();
+    const input = quickInput(page).locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+    await input.press('Enter');
+  };
+  await answer(frame.locator('.detail-row .review-add-comment').first(), ANNOTATION_COMMENT);
+  await answer(frame.locator('.detail-row .review-item-comment').first(), ITEM_COMMENT);
+  const notes = await waitInFrame(
+    frame,
+    ([a, i]) => {
+      const onAnnotation = [...document.querySelectorAll('.detail-row .ann-table .review-note')].map((n) => n.textContent ?? '');
+      const onItem = [...document.querySelectorAll('.detail-row .item-comments .review-note')].map((n) => n.textContent ?? '');
+      const state = document.querySelector('.detail-row .ann-table .review-state')?.textContent ?? '';
+      return onAnnotation.some((t) => t.includes(a)) && onItem.some((t) => t.includes(i)) ? { onAnnotation, onItem, state } : null;
+    },
+    [ANNOTATION_COMMENT, ITEM_COMMENT],
+    { timeout: 15_000, what: 'the comments under the annotation and the item' },
+  );
+  if (!/Not reviewed/.test(notes.state)) throw new Error(`a comment changed the annotation's review: "${notes.state}"`);
+  await frame.locator('.detail-row .item-comments').first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'report-comments');
+
   // The Experiments view filters by the new tag (F1, as a person would).
   await openActivityBarContainer(page, 'Hallucination Lab');
   await widenSideBar(page, 480);
@@ -124,7 +155,7 @@ export async function editInfoLine(page) {
   await screenshot(page, 'info-line-tag-filter');
   const errors = (await notifications(page)).filter((n) => /Hallucination Lab/.test(n) && /fail|error|cannot/i.test(n));
   if (errors.length) throw new Error(`notifications raised by the flow: ${JSON.stringify(errors)}`);
-  return { before, cancelled, tagged, commented, offered, described, listed };
+  return { before, cancelled, tagged, commented, notes, offered, described, listed };
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
