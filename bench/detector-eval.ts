@@ -4,11 +4,15 @@
 // acceptable values, and positives with one injected fault each. Prints per category and overall:
 // precision, recall, F1 (a case is flagged when it gets ≥ 1 annotation), how often a flagged
 // positive names the right tool and parameter, the false-positive rates, throughput, and the
-// calibration table (share of annotations at each confidence that are right).
+// calibration table (share of annotations at each confidence that are right). "unverifiable"
+// counts the cases left clean only because a value may come from an earlier call's missing
+// result (see unansweredCalls.ts); a positive among them counts as a miss in recall.
 // Run: node --import tsx bench/detector-eval.ts [--verbose] [--category NAME]
 import type { Annotation, Conversation } from '../common/schema';
 import { calibrated, setCalibration } from '../server/core/detectors/local/confidence';
+import type { DetectionReport } from '../server/core/detectors/detector';
 import { detectLocal } from '../server/core/detectors/local/index';
+import { UNANSWERED_CALL_NOTE } from '../server/core/detectors/local/unansweredCalls';
 import { buildCases, type Case } from './detectorCases';
 
 const verbose = process.argv.includes('--verbose');
@@ -17,12 +21,17 @@ const onlyCategory = (() => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
 
-/** Every response of the case (one message, or a multi-turn turn's steps) judged on what came before it. */
-function detect(c: Conversation, judgeFrom: number): Annotation[] {
-  const out: Annotation[] = [];
+/**
+ * Every response of the case (one message, or a multi-turn turn's steps) judged on what came
+ * before it; `unverifiable`: the detector left a value out because an earlier call's result is
+ * missing from the trace.
+ */
+function detect(c: Conversation, judgeFrom: number): { anns: Annotation[]; unverifiable: boolean } {
+  const anns: Annotation[] = [];
+  const report: DetectionReport = { notes: [], hidden: 0 };
   for (let i = judgeFrom; i < c.messages.length; i++)
-    out.push(...detectLocal({ conversation: c, messageIndex: i, message: c.messages[i]! }));
-  return out;
+    anns.push(...detectLocal({ conversation: c, messageIndex: i, message: c.messages[i]!, report }));
+  return { anns, unverifiable: report.notes.includes(UNANSWERED_CALL_NOTE) };
 }
 
 interface Tally {
@@ -33,8 +42,19 @@ interface Tally {
   referenceFlagged: number;
   hardNegatives: number;
   hardFlagged: number;
+  /** cases left without an annotation but with a value left unverifiable (an earlier call's result missing) */
+  unverifiable: number;
 }
-const empty = (): Tally => ({ positives: 0, tp: 0, located: 0, references: 0, referenceFlagged: 0, hardNegatives: 0, hardFlagged: 0 });
+const empty = (): Tally => ({
+  positives: 0,
+  tp: 0,
+  located: 0,
+  references: 0,
+  referenceFlagged: 0,
+  hardNegatives: 0,
+  hardFlagged: 0,
+  unverifiable: 0,
+});
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toFixed(3) : '  n/a';
@@ -52,25 +72,27 @@ function main(): void {
   let cases = buildCases();
   if (onlyCategory) cases = cases.filter((c) => c.category === onlyCategory);
   const t0 = process.cpuUsage();
-  const results = cases.map((c) => ({ c, anns: detect(c.conversation, c.judgeFrom) }));
+  const results = cases.map((c) => ({ c, ...detect(c.conversation, c.judgeFrom) }));
   const cpu = process.cpuUsage(t0);
   const cpuSecs = (cpu.user + cpu.system) / 1e6;
 
   const byCategory = new Map<string, Tally>();
   const overall = empty();
-  const byKind = new Map<string, { n: number; flagged: number }>();
+  const byKind = new Map<string, { n: number; flagged: number; unverifiable: number }>();
   const calibration = new Map<string, { n: number; right: number }>();
   const lines: string[] = [];
   let offsetErrors = 0;
-  for (const { c, anns } of results) {
+  for (const { c, anns, unverifiable } of results) {
     const t = byCategory.get(c.category) ?? empty();
     byCategory.set(c.category, t);
     const flagged = anns.length > 0;
-    const k = byKind.get(c.kind) ?? { n: 0, flagged: 0 };
+    const k = byKind.get(c.kind) ?? { n: 0, flagged: 0, unverifiable: 0 };
     byKind.set(c.kind, k);
     k.n++;
     if (flagged) k.flagged++;
+    else if (unverifiable) k.unverifiable++;
     for (const x of [t, overall]) {
+      if (!flagged && unverifiable) x.unverifiable++;
       if (c.group === 'positive') {
         x.positives++;
         if (flagged) x.tp++;
@@ -116,7 +138,7 @@ function main(): void {
   console.log(
     `${cases.length} cases (${results.filter((r) => r.c.group === 'positive').length} positives, ${results.filter((r) => r.c.group === 'reference').length} reference calls, ${results.filter((r) => r.c.group === 'hard_negative').length} hard negatives)\n`,
   );
-  const header = `${'category'.padEnd(24)} ${'pos'.padStart(5)} ${'neg'.padStart(5)}  precision recall   F1     located  ref-FPR  hard-FPR (n)`;
+  const header = `${'category'.padEnd(24)} ${'pos'.padStart(5)} ${'neg'.padStart(5)}  precision recall   F1     located  ref-FPR  hard-FPR (n)   unverifiable`;
   console.log(header);
   const row = (name: string, t: Tally): void => {
     const fp = t.referenceFlagged + t.hardFlagged;
@@ -124,7 +146,9 @@ function main(): void {
     const recall = t.tp / t.positives;
     const f1 = (2 * precision * recall) / (precision + recall);
     console.log(
-      `${name.padEnd(24)} ${String(t.positives).padStart(5)} ${String(t.references + t.hardNegatives).padStart(5)}  ${fmt(precision)}     ${fmt(recall)}  ${fmt(f1)}  ${fmt(t.located / t.tp)}    ${fmt(t.referenceFlagged / t.references)}   ${fmt(t.hardFlagged / t.hardNegatives)} (${t.hardNegatives})`,
+      `${name.padEnd(24)} ${String(t.positives).padStart(5)} ${String(t.references + t.hardNegatives).padStart(5)}  ${fmt(precision)}     ${fmt(recall)}  ${fmt(f1)}  ${fmt(t.located / t.tp)}    ${fmt(t.referenceFlagged / t.references)}   ${fmt(t.hardFlagged / t.hardNegatives)} (${t.hardNegatives})`.padEnd(
+        102,
+      ) + String(t.unverifiable).padStart(5),
     );
   };
   for (const [name, t] of [...byCategory.entries()].sort()) row(name, t);
@@ -132,7 +156,9 @@ function main(): void {
 
   console.log('\nflagged per kind:');
   for (const [kind, k] of [...byKind.entries()].sort())
-    console.log(`  ${kind.padEnd(22)} ${String(k.flagged).padStart(5)} / ${k.n}  (${fmt(k.flagged / k.n)})`);
+    console.log(
+      `  ${kind.padEnd(22)} ${String(k.flagged).padStart(5)} / ${k.n}  (${fmt(k.flagged / k.n)})${k.unverifiable > 0 ? `; ${k.unverifiable} not flagged, left unverifiable` : ''}`,
+    );
   console.log(`annotations whose text ≠ the arguments' slice at their offsets: ${offsetErrors}`);
   console.log(
     `\nthroughput: ${cases.length} conversations in ${cpuSecs.toFixed(2)} CPU-s → ${Math.round(cases.length / cpuSecs)} conversations per CPU-second (one core)`,

@@ -100,3 +100,10 @@ test('a declared output schema (MCP outputSchema) says what the earlier call ret
   // without the calls, the same zip codes are made up
   assert.equal(judge([user, call('c3', 'estimate_distance', { from_zip: '83214', to_zip: '74532' })], geo).anns.length, 2);
 });
+
+test('a result that names no call answers the calls before it: the id must then be in it', () => {
+  const anonymous: Message = { role: 'tool', content: '{"user_id": "USR001"}' };
+  assert.equal(judge([ask, lookup, anonymous, call('c2', 'send_message', { receiver_id: 'USR002', message: 'hello' })]).anns.length, 1);
+  const byName: Message = { role: 'get_user_id', content: '{"user_id": "USR001"}' };
+  assert.equal(judge([ask, lookup, byName, call('c2', 'send_message', { receiver_id: 'USR002', message: 'hello' })]).anns.length, 1);
+});

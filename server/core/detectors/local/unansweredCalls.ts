@@ -102,19 +102,24 @@ function toolStems(name: string, tools: readonly ToolDefinition[], withOutput: b
 
 /**
  * The output stems of every call made in a message before `messageIndex` that no tool result
- * before `messageIndex` answers (by call id, or by the tool's name as some producers record it).
- * Empty when every earlier call has its result.
+ * before `messageIndex` answers: by call id, by the tool's name (as some producers record it), or
+ * — a result that names no call, or a call without an id — by any result after the call.
+ * Empty when every earlier call has its result. One pass over the messages.
  */
 export function unansweredCallOutputs(conversation: Conversation, messageIndex: number): ReadonlySet<string> {
   const end = Math.min(messageIndex, conversation.messages.length);
   const answeredIds = new Set<string>();
   const answeredNames = new Set<string>();
+  let lastResult = -1;
+  let lastAnonymousResult = -1;
   for (let i = 0; i < end; i++) {
     const m = conversation.messages[i]!;
     if (m.role === 'assistant' || m.role === 'user' || m.role === 'system' || m.role === 'developer') continue;
+    lastResult = i;
     if (m.tool_call_id !== undefined) answeredIds.add(m.tool_call_id);
     if (m.name !== undefined) answeredNames.add(m.name);
     if (m.role !== 'tool' && m.role !== 'function') answeredNames.add(m.role);
+    else if (m.tool_call_id === undefined && m.name === undefined) lastAnonymousResult = i;
   }
   const out = new Set<string>();
   const tools = conversation.tools ?? [];
@@ -122,9 +127,8 @@ export function unansweredCallOutputs(conversation: Conversation, messageIndex: 
     const calls = conversation.messages[i]!.tool_calls;
     if (!calls) continue;
     for (const c of calls) {
-      if ((c.id !== undefined && answeredIds.has(c.id)) || answeredNames.has(c.function.name)) continue;
-      // a call without an id is answered by any tool message after it
-      if (c.id === undefined && conversation.messages.slice(i + 1, end).some((m) => m.role === 'tool' || m.role === 'function')) continue;
+      if (answeredNames.has(c.function.name) || lastAnonymousResult > i) continue;
+      if (c.id === undefined ? lastResult > i : answeredIds.has(c.id)) continue;
       for (const s of toolStems(c.function.name, tools, true)) out.add(s);
     }
   }
