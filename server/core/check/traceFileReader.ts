@@ -89,7 +89,8 @@ export async function readTraceFile(
   const source = indexer.spanSource();
   if (!source || signal?.aborted) return { file: { ...head, count: indexed.count, coverage: indexed.coverage }, size };
 
-  // Spans: their traces read again one at a time.
+  // Spans: their traces read again one at a time (the record table is kept meanwhile: without room to grow).
+  source.records.trim();
   const coverage: SpanFileCoverage = { llmCalls: 0, read: 0, reasons: new Set() };
   const readRange = decoded
     ? (start: number, end: number) => decoded.toString('utf8', start, end)
