@@ -15,6 +15,8 @@ import { judgeTraced } from '../../server/core/experiments/judgeTraced';
 import { localDetector } from '../../server/core/detectors/local/index';
 import { TraceFileIndexer } from '../../server/core/formats/indexer';
 import { RecordTable } from '../../server/core/formats/recordTable';
+import { protobufTracesToJsonFile } from '../../server/core/formats/protobufJsonFile';
+import { otlpProtobufAsJson } from '../../server/core/formats/protobufTraceFile';
 import { agentTraceSpans, writeOtlpSpanLines } from '../../bench/otlpSpanFile';
 
 const gc = (() => {
@@ -137,4 +139,39 @@ test('record anchors come back as they were added, long document paths included'
     anchors.map((_, i) => records.anchor(i)),
     anchors,
   );
+});
+
+test('a protobuf file becomes, one resource entry at a time, the OTLP/JSON text decoding it whole gives', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-check-pb-'));
+  try {
+    const producers = path.join(__dirname, '..', 'fixtures', 'producers');
+    const files = fs
+      .readdirSync(producers)
+      .filter((f) => f.endsWith('.pb'))
+      .map((f) => path.join(producers, f));
+    assert.ok(files.length >= 10);
+    // Two requests written one after the other are one request with the entries of both.
+    const twice = path.join(dir, 'twice.pb');
+    fs.writeFileSync(twice, Buffer.concat([fs.readFileSync(files[0]!), fs.readFileSync(files[1]!)]));
+    // Bytes cut short, and bytes that are not a request: left to the whole decoding (which names the problem).
+    const cut = path.join(dir, 'cut.pb');
+    fs.writeFileSync(cut, fs.readFileSync(files[0]!).subarray(0, 200));
+    const text = path.join(dir, 'text.pb');
+    fs.writeFileSync(text, '{"resourceSpans":[]}');
+    const convert = (file: string) => {
+      const out = path.join(dir, `${path.basename(file)}.json`);
+      const fd = fs.openSync(file, 'r');
+      try {
+        return protobufTracesToJsonFile(fd, out) ? fs.readFileSync(out, 'utf8') : null;
+      } finally {
+        fs.closeSync(fd);
+        fs.rmSync(out, { force: true });
+      }
+    };
+    for (const f of [...files, twice]) assert.equal(convert(f), otlpProtobufAsJson(fs.readFileSync(f)), path.basename(f));
+    assert.equal(convert(cut), null);
+    assert.equal(convert(text), null);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

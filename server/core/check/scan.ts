@@ -94,6 +94,7 @@ async function scanFile(abs: string, options: ScanOptions, into: FindingSink): P
       {
         ...(options.signal ? { signal: options.signal } : {}),
         onRead: (h) => void (head = h),
+        ...(into.scratchFile ? { scratchFile: () => into.scratchFile!() } : {}),
         // LLM calls of the file that could not be read are left out and named, never counted as clean.
         onUnread: (u) =>
           unreadCalls.add({ file: shown, conversationId: u.spanId, reason: `line ${u.line + 1}: LLM call not read: ${u.reason}` }),

@@ -8,6 +8,7 @@ import type { Conversation } from '../../../common/schema';
 import type { FileCoverage } from '../../../common/protocol';
 import { readByteRange } from '../byteRange';
 import { TraceFileIndexer, type FormatChoice, type IndexedFile } from '../formats/indexer';
+import { protobufTracesToJsonFile } from '../formats/protobufJsonFile';
 import { isProtobufTraceFile, otlpProtobufAsJson } from '../formats/protobufTraceFile';
 import { LAZY_INDEX_BYTES } from '../traceIndex';
 import { isJsonl } from '../traceParser';
@@ -37,6 +38,8 @@ export interface ReadOptions {
   onRead?(head: FileHead): void;
   /** Each LLM call that became no conversation, with why, as it is met. */
   onUnread?(call: UnreadCall): void;
+  /** A new path in a private folder (a protobuf file's OTLP/JSON text goes there rather than in memory). */
+  scratchFile?(): string;
 }
 
 export async function readTraceFile(
@@ -45,7 +48,7 @@ export async function readTraceFile(
   displayName: string,
   format: FormatChoice | undefined,
   visit: ConversationVisitor,
-  { signal, onRead, onUnread }: ReadOptions = {},
+  { signal, onRead, onUnread, scratchFile }: ReadOptions = {},
 ): Promise<ReadTraceFile> {
   const size = fs.fstatSync(fd).size;
   const protobuf = isProtobufTraceFile(file);
@@ -67,43 +70,59 @@ export async function readTraceFile(
     for (let i = 0; i < queue.length && !signal?.aborted; i++) await visit(queue[i]!, position++, queue[i]!.id);
     queue.length = 0;
   };
-  // A protobuf file is decoded whole: its byte ranges are in the decoded text, which is kept to read spans again.
+  // A protobuf file is read as its OTLP/JSON text: written to a scratch file one resource entry at a
+  // time when the sink gives one (its spans are read again from there), else decoded whole in memory.
   let decoded: Buffer | null = null;
-  if (protobuf) {
-    decoded = Buffer.from(otlpProtobufAsJson(fs.readFileSync(fd)), 'utf8');
-    indexer.push(decoded);
-  } else
-    for (let offset = 0; !signal?.aborted;) {
-      // A fresh buffer per chunk: records spanning chunks keep references to earlier ones.
-      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-      const n = fs.readSync(fd, buf, 0, CHUNK_BYTES, offset);
-      if (n <= 0) break;
-      offset += n;
-      indexer.push(buf.subarray(0, n));
-      await drain();
+  let textFd = fd;
+  let scratch: string | null = null;
+  try {
+    if (protobuf) {
+      scratch = scratchFile?.() ?? null;
+      if (scratch !== null && protobufTracesToJsonFile(fd, scratch)) textFd = fs.openSync(scratch, 'r');
+      else decoded = Buffer.from(otlpProtobufAsJson(fs.readFileSync(fd)), 'utf8');
     }
-  const indexed = indexer.end();
-  await drain();
-  const head: FileHead = { isTrace: indexed.isTrace, problems: indexed.problems, format: indexed.format };
-  onRead?.(head);
-  const source = indexer.spanSource();
-  if (!source || signal?.aborted) return { file: { ...head, count: indexed.count, coverage: indexed.coverage }, size };
-
-  // Spans: their traces read again one at a time.
-  const coverage: SpanFileCoverage = { llmCalls: 0, read: 0, reasons: new Set() };
-  const readRange = decoded
-    ? (start: number, end: number) => decoded.toString('utf8', start, end)
-    : (start: number, end: number) => readByteRange(fd, start, end);
-  const conversations = spanFileConversations(
-    { source, file, displayName, readRange, onUnread: (u) => onUnread?.(u) },
-    membership,
-    coverage,
-  );
-  for (const c of conversations) {
-    if (signal?.aborted) break;
-    const p = position++;
-    await visit({ ...c, position: p }, p, c.id);
+    if (decoded) indexer.push(decoded);
+    else
+      for (let offset = 0; !signal?.aborted;) {
+        // A fresh buffer per chunk: records spanning chunks keep references to earlier ones.
+        const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+        const n = fs.readSync(textFd, buf, 0, CHUNK_BYTES, offset);
+        if (n <= 0) break;
+        offset += n;
+        indexer.push(buf.subarray(0, n));
+        await drain();
+      }
+    return await visitSpans();
+  } finally {
+    if (textFd !== fd) fs.closeSync(textFd);
+    if (scratch !== null) fs.rmSync(scratch, { force: true });
   }
-  const unread = [...coverage.reasons].map((reason) => ({ spanId: null, line: 0, reason }));
-  return { file: { ...head, count: 0, coverage: { llmCalls: coverage.llmCalls, read: coverage.read, unread } }, size };
+
+  async function visitSpans(): Promise<ReadTraceFile> {
+    const indexed = indexer.end();
+    await drain();
+    const head: FileHead = { isTrace: indexed.isTrace, problems: indexed.problems, format: indexed.format };
+    onRead?.(head);
+    const source = indexer.spanSource();
+    if (!source || signal?.aborted) return { file: { ...head, count: indexed.count, coverage: indexed.coverage }, size };
+
+    // Spans: their traces read again one at a time (the record table is kept meanwhile: without room to grow).
+    source.records.trim();
+    const coverage: SpanFileCoverage = { llmCalls: 0, read: 0, reasons: new Set() };
+    const readRange = decoded
+      ? (start: number, end: number) => decoded.toString('utf8', start, end)
+      : (start: number, end: number) => readByteRange(textFd, start, end);
+    const conversations = spanFileConversations(
+      { source, file, displayName, readRange, onUnread: (u) => onUnread?.(u) },
+      membership,
+      coverage,
+    );
+    for (const c of conversations) {
+      if (signal?.aborted) break;
+      const p = position++;
+      await visit({ ...c, position: p }, p, c.id);
+    }
+    const unread = [...coverage.reasons].map((reason) => ({ spanId: null, line: 0, reason }));
+    return { file: { ...head, count: 0, coverage: { llmCalls: coverage.llmCalls, read: coverage.read, unread } }, size };
+  }
 }

@@ -13,9 +13,9 @@ export type SpanFacts = Pick<SpanRecord, 'traceId' | 'spanId' | 'startMs' | 'end
 export class TraceMembership {
   private traceOfSpan = new Column(new Uint32Array(1024));
   private seqOfSpan = new Column(new Float64Array(1024));
-  private readonly numbers = new TraceNumbers();
+  private numbers = new TraceNumbers();
   /** Spans without a trace id already met (a span written twice is kept once, as `groupByTrace` does). */
-  private readonly untraced = new SeenIds();
+  private untraced = new SeenIds();
   private traces = 0;
 
   get spanCount(): number {
@@ -51,9 +51,11 @@ export class TraceMembership {
     const sorted = new Float64Array(n);
     const next = starts.slice(0, this.traces);
     for (let i = 0; i < n; i++) sorted[next[this.traceOfSpan.get(i)]!++] = this.seqOfSpan.get(i);
-    // The per-span columns are not needed any more: let them go before the traces are read.
+    // The per-span columns and the id tables are not needed any more: let them go before the traces are read.
     this.traceOfSpan = new Column(new Uint32Array(0));
     this.seqOfSpan = new Column(new Float64Array(0));
+    this.numbers = new TraceNumbers();
+    this.untraced = new SeenIds();
     for (let t = 0; t < this.traces; t++) yield sorted.subarray(starts[t]!, starts[t + 1]!);
   }
 }

@@ -26,11 +26,15 @@ export class Column<T extends TypedColumn> {
   set(i: number, v: number): void {
     this.data[i] = v;
   }
+  /** Lets go of the room kept to grow (up to as much again as it holds): no row is added after. */
+  trim(): void {
+    if (this.data.length > this.size) this.data = this.data.slice(0, this.size) as T;
+  }
 }
 
 /** Strings that repeat (hints, model names) kept once, each row holding a small code. */
 export class InternedColumn {
-  private readonly codes = new Column(new Uint32Array(1024));
+  readonly codes = new Column(new Uint32Array(1024));
   private readonly names: Array<string | null> = [null];
   private readonly byName = new Map<string, number>();
   push(s: string | null): void {
@@ -70,7 +74,7 @@ class InternedPaths {
 }
 
 /**
- * Where records are, about 44 bytes a record and nothing per record on the JS heap. A record is
+ * Where records are, 44 bytes a record and nothing per record on the JS heap. A record is
  * the value at `anchor` (with its byte range when streamed from disk), or the value at `inner`
  * inside it (a span inside an OTLP export line: its few distinct inner paths are kept once).
  * Anchor paths are coded: -1 for [], n for [n] (an element of a top-level array), -2 - p for a
@@ -82,7 +86,7 @@ export class RecordTable {
   private readonly charCol = new Column(new Uint32Array(1024));
   private readonly startCol = new Column(new Float64Array(1024));
   private readonly endCol = new Column(new Float64Array(1024));
-  private readonly pathCode = new Column(new Float64Array(1024));
+  private readonly pathCode = new Column(new Int32Array(1024));
   private readonly lastCol = new Column(new Uint32Array(1024));
   private readonly innerCol = new Column(new Uint32Array(1024));
   private readonly ctxCol = new Column(new Uint32Array(1024));
@@ -104,7 +108,8 @@ export class RecordTable {
     const last = p[p.length - 1];
     let tail = 0;
     if (p.length === 0) this.pathCode.push(-1);
-    else if (p.length === 1 && typeof last === 'number') this.pathCode.push(last);
+    else if (p.length === 1 && typeof last === 'number' && Number.isInteger(last) && last >= 0 && last <= 0x7fffffff)
+      this.pathCode.push(last);
     else if (typeof last === 'number' && Number.isInteger(last) && last >= 0 && last <= 0xffffffff) {
       this.pathCode.push(-3 - this.prefixes.code(p.slice(0, -1)));
       tail = last;
@@ -117,6 +122,21 @@ export class RecordTable {
     this.ctxCol.push(ctx);
     this.hints.push(hint);
     return i;
+  }
+  /** Once every record was added (a large file's table is kept while it is read again): the columns' room to grow let go. */
+  trim(): void {
+    for (const c of [
+      this.lineCol,
+      this.charCol,
+      this.startCol,
+      this.endCol,
+      this.pathCode,
+      this.lastCol,
+      this.innerCol,
+      this.ctxCol,
+      this.hints.codes,
+    ])
+      c.trim();
   }
   /** Byte range of the record's text in the file (-1: not streamed from a file). */
   byteStart(i: number): number {
