@@ -2,7 +2,10 @@
 // completed trace), against a bare node:http server that only discards the body, in the same run,
 // with the same client: the real OTel SDK exporters (OTLP/HTTP JSON and protobuf), 8 exports in
 // flight. Each server runs in its own process; the client is this one.
-//   node --import tsx bench/receiver.ts [--spans 20000] [--batch 100]
+// --lsp: the receiver inside the language server (dist/server.js, `npm run build` first), started
+// by request as the editor starts it — writing, indexing the live file, detecting and publishing
+// markers — instead of the CLI's.
+//   node --import tsx bench/receiver.ts [--spans 20000] [--batch 100] [--lsp]
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +14,8 @@ import { context, trace as otelTrace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import * as P from '../common/protocol';
+import { startServer } from '../test/support/lspClient';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -19,6 +24,7 @@ const arg = (name: string, fallback: number): number => {
 const SPANS = arg('--spans', 20_000);
 const BATCH = arg('--batch', 100);
 const IN_FLIGHT = 8;
+const LSP = process.argv.includes('--lsp');
 const SPANS_PER_TRACE = 10;
 
 const cities = ['Paris', 'Lisbon', 'Oslo', 'Berlin', 'Madrid', 'Rome'];
@@ -80,6 +86,56 @@ interface Server {
   stdout: () => string;
   /** When each `trace <id>` line was read from the receiver's output. */
   judgedAt: Map<string, number>;
+}
+
+/** A receiver under test: the CLI's or the language server's. */
+interface Receiver {
+  pid: number;
+  port: number;
+  judgedAt: Map<string, number>;
+  hallucinations(): number;
+  stop(): Promise<void>;
+}
+
+async function startCli(repo: string, work: string): Promise<Receiver> {
+  const s = await start(
+    ['--import', require.resolve('tsx'), path.join(repo, 'server', 'cli.ts'), 'receive', '--port', '0', '--out', 'live'],
+    work,
+  );
+  return {
+    pid: s.child.pid!,
+    port: s.port,
+    judgedAt: s.judgedAt,
+    hallucinations: () => Number(/(\d+) hallucinations\.$/m.exec(s.stdout())?.[1] ?? NaN),
+    async stop() {
+      const exited = new Promise((r) => s.child.on('exit', r));
+      s.child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+async function startLsp(work: string): Promise<Receiver> {
+  const server = await startServer(work);
+  const judgedAt = new Map<string, number>();
+  let hallucinations = 0;
+  server.connection.onNotification(P.LiveTraceJudged.method, (p: P.ParamsOf<typeof P.LiveTraceJudged>) => {
+    judgedAt.set(p.traceId, Date.now());
+    hallucinations += p.hallucinations;
+  });
+  const started = (await server.connection.sendRequest(P.StartReceiver.method, { port: 0, folder: 'live' })) as P.ResultOf<
+    typeof P.StartReceiver
+  >;
+  return {
+    pid: server.pid,
+    port: started.port,
+    judgedAt,
+    hallucinations: () => hallucinations,
+    async stop() {
+      await server.connection.sendRequest(P.StopReceiver.method, {});
+      await server.stop();
+    },
+  };
 }
 
 async function start(command: string[], cwd: string): Promise<Server> {
@@ -170,24 +226,19 @@ async function main(): Promise<void> {
     const bareRate = (await send(spans, Exporter, bare.port, bare.child.pid!)).spansPerSecond;
     bare.child.kill('SIGINT');
 
-    const receiver = await start(
-      ['--import', require.resolve('tsx'), path.join(repo, 'server', 'cli.ts'), 'receive', '--port', '0', '--out', 'live'],
-      work,
-    );
-    const sent = await send(spans, Exporter, receiver.port, receiver.child.pid!);
+    const receiver = LSP ? await startLsp(fs.realpathSync(work)) : await startCli(repo, work);
+    const sent = await send(spans, Exporter, receiver.port, receiver.pid);
     const rate = sent.spansPerSecond;
     const sentAt = Date.now();
     const traces = spans.length / SPANS_PER_TRACE;
-    while ((receiver.stdout().match(/^trace /gm) ?? []).length < traces) await new Promise((r) => setTimeout(r, 20));
+    while (receiver.judgedAt.size < traces) await new Promise((r) => setTimeout(r, 20));
     const drainMs = Date.now() - sentAt;
     const latencies = [...sent.ackedAt].map(([traceId, at]) => receiver.judgedAt.get(traceId)! - at).sort((a, b) => a - b);
-    const exited = new Promise((r) => receiver.child.on('exit', r));
-    receiver.child.kill('SIGINT');
-    await exited;
+    const found = receiver.hallucinations();
+    await receiver.stop();
     const written = fs.readdirSync(path.join(work, 'live')).reduce((n, f) => n + fs.statSync(path.join(work, 'live', f)).size, 0);
-    const found = /(\d+) hallucinations\.$/m.exec(receiver.stdout())?.[1];
     rows.push(
-      `${encoding.padEnd(8)}  receiver ${Math.round(rate).toLocaleString('en-US').padStart(7)} spans/s   bare ${Math.round(bareRate).toLocaleString('en-US').padStart(7)} spans/s   ratio ${(rate / bareRate).toFixed(2)}   ` +
+      `${encoding.padEnd(8)}  ${LSP ? 'language server' : 'CLI'} receiver ${Math.round(rate).toLocaleString('en-US').padStart(7)} spans/s   bare ${Math.round(bareRate).toLocaleString('en-US').padStart(7)} spans/s   ratio ${(rate / bareRate).toFixed(2)}   ` +
         `${found} hallucinations   ${(written / 1024 / 1024).toFixed(1)} MB written\n` +
         `          export acknowledged → trace judged: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, last ${drainMs} ms after the last export; ` +
         `receiver RSS after each quarter ${sent.rss.map((r) => r.toFixed(0)).join(' / ')} MB`,

@@ -231,3 +231,19 @@ test('a file index set from outside maps only its own ids again, keeping ids uni
   assert.match(index.summaries().find((s) => s.file === file)!.problems[0]!.message, /also used by other\.jsonl:1/);
   done();
 });
+
+test('a live file truncated or replaced is read again from its start', () => {
+  const { file, done } = tempFile();
+  const first = randomTraceId();
+  fs.writeFileSync(file, line(otlpChatRequest(first)) + line(otlpChatRequest(randomTraceId())));
+  const index = new AppendableTraceFile({ file, displayName: 'live.jsonl' });
+  index.catchUp();
+  index.index([first], next);
+  assert.equal(index.indexed().count, 1);
+  const second = randomTraceId();
+  fs.writeFileSync(file, line(otlpChatRequest(second)));
+  assert.deepEqual([...index.catchUp()], [second]);
+  assert.equal(index.indexed().count, 0, 'what was indexed from the old content is gone');
+  assert.equal(index.index([second], next).get(second)![0]!.line, 0);
+  done();
+});

@@ -10,7 +10,7 @@ import { decodeProtobufRequest, encodeProtobufRequest, encodeResponse } from '..
 import { acceptLogs, acceptTraces, MalformedRequest } from '../../server/core/receiver/otlpRequest';
 import { LiveTraceFile, type WrittenLine } from '../../server/core/receiver/liveTraceFile';
 import { TraceIndex } from '../../server/core/traceIndex';
-import { DetectionQueue, detectTrace, detectTraces } from '../../server/core/receiver/liveDetection';
+import { DetectionQueue, detectTrace, detectTraces, MAX_DETECTION_BATCH } from '../../server/core/receiver/liveDetection';
 import { localDetector } from '../../server/core/detectors/local/index';
 import { otlpChatRequest } from '../support/otlpChat';
 
@@ -226,4 +226,17 @@ test('a trace whose messages travel as GenAI log records is judged with them (sp
     conversations.some((c) => c.annotations.length > 0),
     'the planted ungrounded value is found',
   );
+});
+
+test('a backlog of completed traces is judged in slices, the event loop turning between them', async () => {
+  const order: string[] = [];
+  const queue = new DetectionQueue(async (batch) => {
+    order.push(`batch ${batch.length}`);
+    // A request arriving while this batch is judged: answered before the next batch starts.
+    if (order.length === 1) setImmediate(() => order.push('request answered'));
+  });
+  for (let i = 0; i < MAX_DETECTION_BATCH * 2 + 50; i++)
+    queue.push({ traceId: `t${i}`, files: [], lines: [], spans: 1, reason: 'root-ended' });
+  await queue.idle();
+  assert.deepEqual(order, [`batch ${MAX_DETECTION_BATCH}`, 'request answered', `batch ${MAX_DETECTION_BATCH}`, 'batch 50']);
 });

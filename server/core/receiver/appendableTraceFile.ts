@@ -94,7 +94,8 @@ export class AppendableTraceFile {
     const fd = fs.openSync(this.options.file, 'r');
     try {
       const size = fs.fstatSync(fd).size;
-      if (size < this.readOffset) throw new Error(`${this.options.displayName} was truncated: it is no longer the file indexed so far`);
+      // Shorter than what was read: the file was truncated or replaced; what was indexed from it is gone.
+      if (size < this.readOffset) this.forgetAll();
       let carry: Buffer = Buffer.alloc(0);
       let carryOffset = this.readOffset;
       for (let at = this.readOffset; at < size;) {
@@ -218,6 +219,16 @@ export class AppendableTraceFile {
       { ids, lineAt: (p) => conversations[p]?.line ?? 0, conversations, reread: () => null, keptSummary: () => null },
     );
     return this.snapshot;
+  }
+
+  private forgetAll(): void {
+    this.readOffset = 0;
+    this.nextLine = 0;
+    this.pending.clear();
+    this.traces.clear();
+    this.conversations = 0;
+    this.problems.clear();
+    this.snapshot = null;
   }
 
   private removeTrace(id: string): void {

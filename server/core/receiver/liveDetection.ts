@@ -137,9 +137,16 @@ async function readLines(file: string, lines: readonly WrittenLine[]): Promise<s
 }
 
 /**
+ * Traces judged in one batch at most: indexing and judging a batch runs without a pause for the
+ * receiver's requests (its awaits settle at once), so a backlog is cut in slices between which
+ * the event loop answers the exporters.
+ */
+export const MAX_DETECTION_BATCH = 100;
+
+/**
  * Runs detections one batch at a time: the traces that completed while a batch was being judged
- * form the next batch, so a burst is indexed a few times, not once per trace. `idle()` resolves
- * when everything queued has been judged.
+ * form the next batch (up to MAX_DETECTION_BATCH), so a burst is indexed a few times, not once per
+ * trace. `idle()` resolves when everything queued has been judged.
  */
 export class DetectionQueue {
   private waiting: CompletedTrace[] = [];
@@ -160,9 +167,10 @@ export class DetectionQueue {
     // Let the traces of the same request (emitted synchronously one after another) join the batch.
     await Promise.resolve();
     while (this.waiting.length) {
-      const batch = this.waiting;
-      this.waiting = [];
+      const batch = this.waiting.splice(0, MAX_DETECTION_BATCH);
       await this.run(batch).catch(() => undefined);
+      // A turn of the event loop: requests that arrived meanwhile are answered before the next batch.
+      if (this.waiting.length) await new Promise((resolve) => setImmediate(resolve));
     }
     this.running = null;
   }
