@@ -70,6 +70,9 @@ test('a call whose output is not what the parameter asks for leaves the id flagg
 
 test('plain words and computed numbers are not what a result is copied as: still flagged', () => {
   assert.equal(judge([ask, lookup, call('c2', 'send_message', { receiver_id: 'Charlie', message: 'hello' })]).anns.length, 1);
+  // a common word in capitals is a word, not a code; a code is not
+  assert.equal(judge([ask, lookup, call('c2', 'send_message', { receiver_id: 'OPEN', message: 'hello' })]).anns.length, 1);
+  assert.deepEqual(judge([ask, lookup, call('c2', 'send_message', { receiver_id: 'QXR', message: 'hello' })]).anns, []);
   assert.equal(judge([ask, lookup, call('c2', 'send_message', { receiver_id: 'USR002', message: 'hello', copies: 37 })]).anns.length, 1);
 });
 

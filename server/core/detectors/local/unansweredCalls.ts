@@ -6,8 +6,8 @@
 // - only after a call of an EARLIER message that no tool result answers (calls of one message
 //   run in parallel: none can use another's result);
 // - only for values a result supplies and the model copies — identifiers and codes (one token
-//   with a digit, or a short code in capitals), never plain words, never where the parameter's
-//   description lists its options;
+//   with a digit, or a short code in capitals that is no common word), never plain words, never
+//   where the parameter's description lists its options;
 // - only when that earlier tool's output is what the parameter asks for: the parameter's name or
 //   description shares a content word with the tool's name, its description (less the words
 //   every tool's description shares) or its declared output schema (`outputSchema`, `response`).
@@ -17,7 +17,7 @@ import type { Conversation, ToolDefinition } from '../../../../common/schema';
 import { fold, stem } from './normalize';
 import { findTool } from './toolLookup';
 import { isRecord, type SchemaNode } from './toolSchema';
-import { isStopword } from './words';
+import { isCommonStem, isStopword } from './words';
 
 /** What the detector reports when it leaves such a value out (said once per item). */
 export const UNANSWERED_CALL_NOTE =
@@ -144,7 +144,9 @@ export function unansweredCallOutputs(conversation: Conversation, messageIndex: 
 export function suppliableByResult(value: string | number): boolean {
   if (typeof value === 'number') return false;
   const v = value.trim();
-  return !/\s/.test(v) && (/\d/.test(v) || /^[A-Z]{2,5}$/.test(v));
+  if (/\s/.test(v)) return false;
+  // a common word in capitals ("START", "FAIL") is a word, not a code a result supplied
+  return /\d/.test(v) || (/^[A-Z]{2,5}$/.test(v) && !isCommonStem(stem(v.toLowerCase())));
 }
 
 const OFFERS_OPTIONS = /\b(?:options|choices|possible values|allowed values|valid values)(?: are)?\s*:|\bone of\s*:|\[enum\]/i;
