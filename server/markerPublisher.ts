@@ -1,6 +1,7 @@
 // The product's core output: the shown experiment's annotations as diagnostics on the exact
 // characters of the trace files, with a hover for each. Knows nothing of the connection: it is
 // given what to read and a `send` for diagnostics, so it is tested without a process.
+import { utcMinute } from '../common/utcMinute';
 import { Diagnostic, DiagnosticSeverity, type Hover, type Position } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
@@ -263,10 +264,6 @@ export function commentLines(a: Annotation): string[] {
     '',
     `💬 ${markdownText(c.text)} — ${markdownText(c.author)}, ${markdownText(utcMinute(c.at))}`,
   ]);
-}
-
-function utcMinute(at: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 16)} UTC` : at;
 }
 
 /** The label a marker shows: the one people gave when they relabelled it. */

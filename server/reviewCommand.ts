@@ -112,7 +112,7 @@ function review(argv: string[], io: Io, now: () => Date): number {
   verdicts.append(experimentId, verdict);
   // The counts `list` and the Experiments view show, of this experiment and later ones the verdict carries over to.
   const warn = (m: string) => io.err.write(`warning: ${shown(m)}\n`);
-  refreshStoredSummaries(store, verdict, listed, verdicts.readAll(), () => false, warn);
+  refreshStoredSummaries(store, [verdict], listed, verdicts.readAll(), () => false, warn);
   io.out.write(`${target.id}: ${verdict.verdict}${verdict.label ? ` as ${verdict.label}` : ''} by ${verdict.author}\n`);
   return 0;
 }

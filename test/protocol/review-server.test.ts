@@ -175,3 +175,48 @@ test('a dismissal and a marked selection, set by request, survive a server kill'
   });
   await second.stop();
 });
+
+test('a comment and the counts after a dismissal survive a server kill: listed from the stored summary', async () => {
+  const root = tmpWorkspace('hl-review-server-counts-');
+  const trace = writeJsonl(path.join(root, 'traces', 'bridges.jsonl'), conversations);
+  const start = async () => {
+    const s = await startServer(root);
+    servers.push(s);
+    await request(s, P.SetTraceFiles, { files: [trace] });
+    return s;
+  };
+  const first = await start();
+  const exp = await createExperiment(first, { name: 'traced', model: 'traced', pass_through: true, conversation_ids: ['c0', 'c1', 'c2'] });
+  const done = await waitIdle(first, exp.id);
+  const all = done.items.flatMap((i) => i.annotations);
+  assert.ok(all.length >= 3, `the numbers are annotated (${all.length})`);
+  await request(first, P.SetVerdict, { experiment_id: exp.id, annotation_id: all[0]!.id!, verdict: 'dismissed', author: 'ann' });
+  const comment = await request(first, P.AddReviewComment, {
+    experiment_id: exp.id,
+    annotation_id: all[1]!.id!,
+    text: 'ask the city guide',
+    author: 'bo',
+  });
+  assert.equal(comment.annotation_id, all[1]!.id);
+  const listed = (await request(first, P.ListExperiments, {})).experiments.find((e) => e.id === exp.id)!;
+  assert.deepEqual([listed.total_hallucinations, listed.unreviewed_count, listed.dismissed_count], [all.length - 1, all.length - 1, 1]);
+
+  // SIGKILL: the verdict and the comment were flushed before their answers; the new process lists
+  // the counts from the summary the record carries.
+  await first.kill();
+  const second = await start();
+  const relisted = (await request(second, P.ListExperiments, {})).experiments.find((e) => e.id === exp.id)!;
+  assert.deepEqual(
+    [relisted.total_hallucinations, relisted.unreviewed_count, relisted.dismissed_count],
+    [all.length - 1, all.length - 1, 1],
+  );
+  const resource = await request(second, P.GetExperiment, { id: exp.id });
+  const commented = resource.items.flatMap((i) => i.annotations).find((a) => a.id === all[1]!.id)!;
+  assert.deepEqual(
+    commented.comments?.map((c) => [c.text, c.author]),
+    [['ask the city guide', 'bo']],
+  );
+  assert.equal(commented.review, undefined, 'a comment is not a verdict');
+  assert.ok(resource.comments?.some((c) => c.text === 'ask the city guide' && c.annotation_id === all[1]!.id));
+  await second.stop();
+});

@@ -148,6 +148,11 @@ test('carried verdicts count in a later experiment, a verdict given afterwards r
     t.service().resume(second, false);
     await t.service().whenIdle(second);
     assert.deepEqual([t.stored(second)?.total_hallucinations, t.stored(second)?.dismissed_count], [n - 2, 2]);
+
+    // Deleting the experiment the verdicts were given in takes them out of the later one's counts.
+    t.service().delete(first);
+    assert.deepEqual([t.stored(second)?.total_hallucinations, t.stored(second)?.dismissed_count], [n, 0]);
+    assert.equal(t.service().resource(second).metrics.total_hallucinations, n);
   } finally {
     t.done();
   }

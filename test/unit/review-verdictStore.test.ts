@@ -116,3 +116,15 @@ test('a verdicts file is read again only when it changed: appended, replaced, re
   fs.rmSync(file);
   assert.deepEqual(verdicts.read('e1'), []);
 });
+
+test('readAll says which verdicts file cannot be read and goes on with the others', () => {
+  const store = storeWith('e1', 'e2');
+  const verdicts = new VerdictStore(store);
+  verdicts.append('e2', verdict('e2', 1));
+  // A folder where the file should be: stat works, reading fails (EISDIR), whoever runs the test.
+  fs.mkdirSync(path.join(store.dir('e1'), VERDICTS_FILE));
+  const warnings: string[] = [];
+  assert.deepEqual(verdicts.readAll(warnings), [verdict('e2', 1)]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^experiment e1: verdicts\.jsonl cannot be read \(.*EISDIR.*\); its verdicts are left out$/);
+});

@@ -2,6 +2,7 @@
 // dismissed, relabelled, added by a person; carried over from another experiment), and in the live
 // report the Confirm / Dismiss / Label buttons and Comment… (a comment that is not a verdict), each a
 // keyboard-reachable button; people's comments under the state.
+import { utcMinute } from '../../common/utcMinute';
 import type { Annotation } from '../../common/schema';
 import { humanizeLabel } from './format';
 import { codiconNode } from './reportChips';
@@ -45,13 +46,9 @@ export function commentsList(comments: Annotation['comments']): VNode | null {
   );
 }
 
-function utcMinute(at: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 16)} UTC` : at;
-}
-
 /**
- * `withComment`: also the Comment… button (the expanded item's cell; a comment is not a verdict, so
- * it is offered apart from the verdict buttons' meaning but in the same group).
+ * The Review cell; with `onReview`, the Confirm / Dismiss / Label… buttons, and with `withComment`
+ * also Comment… (the expanded item's cell has all four).
  */
 export function reviewCell(
   a: Annotation,

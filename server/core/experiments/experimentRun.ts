@@ -80,7 +80,7 @@ export function startRun(exp: LiveExperiment, host: RunHost, callbacks: RunCallb
             exp.record = { ...exp.record, completed_at: new Date().toISOString() };
           // The record carries the summary `list` reads; written while the run lock is held,
           // so nothing else appends to the items meanwhile.
-          host.store.writeRecord(exp.record, callbacks.summary());
+          host.store.writeRecord(exp.record, summaryOrNone(callbacks, id));
         }
       } catch (e) {
         callbacks.warn(`experiment ${id}: ${(e as Error).message}`);
@@ -97,4 +97,18 @@ function changed(exp: LiveExperiment, host: RunHost): void {
   let completed = 0;
   for (const i of exp.items) if (i.status === 'completed') completed++;
   host.onChange({ id: exp.record.id, running: exp.run !== null, completed, total: exp.items.length });
+}
+
+/**
+ * The summary with the verdicts counted, or none when the verdicts cannot be read (a file without
+ * permission): the record is written all the same (its completion must not be lost), and `list`
+ * then reads the experiment in full instead of trusting counts made without the verdicts.
+ */
+function summaryOrNone(callbacks: RunCallbacks, id: string): StoredSummary | undefined {
+  try {
+    return callbacks.summary();
+  } catch (e) {
+    callbacks.warn(`experiment ${id}: its summary for the list could not be counted: ${(e as Error).message}`);
+    return undefined;
+  }
 }

@@ -213,7 +213,7 @@ export class ExperimentService {
     const listed = this.list();
     this.reviews.appendVerdict(verdict);
     const running = (id: string) => this.live.get(id)?.run != null;
-    refreshStoredSummaries(this.opts.store, verdict, listed, this.reviews.verdicts(), running, (m) => this.warn(m));
+    refreshStoredSummaries(this.opts.store, [verdict], listed, this.reviews.verdicts(), running, (m) => this.warn(m));
     return experimentsReached(verdict, listed);
   }
 
@@ -292,9 +292,15 @@ export class ExperimentService {
     const exp = this.get(id);
     if (!exp.run) this.opts.store.assertNotRunElsewhere(id);
     exp.run?.controller.abort();
+    // Its verdicts carried over to later experiments: their stored counts lose them with it.
+    const gone = this.reviews.verdicts().filter((v) => v.experiment_id === id);
     this.opts.store.delete(id);
     this.live.delete(id);
     this.listed.forget(id);
+    if (gone.length) {
+      const running = (other: string) => this.live.get(other)?.run != null;
+      refreshStoredSummaries(this.opts.store, gone, this.list(), this.reviews.verdicts(), running, (m) => this.warn(m));
+    }
     this.opts.onDelete?.(id);
     return true;
   }

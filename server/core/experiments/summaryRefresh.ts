@@ -26,19 +26,20 @@ export function experimentsReached(verdict: Verdict, listed: readonly Listed[]):
 }
 
 /**
- * After `verdict` was appended: rewrites the stored summary of each experiment it reaches, of
- * those `listed` (the service's list; the CLI's stored summaries: one without a valid summary is
- * read in full by the next list anyway). `runningHere`: run by this process, left to its run.
+ * After `changed` verdicts were appended (or removed with their experiment): rewrites the stored
+ * summary of each experiment they reach, of those `listed` (the service's list; the CLI's stored
+ * summaries: one without a valid summary is read in full by the next list anyway), with `verdicts`
+ * (all of them now) counted. `runningHere`: run by this process, left to its run.
  */
 export function refreshStoredSummaries(
   store: ExperimentStore,
-  verdict: Verdict,
+  changed: readonly Verdict[],
   listed: readonly Listed[],
   verdicts: readonly Verdict[],
   runningHere: (id: string) => boolean,
   warn: (message: string) => void,
 ): void {
-  for (const id of experimentsReached(verdict, listed)) {
+  for (const id of new Set(changed.flatMap((v) => experimentsReached(v, listed)))) {
     if (runningHere(id)) continue;
     try {
       rewriteStoredSummary(store, id, verdicts);

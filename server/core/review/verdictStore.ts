@@ -52,7 +52,17 @@ export class VerdictStore {
   /** The verdicts of every experiment in the store (what can carry over), in the order written per file. */
   readAll(warnings: string[] = []): Verdict[] {
     const ids = this.store.list();
-    const verdicts = ids.flatMap((id) => this.read(id, warnings));
+    const verdicts = ids.flatMap((id) => {
+      try {
+        return this.read(id, warnings);
+      } catch (e) {
+        // One unreadable file (no permission, a folder in its place) must not hide every experiment's
+        // verdicts, nor the experiments listed with them: said, and left out like a bad line.
+        this.cache.delete(id);
+        warnings.push(`experiment ${id}: ${VERDICTS_FILE} cannot be read (${(e as Error).message}); its verdicts are left out`);
+        return [];
+      }
+    });
     this.lastFingerprint = ids.map((id) => `${id}=${this.cache.get(id)?.stamp ?? '-'}`).join('\n');
     return verdicts;
   }
