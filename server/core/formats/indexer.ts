@@ -61,7 +61,7 @@ export interface IndexerOptions {
   keepSummaries?: boolean;
   /**
    * OpenAI chat records: hand each conversation to this as it is read and keep none (`check`'s
-   * streaming pass). Span records are still indexed: a trace's spans may be anywhere in the file.
+   * streaming pass). Span records are indexed (a trace's spans may be anywhere in the file), unless `onSpan` takes them.
    */
   visit?: (conversation: Conversation) => void;
   /**
