@@ -11,7 +11,10 @@
 //    child process, 2 s per answer, one at a time): the report updates live while it runs;
 //  - "Compare…" in that report → the compare panel with both experiments;
 //  - live traces: "Start Trace Receiver", a script instrumented with the real OTel SDK sends a chat,
-//    the status bar counts it, the Live node lists it and its marker is on the live file (liveFlow.mjs).
+//    the status bar counts it, the Live node lists it and its marker is on the live file (liveFlow.mjs);
+//  - the report's info line: tags edited (Escape cancels, Enter saves), a comment on the experiment,
+//    on an annotation and on an item, then the Experiments view filtered by the new tag (infoLineFlow.mjs;
+//    last, because it leaves the view filtered).
 // Screenshots of every step: test/artifacts/ui/*.png.
 //
 //   node test/editor/ui/ui-tests.mjs [--vsix <file>] [--extension <dir>]
@@ -22,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newExperiment, NEW_EXPERIMENT_TITLE } from './flows.mjs';
 import { receiveLiveTrace } from './liveFlow.mjs';
+import { editInfoLine } from './infoLineFlow.mjs';
 import {
   clearScreenshots,
   hoverText,
@@ -685,6 +689,15 @@ export async function runUiTests({ vsix, extensionDir = repoRoot } = {}) {
         await runCommand(session.page, 'View: Close All Editor Groups');
         const seen = await receiveLiveTrace(session.page);
         console.log(`      port ${seen.port}: "${seen.statusBar}"; trace ${seen.traceId} marked on the live file`);
+      },
+    );
+
+    await step(
+      "the report's info line: tags edited and saved, comments on the experiment, an annotation and an item; the view filtered by tag",
+      async () => {
+        await runCommand(session.page, 'View: Close All Editor Groups');
+        const seen = await editInfoLine(session.page);
+        console.log(`      tags ${JSON.stringify(seen.tagged.tags)}; ${seen.commented.comments}`);
       },
     );
 
