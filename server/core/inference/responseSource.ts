@@ -277,7 +277,9 @@ export function createInferenceSource(opts: InferenceSourceOptions): (req: Infer
           return v.ok ? null : v.error;
         }
       : undefined;
-    const r = await viaLane(req.batch, { part: 'target', endpoint: opts, body }, () => call(body, req.signal, validate ? { validate } : undefined));
+    const r = await viaLane(req.batch, { part: 'target', endpoint: opts, body }, () =>
+      call(body, req.signal, validate ? { validate } : undefined),
+    );
     const out: GeneratedResponse = {
       ...usageOf({ ...r, cost_usd: computeCost(opts.model, r.input_tokens, r.output_tokens, r.batch?.discount) }),
       message: r.message,
