@@ -84,6 +84,9 @@ test('a dismissed annotation is not counted as a hallucination of its item; a ne
   assert.equal(open.hallucinations, 2);
   const one = buildRow(item([ann({ review: { verdict: 'dismissed', author: 'ann', at } }), ann({ id: 'a-2' })]), undefined);
   assert.equal(one.hallucinations, 1);
+  assert.deepEqual(one.labels, [{ label: 'fabricated_number', count: 1 }]);
+  const none = buildRow(item([ann({ tool_name: 'get_price', review: { verdict: 'dismissed', author: 'ann', at } })]), undefined);
+  assert.deepEqual([none.hallucinations, none.labels, none.tools], [0, [], []], 'a dismissed annotation neither counts nor labels the row');
   assert.notEqual(rowSignature(open), rowSignature(one));
 });
 

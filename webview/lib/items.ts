@@ -46,9 +46,12 @@ export const emptyItemFilter: ItemFilter = { text: '', status: '', label: '', to
 export const defaultSort: SortState = { key: 'conversation', dir: 'asc' };
 
 export function buildRow(item: ExperimentItem, conversation: ConversationContext | undefined): ItemRow {
+  // Dismissed annotations are not hallucinations (people said so): not counted, not labelled, as in
+  // the metrics.
+  const counted = item.annotations.filter((a) => a.review?.verdict !== 'dismissed');
   const labelCounts = new Map<string, number>();
   const tools = new Set<string>();
-  for (const a of item.annotations) {
+  for (const a of counted) {
     labelCounts.set(a.label, (labelCounts.get(a.label) ?? 0) + 1);
     if (a.tool_name) tools.add(a.tool_name);
   }
@@ -73,8 +76,7 @@ export function buildRow(item: ExperimentItem, conversation: ConversationContext
   ]
     .join('\n')
     .toLowerCase();
-  // Dismissed annotations are not hallucinations (people said so): not counted, as in the metrics.
-  const hallucinations = item.annotations.filter((a) => a.review?.verdict !== 'dismissed').length;
+  const hallucinations = counted.length;
   return { item, conversation, hallucinations, labels, tools: [...tools].sort(), totalTokens, search };
 }
 
