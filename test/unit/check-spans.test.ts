@@ -86,7 +86,7 @@ test('a span file whose traces are scattered across it gives the findings of the
   }
 });
 
-test('what a span file keeps per span is numbers: its trace number and where its record is, under 160 bytes', (t) => {
+test('what a span file keeps per span is numbers: its trace number and where its record is, under 100 bytes', (t) => {
   const membership = new TraceMembership();
   const records = new RecordTable();
   gc();
@@ -107,10 +107,11 @@ test('what a span file keeps per span is numbers: its trace number and where its
   const after = process.memoryUsage();
   const perSpan = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / spans;
   t.diagnostic(`${perSpan.toFixed(0)} bytes per span`);
-  // About 60 bytes of numbers a span (record 48, membership 12, trace table 12 a trace), and the
-  // typed columns' room to grow (they double). A span's skeleton alone (what indexing kept) is
-  // several hundred bytes; its content here is 1 KB.
-  assert.ok(perSpan < 160, `${perSpan.toFixed(0)} bytes per span`);
+  // About 55 bytes of numbers a span: its record 24 (columns that hold one value cost nothing),
+  // membership 12, the trace-id table 12 a slot (two slots or more a trace), and the typed columns'
+  // room to grow. A span's skeleton alone (what indexing kept) is several hundred bytes; its
+  // content here is 1 KB.
+  assert.ok(perSpan < 100, `${perSpan.toFixed(0)} bytes per span`);
   assert.equal(membership.traceCount, spans / 2);
   assert.deepEqual(records.inner(9), ['resourceSpans', 0, 'scopeSpans', 0, 'spans', 1]);
   // Each trace's spans in file order, traces in the order their first span came.

@@ -3,7 +3,7 @@
 // its `seq` (record ordinal and place in the record), 12 bytes in typed arrays; per trace, a 64-bit
 // hash of its id in a typed open-addressing table. Nothing of a span's content stays. Two trace
 // ids are taken for one with a chance of about n²/2⁶⁵ (1e-8 at 650,000 traces), as `SeenIds`.
-import { Column } from '../formats/recordTable';
+import { RunColumn } from '../formats/recordTable';
 import type { SpanRecord } from '../formats/types';
 import { hash64, SeenIds } from './seenIds';
 
@@ -11,8 +11,8 @@ import { hash64, SeenIds } from './seenIds';
 export type SpanFacts = Pick<SpanRecord, 'traceId' | 'spanId' | 'startMs' | 'endMs' | 'eventOf' | 'seq'>;
 
 export class TraceMembership {
-  private traceOfSpan = new Column(new Uint32Array(1024));
-  private seqOfSpan = new Column(new Float64Array(1024));
+  private traceOfSpan = new RunColumn((n) => new Uint32Array(n));
+  private seqOfSpan = new RunColumn((n) => new Float64Array(n));
   private numbers = new TraceNumbers();
   /** Spans without a trace id already met (a span written twice is kept once, as `groupByTrace` does). */
   private untraced = new SeenIds();
@@ -52,8 +52,8 @@ export class TraceMembership {
     const next = starts.slice(0, this.traces);
     for (let i = 0; i < n; i++) sorted[next[this.traceOfSpan.get(i)]!++] = this.seqOfSpan.get(i);
     // The per-span columns and the id tables are not needed any more: let them go before the traces are read.
-    this.traceOfSpan = new Column(new Uint32Array(0));
-    this.seqOfSpan = new Column(new Float64Array(0));
+    this.traceOfSpan = new RunColumn((n) => new Uint32Array(n));
+    this.seqOfSpan = new RunColumn((n) => new Float64Array(n));
     this.numbers = new TraceNumbers();
     this.untraced = new SeenIds();
     for (let t = 0; t < this.traces; t++) yield sorted.subarray(starts[t]!, starts[t + 1]!);

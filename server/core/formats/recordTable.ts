@@ -32,9 +32,44 @@ export class Column<T extends TypedColumn> {
   }
 }
 
+/**
+ * A typed column whose rows cost nothing while they all hold one value (the character of JSON
+ * lines' records, the path and resource of an OTLP export's spans): typed once a row differs, then
+ * grown by half (a file's table is as large as its records: less room kept than by doubling).
+ */
+export class RunColumn<T extends TypedColumn> {
+  size = 0;
+  private data: T | null = null;
+  private first = 0;
+  constructor(private readonly make: (n: number) => T) {}
+  push(v: number): void {
+    if (this.data === null) {
+      if (this.size === 0) this.first = v;
+      if (v === this.first) {
+        this.size++;
+        return;
+      }
+      this.data = this.make(Math.max(1024, this.size + (this.size >> 1)));
+      this.data.fill(this.first, 0, this.size);
+    } else if (this.size === this.data.length) {
+      const bigger = this.make(this.data.length + (this.data.length >> 1));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size++] = v;
+  }
+  get(i: number): number {
+    return this.data === null ? this.first : this.data[i]!;
+  }
+  /** Lets go of the room kept to grow: no row is added after. */
+  trim(): void {
+    if (this.data !== null && this.data.length > this.size) this.data = this.data.slice(0, this.size) as T;
+  }
+}
+
 /** Strings that repeat (hints, model names) kept once, each row holding a small code. */
 export class InternedColumn {
-  readonly codes = new Column(new Uint32Array(1024));
+  readonly codes = new RunColumn((n) => new Uint32Array(n));
   private readonly names: Array<string | null> = [null];
   private readonly byName = new Map<string, number>();
   push(s: string | null): void {
@@ -74,7 +109,8 @@ class InternedPaths {
 }
 
 /**
- * Where records are, 44 bytes a record and nothing per record on the JS heap. A record is
+ * Where records are, at most 44 bytes a record (24 for an OTLP export's spans: columns that hold
+ * one value cost nothing) and nothing per record on the JS heap. A record is
  * the value at `anchor` (with its byte range when streamed from disk), or the value at `inner`
  * inside it (a span inside an OTLP export line: its few distinct inner paths are kept once).
  * Anchor paths are coded: -1 for [], n for [n] (an element of a top-level array), -2 - p for a
@@ -82,14 +118,14 @@ class InternedPaths {
  * of a document), else kept aside.
  */
 export class RecordTable {
-  private readonly lineCol = new Column(new Uint32Array(1024));
-  private readonly charCol = new Column(new Uint32Array(1024));
-  private readonly startCol = new Column(new Float64Array(1024));
-  private readonly endCol = new Column(new Float64Array(1024));
-  private readonly pathCode = new Column(new Int32Array(1024));
-  private readonly lastCol = new Column(new Uint32Array(1024));
-  private readonly innerCol = new Column(new Uint32Array(1024));
-  private readonly ctxCol = new Column(new Uint32Array(1024));
+  private readonly lineCol = new RunColumn((n) => new Uint32Array(n));
+  private readonly charCol = new RunColumn((n) => new Uint32Array(n));
+  private readonly startCol = new RunColumn((n) => new Float64Array(n));
+  private readonly endCol = new RunColumn((n) => new Float64Array(n));
+  private readonly pathCode = new RunColumn((n) => new Int32Array(n));
+  private readonly lastCol = new RunColumn((n) => new Uint32Array(n));
+  private readonly innerCol = new RunColumn((n) => new Uint32Array(n));
+  private readonly ctxCol = new RunColumn((n) => new Uint32Array(n));
   private readonly paths = new Map<number, JsonPath>();
   private readonly prefixes = new InternedPaths();
   private readonly inners = new InternedPaths();
