@@ -106,6 +106,7 @@ async function startCli(repo: string, work: string): Promise<Receiver> {
     pid: s.child.pid!,
     port: s.port,
     judgedAt: s.judgedAt,
+    // The CLI's closing line: read after stop().
     hallucinations: () => Number(/(\d+) hallucinations\.$/m.exec(s.stdout())?.[1] ?? NaN),
     async stop() {
       const exited = new Promise((r) => s.child.on('exit', r));
@@ -146,8 +147,11 @@ async function start(command: string[], cwd: string): Promise<Server> {
     child.stdout!.on('data', (d: Buffer) => {
       const now = Date.now();
       const text = d.toString();
-      for (const m of text.matchAll(/^trace ([0-9a-f]{32}) /gm)) judgedAt.set(m[1]!, now);
+      // Whole lines only: a chunk may end inside one (read with the next chunk).
+      const from = out.lastIndexOf('\n') + 1;
       out += text;
+      const complete = out.slice(from, out.lastIndexOf('\n') + 1);
+      for (const m of complete.matchAll(/^trace ([0-9a-f]{32}) /gm)) judgedAt.set(m[1]!, now);
       const m = /127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
@@ -234,8 +238,8 @@ async function main(): Promise<void> {
     while (receiver.judgedAt.size < traces) await new Promise((r) => setTimeout(r, 20));
     const drainMs = Date.now() - sentAt;
     const latencies = [...sent.ackedAt].map(([traceId, at]) => receiver.judgedAt.get(traceId)! - at).sort((a, b) => a - b);
-    const found = receiver.hallucinations();
     await receiver.stop();
+    const found = receiver.hallucinations();
     const written = fs.readdirSync(path.join(work, 'live')).reduce((n, f) => n + fs.statSync(path.join(work, 'live', f)).size, 0);
     rows.push(
       `${encoding.padEnd(8)}  ${LSP ? 'language server' : 'CLI'} receiver ${Math.round(rate).toLocaleString('en-US').padStart(7)} spans/s   bare ${Math.round(bareRate).toLocaleString('en-US').padStart(7)} spans/s   ratio ${(rate / bareRate).toFixed(2)}   ` +
