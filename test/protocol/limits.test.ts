@@ -11,7 +11,10 @@ import { eventually } from './safetyFixtures';
 import { until } from '../support/lspClient';
 import { createExperiment, request, tmpWorkspace, waitIdle, writeJsonl } from './safetyFixtures';
 
-const RSS_BOUND = 700 * 1024 * 1024;
+// A bound that catches a memory cliff (whole results held twice: 1.5 GB and more), not the GC's
+// timing: the 100,000-annotation run peaks at ~545 MB alone and at 625–709 MB while the other
+// protocol files run beside it on two cores (V8 collects later under CPU contention).
+const RSS_BOUND = 850 * 1024 * 1024;
 let server: TestServer;
 let root: string;
 
