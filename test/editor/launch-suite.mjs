@@ -219,6 +219,8 @@ export async function launchSuite(opts) {
         // Read by test/editor/suite/index.ts inside the extension host (it inherits the server's env).
         HL_EDITOR_RESULTS: resultsFile,
         HL_EDITOR_GREP: opts.grep,
+        // The version the smoke test expects (the suite runs on the lowest and the newest VS Code).
+        HL_EDITOR_VSCODE_VERSION: vscode.vscodeVersion,
         // The suite looks for secrets in the logs VS Code writes there (logs/<time>/exthost1/…).
         HL_EDITOR_USER_DATA: userDataDir,
         VSCODE_AGENT_FOLDER: path.join(tmp, 'agent'),

@@ -86,8 +86,6 @@ export function vscodeInstall(variant = 'lowest') {
 export const workspaceFixture = path.join(editorTestDir, 'fixtures', 'workspace');
 /** A test extension that registers deterministic language models (fixtures/lm-provider). */
 export const lmProviderFixture = path.join(editorTestDir, 'fixtures', 'lm-provider');
-/** The suite tests that need the newest VS Code (HL_EDITOR_GREP on the newest variant). */
-export const NEWEST_SUITE_GREP = 'editor language models';
 export const suiteIndex = path.join(repoRoot, 'out', 'test', 'editor', 'suite', 'index.js');
 export const artifactsDir = path.join(repoRoot, 'test', 'artifacts');
 

@@ -1,25 +1,24 @@
 #!/usr/bin/env node
-// The editor layer of `npm test`: the extension in a real VS Code 1.100.3 (from code-server), and
-// the editor language model tests also in the newest VS Code that code-server offers (1.139.1).
+// The editor layer of `npm test`: the extension in a real VS Code — the lowest it supports (1.100.3)
+// and the newest that code-server offers (1.139.1), both from the npm package code-server.
 //  1. checks what it needs (Chromium, and an installed or installable VS Code): when missing, prints
 //     "editor tests SKIPPED: <why>" and exits 0 — or fails when CI=true;
 //  2. installs VS Code once (setup.mjs; cached in .vscode-test/, a second run costs nothing);
-//  3. runs the extension-host suite (launch-suite.mjs) on the lowest VS Code, the tests titled
-//     "editor language models" (NEWEST_SUITE_GREP) on the newest (installed once like the first:
-//     setup.mjs --newest; its own cache folder), and the UI tests of the packaged extension
+//  3. runs the extension-host suite (launch-suite.mjs) on the lowest VS Code and again on the newest
+//     (installed once like the first: setup.mjs --newest; its own cache folder; the editor language
+//     model tests that need a provider run only there), and the UI tests of the packaged extension
 //     (ui/ui-tests.mjs);
 //  4. closes with the line `editor: N passed, N failed`, and exits non-zero on any failure.
 // It builds nothing: `npm run build` must have run (dist/ and out/test/editor/suite/).
 //
 //   node test/editor/run.mjs [--suite-only | --ui-only | --newest-only]
-//   (--suite-only: the extension-host suites, on both VS Codes when HL_EDITOR_GREP matches the
-//   language model tests or is empty; --newest-only: only those tests on the newest)
+//   (--suite-only: the extension-host suite on both VS Codes; --newest-only: the suite on the newest only)
 // Env: CHROMIUM_PATH, HL_VSCODE_CACHE / HL_VSCODE_CACHE_NEWEST (install folders), HL_EDITOR_GREP (suite tests to run),
 //      HL_EDITOR_TIMEOUT (suite, s), HL_EDITOR_TOTAL_TIMEOUT (everything, s; default 570).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { NEWEST_SUITE_GREP, chromiumPath, repoRoot, suiteIndex, vscodeInstall } from './paths.mjs';
+import { chromiumPath, repoRoot, suiteIndex, vscodeInstall } from './paths.mjs';
 import { install, isInstalled, SetupError, whyUnavailable } from './setup.mjs';
 import { cleanupAll } from './cleanup.mjs';
 
@@ -27,10 +26,10 @@ const ci = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 const suiteOnly = process.argv.includes('--suite-only');
 const uiOnly = process.argv.includes('--ui-only');
 const newestOnly = process.argv.includes('--newest-only');
-// The newest VS Code runs only the language model tests, and only when the chosen suite tests include them.
+// The whole suite runs on both VS Codes (HL_EDITOR_GREP picks tests on both).
 const grep = process.env.HL_EDITOR_GREP ?? '';
 const runLowest = !uiOnly && !newestOnly;
-const runNewest = !uiOnly && (grep === '' || new RegExp(grep).test(NEWEST_SUITE_GREP) || newestOnly);
+const runNewest = !uiOnly;
 const runUi = !suiteOnly && !newestOnly;
 const t0 = Date.now();
 
@@ -139,7 +138,7 @@ if (runNewest) {
     failed += 1;
     summary.push(`newest: cannot run here (CI=true requires it): ${whyNotNewest}`);
   } else if (whyNotNewest) summary.push(`newest: SKIPPED — ${whyNotNewest}`);
-  else await suiteOn('newest', NEWEST_SUITE_GREP, `newest (${vscodeInstall('newest').vscodeVersion}, "${NEWEST_SUITE_GREP}")`);
+  else await suiteOn('newest', grep, `suite on the newest (${vscodeInstall('newest').vscodeVersion})`);
 }
 
 if (runUi) {
