@@ -11,6 +11,7 @@ import { InferenceError, MalformedResponseError, abortedError, classifyError, wi
 import { boundedFetch, MAX_RESPONSE_BODY_BYTES } from './boundedFetch';
 import { EDITOR_MODELS_CLI_REFUSAL, isEditorModel } from '../../../common/editorModels';
 import { type ChatCallExtras, createEditorModelCaller } from './editorModelCaller';
+import { limitedAttempt } from './limitedAttempt';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -262,33 +263,24 @@ export function createChatCaller(
   const apiKey = opts.apiKey;
 
   async function attemptOnce(body: ChatRequestBody, signal: AbortSignal, attempts: number): Promise<ChatCallResult> {
-    const permit = opts.limiter && !opts.limiter.unlimited ? await opts.limiter.acquire(estimateRequestTokens(body), signal) : null;
-    const ctl = new AbortController();
-    let timedOut = false;
-    const onAbort = () => ctl.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ctl.abort();
-    }, opts.timeoutMs);
-    const started = performance.now();
-    try {
-      const result = opts.streaming
-        ? await streamOnce(body, ctl.signal, started, () => timedOut)
-        : await completeOnce(body, ctl.signal, started);
-      if (signal.aborted) throw abortedError();
-      redactAnswer(result, apiKey);
-      const tokens =
-        result.input_tokens !== null || result.output_tokens !== null ? (result.input_tokens ?? 0) + (result.output_tokens ?? 0) : null;
-      permit?.settle(tokens);
-      return { ...result, attempts };
-    } catch (e) {
-      permit?.settle(null);
-      throw classifyError(e, { apiKey, timedOut, aborted: signal.aborted, timeoutMs: opts.timeoutMs });
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    }
+    return limitedAttempt(
+      opts,
+      estimateRequestTokens(body),
+      signal,
+      async (attempt) => {
+        try {
+          const result = opts.streaming
+            ? await streamOnce(body, attempt.signal, attempt.started, attempt.timedOut)
+            : await completeOnce(body, attempt.signal, attempt.started);
+          if (signal.aborted) throw abortedError();
+          redactAnswer(result, apiKey);
+          return { ...result, attempts };
+        } catch (e) {
+          throw classifyError(e, { apiKey, timedOut: attempt.timedOut(), aborted: signal.aborted, timeoutMs: opts.timeoutMs });
+        }
+      },
+      (r) => (r.input_tokens !== null || r.output_tokens !== null ? (r.input_tokens ?? 0) + (r.output_tokens ?? 0) : null),
+    );
   }
 
   async function completeOnce(body: ChatRequestBody, signal: AbortSignal, started: number): Promise<Omit<ChatCallResult, 'attempts'>> {

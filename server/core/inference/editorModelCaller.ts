@@ -17,6 +17,7 @@ import type { ChatCallResult, ChatRequestBody } from './chatClient';
 import { estimateRequestTokens } from './chatClient';
 import type { EndpointOptions } from './contract';
 import { editorChatRequest } from './editorMessages';
+import { limitedAttempt } from './limitedAttempt';
 import { InferenceError, abortedError, withRetry } from './retry';
 
 /** Says what is wrong with an answer's text (null when it is acceptable). */
@@ -86,41 +87,29 @@ export function createEditorModelCaller(
   async function exchange(body: ChatRequestBody, messages: EditorChatMessage[] | null, signal: AbortSignal) {
     const request = editorChatRequest(opts.model, body, { userStarted: opts.userStarted });
     if (messages) request.messages = messages;
-    const permit = opts.limiter && !opts.limiter.unlimited ? await opts.limiter.acquire(estimateRequestTokens(body), signal) : null;
-    const ctl = new AbortController();
-    let timedOut = false;
-    const onAbort = () => ctl.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ctl.abort();
-    }, opts.timeoutMs);
-    const started = performance.now();
-    try {
-      let result: EditorChatResult;
-      try {
-        result = await opts.transport(request, ctl.signal);
-      } catch (e) {
+    return limitedAttempt(
+      opts,
+      estimateRequestTokens(body),
+      signal,
+      async (attempt) => {
+        let result: EditorChatResult;
+        try {
+          result = await opts.transport(request, attempt.signal);
+        } catch (e) {
+          if (signal.aborted) throw abortedError();
+          if (attempt.timedOut()) throw new InferenceError(`request timed out after ${opts.timeoutMs} ms`, 'timeout', { retryable: true });
+          throw new InferenceError(`${name} could not be asked: ${(e as Error).message ?? String(e)}`, 'connection', { retryable: true });
+        }
         if (signal.aborted) throw abortedError();
-        if (timedOut) throw new InferenceError(`request timed out after ${opts.timeoutMs} ms`, 'timeout', { retryable: true });
-        throw new InferenceError(`${name} could not be asked: ${(e as Error).message ?? String(e)}`, 'connection', { retryable: true });
-      }
-      if (signal.aborted) throw abortedError();
-      if (!result.ok) {
-        if (timedOut && result.code === 'cancelled')
-          throw new InferenceError(`request timed out after ${opts.timeoutMs} ms`, 'timeout', { retryable: true });
-        throw editorFailure(result, name);
-      }
-      const tokens = result.inputTokens !== null && result.outputTokens !== null ? result.inputTokens + result.outputTokens : null;
-      permit?.settle(tokens);
-      return { request, result, latency_ms: Math.round(performance.now() - started) };
-    } catch (e) {
-      permit?.settle(null);
-      throw e;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    }
+        if (!result.ok) {
+          if (attempt.timedOut() && result.code === 'cancelled')
+            throw new InferenceError(`request timed out after ${opts.timeoutMs} ms`, 'timeout', { retryable: true });
+          throw editorFailure(result, name);
+        }
+        return { request, result, latency_ms: Math.round(performance.now() - attempt.started) };
+      },
+      ({ result }) => (result.inputTokens !== null && result.outputTokens !== null ? result.inputTokens + result.outputTokens : null),
+    );
   }
 
   const retried = <T>(fn: () => Promise<T>, signal: AbortSignal) =>
