@@ -14,6 +14,7 @@ import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { COMMENTS_FILE, CommentStore } from '../../server/core/review/reviewComments';
 import { commentLines } from '../../server/markerPublisher';
 import { buildServer, type Client } from '../../server/modules';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 import { buildRow, rowSignature } from '../../webview/lib/items';
 import { itemDetail } from '../../webview/lib/reportViews';
 import { textOf, toHtml } from '../../webview/lib/vnode';
@@ -229,23 +230,10 @@ test('the report: Comment… on each annotation and on the item in the live repo
     comments: [{ text: 'ask the shop', author: 'ann', at: '2026-12-03T10:15:00.000Z' }],
   };
   const item: ExperimentItem = {
-    id: 'i1',
-    conversation_id: 'c1',
-    model_config: 'traced',
-    sample_index: 0,
+    ...pendingItem('i1', 'c1', 'traced', 0),
     status: 'completed',
-    failure_reason: null,
     response_messages: [{ message_index: 1, message: { role: 'assistant', content: 'Its 250 EUR.' } }],
     annotations: [a],
-    input_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    latency_ms: null,
-    time_to_first_token_ms: null,
-    finish_reason: null,
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
     comments: [{ text: 'fine otherwise', author: 'bo', at: '2026-12-03T11:00:00.000Z' }],
   };
   const calls: string[] = [];
