@@ -122,6 +122,20 @@ function escapeAttribute(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** The head's first lines, the same in both shells: charset, the CSP with its nonce, viewport. */
+function headMeta(o: WebviewHtmlOptions): string {
+  return `<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">`;
+}
+
+/** The state the page reads before its first message, as an inert JSON element (or nothing). */
+function initialStateElement(o: WebviewHtmlOptions): string {
+  return o.initialState === undefined
+    ? ''
+    : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`;
+}
+
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   if (!/^[A-Za-z0-9]{16,}$/.test(o.nonce)) throw new Error('nonce must be 16+ alphanumeric characters');
   if (o.firstScreen) return renderFirstScreenHtml(o, o.firstScreen);
@@ -129,14 +143,12 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${headMeta(o)}
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="${escapeAttribute(o.codiconCssUri)}" nonce="${nonce}">
 ${(o.preloadUris ?? []).map((u) => `<link rel="modulepreload" href="${escapeAttribute(u)}" nonce="${nonce}">\n`).join('')}<title>${escapeAttribute(o.title)}</title>
 </head>
 <body data-app="${escapeAttribute(o.app)}">
-${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script${o.module ? ' type="module"' : ''} nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
+${initialStateElement(o)}<script${o.module ? ' type="module"' : ''} nonce="${nonce}" src="${escapeAttribute(o.scriptUri)}"></script>
 </body>
 </html>
 `;
@@ -157,9 +169,7 @@ function renderFirstScreenHtml(o: WebviewHtmlOptions, first: FirstScreen): strin
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(contentSecurityPolicy(o.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${headMeta(o)}
 <style id="${FIRST_SCREEN_STYLE_ID}" nonce="${nonce}">
 ${first.css}
 </style>
@@ -167,7 +177,7 @@ ${first.css}
 </head>
 <body data-app="${escapeAttribute(o.app)}">
 ${first.html}
-${o.initialState === undefined ? '' : `<script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScriptElement(o.initialState)}</script>\n`}<script type="application/json" id="${DEFERRED_ELEMENT_ID}">${jsonForScriptElement(plan)}</script>
+${initialStateElement(o)}<script type="application/json" id="${DEFERRED_ELEMENT_ID}">${jsonForScriptElement(plan)}</script>
 <script nonce="${nonce}">${deferredLoader}</script>
 </body>
 </html>
