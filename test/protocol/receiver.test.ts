@@ -137,6 +137,11 @@ async function sendChat(exporter: SpanExporter): Promise<string> {
     otelTrace.setSpan(context.active(), root),
   );
   chat.end();
+  // Each span is its own request (SimpleSpanProcessor): the chat's export is let through before the
+  // root ends, as when a child ends well before its root. Two requests sent at once may arrive in
+  // either order; a child that arrives after its root is judged again when the trace is idle
+  // (traceCompletion.ts), which this test's 60 s idle time would not wait for.
+  await provider.forceFlush();
   root.end();
   await provider.forceFlush();
   await provider.shutdown();
