@@ -13,49 +13,16 @@ import { main } from '../../server/cli';
 import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { COMMENTS_FILE, CommentStore } from '../../server/core/review/reviewComments';
 import { commentLines } from '../../server/markerPublisher';
-import { buildServer, type Client } from '../../server/modules';
+import { reviewWorkspace } from '../support/reviewWorkspace';
 import { pendingItem } from '../../server/core/experiments/experimentItems';
 import { buildRow, rowSignature } from '../../webview/lib/items';
 import { itemDetail } from '../../webview/lib/reportViews';
 import { textOf, toHtml } from '../../webview/lib/vnode';
 
-const line = (id: string, answer: string) =>
-  JSON.stringify({
-    id,
-    messages: [
-      { role: 'user', content: `How many bridges and museums? (${id})` },
-      { role: 'assistant', content: answer },
-    ],
-  });
-
 async function setup() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-review-comments-'));
-  const file = path.join(root, 'q.jsonl');
-  fs.writeFileSync(file, `${line('q0', 'Paris has exactly 1000 bridges and 412 museums.')}\n${line('q1', 'Paris has many bridges.')}\n`);
-  const client: Client = {
-    notify: () => undefined,
-    sendDiagnostics: () => undefined,
-    askKey: async () => null,
-    log: () => undefined,
-    warn: () => undefined,
-  };
-  const server = buildServer(P.initializationOptionsSchema.parse({ workspaceRoot: root, createdBy: 'test' }), client, {
-    get: () => undefined,
-  });
-  server.requests.setTraceFiles({ files: [file] });
-  const created = server.requests.createExperiment({
-    config: { name: 'traced', model: 'traced', pass_through: true, conversation_ids: ['q0', 'q1'] },
-  });
-  assert.ok(created.ok);
-  const service = server.session.requireService();
-  await service.whenIdle(created.experiment.id);
-  return {
-    root,
-    server,
-    service,
-    id: created.experiment.id,
-    done: () => (server.dispose(), fs.rmSync(root, { recursive: true, force: true })),
-  };
+  const w = await reviewWorkspace('hl-review-comments-');
+  const id = await w.run('traced');
+  return { root: w.root, server: w.server, service: w.server.session.requireService(), id, done: w.done };
 }
 
 test('a comment on an annotation and one on an item: shown where they are, counted in comments, reviewing nothing', async () => {

@@ -6,6 +6,7 @@ import type { ExperimentItem } from '../../common/schema';
 import { reviewWithHumans, withHumanAnnotations } from '../../server/core/review/humanAnnotations';
 import { occurrenceOf } from '../../server/core/review/carryOver';
 import { HUMAN_DETECTOR, type Verdict } from '../../server/core/review/verdict';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 
 const E1 = { id: 'e1', created_at: '2026-12-01T09:00:00.000Z' };
 const E2 = { id: 'e2', created_at: '2026-12-02T09:00:00.000Z' };
@@ -13,23 +14,9 @@ const REPLY = 'The hotel is in Lyon, 3 km from Lyon station.';
 
 function item(content: string, status: ExperimentItem['status'] = 'completed'): ExperimentItem {
   return {
-    id: 'i1',
-    conversation_id: 'c1',
-    model_config: 'traced',
-    sample_index: 0,
+    ...pendingItem('i1', 'c1', 'traced', 0),
     status,
-    failure_reason: null,
     response_messages: [{ message_index: 1, message: { role: 'assistant', content } }],
-    annotations: [],
-    input_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    latency_ms: null,
-    time_to_first_token_ms: null,
-    finish_reason: null,
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
   };
 }
 function added(experiment: { id: string; created_at: string }, text: string, from: number, label = 'unsupported_claim'): Verdict {

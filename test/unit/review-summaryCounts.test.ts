@@ -5,53 +5,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as P from '../../common/protocol';
 import type { ExperimentSummary } from '../../common/protocol';
 import { ExperimentStore } from '../../server/core/experiments/experimentStore';
 import { VERDICTS_FILE } from '../../server/core/review/verdictStore';
-import { buildServer, type Client } from '../../server/modules';
+import { reviewWorkspace } from '../support/reviewWorkspace';
 import { experimentCountsText, itemCountsText, reviewTooltipLine } from '../../extension/experimentCountsText';
 
-const line = (id: string, answer: string) =>
-  JSON.stringify({
-    id,
-    messages: [
-      { role: 'user', content: `How many bridges and museums? (${id})` },
-      { role: 'assistant', content: answer },
-    ],
-  });
-
 async function setup() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-review-counts-'));
-  const file = path.join(root, 'q.jsonl');
-  fs.writeFileSync(file, `${line('q0', 'Paris has exactly 1000 bridges and 412 museums.')}\n${line('q1', 'Paris has many bridges.')}\n`);
   const changed: ExperimentSummary[] = [];
-  const client: Client = {
-    notify: (spec, params) => {
-      if (spec.method === P.ExperimentChanged.method) {
-        const experiment = (params as { experiment: ExperimentSummary | null }).experiment;
-        if (experiment) changed.push(experiment);
-      }
-    },
-    sendDiagnostics: () => undefined,
-    askKey: async () => null,
-    log: () => undefined,
-    warn: () => undefined,
-  };
-  const server = buildServer(P.initializationOptionsSchema.parse({ workspaceRoot: root, createdBy: 'test' }), client, {
-    get: () => undefined,
+  const { root, server, run, done } = await reviewWorkspace('hl-review-counts-', (spec, params) => {
+    if (spec.method === P.ExperimentChanged.method) {
+      const experiment = (params as { experiment: ExperimentSummary | null }).experiment;
+      if (experiment) changed.push(experiment);
+    }
   });
-  server.requests.setTraceFiles({ files: [file] });
-  const run = async (name: string) => {
-    const created = server.requests.createExperiment({
-      config: { name, model: 'traced', pass_through: true, conversation_ids: ['q0', 'q1'] },
-    });
-    assert.ok(created.ok);
-    await server.session.requireService().whenIdle(created.experiment.id);
-    return created.experiment.id;
-  };
   const service = () => server.session.requireService();
   const annotations = (id: string) =>
     service()
@@ -67,7 +36,7 @@ async function setup() {
     service,
     annotations,
     stored,
-    done: () => (server.dispose(), fs.rmSync(root, { recursive: true, force: true })),
+    done,
   };
 }
 

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Annotation, ExperimentItem } from '../../common/schema';
+import { pendingItem } from '../../server/core/experiments/experimentItems';
 import { buildRow, rowSignature } from '../../webview/lib/items';
 import { itemDetail } from '../../webview/lib/reportViews';
 import { reviewCell, staleVerdictsLine } from '../../webview/lib/reviewCell';
@@ -27,23 +28,10 @@ function ann(over: Partial<Annotation> = {}): Annotation {
 }
 function item(annotations: Annotation[]): ExperimentItem {
   return {
-    id: 'i1',
-    conversation_id: 'c1',
-    model_config: 'traced',
-    sample_index: 0,
+    ...pendingItem('i1', 'c1', 'traced', 0),
     status: 'completed',
-    failure_reason: null,
     response_messages: [{ message_index: 1, message: { role: 'assistant', content: 'Its 250 EUR.' } }],
     annotations,
-    input_tokens: null,
-    output_tokens: null,
-    reasoning_tokens: null,
-    latency_ms: null,
-    time_to_first_token_ms: null,
-    finish_reason: null,
-    cost_usd: null,
-    started_at: null,
-    completed_at: null,
   };
 }
 const at = '2026-12-03T10:15:00.000Z';
